@@ -1,0 +1,232 @@
+import { configDuration } from './duration.js'
+import { DEFAULT_REALM, challengeValue } from './errors.js'
+import { createTokenHasher } from './hash.js'
+import { createKeyLifecycle, type KeyLifecycle } from './keys.js'
+import { MemoryRevocationList } from './memory-revocation-list.js'
+import { MemoryTokenStore } from './memory-token-store.js'
+import { isScope, openScopeCatalog, type ScopeCatalog, type ScopeRequirement } from './scopes.js'
+import { assertPrefix } from './token.js'
+import type { KeyEvent, RevocationList, TokenKind, TokenStore, VerifiedKey } from './types.js'
+import { createVerifier, type VerifyCacheOptions, type VerifyOptions } from './verify.js'
+
+/** Options of {@link createKeyward}. Invalid options throw `TypeError('<option> must be …')` at once. */
+export interface KeywardOptions<S extends string = string> {
+  /**
+   * The prefix new tokens are issued with, e.g. `'kw_live'`. Default: the first of
+   * `prefixes`, else `'kw_live'`.
+   */
+  prefix?: string
+  /**
+   * Every prefix `verify` accepts (environments, migrations). Default: `[prefix]`. When both
+   * are given, `prefix` must be among them.
+   */
+  prefixes?: readonly string[]
+  /** The scope catalog from `defineScopes`. Default: any well-formed scope is accepted. */
+  scopes?: ScopeCatalog<S>
+  /** Where key records live. Default: a new `MemoryTokenStore`. */
+  store?: TokenStore
+  /** Which keys are revoked. Default: a new `MemoryRevocationList` on the same clock. */
+  revocations?: RevocationList
+  /** Longest lifetime a key may be given on create or update. Seconds or `'365d'`. Default `'365d'`. */
+  maxLifetime?: number | string
+  /** Lifetime used when `create` gets neither `expiresAt` nor `expiresIn`. Default: none (expiry required). */
+  defaultExpiresIn?: number | string
+  /** Longest rotation grace period. Seconds or `'24h'`. Default `'24h'`. */
+  maxGracePeriod?: number | string
+  /**
+   * Server-side secret mixed into every stored hash (HMAC-SHA-256), at least 16 bytes. A
+   * leaked database then yields nothing to test guesses against. Default: none.
+   */
+  pepper?: string | Uint8Array
+  /** The `realm` of `WWW-Authenticate` challenges. Default `'api'`. */
+  realm?: string
+  /** The clock, epoch ms. Default `Date.now`. */
+  now?: () => number
+  /** Verification caches; see {@link VerifyCacheOptions}. */
+  cache?: VerifyCacheOptions
+  /** How often `lastUsedAt` is written per key, at most, in ms. Default `60_000`. */
+  touchInterval?: number
+  /** Further token kinds `verify` accepts, e.g. `@keyward/jwt` access tokens. Default: none. */
+  tokenKinds?: readonly TokenKind[]
+  /** Audit hook, awaited after each lifecycle change; its failures go to `onError`. */
+  onEvent?: (event: KeyEvent) => void | Promise<void>
+  /** Receives failures that cannot reach a caller (background `touch`, `onEvent`). Default: `console.error`. */
+  onError?: (error: unknown) => void
+}
+
+/** A configured Keyward instance: verification and the key lifecycle over one store. */
+export interface Keyward<S extends string = string> {
+  /** The scope catalog. */
+  readonly scopes: ScopeCatalog<S>
+  /** The `realm` of challenges. */
+  readonly realm: string
+  /** The clock. */
+  readonly now: () => number
+  /**
+   * Verifies a token: prefix, checksum, hash, lookup, revocation, expiry, scopes, in that
+   * order. Resolves to the {@link VerifiedKey}, or rejects with a `KeywardError`.
+   */
+  verify(token: string, options?: VerifyOptions<S>): Promise<VerifiedKey>
+  /**
+   * {@link Keyward.verify} for adapters' hot path: returns synchronously when no I/O is
+   * needed (a cache hit on Node), else a promise; throws synchronously on early failures.
+   */
+  check(token: string, requirement?: ScopeRequirement): VerifiedKey | Promise<VerifiedKey>
+  /** Compiles verify options into a reusable requirement (validated against the catalog). */
+  requirement(options: VerifyOptions<S>): ScopeRequirement | undefined
+  /** The key lifecycle: create, list, get, update, rotate, revoke, revokeAll. */
+  readonly keys: KeyLifecycle<S>
+  /** The store in use. */
+  readonly store: TokenStore
+  /** The revocation list in use. */
+  readonly revocations: RevocationList
+  /** Resolves once the revocation list's mirror is loaded. */
+  ready(): Promise<void>
+  /** Stops listening for revocation events and closes the revocation list. */
+  close(): Promise<void>
+}
+
+const DAY = 86_400_000
+
+function positiveInteger(value: unknown, option: string, fallback: number, min = 1): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
+    throw new TypeError(`${option} must be an integer of at least ${min}`)
+  }
+  return value
+}
+
+function assertImplements(value: unknown, option: string, methods: readonly string[]): void {
+  const missing = methods.filter(
+    (method) => typeof (value as Record<string, unknown> | null)?.[method] !== 'function',
+  )
+  if (value === null || typeof value !== 'object' || missing.length > 0) {
+    throw new TypeError(`${option} must implement ${methods.join(', ')} (missing: ${missing.join(', ')})`)
+  }
+}
+
+/**
+ * Builds a Keyward instance. Everything expensive (hasher, caches, matchers) is built here,
+ * once; bad configuration throws a `TypeError` here rather than on a request.
+ */
+export function createKeyward<S extends string = string>(options: KeywardOptions<S> = {}): Keyward<S> {
+  if (options === null || typeof options !== 'object') throw new TypeError('options must be an object')
+  const now = options.now ?? Date.now
+  if (typeof now !== 'function') throw new TypeError('now must be a function returning epoch milliseconds')
+
+  if (options.prefixes !== undefined) {
+    if (!Array.isArray(options.prefixes) || options.prefixes.length === 0) {
+      throw new TypeError('prefixes must be a non-empty array of prefixes')
+    }
+    options.prefixes.forEach((prefix, i) => assertPrefix(prefix, `prefixes[${i}]`))
+  }
+  const prefix = options.prefix ?? options.prefixes?.[0] ?? 'kw_live'
+  assertPrefix(prefix, 'prefix')
+  const prefixes = new Set(options.prefixes ?? [prefix])
+  if (!prefixes.has(prefix)) throw new TypeError('prefix must be one of prefixes')
+
+  const catalog = (options.scopes ?? openScopeCatalog()) as ScopeCatalog<string>
+  if (typeof catalog?.validateGrants !== 'function' || typeof catalog.has !== 'function') {
+    throw new TypeError('scopes must be a catalog from defineScopes()')
+  }
+  const store = options.store ?? new MemoryTokenStore()
+  assertImplements(store, 'store', ['findByHash', 'get', 'listByOwner', 'insert', 'update', 'delete', 'touch'])
+  const revocations = options.revocations ?? new MemoryRevocationList({ now })
+  assertImplements(revocations, 'revocations', [
+    'revoke',
+    'revokeOwner',
+    'revokeAll',
+    'publishUpdate',
+    'isRevoked',
+    'subscribe',
+    'ready',
+    'close',
+  ])
+
+  const maxLifetime = configDuration(options.maxLifetime, 'maxLifetime', 365 * DAY)
+  const defaultExpiresIn =
+    options.defaultExpiresIn === undefined
+      ? undefined
+      : configDuration(options.defaultExpiresIn, 'defaultExpiresIn', 0)
+  if (defaultExpiresIn !== undefined && defaultExpiresIn > maxLifetime) {
+    throw new TypeError('defaultExpiresIn must not exceed maxLifetime')
+  }
+  const maxGracePeriod = configDuration(options.maxGracePeriod, 'maxGracePeriod', DAY)
+
+  const realm = options.realm ?? DEFAULT_REALM
+  if (typeof realm !== 'string' || realm === '' || challengeValue(realm) !== realm) {
+    throw new TypeError('realm must be a non-empty string of printable ASCII without " or \\')
+  }
+  const cache = options.cache ?? {}
+  if (cache === null || typeof cache !== 'object') throw new TypeError('cache must be an object')
+  const cacheConfig: Required<VerifyCacheOptions> = {
+    max: positiveInteger(cache.max, 'cache.max', 10_000, 0),
+    ttl: positiveInteger(cache.ttl, 'cache.ttl', 60_000),
+    negativeMax: positiveInteger(cache.negativeMax, 'cache.negativeMax', 10_000, 0),
+    negativeTtl: positiveInteger(cache.negativeTtl, 'cache.negativeTtl', 5_000),
+  }
+  const touchInterval = positiveInteger(options.touchInterval, 'touchInterval', 60_000)
+  const tokenKinds = options.tokenKinds ?? []
+  if (!Array.isArray(tokenKinds)) throw new TypeError('tokenKinds must be an array')
+  tokenKinds.forEach((kind, i) => assertImplements(kind, `tokenKinds[${i}]`, ['accepts', 'verify']))
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
+    throw new TypeError('onEvent must be a function')
+  }
+  const onError = options.onError ?? ((error: unknown) => console.error('keyward:', error))
+  if (typeof onError !== 'function') throw new TypeError('onError must be a function')
+
+  const hasher = createTokenHasher(options.pepper === undefined ? {} : { pepper: options.pepper })
+  const validateRequirement = (scope: string) => {
+    if (options.scopes && !catalog.has(scope)) {
+      throw new TypeError(`required scope "${scope}" must be declared in the scope catalog`)
+    }
+    if (!isScope(scope)) throw new TypeError(`required scope "${scope}" must be resource:action without wildcards`)
+  }
+
+  const verifier = createVerifier({
+    prefixes,
+    realm,
+    now,
+    hasher,
+    store,
+    revocations,
+    tokenKinds,
+    cache: cacheConfig,
+    touchInterval,
+    validateRequirement,
+    onError,
+  })
+  const keys = createKeyLifecycle({
+    prefix,
+    prefixes,
+    catalog,
+    hasher,
+    store,
+    revocations,
+    now,
+    maxLifetime,
+    defaultExpiresIn,
+    maxGracePeriod,
+    onEvent: options.onEvent,
+    onError,
+  })
+
+  return Object.freeze({
+    scopes: catalog as ScopeCatalog<S>,
+    realm,
+    now,
+    store,
+    revocations,
+    keys: keys as KeyLifecycle<S>,
+    async verify(token: string, verifyOptions?: VerifyOptions<S>) {
+      return verifier.check(token, verifier.requirement(verifyOptions))
+    },
+    check: verifier.check,
+    requirement: (verifyOptions: VerifyOptions<S>) => verifier.requirement(verifyOptions),
+    ready: () => revocations.ready(),
+    async close() {
+      verifier.close()
+      await revocations.close()
+    },
+  })
+}

@@ -1,0 +1,74 @@
+import type { RevocationEvent, RevocationList, RevocationSubject } from './types.js'
+
+/** Options of {@link MemoryRevocationList}. */
+export interface MemoryRevocationListOptions {
+  /** The clock used to prune entries of keys that have expired anyway. Default `Date.now`. */
+  now?: () => number
+}
+
+/**
+ * The embedded {@link RevocationList}, for a single process: its state is its own mirror,
+ * so it is never stale. Entries for single keys are pruned once the key would have
+ * expired anyway.
+ */
+export class MemoryRevocationList implements RevocationList {
+  readonly #revoked = new Map<string, number>()
+  readonly #ownerEpochs = new Map<string, number>()
+  #globalEpoch = Number.NEGATIVE_INFINITY
+  readonly #listeners = new Set<(event: RevocationEvent) => void>()
+  readonly #now: () => number
+
+  constructor(options: MemoryRevocationListOptions = {}) {
+    if (options.now !== undefined && typeof options.now !== 'function') {
+      throw new TypeError('now must be a function returning epoch milliseconds')
+    }
+    this.#now = options.now ?? Date.now
+  }
+
+  async revoke(id: string, expiresAt: number): Promise<void> {
+    this.#prune()
+    this.#revoked.set(id, Math.max(expiresAt, this.#revoked.get(id) ?? 0))
+    this.#emit({ type: 'revoked', id })
+  }
+
+  async revokeOwner(ownerId: string, at: number): Promise<void> {
+    this.#ownerEpochs.set(ownerId, Math.max(at, this.#ownerEpochs.get(ownerId) ?? at))
+    this.#emit({ type: 'revoked_owner', ownerId, at })
+  }
+
+  async revokeAll(at: number): Promise<void> {
+    this.#globalEpoch = Math.max(this.#globalEpoch, at)
+    this.#emit({ type: 'revoked_all', at })
+  }
+
+  async publishUpdate(id: string): Promise<void> {
+    this.#emit({ type: 'updated', id })
+  }
+
+  isRevoked(subject: RevocationSubject): boolean {
+    if (this.#globalEpoch >= subject.createdAt) return true
+    const ownerEpoch = this.#ownerEpochs.get(subject.ownerId)
+    if (ownerEpoch !== undefined && ownerEpoch >= subject.createdAt) return true
+    return this.#revoked.has(subject.id)
+  }
+
+  subscribe(listener: (event: RevocationEvent) => void): () => void {
+    this.#listeners.add(listener)
+    return () => this.#listeners.delete(listener)
+  }
+
+  async ready(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.#listeners.clear()
+  }
+
+  #emit(event: RevocationEvent): void {
+    for (const listener of this.#listeners) listener(event)
+  }
+
+  #prune(): void {
+    const now = this.#now()
+    for (const [id, expiresAt] of this.#revoked) if (expiresAt <= now) this.#revoked.delete(id)
+  }
+}

@@ -1,0 +1,41 @@
+import type { ApiKey, KeyRecord } from './types.js'
+
+/** A key record without its hash, as it may leave the library. */
+export function toApiKey(record: KeyRecord): ApiKey {
+  const { hash: _hash, ...key } = record
+  return key
+}
+
+const HASH_PATTERN = /^[A-Za-z0-9_-]{43}$/
+
+const isString = (value: unknown): value is string => typeof value === 'string'
+const isTime = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+
+/**
+ * Checks that data read from a backend is a whole, well-typed {@link KeyRecord}. Stores call
+ * it on everything they read, so foreign or corrupt data is reported instead of trusted.
+ * Throws a `TypeError` naming the first bad field.
+ */
+export function assertKeyRecord(value: unknown, where = 'key record'): asserts value is KeyRecord {
+  const fail = (field: string): never => {
+    throw new TypeError(`${where} is corrupt: ${field} is missing or has the wrong type`)
+  }
+  if (value === null || typeof value !== 'object') fail('the record')
+  const record = value as Record<string, unknown>
+  for (const field of ['id', 'prefix', 'hint', 'name', 'ownerId'] as const) {
+    if (!isString(record[field]) || record[field] === '') fail(field)
+  }
+  if (!isString(record.hash) || !HASH_PATTERN.test(record.hash)) fail('hash')
+  if (!Array.isArray(record.scopes) || !record.scopes.every(isString)) fail('scopes')
+  if (!isTime(record.createdAt)) fail('createdAt')
+  if (!isTime(record.expiresAt)) fail('expiresAt')
+  if (record.lastUsedAt !== undefined && !isTime(record.lastUsedAt)) fail('lastUsedAt')
+  if (record.rotatedFrom !== undefined && !isString(record.rotatedFrom)) fail('rotatedFrom')
+  if (
+    record.metadata !== undefined &&
+    (record.metadata === null || typeof record.metadata !== 'object' || Array.isArray(record.metadata))
+  ) {
+    fail('metadata')
+  }
+}

@@ -1,0 +1,181 @@
+import { DEFAULT_REALM, InsufficientScopeError, InvalidArgumentError } from './errors.js'
+
+const SEGMENT = '[a-z0-9_.-]+'
+const SCOPE_PATTERN = new RegExp(`^${SEGMENT}(:${SEGMENT})+$`)
+const GRANT_PATTERN = new RegExp(`^(\\*|${SEGMENT}(:${SEGMENT})*:\\*|${SEGMENT}(:${SEGMENT})+)$`)
+
+/** A grant for every scope under `S`'s resources, or every scope. */
+export type WildcardGrant = '*' | `${string}:*`
+
+/** What a key may be granted: a catalog scope, or a wildcard covering some of them. */
+export type ScopeGrant<S extends string = string> = S | WildcardGrant
+
+/** Whether `scope` is a concrete scope: `resource:action`, segments of `[a-z0-9_.-]+`. */
+export function isScope(scope: unknown): scope is string {
+  return typeof scope === 'string' && SCOPE_PATTERN.test(scope)
+}
+
+/** Whether `grant` is a concrete scope or a wildcard grant (`a:*`, `a:b:*`, `*`). */
+export function isScopeGrant(grant: unknown): grant is string {
+  return typeof grant === 'string' && GRANT_PATTERN.test(grant)
+}
+
+/**
+ * Whether `granted` satisfies the single requirement `scope`: an exact grant, `*`, or a
+ * wildcard over one of its leading segment runs (`a:*` and `a:b:*` both grant `a:b:c`).
+ */
+export function grants(granted: ReadonlySet<string>, scope: string): boolean {
+  if (granted.has(scope) || granted.has('*')) return true
+  let end = scope.indexOf(':')
+  while (end !== -1) {
+    if (granted.has(`${scope.slice(0, end)}:*`)) return true
+    end = scope.indexOf(':', end + 1)
+  }
+  return false
+}
+
+/** Whether a grant (possibly a wildcard) covers `scope`. */
+export function grantCovers(grant: string, scope: string): boolean {
+  if (grant === '*' || grant === scope) return true
+  return grant.endsWith(':*') && scope.startsWith(grant.slice(0, -1))
+}
+
+/**
+ * A declared scope catalog. Its keys become the union `S`, so a misspelt scope in
+ * `requireScopes` or `verify` does not compile; the descriptions are what a UI shows.
+ */
+export interface ScopeCatalog<S extends string = string> {
+  /** Every declared scope, in declaration order. */
+  readonly names: readonly S[]
+  /** Scope → human description. */
+  readonly descriptions: Readonly<Record<S, string>>
+  /** Whether `scope` is declared. */
+  has(scope: string): scope is S
+  /**
+   * Checks grants for a new key: each must be declared or be a wildcard covering at least
+   * one declared scope. Throws `InvalidArgumentError` naming `field[i]`; returns them deduplicated.
+   */
+  validateGrants(scopes: unknown, field?: string): string[]
+}
+
+/**
+ * Declares the application's scopes. Throws `TypeError` when a name is not `resource:action`
+ * or a description is empty.
+ *
+ * @example
+ * const scopes = defineScopes({ 'projects:read': 'Read projects' })
+ */
+export function defineScopes<const T extends Record<string, string>>(
+  catalog: T,
+): ScopeCatalog<keyof T & string> {
+  type S = keyof T & string
+  if (catalog === null || typeof catalog !== 'object') {
+    throw new TypeError('defineScopes catalog must be an object of scope → description')
+  }
+  const names = Object.keys(catalog) as S[]
+  if (names.length === 0) throw new TypeError('defineScopes catalog must declare at least one scope')
+  for (const name of names) {
+    if (!isScope(name)) {
+      throw new TypeError(
+        `defineScopes scope "${name}" must be resource:action, segments of [a-z0-9_.-]+ joined by ':'`,
+      )
+    }
+    const description = catalog[name]
+    if (typeof description !== 'string' || description.trim() === '') {
+      throw new TypeError(`defineScopes description of "${name}" must be a non-empty string`)
+    }
+  }
+  const declared = new Set<string>(names)
+  return Object.freeze({
+    names: Object.freeze(names),
+    descriptions: Object.freeze({ ...catalog }) as Readonly<Record<S, string>>,
+    has: (scope: string): scope is S => declared.has(scope),
+    validateGrants: (scopes: unknown, field = 'scopes') =>
+      validateGrants(scopes, field, (grant) =>
+        grant.endsWith('*') ? names.some((name) => grantCovers(grant, name)) : declared.has(grant),
+      ),
+  })
+}
+
+/** A catalog that accepts any well-formed scope; used when no catalog is configured. */
+export function openScopeCatalog(): ScopeCatalog<string> {
+  return Object.freeze({
+    names: Object.freeze([] as string[]),
+    descriptions: Object.freeze({}),
+    has: (scope: string): scope is string => isScope(scope),
+    validateGrants: (scopes: unknown, field = 'scopes') => validateGrants(scopes, field, () => true),
+  })
+}
+
+function validateGrants(
+  scopes: unknown,
+  field: string,
+  known: (grant: string) => boolean,
+): string[] {
+  if (!Array.isArray(scopes)) throw new InvalidArgumentError(field, `${field} must be an array of scopes.`)
+  if (scopes.length === 0) throw new InvalidArgumentError(field, `${field} must grant at least one scope.`)
+  if (scopes.length > 100) throw new InvalidArgumentError(field, `${field} must hold at most 100 scopes.`)
+  const seen = new Set<string>()
+  scopes.forEach((scope: unknown, index) => {
+    const at = `${field}[${index}]`
+    if (!isScopeGrant(scope)) {
+      throw new InvalidArgumentError(at, `${at} is not a scope (resource:action, or a wildcard like projects:*).`)
+    }
+    if (!known(scope)) throw new InvalidArgumentError(at, `${at} "${scope}" is not a declared scope.`)
+    seen.add(scope)
+  })
+  return [...seen]
+}
+
+/** A compiled scope requirement, built once per guard or `verify` option set. */
+export interface ScopeRequirement {
+  /** The scopes named by the requirement. */
+  readonly scopes: readonly string[]
+  /** `'all'`: every scope is needed; `'any'`: one suffices. */
+  readonly mode: 'all' | 'any'
+  /** Throws `InsufficientScopeError` when `granted` does not satisfy the requirement. */
+  check(granted: ReadonlySet<string>, realm?: string): void
+}
+
+/**
+ * Compiles a requirement. Requirements never contain wildcards; a malformed one is a
+ * programming error and throws `TypeError` at once.
+ */
+export function scopeRequirement(
+  scopes: readonly string[],
+  mode: 'all' | 'any' = 'all',
+): ScopeRequirement {
+  for (const scope of scopes) {
+    if (!isScope(scope)) {
+      throw new TypeError(
+        `required scope "${String(scope)}" must be resource:action without wildcards`,
+      )
+    }
+  }
+  const required = Object.freeze([...new Set(scopes)])
+  return Object.freeze({
+    scopes: required,
+    mode,
+    check(granted: ReadonlySet<string>, realm: string = DEFAULT_REALM) {
+      if (required.length === 0) return
+      if (mode === 'any') {
+        if (required.some((scope) => grants(granted, scope))) return
+        throw new InsufficientScopeError(required, required, { realm, any: true })
+      }
+      let missing: string[] | undefined
+      for (const scope of required) {
+        if (!grants(granted, scope)) (missing ??= []).push(scope)
+      }
+      if (missing) throw new InsufficientScopeError(required, missing, { realm })
+    },
+  })
+}
+
+/** Whether every scope in `requested` is granted by `held` (wildcards expand). */
+export function isSubsetOf(requested: readonly string[], held: readonly string[]): boolean {
+  return requested.every((scope) =>
+    scope.endsWith('*')
+      ? held.some((grant) => grantCovers(grant, scope.slice(0, -1)) || grant === scope)
+      : held.some((grant) => grantCovers(grant, scope)),
+  )
+}

@@ -1,0 +1,180 @@
+/** Free-form, JSON-serialisable data the application attaches to a key. */
+export type KeyMetadata = Record<string, unknown>
+
+/**
+ * A stored API key. Times are epoch milliseconds. `hash` is the only trace of the secret
+ * and never leaves the library: see {@link ApiKey}.
+ */
+export interface KeyRecord {
+  /** Public id: `key_` + 16 base62 characters. */
+  id: string
+  /** SHA-256 (or HMAC-SHA-256 with a pepper) of the whole token, base64url, 43 characters. */
+  hash: string
+  /** The token prefix the key was issued with, e.g. `kw_live`. */
+  prefix: string
+  /** For display: `<prefix>_` + the first 4 secret characters + `…`. */
+  hint: string
+  /** Human name, 1–100 characters. */
+  name: string
+  /** Who the key belongs to (a user, an organisation). */
+  ownerId: string
+  /** Granted scopes; may contain wildcard grants (`projects:*`, `*`). */
+  scopes: string[]
+  /** Creation time, epoch ms. Revoke-all epochs at or after it revoke the key. */
+  createdAt: number
+  /** Expiry, epoch ms; the key fails from this instant on. */
+  expiresAt: number
+  /** Last successful verification, epoch ms, written at most once a minute. */
+  lastUsedAt?: number
+  /** Application data. */
+  metadata?: KeyMetadata
+  /** The id of the key this one replaced through `rotate`. */
+  rotatedFrom?: string
+}
+
+/** A key as it leaves the library (list results, management responses): never the hash. */
+export type ApiKey = Omit<KeyRecord, 'hash'>
+
+/** What {@link TokenStore.update} may change. */
+export type KeyRecordPatch = Partial<Pick<KeyRecord, 'name' | 'scopes' | 'expiresAt' | 'metadata'>>
+
+/** The identity of a successfully verified token, as handlers see it. */
+export interface VerifiedKey {
+  /** The API key's id (for an access token: the parent key's id). */
+  id: string
+  name: string
+  ownerId: string
+  /** The scopes this credential carries (an access token may carry fewer than its key). */
+  scopes: readonly string[]
+  /** Epoch ms after which the credential no longer verifies. */
+  expiresAt: number
+  metadata?: KeyMetadata
+  /** Which kind of credential was presented: `'api_key'` or an extension's name. */
+  kind: string
+}
+
+/**
+ * Where key records live. Implementations store only what they are given (never a token),
+ * and reject (not throw synchronously) when their backend fails.
+ */
+export interface TokenStore {
+  /** The record whose `hash` is `hash`, or `undefined`. */
+  findByHash(hash: string): Promise<KeyRecord | undefined>
+  /** The record with id `id`, or `undefined`. */
+  get(id: string): Promise<KeyRecord | undefined>
+  /** Every record of an owner, oldest first. */
+  listByOwner(ownerId: string): Promise<KeyRecord[]>
+  /** Adds a record; rejects when its id or hash already exists, writing nothing. */
+  insert(record: KeyRecord): Promise<void>
+  /** Applies `patch` atomically; resolves to the new record, or `undefined` when there is none. */
+  update(id: string, patch: KeyRecordPatch): Promise<KeyRecord | undefined>
+  /** Removes a record and its indexes; resolves `true` when one was removed. */
+  delete(id: string): Promise<boolean>
+  /** Records a use; may be lossy (it is written off the request path). No-op for a missing id. */
+  touch(id: string, lastUsedAt: number): Promise<void>
+}
+
+/** What a revocation list must know of a credential to decide whether it is revoked. */
+export interface RevocationSubject {
+  id: string
+  ownerId: string
+  /** Epoch ms; revoke-all epochs at or after it revoke the credential. */
+  createdAt: number
+}
+
+/**
+ * Something every instance must learn at once. Revocations are also checked on each
+ * verification; the events exist so caches drop what they hold.
+ */
+export type RevocationEvent =
+  | { type: 'revoked'; id: string }
+  | { type: 'updated'; id: string }
+  | { type: 'revoked_owner'; ownerId: string; at: number }
+  | { type: 'revoked_all'; at: number }
+  /** The list lost its feed and reloaded everything: caches must drop everything. */
+  | { type: 'reset' }
+
+/**
+ * Which keys are revoked, mirrored in memory so {@link RevocationList.isRevoked} answers
+ * synchronously, with no network round trip on the request path.
+ */
+export interface RevocationList {
+  /** Revokes one key; `expiresAt` (epoch ms) lets the entry be pruned once the key would have expired anyway. */
+  revoke(id: string, expiresAt: number): Promise<void>
+  /** Revokes every key of `ownerId` created at or before `at` (epoch ms). */
+  revokeOwner(ownerId: string, at: number): Promise<void>
+  /** Revokes every key created at or before `at` (epoch ms). */
+  revokeAll(at: number): Promise<void>
+  /**
+   * Tells every instance that key `id` changed (name, scopes, expiry), so caches drop it.
+   */
+  publishUpdate(id: string): Promise<void>
+  /**
+   * Whether `subject` is revoked, answered from the in-memory mirror. Throws an
+   * `UnavailableError` when the mirror is too stale to be trusted (fail closed).
+   */
+  isRevoked(subject: RevocationSubject): boolean
+  /** Calls `listener` for every event, local or from other instances; returns an unsubscribe. */
+  subscribe(listener: (event: RevocationEvent) => void): () => void
+  /** Resolves once the mirror is loaded; rejects when it cannot be. */
+  ready(): Promise<void>
+  /** Stops listening and releases what the list opened itself. */
+  close(): Promise<void>
+}
+
+/** Claims a token-kind extension hands to core once it has checked a token's signature. */
+export interface TokenClaims {
+  /** The parent API key's id: revocation by key id applies. */
+  keyId: string
+  ownerId: string
+  name: string
+  scopes: readonly string[]
+  /** Epoch ms the credential was issued; owner and global revoke-all epochs compare to it. */
+  issuedAt: number
+  /** Epoch ms the credential expires. */
+  expiresAt: number
+  metadata?: KeyMetadata
+}
+
+/**
+ * A second kind of token `keyward.verify` accepts next to API keys (for example the signed
+ * access tokens of `@keyward/jwt`). The extension checks the token's own integrity; core
+ * then applies revocation, expiry and scopes, and caches the claims until they expire.
+ */
+export interface TokenKind {
+  /** Shown as {@link VerifiedKey.kind}, e.g. `'access_token'`. */
+  readonly name: string
+  /** Cheap, synchronous: does `token` look like this kind (so API-key parsing is skipped)? */
+  accepts(token: string): boolean
+  /** Verifies the token's signature and claims; rejects with a `KeywardError`. */
+  verify(token: string): Promise<TokenClaims>
+}
+
+/** What `POST /api-keys/token` asks of an access-token issuer (implemented by `@keyward/jwt`). */
+export interface AccessTokenIssuer {
+  /**
+   * Mints a short-lived access token for `key`. `scopes` must be a subset of the key's
+   * (default: all of them); `ttl` is seconds or a duration string.
+   */
+  issueAccessToken(
+    key: VerifiedKey,
+    options?: { scopes?: readonly string[]; ttl?: number | string },
+  ): Promise<IssuedAccessToken>
+}
+
+/** The RFC 6749 §5.1 fields of a minted access token. */
+export interface IssuedAccessToken {
+  accessToken: string
+  /** Seconds until it expires. */
+  expiresIn: number
+  /** The scopes it carries. */
+  scopes: readonly string[]
+}
+
+/** Audit events from `keyward.keys`, for `onEvent`. Never contains a token or hash. */
+export type KeyEvent =
+  | { type: 'created'; key: ApiKey; at: number }
+  | { type: 'updated'; key: ApiKey; changes: readonly string[]; at: number }
+  | { type: 'rotated'; key: ApiKey; previousId: string; previousExpiresAt: number; at: number }
+  | { type: 'revoked'; keyId: string; ownerId: string; at: number }
+  | { type: 'revoked_all'; ownerId?: string; at: number }

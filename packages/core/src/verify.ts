@@ -1,0 +1,278 @@
+import { LRUCache } from 'lru-cache'
+import { InvalidTokenError, KeywardError, UnavailableError } from './errors.js'
+import type { TokenHasher } from './hash.js'
+import { assertKeyRecord } from './record.js'
+import { type ScopeRequirement, scopeRequirement } from './scopes.js'
+import { parseToken } from './token.js'
+import type {
+  KeyRecord,
+  RevocationList,
+  RevocationSubject,
+  TokenClaims,
+  TokenKind,
+  TokenStore,
+  VerifiedKey,
+} from './types.js'
+
+/** Per-call options of `keyward.verify`. */
+export interface VerifyOptions<S extends string = string> {
+  /** Every one of these scopes is required. Default: none. */
+  scopes?: readonly S[]
+  /** At least one of these scopes is required. Default: none. */
+  anyScopes?: readonly S[]
+}
+
+/** Cache settings of the verifier. */
+export interface VerifyCacheOptions {
+  /** Verified keys kept, by hash. Default `10_000`; `0` disables the positive cache. */
+  max?: number
+  /**
+   * How long a verified key is reused without asking the store, in ms. Updates, rotations
+   * and revocations reach caches through the revocation list at once; this bounds how long a
+   * missed event could matter. Default `60_000`.
+   */
+  ttl?: number
+  /** Unknown hashes remembered, so garbage floods do not reach the store. Default `10_000`; `0` disables. */
+  negativeMax?: number
+  /** How long an unknown hash is remembered, in ms. Default `5_000`. */
+  negativeTtl?: number
+}
+
+/** What a cache entry holds: everything the per-call checks need, precomputed. */
+interface Entry {
+  key: VerifiedKey
+  subject: RevocationSubject
+  granted: ReadonlySet<string>
+}
+
+export interface VerifierConfig {
+  prefixes: ReadonlySet<string>
+  realm: string
+  now: () => number
+  hasher: TokenHasher
+  store: TokenStore
+  revocations: RevocationList
+  tokenKinds: readonly TokenKind[]
+  cache: Required<VerifyCacheOptions>
+  touchInterval: number
+  validateRequirement: (scope: string) => void
+  onError: (error: unknown) => void
+}
+
+/** The verification pipeline, built once per `createKeyward`. */
+export interface Verifier {
+  /**
+   * Verifies `token`; returns synchronously when no I/O is needed (a cache hit where hashing
+   * is synchronous, or a failure found before the store), else a promise. Throws or rejects
+   * with a `KeywardError`.
+   */
+  check(token: string, requirement?: ScopeRequirement): VerifiedKey | Promise<VerifiedKey>
+  /** Compiles (and memoizes) the requirement of a set of verify options. */
+  requirement(options: VerifyOptions | undefined): ScopeRequirement | undefined
+  /** Drops every cached entry. */
+  clear(): void
+  /** Stops listening to the revocation list. */
+  close(): void
+}
+
+const MAX_MEMOIZED_REQUIREMENTS = 256
+
+/** Builds the verifier: caches, event subscription and the pipeline of DESIGN's order. */
+export function createVerifier(config: VerifierConfig): Verifier {
+  const { prefixes, realm, now, hasher, store, revocations, tokenKinds, touchInterval } = config
+  const errorOptions = { realm }
+  const perf = { now }
+  const byId = new Map<string, string>()
+  const positive =
+    config.cache.max > 0
+      ? new LRUCache<string, Entry>({
+          max: config.cache.max,
+          ttl: config.cache.ttl,
+          perf,
+          dispose: (entry, hash) => {
+            if (byId.get(entry.key.id) === hash) byId.delete(entry.key.id)
+          },
+        })
+      : undefined
+  const negative =
+    config.cache.negativeMax > 0
+      ? new LRUCache<string, true>({ max: config.cache.negativeMax, ttl: config.cache.negativeTtl, perf })
+      : undefined
+  const touched = new LRUCache<string, number>({ max: Math.max(config.cache.max, 1_000) })
+  const requirements = new Map<string, ScopeRequirement>()
+
+  const forget = (id: string) => {
+    const hash = byId.get(id)
+    if (hash !== undefined) positive?.delete(hash)
+  }
+  const unsubscribe = revocations.subscribe((event) => {
+    // Revocations need no eviction: they are checked on every call, cached or not.
+    if (event.type === 'updated') forget(event.id)
+    else if (event.type === 'reset') {
+      positive?.clear()
+      negative?.clear()
+    }
+  })
+
+  const unknown = () => new InvalidTokenError('unknown_token', 'The API key is not recognised.', errorOptions)
+
+  /** Steps 4–7: revocation, expiry, scopes, success. Synchronous, on every call. */
+  const accept = (entry: Entry, requirement: ScopeRequirement | undefined): VerifiedKey => {
+    if (revocations.isRevoked(entry.subject)) {
+      throw new InvalidTokenError('revoked_token', 'The API key has been revoked.', errorOptions)
+    }
+    const at = now()
+    if (at >= entry.key.expiresAt) {
+      throw new InvalidTokenError('expired_token', 'The API key has expired.', errorOptions)
+    }
+    requirement?.check(entry.granted, realm)
+    const id = entry.key.id
+    const last = touched.get(id)
+    if (last === undefined || at - last >= touchInterval) {
+      touched.set(id, at)
+      queueMicrotask(() => {
+        store.touch(id, at).catch(config.onError)
+      })
+    }
+    return entry.key
+  }
+
+  const remember = (hash: string, entry: Entry) => {
+    if (!positive) return
+    positive.set(hash, entry)
+    byId.set(entry.key.id, hash)
+  }
+
+  const lookup = async (token: string, hash: string | undefined): Promise<Entry> => {
+    const digest = hash ?? (await hasher.hash(token))
+    const cached = positive?.get(digest)
+    if (cached) return cached
+    if (negative?.has(digest)) throw unknown()
+    let record: KeyRecord | undefined
+    try {
+      record = await store.findByHash(digest)
+      if (record !== undefined) assertKeyRecord(record, 'stored key record')
+    } catch (error) {
+      if (error instanceof KeywardError) throw error
+      throw new UnavailableError('The key store is unavailable.', { ...errorOptions, cause: error })
+    }
+    if (record === undefined || record.hash !== digest) {
+      negative?.set(digest, true)
+      throw unknown()
+    }
+    const entry = entryOf(record)
+    remember(digest, entry)
+    return entry
+  }
+
+  const lookupExtension = async (kind: TokenKind, token: string): Promise<Entry> => {
+    const digest = await hasher.hash(token)
+    const cached = positive?.get(digest)
+    if (cached) return cached
+    let claims: TokenClaims
+    try {
+      claims = await kind.verify(token)
+    } catch (error) {
+      if (error instanceof KeywardError) throw error
+      throw new InvalidTokenError('malformed_token', 'The access token is invalid.', {
+        ...errorOptions,
+        cause: error,
+      })
+    }
+    const entry = entryOfClaims(kind.name, claims)
+    // Claims never change, so they stay until they expire; they are not indexed by key id
+    // because that slot belongs to the API key's own entry (revocation is checked per call).
+    positive?.set(digest, entry, { ttl: Math.max(1, claims.expiresAt - now()) })
+    return entry
+  }
+
+  const check = (token: string, requirement?: ScopeRequirement): VerifiedKey | Promise<VerifiedKey> => {
+    if (typeof token !== 'string') {
+      throw new InvalidTokenError('malformed_token', 'The API key is malformed.', errorOptions)
+    }
+    for (const kind of tokenKinds) {
+      if (kind.accepts(token)) return lookupExtension(kind, token).then((e) => accept(e, requirement))
+    }
+    parseToken(token, prefixes, realm)
+    const hash = hasher.hashSync?.(token)
+    if (hash !== undefined) {
+      const cached = positive?.get(hash)
+      if (cached) return accept(cached, requirement)
+    }
+    return lookup(token, hash).then((entry) => accept(entry, requirement))
+  }
+
+  const requirement = (options: VerifyOptions | undefined): ScopeRequirement | undefined => {
+    if (!options) return undefined
+    const all = options.scopes ?? []
+    const any = options.anyScopes ?? []
+    if (all.length === 0 && any.length === 0) return undefined
+    const memoKey = `${all.join(' ')}|${any.join(' ')}`
+    let compiled = requirements.get(memoKey)
+    if (!compiled) {
+      for (const scope of [...all, ...any]) config.validateRequirement(scope)
+      const allOf = scopeRequirement(all, 'all')
+      const anyOf = scopeRequirement(any, 'any')
+      compiled =
+        any.length === 0
+          ? allOf
+          : all.length === 0
+            ? anyOf
+            : {
+                scopes: [...allOf.scopes, ...anyOf.scopes],
+                mode: 'all',
+                check: (granted, at) => {
+                  allOf.check(granted, at)
+                  anyOf.check(granted, at)
+                },
+              }
+      if (requirements.size >= MAX_MEMOIZED_REQUIREMENTS) requirements.clear()
+      requirements.set(memoKey, compiled)
+    }
+    return compiled
+  }
+
+  return {
+    check,
+    requirement,
+    clear() {
+      positive?.clear()
+      negative?.clear()
+    },
+    close: unsubscribe,
+  }
+}
+
+function entryOf(record: KeyRecord): Entry {
+  const key: VerifiedKey = {
+    id: record.id,
+    name: record.name,
+    ownerId: record.ownerId,
+    scopes: Object.freeze([...record.scopes]),
+    expiresAt: record.expiresAt,
+    kind: 'api_key',
+  }
+  if (record.metadata !== undefined) key.metadata = Object.freeze(structuredClone(record.metadata))
+  return {
+    key: Object.freeze(key),
+    subject: Object.freeze({ id: record.id, ownerId: record.ownerId, createdAt: record.createdAt }),
+    granted: new Set(record.scopes),
+  }
+}
+
+function entryOfClaims(kind: string, claims: TokenClaims): Entry {
+  const key: VerifiedKey = {
+    id: claims.keyId,
+    name: claims.name,
+    ownerId: claims.ownerId,
+    scopes: Object.freeze([...claims.scopes]),
+    expiresAt: claims.expiresAt,
+    kind,
+  }
+  if (claims.metadata !== undefined) key.metadata = Object.freeze(structuredClone(claims.metadata))
+  return {
+    key: Object.freeze(key),
+    subject: Object.freeze({ id: claims.keyId, ownerId: claims.ownerId, createdAt: claims.issuedAt }),
+    granted: new Set(claims.scopes),
+  }
+}
