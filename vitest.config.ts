@@ -13,24 +13,47 @@ const alias = {
   '@keyward/hono': source('./packages/hono/src/index.ts'),
 }
 
-const project = (name: string, include: string[], extra: Record<string, unknown> = {}) => ({
+/** One vitest project per package, running its `*.test.ts`. */
+const project = (name: string, dir: string, extra: Record<string, unknown> = {}) => ({
   extends: true as const,
-  test: { name, include, ...extra },
+  test: {
+    name,
+    include: [`${dir}/**/*.test.ts`],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    ...extra,
+  },
 })
 
 export default defineConfig({
   resolve: { alias },
   test: {
-    typecheck: { enabled: true, include: ['**/*.test-d.ts'], tsconfig: './tsconfig.test.json' },
     projects: [
-      project('core', ['packages/core/**/*.test.ts', 'packages/core/**/*.test-d.ts']),
-      project('redis', ['packages/redis/**/*.test.ts'], { fileParallelism: false }),
-      project('jwt', ['packages/jwt/**/*.test.ts', 'packages/jwt/**/*.test-d.ts']),
-      project('express', ['packages/express/**/*.test.ts', 'packages/express/**/*.test-d.ts']),
-      project('hono', ['packages/hono/**/*.test.ts', 'packages/hono/**/*.test-d.ts']),
-      project('examples', ['examples/**/*.test.ts']),
-      project('integration', ['test/**/*.test.ts'], { fileParallelism: false, testTimeout: 60_000, hookTimeout: 60_000 }),
-      project('bench', ['bench/**/*.test.ts']),
+      project('core', 'packages/core'),
+      project('redis', 'packages/redis', { fileParallelism: false }),
+      project('jwt', 'packages/jwt'),
+      project('express', 'packages/express'),
+      project('hono', 'packages/hono'),
+      project('examples', 'examples'),
+      project('integration', 'test', {
+        fileParallelism: false,
+        testTimeout: 60_000,
+        hookTimeout: 60_000,
+      }),
+      project('bench', 'bench'),
+      {
+        // Type tests (`*.test-d.ts`, expectTypeOf and @ts-expect-error) run once, for all packages.
+        extends: true as const,
+        test: {
+          name: 'types',
+          include: [],
+          typecheck: {
+            enabled: true,
+            only: true,
+            include: ['{packages,examples,test}/**/*.test-d.ts'],
+            tsconfig: './tsconfig.test.json',
+          },
+        },
+      },
     ],
   },
 })

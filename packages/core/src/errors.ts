@@ -19,7 +19,11 @@ export type KeywardErrorCode =
   | 'request_too_large'
 
 /** The codes of a token that was presented but does not authenticate (401, `invalid_token`). */
-export type InvalidTokenCode = 'malformed_token' | 'unknown_token' | 'expired_token' | 'revoked_token'
+export type InvalidTokenCode =
+  | 'malformed_token'
+  | 'unknown_token'
+  | 'expired_token'
+  | 'revoked_token'
 
 /** Options every {@link KeywardError} accepts. */
 export interface KeywardErrorOptions {
@@ -42,7 +46,8 @@ export function challengeValue(text: string): string {
 
 function challenge(realm: string, attributes: Record<string, string> = {}): string {
   const parts = [`realm="${challengeValue(realm)}"`]
-  for (const [name, value] of Object.entries(attributes)) parts.push(`${name}="${challengeValue(value)}"`)
+  for (const [name, value] of Object.entries(attributes))
+    parts.push(`${name}="${challengeValue(value)}"`)
   return `Bearer ${parts.join(', ')}`
 }
 
@@ -115,7 +120,10 @@ export class InvalidTokenError extends KeywardError {
       code,
       401,
       message,
-      challenge(options.realm ?? DEFAULT_REALM, { error: 'invalid_token', error_description: message }),
+      challenge(options.realm ?? DEFAULT_REALM, {
+        error: 'invalid_token',
+        error_description: message,
+      }),
       options,
     )
   }

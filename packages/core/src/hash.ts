@@ -71,7 +71,9 @@ export function createTokenHasher(options: TokenHasherOptions = {}): TokenHasher
     return {
       hashSync: undefined,
       hash: async (token) =>
-        toBase64Url(new Uint8Array(await crypto.subtle.sign('HMAC', await key, encoder.encode(token)))),
+        toBase64Url(
+          new Uint8Array(await crypto.subtle.sign('HMAC', await key, encoder.encode(token))),
+        ),
     }
   }
   return {

@@ -126,12 +126,17 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
     !revocations.isRevoked({ id: record.id, ownerId: record.ownerId, createdAt: record.createdAt })
 
   const liveRecord = async (id: unknown): Promise<KeyRecord | undefined> => {
-    if (typeof id !== 'string' || id === '') throw new InvalidArgumentError('id', 'id must be a key id.')
+    if (typeof id !== 'string' || id === '')
+      throw new InvalidArgumentError('id', 'id must be a key id.')
     const record = await backend(() => store.get(id))
     return record && isLive(record) ? record : undefined
   }
 
-  const expiryOf = (input: { expiresAt?: unknown; expiresIn?: unknown }, at: number, required: boolean) => {
+  const expiryOf = (
+    input: { expiresAt?: unknown; expiresIn?: unknown },
+    at: number,
+    required: boolean,
+  ) => {
     if (input.expiresAt !== undefined && input.expiresIn !== undefined) {
       throw new InvalidArgumentError('expiresAt', 'Give expiresAt or expiresIn, not both.')
     }
@@ -221,7 +226,10 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
       if (input.metadata !== undefined) patch.metadata = parseMetadata(input.metadata)!
       const changes = Object.keys(patch)
       if (changes.length === 0) {
-        throw new InvalidArgumentError('input', 'Give at least one of name, expiresAt, expiresIn, scopes, metadata.')
+        throw new InvalidArgumentError(
+          'input',
+          'Give at least one of name, expiresAt, expiresIn, scopes, metadata.',
+        )
       }
       if (!(await liveRecord(id))) throw new NotFoundError()
       const updated = await backend(() => store.update(id, patch))
@@ -336,13 +344,15 @@ function parseMetadata(metadata: unknown): KeyMetadata | undefined {
     throw new InvalidArgumentError('metadata', 'metadata must be JSON-serialisable.')
   }
   if (new TextEncoder().encode(json).length > MAX_METADATA_JSON) {
-    throw new InvalidArgumentError('metadata', `metadata must be at most ${MAX_METADATA_JSON} bytes as JSON.`)
+    throw new InvalidArgumentError(
+      'metadata',
+      `metadata must be at most ${MAX_METADATA_JSON} bytes as JSON.`,
+    )
   }
   return JSON.parse(json) as KeyMetadata
 }
 
-const ISO_8601 =
-  /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/
 
 /** Parses an {@link Instant} to epoch ms; rejects with `invalid_argument` naming `field`. */
 export function parseInstant(value: unknown, field: string): number {

@@ -1,5 +1,5 @@
 import { configDuration } from './duration.js'
-import { DEFAULT_REALM, challengeValue } from './errors.js'
+import { challengeValue, DEFAULT_REALM } from './errors.js'
 import { createTokenHasher } from './hash.js'
 import { createKeyLifecycle, type KeyLifecycle } from './keys.js'
 import { MemoryRevocationList } from './memory-revocation-list.js'
@@ -101,7 +101,9 @@ function assertImplements(value: unknown, option: string, methods: readonly stri
     (method) => typeof (value as Record<string, unknown> | null)?.[method] !== 'function',
   )
   if (value === null || typeof value !== 'object' || missing.length > 0) {
-    throw new TypeError(`${option} must implement ${methods.join(', ')} (missing: ${missing.join(', ')})`)
+    throw new TypeError(
+      `${option} must implement ${methods.join(', ')} (missing: ${missing.join(', ')})`,
+    )
   }
 }
 
@@ -109,16 +111,20 @@ function assertImplements(value: unknown, option: string, methods: readonly stri
  * Builds a Keyward instance. Everything expensive (hasher, caches, matchers) is built here,
  * once; bad configuration throws a `TypeError` here rather than on a request.
  */
-export function createKeyward<S extends string = string>(options: KeywardOptions<S> = {}): Keyward<S> {
-  if (options === null || typeof options !== 'object') throw new TypeError('options must be an object')
+export function createKeyward<S extends string = string>(
+  options: KeywardOptions<S> = {},
+): Keyward<S> {
+  if (options === null || typeof options !== 'object')
+    throw new TypeError('options must be an object')
   const now = options.now ?? Date.now
-  if (typeof now !== 'function') throw new TypeError('now must be a function returning epoch milliseconds')
+  if (typeof now !== 'function')
+    throw new TypeError('now must be a function returning epoch milliseconds')
 
   if (options.prefixes !== undefined) {
     if (!Array.isArray(options.prefixes) || options.prefixes.length === 0) {
       throw new TypeError('prefixes must be a non-empty array of prefixes')
     }
-    options.prefixes.forEach((prefix, i) => assertPrefix(prefix, `prefixes[${i}]`))
+    for (const [i, prefix] of options.prefixes.entries()) assertPrefix(prefix, `prefixes[${i}]`)
   }
   const prefix = options.prefix ?? options.prefixes?.[0] ?? 'kw_live'
   assertPrefix(prefix, 'prefix')
@@ -130,7 +136,15 @@ export function createKeyward<S extends string = string>(options: KeywardOptions
     throw new TypeError('scopes must be a catalog from defineScopes()')
   }
   const store = options.store ?? new MemoryTokenStore()
-  assertImplements(store, 'store', ['findByHash', 'get', 'listByOwner', 'insert', 'update', 'delete', 'touch'])
+  assertImplements(store, 'store', [
+    'findByHash',
+    'get',
+    'listByOwner',
+    'insert',
+    'update',
+    'delete',
+    'touch',
+  ])
   const revocations = options.revocations ?? new MemoryRevocationList({ now })
   assertImplements(revocations, 'revocations', [
     'revoke',
@@ -168,7 +182,9 @@ export function createKeyward<S extends string = string>(options: KeywardOptions
   const touchInterval = positiveInteger(options.touchInterval, 'touchInterval', 60_000)
   const tokenKinds = options.tokenKinds ?? []
   if (!Array.isArray(tokenKinds)) throw new TypeError('tokenKinds must be an array')
-  tokenKinds.forEach((kind, i) => assertImplements(kind, `tokenKinds[${i}]`, ['accepts', 'verify']))
+  for (const [i, kind] of tokenKinds.entries()) {
+    assertImplements(kind, `tokenKinds[${i}]`, ['accepts', 'verify'])
+  }
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
     throw new TypeError('onEvent must be a function')
   }
@@ -180,7 +196,8 @@ export function createKeyward<S extends string = string>(options: KeywardOptions
     if (options.scopes && !catalog.has(scope)) {
       throw new TypeError(`required scope "${scope}" must be declared in the scope catalog`)
     }
-    if (!isScope(scope)) throw new TypeError(`required scope "${scope}" must be resource:action without wildcards`)
+    if (!isScope(scope))
+      throw new TypeError(`required scope "${scope}" must be resource:action without wildcards`)
   }
 
   const verifier = createVerifier({

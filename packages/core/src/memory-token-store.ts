@@ -37,9 +37,9 @@ export class MemoryTokenStore implements TokenStore {
     if (this.#idByHash.has(record.hash)) throw new Error('a key with the same hash already exists')
     this.#byId.set(record.id, structuredClone(record))
     this.#idByHash.set(record.hash, record.id)
-    let owned = this.#idsByOwner.get(record.ownerId)
-    if (!owned) this.#idsByOwner.set(record.ownerId, (owned = new Set()))
-    owned.add(record.id)
+    const owned = this.#idsByOwner.get(record.ownerId)
+    if (owned) owned.add(record.id)
+    else this.#idsByOwner.set(record.ownerId, new Set([record.id]))
   }
 
   async update(id: string, patch: KeyRecordPatch): Promise<KeyRecord | undefined> {

@@ -34,7 +34,9 @@ export function assertKeyRecord(value: unknown, where = 'key record'): asserts v
   if (record.rotatedFrom !== undefined && !isString(record.rotatedFrom)) fail('rotatedFrom')
   if (
     record.metadata !== undefined &&
-    (record.metadata === null || typeof record.metadata !== 'object' || Array.isArray(record.metadata))
+    (record.metadata === null ||
+      typeof record.metadata !== 'object' ||
+      Array.isArray(record.metadata))
   ) {
     fail('metadata')
   }

@@ -73,7 +73,8 @@ export function defineScopes<const T extends Record<string, string>>(
     throw new TypeError('defineScopes catalog must be an object of scope → description')
   }
   const names = Object.keys(catalog) as S[]
-  if (names.length === 0) throw new TypeError('defineScopes catalog must declare at least one scope')
+  if (names.length === 0)
+    throw new TypeError('defineScopes catalog must declare at least one scope')
   for (const name of names) {
     if (!isScope(name)) {
       throw new TypeError(
@@ -103,7 +104,8 @@ export function openScopeCatalog(): ScopeCatalog<string> {
     names: Object.freeze([] as string[]),
     descriptions: Object.freeze({}),
     has: (scope: string): scope is string => isScope(scope),
-    validateGrants: (scopes: unknown, field = 'scopes') => validateGrants(scopes, field, () => true),
+    validateGrants: (scopes: unknown, field = 'scopes') =>
+      validateGrants(scopes, field, () => true),
   })
 }
 
@@ -112,16 +114,23 @@ function validateGrants(
   field: string,
   known: (grant: string) => boolean,
 ): string[] {
-  if (!Array.isArray(scopes)) throw new InvalidArgumentError(field, `${field} must be an array of scopes.`)
-  if (scopes.length === 0) throw new InvalidArgumentError(field, `${field} must grant at least one scope.`)
-  if (scopes.length > 100) throw new InvalidArgumentError(field, `${field} must hold at most 100 scopes.`)
+  if (!Array.isArray(scopes))
+    throw new InvalidArgumentError(field, `${field} must be an array of scopes.`)
+  if (scopes.length === 0)
+    throw new InvalidArgumentError(field, `${field} must grant at least one scope.`)
+  if (scopes.length > 100)
+    throw new InvalidArgumentError(field, `${field} must hold at most 100 scopes.`)
   const seen = new Set<string>()
   scopes.forEach((scope: unknown, index) => {
     const at = `${field}[${index}]`
     if (!isScopeGrant(scope)) {
-      throw new InvalidArgumentError(at, `${at} is not a scope (resource:action, or a wildcard like projects:*).`)
+      throw new InvalidArgumentError(
+        at,
+        `${at} is not a scope (resource:action, or a wildcard like projects:*).`,
+      )
     }
-    if (!known(scope)) throw new InvalidArgumentError(at, `${at} "${scope}" is not a declared scope.`)
+    if (!known(scope))
+      throw new InvalidArgumentError(at, `${at} "${scope}" is not a declared scope.`)
     seen.add(scope)
   })
   return [...seen]
@@ -162,11 +171,10 @@ export function scopeRequirement(
         if (required.some((scope) => grants(granted, scope))) return
         throw new InsufficientScopeError(required, required, { realm, any: true })
       }
-      let missing: string[] | undefined
-      for (const scope of required) {
-        if (!grants(granted, scope)) (missing ??= []).push(scope)
-      }
-      if (missing) throw new InsufficientScopeError(required, missing, { realm })
+      // The common case (everything granted) allocates nothing.
+      if (required.every((scope) => grants(granted, scope))) return
+      const missing = required.filter((scope) => !grants(granted, scope))
+      throw new InsufficientScopeError(required, missing, { realm })
     },
   })
 }

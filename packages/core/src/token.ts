@@ -15,7 +15,9 @@ const PREFIX_PATTERN = /^[a-z][a-z0-9]*(_[a-z0-9]+)*$/
 
 /** Whether `prefix` is a valid token prefix: `^[a-z][a-z0-9]*(_[a-z0-9]+)*$`, at most 20 characters. */
 export function isValidPrefix(prefix: unknown): prefix is string {
-  return typeof prefix === 'string' && prefix.length <= MAX_PREFIX_LENGTH && PREFIX_PATTERN.test(prefix)
+  return (
+    typeof prefix === 'string' && prefix.length <= MAX_PREFIX_LENGTH && PREFIX_PATTERN.test(prefix)
+  )
 }
 
 /** Throws `TypeError('<option> must be …')` unless `prefix` is valid. */

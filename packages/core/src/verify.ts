@@ -96,7 +96,11 @@ export function createVerifier(config: VerifierConfig): Verifier {
       : undefined
   const negative =
     config.cache.negativeMax > 0
-      ? new LRUCache<string, true>({ max: config.cache.negativeMax, ttl: config.cache.negativeTtl, perf })
+      ? new LRUCache<string, true>({
+          max: config.cache.negativeMax,
+          ttl: config.cache.negativeTtl,
+          perf,
+        })
       : undefined
   const touched = new LRUCache<string, number>({ max: Math.max(config.cache.max, 1_000) })
   const requirements = new Map<string, ScopeRequirement>()
@@ -114,7 +118,8 @@ export function createVerifier(config: VerifierConfig): Verifier {
     }
   })
 
-  const unknown = () => new InvalidTokenError('unknown_token', 'The API key is not recognised.', errorOptions)
+  const unknown = () =>
+    new InvalidTokenError('unknown_token', 'The API key is not recognised.', errorOptions)
 
   /** Steps 4–7: revocation, expiry, scopes, success. Synchronous, on every call. */
   const accept = (entry: Entry, requirement: ScopeRequirement | undefined): VerifiedKey => {
@@ -186,12 +191,16 @@ export function createVerifier(config: VerifierConfig): Verifier {
     return entry
   }
 
-  const check = (token: string, requirement?: ScopeRequirement): VerifiedKey | Promise<VerifiedKey> => {
+  const check = (
+    token: string,
+    requirement?: ScopeRequirement,
+  ): VerifiedKey | Promise<VerifiedKey> => {
     if (typeof token !== 'string') {
       throw new InvalidTokenError('malformed_token', 'The API key is malformed.', errorOptions)
     }
     for (const kind of tokenKinds) {
-      if (kind.accepts(token)) return lookupExtension(kind, token).then((e) => accept(e, requirement))
+      if (kind.accepts(token))
+        return lookupExtension(kind, token).then((e) => accept(e, requirement))
     }
     parseToken(token, prefixes, realm)
     const hash = hasher.hashSync?.(token)
@@ -272,7 +281,11 @@ function entryOfClaims(kind: string, claims: TokenClaims): Entry {
   if (claims.metadata !== undefined) key.metadata = Object.freeze(structuredClone(claims.metadata))
   return {
     key: Object.freeze(key),
-    subject: Object.freeze({ id: claims.keyId, ownerId: claims.ownerId, createdAt: claims.issuedAt }),
+    subject: Object.freeze({
+      id: claims.keyId,
+      ownerId: claims.ownerId,
+      createdAt: claims.issuedAt,
+    }),
     granted: new Set(claims.scopes),
   }
 }
