@@ -24,9 +24,13 @@ const project = (name: string, dir: string, extra: Record<string, unknown> = {})
   },
 })
 
+// CI asks for a JSON report beside the usual output, to count passed and failed tests.
+const report = process.env.KEYWARD_TEST_REPORT
+
 export default defineConfig({
   resolve: { alias },
   test: {
+    reporters: report ? ['default', ['json', { outputFile: report }]] : ['default'],
     projects: [
       project('core', 'packages/core'),
       project('redis', 'packages/redis', { fileParallelism: false }),
