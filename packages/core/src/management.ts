@@ -1,0 +1,413 @@
+import { parseDuration } from './duration.js'
+import {
+  type ErrorResponse,
+  errorResponse,
+  InsufficientScopeError,
+  InvalidArgumentError,
+  InvalidRequestError,
+  KeywardError,
+  NotFoundError,
+  RequestTooLargeError,
+} from './errors.js'
+import type { CreateKeyInput, RotateKeyInput, UpdateKeyInput } from './keys.js'
+import type { Keyward } from './keyward.js'
+import { isScope, isSubsetOf, scopeRequirement } from './scopes.js'
+import { isKeyId } from './token.js'
+import type { AccessTokenIssuer, ApiKey, KeyMetadata, VerifiedKey } from './types.js'
+
+/** Options of {@link createManagementApi}. Invalid options throw `TypeError` at once. */
+export interface ManagementApiOptions {
+  /**
+   * The scope every management route requires (all but `POST /token`). Must be declared in
+   * the instance's scope catalog. Default `'api_keys:manage'`.
+   */
+  manageScope?: string
+  /**
+   * Mints access tokens for `POST /token` (for example `@keyward/jwt`). Default: none, and
+   * `POST /token` answers 404.
+   */
+  accessTokens?: AccessTokenIssuer
+  /** Largest request body accepted, in bytes; larger ones answer 413. Default `16_384`. */
+  maxBodyBytes?: number
+}
+
+/** A request body as an adapter could not read it. */
+export interface ManagementBodyFailure {
+  /** `'too_large'`: the adapter stopped reading at `maxBodyBytes` (413); `'unreadable'`: bad encoding (400). */
+  readonly failure: 'too_large' | 'unreadable'
+}
+
+/**
+ * What an adapter read of the request body: nothing, its text (parsed as JSON here, whatever
+ * the `Content-Type`, so `curl -d` works), or why it could not be read.
+ */
+export type ManagementBody = string | ManagementBodyFailure | undefined
+
+/** The framework-free shape of a management request. */
+export interface ManagementRequest {
+  /** HTTP method, upper case. */
+  method: string
+  /** Path relative to where the API is mounted: `'/'`, `'/key_…'`, `'/key_…/rotate'`. */
+  path: string
+  /** The authenticated caller. */
+  apiKey: VerifiedKey
+  body?: ManagementBody
+}
+
+/** The answer an adapter sends as is: `body` is JSON, absent for 204. */
+export interface ManagementResponse {
+  status: number
+  headers: Record<string, string>
+  body?: unknown
+}
+
+/** A key as management responses show it: times as ISO 8601, never the hash. */
+export interface ApiKeyJson {
+  id: string
+  name: string
+  hint: string
+  ownerId: string
+  scopes: string[]
+  createdAt: string
+  expiresAt: string
+  /** `null` until the key is first used. */
+  lastUsedAt: string | null
+  metadata?: KeyMetadata
+  /** The id of the key this one replaced through rotation. */
+  rotatedFrom?: string
+}
+
+/** The management REST API, built once and shared by the Express and Hono adapters. */
+export interface ManagementApi {
+  /** The scope management routes require. */
+  readonly manageScope: string
+  /** The body limit adapters apply while reading, in bytes. */
+  readonly maxBodyBytes: number
+  /**
+   * Answers one request. Every outcome, failures included, is a {@link ManagementResponse};
+   * only errors that are not a `KeywardError` (bugs) reject.
+   */
+  handle(request: ManagementRequest): Promise<ManagementResponse>
+}
+
+const DEFAULT_MAX_BODY_BYTES = 16_384
+
+const CREATE_FIELDS = ['name', 'scopes', 'expiresAt', 'expiresIn', 'metadata'] as const
+const UPDATE_FIELDS = ['name', 'scopes', 'expiresAt', 'expiresIn', 'metadata'] as const
+const ROTATE_FIELDS = ['gracePeriod'] as const
+const TOKEN_FIELDS = ['scope', 'expiresIn'] as const
+/** `AccessTokenIssuer` option names → the `POST /token` body fields they come from. */
+const ISSUER_FIELDS: Partial<Record<string, string>> = { ttl: 'expiresIn', scopes: 'scope' }
+
+/** A key as management responses show it: times as ISO 8601, never the hash. */
+export function toApiKeyJson(key: ApiKey): ApiKeyJson {
+  const json: ApiKeyJson = {
+    id: key.id,
+    name: key.name,
+    hint: key.hint,
+    ownerId: key.ownerId,
+    scopes: [...key.scopes],
+    createdAt: new Date(key.createdAt).toISOString(),
+    expiresAt: new Date(key.expiresAt).toISOString(),
+    lastUsedAt: key.lastUsedAt === undefined ? null : new Date(key.lastUsedAt).toISOString(),
+  }
+  if (key.metadata !== undefined) json.metadata = key.metadata
+  if (key.rotatedFrom !== undefined) json.rotatedFrom = key.rotatedFrom
+  return json
+}
+
+/**
+ * Builds the management REST API of DESIGN.md over `keyward.keys`: routing, the manage scope,
+ * owner isolation, least privilege, body parsing and error rendering all live here, so the
+ * framework adapters only translate requests and responses.
+ *
+ * Decisions beyond the route table:
+ * - The owner is always the caller's `ownerId`; a body naming `ownerId` is refused (422).
+ * - Unknown body fields are refused (422, naming the field).
+ * - Creating a key, and `PATCH` of its scopes, may grant only scopes the caller holds (403).
+ * - `PATCH` and rotation change a key only when the caller's scopes cover the key's (403),
+ *   so a narrow key cannot mint a copy of a broader one; `PATCH` scopes can only narrow (422).
+ * - `POST /token` needs an API key (not an access token) but no manage scope.
+ * - Unknown routes and methods answer 404 problem+json.
+ */
+export function createManagementApi<S extends string>(
+  keyward: Keyward<S>,
+  options: ManagementApiOptions = {},
+): ManagementApi {
+  if (options === null || typeof options !== 'object')
+    throw new TypeError('options must be an object')
+  const manageScope = options.manageScope ?? 'api_keys:manage'
+  if (!isScope(manageScope) || !keyward.scopes.has(manageScope)) {
+    throw new TypeError('manageScope must be a resource:action scope declared in the scope catalog')
+  }
+  const issuer = options.accessTokens
+  if (issuer !== undefined && typeof issuer?.issueAccessToken !== 'function') {
+    throw new TypeError('accessTokens must implement issueAccessToken')
+  }
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
+    throw new TypeError('maxBodyBytes must be a positive integer')
+  }
+  const keys = keyward.keys as Keyward['keys']
+  const catalog = keyward.scopes
+  const realm = keyward.realm
+  const manage = scopeRequirement([manageScope])
+
+  /** Another owner's key, a revoked one and a missing one are all the same 404. */
+  const ownedKey = async (id: string, caller: VerifiedKey): Promise<ApiKey> => {
+    const key = isKeyId(id) ? await keys.get(id) : undefined
+    if (!key || key.ownerId !== caller.ownerId) throw new NotFoundError()
+    return key
+  }
+
+  /** Least privilege: the caller must hold every scope in `scopes`. */
+  const assertGrantable = (caller: VerifiedKey, scopes: readonly string[]) => {
+    const missing = scopes.filter((scope) => !isSubsetOf([scope], caller.scopes))
+    if (missing.length > 0) throw new InsufficientScopeError(scopes, missing, { realm })
+  }
+
+  const createKey = async (caller: VerifiedKey, body: unknown) => {
+    const input = fieldsOf(body, CREATE_FIELDS)
+    assertIsoExpiry(input)
+    const scopes = catalog.validateGrants(input.scopes)
+    assertGrantable(caller, scopes)
+    // The remaining fields are checked by keys.create, which names the field it rejects.
+    const create = { ...input, scopes, ownerId: caller.ownerId } as unknown as CreateKeyInput
+    const issued = await keys.create(create)
+    return json(201, { key: toApiKeyJson(issued.key), token: issued.token })
+  }
+
+  const updateKey = async (caller: VerifiedKey, id: string, body: unknown) => {
+    const input = fieldsOf(body, UPDATE_FIELDS)
+    if (Object.keys(input).length === 0) {
+      throw new InvalidArgumentError('body', `Give at least one of ${UPDATE_FIELDS.join(', ')}.`)
+    }
+    assertIsoExpiry(input)
+    const key = await ownedKey(id, caller)
+    assertGrantable(caller, key.scopes)
+    if (input.scopes !== undefined) {
+      const scopes = catalog.validateGrants(input.scopes)
+      assertGrantable(caller, scopes)
+      if (!isSubsetOf(scopes, key.scopes)) {
+        throw new InvalidArgumentError(
+          'scopes',
+          'scopes can only be narrowed; create a new key for more scopes.',
+        )
+      }
+      input.scopes = scopes
+    }
+    return json(200, toApiKeyJson(await keys.update(key.id, input as UpdateKeyInput)))
+  }
+
+  const rotateKey = async (caller: VerifiedKey, id: string, body: unknown) => {
+    const input = fieldsOf(body, ROTATE_FIELDS)
+    const key = await ownedKey(id, caller)
+    assertGrantable(caller, key.scopes)
+    const issued = await keys.rotate(key.id, input as RotateKeyInput)
+    return json(201, { key: toApiKeyJson(issued.key), token: issued.token })
+  }
+
+  const mintAccessToken = async (tokens: AccessTokenIssuer, caller: VerifiedKey, body: unknown) => {
+    if (caller.kind !== 'api_key') {
+      throw new InvalidRequestError(
+        'Access tokens are minted with an API key, not another access token.',
+        {
+          realm,
+        },
+      )
+    }
+    const input = fieldsOf(body, TOKEN_FIELDS)
+    let scopes: string[] | undefined
+    if (input.scope !== undefined) {
+      if (typeof input.scope !== 'string' || input.scope.trim() === '') {
+        throw new InvalidArgumentError('scope', 'scope must be a space-delimited list of scopes.')
+      }
+      scopes = catalog.validateGrants(input.scope.trim().split(/ +/), 'scope')
+      assertGrantable(caller, scopes)
+    }
+    if (input.expiresIn !== undefined) parseDuration(input.expiresIn, 'expiresIn')
+    const ttl = input.expiresIn as number | string | undefined
+    let issued: Awaited<ReturnType<AccessTokenIssuer['issueAccessToken']>>
+    try {
+      issued = await tokens.issueAccessToken(caller, {
+        ...(scopes === undefined ? {} : { scopes }),
+        ...(ttl === undefined ? {} : { ttl }),
+      })
+    } catch (error) {
+      // The issuer names its own options; the client knows the body's field names.
+      const field = error instanceof InvalidArgumentError ? ISSUER_FIELDS[error.field] : undefined
+      if (field === undefined) throw error
+      const message = (error as InvalidArgumentError).message.replaceAll(
+        (error as InvalidArgumentError).field,
+        field,
+      )
+      throw new InvalidArgumentError(field, message, { cause: error })
+    }
+    return json(
+      200,
+      {
+        access_token: issued.accessToken,
+        token_type: 'Bearer',
+        expires_in: issued.expiresIn,
+        scope: issued.scopes.join(' '),
+      },
+      { pragma: 'no-cache' },
+    )
+  }
+
+  type Route = {
+    manage: boolean
+    run: (caller: VerifiedKey, body: () => unknown) => Promise<ManagementResponse>
+  }
+
+  const route = (method: string, path: string): Route | undefined => {
+    const segments = path.split('/').filter((segment) => segment !== '')
+    const [first, second, ...rest] = segments
+    if (rest.length > 0) return undefined
+    if (first === undefined) {
+      if (method === 'GET') {
+        return {
+          manage: true,
+          run: async (caller) =>
+            json(200, { keys: (await keys.list(caller.ownerId)).map(toApiKeyJson) }),
+        }
+      }
+      if (method === 'POST')
+        return { manage: true, run: (caller, body) => createKey(caller, body()) }
+      return undefined
+    }
+    if (second === undefined) {
+      if (first === 'revoke-all') {
+        if (method !== 'POST') return undefined
+        return {
+          manage: true,
+          run: async (caller, body) => {
+            fieldsOf(body(), [])
+            const { revokedBefore } = await keys.revokeAll({ ownerId: caller.ownerId })
+            return json(200, { revokedBefore: new Date(revokedBefore).toISOString() })
+          },
+        }
+      }
+      if (first === 'token') {
+        if (method !== 'POST' || issuer === undefined) return undefined
+        return { manage: false, run: (caller, body) => mintAccessToken(issuer, caller, body()) }
+      }
+      if (method === 'GET') {
+        return {
+          manage: true,
+          run: async (caller) => json(200, toApiKeyJson(await ownedKey(first, caller))),
+        }
+      }
+      if (method === 'PATCH')
+        return { manage: true, run: (caller, body) => updateKey(caller, first, body()) }
+      if (method === 'DELETE') {
+        return {
+          manage: true,
+          run: async (caller) => {
+            const key = await ownedKey(first, caller)
+            await keys.revoke(key.id)
+            return { status: 204, headers: { 'cache-control': 'no-store' } }
+          },
+        }
+      }
+      return undefined
+    }
+    if (second === 'rotate' && method === 'POST') {
+      return { manage: true, run: (caller, body) => rotateKey(caller, first, body()) }
+    }
+    return undefined
+  }
+
+  return Object.freeze({
+    manageScope,
+    maxBodyBytes,
+    async handle(request: ManagementRequest): Promise<ManagementResponse> {
+      try {
+        const matched = route(request.method.toUpperCase(), request.path)
+        if (!matched) throw new NotFoundError('No such management route.')
+        if (matched.manage) manage.check(new Set(request.apiKey.scopes), realm)
+        return await matched.run(request.apiKey, () => parseBody(request.body, maxBodyBytes, realm))
+      } catch (error) {
+        if (error instanceof KeywardError) return problem(errorResponse(error))
+        throw error
+      }
+    },
+  })
+}
+
+function json(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): ManagementResponse {
+  // Every answer is about credentials: never let a cache keep it, least of all a token.
+  return {
+    status,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      ...headers,
+    },
+    body,
+  }
+}
+
+function problem(response: ErrorResponse): ManagementResponse {
+  return {
+    status: response.status,
+    headers: { ...response.headers, 'cache-control': 'no-store' },
+    body: response.body,
+  }
+}
+
+function parseBody(body: ManagementBody, maxBytes: number, realm: string): unknown {
+  if (body === undefined) return undefined
+  if (typeof body !== 'string') {
+    if (body.failure === 'too_large') throw new RequestTooLargeError(maxBytes)
+    throw new InvalidRequestError('The request body could not be read as UTF-8 text.', { realm })
+  }
+  if (
+    body.length > maxBytes ||
+    (body.length * 3 > maxBytes && new TextEncoder().encode(body).length > maxBytes)
+  ) {
+    throw new RequestTooLargeError(maxBytes)
+  }
+  if (body.trim() === '') return undefined
+  try {
+    return JSON.parse(body)
+  } catch {
+    throw new InvalidRequestError('The request body is not valid JSON.', { realm })
+  }
+}
+
+/** The body's fields, refusing a non-object body and any field not in `allowed`. */
+function fieldsOf(body: unknown, allowed: readonly string[]): Record<string, unknown> {
+  if (body === undefined) return {}
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new InvalidArgumentError('body', 'The request body must be a JSON object.')
+  }
+  const fields = body as Record<string, unknown>
+  for (const field of Object.keys(fields)) {
+    if (allowed.includes(field)) continue
+    if (field === 'ownerId') {
+      throw new InvalidArgumentError(
+        'ownerId',
+        'ownerId is taken from the calling API key; leave it out.',
+      )
+    }
+    throw new InvalidArgumentError(
+      field,
+      allowed.length === 0
+        ? `${field} is not accepted: this request takes no body fields.`
+        : `${field} is not accepted; the fields are ${allowed.join(', ')}.`,
+    )
+  }
+  return { ...fields }
+}
+
+/** In JSON an instant is an ISO 8601 string: a bare number would be ambiguous (seconds or ms?). */
+function assertIsoExpiry(input: Record<string, unknown>): void {
+  if (input.expiresAt !== undefined && typeof input.expiresAt !== 'string') {
+    throw new InvalidArgumentError('expiresAt', 'expiresAt must be an ISO 8601 string.')
+  }
+}
