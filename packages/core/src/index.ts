@@ -80,3 +80,14 @@ export type {
   TokenStore,
   VerifiedKey,
 } from './types.js'
+export {
+  type ApiKeyJson,
+  createManagementApi,
+  type ManagementApi,
+  type ManagementApiOptions,
+  type ManagementBody,
+  type ManagementBodyFailure,
+  type ManagementRequest,
+  type ManagementResponse,
+  toApiKeyJson,
+} from './management.js'
