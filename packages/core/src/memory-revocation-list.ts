@@ -1,5 +1,8 @@
 import type { RevocationEvent, RevocationList, RevocationSubject } from './types.js'
 
+/** Below this many entries a pruning pass is not worth its cost. */
+const MIN_PRUNE_SIZE = 1_024
+
 /** Options of {@link MemoryRevocationList}. */
 export interface MemoryRevocationListOptions {
   /** The clock used to prune entries of keys that have expired anyway. Default `Date.now`. */
@@ -9,12 +12,14 @@ export interface MemoryRevocationListOptions {
 /**
  * The embedded {@link RevocationList}, for a single process: its state is its own mirror,
  * so it is never stale. Entries for single keys are pruned once the key would have
- * expired anyway.
+ * expired anyway, in passes that run when the list has doubled since the last one.
  */
 export class MemoryRevocationList implements RevocationList {
   readonly #revoked = new Map<string, number>()
   readonly #ownerEpochs = new Map<string, number>()
   #globalEpoch = Number.NEGATIVE_INFINITY
+  /** The size at which the next pruning pass runs: twice what the last one left, so each revoke costs O(1) amortised. */
+  #pruneAt = MIN_PRUNE_SIZE
   readonly #listeners = new Set<(event: RevocationEvent) => void>()
   readonly #now: () => number
 
@@ -26,7 +31,7 @@ export class MemoryRevocationList implements RevocationList {
   }
 
   async revoke(id: string, expiresAt: number): Promise<void> {
-    this.#prune()
+    if (this.#revoked.size >= this.#pruneAt) this.#prune()
     this.#revoked.set(id, Math.max(expiresAt, this.#revoked.get(id) ?? 0))
     this.#emit({ type: 'revoked', id })
   }
@@ -70,5 +75,6 @@ export class MemoryRevocationList implements RevocationList {
   #prune(): void {
     const now = this.#now()
     for (const [id, expiresAt] of this.#revoked) if (expiresAt <= now) this.#revoked.delete(id)
+    this.#pruneAt = Math.max(MIN_PRUNE_SIZE, this.#revoked.size * 2)
   }
 }

@@ -1,0 +1,353 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { RevocationEvent, RevocationList, RevocationSubject } from '../types.js'
+import { sampleOwnerId, uniqueSuffix } from './lib/sample.js'
+
+/**
+ * The instances one revocation conformance test runs against.
+ *
+ * A list shared between processes (Redis) gives two instances on one backend, as two
+ * processes would hold them, so the suite checks that what is written through `list`
+ * reaches `peer`'s mirror and subscribers. An in-process list that shares nothing gives
+ * only `list` (or the same instance as both).
+ */
+export interface RevocationListInstances {
+  /** The instance the suite writes through. */
+  list: RevocationList
+  /**
+   * A second instance on the same backend, the suite checks what it learns from `list`.
+   * Default: `list` itself.
+   */
+  peer?: RevocationList
+  /**
+   * Opens one more instance on the same backend, as a process started later would, to
+   * check that state is loaded on `ready()` and not only learnt from events. Default: none,
+   * and the suite checks `peer` instead.
+   */
+  open?: () => RevocationList | Promise<RevocationList>
+}
+
+/**
+ * Builds what one test runs against. Called before every test, and every call must start
+ * from an empty backend (a new instance, or a new namespace on a shared server): global
+ * epochs written by one test would otherwise revoke the subjects of the next.
+ */
+export type RevocationListFactory = () => RevocationListInstances | Promise<RevocationListInstances>
+
+/** Options of {@link revocationListConformance}. */
+export interface RevocationListConformanceOptions {
+  /**
+   * How long the suite waits for an event to reach an instance before failing, in ms.
+   * Default `5_000`. Events are awaited, never polled for.
+   */
+  eventTimeout?: number
+}
+
+/**
+ * Registers a vitest `describe` block checking that a {@link RevocationList} keeps the
+ * contract Keyward relies on: revocation by id, owner and global epochs (an epoch at or
+ * after a subject's `createdAt` revokes it; later subjects are unaffected; an earlier
+ * epoch never lifts a later one), a synchronous `isRevoked`, events delivered to every
+ * instance's subscribers after its mirror has changed, `unsubscribe`, `ready` and `close`.
+ *
+ * The suite calls `ready()` on every instance before using it and `close()` after each
+ * test; `close()` must be harmless when called again. `vitest` must be installed (an optional peer dependency of `@keyward/core`).
+ *
+ * @example
+ * ```ts
+ * import { revocationListConformance } from '@keyward/core/testing'
+ * revocationListConformance('MyList', () => ({ list: new MyList() }))
+ * ```
+ */
+export function revocationListConformance(
+  name: string,
+  factory: RevocationListFactory,
+  options: RevocationListConformanceOptions = {},
+): void {
+  const eventTimeout = options.eventTimeout ?? 5_000
+
+  describe(`RevocationList conformance: ${name}`, () => {
+    let instances: RevocationListInstances
+    let list: RevocationList
+    let peer: RevocationList
+    const opened = new Set<RevocationList>()
+
+    const open = async (): Promise<RevocationList> => {
+      if (!instances.open) return peer
+      const late = await instances.open()
+      opened.add(late)
+      await late.ready()
+      return late
+    }
+
+    /**
+     * Resolves with the first event on `target` that `matches`, and with what `probe`
+     * answered at that moment (so mirrors can be checked as listeners see them).
+     */
+    const nextEvent = <T>(
+      target: RevocationList,
+      matches: (event: RevocationEvent) => boolean,
+      probe: () => T,
+    ): Promise<{ event: RevocationEvent; probed: T }> => {
+      let stop = () => {}
+      const delivered = new Promise<{ event: RevocationEvent; probed: T }>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`no matching event arrived within ${eventTimeout} ms`)),
+          eventTimeout,
+        )
+        const unsubscribe = target.subscribe((event) => {
+          if (!matches(event)) return
+          try {
+            resolve({ event, probed: probe() })
+          } catch (error) {
+            reject(error)
+          }
+        })
+        stop = () => {
+          clearTimeout(timer)
+          unsubscribe()
+        }
+      })
+      return delivered.finally(stop)
+    }
+
+    const subject = (overrides: Partial<RevocationSubject> = {}): RevocationSubject => ({
+      id: `key_${uniqueSuffix()}`,
+      ownerId: sampleOwnerId(),
+      createdAt: 1_700_000_000_000,
+      ...overrides,
+    })
+    const expiresAt = () => Date.now() + 3_600_000
+
+    beforeEach(async () => {
+      instances = await factory()
+      list = instances.list
+      peer = instances.peer ?? instances.list
+      await list.ready()
+      await peer.ready()
+    })
+
+    afterEach(async () => {
+      const all = new Set([list, peer, ...opened])
+      opened.clear()
+      for (const instance of all) await instance.close()
+    })
+
+    it('starts with nothing revoked, answering isRevoked synchronously', () => {
+      const answer = list.isRevoked(subject())
+      expect(answer).toBe(false)
+      expect(peer.isRevoked(subject())).toBe(false)
+    })
+
+    it('revokes one key id on every instance, and no other', async () => {
+      const target = subject()
+      const bystander = subject({ ownerId: target.ownerId })
+      const seen = nextEvent(
+        peer,
+        (e) => e.type === 'revoked' && e.id === target.id,
+        () => peer.isRevoked(target),
+      )
+      await list.revoke(target.id, expiresAt())
+
+      const { event, probed } = await seen
+      expect(event).toEqual({ type: 'revoked', id: target.id })
+      expect(probed).toBe(true)
+      expect(list.isRevoked(target)).toBe(true)
+      expect(list.isRevoked({ ...target, createdAt: Date.now() + 60_000 })).toBe(true)
+      expect(list.isRevoked(bystander)).toBe(false)
+      expect(peer.isRevoked(bystander)).toBe(false)
+    })
+
+    it('accepts revoking the same key twice', async () => {
+      const target = subject()
+      await list.revoke(target.id, expiresAt())
+      await list.revoke(target.id, expiresAt() + 1_000)
+      expect(list.isRevoked(target)).toBe(true)
+    })
+
+    it("revokes an owner's keys created at or before the epoch, and no later ones", async () => {
+      const ownerId = sampleOwnerId()
+      const at = 1_700_000_000_000
+      const seen = nextEvent(
+        peer,
+        (e) => e.type === 'revoked_owner' && e.ownerId === ownerId,
+        () => peer.isRevoked(subject({ ownerId, createdAt: at })),
+      )
+      await list.revokeOwner(ownerId, at)
+
+      const { event, probed } = await seen
+      expect(event).toEqual({ type: 'revoked_owner', ownerId, at })
+      expect(probed).toBe(true)
+      for (const instance of [list, peer]) {
+        expect(instance.isRevoked(subject({ ownerId, createdAt: at - 86_400_000 }))).toBe(true)
+        expect(instance.isRevoked(subject({ ownerId, createdAt: at }))).toBe(true)
+        expect(instance.isRevoked(subject({ ownerId, createdAt: at + 1 }))).toBe(false)
+        expect(instance.isRevoked(subject({ createdAt: at - 1 }))).toBe(false)
+      }
+    })
+
+    it('never lets an earlier owner epoch lift a later one', async () => {
+      const ownerId = sampleOwnerId()
+      await list.revokeOwner(ownerId, 2_000)
+      const seen = nextEvent(
+        peer,
+        (e) => e.type === 'revoked_owner' && e.at === 1_000,
+        () => null,
+      )
+      await list.revokeOwner(ownerId, 1_000)
+      await seen
+      for (const instance of [list, peer]) {
+        expect(instance.isRevoked(subject({ ownerId, createdAt: 1_500 }))).toBe(true)
+        expect(instance.isRevoked(subject({ ownerId, createdAt: 2_000 }))).toBe(true)
+        expect(instance.isRevoked(subject({ ownerId, createdAt: 2_001 }))).toBe(false)
+      }
+    })
+
+    it('revokes every key created at or before the global epoch, and no later ones', async () => {
+      const at = 1_700_000_000_000
+      const seen = nextEvent(
+        peer,
+        (e) => e.type === 'revoked_all',
+        () => peer.isRevoked(subject({ createdAt: at })),
+      )
+      await list.revokeAll(at)
+
+      const { event, probed } = await seen
+      expect(event).toEqual({ type: 'revoked_all', at })
+      expect(probed).toBe(true)
+      for (const instance of [list, peer]) {
+        expect(instance.isRevoked(subject({ createdAt: at - 1 }))).toBe(true)
+        expect(instance.isRevoked(subject({ createdAt: at }))).toBe(true)
+        expect(instance.isRevoked(subject({ createdAt: at + 1 }))).toBe(false)
+      }
+    })
+
+    it('never lets an earlier global epoch lift a later one', async () => {
+      await list.revokeAll(2_000)
+      const seen = nextEvent(
+        peer,
+        (e) => e.type === 'revoked_all' && e.at === 1_000,
+        () => null,
+      )
+      await list.revokeAll(1_000)
+      await seen
+      for (const instance of [list, peer]) {
+        expect(instance.isRevoked(subject({ createdAt: 1_500 }))).toBe(true)
+        expect(instance.isRevoked(subject({ createdAt: 2_001 }))).toBe(false)
+      }
+    })
+
+    it('combines id, owner and global revocation', async () => {
+      const ownerId = sampleOwnerId()
+      const byId = subject({ ownerId, createdAt: 5_000 })
+      await list.revoke(byId.id, expiresAt())
+      await list.revokeOwner(ownerId, 4_000)
+      const seen = nextEvent(
+        peer,
+        (e) => e.type === 'revoked_all',
+        () => null,
+      )
+      await list.revokeAll(3_000)
+      await seen
+      for (const instance of [list, peer]) {
+        expect(instance.isRevoked(byId)).toBe(true)
+        expect(instance.isRevoked(subject({ ownerId, createdAt: 4_000 }))).toBe(true)
+        expect(instance.isRevoked(subject({ ownerId, createdAt: 4_001 }))).toBe(false)
+        expect(instance.isRevoked(subject({ createdAt: 3_000 }))).toBe(true)
+        expect(instance.isRevoked(subject({ createdAt: 3_001 }))).toBe(false)
+      }
+    })
+
+    it('delivers updated events from publishUpdate to every instance, revoking nothing', async () => {
+      const target = subject()
+      const local = nextEvent(
+        list,
+        (e) => e.type === 'updated' && e.id === target.id,
+        () => null,
+      )
+      const remote = nextEvent(
+        peer,
+        (e) => e.type === 'updated' && e.id === target.id,
+        () => null,
+      )
+      await list.publishUpdate(target.id)
+      expect((await local).event).toEqual({ type: 'updated', id: target.id })
+      expect((await remote).event).toEqual({ type: 'updated', id: target.id })
+      expect(list.isRevoked(target)).toBe(false)
+      expect(peer.isRevoked(target)).toBe(false)
+    })
+
+    it('delivers each of its own writes to its own subscribers', async () => {
+      const target = subject()
+      const ownerId = sampleOwnerId()
+      const events: RevocationEvent[] = []
+      const stop = list.subscribe((event) => events.push(event))
+      const last = nextEvent(
+        list,
+        (e) => e.type === 'revoked_all',
+        () => null,
+      )
+      await list.revoke(target.id, expiresAt())
+      await list.publishUpdate(target.id)
+      await list.revokeOwner(ownerId, 1_000)
+      await list.revokeAll(500)
+      await last
+      stop()
+      expect(events).toEqual(
+        expect.arrayContaining([
+          { type: 'revoked', id: target.id },
+          { type: 'updated', id: target.id },
+          { type: 'revoked_owner', ownerId, at: 1_000 },
+          { type: 'revoked_all', at: 500 },
+        ]),
+      )
+    })
+
+    it('stops delivering to a listener once unsubscribed, and only to that one', async () => {
+      const dropped: RevocationEvent[] = []
+      const unsubscribe = peer.subscribe((event) => dropped.push(event))
+      const first = subject()
+      const second = subject()
+
+      const firstSeen = nextEvent(
+        peer,
+        (e) => e.type === 'revoked' && e.id === first.id,
+        () => null,
+      )
+      await list.revoke(first.id, expiresAt())
+      await firstSeen
+      expect(dropped).toContainEqual({ type: 'revoked', id: first.id })
+
+      unsubscribe()
+      unsubscribe()
+      const secondSeen = nextEvent(
+        peer,
+        (e) => e.type === 'revoked' && e.id === second.id,
+        () => null,
+      )
+      await list.revoke(second.id, expiresAt())
+      await secondSeen
+      expect(dropped).not.toContainEqual({ type: 'revoked', id: second.id })
+    })
+
+    it('loads existing state on ready, not only from events', async () => {
+      const ownerId = sampleOwnerId()
+      const byId = subject({ createdAt: 9_000 })
+      await list.revoke(byId.id, expiresAt())
+      await list.revokeOwner(ownerId, 8_000)
+      await list.revokeAll(2_000)
+
+      const late = await open()
+      expect(late.isRevoked(byId)).toBe(true)
+      expect(late.isRevoked(subject({ ownerId, createdAt: 8_000 }))).toBe(true)
+      expect(late.isRevoked(subject({ ownerId, createdAt: 8_001 }))).toBe(false)
+      expect(late.isRevoked(subject({ createdAt: 2_000 }))).toBe(true)
+      expect(late.isRevoked(subject({ createdAt: 2_001 }))).toBe(false)
+    })
+
+    it('resolves ready again once ready, and close twice', async () => {
+      await expect(list.ready()).resolves.toBeUndefined()
+      await expect(list.close()).resolves.toBeUndefined()
+      await expect(list.close()).resolves.toBeUndefined()
+    })
+  })
+}

@@ -1,0 +1,238 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { KeyRecord, TokenStore } from '../types.js'
+import { fullSampleRecord, sampleHash, sampleOwnerId, sampleRecord } from './lib/sample.js'
+
+/**
+ * Builds the store one conformance test runs against. Called before every test. It may
+ * return a new store on an empty backend or the same store every time: the suite uses fresh
+ * ids, hashes and owner ids in each test and never assumes the store is empty.
+ */
+export type TokenStoreFactory = () => TokenStore | Promise<TokenStore>
+
+/**
+ * Registers a vitest `describe` block checking that a {@link TokenStore} keeps the contract
+ * Keyward relies on: every method, duplicate rejection with nothing written, atomic
+ * patches, indexes removed on delete, `touch` never moving backwards, and records handed in
+ * and out as copies.
+ *
+ * Call it at the top level of a test file. `vitest` must be installed (it is an optional
+ * peer dependency of `@keyward/core`). Records expire 30 days after the real clock's now,
+ * so a store that expires records in its backend keeps them for the whole run.
+ *
+ * @example
+ * ```ts
+ * import { tokenStoreConformance } from '@keyward/core/testing'
+ * tokenStoreConformance('MyStore', () => new MyStore())
+ * ```
+ */
+export function tokenStoreConformance(name: string, factory: TokenStoreFactory): void {
+  describe(`TokenStore conformance: ${name}`, () => {
+    let store: TokenStore
+    beforeEach(async () => {
+      store = await factory()
+    })
+
+    it('returns an inserted record whole from get and findByHash', async () => {
+      const minimal = sampleRecord()
+      const full = fullSampleRecord()
+      await store.insert(minimal)
+      await store.insert(full)
+      expect(await store.get(minimal.id)).toStrictEqual(minimal)
+      expect(await store.findByHash(minimal.hash)).toStrictEqual(minimal)
+      expect(await store.get(full.id)).toStrictEqual(full)
+      expect(await store.findByHash(full.hash)).toStrictEqual(full)
+    })
+
+    it('resolves undefined for an id or hash it never stored', async () => {
+      const record = sampleRecord()
+      expect(await store.get(record.id)).toBeUndefined()
+      expect(await store.findByHash(record.hash)).toBeUndefined()
+      expect(await store.listByOwner(record.ownerId)).toStrictEqual([])
+    })
+
+    it("lists only one owner's records, oldest first", async () => {
+      const ownerId = sampleOwnerId()
+      const base = Date.now() - 10_000
+      const third = sampleRecord({ ownerId, createdAt: base + 2_000 })
+      const first = sampleRecord({ ownerId, createdAt: base })
+      const second = fullSampleRecord({ ownerId, createdAt: base + 1_000 })
+      const stranger = sampleRecord({ createdAt: base + 500 })
+      for (const record of [third, stranger, first, second]) await store.insert(record)
+
+      expect(await store.listByOwner(ownerId)).toStrictEqual([first, second, third])
+      expect(await store.listByOwner(stranger.ownerId)).toStrictEqual([stranger])
+    })
+
+    it('orders records created in the same millisecond by id', async () => {
+      const ownerId = sampleOwnerId()
+      const createdAt = Date.now() - 5_000
+      const records = [sampleRecord({ ownerId, createdAt }), sampleRecord({ ownerId, createdAt })]
+      for (const record of records) await store.insert(record)
+      const byId = [...records].sort((a, b) => (a.id < b.id ? -1 : 1))
+      expect((await store.listByOwner(ownerId)).map((r) => r.id)).toStrictEqual(
+        byId.map((r) => r.id),
+      )
+    })
+
+    it('rejects a duplicate id and writes nothing', async () => {
+      const original = sampleRecord()
+      await store.insert(original)
+      const clash = sampleRecord({ id: original.id, name: 'Clash' })
+
+      await expect(store.insert(clash)).rejects.toThrow()
+      expect(await store.get(original.id)).toStrictEqual(original)
+      expect(await store.findByHash(clash.hash)).toBeUndefined()
+      expect(await store.listByOwner(clash.ownerId)).toStrictEqual([])
+      expect(await store.listByOwner(original.ownerId)).toStrictEqual([original])
+    })
+
+    it('rejects a duplicate hash and writes nothing', async () => {
+      const original = sampleRecord()
+      await store.insert(original)
+      const clash = sampleRecord({ hash: original.hash, name: 'Clash' })
+
+      await expect(store.insert(clash)).rejects.toThrow()
+      expect(await store.get(clash.id)).toBeUndefined()
+      expect(await store.findByHash(original.hash)).toStrictEqual(original)
+      expect(await store.listByOwner(clash.ownerId)).toStrictEqual([])
+    })
+
+    it('applies a patch, resolves the new record and keeps every other field', async () => {
+      const original = fullSampleRecord()
+      await store.insert(original)
+      const patch = {
+        name: 'Renamed',
+        scopes: ['projects:read', 'projects:write'],
+        expiresAt: original.expiresAt - 60_000,
+        metadata: { plan: 'team', seats: 5 },
+      }
+      const expected: KeyRecord = { ...original, ...patch }
+
+      expect(await store.update(original.id, patch)).toStrictEqual(expected)
+      expect(await store.get(original.id)).toStrictEqual(expected)
+      expect(await store.findByHash(original.hash)).toStrictEqual(expected)
+      expect(await store.listByOwner(original.ownerId)).toStrictEqual([expected])
+    })
+
+    it('patches only the fields given', async () => {
+      const original = sampleRecord()
+      await store.insert(original)
+      expect(await store.update(original.id, { name: 'Only the name' })).toStrictEqual({
+        ...original,
+        name: 'Only the name',
+      })
+    })
+
+    it('resolves undefined when updating a missing id, and creates nothing', async () => {
+      const missing = sampleRecord()
+      expect(await store.update(missing.id, { name: 'Ghost' })).toBeUndefined()
+      expect(await store.get(missing.id)).toBeUndefined()
+    })
+
+    it('applies concurrent patches and touches of different fields without losing any', async () => {
+      const original = sampleRecord()
+      await store.insert(original)
+      const lastUsedAt = original.createdAt + 5_000
+      await Promise.all([
+        store.update(original.id, { name: 'Concurrent name' }),
+        store.update(original.id, { scopes: ['projects:write'] }),
+        store.touch(original.id, lastUsedAt),
+        store.update(original.id, { metadata: { concurrent: true } }),
+      ])
+      expect(await store.get(original.id)).toStrictEqual({
+        ...original,
+        name: 'Concurrent name',
+        scopes: ['projects:write'],
+        metadata: { concurrent: true },
+        lastUsedAt,
+      })
+    })
+
+    it('deletes a record with its indexes, and frees its id and hash', async () => {
+      const record = fullSampleRecord()
+      const sibling = sampleRecord({ ownerId: record.ownerId, createdAt: record.createdAt + 1 })
+      await store.insert(record)
+      await store.insert(sibling)
+
+      expect(await store.delete(record.id)).toBe(true)
+      expect(await store.get(record.id)).toBeUndefined()
+      expect(await store.findByHash(record.hash)).toBeUndefined()
+      expect(await store.listByOwner(record.ownerId)).toStrictEqual([sibling])
+      expect(await store.delete(record.id)).toBe(false)
+
+      await store.insert(record)
+      expect(await store.findByHash(record.hash)).toStrictEqual(record)
+    })
+
+    it('resolves false when deleting a missing id', async () => {
+      expect(await store.delete(sampleRecord().id)).toBe(false)
+    })
+
+    it('records lastUsedAt on touch and never moves it backwards', async () => {
+      const record = sampleRecord()
+      await store.insert(record)
+      const later = record.createdAt + 120_000
+
+      await store.touch(record.id, later)
+      expect((await store.get(record.id))?.lastUsedAt).toBe(later)
+      await store.touch(record.id, later - 60_000)
+      expect((await store.get(record.id))?.lastUsedAt).toBe(later)
+      await store.touch(record.id, later + 60_000)
+      expect(await store.findByHash(record.hash)).toStrictEqual({
+        ...record,
+        lastUsedAt: later + 60_000,
+      })
+    })
+
+    it('ignores a touch of a missing id', async () => {
+      const missing = sampleRecord()
+      await store.touch(missing.id, Date.now())
+      expect(await store.get(missing.id)).toBeUndefined()
+      expect(await store.findByHash(missing.hash)).toBeUndefined()
+    })
+
+    it('keeps its own copies: mutating what went in or came out changes nothing stored', async () => {
+      const record = fullSampleRecord()
+      const snapshot = structuredClone(record)
+      await store.insert(record)
+      record.name = 'mutated after insert'
+      record.scopes.push('admin:everything')
+      ;(record.metadata!.limits as { rps: number }).rps = 1_000_000
+
+      for (const read of [
+        await store.get(snapshot.id),
+        await store.findByHash(snapshot.hash),
+        (await store.listByOwner(snapshot.ownerId))[0],
+        await store.update(snapshot.id, {}),
+      ]) {
+        expect(read).toStrictEqual(snapshot)
+        read!.name = 'mutated after read'
+        read!.scopes.push('admin:everything')
+        ;(read!.metadata!.limits as { rps: number }).rps = 0
+      }
+      expect(await store.get(snapshot.id)).toStrictEqual(snapshot)
+    })
+
+    it('keeps a patch it was given as its own copy', async () => {
+      const record = sampleRecord()
+      await store.insert(record)
+      const patch = { scopes: ['projects:read'], metadata: { tier: 'gold' } }
+      await store.update(record.id, patch)
+      patch.scopes.push('admin:everything')
+      patch.metadata.tier = 'stolen'
+      expect(await store.get(record.id)).toStrictEqual({
+        ...record,
+        scopes: ['projects:read'],
+        metadata: { tier: 'gold' },
+      })
+    })
+
+    it('finds records by the exact hash only (case-sensitive)', async () => {
+      const tail = sampleHash().slice(1)
+      const record = sampleRecord({ hash: `A${tail}` })
+      await store.insert(record)
+      expect(await store.findByHash(`a${tail}`)).toBeUndefined()
+      expect(await store.findByHash(`A${tail}`)).toStrictEqual(record)
+    })
+  })
+}
