@@ -1,0 +1,149 @@
+import {
+  InvalidTokenError,
+  isScopeGrant,
+  type KeyMetadata,
+  type ScopeRequirement,
+  scopeRequirement,
+  type TokenClaims,
+  type VerifiedKey,
+} from '@keyward/core'
+import { type JWTPayload, jwtVerify } from 'jose'
+import type { AccessTokenAlgorithm, VerifyAccessTokenOptions } from '../types.js'
+import { toKeywardError } from './jose-errors.js'
+import type { KeySource } from './key-sources.js'
+import type { VerificationSettings } from './options.js'
+
+/** The `typ` header of access tokens (RFC 9068), so another JWT signed by the same key is refused. */
+export const TOKEN_TYPE = 'at+jwt'
+/** The `kind` of a verified access token. */
+export const KIND = 'access_token'
+/** Longer strings are not treated as access tokens at all: bounded work for garbage. */
+export const MAX_TOKEN_LENGTH = 8_192
+
+const REQUIRED_CLAIMS = ['sub', 'jti', 'iat', 'exp', 'kw_key', 'kw_name', 'scope']
+const MAX_MEMOIZED_REQUIREMENTS = 256
+
+/** The verifying half both factories share. */
+export interface TokenVerification {
+  accepts(token: string): boolean
+  verify(token: string): Promise<TokenClaims>
+  verifyAccessToken(token: string, options?: VerifyAccessTokenOptions): Promise<VerifiedKey>
+}
+
+/**
+ * Cheap shape check: a compact JWS is three dot-separated parts, and a JSON header always
+ * starts `{"` (`eyJ` in base64url). API keys start with a lower-case prefix, so never match.
+ */
+export function looksLikeAccessToken(token: string): boolean {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !token.startsWith('eyJ'))
+    return false
+  const first = token.indexOf('.')
+  const second = first === -1 ? -1 : token.indexOf('.', first + 1)
+  return second > first + 1 && token.indexOf('.', second + 1) === -1
+}
+
+function isPlainObject(value: unknown): value is KeyMetadata {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+export function createTokenVerification(
+  settings: VerificationSettings,
+  source: KeySource,
+  algorithms: readonly AccessTokenAlgorithm[],
+): TokenVerification {
+  const { issuer, audiences, toleranceMs, now, realm } = settings
+  const jwtOptions = {
+    issuer,
+    audience: [...audiences],
+    algorithms: [...algorithms],
+    typ: TOKEN_TYPE,
+    clockTolerance: toleranceMs / 1000,
+    requiredClaims: REQUIRED_CLAIMS,
+  }
+  const malformed = (message: string) =>
+    new InvalidTokenError('malformed_token', message, { realm })
+
+  const claimsOf = (payload: JWTPayload): TokenClaims => {
+    const { sub, kw_key: keyId, kw_name: name, scope, iat, exp, kw_meta: metadata } = payload
+    if (
+      typeof sub !== 'string' ||
+      sub === '' ||
+      typeof keyId !== 'string' ||
+      keyId === '' ||
+      typeof name !== 'string' ||
+      typeof scope !== 'string' ||
+      typeof iat !== 'number' ||
+      typeof exp !== 'number'
+    ) {
+      throw malformed("The access token's claims are invalid.")
+    }
+    const scopes = scope.split(' ')
+    if (!scopes.every(isScopeGrant)) throw malformed("The access token's scope claim is invalid.")
+    if (metadata !== undefined && !isPlainObject(metadata))
+      throw malformed("The access token's claims are invalid.")
+    const at = now()
+    const expiresAt = exp * 1000
+    // jose forgives `clockTolerance` on `exp` as well; expiry stays exact, as for API keys.
+    if (at >= expiresAt)
+      throw new InvalidTokenError('expired_token', 'The access token has expired.', { realm })
+    // `iat` carries milliseconds so revoke-all epochs compare to it as precisely as to a key's createdAt.
+    const issuedAt = Math.round(iat * 1000)
+    if (issuedAt > at + toleranceMs) throw malformed('The access token is not valid yet.')
+    const claims: TokenClaims = { keyId, ownerId: sub, name, scopes, issuedAt, expiresAt }
+    if (metadata !== undefined) claims.metadata = metadata
+    return claims
+  }
+
+  const verify = async (token: string): Promise<TokenClaims> => {
+    if (!looksLikeAccessToken(token)) throw malformed('The access token is malformed.')
+    let payload: JWTPayload
+    try {
+      ;({ payload } = await jwtVerify(token, source.getKey, {
+        ...jwtOptions,
+        currentDate: new Date(now()),
+      }))
+    } catch (error) {
+      throw toKeywardError(error, realm)
+    }
+    return claimsOf(payload)
+  }
+
+  const requirements = new Map<string, ScopeRequirement[]>()
+  const requirementOf = (options: VerifyAccessTokenOptions | undefined): ScopeRequirement[] => {
+    const all = options?.scopes ?? []
+    const any = options?.anyScopes ?? []
+    if (!Array.isArray(all) || !Array.isArray(any))
+      throw new TypeError('scopes and anyScopes must be arrays of scopes')
+    const memoKey = `${all.join(' ')}|${any.join(' ')}`
+    let compiled = requirements.get(memoKey)
+    if (compiled === undefined) {
+      compiled = []
+      if (all.length > 0) compiled.push(scopeRequirement(all, 'all'))
+      if (any.length > 0) compiled.push(scopeRequirement(any, 'any'))
+      if (requirements.size >= MAX_MEMOIZED_REQUIREMENTS) requirements.clear()
+      requirements.set(memoKey, compiled)
+    }
+    return compiled
+  }
+
+  return {
+    accepts: looksLikeAccessToken,
+    verify,
+    async verifyAccessToken(token, options) {
+      const requirement = requirementOf(options)
+      const claims = await verify(token)
+      const granted = new Set(claims.scopes)
+      for (const check of requirement) check.check(granted, realm)
+      const key: VerifiedKey = {
+        id: claims.keyId,
+        name: claims.name,
+        ownerId: claims.ownerId,
+        scopes: Object.freeze([...claims.scopes]),
+        expiresAt: claims.expiresAt,
+        kind: KIND,
+      }
+      if (claims.metadata !== undefined) key.metadata = Object.freeze(claims.metadata)
+      return Object.freeze(key)
+    },
+  }
+}
