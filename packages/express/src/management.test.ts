@@ -1,0 +1,68 @@
+import type { AddressInfo } from 'node:net'
+import { createKeyward, defineScopes } from '@keyward/core'
+import express from 'express'
+import { afterEach, describe, expect, it } from 'vitest'
+import { managementSuite, type Serve, type Served } from '../../../test/management-cases.js'
+import { apiKeysRouter } from './management.js'
+
+/** Listens on 127.0.0.1, port 0; resolves once it accepts connections. */
+function listen(app: express.Express): Promise<Served> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(0, '127.0.0.1', (error?: Error) => {
+      if (error) return reject(error)
+      const { port } = server.address() as AddressInfo
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      })
+    })
+    server.on('error', reject)
+  })
+}
+
+const serve: Serve = (keyward, options) => {
+  const app = express()
+  app.use('/api-keys', apiKeysRouter(keyward, options))
+  return listen(app)
+}
+
+managementSuite('Express', serve)
+
+describe('apiKeysRouter in an app that parses JSON itself', () => {
+  const opened: Served[] = []
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((served) => served.close()))
+  })
+
+  it('uses the body an app-wide express.json() already parsed', async () => {
+    const scopes = defineScopes({
+      'api_keys:manage': 'Manage API keys',
+      'projects:read': 'Read projects',
+    })
+    const keyward = createKeyward({ scopes })
+    const app = express()
+    app.use(express.json())
+    app.use('/api-keys', apiKeysRouter(keyward))
+    const served = await listen(app)
+    opened.push(served)
+    const admin = await keyward.keys.create({
+      name: 'admin',
+      ownerId: 'o',
+      scopes: ['*'],
+      expiresIn: '1d',
+    })
+    const response = await fetch(`${served.url}/api-keys`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'parsed upstream', scopes: ['projects:read'], expiresIn: '1d' }),
+    })
+    expect(response.status).toBe(201)
+    expect(await response.json()).toMatchObject({ key: { name: 'parsed upstream', ownerId: 'o' } })
+  })
+
+  it('throws TypeError at once on bad options', () => {
+    const keyward = createKeyward({ scopes: defineScopes({ 'projects:read': 'Read projects' }) })
+    expect(() => apiKeysRouter(keyward)).toThrow(/^manageScope must be/)
+    expect(apiKeysRouter(keyward, { manageScope: 'projects:read' })).toBeTypeOf('function')
+  })
+})

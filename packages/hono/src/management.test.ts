@@ -1,0 +1,104 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createKeyward, defineScopes } from '@keyward/core'
+import { Hono } from 'hono'
+import { describe, expect, it } from 'vitest'
+import { managementSuite, type Served } from '../../../test/management-cases.js'
+import { apiKeyAuth } from './api-key-auth.js'
+import { apiKeyRoutes } from './management.js'
+
+/**
+ * Serves a Hono app over real HTTP on 127.0.0.1, port 0, with the least bridge from
+ * `node:http` to `app.fetch` (this package does not depend on `@hono/node-server`).
+ */
+function listen(app: Hono): Promise<Served> {
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = []
+    for await (const chunk of req) chunks.push(chunk as Buffer)
+    const headers = new Headers()
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (typeof value === 'string') headers.set(name, value)
+    }
+    const hasBody = req.method !== 'GET' && req.method !== 'HEAD' && chunks.length > 0
+    const response = await app.fetch(
+      new Request(`http://127.0.0.1${req.url}`, {
+        method: req.method ?? 'GET',
+        headers,
+        ...(hasBody ? { body: Buffer.concat(chunks) } : {}),
+      }),
+    )
+    res.writeHead(response.status, Object.fromEntries(response.headers))
+    res.end(Buffer.from(await response.arrayBuffer()))
+  })
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      })
+    })
+  })
+}
+
+managementSuite('Hono', (keyward, options) => {
+  const app = new Hono()
+  app.route('/api-keys', apiKeyRoutes(keyward, options))
+  return listen(app)
+})
+
+describe('apiKeyRoutes', () => {
+  const scopes = defineScopes({
+    'api_keys:manage': 'Manage API keys',
+    'projects:read': 'Read projects',
+  })
+
+  it('reuses the key an app-wide apiKeyAuth verified', async () => {
+    const keyward = createKeyward({ scopes })
+    const app = new Hono()
+    app.use('*', apiKeyAuth(keyward))
+    app.route('/api-keys', apiKeyRoutes(keyward))
+    const admin = await keyward.keys.create({
+      name: 'admin',
+      ownerId: 'o',
+      scopes: ['*'],
+      expiresIn: '1d',
+    })
+    const response = await app.request('/api-keys', {
+      headers: { authorization: `Bearer ${admin.token}` },
+    })
+    expect(response.status).toBe(200)
+    expect(await response.json()).toMatchObject({ keys: [{ id: admin.key.id }] })
+  })
+
+  it('answers 413 from a streamed body with no Content-Length', async () => {
+    const keyward = createKeyward({ scopes })
+    const app = new Hono().route('/api-keys', apiKeyRoutes(keyward, { maxBodyBytes: 64 }))
+    const admin = await keyward.keys.create({
+      name: 'admin',
+      ownerId: 'o',
+      scopes: ['*'],
+      expiresIn: '1d',
+    })
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 4; i++) controller.enqueue(new TextEncoder().encode('x'.repeat(40)))
+        controller.close()
+      },
+    })
+    const response = await app.request('/api-keys', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin.token}` },
+      body,
+      duplex: 'half',
+    } as RequestInit)
+    expect(response.status).toBe(413)
+    expect(await response.json()).toMatchObject({ code: 'request_too_large' })
+  })
+
+  it('throws TypeError at once on bad options', () => {
+    const keyward = createKeyward({ scopes })
+    expect(() => apiKeyRoutes(keyward, { maxBodyBytes: -1 })).toThrow(/^maxBodyBytes must be/)
+  })
+})
