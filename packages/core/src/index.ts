@@ -1,14 +1,67 @@
-export { createKeyward, type Keyward, type KeywardOptions } from './keyward.js'
-export type { VerifyCacheOptions, VerifyOptions } from './verify.js'
 export {
-  parseInstant,
+  type AuthenticateOptions,
+  type AuthenticationRequest,
+  type Authenticator,
+  assertKeyward,
+  createAuthenticator,
+  createScopeGuard,
+  grantedScopes,
+  type ScopeGuard,
+  type ScopeName,
+} from './authenticate.js'
+export { configDuration, type Duration, durationToMs, parseDuration } from './duration.js'
+export {
+  challengeValue,
+  DEFAULT_REALM,
+  type ErrorResponse,
+  errorResponse,
+  InsufficientScopeError,
+  InvalidArgumentError,
+  InvalidRequestError,
+  type InvalidTokenCode,
+  InvalidTokenError,
+  isKeywardError,
+  KeywardError,
+  type KeywardErrorCode,
+  type KeywardErrorOptions,
+  MissingTokenError,
+  NotFoundError,
+  PROBLEM_CONTENT_TYPE,
+  type Problem,
+  RequestTooLargeError,
+  UnavailableError,
+} from './errors.js'
+export {
+  createTokenHasher,
+  hashToken,
+  type TokenHasher,
+  type TokenHasherOptions,
+  toBase64Url,
+} from './hash.js'
+export {
   type CreateKeyInput,
-  type IssuedKey,
   type Instant,
+  type IssuedKey,
   type KeyLifecycle,
+  parseInstant,
   type RotateKeyInput,
   type UpdateKeyInput,
 } from './keys.js'
+export { createKeyward, type Keyward, type KeywardOptions } from './keyward.js'
+export {
+  type ApiKeyJson,
+  createManagementApi,
+  type ManagementApi,
+  type ManagementApiOptions,
+  type ManagementBody,
+  type ManagementBodyFailure,
+  type ManagementRequest,
+  type ManagementResponse,
+  toApiKeyJson,
+} from './management.js'
+export { MemoryRevocationList, type MemoryRevocationListOptions } from './memory-revocation-list.js'
+export { MemoryTokenStore } from './memory-token-store.js'
+export { assertKeyRecord, toApiKey } from './record.js'
 export {
   defineScopes,
   grantCovers,
@@ -17,53 +70,27 @@ export {
   isScopeGrant,
   isSubsetOf,
   openScopeCatalog,
-  scopeRequirement,
   type ScopeCatalog,
   type ScopeGrant,
   type ScopeRequirement,
+  scopeRequirement,
   type WildcardGrant,
 } from './scopes.js'
 export {
+  assertPrefix,
   BODY_LENGTH,
   CHECKSUM_LENGTH,
-  MAX_PREFIX_LENGTH,
-  SECRET_LENGTH,
-  assertPrefix,
   generateKeyId,
   generateToken,
   isKeyId,
   isValidPrefix,
+  MAX_PREFIX_LENGTH,
+  type ParsedToken,
   parseToken,
+  SECRET_LENGTH,
   tokenChecksum,
   tokenHint,
-  type ParsedToken,
 } from './token.js'
-export { createTokenHasher, hashToken, toBase64Url, type TokenHasher, type TokenHasherOptions } from './hash.js'
-export { configDuration, durationToMs, parseDuration, type Duration } from './duration.js'
-export { assertKeyRecord, toApiKey } from './record.js'
-export { MemoryTokenStore } from './memory-token-store.js'
-export { MemoryRevocationList, type MemoryRevocationListOptions } from './memory-revocation-list.js'
-export {
-  DEFAULT_REALM,
-  InsufficientScopeError,
-  InvalidArgumentError,
-  InvalidRequestError,
-  InvalidTokenError,
-  KeywardError,
-  MissingTokenError,
-  NotFoundError,
-  PROBLEM_CONTENT_TYPE,
-  RequestTooLargeError,
-  UnavailableError,
-  challengeValue,
-  errorResponse,
-  isKeywardError,
-  type ErrorResponse,
-  type InvalidTokenCode,
-  type KeywardErrorCode,
-  type KeywardErrorOptions,
-  type Problem,
-} from './errors.js'
 export type {
   AccessTokenIssuer,
   ApiKey,
@@ -80,14 +107,4 @@ export type {
   TokenStore,
   VerifiedKey,
 } from './types.js'
-export {
-  type ApiKeyJson,
-  createManagementApi,
-  type ManagementApi,
-  type ManagementApiOptions,
-  type ManagementBody,
-  type ManagementBodyFailure,
-  type ManagementRequest,
-  type ManagementResponse,
-  toApiKeyJson,
-} from './management.js'
+export type { VerifyCacheOptions, VerifyOptions } from './verify.js'

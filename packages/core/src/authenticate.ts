@@ -1,0 +1,233 @@
+import { DEFAULT_REALM, InvalidRequestError, MissingTokenError } from './errors.js'
+import type { Keyward } from './keyward.js'
+import { type ScopeCatalog, type ScopeRequirement, scopeRequirement } from './scopes.js'
+import type { VerifiedKey } from './types.js'
+
+/**
+ * The framework-free half of the Express and Hono adapters: which header carries the
+ * credential, what an unusable header means, preflights, anonymous access and scope
+ * guards are decided here, once, so the adapters only translate.
+ */
+
+/** The scope names of a catalog: `ScopeName<typeof scopes>` is `'projects:read' | …`. */
+export type ScopeName<C extends ScopeCatalog<string>> = C['names'][number]
+
+/** Options of {@link createAuthenticator}, shared by `apiKeyAuth` in both adapters. */
+export interface AuthenticateOptions<S extends string = string> {
+  /** Every one of these scopes is required, as with `keyward.verify`. Default: none. */
+  scopes?: readonly S[]
+  /** At least one of these scopes is required. Default: none. */
+  anyScopes?: readonly S[]
+  /**
+   * Lets requests without a credential through, anonymous (no `apiKey`). A credential that
+   * is presented is still verified, and a bad one is still refused. Default `false`.
+   */
+  optional?: boolean
+  /**
+   * Also accept the token in a header of its own: `true` reads `X-API-Key`, a string names
+   * another header. A request carrying two different credentials is refused (400).
+   * Default `false`: only `Authorization: Bearer` (RFC 6750 §2.1).
+   */
+  apiKeyHeader?: boolean | string
+  /**
+   * Lets CORS preflights (`OPTIONS` with `Access-Control-Request-Method`) through without a
+   * credential, since browsers never send one on them. Default `true`; `false` authenticates
+   * preflights like any other request.
+   */
+  passPreflight?: boolean
+}
+
+/** The least of a request the authenticator reads. Express's `req` and Hono's `c.req` fit as they are. */
+export interface AuthenticationRequest {
+  readonly method: string
+  /** A request header by lower-case name, `undefined` when absent. */
+  header(name: string): string | undefined
+}
+
+/**
+ * Authenticates one request: the verified key, `undefined` when the request may go through
+ * anonymous (optional, preflight), a promise of either when the store must be asked, or a
+ * thrown `KeywardError` (synchronously when found before any I/O).
+ */
+export type Authenticator = (
+  request: AuthenticationRequest,
+) => VerifiedKey | undefined | Promise<VerifiedKey | undefined>
+
+/** RFC 6750 §2.1 `b64token`. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
+/** RFC 9110 `token`, for a configurable header name. */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+
+function booleanOption(value: unknown, option: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') throw new TypeError(`${option} must be a boolean`)
+  return value
+}
+
+function apiKeyHeaderName(value: unknown): string | undefined {
+  if (value === undefined || value === false) return undefined
+  if (value === true) return 'x-api-key'
+  if (
+    typeof value !== 'string' ||
+    !HEADER_NAME.test(value) ||
+    value.toLowerCase() === 'authorization'
+  ) {
+    throw new TypeError('apiKeyHeader must be a boolean or a header name other than Authorization')
+  }
+  return value.toLowerCase()
+}
+
+/** Throws a `TypeError` unless `keyward` looks like what `createKeyward` returns. */
+export function assertKeyward(keyward: unknown): asserts keyward is Keyward<string> {
+  const candidate = keyward as Partial<Keyward> | null
+  if (
+    candidate === null ||
+    typeof candidate !== 'object' ||
+    typeof candidate.check !== 'function' ||
+    typeof candidate.requirement !== 'function' ||
+    typeof candidate.realm !== 'string'
+  ) {
+    throw new TypeError('keyward must be an instance from createKeyward()')
+  }
+}
+
+/**
+ * The token of an `Authorization` value, or `undefined` when it is not a Bearer credential.
+ * Another scheme (`Basic …`) counts as no credential: RFC 6750 §3.1 answers a client that
+ * "attempted using an unsupported authentication method" with a bare challenge.
+ */
+function bearerToken(value: string | undefined, realm: string): string | undefined {
+  if (value === undefined || value === '') return undefined
+  let token: string
+  if (value.startsWith('Bearer ')) token = value.slice(7)
+  else {
+    const space = value.indexOf(' ')
+    const scheme = space === -1 ? value : value.slice(0, space)
+    if (scheme.toLowerCase() !== 'bearer') return undefined
+    token = space === -1 ? '' : value.slice(space + 1)
+  }
+  // `"Bearer" 1*SP b64token`: more than one space is allowed.
+  if (token.startsWith(' ')) token = token.trimStart()
+  if (token === '') throw new InvalidRequestError('The Bearer credential is empty.', { realm })
+  if (!B64TOKEN.test(token)) {
+    throw new InvalidRequestError(
+      'The Bearer credential contains characters a token cannot hold.',
+      {
+        realm,
+      },
+    )
+  }
+  return token
+}
+
+/**
+ * Builds the authenticator `apiKeyAuth` runs on every request. Options are validated and
+ * scope requirements compiled here (a `TypeError` on bad configuration, never per request).
+ *
+ * Rules, in order: a CORS preflight passes (unless `passPreflight: false`); the credential
+ * is `Authorization: Bearer <token>` (scheme case-insensitive) or, when enabled, the
+ * `apiKeyHeader`; an empty Bearer token or one with characters outside RFC 6750's
+ * `b64token` is `invalid_request` (400), and so are two different credentials; no
+ * credential is `missing_token` (401) unless `optional`; the token then goes through
+ * `keyward.check`, which answers synchronously on a cache hit.
+ */
+export function createAuthenticator<S extends string>(
+  keyward: Keyward<S>,
+  options: AuthenticateOptions<NoInfer<S>> = {},
+): Authenticator {
+  assertKeyward(keyward)
+  if (options === null || typeof options !== 'object')
+    throw new TypeError('options must be an object')
+  const optional = booleanOption(options.optional, 'optional', false)
+  const passPreflight = booleanOption(options.passPreflight, 'passPreflight', true)
+  const headerName = apiKeyHeaderName(options.apiKeyHeader)
+  for (const option of ['scopes', 'anyScopes'] as const) {
+    if (options[option] !== undefined && !Array.isArray(options[option])) {
+      throw new TypeError(`${option} must be an array of scopes`)
+    }
+  }
+  const requirement = keyward.requirement({
+    ...(options.scopes && { scopes: options.scopes }),
+    ...(options.anyScopes && { anyScopes: options.anyScopes }),
+  })
+  const realm = keyward.realm
+
+  return function authenticate(request) {
+    if (
+      passPreflight &&
+      request.method === 'OPTIONS' &&
+      request.header('access-control-request-method') !== undefined
+    ) {
+      return undefined
+    }
+    let token = bearerToken(request.header('authorization'), realm)
+    if (headerName !== undefined) {
+      const other = request.header(headerName)
+      if (other !== undefined && other !== '') {
+        if (token !== undefined && token !== other) {
+          throw new InvalidRequestError('The request carries two different credentials.', { realm })
+        }
+        if (!B64TOKEN.test(other)) {
+          throw new InvalidRequestError(
+            `The ${headerName} header contains characters a token cannot hold.`,
+            {
+              realm,
+            },
+          )
+        }
+        token = other
+      }
+    }
+    if (token === undefined) {
+      if (optional) return undefined
+      throw new MissingTokenError({ realm })
+    }
+    return keyward.check(token, requirement)
+  }
+}
+
+/** A compiled scope guard: throws unless `key` (from an earlier `apiKeyAuth`) holds the scopes. */
+export type ScopeGuard = (key: VerifiedKey | undefined) => void
+
+const grantedSets = new WeakMap<VerifiedKey, ReadonlySet<string>>()
+
+/**
+ * `key.scopes` as a set, built once per key object: cached verifications hand out the same
+ * frozen object, so guards on the hot path do not rebuild it.
+ */
+export function grantedScopes(key: VerifiedKey): ReadonlySet<string> {
+  let granted = grantedSets.get(key)
+  if (granted === undefined) {
+    granted = new Set(key.scopes)
+    grantedSets.set(key, granted)
+  }
+  return granted
+}
+
+/**
+ * Compiles the check behind `requireScopes` (`mode: 'all'`) and `requireAnyScope`
+ * (`'any'`). With `keyward`, scopes must be in its catalog and challenges carry its realm;
+ * without, any well-formed scope is accepted and the realm is `'api'`. No key (no earlier
+ * `apiKeyAuth`, or an anonymous request) is `missing_token` (401), never a pass.
+ */
+export function createScopeGuard(
+  scopes: readonly string[],
+  mode: 'all' | 'any',
+  keyward?: Keyward<string>,
+): ScopeGuard {
+  const name = mode === 'all' ? 'requireScopes' : 'requireAnyScope'
+  if (!Array.isArray(scopes) || scopes.length === 0)
+    throw new TypeError(`${name} needs at least one scope`)
+  let requirement: ScopeRequirement
+  let realm = DEFAULT_REALM
+  if (keyward === undefined) requirement = scopeRequirement(scopes, mode)
+  else {
+    assertKeyward(keyward)
+    requirement = keyward.requirement(mode === 'all' ? { scopes } : { anyScopes: scopes })!
+    realm = keyward.realm
+  }
+  return function scopeGuard(key) {
+    if (key === undefined) throw new MissingTokenError({ realm })
+    requirement.check(grantedScopes(key), realm)
+  }
+}
