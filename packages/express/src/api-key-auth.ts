@@ -1,0 +1,71 @@
+import {
+  type AuthenticateOptions,
+  createAuthenticator,
+  type Keyward,
+  type VerifiedKey,
+} from '@keyward/core'
+import type { RequestHandler } from 'express'
+import { fail, markPassErrors } from './lib/respond.js'
+
+declare global {
+  namespace Express {
+    interface Request {
+      /**
+       * The key that authenticated this request, set by `apiKeyAuth`. `undefined` before it
+       * runs, and for anonymous requests it let through (`optional`, CORS preflights).
+       */
+      apiKey?: VerifiedKey
+    }
+  }
+}
+
+/** Options of {@link apiKeyAuth}: core's authentication options plus how errors leave. */
+export interface ApiKeyAuthOptions<S extends string = string> extends AuthenticateOptions<S> {
+  /**
+   * Hand `KeywardError`s to `next(err)` instead of answering them, for apps that render
+   * errors themselves (see `keywardErrorHandler`). Guards after this middleware do the
+   * same. Default `false`: the middleware answers 400/401/403/503 itself.
+   */
+  passErrors?: boolean
+}
+
+/**
+ * Express middleware that authenticates each request with `Authorization: Bearer <token>`
+ * (or `X-API-Key` when enabled) and sets `req.apiKey`. Failures are answered at once with
+ * the RFC 6750 challenge and a problem+json body. Stays synchronous (no promise) when the
+ * key is in the verification cache.
+ *
+ * @example
+ * app.use('/v1', apiKeyAuth(keyward))
+ */
+export function apiKeyAuth<S extends string>(
+  keyward: Keyward<S>,
+  options: ApiKeyAuthOptions<NoInfer<S>> = {},
+): RequestHandler {
+  const authenticate = createAuthenticator(keyward, options)
+  const passErrors = options.passErrors ?? false
+  if (typeof passErrors !== 'boolean') throw new TypeError('passErrors must be a boolean')
+
+  return function apiKeyAuthMiddleware(req, res, next) {
+    if (passErrors) markPassErrors(req)
+    let result: ReturnType<typeof authenticate>
+    try {
+      result = authenticate(req)
+    } catch (error) {
+      fail(error, req, res, next)
+      return
+    }
+    if (!(result instanceof Promise)) {
+      if (result !== undefined) req.apiKey = result
+      next()
+      return
+    }
+    result.then(
+      (key) => {
+        if (key !== undefined) req.apiKey = key
+        next()
+      },
+      (error: unknown) => fail(error, req, res, next),
+    )
+  }
+}

@@ -1,0 +1,18 @@
+export {
+  type AuthenticateOptions,
+  errorResponse,
+  InsufficientScopeError,
+  InvalidRequestError,
+  InvalidTokenError,
+  isKeywardError,
+  KeywardError,
+  type KeywardErrorCode,
+  MissingTokenError,
+  type Problem,
+  UnavailableError,
+  type VerifiedKey,
+} from '@keyward/core'
+export { type ApiKeyAuthOptions, apiKeyAuth } from './api-key-auth.js'
+export { keywardErrorHandler } from './error-handler.js'
+export { createGuards, type Guards, requireAnyScope, requireScopes } from './require-scopes.js'
+export { type ApiKeysRouterOptions, apiKeysRouter } from './management.js'

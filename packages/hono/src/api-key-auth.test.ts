@@ -1,0 +1,150 @@
+import { Hono, type MiddlewareHandler } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  ADAPTER_CASES,
+  type AdapterFixture,
+  createAdapterFixture,
+  expectCase,
+  ROUTES,
+  requestInit,
+  serveFetch,
+} from '../../../test/adapter-cases.js'
+import {
+  type ApiKeyVariables,
+  apiKeyAuth,
+  createGuards,
+  KeywardError,
+  requireAnyScope,
+  requireScopes,
+} from './index.js'
+
+function buildApp(fixture: AdapterFixture) {
+  const app = new Hono<{ Variables: Partial<ApiKeyVariables> }>()
+  const guards = createGuards(fixture.keyward)
+  for (const route of ROUTES) {
+    const chain: MiddlewareHandler[] = []
+    if (route.auth) chain.push(apiKeyAuth(route.down ? fixture.down : fixture.keyward, route.auth))
+    if (route.requireScopes) {
+      chain.push(
+        route.plainGuard
+          ? requireScopes(...route.requireScopes)
+          : guards.requireScopes(...route.requireScopes),
+      )
+    }
+    if (route.requireAnyScope) {
+      chain.push(
+        route.plainGuard
+          ? requireAnyScope(...route.requireAnyScope)
+          : guards.requireAnyScope(...route.requireAnyScope),
+      )
+    }
+    for (const middleware of chain) app.on(['GET', 'OPTIONS'], route.path, middleware)
+    app.on(['GET', 'OPTIONS'], route.path, (c) => c.json({ apiKey: c.var.apiKey ?? null }))
+  }
+  return app
+}
+
+let fixture: AdapterFixture
+let app: ReturnType<typeof buildApp>
+let server: Awaited<ReturnType<typeof serveFetch>>
+
+beforeAll(async () => {
+  fixture = await createAdapterFixture()
+  app = buildApp(fixture)
+  server = await serveFetch(app.fetch)
+})
+afterAll(async () => {
+  await server.close()
+  await fixture.keyward.close()
+  await fixture.down.close()
+})
+
+describe('apiKeyAuth through app.request() (shared adapter table)', () => {
+  it.each(ADAPTER_CASES)('$name', async (testCase) => {
+    const response = await app.request(testCase.path, requestInit(testCase, fixture.credentials))
+    await expectCase(testCase, response, fixture)
+  })
+})
+
+describe('apiKeyAuth over real HTTP via @hono/node-server (shared adapter table)', () => {
+  it.each(ADAPTER_CASES)('$name', async (testCase) => {
+    const response = await fetch(
+      server.url + testCase.path,
+      requestInit(testCase, fixture.credentials),
+    )
+    await expectCase(testCase, response, fixture)
+  })
+})
+
+describe('failures are HTTPExceptions', () => {
+  it('carry the ready response and the KeywardError as cause, for onError to use', async () => {
+    const seen: unknown[] = []
+    const custom = new Hono()
+    custom.use(apiKeyAuth(fixture.keyward))
+    custom.get('/', (c) => c.text('ok'))
+    custom.onError((error, c) => {
+      seen.push(error)
+      if (error instanceof HTTPException && error.cause instanceof KeywardError) {
+        return c.json({ mine: error.cause.code }, error.status)
+      }
+      return c.text('unexpected', 500)
+    })
+    const response = await custom.request('/', {
+      headers: { authorization: `Bearer ${fixture.credentials.expired}` },
+    })
+    expect(response.status).toBe(401)
+    expect(await response.json()).toEqual({ mine: 'expired_token' })
+    const [error] = seen as [HTTPException]
+    const ready = error.getResponse()
+    expect(ready.status).toBe(401)
+    expect(ready.headers.get('www-authenticate')).toContain('error="invalid_token"')
+    expect(await ready.json()).toMatchObject({ code: 'expired_token', status: 401 })
+  })
+
+  it('lets errors that are not Keyward’s through untouched', async () => {
+    const broken = {
+      ...fixture.keyward,
+      check: () => {
+        throw new RangeError('bug')
+      },
+    }
+    const custom = new Hono()
+    custom.use(apiKeyAuth(broken))
+    custom.get('/', (c) => c.text('ok'))
+    custom.onError((error, c) => c.text(error instanceof RangeError ? 'range' : 'other', 500))
+    const response = await custom.request('/', {
+      headers: { authorization: `Bearer ${fixture.credentials.reader}` },
+    })
+    expect(await response.text()).toBe('range')
+  })
+})
+
+describe('apiKeyAuth configuration', () => {
+  it('throws TypeError when built with bad options, not on a request', () => {
+    const { keyward } = fixture
+    expect(() => apiKeyAuth({} as never)).toThrow(TypeError)
+    expect(() => apiKeyAuth(keyward, { passPreflight: 'no' as never })).toThrow(
+      /passPreflight must be a boolean/,
+    )
+    expect(() => apiKeyAuth(keyward, { apiKeyHeader: 'bad header' })).toThrow(/apiKeyHeader/)
+    expect(() => apiKeyAuth(keyward, { anyScopes: ['projects:delete' as never] })).toThrow(
+      /catalog/,
+    )
+    expect(() => createGuards(keyward).requireAnyScope('projects:delete' as never)).toThrow(
+      /catalog/,
+    )
+    expect(() => requireScopes('*')).toThrow(/without wildcards/)
+  })
+
+  it('reads a custom key header when apiKeyHeader names one', async () => {
+    const custom = new Hono<{ Variables: ApiKeyVariables }>()
+    custom.get('/', apiKeyAuth(fixture.keyward, { apiKeyHeader: 'X-Acme-Key' }), (c) =>
+      c.text(c.var.apiKey.id),
+    )
+    const response = await custom.request('/', {
+      headers: { 'x-acme-key': fixture.credentials.writer },
+    })
+    expect(await response.text()).toBe(fixture.keyIds.writer)
+  })
+})

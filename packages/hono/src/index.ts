@@ -1,0 +1,17 @@
+export {
+  type AuthenticateOptions,
+  errorResponse,
+  InsufficientScopeError,
+  InvalidRequestError,
+  InvalidTokenError,
+  isKeywardError,
+  KeywardError,
+  type KeywardErrorCode,
+  MissingTokenError,
+  type Problem,
+  UnavailableError,
+  type VerifiedKey,
+} from '@keyward/core'
+export { type ApiKeyAuthOptions, type ApiKeyVariables, apiKeyAuth } from './api-key-auth.js'
+export { createGuards, type Guards, requireAnyScope, requireScopes } from './require-scopes.js'
+export { type ApiKeyRoutesOptions, apiKeyRoutes } from './management.js'
