@@ -1,0 +1,70 @@
+import type { ChildProcess } from 'node:child_process'
+
+/**
+ * Every child process the integration tests start, so each one can be stopped by its own PID
+ * even when a test fails or the test process exits without running `afterAll`.
+ */
+const running = new Set<ChildProcess>()
+
+process.once('exit', () => {
+  for (const child of running) {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      try {
+        process.kill(child.pid, 'SIGKILL')
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+})
+
+/** Remembers `child` until it exits. */
+export function track(child: ChildProcess): void {
+  running.add(child)
+  child.once('exit', () => running.delete(child))
+}
+
+/**
+ * Stops `child` by its PID: `SIGTERM`, then `SIGKILL` if it is still there after `graceMs`.
+ * Resolves once it has exited.
+ */
+export async function stopProcess(child: ChildProcess, graceMs = 3_000): Promise<void> {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  process.kill(child.pid, 'SIGTERM')
+  const timer = setTimeout(() => {
+    if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
+      process.kill(child.pid, 'SIGKILL')
+    }
+  }, graceMs)
+  await exited
+  clearTimeout(timer)
+}
+
+/** Resolves after `ms` milliseconds. */
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * Polls `probe` every `intervalMs` until it returns a truthy value, at most `timeoutMs`;
+ * rejects with `what` in the message when time runs out.
+ */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | undefined | false> | T | undefined | false,
+  { timeoutMs = 10_000, intervalMs = 25 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  let lastError: unknown
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe()
+      if (value) return value
+    } catch (error) {
+      lastError = error
+    }
+    await sleep(intervalMs)
+  }
+  const reason = lastError instanceof Error ? ` (last error: ${lastError.message})` : ''
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${reason}`)
+}

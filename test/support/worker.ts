@@ -1,0 +1,133 @@
+/**
+ * A Keyward instance in its own process, for the cross-process tests. It shares Redis (and a
+ * key namespace) with other workers and answers one JSON command per stdin line with one JSON
+ * reply per stdout line: `{ id, op, args }` → `{ id, at, ok, value | error }`.
+ *
+ * Run by `keyward-process.ts` as `node --import tsx test/support/worker.ts` from the repo root,
+ * configured through `KEYWARD_REDIS_URL`, `KEYWARD_NAMESPACE`, `KEYWARD_MAX_STALENESS`, `KEYWARD_ON_STALE`.
+ */
+import { createInterface } from 'node:readline'
+import { createKeyward, isKeywardError } from '@keyward/core'
+import { RedisRevocationList, RedisTokenStore } from '@keyward/redis'
+import { Redis } from 'ioredis'
+
+const redisUrl = process.env.KEYWARD_REDIS_URL ?? 'redis://127.0.0.1:6379'
+const namespace = process.env.KEYWARD_NAMESPACE ?? 'keyward'
+const maxStaleness = process.env.KEYWARD_MAX_STALENESS
+const onStale = process.env.KEYWARD_ON_STALE as 'allow' | 'fail' | undefined
+
+// Wall-clock time with sub-millisecond resolution, comparable between processes on one host.
+const preciseNow = () => performance.timeOrigin + performance.now()
+
+// Keyward's clock can be moved forward (`advanceClock`) so expiry needs no real waiting.
+// The revocation list keeps the real clock: its freshness is about real connections.
+let clockOffset = 0
+const now = () => Date.now() + clockOffset
+
+const redis = new Redis(redisUrl, { retryStrategy: () => 50 })
+const keyward = createKeyward({
+  prefix: 'kw_test',
+  now,
+  store: new RedisTokenStore(redis, { namespace }),
+  revocations: new RedisRevocationList(redis, {
+    namespace,
+    ...(maxStaleness === undefined ? {} : { maxStaleness: Number(maxStaleness) }),
+    ...(onStale === undefined ? {} : { onStale }),
+  }),
+  onError: () => {},
+})
+
+const watches = new Map<
+  number,
+  Promise<{ code: string | undefined; at: number; iterations: number }>
+>()
+let nextWatch = 0
+
+/** Verifies `token` until it fails or `timeoutMs` passes, yielding to I/O between calls. */
+async function watch(token: string, timeoutMs: number, scopes: string[] | undefined) {
+  const options = scopes === undefined ? {} : { scopes }
+  const deadline = preciseNow() + timeoutMs
+  let iterations = 0
+  while (preciseNow() < deadline) {
+    iterations++
+    try {
+      await keyward.verify(token, options)
+    } catch (error) {
+      return {
+        code: isKeywardError(error) ? error.code : String(error),
+        at: preciseNow(),
+        iterations,
+      }
+    }
+    // setImmediate lets the poll phase run, so pub/sub messages arrive between verifications.
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  return { code: undefined, at: preciseNow(), iterations }
+}
+
+type Args = Record<string, unknown>
+const commands: Record<string, (args: Args) => Promise<unknown>> = {
+  ready: () => keyward.ready(),
+  create: (args) =>
+    keyward.keys.create({
+      name: args.name as string,
+      ownerId: args.ownerId as string,
+      scopes: args.scopes as string[],
+      expiresIn: args.expiresIn as string,
+    }),
+  verify: (args) =>
+    keyward.verify(args.token as string, args.scopes ? { scopes: args.scopes as string[] } : {}),
+  revoke: (args) => keyward.keys.revoke(args.id as string),
+  rotate: (args) =>
+    keyward.keys.rotate(
+      args.id as string,
+      args.gracePeriod === undefined ? {} : { gracePeriod: args.gracePeriod as number | string },
+    ),
+  get: (args) => keyward.keys.get(args.id as string),
+  update: (args) => keyward.keys.update(args.id as string, args.input as { scopes?: string[] }),
+  revokeAll: (args) =>
+    keyward.keys.revokeAll(args.ownerId === undefined ? {} : { ownerId: args.ownerId as string }),
+  advanceClock: async (args) => {
+    clockOffset += args.ms as number
+  },
+  watch: async (args) => {
+    const watchId = nextWatch++
+    watches.set(
+      watchId,
+      watch(args.token as string, args.timeoutMs as number, args.scopes as string[] | undefined),
+    )
+    return { watchId }
+  },
+  watchResult: async (args) => {
+    const outcome = watches.get(args.watchId as number)
+    watches.delete(args.watchId as number)
+    if (!outcome) throw new Error('no such watch')
+    return outcome
+  },
+  close: async () => {
+    await keyward.close()
+    redis.disconnect()
+  },
+}
+
+const reply = (message: Record<string, unknown>) =>
+  process.stdout.write(`${JSON.stringify(message)}\n`)
+
+createInterface({ input: process.stdin }).on('line', async (line) => {
+  const { id, op, args } = JSON.parse(line) as { id: number; op: string; args: Args }
+  const command = commands[op]
+  try {
+    if (!command) throw new Error(`unknown command ${op}`)
+    const value = await command(args)
+    reply({ id, at: preciseNow(), ok: true, value: value ?? null })
+    if (op === 'close') process.exit(0)
+  } catch (error) {
+    const failure = isKeywardError(error)
+      ? { name: error.name, code: error.code, status: error.status, message: error.message }
+      : { name: error instanceof Error ? error.name : 'Error', message: String(error) }
+    reply({ id, at: preciseNow(), ok: false, error: failure })
+  }
+})
+
+// The parent going away closes stdin: nothing is left to serve.
+process.stdin.once('end', () => process.exit(0))
