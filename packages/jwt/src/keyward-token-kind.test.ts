@@ -1,0 +1,111 @@
+import { createKeyward, type TokenKind } from '@keyward/core'
+import { describe, expect, test, vi } from 'vitest'
+import { MINUTE, setup } from '../test/fixtures.js'
+
+/** Access tokens through `createKeyward({ tokenKinds })`: core's revocation, expiry, scopes and cache. */
+describe('access tokens in keyward.verify', () => {
+  test('verify next to API keys, with kind telling them apart', async () => {
+    const { accessTokens, keyward, key, apiKey } = await setup()
+    const token = await accessTokens.mintAccessToken(key)
+    await expect(keyward.verify(apiKey)).resolves.toMatchObject({ id: key.id, kind: 'api_key' })
+    await expect(keyward.verify(token)).resolves.toMatchObject({
+      id: key.id,
+      name: 'CI pipeline',
+      ownerId: 'org_1',
+      kind: 'access_token',
+    })
+  })
+
+  test('revoking the parent key kills its outstanding access tokens at once, cached or not', async () => {
+    const { accessTokens, keyward, key } = await setup()
+    const token = await accessTokens.mintAccessToken(key)
+    await keyward.verify(token)
+
+    await keyward.keys.revoke(key.id)
+    await expect(keyward.verify(token)).rejects.toMatchObject({
+      code: 'revoked_token',
+      status: 401,
+    })
+  })
+
+  test("revoking the owner's keys kills their access tokens, and no other owner's", async () => {
+    const { accessTokens, keyward, key, clock } = await setup()
+    const { token: otherApiKey } = await keyward.keys.create({
+      name: 'Other org',
+      ownerId: 'org_2',
+      scopes: ['projects:read'],
+      expiresIn: '1d',
+    })
+    const mine = await accessTokens.mintAccessToken(key)
+    const theirs = await accessTokens.mintAccessToken(await keyward.verify(otherApiKey))
+    await keyward.verify(mine)
+
+    clock.advance(1_000)
+    await keyward.keys.revokeAll({ ownerId: 'org_1' })
+    await expect(keyward.verify(mine)).rejects.toMatchObject({ code: 'revoked_token' })
+    await expect(keyward.verify(theirs)).resolves.toMatchObject({ ownerId: 'org_2' })
+  })
+
+  test('revoking everything kills every access token', async () => {
+    const { accessTokens, keyward, key } = await setup()
+    const token = await accessTokens.mintAccessToken(key)
+    await keyward.verify(token)
+
+    await keyward.keys.revokeAll()
+    await expect(keyward.verify(token)).rejects.toMatchObject({ code: 'revoked_token' })
+  })
+
+  test('a key created a millisecond after a revoke-all mints tokens that work', async () => {
+    const { accessTokens, keyward, clock } = await setup()
+    clock.advance(250)
+    await keyward.keys.revokeAll({ ownerId: 'org_1' })
+    clock.advance(1)
+    const { token: freshApiKey } = await keyward.keys.create({
+      name: 'After the incident',
+      ownerId: 'org_1',
+      scopes: ['projects:read'],
+      expiresIn: '1d',
+    })
+    const token = await accessTokens.mintAccessToken(await keyward.verify(freshApiKey))
+    await expect(keyward.verify(token)).resolves.toMatchObject({
+      ownerId: 'org_1',
+      kind: 'access_token',
+    })
+  })
+
+  test('a repeated verification does not check the signature again, until the token expires', async () => {
+    const { accessTokens, key, clock } = await setup()
+    const verify = vi.fn((token: string) => accessTokens.verify(token))
+    const counted: TokenKind = { name: accessTokens.name, accepts: accessTokens.accepts, verify }
+    const keyward = createKeyward({ now: clock.now, tokenKinds: [counted], onError: () => {} })
+    const token = await accessTokens.mintAccessToken(key, { ttl: '10m' })
+
+    for (let i = 0; i < 5; i++)
+      await expect(keyward.verify(token)).resolves.toMatchObject({ id: key.id })
+    expect(verify).toHaveBeenCalledTimes(1)
+
+    // Scope checks and revocation still run on every call, cached or not.
+    await expect(keyward.verify(token, { scopes: ['datasets:read'] })).rejects.toMatchObject({
+      code: 'insufficient_scope',
+    })
+    expect(verify).toHaveBeenCalledTimes(1)
+
+    clock.advance(10 * MINUTE)
+    await expect(keyward.verify(token)).rejects.toMatchObject({ code: 'expired_token' })
+  })
+
+  test('a failed verification is not cached as a success', async () => {
+    const { accessTokens, key, clock } = await setup()
+    const verify = vi.fn((token: string) => accessTokens.verify(token))
+    const keyward = createKeyward({
+      now: clock.now,
+      tokenKinds: [{ name: 'access_token', accepts: accessTokens.accepts, verify }],
+      onError: () => {},
+    })
+    const token = await accessTokens.mintAccessToken(key)
+    const forged = `${token.slice(0, -4)}AAAA`
+    await expect(keyward.verify(forged)).rejects.toMatchObject({ code: 'malformed_token' })
+    await expect(keyward.verify(forged)).rejects.toMatchObject({ code: 'malformed_token' })
+    expect(verify).toHaveBeenCalledTimes(2)
+  })
+})
