@@ -1,0 +1,39 @@
+import type { Cluster, Redis } from 'ioredis'
+
+/** The ioredis connection Keyward works on: a standalone `Redis` or a `Cluster`. */
+export type RedisClient = Redis | Cluster
+
+/** Throws at construction when `redis` is not an ioredis client, instead of on a request. */
+export function assertRedisClient(redis: unknown): asserts redis is RedisClient {
+  const candidate = redis as Partial<
+    Record<'duplicate' | 'evalsha' | 'hgetall' | 'multi', unknown>
+  > | null
+  if (
+    candidate === null ||
+    typeof candidate !== 'object' ||
+    typeof candidate.duplicate !== 'function' ||
+    typeof candidate.evalsha !== 'function' ||
+    typeof candidate.hgetall !== 'function' ||
+    typeof candidate.multi !== 'function'
+  ) {
+    throw new TypeError('redis must be an ioredis Redis or Cluster instance')
+  }
+}
+
+/**
+ * Redis answers `WRONGTYPE` when a key under our namespace holds data we did not write;
+ * that is foreign or corrupt data, reported as such (with the key) rather than as an outage.
+ */
+export function explainReplyError(error: unknown, key: string): unknown {
+  if (error instanceof Error && error.message.startsWith('WRONGTYPE')) {
+    return new TypeError(`Redis key ${key} holds data Keyward did not write (wrong type)`, {
+      cause: error,
+    })
+  }
+  return error
+}
+
+/** Whether a connection can carry commands right now. */
+export function isReady(client: RedisClient): boolean {
+  return client.status === 'ready'
+}

@@ -1,0 +1,104 @@
+import { assertKeyRecord, type KeyRecord, type KeyRecordPatch } from '@keyward/core'
+
+/**
+ * How a {@link KeyRecord} sits in a Redis hash: strings as they are, times as decimal
+ * strings, `scopes` and `metadata` as JSON. Optional fields are simply absent.
+ */
+const STRING_FIELDS = ['id', 'hash', 'prefix', 'hint', 'name', 'ownerId', 'rotatedFrom'] as const
+const TIME_FIELDS = ['createdAt', 'expiresAt', 'lastUsedAt'] as const
+const JSON_FIELDS = ['scopes', 'metadata'] as const
+
+const DECIMAL = /^(0|[1-9][0-9]{0,15})$/
+
+/** The hash fields of `record`, flattened as `HSET` takes them. */
+export function encodeRecord(record: KeyRecord): string[] {
+  assertKeyRecord(record, 'record to insert')
+  const fields: string[] = []
+  for (const field of STRING_FIELDS) {
+    const value = record[field]
+    if (value !== undefined) fields.push(field, value)
+  }
+  for (const field of TIME_FIELDS) {
+    const value = record[field]
+    if (value !== undefined) fields.push(field, String(value))
+  }
+  for (const field of JSON_FIELDS) {
+    const value = record[field]
+    if (value !== undefined) fields.push(field, JSON.stringify(value))
+  }
+  return fields
+}
+
+/** The hash fields a patch changes, validated first so a bad patch writes nothing. */
+export function encodePatch(patch: KeyRecordPatch): string[] {
+  if (patch === null || typeof patch !== 'object') throw new TypeError('patch must be an object')
+  const fields: string[] = []
+  if (patch.name !== undefined) {
+    if (typeof patch.name !== 'string' || patch.name === '') {
+      throw new TypeError('patch.name must be a non-empty string')
+    }
+    fields.push('name', patch.name)
+  }
+  if (patch.scopes !== undefined) {
+    if (!Array.isArray(patch.scopes) || !patch.scopes.every((s) => typeof s === 'string')) {
+      throw new TypeError('patch.scopes must be an array of strings')
+    }
+    fields.push('scopes', JSON.stringify(patch.scopes))
+  }
+  if (patch.expiresAt !== undefined) {
+    if (!Number.isSafeInteger(patch.expiresAt) || patch.expiresAt < 0) {
+      throw new TypeError('patch.expiresAt must be epoch milliseconds')
+    }
+    fields.push('expiresAt', String(patch.expiresAt))
+  }
+  if (patch.metadata !== undefined) {
+    if (
+      patch.metadata === null ||
+      typeof patch.metadata !== 'object' ||
+      Array.isArray(patch.metadata)
+    ) {
+      throw new TypeError('patch.metadata must be an object')
+    }
+    fields.push('metadata', JSON.stringify(patch.metadata))
+  }
+  return fields
+}
+
+/** `HGETALL`'s flat array form (as Lua returns it) as an object. */
+export function pairsToObject(pairs: readonly unknown[]): Record<string, unknown> {
+  const object: Record<string, unknown> = {}
+  for (let i = 0; i + 1 < pairs.length; i += 2) object[String(pairs[i])] = pairs[i + 1]
+  return object
+}
+
+/**
+ * Rebuilds a record from the hash under `key`, checking everything with core's
+ * `assertKeyRecord`: foreign or corrupt data throws a `TypeError` naming the key and field,
+ * and is never handed to the verifier.
+ */
+export function decodeRecord(fields: Record<string, unknown>, key: string, id?: string): KeyRecord {
+  const where = `key record at Redis key ${key}`
+  const record: Record<string, unknown> = {}
+  for (const field of STRING_FIELDS) {
+    if (fields[field] !== undefined) record[field] = fields[field]
+  }
+  for (const field of TIME_FIELDS) {
+    const value = fields[field]
+    if (value !== undefined)
+      record[field] = typeof value === 'string' && DECIMAL.test(value) ? Number(value) : value
+  }
+  for (const field of JSON_FIELDS) {
+    const value = fields[field]
+    if (value === undefined) continue
+    try {
+      record[field] = JSON.parse(String(value))
+    } catch (error) {
+      throw new TypeError(`${where} is corrupt: ${field} is not valid JSON`, { cause: error })
+    }
+  }
+  assertKeyRecord(record, where)
+  if (id !== undefined && record.id !== id) {
+    throw new TypeError(`${where} is corrupt: it holds the record of another id`)
+  }
+  return record
+}

@@ -1,0 +1,440 @@
+import {
+  type RevocationEvent,
+  type RevocationList,
+  type RevocationSubject,
+  UnavailableError,
+} from '@keyward/core'
+import { assertRedisClient, explainReplyError, isReady, type RedisClient } from './lib/client.js'
+import { LuaScript } from './lib/lua-script.js'
+import { hashTag } from './lib/namespace.js'
+import {
+  decodeMessage,
+  encodeMessage,
+  type RevocationChange,
+  toEvent,
+} from './lib/revocation-message.js'
+import { RevocationMirror } from './lib/revocation-mirror.js'
+
+/** Options of {@link RedisRevocationList}. Invalid values throw `TypeError('<option> must be …')`. */
+export interface RedisRevocationListOptions {
+  /**
+   * Prefix of every key and of the channel, used as a Redis Cluster hash tag
+   * (`{keyward}:revoked`). Must match the namespace of every instance that should share
+   * revocations. 1–64 characters of `A-Z a-z 0-9 _ . : -`. Default `'keyward'`.
+   */
+  namespace?: string
+  /**
+   * How long, in ms, `isRevoked` keeps answering from the mirror after losing Redis (either
+   * connection dropped, or the heartbeat went unanswered). Past it, `isRevoked` throws an
+   * `UnavailableError`, so `verify` answers 503 rather than trusting a mirror that may
+   * miss revocations. Default `10_000`.
+   */
+  maxStaleness?: number
+  /**
+   * What `isRevoked` does once the mirror is older than `maxStaleness`: `'fail'` throws
+   * `UnavailableError` (fail closed); `'allow'` keeps answering from the stale mirror, so
+   * keys revoked meanwhile on other instances keep working here until Redis is back.
+   * Before the first load there is no mirror, and `isRevoked` throws either way.
+   * Default `'fail'`.
+   */
+  onStale?: 'fail' | 'allow'
+  /**
+   * How often, in ms, the subscriber connection is pinged while the mirror is fresh. A
+   * ping still unanswered at the next beat counts as a lost connection: the mirror turns
+   * stale and the subscriber reconnects (then reloads everything). This catches links that
+   * die silently, which would otherwise drop revocations without any error. `0` disables
+   * it. Default `5_000`.
+   */
+  heartbeatInterval?: number
+  /** The clock for staleness and for pruning ids of expired keys, epoch ms. Default `Date.now`. */
+  now?: () => number
+  /**
+   * Receives failures that reach no caller: a reload that failed (it is retried every
+   * second while connected), a message on the channel that could not be read (it
+   * triggers a reload), a subscriber that threw. Connection errors are not reported here:
+   * they show in freshness, and on the caller's own client. Default: `console.error`.
+   */
+  onError?: (error: unknown) => void
+}
+
+// KEYS: revoked ids. ARGV: now, id, expiresAt, channel, message.
+const REVOKE = new LuaScript(`
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+local current = tonumber(redis.call('ZSCORE', KEYS[1], ARGV[2]))
+if current == nil or current < tonumber(ARGV[3]) then redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2]) end
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return 1
+`)
+
+// KEYS: owner epochs. ARGV: ownerId, at, channel, message. Epochs only move forward.
+const REVOKE_OWNER = new LuaScript(`
+local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]))
+if current == nil or current < tonumber(ARGV[2]) then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+redis.call('PUBLISH', ARGV[3], ARGV[4])
+return 1
+`)
+
+// KEYS: global epoch. ARGV: at, channel, message. The epoch only moves forward.
+const REVOKE_ALL = new LuaScript(`
+local current = tonumber(redis.call('GET', KEYS[1]))
+if current == nil or current < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+return 1
+`)
+
+/** How long to wait before reloading again after a reload failed while connected. */
+const RELOAD_RETRY_MS = 1_000
+
+function nonNegativeInteger(value: unknown, option: string, fallback: number): number {
+  if (value === undefined) return fallback
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new TypeError(`${option} must be a non-negative integer of milliseconds`)
+  }
+  return value
+}
+
+/**
+ * A {@link RevocationList} shared through Redis, for several processes.
+ *
+ * Durable state lives in Redis: a sorted set of revoked ids scored by their key's expiry
+ * (`{ns}:revoked`, pruned as it goes), a hash of owner epochs (`{ns}:owner_epochs`) and the
+ * global epoch (`{ns}:global_epoch`). Every write is a Lua script that changes the state and
+ * publishes on `{ns}:revocations` atomically; the writing instance updates its own mirror
+ * at once too.
+ *
+ * Each instance keeps a mirror in memory, so `isRevoked` never waits on the network. The
+ * mirror is loaded by `ready()` (or as soon as both connections are up), kept current from
+ * the channel, and reloaded completely after any reconnect of either connection, because
+ * messages published meanwhile are lost; subscribers then get `{ type: 'reset' }` so
+ * caches drop everything. While both connections are up and subscribed the mirror is
+ * fresh; once one drops, `isRevoked` answers from the mirror for `maxStaleness` ms more and
+ * then throws `UnavailableError` (unless `onStale: 'allow'`).
+ *
+ * Takes the caller's ioredis `Redis` or `Cluster` for reads and writes; the only
+ * connection it opens is the subscriber, `redis.duplicate()`, and `close()` closes only that.
+ */
+export class RedisRevocationList implements RevocationList {
+  /** The namespace every key and the channel of this list live under. */
+  readonly namespace: string
+  readonly #redis: RedisClient
+  readonly #subscriber: RedisClient
+  readonly #keys: { revoked: string; ownerEpochs: string; globalEpoch: string; channel: string }
+  readonly #origin = crypto.randomUUID()
+  readonly #maxStaleness: number
+  readonly #allowStale: boolean
+  readonly #now: () => number
+  readonly #onError: (error: unknown) => void
+  readonly #listeners = new Set<(event: RevocationEvent) => void>()
+
+  #mirror = new RevocationMirror()
+  /** Changes seen while a reload is in flight, replayed onto the fresh snapshot. */
+  #pending: RevocationChange[] | undefined
+  #loaded = false
+  #fresh = false
+  #staleSince: number
+  /** Bumped on every lost connection, so a reload knows whether it raced one. */
+  #generation = 0
+  #loading: Promise<void> | undefined
+  #closed = false
+  #retryTimer: ReturnType<typeof setTimeout> | undefined
+  #heartbeat: ReturnType<typeof setInterval> | undefined
+  #pingOutstanding = false
+
+  readonly #onConnect = () => {
+    if (!this.#closed && isReady(this.#redis) && isReady(this.#subscriber))
+      this.#reloadInBackground()
+  }
+  readonly #onDisconnect = () => this.#lost()
+  readonly #onMessage = (channel: string, text: string) => this.#received(channel, text)
+
+  constructor(redis: RedisClient, options: RedisRevocationListOptions = {}) {
+    assertRedisClient(redis)
+    if (options === null || typeof options !== 'object')
+      throw new TypeError('options must be an object')
+    const tag = hashTag(options.namespace)
+    this.namespace = tag.slice(1, -1)
+    this.#keys = {
+      revoked: `${tag}:revoked`,
+      ownerEpochs: `${tag}:owner_epochs`,
+      globalEpoch: `${tag}:global_epoch`,
+      channel: `${tag}:revocations`,
+    }
+    this.#maxStaleness = nonNegativeInteger(options.maxStaleness, 'maxStaleness', 10_000)
+    const heartbeatInterval = nonNegativeInteger(
+      options.heartbeatInterval,
+      'heartbeatInterval',
+      5_000,
+    )
+    const onStale = options.onStale ?? 'fail'
+    if (onStale !== 'fail' && onStale !== 'allow')
+      throw new TypeError("onStale must be 'fail' or 'allow'")
+    this.#allowStale = onStale === 'allow'
+    const now = options.now ?? Date.now
+    if (typeof now !== 'function')
+      throw new TypeError('now must be a function returning epoch milliseconds')
+    const onError = options.onError ?? ((error: unknown) => console.error('keyward:', error))
+    if (typeof onError !== 'function') throw new TypeError('onError must be a function')
+    this.#now = now
+    this.#onError = onError
+    this.#staleSince = now()
+
+    this.#redis = redis
+    this.#subscriber = redis.duplicate()
+    // Connection errors show as lost freshness; ioredis would otherwise print each one.
+    this.#subscriber.on('error', () => {})
+    this.#subscriber.on('ready', this.#onConnect)
+    this.#subscriber.on('close', this.#onDisconnect)
+    this.#subscriber.on('message', this.#onMessage)
+    redis.on('ready', this.#onConnect)
+    redis.on('close', this.#onDisconnect)
+    if (heartbeatInterval > 0) {
+      this.#heartbeat = setInterval(() => this.#beat(), heartbeatInterval)
+      this.#heartbeat.unref?.()
+    }
+  }
+
+  /**
+   * Whether the mirror is current: both connections are up, the channel is subscribed and
+   * everything was reloaded since the last reconnect.
+   */
+  get fresh(): boolean {
+    return this.#fresh
+  }
+
+  async revoke(id: string, expiresAt: number): Promise<void> {
+    if (typeof id !== 'string' || id === '') throw new TypeError('id must be a non-empty string')
+    if (!Number.isFinite(expiresAt)) throw new TypeError('expiresAt must be epoch milliseconds')
+    const change: RevocationChange = { type: 'revoked', id, expiresAt }
+    await this.#write(REVOKE, this.#keys.revoked, [this.#now(), id, expiresAt], change)
+  }
+
+  async revokeOwner(ownerId: string, at: number): Promise<void> {
+    if (typeof ownerId !== 'string' || ownerId === '')
+      throw new TypeError('ownerId must be a non-empty string')
+    if (!Number.isFinite(at)) throw new TypeError('at must be epoch milliseconds')
+    const change: RevocationChange = { type: 'revoked_owner', ownerId, at }
+    await this.#write(REVOKE_OWNER, this.#keys.ownerEpochs, [ownerId, at], change)
+  }
+
+  async revokeAll(at: number): Promise<void> {
+    if (!Number.isFinite(at)) throw new TypeError('at must be epoch milliseconds')
+    await this.#write(REVOKE_ALL, this.#keys.globalEpoch, [at], { type: 'revoked_all', at })
+  }
+
+  async publishUpdate(id: string): Promise<void> {
+    if (typeof id !== 'string' || id === '') throw new TypeError('id must be a non-empty string')
+    const change: RevocationChange = { type: 'updated', id }
+    await this.#redis.publish(this.#keys.channel, encodeMessage(this.#origin, change))
+    this.#emit(toEvent(change))
+  }
+
+  /**
+   * Answers from the mirror, synchronously. Throws `UnavailableError` before the first
+   * load, and once the mirror has been stale for more than `maxStaleness` ms (unless
+   * `onStale: 'allow'`).
+   */
+  isRevoked(subject: RevocationSubject): boolean {
+    if (!this.#fresh) this.#assertUsable()
+    return this.#mirror.isRevoked(subject)
+  }
+
+  subscribe(listener: (event: RevocationEvent) => void): () => void {
+    this.#listeners.add(listener)
+    return () => {
+      this.#listeners.delete(listener)
+    }
+  }
+
+  /**
+   * Resolves once the channel is subscribed and the mirror loaded; connects lazy clients.
+   * Rejects with an `UnavailableError` when Redis cannot be reached or its data is corrupt.
+   */
+  async ready(): Promise<void> {
+    if (this.#closed) throw new UnavailableError('The revocation list is closed.')
+    if (this.#fresh) return
+    try {
+      await this.#reload()
+    } catch (error) {
+      throw new UnavailableError('The revocation list could not be loaded from Redis.', {
+        cause: error,
+      })
+    }
+  }
+
+  /** Unsubscribes, closes the subscriber connection and stops the heartbeat; the caller's client stays open. */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    this.#lost()
+    clearInterval(this.#heartbeat)
+    clearTimeout(this.#retryTimer)
+    this.#listeners.clear()
+    this.#redis.off('ready', this.#onConnect)
+    this.#redis.off('close', this.#onDisconnect)
+    this.#subscriber.off('message', this.#onMessage)
+    const subscriber = this.#subscriber
+    if (isReady(subscriber)) await subscriber.quit().catch(() => subscriber.disconnect())
+    else subscriber.disconnect()
+  }
+
+  async #write(
+    script: LuaScript,
+    key: string,
+    args: readonly (string | number)[],
+    change: RevocationChange,
+  ): Promise<void> {
+    const message = encodeMessage(this.#origin, change)
+    try {
+      await script.run(this.#redis, [key], [...args, this.#keys.channel, message])
+    } catch (error) {
+      throw explainReplyError(error, key)
+    }
+    this.#apply(change)
+    this.#emit(toEvent(change))
+  }
+
+  #assertUsable(): void {
+    if (!this.#loaded) {
+      throw new UnavailableError('The revocation list has not been loaded from Redis yet.')
+    }
+    if (!this.#allowStale && this.#now() - this.#staleSince > this.#maxStaleness) {
+      throw new UnavailableError(
+        `The revocation list has been out of touch with Redis for more than ${this.#maxStaleness} ms.`,
+      )
+    }
+  }
+
+  #apply(change: RevocationChange): void {
+    this.#mirror.apply(change, this.#now())
+    this.#pending?.push(change)
+  }
+
+  #emit(event: RevocationEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event)
+      } catch (error) {
+        this.#onError(error)
+      }
+    }
+  }
+
+  #received(channel: string, text: string): void {
+    if (this.#closed || channel !== this.#keys.channel) return
+    const message = decodeMessage(text)
+    if (message === undefined) {
+      // Something we cannot read may have been a revocation: reload rather than guess.
+      this.#onError(new Error(`unreadable message on ${channel}; reloading revocations`))
+      this.#lost()
+      this.#reloadInBackground()
+      return
+    }
+    if (message.origin === this.#origin) return
+    this.#apply(message.change)
+    this.#emit(toEvent(message.change))
+  }
+
+  /** A connection dropped (or may have): the mirror may miss messages from now on. */
+  #lost(): void {
+    this.#generation++
+    this.#pingOutstanding = false
+    if (this.#fresh) {
+      this.#fresh = false
+      this.#staleSince = this.#now()
+    }
+  }
+
+  #reloadInBackground(): void {
+    this.#reload().catch((error) => {
+      if (this.#closed) return
+      this.#onError(error)
+      if (this.#retryTimer === undefined && isReady(this.#redis) && isReady(this.#subscriber)) {
+        this.#retryTimer = setTimeout(() => {
+          this.#retryTimer = undefined
+          this.#onConnect()
+        }, RELOAD_RETRY_MS)
+        this.#retryTimer.unref?.()
+      }
+    })
+  }
+
+  /** Joins the reload in flight, or starts one. */
+  #reload(): Promise<void> {
+    this.#loading ??= this.#load().finally(() => {
+      this.#loading = undefined
+    })
+    return this.#loading
+  }
+
+  /**
+   * Subscribes, then reads the whole state in one `MULTI` and replaces the mirror with it
+   * (plus whatever arrived meanwhile). Loops when a connection dropped and came back
+   * during the read, since messages may have been lost in between.
+   */
+  async #load(): Promise<void> {
+    const wasLoaded = this.#loaded
+    for (;;) {
+      const generation = this.#generation
+      this.#pending = []
+      try {
+        await this.#subscriber.subscribe(this.#keys.channel)
+        const mirror = await this.#snapshot()
+        for (const change of this.#pending) mirror.apply(change, this.#now())
+        this.#mirror = mirror
+      } finally {
+        this.#pending = undefined
+      }
+      this.#loaded = true
+      const connected = isReady(this.#redis) && isReady(this.#subscriber)
+      if (generation === this.#generation && connected && !this.#closed) {
+        this.#fresh = true
+        break
+      }
+      if (!connected || this.#closed) break
+    }
+    if (wasLoaded) this.#emit({ type: 'reset' })
+  }
+
+  async #snapshot(): Promise<RevocationMirror> {
+    const { revoked, ownerEpochs, globalEpoch } = this.#keys
+    const replies = await this.#redis
+      .multi()
+      .zrange(revoked, 0, -1, 'WITHSCORES')
+      .hgetall(ownerEpochs)
+      .get(globalEpoch)
+      .exec()
+    if (!replies) throw new Error('the revocation snapshot transaction was aborted')
+    const keys = [revoked, ownerEpochs, globalEpoch]
+    replies.forEach(([error], i) => {
+      if (error) throw explainReplyError(error, keys[i]!)
+    })
+    return RevocationMirror.fromSnapshot(
+      {
+        revoked: replies[0]![1] as string[],
+        ownerEpochs: replies[1]![1] as Record<string, string>,
+        globalEpoch: replies[2]![1] as string | null,
+      },
+      this.#now(),
+      this.#keys,
+    )
+  }
+
+  #beat(): void {
+    if (!this.#fresh) return
+    if (this.#pingOutstanding) {
+      // A whole interval without an answer: treat the link as dead, and let ioredis reconnect.
+      this.#lost()
+      this.#subscriber.disconnect(true)
+      return
+    }
+    this.#pingOutstanding = true
+    this.#subscriber.ping().then(
+      () => {
+        this.#pingOutstanding = false
+      },
+      () => {
+        this.#pingOutstanding = false
+      },
+    )
+  }
+}

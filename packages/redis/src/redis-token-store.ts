@@ -1,0 +1,267 @@
+import { configDuration, type KeyRecord, type KeyRecordPatch, type TokenStore } from '@keyward/core'
+import { assertRedisClient, explainReplyError, type RedisClient } from './lib/client.js'
+import { LuaScript } from './lib/lua-script.js'
+import { hashTag } from './lib/namespace.js'
+import { decodeRecord, encodePatch, encodeRecord, pairsToObject } from './lib/record-codec.js'
+
+/** Options of {@link RedisTokenStore}. Invalid values throw `TypeError('<option> must be …')`. */
+export interface RedisTokenStoreOptions {
+  /**
+   * Prefix of every key, used as a Redis Cluster hash tag (`{keyward}:key:…`) so that all
+   * of them share one slot and each write is one atomic script. Give each application (or
+   * test run) its own. 1–64 characters of `A-Z a-z 0-9 _ . : -`. Default `'keyward'`.
+   */
+  namespace?: string
+  /**
+   * How long a record is kept in Redis after its `expiresAt` (or after a write, if that is
+   * later), so `verify` still answers `expired_token` rather than `unknown_token` for a
+   * while; then Redis deletes it by itself. Seconds or a duration string. Default `'1d'`.
+   */
+  retention?: number | string
+  /** The clock that expiry times in Redis are computed from, epoch ms. Default `Date.now`. */
+  now?: () => number
+}
+
+// KEYS: record, hash index, owner set. ARGV: id, createdAt, ttl ms, field, value, …
+// Returns 0, or 1 when the id exists, 2 when the hash exists, 3 when the owner key is foreign.
+const INSERT = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return 1 end
+if redis.call('EXISTS', KEYS[2]) == 1 then return 2 end
+local ownerType = redis.call('TYPE', KEYS[3]).ok
+if ownerType ~= 'none' and ownerType ~= 'zset' then return 3 end
+local ttl = tonumber(ARGV[3])
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('PEXPIRE', KEYS[1], ttl)
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ttl)
+local ownerTtl = redis.call('PTTL', KEYS[3])
+redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
+if ownerTtl == -2 or (ownerTtl >= 0 and ownerTtl < ttl) then redis.call('PEXPIRE', KEYS[3], ttl) end
+return 0
+`)
+
+// KEYS: record, hash index, owner set. ARGV: id, hash, ownerId, ttl ms or '', field, value, …
+// Returns the whole record (HGETALL), nil when there is none, or -1 when it changed under us.
+const UPDATE = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local current = redis.call('HMGET', KEYS[1], 'hash', 'ownerId')
+if current[1] ~= ARGV[2] or current[2] ~= ARGV[3] then return -1 end
+if #ARGV > 4 then redis.call('HSET', KEYS[1], unpack(ARGV, 5)) end
+if ARGV[4] ~= '' then
+  local ttl = tonumber(ARGV[4])
+  redis.call('PEXPIRE', KEYS[1], ttl)
+  if redis.call('TYPE', KEYS[2]).ok == 'string' and redis.call('GET', KEYS[2]) == ARGV[1] then
+    redis.call('PEXPIRE', KEYS[2], ttl)
+  end
+  if redis.call('TYPE', KEYS[3]).ok == 'zset' then
+    local ownerTtl = redis.call('PTTL', KEYS[3])
+    if ownerTtl >= 0 and ownerTtl < ttl then redis.call('PEXPIRE', KEYS[3], ttl) end
+  end
+end
+return redis.call('HGETALL', KEYS[1])
+`)
+
+// KEYS: record, hash index, owner set. ARGV: id, hash, ownerId. Returns 1, 0 (none) or -1 (changed).
+const DELETE = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local current = redis.call('HMGET', KEYS[1], 'hash', 'ownerId')
+if current[1] ~= ARGV[2] or current[2] ~= ARGV[3] then return -1 end
+redis.call('DEL', KEYS[1])
+if redis.call('TYPE', KEYS[2]).ok == 'string' and redis.call('GET', KEYS[2]) == ARGV[1] then
+  redis.call('DEL', KEYS[2])
+end
+if redis.call('TYPE', KEYS[3]).ok == 'zset' then redis.call('ZREM', KEYS[3], ARGV[1]) end
+return 1
+`)
+
+// KEYS: record. ARGV: lastUsedAt. Never creates a record, never moves lastUsedAt backwards.
+const TOUCH = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local last = tonumber(redis.call('HGET', KEYS[1], 'lastUsedAt'))
+if last == nil or last < tonumber(ARGV[1]) then redis.call('HSET', KEYS[1], 'lastUsedAt', ARGV[1]) end
+return 1
+`)
+
+// KEYS: owner set, record of each id. ARGV: the ids. Drops ids whose record has expired.
+const FORGET_EXPIRED = new LuaScript(`
+for i, id in ipairs(ARGV) do
+  if redis.call('EXISTS', KEYS[i + 1]) == 0 then redis.call('ZREM', KEYS[1], id) end
+end
+return 0
+`)
+
+const CHANGED = 'the key record changed while it was being written; retry'
+
+/**
+ * A {@link TokenStore} in Redis, shared by every process that points at the same server
+ * and namespace. Each key is a hash (`{ns}:key:<id>`), found by an index from hash to id
+ * (`{ns}:hash:<hash>`) and listed through a sorted set per owner (`{ns}:owner:<ownerId>`,
+ * scored by `createdAt`, so listing is oldest first). Only what core hands it is stored:
+ * the token hash, never a token.
+ *
+ * Every write is one Lua script, so it is atomic and a duplicate id or hash writes
+ * nothing. Records expire in Redis `retention` after their `expiresAt`. Every record read
+ * is checked with core's `assertKeyRecord`: foreign or corrupt data rejects with a
+ * `TypeError`, which the verifier reports as `unavailable`, never as a valid key.
+ *
+ * Takes the caller's ioredis `Redis` or `Cluster` and opens no connection of its own;
+ * closing the client is the caller's business.
+ */
+export class RedisTokenStore implements TokenStore {
+  /** The namespace every key of this store lives under. */
+  readonly namespace: string
+  readonly #redis: RedisClient
+  readonly #tag: string
+  readonly #retention: number
+  readonly #now: () => number
+
+  constructor(redis: RedisClient, options: RedisTokenStoreOptions = {}) {
+    assertRedisClient(redis)
+    if (options === null || typeof options !== 'object')
+      throw new TypeError('options must be an object')
+    this.#tag = hashTag(options.namespace)
+    this.namespace = this.#tag.slice(1, -1)
+    this.#retention = configDuration(options.retention, 'retention', 86_400_000)
+    const now = options.now ?? Date.now
+    if (typeof now !== 'function')
+      throw new TypeError('now must be a function returning epoch milliseconds')
+    this.#redis = redis
+    this.#now = now
+  }
+
+  async findByHash(hash: string): Promise<KeyRecord | undefined> {
+    const indexKey = this.#hashKey(hash)
+    const id = await this.#read(indexKey, () => this.#redis.get(indexKey))
+    if (id === null) return undefined
+    const record = await this.get(id)
+    if (record !== undefined && record.hash !== hash) {
+      throw new TypeError(
+        `Redis key ${indexKey} is corrupt: it points to a record with another hash`,
+      )
+    }
+    return record
+  }
+
+  async get(id: string): Promise<KeyRecord | undefined> {
+    const key = this.#recordKey(id)
+    const fields = await this.#read(key, () => this.#redis.hgetall(key))
+    return Object.keys(fields).length === 0 ? undefined : decodeRecord(fields, key, id)
+  }
+
+  async listByOwner(ownerId: string): Promise<KeyRecord[]> {
+    const ownerKey = this.#ownerKey(ownerId)
+    const ids = await this.#read(ownerKey, () => this.#redis.zrange(ownerKey, 0, -1))
+    if (ids.length === 0) return []
+    const pipeline = this.#redis.pipeline()
+    for (const id of ids) pipeline.hgetall(this.#recordKey(id))
+    const replies = (await pipeline.exec()) ?? []
+    const records: KeyRecord[] = []
+    const expired: string[] = []
+    for (const [i, id] of ids.entries()) {
+      const key = this.#recordKey(id)
+      const [error, fields] = replies[i] ?? [new Error('no reply'), undefined]
+      if (error) throw explainReplyError(error, key)
+      if (Object.keys(fields as object).length === 0) {
+        expired.push(id)
+        continue
+      }
+      const record = decodeRecord(fields as Record<string, unknown>, key, id)
+      if (record.ownerId !== ownerId) {
+        throw new TypeError(`Redis key ${ownerKey} is corrupt: it lists a record of another owner`)
+      }
+      records.push(record)
+    }
+    if (expired.length > 0) {
+      await FORGET_EXPIRED.run(
+        this.#redis,
+        [ownerKey, ...expired.map((id) => this.#recordKey(id))],
+        expired,
+      )
+    }
+    return records.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+  }
+
+  async insert(record: KeyRecord): Promise<void> {
+    const fields = encodeRecord(record)
+    const keys = [
+      this.#recordKey(record.id),
+      this.#hashKey(record.hash),
+      this.#ownerKey(record.ownerId),
+    ]
+    const args = [record.id, record.createdAt, this.#ttl(record.expiresAt), ...fields]
+    const outcome = await this.#read(keys[0]!, () => INSERT.run(this.#redis, keys, args))
+    if (outcome === 1) throw new Error(`a key with id ${record.id} already exists`)
+    if (outcome === 2) throw new Error('a key with the same hash already exists')
+    if (outcome === 3)
+      throw new TypeError(`Redis key ${keys[2]} holds data Keyward did not write (wrong type)`)
+  }
+
+  async update(id: string, patch: KeyRecordPatch): Promise<KeyRecord | undefined> {
+    const fields = encodePatch(patch)
+    const located = await this.#locate(id)
+    if (!located) return undefined
+    const ttl = patch.expiresAt === undefined ? '' : this.#ttl(patch.expiresAt)
+    const key = this.#recordKey(id)
+    const keys = [key, this.#hashKey(located.hash), this.#ownerKey(located.ownerId)]
+    const args = [id, located.hash, located.ownerId, ttl, ...fields]
+    const reply = await this.#read(key, () => UPDATE.run(this.#redis, keys, args))
+    if (reply === null) return undefined
+    if (reply === -1) throw new Error(CHANGED)
+    return decodeRecord(pairsToObject(reply as unknown[]), key, id)
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const located = await this.#locate(id)
+    if (!located) return false
+    const key = this.#recordKey(id)
+    const keys = [key, this.#hashKey(located.hash), this.#ownerKey(located.ownerId)]
+    const outcome = await this.#read(key, () =>
+      DELETE.run(this.#redis, keys, [id, located.hash, located.ownerId]),
+    )
+    if (outcome === -1) throw new Error(CHANGED)
+    return outcome === 1
+  }
+
+  async touch(id: string, lastUsedAt: number): Promise<void> {
+    if (!Number.isSafeInteger(lastUsedAt) || lastUsedAt < 0) {
+      throw new TypeError('lastUsedAt must be epoch milliseconds')
+    }
+    const key = this.#recordKey(id)
+    await this.#read(key, () => TOUCH.run(this.#redis, [key], [lastUsedAt]))
+  }
+
+  /** The immutable fields that name a record's indexes, or `undefined` when there is no record. */
+  async #locate(id: string): Promise<{ hash: string; ownerId: string } | undefined> {
+    const key = this.#recordKey(id)
+    const [hash, ownerId] = await this.#read(key, () => this.#redis.hmget(key, 'hash', 'ownerId'))
+    if (hash == null && ownerId == null) return undefined
+    if (hash == null || ownerId == null) {
+      throw new TypeError(`key record at Redis key ${key} is corrupt: hash or ownerId is missing`)
+    }
+    return { hash, ownerId }
+  }
+
+  /** Milliseconds Redis keeps a record expiring at `expiresAt`: `retention` past its expiry, or past now. */
+  #ttl(expiresAt: number): number {
+    return Math.max(expiresAt - this.#now(), 0) + this.#retention
+  }
+
+  async #read<T>(key: string, command: () => Promise<T>): Promise<T> {
+    try {
+      return await command()
+    } catch (error) {
+      throw explainReplyError(error, key)
+    }
+  }
+
+  #recordKey(id: string): string {
+    return `${this.#tag}:key:${id}`
+  }
+
+  #hashKey(hash: string): string {
+    return `${this.#tag}:hash:${hash}`
+  }
+
+  #ownerKey(ownerId: string): string {
+    return `${this.#tag}:owner:${ownerId}`
+  }
+}

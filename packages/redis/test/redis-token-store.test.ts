@@ -1,0 +1,243 @@
+import { createKeyward, type Keyward } from '@keyward/core'
+import { RedisRevocationList, RedisTokenStore } from '@keyward/redis'
+import type { Redis } from 'ioredis'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { cleanUp, connect, dumpNamespace, testNamespace } from './support.js'
+
+const HOUR = 3_600_000
+
+let redis: Redis
+const keywards: Keyward[] = []
+
+beforeAll(async () => {
+  redis = await connect()
+})
+afterAll(async () => {
+  for (const keyward of keywards) await keyward.close()
+  await cleanUp()
+})
+
+function keywardOn(namespace: string, now?: () => number) {
+  const clock = now === undefined ? {} : { now }
+  const keyward = createKeyward({
+    prefix: 'kw_test',
+    store: new RedisTokenStore(redis, { namespace, ...clock }),
+    revocations: new RedisRevocationList(redis, { namespace, ...clock }),
+    onError: () => {},
+    ...clock,
+  })
+  keywards.push(keyward)
+  return keyward
+}
+
+const newKey = {
+  name: 'CI deploy',
+  ownerId: 'org_42',
+  scopes: ['projects:read'],
+  expiresIn: '90d',
+} as const
+
+describe('RedisTokenStore options', () => {
+  it('throws a TypeError naming the option at construction', () => {
+    expect(() => new RedisTokenStore({} as never)).toThrow(
+      /^redis must be an ioredis Redis or Cluster/,
+    )
+    expect(() => new RedisTokenStore(redis, { namespace: 'a{b}' })).toThrow(/^namespace must be/)
+    expect(() => new RedisTokenStore(redis, { namespace: '' })).toThrow(/^namespace must be/)
+    expect(() => new RedisTokenStore(redis, { retention: -1 })).toThrow(/^retention must be/)
+    expect(() => new RedisTokenStore(redis, { retention: 'forever' })).toThrow(/^retention must be/)
+    expect(() => new RedisTokenStore(redis, { now: 5 as never })).toThrow(/^now must be/)
+  })
+
+  it("defaults the namespace to 'keyward'", () => {
+    expect(new RedisTokenStore(redis).namespace).toBe('keyward')
+  })
+})
+
+describe('what RedisTokenStore keeps in Redis', () => {
+  it('never holds a plaintext token, in any key, value or published message', async () => {
+    const namespace = testNamespace()
+    const listener = await connect()
+    const messages: string[] = []
+    listener.on('message', (_channel: string, message: string) => messages.push(message))
+    await listener.subscribe(`{${namespace}}:revocations`)
+    const keyward = keywardOn(namespace)
+    await keyward.ready()
+
+    const issued = [
+      await keyward.keys.create(newKey),
+      await keyward.keys.create({ ...newKey, metadata: { team: 'platform' } }),
+      await keyward.keys.create({ ...newKey, ownerId: 'org_7' }),
+    ]
+    const [first, second, third] = issued as [
+      (typeof issued)[0],
+      (typeof issued)[0],
+      (typeof issued)[0],
+    ]
+    for (const { token } of issued) await keyward.verify(token)
+    const rotated = await keyward.keys.rotate(first.key.id, { gracePeriod: '1h' })
+    await keyward.verify(rotated.token)
+    await keyward.keys.update(second.key.id, { name: 'Renamed' })
+    await keyward.keys.revoke(second.key.id)
+    await keyward.keys.revokeAll({ ownerId: 'org_7' })
+    await vi.waitFor(async () => {
+      expect((await keyward.store.get(third.key.id))?.lastUsedAt).toBeDefined()
+      expect((await keyward.store.get(rotated.key.id))?.lastUsedAt).toBeDefined()
+    })
+    await vi.waitFor(() => expect(messages.length).toBeGreaterThanOrEqual(4))
+
+    const dump = await dumpNamespace(redis, namespace)
+    const everything = [...dump.keys(), ...dump.values(), ...messages].join('\n')
+    expect(everything).toContain((await keyward.store.get(third.key.id))!.hash)
+    for (const { token } of [...issued, rotated]) {
+      const secret = token.slice('kw_test_'.length, 'kw_test_'.length + 32)
+      expect(everything).not.toContain(token)
+      expect(everything).not.toContain(secret)
+      expect(everything).not.toContain(token.slice('kw_test_'.length))
+    }
+  })
+
+  it('lets a record expire in Redis `retention` after its expiry, indexes included', async () => {
+    const namespace = testNamespace()
+    const now = Date.now()
+    const store = new RedisTokenStore(redis, { namespace, retention: '1h', now: () => now })
+    const record = {
+      id: 'key_0123456789abcdef',
+      hash: 'h'.repeat(43),
+      prefix: 'kw_test',
+      hint: 'kw_test_abcd…',
+      name: 'TTL',
+      ownerId: 'org_ttl',
+      scopes: [],
+      createdAt: now,
+      expiresAt: now + 2 * HOUR,
+    }
+    const keys = [
+      `{${namespace}}:key:${record.id}`,
+      `{${namespace}}:hash:${record.hash}`,
+      `{${namespace}}:owner:${record.ownerId}`,
+    ]
+    const ttls = () => Promise.all(keys.map((key) => redis.pttl(key)))
+    const expectTtls = async (expected: number) => {
+      for (const ttl of await ttls()) {
+        expect(ttl).toBeLessThanOrEqual(expected)
+        expect(ttl).toBeGreaterThan(expected - 60_000)
+      }
+    }
+
+    await store.insert(record)
+    await expectTtls(3 * HOUR)
+    await store.update(record.id, { expiresAt: now + 5 * HOUR })
+    await expectTtls(6 * HOUR)
+
+    const expired = {
+      ...record,
+      id: 'key_expiredexpired00',
+      hash: 'e'.repeat(43),
+      expiresAt: now - HOUR,
+    }
+    await store.insert(expired)
+    const ttl = await redis.pttl(`{${namespace}}:key:${expired.id}`)
+    expect(ttl).toBeLessThanOrEqual(HOUR)
+    expect(ttl).toBeGreaterThan(HOUR - 60_000)
+  })
+
+  it('still answers expired_token for a key past its expiry', async () => {
+    let now = Date.now()
+    const keyward = keywardOn(testNamespace(), () => now)
+    await keyward.ready()
+    const { token } = await keyward.keys.create({ ...newKey, expiresIn: '1h' })
+    now += 2 * HOUR
+    await expect(keyward.verify(token)).rejects.toMatchObject({
+      code: 'expired_token',
+      status: 401,
+    })
+  })
+
+  it('drops records Redis has expired from owner lists', async () => {
+    const namespace = testNamespace()
+    const keyward = keywardOn(namespace)
+    await keyward.ready()
+    const kept = await keyward.keys.create(newKey)
+    const gone = await keyward.keys.create(newKey)
+    await redis.del(`{${namespace}}:key:${gone.key.id}`)
+
+    expect((await keyward.keys.list(newKey.ownerId)).map((k) => k.id)).toEqual([kept.key.id])
+    expect(await redis.zrange(`{${namespace}}:owner:${newKey.ownerId}`, 0, -1)).toEqual([
+      kept.key.id,
+    ])
+  })
+
+  it('rejects an insert over a foreign owner key and writes nothing', async () => {
+    const namespace = testNamespace()
+    const keyward = keywardOn(namespace)
+    await redis.set(`{${namespace}}:owner:${newKey.ownerId}`, 'not ours')
+    await expect(keyward.keys.create(newKey)).rejects.toMatchObject({ code: 'unavailable' })
+    expect([...(await dumpNamespace(redis, namespace)).keys()]).toEqual([
+      `{${namespace}}:owner:${newKey.ownerId}`,
+    ])
+  })
+})
+
+describe('corrupt or foreign data under the namespace', () => {
+  const corruptions: [
+    string,
+    (record: string, index: string, other: string) => Promise<unknown>,
+  ][] = [
+    ['scopes that are not JSON', (record) => redis.hset(record, 'scopes', '[projects:read')],
+    ['scopes that are not strings', (record) => redis.hset(record, 'scopes', '[1,2]')],
+    ['a createdAt that is not a number', (record) => redis.hset(record, 'createdAt', 'yesterday')],
+    ['an expiresAt out of range', (record) => redis.hset(record, 'expiresAt', '1e400')],
+    ['a missing name', (record) => redis.hdel(record, 'name')],
+    ['a record under another id', (record) => redis.hset(record, 'id', 'key_somebodyelse0000')],
+    ['a hash that is not the one indexed', (record) => redis.hset(record, 'hash', 'x'.repeat(43))],
+    ['an index pointing at another record', (_r, index, other) => redis.set(index, other)],
+    [
+      'a string where the record hash was',
+      (record) => redis.del(record).then(() => redis.set(record, '{}')),
+    ],
+    [
+      'a list where the index was',
+      (_r, index) => redis.del(index).then(() => redis.rpush(index, 'x')),
+    ],
+  ]
+
+  it.each(corruptions)(
+    'verify answers unavailable, never success, for %s',
+    async (_what, corrupt) => {
+      const namespace = testNamespace()
+      const keyward = keywardOn(namespace)
+      await keyward.ready()
+      const { token, key } = await keyward.keys.create(newKey)
+      const other = await keyward.keys.create(newKey)
+      const record = `{${namespace}}:key:${key.id}`
+      const { hash } = (await keyward.store.get(key.id))!
+      await corrupt(record, `{${namespace}}:hash:${hash}`, other.key.id)
+
+      await expect(keyward.verify(token)).rejects.toMatchObject({
+        code: 'unavailable',
+        status: 503,
+      })
+      await expect(keyward.verify(token)).rejects.toMatchObject({ code: 'unavailable' })
+    },
+  )
+
+  it('rejects reads with a TypeError naming the key and what is wrong', async () => {
+    const namespace = testNamespace()
+    const keyward = keywardOn(namespace)
+    const { key } = await keyward.keys.create(newKey)
+    const record = `{${namespace}}:key:${key.id}`
+    await redis.hset(record, 'createdAt', 'yesterday')
+
+    const failure = keyward.store.get(key.id)
+    await expect(failure).rejects.toBeInstanceOf(TypeError)
+    await expect(failure).rejects.toThrow(`key record at Redis key ${record} is corrupt: createdAt`)
+    await expect(keyward.store.listByOwner(newKey.ownerId)).rejects.toThrow(/corrupt: createdAt/)
+
+    await redis.del(record)
+    await redis.set(record, 'x')
+    await expect(keyward.store.get(key.id)).rejects.toThrow(
+      `Redis key ${record} holds data Keyward did not write`,
+    )
+  })
+})
