@@ -1,0 +1,136 @@
+/**
+ * Runs every benchmark case and writes results/results.md and results/results.json
+ * (`--quick`: fewer iterations, results/quick.md and results/quick.json).
+ * Usage: tsx run.ts [--quick] [--only=verify,http,…]
+ */
+import { existsSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { type Results, runInfo, type Section, type TargetResult, toMarkdown } from './src/report.js'
+import { type BenchSettings, benchSettings, type CaseResult } from './src/settings.js'
+
+interface CaseEntry {
+  id: string
+  title: string
+  /** Workspace packages whose sources must exist for the case to run. */
+  needs: string[]
+  /** Goals reported as "not measured" when the case cannot run. */
+  targets: Array<Omit<TargetResult, 'measured' | 'met'>>
+  run: (settings: BenchSettings) => Promise<CaseResult>
+}
+
+const cases: CaseEntry[] = [
+  {
+    id: 'verify',
+    title: '1. verify() against the floor',
+    needs: ['core'],
+    targets: [{ name: 'verify() cache hit ÷ floor', unit: 'times', goal: '≤ 1.5×' }],
+    run: async (s) => (await import('./src/cases/verify.js')).verifyCase(s),
+  },
+  {
+    id: 'access-tokens',
+    title: '2. Access tokens against jose',
+    needs: ['core', 'jwt'],
+    targets: [
+      { name: 'cached access-token verify ÷ jose jwtVerify', unit: 'times', goal: '≤ 0.05×' },
+    ],
+    run: async (s) => (await import('./src/cases/access-tokens.js')).accessTokenCase(s),
+  },
+  {
+    id: 'http',
+    title: '3. HTTP throughput',
+    needs: ['core', 'express', 'hono'],
+    targets: [
+      { name: 'Express + apiKeyAuth ÷ bare Express', unit: 'percent', goal: '≥ 95 %' },
+      { name: 'Hono + apiKeyAuth ÷ bare Hono', unit: 'percent', goal: '≥ 80 %' },
+    ],
+    run: async (s) => (await import('./src/cases/http.js')).httpCase(s),
+  },
+  {
+    id: 'revocation',
+    title: '4. Revocation propagation over Redis',
+    needs: ['core', 'redis', 'express'],
+    targets: [
+      { name: 'revocation propagation p99 (from revoke() returning)', unit: 'ms', goal: '≤ 5 ms' },
+    ],
+    run: async (s) => (await import('./src/cases/revocation.js')).revocationCase(s),
+  },
+  {
+    id: 'redis-round-trips',
+    title: '5. Redis round trips per verified request',
+    needs: ['core', 'redis', 'express'],
+    targets: [{ name: 'Redis round trips per request (hot path)', unit: 'count', goal: '0' }],
+    run: async (s) => (await import('./src/cases/redis-round-trips.js')).redisRoundTripsCase(s),
+  },
+  {
+    id: 'memory',
+    title: '6. Memory',
+    needs: ['core'],
+    targets: [],
+    run: async (s) => (await import('./src/cases/memory.js')).memoryCase(s),
+  },
+]
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const missing = (pkg: string) => !existsSync(`${root}packages/${pkg}/src/index.ts`)
+
+async function main() {
+  const mode = process.argv.includes('--quick') ? 'quick' : 'full'
+  const only = process.argv
+    .find((arg) => arg.startsWith('--only='))
+    ?.slice('--only='.length)
+    .split(',')
+  const settings = benchSettings(mode)
+  const started = performance.now()
+  const info = runInfo(mode, settings)
+  console.log(`keyward bench (${mode}) · Node ${info.node} · ${info.cpu} × ${info.cpuCount}`)
+
+  const sections: Section[] = []
+  const targets: TargetResult[] = []
+  for (const entry of cases) {
+    if (only && !only.includes(entry.id)) continue
+    const absent = entry.needs.filter(missing)
+    if (absent.length > 0) {
+      const reason = `${absent.map((p) => `@keyward/${p}`).join(', ')} not in the workspace yet`
+      console.log(`- ${entry.title}: skipped (${reason})`)
+      sections.push({
+        id: entry.id,
+        title: entry.title,
+        description: '',
+        rows: [],
+        notes: [],
+        skipped: reason,
+      })
+      targets.push(...entry.targets.map((t) => ({ ...t, measured: null, met: null })))
+      continue
+    }
+    const caseStart = performance.now()
+    console.log(`- ${entry.title} …`)
+    const result = await entry.run(settings)
+    console.log(`  done in ${((performance.now() - caseStart) / 1000).toFixed(1)} s`)
+    sections.push(result.section)
+    targets.push(...result.targets)
+  }
+
+  const results: Results = {
+    run: { ...info, durationSeconds: (performance.now() - started) / 1000 },
+    targets,
+    sections,
+  }
+  const markdown = toMarkdown(results)
+  const dir = new URL('./results/', import.meta.url)
+  await mkdir(dir, { recursive: true })
+  const name = only ? 'partial' : mode === 'quick' ? 'quick' : 'results'
+  await writeFile(new URL(`${name}.md`, dir), markdown)
+  await writeFile(new URL(`${name}.json`, dir), `${JSON.stringify(results, null, 2)}\n`)
+  console.log(`\n${markdown}`)
+  console.log(`written to bench/results/${name}.md and ${name}.json`)
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error)
+    process.exit(1)
+  },
+)

@@ -1,0 +1,125 @@
+import type { ChildProcess } from 'node:child_process'
+import { nextMessage, startChild, stopChild } from '../child.js'
+import { type LoadResult, load } from '../load.js'
+import { median } from '../micro.js'
+import type { Row, TargetResult } from '../report.js'
+import type { BenchSettings, CaseResult } from '../settings.js'
+
+interface Ready {
+  type: 'ready'
+  port: number
+  authorization: string
+}
+
+interface Server {
+  variant: string
+  child: ChildProcess
+  url: string
+  headers: Record<string, string>
+}
+
+async function startServer(variant: string): Promise<Server> {
+  const child = startChild('src/servers/http-server.ts', [variant])
+  const ready = await nextMessage<Ready>(child, 'ready')
+  return {
+    variant,
+    child,
+    url: `http://127.0.0.1:${ready.port}/v1/projects`,
+    headers: { authorization: ready.authorization },
+  }
+}
+
+/**
+ * Runs a group of servers (the bare framework first) in alternating rounds, A B C, C B A, …,
+ * and reports each one's req/s as the median of its per-round ratios to the bare framework.
+ */
+async function group(variants: string[], settings: BenchSettings): Promise<Row[]> {
+  const { http } = settings
+  const servers = await Promise.all(variants.map(startServer))
+  try {
+    const options = (server: Server, seconds: number) => ({
+      seconds,
+      connections: http.connections,
+      pipelining: http.pipelining,
+      headers: server.headers,
+    })
+    for (const server of servers) {
+      const warm = await load(server.url, options(server, http.warmupSeconds))
+      if (warm.failures > 0) throw new Error(`${server.variant}: ${warm.failures} failed requests`)
+    }
+    const runs = new Map<string, LoadResult[]>(variants.map((v) => [v, []]))
+    for (let round = 0; round < http.rounds; round++) {
+      const order = round % 2 === 0 ? servers : [...servers].reverse()
+      for (const server of order) {
+        const result = await load(server.url, options(server, http.roundSeconds))
+        if (result.failures > 0)
+          throw new Error(`${server.variant}: ${result.failures} failed requests`)
+        runs.get(server.variant)!.push(result)
+      }
+    }
+    const bare = runs.get(variants[0]!)!
+    return variants.slice(1).map((variant) => {
+      const own = runs.get(variant)!
+      const ratios = own.map((r, i) => r.requestsPerSecond / bare[i]!.requestsPerSecond)
+      const rps = median(own.map((r) => r.requestsPerSecond))
+      return {
+        case: variant,
+        baseline: `bare ${variants[0]}`,
+        ratio: median(ratios),
+        format: 'percent',
+        measured: `${rps.toFixed(0)} req/s`,
+        baselineMeasured: `${median(bare.map((r) => r.requestsPerSecond)).toFixed(0)} req/s`,
+        note: `p99 ${median(own.map((r) => r.latencyP99Ms)).toFixed(1)} ms vs ${median(bare.map((r) => r.latencyP99Ms)).toFixed(1)} ms`,
+        raw: { ratios, runs: own, baselineRuns: bare },
+      } satisfies Row
+    })
+  } finally {
+    await Promise.all(servers.map((server) => stopChild(server.child)))
+  }
+}
+
+function target(name: string, rows: Row[], variant: string, goal: number): TargetResult {
+  const measured = rows.find((row) => row.case === variant)?.ratio ?? null
+  return {
+    name,
+    measured,
+    unit: 'percent',
+    goal: `≥ ${goal * 100} %`,
+    met: measured === null ? null : measured >= goal,
+  }
+}
+
+/** Case 3: req/s of each authenticated server against its bare framework. */
+export async function httpCase(settings: BenchSettings): Promise<CaseResult> {
+  const { http } = settings
+  const expressRows = await group(
+    ['express', 'express+apiKeyAuth', 'express-jwt', 'express-jwt (KeyObject secret)'],
+    settings,
+  )
+  const honoRows = await group(
+    ['hono', 'hono+apiKeyAuth', 'hono/bearer-auth', 'hono/jwt'],
+    settings,
+  )
+  return {
+    section: {
+      id: 'http',
+      title: '3. HTTP throughput',
+      description:
+        `Requests per second answered 200 by \`GET /v1/projects\` (a small JSON body), each server in its own ` +
+        `process on 127.0.0.1, autocannon in the runner: ${http.connections} connections, pipelining ` +
+        `${http.pipelining}, ${http.rounds} rounds of ${http.roundSeconds} s per server after ` +
+        `${http.warmupSeconds} s of warm-up, the order alternating between rounds. The ratio is the ` +
+        'median of per-round ratios to the bare framework; every request carries an Authorization header. ' +
+        'express-jwt and hono/jwt verify an HS256 JWT as their docs show; hono/bearer-auth compares one static token.',
+      rows: [...expressRows, ...honoRows],
+      notes: [
+        'Server and load generator share the machine: on few cores the ratios, not the absolute req/s, are what carries over.',
+        'express-jwt as documented passes the secret as a string; jsonwebtoken 9 then attempts `createPublicKey()` on it for every request before falling back to a secret key, which dominates its cost. The KeyObject row shows express-jwt without that.',
+      ],
+    },
+    targets: [
+      target('Express + apiKeyAuth ÷ bare Express', expressRows, 'express+apiKeyAuth', 0.95),
+      target('Hono + apiKeyAuth ÷ bare Hono', honoRows, 'hono+apiKeyAuth', 0.8),
+    ],
+  }
+}

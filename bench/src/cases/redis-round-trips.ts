@@ -1,0 +1,162 @@
+import autocannon from 'autocannon'
+import { Redis } from 'ioredis'
+import { nextMessage, request, startChild, stopChild } from '../child.js'
+import { load } from '../load.js'
+import { benchRedis, callsBetween, commandCalls, deleteNamespace } from '../redis-server.js'
+import type { Row } from '../report.js'
+import type { BenchSettings, CaseResult } from '../settings.js'
+
+interface Key {
+  type: 'key'
+  id: string
+  token: string
+}
+interface Touches {
+  type: 'touches'
+  count: number
+}
+
+/** Commands that are not requests' own: our INFO snapshots and the subscribers' heartbeats. */
+const HOUSEKEEPING = new Set(['info', 'ping'])
+
+const sum = (calls: Map<string, number>, include: (command: string) => boolean) =>
+  [...calls].reduce((total, [command, n]) => (include(command) ? total + n : total), 0)
+
+const describe = (calls: Map<string, number>) =>
+  [...calls].map(([command, n]) => `${command} ${n}`).join(', ') || 'none'
+
+interface Measured {
+  requests: number
+  /** Commands the requests caused: everything but housekeeping and touch writes. */
+  hotPath: number
+  touches: number
+  touchCommands: number
+  /** Commands one touch write costs, measured alone. */
+  perTouch: number
+  housekeeping: number
+  calls: Map<string, number>
+}
+
+/**
+ * Case 5: Redis commands per verified request on a RedisTokenStore + RedisRevocationList
+ * server after warm-up, from `INFO commandstats` around a load window; against the same
+ * server with the verification cache off (`cache.max 0`): a store lookup per request.
+ */
+export async function redisRoundTripsCase(settings: BenchSettings): Promise<CaseResult> {
+  const redis = await benchRedis(settings.redisUrl)
+  const namespace = `kwbench_rt_${process.pid}_${Date.now()}`
+  const client = new Redis(redis.url)
+  const servers: ReturnType<typeof startChild>[] = []
+
+  const measure = async (cacheMax: number): Promise<Measured> => {
+    const server = startChild('src/servers/redis-app.ts', [
+      redis.url,
+      `${namespace}_${cacheMax}`,
+      String(cacheMax),
+    ])
+    servers.push(server)
+    const { port } = await nextMessage<{ type: 'ready'; port: number }>(server, 'ready')
+    const { id, token } = await request<Key>(server, { type: 'create-key' }, 'key')
+    const url = `http://127.0.0.1:${port}/v1/projects`
+    const headers = { authorization: `Bearer ${token}` }
+    const warm = await autocannon({
+      url,
+      headers,
+      amount: settings.redisRoundTrips.warmupRequests,
+      connections: 8,
+    })
+    if (warm['2xx'] !== settings.redisRoundTrips.warmupRequests)
+      throw new Error('warm-up requests failed')
+
+    // Commands of one touch write, so the background writes can be taken out of the window.
+    const beforeTouch = await commandCalls(client)
+    await request(server, { type: 'touch', id }, 'touched')
+    const touchCommands = sum(
+      callsBetween(beforeTouch, await commandCalls(client)),
+      (c) => !HOUSEKEEPING.has(c),
+    )
+
+    const touchesBefore = (await request<Touches>(server, { type: 'touches' }, 'touches')).count
+    const before = await commandCalls(client)
+    const result = await load(url, {
+      seconds: settings.redisRoundTrips.windowSeconds,
+      connections: settings.http.connections,
+      pipelining: settings.http.pipelining,
+      headers,
+    })
+    const after = await commandCalls(client)
+    const touches =
+      (await request<Touches>(server, { type: 'touches' }, 'touches')).count - touchesBefore
+    if (result.failures > 0) throw new Error(`${result.failures} requests failed`)
+    const calls = callsBetween(before, after)
+    const housekeeping = sum(calls, (c) => HOUSEKEEPING.has(c))
+    const requestsOwn = sum(calls, (c) => !HOUSEKEEPING.has(c)) - touches * touchCommands
+    return {
+      requests: result.requests,
+      hotPath: requestsOwn,
+      touches,
+      touchCommands: touches * touchCommands,
+      perTouch: touchCommands,
+      housekeeping,
+      calls,
+    }
+  }
+
+  try {
+    const cached = await measure(10_000)
+    const uncached = await measure(0)
+    const perRequest = (m: Measured) => m.hotPath / m.requests
+    const row: Row = {
+      case: 'commands per request, default cache, after warm-up',
+      baseline: 'same server with cache.max 0 (a store lookup per request)',
+      ratio: perRequest(uncached) > 0 ? perRequest(cached) / perRequest(uncached) : null,
+      format: 'times',
+      measured: `${perRequest(cached).toFixed(4)} (${cached.hotPath} over ${cached.requests} requests)`,
+      baselineMeasured: `${perRequest(uncached).toFixed(3)} (${uncached.hotPath} over ${uncached.requests} requests)`,
+      note: `background, not counted: ${cached.touches} touch writes (${cached.touchCommands} commands), ${cached.housekeeping} INFO/PING`,
+      raw: {
+        cached: { ...cached, calls: Object.fromEntries(cached.calls) },
+        uncached: { ...uncached, calls: Object.fromEntries(uncached.calls) },
+      },
+    }
+    const measured = perRequest(cached)
+    return {
+      section: {
+        id: 'redis-round-trips',
+        title: '5. Redis round trips per verified request',
+        description:
+          'An Express app with `apiKeyAuth` over RedisTokenStore and RedisRevocationList, warmed up with ' +
+          `${settings.redisRoundTrips.warmupRequests} requests, then loaded for ` +
+          `${settings.redisRoundTrips.windowSeconds} s; Redis commands counted by \`INFO commandstats\` ` +
+          'before and after the window. Background writes are reported, not counted: `lastUsedAt` touches ' +
+          '(counted in the app, times the commands one touch costs, measured alone) and the revocation ' +
+          "subscriber's heartbeat PINGs.",
+        rows: [row],
+        notes: [
+          `Commands in the window, default cache: ${describe(cached.calls)}. One touch write costs ${cached.perTouch} command(s); it happens at most once a minute per key.`,
+          `Commands in the window, cache.max 0: ${describe(uncached.calls)}.`,
+          redis.private
+            ? `Redis: a private redis-server (${redis.url}), so only this run's commands are counted.`
+            : `Redis: the shared server (${redis.url}); other clients' commands may be counted too.`,
+        ],
+      },
+      targets: [
+        {
+          name: 'Redis round trips per request (hot path)',
+          measured,
+          unit: 'count',
+          goal: '0',
+          met: measured < 0.001,
+        },
+      ],
+    }
+  } finally {
+    await Promise.all(servers.map(stopChild))
+    if (!redis.private) {
+      await deleteNamespace(redis.url, `${namespace}_10000`)
+      await deleteNamespace(redis.url, `${namespace}_0`)
+    }
+    client.disconnect()
+    await redis.stop()
+  }
+}

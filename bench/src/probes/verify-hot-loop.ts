@@ -1,0 +1,22 @@
+/**
+ * A cache-hit `check()` loop to profile:
+ * node --cpu-prof --cpu-prof-dir=results/profiles --import tsx src/probes/verify-hot-loop.ts [seconds]
+ */
+import { createKeyward } from '@keyward/core'
+
+const keyward = createKeyward({ prefix: 'kw_live' })
+const { token } = await keyward.keys.create({
+  name: 'profile',
+  ownerId: 'org_profile',
+  scopes: ['projects:read'],
+  expiresIn: '1d',
+})
+await keyward.verify(token)
+const until = performance.now() + Number(process.argv[2] ?? 5) * 1000
+let calls = 0
+while (performance.now() < until) {
+  for (let i = 0; i < 10_000; i++) keyward.check(token)
+  calls += 10_000
+}
+console.log(`${calls} calls`)
+await keyward.close()

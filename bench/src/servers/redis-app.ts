@@ -1,0 +1,109 @@
+/**
+ * Child process for cases 4 and 5: an Express app with `apiKeyAuth` over RedisTokenStore and
+ * RedisRevocationList, on 127.0.0.1, port 0. Sends `{ type: 'ready', port }`, then answers:
+ * - `create-key` → `{ type: 'key', id, token }`
+ * - `touches` → `{ type: 'touches', count }`: `store.touch` calls so far (background writes)
+ * - `touch` `{ id }` → `{ type: 'touched' }` after one direct `store.touch` (to count its commands)
+ * - `arm` `{ token }` → `{ type: 'armed' }`; then checks the token on every turn of the event
+ *   loop and sends `{ type: 'rejected', at, code }` once it fails
+ * - `arm-raw` → `{ type: 'armed' }`; the same loop watching a plain pub/sub message instead
+ *   (the baseline), sending `{ type: 'rejected', at }` once it arrived
+ * Times are `performance.timeOrigin + performance.now()`: one machine clock for every process.
+ * argv: <redis url> <namespace> <cache max>
+ */
+import type { AddressInfo } from 'node:net'
+import { createKeyward, isKeywardError } from '@keyward/core'
+import { apiKeyAuth } from '@keyward/express'
+import { RedisRevocationList, RedisTokenStore } from '@keyward/redis'
+import express from 'express'
+import { Redis } from 'ioredis'
+import { childLifecycle, onParentMessage, toParent, wallClock } from '../child.js'
+
+childLifecycle()
+
+const [url = '', namespace = '', cacheMax = '10000'] = process.argv.slice(2)
+
+const redis = new Redis(url)
+const store = new RedisTokenStore(redis, { namespace })
+const revocations = new RedisRevocationList(redis, { namespace })
+let touches = 0
+const touch = store.touch.bind(store)
+store.touch = (id, lastUsedAt) => {
+  touches++
+  return touch(id, lastUsedAt)
+}
+const keyward = createKeyward({
+  prefix: 'kw_live',
+  store,
+  revocations,
+  cache: { max: Number(cacheMax) },
+})
+await keyward.ready()
+
+const raw = redis.duplicate()
+let rawArrived = false
+await raw.subscribe(`${namespace}:bench-raw`)
+raw.on('message', () => {
+  rawArrived = true
+})
+
+const app = express()
+app.use(apiKeyAuth(keyward))
+app.get('/v1/projects', (_req, res) => {
+  res.json({ projects: [{ id: 'prj_1', name: 'Demo' }] })
+})
+const server = app.listen(0, '127.0.0.1', () => {
+  toParent({ type: 'ready', port: (server.address() as AddressInfo).port })
+})
+
+/** Runs `failed` on every turn of the event loop until it returns an error code. */
+function watch(failed: () => string | undefined) {
+  const turn = () => {
+    const code = failed()
+    if (code === undefined) setImmediate(turn)
+    else toParent({ type: 'rejected', at: wallClock(), code })
+  }
+  setImmediate(turn)
+}
+
+onParentMessage(async (message) => {
+  switch (message.type) {
+    case 'create-key': {
+      const { token, key } = await keyward.keys.create({
+        name: 'bench',
+        ownerId: 'org_bench',
+        scopes: ['projects:read'],
+        expiresIn: '1h',
+      })
+      toParent({ type: 'key', id: key.id, token })
+      break
+    }
+    case 'touches':
+      toParent({ type: 'touches', count: touches })
+      break
+    case 'touch':
+      await touch(String(message.id), Date.now())
+      toParent({ type: 'touched' })
+      break
+    case 'arm': {
+      const token = String(message.token)
+      await keyward.verify(token)
+      watch(() => {
+        try {
+          const result = keyward.check(token)
+          if (result instanceof Promise) result.catch(() => {})
+          return undefined
+        } catch (error) {
+          return isKeywardError(error) ? error.code : 'error'
+        }
+      })
+      toParent({ type: 'armed' })
+      break
+    }
+    case 'arm-raw':
+      rawArrived = false
+      watch(() => (rawArrived ? 'message' : undefined))
+      toParent({ type: 'armed' })
+      break
+  }
+})

@@ -1,0 +1,64 @@
+import type { MicroOptions } from './micro.js'
+import type { Section, TargetResult } from './report.js'
+
+/** How long and how hard each case runs; `quick` fits the whole suite in under a minute. */
+export interface BenchSettings {
+  mode: 'full' | 'quick'
+  micro: MicroOptions
+  http: {
+    /** Load before the measured rounds, per server, in s. */
+    warmupSeconds: number
+    /** Length of one measured autocannon run, in s. */
+    roundSeconds: number
+    /** Rounds; every server of a group runs once per round, the order alternating. */
+    rounds: number
+    connections: number
+    pipelining: number
+  }
+  revocation: {
+    /** Revocations timed. */
+    samples: number
+  }
+  redisRoundTrips: {
+    /** Requests before the measured window (cache and touch warm-up). */
+    warmupRequests: number
+    /** Length of the measured load and of the idle window, in s. */
+    windowSeconds: number
+  }
+  memory: {
+    /** Records put into the MemoryTokenStore. */
+    keys: number
+  }
+  /** Redis for the cases that need one: a private server when it can be started, else this URL. */
+  redisUrl: string
+}
+
+export function benchSettings(mode: 'full' | 'quick'): BenchSettings {
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+  if (mode === 'quick') {
+    return {
+      mode,
+      micro: { rounds: 6, warmupMs: 100, batchMs: 15 },
+      http: { warmupSeconds: 0.5, roundSeconds: 1, rounds: 2, connections: 32, pipelining: 1 },
+      revocation: { samples: 30 },
+      redisRoundTrips: { warmupRequests: 500, windowSeconds: 1 },
+      memory: { keys: 200_000 },
+      redisUrl,
+    }
+  }
+  return {
+    mode,
+    micro: { rounds: 15, warmupMs: 500, batchMs: 60 },
+    http: { warmupSeconds: 2, roundSeconds: 3, rounds: 5, connections: 32, pipelining: 1 },
+    revocation: { samples: 200 },
+    redisRoundTrips: { warmupRequests: 2_000, windowSeconds: 3 },
+    memory: { keys: 1_000_000 },
+    redisUrl,
+  }
+}
+
+/** What a case hands back to the runner. */
+export interface CaseResult {
+  section: Section
+  targets: TargetResult[]
+}
