@@ -1,0 +1,80 @@
+import { defineScopes, type Keyward, type ScopeName } from '@keyward/core'
+import { type ApiKeyVariables, apiKeyAuth, apiKeyRoutes, createGuards } from '@keyward/hono'
+import type { AccessTokens } from '@keyward/jwt'
+import { Hono } from 'hono'
+
+/** The example's scope catalog: what keys can be granted, and what a UI would show. */
+export const scopes = defineScopes({
+  'projects:read': 'Read projects',
+  'projects:write': 'Create and change projects',
+  'api_keys:manage': 'Manage API keys',
+})
+
+export type Scope = ScopeName<typeof scopes>
+
+/** What the app is built from besides its Keyward instance. */
+export interface AppOptions {
+  /**
+   * Enables `POST /api-keys/token` and publishes `GET /.well-known/jwks.json`. The same
+   * object must be in `createKeyward({ tokenKinds })` so the minted tokens verify.
+   */
+  accessTokens?: AccessTokens
+}
+
+interface Project {
+  id: string
+  name: string
+  ownerId: string
+  createdAt: string
+}
+
+/**
+ * The example API: `GET /health` (public), `/v1/*` behind an API key, each route guarded by
+ * its scope, and the management API at `/api-keys`. Projects live in memory, per owner.
+ * Web-standard APIs only, so it runs on edge runtimes too; `main.ts` serves it on Node.
+ */
+export function createApp(keyward: Keyward<Scope>, options: AppOptions = {}) {
+  const { accessTokens } = options
+  const { requireScopes } = createGuards(keyward)
+  const projects = new Map<string, Project[]>()
+  const app = new Hono<{ Variables: ApiKeyVariables }>()
+
+  app.get('/health', (c) => c.json({ status: 'ok' }))
+  if (accessTokens) {
+    app.get('/.well-known/jwks.json', async (c) => {
+      c.header('cache-control', 'public, max-age=300')
+      return c.json(await accessTokens.jwks())
+    })
+  }
+
+  app.route(
+    '/api-keys',
+    apiKeyRoutes(keyward, {
+      manageScope: 'api_keys:manage',
+      ...(accessTokens && { accessTokens }),
+    }),
+  )
+
+  app.use('/v1/*', apiKeyAuth(keyward))
+  app.get('/v1/whoami', (c) => c.json(c.var.apiKey))
+  app.get('/v1/projects', requireScopes('projects:read'), (c) =>
+    c.json({ projects: projects.get(c.var.apiKey.ownerId) ?? [] }),
+  )
+  app.post('/v1/projects', requireScopes('projects:write'), async (c) => {
+    const ownerId = c.var.apiKey.ownerId
+    const body: unknown = await c.req.json().catch(() => ({}))
+    const name = (body as { name?: unknown } | null)?.name
+    const project: Project = {
+      id: `prj_${crypto.randomUUID()}`,
+      name:
+        typeof name === 'string' && name.trim() !== ''
+          ? name.trim().slice(0, 100)
+          : 'Untitled project',
+      ownerId,
+      createdAt: new Date(keyward.now()).toISOString(),
+    }
+    projects.set(ownerId, [...(projects.get(ownerId) ?? []), project])
+    return c.json(project, 201)
+  })
+  return app
+}

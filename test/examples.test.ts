@@ -1,0 +1,263 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
+import { generateToken } from '@keyward/core'
+import type { Redis } from 'ioredis'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { stopProcess, track } from './support/processes.js'
+import {
+  connectRedis,
+  deleteNamespace,
+  REDIS_URL,
+  testNamespace,
+} from './support/redis-namespace.js'
+
+// Each example is started as a real program (`tsx src/main.ts`, as `pnpm start` does), then
+// driven over HTTP the way the root README's curl session drives it.
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const tsx = `${root}node_modules/.bin/tsx`
+const EXAMPLES = [
+  ['Express', 'examples/express-api'],
+  ['Hono', 'examples/hono-api'],
+] as const
+
+interface Example {
+  url: string
+  adminToken: string
+  output: string[]
+  child: ChildProcess
+}
+
+const running: ChildProcess[] = []
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((child) => stopProcess(child)))
+})
+
+/** Starts an example on a free port and resolves once it printed its URL and admin token. */
+function startExample(dir: string, env: Record<string, string> = {}): Promise<Example> {
+  const child = spawn(tsx, ['src/main.ts'], {
+    cwd: `${root}${dir}`,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', REDIS_URL: '', ADMIN_TOKEN: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  track(child)
+  running.push(child)
+  const output: string[] = []
+  return new Promise((resolve, reject) => {
+    let url: string | undefined
+    let adminToken: string | undefined
+    const timer = setTimeout(() => fail('it printed no URL and admin token within 30 s'), 30_000)
+    function fail(why: string) {
+      clearTimeout(timer)
+      reject(new Error(`${dir}: ${why}. Output:\n${output.join('\n')}`))
+    }
+    const collect = (line: string) => {
+      output.push(line)
+      url ??= /listening on (http:\/\/\S+)/.exec(line)?.[1]
+      adminToken ??= /^admin token: (\S+)$/.exec(line)?.[1]
+      if (url !== undefined && adminToken !== undefined) {
+        clearTimeout(timer)
+        resolve({ url, adminToken, output, child })
+      }
+    }
+    createInterface({ input: child.stdout! }).on('line', collect)
+    createInterface({ input: child.stderr! }).on('line', (line) => output.push(line))
+    child.once('exit', (code) => fail(`it exited with ${code}`))
+  })
+}
+
+/** `curl` in a function: JSON in, status, headers and JSON (or nothing) out. */
+async function curl(
+  base: string,
+  method: string,
+  path: string,
+  { token, body }: { token?: string; body?: unknown } = {},
+) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  const text = await response.text()
+  return {
+    status: response.status,
+    headers: response.headers,
+    json: text === '' ? undefined : JSON.parse(text),
+  }
+}
+
+describe.each(EXAMPLES)('the %s example', (_, dir) => {
+  it('walks the README session: health, whoami, create, use, 403, rotate, delete', async () => {
+    const { url, adminToken, output } = await startExample(dir)
+    expect(adminToken).toMatch(/^kw_test_[0-9A-Za-z]{38}$/)
+    expect(output).toContain(`admin token: ${adminToken}`)
+
+    expect(await curl(url, 'GET', '/health')).toMatchObject({ status: 200, json: { status: 'ok' } })
+
+    const whoami = await curl(url, 'GET', '/v1/whoami', { token: adminToken })
+    expect(whoami.status).toBe(200)
+    expect(whoami.json).toMatchObject({ ownerId: 'admin', scopes: ['*'], kind: 'api_key' })
+    expect(whoami.json.expiresAt - Date.now()).toBeGreaterThan(29 * 86_400_000)
+    const anonymous = await curl(url, 'GET', '/v1/whoami')
+    expect(anonymous.status).toBe(401)
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="api"')
+
+    const created = await curl(url, 'POST', '/api-keys', {
+      token: adminToken,
+      body: {
+        name: 'Snowflake Native App Integration',
+        scopes: ['projects:read'],
+        expiresIn: '90d',
+      },
+    })
+    expect(created.status).toBe(201)
+    expect(created.headers.get('cache-control')).toBe('no-store')
+    const { key, token } = created.json as { key: { id: string; ownerId: string }; token: string }
+    expect(key.ownerId).toBe('admin')
+
+    expect(await curl(url, 'GET', '/v1/projects', { token })).toMatchObject({
+      status: 200,
+      json: { projects: [] },
+    })
+    const denied = await curl(url, 'POST', '/v1/projects', { token, body: { name: 'Apollo' } })
+    expect(denied.status).toBe(403)
+    expect(denied.headers.get('www-authenticate')).toContain('error="insufficient_scope"')
+    expect(denied.headers.get('www-authenticate')).toContain('scope="projects:write"')
+    expect(denied.json).toMatchObject({
+      code: 'insufficient_scope',
+      missingScopes: ['projects:write'],
+    })
+    const made = await curl(url, 'POST', '/v1/projects', {
+      token: adminToken,
+      body: { name: 'Apollo' },
+    })
+    expect(made).toMatchObject({ status: 201, json: { name: 'Apollo', ownerId: 'admin' } })
+    expect((await curl(url, 'GET', '/v1/projects', { token })).json.projects).toHaveLength(1)
+
+    const rotated = await curl(url, 'POST', `/api-keys/${key.id}/rotate`, { token: adminToken })
+    expect(rotated.status).toBe(201)
+    const renewed = rotated.json as { key: { id: string }; token: string }
+    const old = await curl(url, 'GET', '/v1/projects', { token })
+    expect(old.status).toBe(401)
+    expect(old.json).toMatchObject({ code: 'revoked_token' })
+    expect((await curl(url, 'GET', '/v1/projects', { token: renewed.token })).status).toBe(200)
+
+    const listed = await curl(url, 'GET', '/api-keys', { token: adminToken })
+    expect(listed.json.keys.map((k: { id: string }) => k.id)).toContain(renewed.key.id)
+    expect(listed.json.keys.map((k: { id: string }) => k.id)).not.toContain(key.id)
+
+    expect(
+      (await curl(url, 'DELETE', `/api-keys/${renewed.key.id}`, { token: adminToken })).status,
+    ).toBe(204)
+    const gone = await curl(url, 'GET', '/v1/projects', { token: renewed.token })
+    expect(gone.status).toBe(401)
+    expect(gone.headers.get('www-authenticate')).toContain('error="invalid_token"')
+  })
+
+  it('mints access tokens at POST /api-keys/token and publishes the JWK Set', async () => {
+    const { url, adminToken } = await startExample(dir)
+    const reader = await curl(url, 'POST', '/api-keys', {
+      token: adminToken,
+      body: { name: 'reader', scopes: ['projects:read'], expiresIn: '1d' },
+    })
+    const minted = await curl(url, 'POST', '/api-keys/token', {
+      token: reader.json.token,
+      body: { scope: 'projects:read', expiresIn: 600 },
+    })
+    expect(minted.status).toBe(200)
+    expect(minted.headers.get('cache-control')).toBe('no-store')
+    expect(minted.json).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: 600,
+      scope: 'projects:read',
+    })
+    const accessToken = minted.json.access_token as string
+    expect(await curl(url, 'GET', '/v1/whoami', { token: accessToken })).toMatchObject({
+      status: 200,
+      json: { id: reader.json.key.id, kind: 'access_token', scopes: ['projects:read'] },
+    })
+    expect((await curl(url, 'GET', '/v1/projects', { token: accessToken })).status).toBe(200)
+
+    const jwks = await curl(url, 'GET', '/.well-known/jwks.json')
+    expect(jwks.status).toBe(200)
+    expect(jwks.json.keys).toHaveLength(1)
+    expect(jwks.json.keys[0]).not.toHaveProperty('d')
+    const [header] = accessToken.split('.')
+    expect(JSON.parse(Buffer.from(header!, 'base64url').toString()).kid).toBe(jwks.json.keys[0].kid)
+
+    // Revoking the API key kills its access tokens at once.
+    await curl(url, 'DELETE', `/api-keys/${reader.json.key.id}`, { token: adminToken })
+    expect((await curl(url, 'GET', '/v1/whoami', { token: accessToken })).status).toBe(401)
+  })
+})
+
+it('keeps the Hono app edge-safe: app.ts imports no node: module (main.ts holds the Node wiring)', async () => {
+  const source = await readFile(`${root}examples/hono-api/src/app.ts`, 'utf8')
+  expect(source).not.toMatch(/from ['"]node:/)
+  expect(source).not.toMatch(/ioredis|@keyward\/redis|@hono\/node-server/)
+})
+
+describe('two instances sharing Redis', () => {
+  const namespace = testNamespace('examples')
+  let redis: Redis
+
+  beforeAll(async () => {
+    redis = await connectRedis()
+  })
+  afterAll(async () => {
+    if (redis) {
+      await deleteNamespace(redis, namespace)
+      await redis.quit()
+    }
+  })
+
+  it.each(EXAMPLES)(
+    '%s: the second shares the first one’s admin; a key revoked on one fails on the other',
+    async (_, dir) => {
+      const env = { REDIS_URL, REDIS_NAMESPACE: `${namespace}-${dir.split('/')[1]}` }
+      const first = await startExample(dir, env)
+      const second = await startExample(dir, { ...env, ADMIN_TOKEN: first.adminToken })
+      expect(second.adminToken).toBe(first.adminToken)
+      expect(
+        (await curl(second.url, 'GET', '/v1/whoami', { token: first.adminToken })).status,
+      ).toBe(200)
+
+      const created = await curl(first.url, 'POST', '/api-keys', {
+        token: first.adminToken,
+        body: { name: 'shared', scopes: ['projects:read'], expiresIn: '1d' },
+      })
+      const { key, token } = created.json as { key: { id: string }; token: string }
+      expect((await curl(second.url, 'GET', '/v1/projects', { token })).status).toBe(200)
+      expect((await curl(first.url, 'GET', '/v1/projects', { token })).status).toBe(200)
+
+      expect(
+        (await curl(second.url, 'DELETE', `/api-keys/${key.id}`, { token: first.adminToken }))
+          .status,
+      ).toBe(204)
+      // The revocation reaches the first instance over pub/sub: poll it, bounded.
+      let status = 200
+      for (let attempt = 0; attempt < 100 && status === 200; attempt++) {
+        status = (await curl(first.url, 'GET', '/v1/projects', { token })).status
+        if (status === 200) await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      expect(status).toBe(401)
+    },
+  )
+
+  it('refuses to start with an ADMIN_TOKEN the store does not know', async () => {
+    const env = {
+      REDIS_URL,
+      REDIS_NAMESPACE: `${namespace}-unknown`,
+      ADMIN_TOKEN: generateToken('kw_test'),
+    }
+    const refused = startExample(EXAMPLES[0][1], env)
+    await expect(refused).rejects.toThrow(/exited with 1/)
+    await expect(refused).rejects.toThrow(/unknown_token/)
+    await expect(refused).rejects.not.toThrow(env.ADMIN_TOKEN)
+  })
+})
