@@ -159,6 +159,10 @@ describe('mintAccessToken', () => {
       metadata: { plan: 'pro' },
     })
     expect(decodePart(plain, 1)).not.toHaveProperty('kw_meta')
+
+    // A token too long to be recognised as one is refused rather than handed out.
+    const huge = { ...withMetadata.key, metadata: { notes: 'x'.repeat(9_000) } }
+    await expect(withMetadata.accessTokens.mintAccessToken(huge)).rejects.toThrow(RangeError)
   })
 })
 

@@ -16,7 +16,12 @@ import type { AccessTokenVerifier } from './create-access-token-verifier.js'
 import { jwksKeySource, localKeySource } from './lib/key-sources.js'
 import { readAlgorithms, readVerificationSettings } from './lib/options.js'
 import { resolveSigningKeys } from './lib/signing-keys.js'
-import { createTokenVerification, KIND, TOKEN_TYPE } from './lib/token-verification.js'
+import {
+  createTokenVerification,
+  KIND,
+  MAX_TOKEN_LENGTH,
+  TOKEN_TYPE,
+} from './lib/token-verification.js'
 import type { AccessTokenPayload, AccessTokensOptions, MintAccessTokenOptions } from './types.js'
 
 /**
@@ -184,6 +189,12 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
     const accessToken = await new SignJWT({ ...payload })
       .setProtectedHeader(header)
       .sign(await signing)
+    if (accessToken.length > MAX_TOKEN_LENGTH) {
+      // `accepts` would not recognise it, so it could never verify: refuse to hand it out.
+      throw new RangeError(
+        `The access token would exceed ${MAX_TOKEN_LENGTH} characters; is the key's metadata that large?`,
+      )
+    }
     return { accessToken, expiresIn: exp - Math.floor(at / SECOND_MS), scopes }
   }
 
