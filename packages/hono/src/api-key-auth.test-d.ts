@@ -37,6 +37,18 @@ describe('types', () => {
     })
   })
 
+  it('fits an app with its own Bindings and Variables', () => {
+    type Env = { Bindings: { DB_URL: string }; Variables: ApiKeyVariables & { requestId: string } }
+    const app = new Hono<Env>()
+    app.use(apiKeyAuth(keyward))
+    app.get('/', apiKeyAuth(keyward, { optional: true }), requireAnyScope('datasets:read'), (c) => {
+      expectTypeOf(c.env.DB_URL).toEqualTypeOf<string>()
+      expectTypeOf(c.var.requestId).toEqualTypeOf<string>()
+      expectTypeOf(c.var.apiKey).toEqualTypeOf<VerifiedKey>()
+      return c.text('ok')
+    })
+  })
+
   it('types scope names from the catalog', () => {
     const guards = createGuards(keyward)
     guards.requireScopes('datasets:read', 'datasets:write')
