@@ -14,5 +14,5 @@ export {
 } from '@keyward/core'
 export { type ApiKeyAuthOptions, apiKeyAuth } from './api-key-auth.js'
 export { keywardErrorHandler } from './error-handler.js'
-export { createGuards, type Guards, requireAnyScope, requireScopes } from './require-scopes.js'
 export { type ApiKeysRouterOptions, apiKeysRouter } from './management.js'
+export { createGuards, type Guards, requireAnyScope, requireScopes } from './require-scopes.js'

@@ -13,5 +13,5 @@ export {
   type VerifiedKey,
 } from '@keyward/core'
 export { type ApiKeyAuthOptions, type ApiKeyVariables, apiKeyAuth } from './api-key-auth.js'
-export { createGuards, type Guards, requireAnyScope, requireScopes } from './require-scopes.js'
 export { type ApiKeyRoutesOptions, apiKeyRoutes } from './management.js'
+export { createGuards, type Guards, requireAnyScope, requireScopes } from './require-scopes.js'
