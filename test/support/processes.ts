@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process'
  */
 const running = new Set<ChildProcess>()
 
-process.once('exit', () => {
+function killAll(): void {
   for (const child of running) {
     if (child.pid !== undefined && child.exitCode === null && child.signalCode === null) {
       try {
@@ -16,10 +16,30 @@ process.once('exit', () => {
       }
     }
   }
-})
+}
+
+let hooked = false
+
+/**
+ * Kills what is still running when this process ends, however it ends: vitest stops its
+ * workers with SIGTERM, which skips `exit` listeners unless the signal is handled.
+ */
+function hookExit(): void {
+  if (hooked) return
+  hooked = true
+  process.once('exit', killAll)
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      killAll()
+      // Then die of the signal as if nobody had listened.
+      process.kill(process.pid, signal)
+    })
+  }
+}
 
 /** Remembers `child` until it exits. */
 export function track(child: ChildProcess): void {
+  hookExit()
   running.add(child)
   child.once('exit', () => running.delete(child))
 }

@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
 import { connect } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { stopProcess, track, waitFor } from './processes.js'
 
 /** A `redis-server` this test run started on a loopback port, and owns. */
@@ -9,10 +12,17 @@ export interface RedisServer {
   readonly url: string
   /** The PID of the current server process, or `undefined` while stopped. */
   readonly pid: number | undefined
-  /** Stops the server process by its PID; its data is gone (nothing is persisted). */
+  /**
+   * Writes a snapshot (`SAVE`) that the next `restart()` loads, as a Redis with persistence
+   * would come back. Without it, a restarted server starts empty.
+   */
+  save(): Promise<void>
+  /** Stops the server process by its PID. Nothing is saved unless `save()` was called. */
   stop(): Promise<void>
-  /** Starts a fresh, empty server on the same port. */
+  /** Starts the server again on the same port, with the last `save()`d data if any. */
   restart(): Promise<void>
+  /** Stops the server and removes its data directory. */
+  dispose(): Promise<void>
 }
 
 /**
@@ -119,25 +129,43 @@ export async function spawnRedis(
 }
 
 /**
- * Starts a standalone `redis-server` on `127.0.0.1:<port>`, with nothing persisted, as a child
- * of this process. Stop it with `stop()`; a process exit hook kills it if a test run dies first.
+ * Starts a standalone `redis-server` on `127.0.0.1:<port>` as a child of this process, with
+ * automatic snapshots off and its data directory in a fresh temp directory. Stop it with
+ * `stop()` or `dispose()`; a process exit hook kills it if a test run dies first.
  */
 export async function startRedisServer(port: number): Promise<RedisServer> {
-  let child: ChildProcess | undefined = await spawnRedis(port, [])
+  const dir = await mkdtemp(join(tmpdir(), `keyward-redis-${port}-`))
+  const args = ['--dir', dir, '--dbfilename', 'dump.rdb']
+  let child: ChildProcess | undefined
+  try {
+    child = await spawnRedis(port, args)
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true })
+    throw error
+  }
+  const stop = async () => {
+    const current = child
+    child = undefined
+    if (current) await stopProcess(current)
+  }
   return {
     port,
     url: `redis://127.0.0.1:${port}`,
     get pid() {
       return child?.pid
     },
-    async stop() {
-      const current = child
-      child = undefined
-      if (current) await stopProcess(current)
+    async save() {
+      const reply = await rawCommand(port, 'SAVE', 5_000)
+      if (!reply.startsWith('+OK')) throw new Error(`SAVE on port ${port} answered ${reply.trim()}`)
     },
+    stop,
     async restart() {
       if (child) throw new Error(`redis-server on port ${port} is still running`)
-      child = await spawnRedis(port, [])
+      child = await spawnRedis(port, args)
+    },
+    async dispose() {
+      await stop()
+      await rm(dir, { recursive: true, force: true })
     },
   }
 }
