@@ -39,10 +39,10 @@ export function benchSettings(mode: 'full' | 'quick'): BenchSettings {
     return {
       mode,
       micro: { rounds: 6, warmupMs: 100, batchMs: 15 },
-      http: { warmupSeconds: 0.5, roundSeconds: 1, rounds: 2, connections: 32, pipelining: 1 },
-      revocation: { samples: 30 },
+      http: { warmupSeconds: 0.3, roundSeconds: 1, rounds: 2, connections: 32, pipelining: 1 },
+      revocation: { samples: 20 },
       redisRoundTrips: { warmupRequests: 500, windowSeconds: 1 },
-      memory: { keys: 200_000 },
+      memory: { keys: 100_000 },
       redisUrl,
     }
   }

@@ -48,7 +48,7 @@ export async function redisRoundTripsCase(settings: BenchSettings): Promise<Case
   const client = new Redis(redis.url)
   const servers: ReturnType<typeof startChild>[] = []
 
-  const measure = async (cacheMax: number): Promise<Measured> => {
+  const start = async (cacheMax: number) => {
     const server = startChild('src/servers/redis-app.ts', [
       redis.url,
       `${namespace}_${cacheMax}`,
@@ -56,6 +56,13 @@ export async function redisRoundTripsCase(settings: BenchSettings): Promise<Case
     ])
     servers.push(server)
     const { port } = await nextMessage<{ type: 'ready'; port: number }>(server, 'ready')
+    return { server, port }
+  }
+
+  const measure = async ({
+    server,
+    port,
+  }: Awaited<ReturnType<typeof start>>): Promise<Measured> => {
     const { id, token } = await request<Key>(server, { type: 'create-key' }, 'key')
     const url = `http://127.0.0.1:${port}/v1/projects`
     const headers = { authorization: `Bearer ${token}` }
@@ -103,8 +110,9 @@ export async function redisRoundTripsCase(settings: BenchSettings): Promise<Case
   }
 
   try {
-    const cached = await measure(10_000)
-    const uncached = await measure(0)
+    const [withCache, withoutCache] = await Promise.all([start(10_000), start(0)])
+    const cached = await measure(withCache)
+    const uncached = await measure(withoutCache)
     const perRequest = (m: Measured) => m.hotPath / m.requests
     const row: Row = {
       case: 'commands per request, default cache, after warm-up',

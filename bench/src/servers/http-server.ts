@@ -96,6 +96,15 @@ const variants: Record<string, () => Promise<Started>> = {
   async hono() {
     return honoApp(new Hono(), generateToken('kw_live'))
   },
+  // Any middleware moves Hono off its single-handler fast path onto compose(); this shows
+  // what that alone costs, whatever the middleware does.
+  async 'hono + no-op middleware'() {
+    const app = new Hono()
+    app.use('/v1/*', async (_c, next) => {
+      await next()
+    })
+    return honoApp(app, generateToken('kw_live'))
+  },
   async 'hono+apiKeyAuth'() {
     const { keyward, token } = await keywardAndToken()
     const app = new Hono()
