@@ -165,7 +165,7 @@ export function createVerifier(config: VerifierConfig): Verifier {
       negative?.set(digest, true)
       throw unknown()
     }
-    const entry = entryOf(record)
+    const entry = entryOf('api_key', record)
     remember(digest, entry)
     return entry
   }
@@ -184,7 +184,7 @@ export function createVerifier(config: VerifierConfig): Verifier {
         cause: error,
       })
     }
-    const entry = entryOfClaims(kind.name, claims)
+    const entry = entryOf(kind.name, { ...claims, id: claims.keyId, createdAt: claims.issuedAt })
     // Claims never change, so they stay until they expire; they are not indexed by key id
     // because that slot belongs to the API key's own entry (revocation is checked per call).
     positive?.set(digest, entry, { ttl: Math.max(1, claims.expiresAt - now()) })
@@ -252,40 +252,35 @@ export function createVerifier(config: VerifierConfig): Verifier {
   }
 }
 
-function entryOf(record: KeyRecord): Entry {
-  const key: VerifiedKey = {
-    id: record.id,
-    name: record.name,
-    ownerId: record.ownerId,
-    scopes: Object.freeze([...record.scopes]),
-    expiresAt: record.expiresAt,
-    kind: 'api_key',
-  }
-  if (record.metadata !== undefined) key.metadata = Object.freeze(structuredClone(record.metadata))
-  return {
-    key: Object.freeze(key),
-    subject: Object.freeze({ id: record.id, ownerId: record.ownerId, createdAt: record.createdAt }),
-    granted: new Set(record.scopes),
-  }
+/** What a cache entry is built from: a stored record, or an extension's verified claims. */
+interface Identity {
+  id: string
+  name: string
+  ownerId: string
+  scopes: readonly string[]
+  createdAt: number
+  expiresAt: number
+  metadata?: KeyRecord['metadata']
 }
 
-function entryOfClaims(kind: string, claims: TokenClaims): Entry {
+function entryOf(kind: string, identity: Identity): Entry {
   const key: VerifiedKey = {
-    id: claims.keyId,
-    name: claims.name,
-    ownerId: claims.ownerId,
-    scopes: Object.freeze([...claims.scopes]),
-    expiresAt: claims.expiresAt,
+    id: identity.id,
+    name: identity.name,
+    ownerId: identity.ownerId,
+    scopes: Object.freeze([...identity.scopes]),
+    expiresAt: identity.expiresAt,
     kind,
   }
-  if (claims.metadata !== undefined) key.metadata = Object.freeze(structuredClone(claims.metadata))
+  if (identity.metadata !== undefined)
+    key.metadata = Object.freeze(structuredClone(identity.metadata))
   return {
     key: Object.freeze(key),
     subject: Object.freeze({
-      id: claims.keyId,
-      ownerId: claims.ownerId,
-      createdAt: claims.issuedAt,
+      id: identity.id,
+      ownerId: identity.ownerId,
+      createdAt: identity.createdAt,
     }),
-    granted: new Set(claims.scopes),
+    granted: new Set(identity.scopes),
   }
 }
