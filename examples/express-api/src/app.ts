@@ -1,25 +1,11 @@
-import { defineScopes, type Keyward, type ScopeName } from '@keyward/core'
+import type { Keyward } from '@keyward/core'
+import type { AppOptions, Scope } from '@keyward/example-shared/app'
 import { apiKeyAuth, apiKeysRouter, createGuards } from '@keyward/express'
-import type { AccessTokens } from '@keyward/jwt'
 import express from 'express'
 
-/** The example's scope catalog: what keys can be granted, and what a UI would show. */
-export const scopes = defineScopes({
-  'projects:read': 'Read projects',
-  'projects:write': 'Create and change projects',
-  'api_keys:manage': 'Manage API keys',
-})
-
-export type Scope = ScopeName<typeof scopes>
-
-/** What the app is built from besides its Keyward instance. */
-export interface AppOptions {
-  /**
-   * Enables `POST /api-keys/token` and publishes `GET /.well-known/jwks.json`. The same
-   * object must be in `createKeyward({ tokenKinds })` so the minted tokens verify.
-   */
-  accessTokens?: AccessTokens
-}
+// The scope catalog and options are shared with the other framework's example; a Keyward
+// instance for this app is built with these `scopes`.
+export { type AppOptions, type Scope, scopes } from '@keyward/example-shared/app'
 
 interface Project {
   id: string
