@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process'
 import { nextMessage, startChild, stopChild } from '../child.js'
 import { type LoadResult, load } from '../load.js'
 import { median } from '../micro.js'
-import type { Row, TargetResult } from '../report.js'
+import { formatRatio, type Row, type TargetResult } from '../report.js'
 import type { BenchSettings, CaseResult } from '../settings.js'
 
 interface Ready {
@@ -68,7 +68,7 @@ async function group(servers: Server[], settings: BenchSettings): Promise<Row[]>
       format: 'percent',
       measured: `${rps.toFixed(0)} req/s`,
       baselineMeasured: `${median(bare.map((r) => r.requestsPerSecond)).toFixed(0)} req/s`,
-      note: `p99 ${median(own.map((r) => r.latencyP99Ms)).toFixed(1)} ms vs ${median(bare.map((r) => r.latencyP99Ms)).toFixed(1)} ms`,
+      note: `rounds ${formatRatio(Math.min(...ratios), 'percent')}–${formatRatio(Math.max(...ratios), 'percent')}; p99 ${median(own.map((r) => r.latencyP99Ms)).toFixed(1)} ms vs ${median(bare.map((r) => r.latencyP99Ms)).toFixed(1)} ms`,
       raw: { ratios, runs: own, baselineRuns: bare },
     } satisfies Row
   })
