@@ -122,6 +122,27 @@ describe('verify', () => {
     expect(calls).toEqual([])
   })
 
+  it('answers malformed_token, without asking the store, for every one-character change to a cached key', async () => {
+    const { store, calls } = recordingStore(new MemoryTokenStore())
+    const { keyward } = setup({ store })
+    const { token } = await keyward.keys.create(input)
+    await keyward.verify(token)
+    calls.length = 0
+    const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-'
+    for (let index = 0; index < token.length; index++) {
+      for (const replacement of [
+        alphabet[(alphabet.indexOf(token[index]!) + 1) % alphabet.length]!,
+        '-',
+      ]) {
+        if (replacement === token[index]) continue
+        const changed = token.slice(0, index) + replacement + token.slice(index + 1)
+        expect(await code(keyward.verify(changed)), changed.slice(0, 12)).toBe('malformed_token')
+      }
+    }
+    expect(calls).toEqual([])
+    expect(await code(keyward.verify(token))).toBe('verified')
+  })
+
   it('verifies at expiresAt - 1 and fails at expiresAt', async () => {
     const { keyward, clock } = setup()
     const { token, key } = await keyward.keys.create({ ...input, expiresIn: 3600 })

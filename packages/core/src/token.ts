@@ -1,6 +1,6 @@
 import { InvalidTokenError } from './errors.js'
-import { encodeBase62, isBase62, randomBase62 } from './lib/base62.js'
-import { crc32 } from './lib/crc32.js'
+import { BASE62_VALUE, encodeBase62, randomBase62 } from './lib/base62.js'
+import { crc32, crc32OfAlphabet, crc32State } from './lib/crc32.js'
 
 /** Length of the secret part of a token, in base62 characters (≈ 190 bits). */
 export const SECRET_LENGTH = 32
@@ -46,34 +46,101 @@ export interface ParsedToken {
   secret: string
 }
 
+/** The base62 value of the `width` characters at `from`, or -1 when one is outside the alphabet. */
+function decodeBase62(text: string, from: number, width: number): number {
+  let value = 0
+  for (let i = from; i < from + width; i++) {
+    const code = text.charCodeAt(i)
+    const digit = code > 127 ? -1 : BASE62_VALUE[code]!
+    if (digit < 0) return -1
+    value = value * 62 + digit
+  }
+  return value
+}
+
+/** Checks tokens against one set of accepted prefixes; built once, run on every verification. */
+export interface TokenChecker {
+  /**
+   * The whole first step: prefix, length, alphabet and checksum. Throws
+   * `InvalidTokenError('malformed_token')`; the message never repeats the token.
+   */
+  check(token: unknown): asserts token is string
+  /**
+   * Only the cheap half, prefix and length, which rejects most garbage in a few
+   * nanoseconds. A token passing it whose hash is in the verification cache is well-formed
+   * by construction; every other one must still pass {@link TokenChecker.check}.
+   */
+  checkShape(token: unknown): asserts token is string
+}
+
 /**
- * Splits a token at its last `_` and checks prefix, length, alphabet and checksum, without
- * hashing or touching a store. Throws `InvalidTokenError('malformed_token')` otherwise; the
- * message never repeats the token.
+ * Compiles the first step of every verification: a token's prefix, length, alphabet and
+ * checksum, checked without hashing, touching a store or allocating.
+ */
+export function compileTokenChecker(
+  acceptedPrefixes: Iterable<string>,
+  realm?: string,
+): TokenChecker {
+  const options = realm === undefined ? {} : { realm }
+  // The checksum covers `<prefix>_` too: its CRC state is the same for every token.
+  const prefixes = [...new Set(acceptedPrefixes)].map((prefix) => ({
+    prefix,
+    state: crc32State(`${prefix}_`),
+  }))
+  const malformed = (message = 'The API key is malformed.') =>
+    new InvalidTokenError('malformed_token', message, options)
+
+  /** The CRC state after the token's prefix, or a throw when prefix or length is wrong. */
+  const prefixState = (token: unknown): number => {
+    if (typeof token !== 'string' || token.length > MAX_PREFIX_LENGTH + 1 + BODY_LENGTH) {
+      throw malformed()
+    }
+    const split = token.length - BODY_LENGTH - 1
+    if (split > 0 && token.charCodeAt(split) === 95 /* _ */) {
+      for (const candidate of prefixes) {
+        if (candidate.prefix.length === split && token.startsWith(candidate.prefix)) {
+          return candidate.state
+        }
+      }
+    }
+    // Not ours, or the part after the last `_` has the wrong length.
+    const last = token.lastIndexOf('_')
+    const known = last > 0 && prefixes.some(({ prefix }) => prefix === token.slice(0, last))
+    throw malformed(known ? undefined : 'The API key has an unknown prefix.')
+  }
+
+  return {
+    checkShape(token: unknown): asserts token is string {
+      prefixState(token)
+    },
+    check(token: unknown): asserts token is string {
+      const state = prefixState(token)
+      const text = token as string
+      const end = text.length - CHECKSUM_LENGTH
+      const crc = crc32OfAlphabet(state, text, end - SECRET_LENGTH, end, BASE62_VALUE)
+      const checksum = decodeBase62(text, end, CHECKSUM_LENGTH)
+      if (crc < 0 || checksum < 0) throw malformed()
+      if (crc !== checksum) throw malformed('The API key checksum does not match.')
+    },
+  }
+}
+
+/**
+ * Checks a token (see {@link compileTokenChecker}) and splits it at its last `_`. Throws
+ * `InvalidTokenError('malformed_token')` when prefix, length, alphabet or checksum is wrong.
  */
 export function parseToken(
   token: unknown,
   acceptedPrefixes: ReadonlySet<string>,
   realm?: string,
 ): ParsedToken {
-  const options = realm === undefined ? {} : { realm }
-  if (typeof token !== 'string' || token.length > MAX_PREFIX_LENGTH + 1 + BODY_LENGTH) {
-    throw new InvalidTokenError('malformed_token', 'The API key is malformed.', options)
+  const checker: TokenChecker = compileTokenChecker(acceptedPrefixes, realm)
+  checker.check(token)
+  const split = token.length - BODY_LENGTH - 1
+  return {
+    prefix: token.slice(0, split),
+    secret: token.slice(split + 1, split + 1 + SECRET_LENGTH),
   }
-  const split = token.lastIndexOf('_')
-  const prefix = token.slice(0, split)
-  const body = token.slice(split + 1)
-  if (split <= 0 || !acceptedPrefixes.has(prefix)) {
-    throw new InvalidTokenError('malformed_token', 'The API key has an unknown prefix.', options)
-  }
-  if (body.length !== BODY_LENGTH || !isBase62(body)) {
-    throw new InvalidTokenError('malformed_token', 'The API key is malformed.', options)
-  }
-  const secret = body.slice(0, SECRET_LENGTH)
-  if (tokenChecksum(token.slice(0, split + 1 + SECRET_LENGTH)) !== body.slice(SECRET_LENGTH)) {
-    throw new InvalidTokenError('malformed_token', 'The API key checksum does not match.', options)
-  }
-  return { prefix, secret }
 }
 
 /** The display hint of a token: `<prefix>_` + the first 4 secret characters + `…`. */

@@ -29,9 +29,9 @@ export function encodeBase62(value: number, width: number): string {
   return out.padStart(width, '0')
 }
 
-const BASE62_PATTERN = /^[0-9A-Za-z]*$/
-
-/** Whether every character of `text` is base62. */
-export function isBase62(text: string): boolean {
-  return BASE62_PATTERN.test(text)
-}
+/** Character code → base62 digit value, or -1 for a character outside the alphabet. */
+export const BASE62_VALUE = (() => {
+  const table = new Int8Array(128).fill(-1)
+  for (let i = 0; i < BASE62.length; i++) table[BASE62.charCodeAt(i)] = i
+  return table
+})()
