@@ -1,5 +1,6 @@
 import {
   type AuthenticateOptions,
+  type AuthenticationRequest,
   createAuthenticator,
   type Keyward,
   type VerifiedKey,
@@ -38,20 +39,51 @@ export function apiKeyAuth(
   options: ApiKeyAuthOptions = {},
 ): MiddlewareHandler {
   const authenticate = createAuthenticator(keyward, options)
+  const fail = (error: unknown): never => {
+    throw toHTTPException(error)
+  }
 
-  return async function apiKeyAuthMiddleware(
+  // Not `async`: a cache hit authenticates synchronously, and the middleware then adds no
+  // promise of its own to Hono's chain.
+  return function apiKeyAuthMiddleware(
     c: Context<{ Variables: Partial<ApiKeyVariables> }>,
     next: Next,
-  ) {
-    let key: VerifiedKey | undefined
+  ): Promise<void> {
+    let result: ReturnType<typeof authenticate>
     try {
-      const result = authenticate(c.req)
-      // A cache hit answers synchronously; awaiting it anyway would cost a turn of the queue.
-      key = result instanceof Promise ? await result : result
+      result = authenticate(requestOf(c))
     } catch (error) {
-      throw toHTTPException(error)
+      return fail(error)
     }
-    if (key !== undefined) c.set('apiKey', key)
-    await next()
+    if (result instanceof Promise) {
+      return result.then((key) => {
+        if (key !== undefined) c.set('apiKey', key)
+        return next()
+      }, fail)
+    }
+    if (result !== undefined) c.set('apiKey', result)
+    return next()
+  }
+}
+
+/** Node's request headers as `@hono/node-server` passes them (`HttpBindings.incoming`). */
+interface NodeBindings {
+  incoming?: { headers?: Record<string, string | string[] | undefined> }
+}
+
+/**
+ * The request as the authenticator reads it. On `@hono/node-server`, headers are read from
+ * Node's own (already parsed, lower-cased) object, because `c.req.header()` would first
+ * build a Fetch `Headers` from them on every request; everywhere else, `c.req` as it is.
+ */
+function requestOf(c: Context): AuthenticationRequest {
+  const headers = (c.env as NodeBindings | undefined)?.incoming?.headers
+  if (headers === undefined || typeof headers !== 'object') return c.req
+  return {
+    method: c.req.method,
+    header(name) {
+      const value = headers[name]
+      return Array.isArray(value) ? value.join(', ') : value
+    },
   }
 }
