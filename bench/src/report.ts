@@ -46,6 +46,8 @@ export interface TargetResult {
   /** The goal, as text (`≤ 1.5×`). */
   goal: string
   met: boolean | null
+  /** What to read the verdict against, e.g. the same-run baseline of an absolute goal. */
+  note?: string
 }
 
 /** Where and how the run happened. */
@@ -136,11 +138,11 @@ export function toMarkdown(results: Results): string {
     '',
     '## Targets',
     '',
-    '| target | measured | goal | met |',
-    '|---|---:|---:|:---:|',
+    '| target | measured | goal | met | note |',
+    '|---|---:|---:|:---:|---|',
     ...results.targets.map(
       (t) =>
-        `| ${cell(t.name)} | ${formatTarget(t)} | ${cell(t.goal)} | ${t.met === null ? '–' : t.met ? 'yes' : '**no**'} |`,
+        `| ${cell(t.name)} | ${formatTarget(t)} | ${cell(t.goal)} | ${t.met === null ? '–' : t.met ? 'yes' : '**no**'} | ${cell(t.note ?? '')} |`,
     ),
   ]
   for (const section of results.sections) {

@@ -75,8 +75,10 @@ async function group(servers: Server[], settings: BenchSettings): Promise<Row[]>
 }
 
 function target(name: string, rows: Row[], variant: string, goal: number): TargetResult {
-  const measured = rows.find((row) => row.case === variant)?.ratio ?? null
+  const row = rows.find((r) => r.case === variant)
+  const measured = row?.ratio ?? null
   return {
+    ...(row?.note === undefined ? {} : { note: row.note.split(';')[0]! }),
     name,
     measured,
     unit: 'percent',

@@ -1,6 +1,6 @@
 /**
- * A cache-hit `check()` loop to profile:
- * node --cpu-prof --cpu-prof-dir=results/profiles --import tsx src/probes/verify-hot-loop.ts [seconds]
+ * A cache-hit loop of `check()` (or of awaited `verify()`) to profile:
+ * node --cpu-prof --cpu-prof-dir=results/profiles --import tsx src/probes/verify-hot-loop.ts [seconds] [check|verify]
  */
 import { createKeyward } from '@keyward/core'
 
@@ -14,8 +14,10 @@ const { token } = await keyward.keys.create({
 await keyward.verify(token)
 const until = performance.now() + Number(process.argv[2] ?? 5) * 1000
 let calls = 0
+const awaited = process.argv[3] === 'verify'
 while (performance.now() < until) {
-  for (let i = 0; i < 10_000; i++) keyward.check(token)
+  if (awaited) for (let i = 0; i < 10_000; i++) await keyward.verify(token)
+  else for (let i = 0; i < 10_000; i++) keyward.check(token)
   calls += 10_000
 }
 console.log(`${calls} calls`)
