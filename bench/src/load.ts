@@ -2,6 +2,10 @@ import autocannon from 'autocannon'
 
 /** Options of {@link load}. */
 export interface LoadOptions {
+  /**
+   * Whole seconds: autocannon ends runs on its one-second sampling tick, so a shorter run
+   * lasts a second anyway (idle for the rest) and reports that second as its duration.
+   */
   seconds: number
   connections: number
   pipelining: number
@@ -22,6 +26,9 @@ export interface LoadResult {
 
 /** Drives `url` with autocannon for `seconds`; every request must succeed. */
 export async function load(url: string, options: LoadOptions): Promise<LoadResult> {
+  if (!Number.isInteger(options.seconds) || options.seconds < 1) {
+    throw new RangeError('seconds must be a whole number of at least 1')
+  }
   const result = await autocannon({
     url,
     connections: options.connections,

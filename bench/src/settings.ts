@@ -6,9 +6,9 @@ export interface BenchSettings {
   mode: 'full' | 'quick'
   micro: MicroOptions
   http: {
-    /** Load before the measured rounds, per server, in s. */
+    /** Load before the measured rounds, in whole seconds (autocannon's granularity). */
     warmupSeconds: number
-    /** Length of one measured autocannon run, in s. */
+    /** Length of one measured autocannon run, in whole seconds (autocannon's granularity). */
     roundSeconds: number
     /** Rounds; every server of a group runs once per round, the order alternating. */
     rounds: number
@@ -39,7 +39,7 @@ export function benchSettings(mode: 'full' | 'quick'): BenchSettings {
     return {
       mode,
       micro: { rounds: 6, warmupMs: 100, batchMs: 15 },
-      http: { warmupSeconds: 0.3, roundSeconds: 1, rounds: 2, connections: 32, pipelining: 1 },
+      http: { warmupSeconds: 1, roundSeconds: 1, rounds: 2, connections: 32, pipelining: 1 },
       revocation: { samples: 20 },
       redisRoundTrips: { warmupRequests: 500, windowSeconds: 1 },
       memory: { keys: 100_000 },
@@ -50,7 +50,7 @@ export function benchSettings(mode: 'full' | 'quick'): BenchSettings {
     mode,
     micro: { rounds: 15, warmupMs: 500, batchMs: 60 },
     // Many short rounds: a burst of outside load then hits few rounds, and the median drops them.
-    http: { warmupSeconds: 1.5, roundSeconds: 1.5, rounds: 12, connections: 32, pipelining: 1 },
+    http: { warmupSeconds: 2, roundSeconds: 2, rounds: 10, connections: 32, pipelining: 1 },
     revocation: { samples: 200 },
     redisRoundTrips: { warmupRequests: 2_000, windowSeconds: 3 },
     memory: { keys: 1_000_000 },

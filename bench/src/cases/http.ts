@@ -42,10 +42,13 @@ async function group(servers: Server[], settings: BenchSettings): Promise<Row[]>
     pipelining: http.pipelining,
     headers: server.headers,
   })
-  for (const server of servers) {
-    const warm = await load(server.url, options(server, http.warmupSeconds))
-    if (warm.failures > 0) throw new Error(`${server.variant}: ${warm.failures} failed requests`)
-  }
+  // Warm-up only needs the code paths hot, not a fair share of the CPU: all at once.
+  await Promise.all(
+    servers.map(async (server) => {
+      const warm = await load(server.url, options(server, http.warmupSeconds))
+      if (warm.failures > 0) throw new Error(`${server.variant}: ${warm.failures} failed requests`)
+    }),
+  )
   const runs = new Map<string, LoadResult[]>(variants.map((v) => [v, []]))
   for (let round = 0; round < http.rounds; round++) {
     const order = round % 2 === 0 ? servers : [...servers].reverse()
@@ -104,7 +107,11 @@ export async function httpCase(settings: BenchSettings): Promise<CaseResult> {
     'hono/jwt',
   ]
   // Started together (idle servers cost nothing), measured one group after the other.
+  const starting = performance.now()
   const servers = await Promise.all([...expressVariants, ...honoVariants].map(startServer))
+  console.log(
+    `  ${servers.length} servers up in ${((performance.now() - starting) / 1000).toFixed(1)} s`,
+  )
   let expressRows: Row[]
   let honoRows: Row[]
   try {
@@ -121,7 +128,7 @@ export async function httpCase(settings: BenchSettings): Promise<CaseResult> {
         `Requests per second answered 200 by \`GET /v1/projects\` (a small JSON body), each server in its own ` +
         `process on 127.0.0.1, autocannon in the runner: ${http.connections} connections, pipelining ` +
         `${http.pipelining}, ${http.rounds} rounds of ${http.roundSeconds} s per server after ` +
-        `${http.warmupSeconds} s of warm-up, the order alternating between rounds. The ratio is the ` +
+        `${http.warmupSeconds} s of warm-up (all servers of a group at once), the order alternating between rounds. The ratio is the ` +
         'median of per-round ratios to the bare framework; every request carries an Authorization header. ' +
         'express-jwt and hono/jwt verify an HS256 JWT as their docs show; hono/bearer-auth compares one static token.',
       rows: [...expressRows, ...honoRows],
