@@ -51,6 +51,8 @@ function challenge(realm: string, attributes: Record<string, string> = {}): stri
   return `Bearer ${parts.join(', ')}`
 }
 
+const StackLimited = Error as ErrorConstructor & { stackTraceLimit?: number }
+
 /** The base of every error Keyward throws or rejects with. */
 export class KeywardError extends Error {
   /** What went wrong, machine-readable. */
@@ -60,6 +62,14 @@ export class KeywardError extends Error {
   /** The `WWW-Authenticate` header value to send, when this failure carries a challenge. */
   readonly wwwAuthenticate: string | undefined
 
+  /**
+   * Whether instances capture a stack trace. The failures a client causes on every bad
+   * request (missing, malformed, unknown, expired, revoked token, missing scope) do not:
+   * they are answers, not bugs, and capturing frames was most of their cost, which matters
+   * when an API is flooded with garbage tokens.
+   */
+  static readonly captureStack: boolean = true
+
   constructor(
     code: KeywardErrorCode,
     status: number,
@@ -67,7 +77,15 @@ export class KeywardError extends Error {
     wwwAuthenticate?: string,
     options: KeywardErrorOptions = {},
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    // `stackTraceLimit` is V8's and JavaScriptCore's; elsewhere stacks are simply kept.
+    const limit = StackLimited.stackTraceLimit
+    const quiet = !(new.target as typeof KeywardError).captureStack && typeof limit === 'number'
+    if (quiet) StackLimited.stackTraceLimit = 0
+    try {
+      super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    } finally {
+      if (quiet) StackLimited.stackTraceLimit = limit
+    }
     this.name = new.target.name
     this.code = code
     this.status = status
@@ -84,6 +102,8 @@ export class KeywardError extends Error {
 
 /** No credential was presented (401, a bare `Bearer realm` challenge). */
 export class MissingTokenError extends KeywardError {
+  static override readonly captureStack = false
+
   constructor(options: KeywardErrorOptions = {}) {
     super(
       'missing_token',
@@ -97,6 +117,8 @@ export class MissingTokenError extends KeywardError {
 
 /** The request carrying the credential is itself wrong: bad `Authorization`, two credentials, malformed JSON (400). */
 export class InvalidRequestError extends KeywardError {
+  static override readonly captureStack = false
+
   constructor(message: string, options: KeywardErrorOptions = {}) {
     super(
       'invalid_request',
@@ -113,6 +135,8 @@ export class InvalidRequestError extends KeywardError {
 
 /** A token was presented but does not authenticate: malformed, unknown, expired or revoked (401). */
 export class InvalidTokenError extends KeywardError {
+  static override readonly captureStack = false
+
   declare readonly code: InvalidTokenCode
 
   constructor(code: InvalidTokenCode, message: string, options: KeywardErrorOptions = {}) {
@@ -131,6 +155,8 @@ export class InvalidTokenError extends KeywardError {
 
 /** The token is valid but lacks a required scope (403). */
 export class InsufficientScopeError extends KeywardError {
+  static override readonly captureStack = false
+
   declare readonly code: 'insufficient_scope'
   /** The scopes the request required. */
   readonly requiredScopes: readonly string[]

@@ -84,6 +84,7 @@ export interface Verifier {
 }
 
 const MAX_MEMOIZED_REQUIREMENTS = 256
+const NONE: readonly string[] = Object.freeze([])
 
 /** Builds the verifier: caches, event subscription and the pipeline of DESIGN's order. */
 export function createVerifier(config: VerifierConfig): Verifier {
@@ -244,10 +245,13 @@ export function createVerifier(config: VerifierConfig): Verifier {
 
   const requirement = (options: VerifyOptions | undefined): ScopeRequirement | undefined => {
     if (!options) return undefined
-    const all = options.scopes ?? []
-    const any = options.anyScopes ?? []
+    const all = options.scopes ?? NONE
+    const any = options.anyScopes ?? NONE
     if (all.length === 0 && any.length === 0) return undefined
-    const memoKey = `${all.join(' ')}|${any.join(' ')}`
+    // Per call, so the common case (one required scope) builds no string; scopes contain
+    // no `|`, so the general keys cannot collide with it.
+    const memoKey =
+      any.length === 0 && all.length === 1 ? all[0]! : `${all.join(' ')}|${any.join(' ')}`
     let compiled = requirements.get(memoKey)
     if (!compiled) {
       for (const scope of [...all, ...any]) config.validateRequirement(scope)
