@@ -93,6 +93,8 @@ export interface LifecycleConfig {
   maxGracePeriod: number
   onEvent: ((event: KeyEvent) => void | Promise<void>) | undefined
   onError: (error: unknown) => void
+  /** Drops this instance's cached verification of a key that just changed. */
+  forget: (id: string) => void
 }
 
 const MAX_NAME = 100
@@ -120,6 +122,12 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
       if (error instanceof KeywardError) throw error
       throw new UnavailableError('The key store is unavailable.', { cause: error })
     }
+  }
+
+  /** A key's record changed: this instance's cache drops it now, the others when told. */
+  const changed = async (id: string) => {
+    config.forget(id)
+    if (revocations.publishUpdate) await backend(() => revocations.publishUpdate!(id))
   }
 
   const isLive = (record: KeyRecord) =>
@@ -234,7 +242,7 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
       if (!(await liveRecord(id))) throw new NotFoundError()
       const updated = await backend(() => store.update(id, patch))
       if (!updated) throw new NotFoundError()
-      await backend(() => revocations.publishUpdate(id))
+      await changed(id)
       const key = toApiKey(updated)
       await emit({ type: 'updated', key, changes, at })
       return key
@@ -270,7 +278,7 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
         if (grace === 0) await revokeRecord(old)
         else {
           await backend(() => store.update(old.id, { expiresAt: previousExpiresAt }))
-          await backend(() => revocations.publishUpdate(old.id))
+          await changed(old.id)
         }
       } catch (error) {
         // Leave nothing half-done: without the old key's end, the new key must not exist either.

@@ -374,6 +374,29 @@ describe('cache correctness: a verification cached before a change never succeed
     expect(await code(keyward.verify((await keyward.keys.create(input)).token))).toBe('verified')
   })
 
+  it('a revocation list without publishUpdate still sees this instance’s own updates at once', async () => {
+    const inner = new MemoryRevocationList()
+    const revocations = {
+      revoke: inner.revoke.bind(inner),
+      revokeOwner: inner.revokeOwner.bind(inner),
+      revokeAll: inner.revokeAll.bind(inner),
+      isRevoked: inner.isRevoked.bind(inner),
+      subscribe: inner.subscribe.bind(inner),
+      ready: inner.ready.bind(inner),
+      close: inner.close.bind(inner),
+    }
+    const { keyward } = setup({ revocations })
+    const { token, key } = await keyward.keys.create({
+      ...input,
+      scopes: ['projects:read', 'projects:write'],
+    })
+    await keyward.verify(token, { scopes: ['projects:write'] })
+    await keyward.keys.update(key.id, { scopes: ['projects:read'] })
+    expect(await code(keyward.verify(token, { scopes: ['projects:write'] }))).toBe(
+      'insufficient_scope',
+    )
+  })
+
   it('an update made through another instance reaches this cache through the revocation list', async () => {
     const store = new MemoryTokenStore()
     const revocations = new MemoryRevocationList()

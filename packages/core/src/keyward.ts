@@ -150,7 +150,6 @@ export function createKeyward<S extends string = string>(
     'revoke',
     'revokeOwner',
     'revokeAll',
-    'publishUpdate',
     'isRevoked',
     'subscribe',
     'ready',
@@ -226,6 +225,7 @@ export function createKeyward<S extends string = string>(
     maxGracePeriod,
     onEvent: options.onEvent,
     onError,
+    forget: verifier.forget,
   })
 
   return Object.freeze({

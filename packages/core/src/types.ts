@@ -106,9 +106,11 @@ export interface RevocationList {
   /** Revokes every key created at or before `at` (epoch ms). */
   revokeAll(at: number): Promise<void>
   /**
-   * Tells every instance that key `id` changed (name, scopes, expiry), so caches drop it.
+   * Tells every other instance that key `id` changed (name, scopes, expiry), so their caches
+   * drop it. Optional: without it, other instances see a change once their cache entry
+   * ages out (`cache.ttl`); the instance making the change always drops its own entry.
    */
-  publishUpdate(id: string): Promise<void>
+  publishUpdate?(id: string): Promise<void>
   /**
    * Whether `subject` is revoked, answered from the in-memory mirror. Throws an
    * `UnavailableError` when the mirror is too stale to be trusted (fail closed).

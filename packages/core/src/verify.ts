@@ -77,6 +77,8 @@ export interface Verifier {
   check(token: string, requirement?: ScopeRequirement): VerifiedKey | Promise<VerifiedKey>
   /** Compiles (and memoizes) the requirement of a set of verify options. */
   requirement(options: VerifyOptions | undefined): ScopeRequirement | undefined
+  /** Drops the cached entry of key `id`, after a change made through this instance. */
+  forget(id: string): void
   /** Drops every cached entry. */
   clear(): void
   /** Stops listening to the revocation list. */
@@ -279,6 +281,7 @@ export function createVerifier(config: VerifierConfig): Verifier {
   return {
     check,
     requirement,
+    forget,
     clear() {
       positive?.clear()
       negative?.clear()
