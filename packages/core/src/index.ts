@@ -107,4 +107,4 @@ export type {
   TokenStore,
   VerifiedKey,
 } from './types.js'
-export type { VerifyCacheOptions, VerifyOptions } from './verify.js'
+export { type VerifyCacheOptions, type VerifyOptions, verifiedKeyOf } from './verify.js'

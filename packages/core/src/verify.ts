@@ -301,7 +301,11 @@ interface Identity {
   metadata?: KeyRecord['metadata']
 }
 
-function entryOf(kind: string, identity: Identity, cachedAt: number): Entry {
+/** The frozen {@link VerifiedKey} handlers see, from a record or from a token kind's claims. */
+export function verifiedKeyOf(
+  kind: string,
+  identity: Pick<Identity, 'id' | 'name' | 'ownerId' | 'scopes' | 'expiresAt' | 'metadata'>,
+): VerifiedKey {
   const key: VerifiedKey = {
     id: identity.id,
     name: identity.name,
@@ -310,10 +314,15 @@ function entryOf(kind: string, identity: Identity, cachedAt: number): Entry {
     expiresAt: identity.expiresAt,
     kind,
   }
-  if (identity.metadata !== undefined)
+  if (identity.metadata !== undefined) {
     key.metadata = Object.freeze(structuredClone(identity.metadata))
+  }
+  return Object.freeze(key)
+}
+
+function entryOf(kind: string, identity: Identity, cachedAt: number): Entry {
   return {
-    key: Object.freeze(key),
+    key: verifiedKeyOf(kind, identity),
     subject: Object.freeze({
       id: identity.id,
       ownerId: identity.ownerId,

@@ -6,6 +6,7 @@ import {
   scopeRequirement,
   type TokenClaims,
   type VerifiedKey,
+  verifiedKeyOf,
 } from '@keyward/core'
 import { type JWTPayload, jwtVerify } from 'jose'
 import type { AccessTokenAlgorithm, VerifyAccessTokenOptions } from '../types.js'
@@ -134,16 +135,7 @@ export function createTokenVerification(
       const claims = await verify(token)
       const granted = new Set(claims.scopes)
       for (const check of requirement) check.check(granted, realm)
-      const key: VerifiedKey = {
-        id: claims.keyId,
-        name: claims.name,
-        ownerId: claims.ownerId,
-        scopes: Object.freeze([...claims.scopes]),
-        expiresAt: claims.expiresAt,
-        kind: KIND,
-      }
-      if (claims.metadata !== undefined) key.metadata = Object.freeze(claims.metadata)
-      return Object.freeze(key)
+      return verifiedKeyOf(KIND, { ...claims, id: claims.keyId })
     },
   }
 }
