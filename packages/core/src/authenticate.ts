@@ -231,3 +231,55 @@ export function createScopeGuard(
     requirement.check(grantedScopes(key), realm)
   }
 }
+
+/** Guards bound to one Keyward instance, typed by its catalog: see {@link GuardFactories}. */
+export interface Guards<S extends string, M> {
+  /** `requireScopes`, accepting only catalog scopes. */
+  requireScopes(...scopes: [S, ...S[]]): M
+  /** `requireAnyScope`, accepting only catalog scopes. */
+  requireAnyScope(...scopes: [S, ...S[]]): M
+}
+
+/** The scope-guard exports of an adapter whose middleware type is `M`. */
+export interface GuardFactories<M> {
+  /**
+   * Route guard: the key `apiKeyAuth` verified must hold every one of `scopes` (wildcard
+   * grants count), else 403 `insufficient_scope` naming them; no key at all is 401. Name
+   * the catalog to have scopes checked at compile time:
+   * `requireScopes<typeof scopes>('projects:read')`, or use `createGuards`.
+   */
+  requireScopes<C extends ScopeCatalog<string> = ScopeCatalog<string>>(
+    ...scopes: [ScopeName<C>, ...ScopeName<C>[]]
+  ): M
+  /** Route guard like `requireScopes`, satisfied by any one of `scopes`. */
+  requireAnyScope<C extends ScopeCatalog<string> = ScopeCatalog<string>>(
+    ...scopes: [ScopeName<C>, ...ScopeName<C>[]]
+  ): M
+  /**
+   * The guards typed by `keyward`'s scope catalog, so a misspelt scope does not compile
+   * (and throws `TypeError` at startup from JavaScript); challenges carry `keyward`'s realm.
+   *
+   * @example
+   * const { requireScopes } = createGuards(keyward)
+   * app.get('/v1/projects', apiKeyAuth(keyward), requireScopes('projects:read'), list)
+   */
+  createGuards<S extends string>(keyward: Keyward<S>): Guards<S, M>
+}
+
+/**
+ * Builds an adapter's scope-guard exports from the one thing that differs between
+ * frameworks: how a compiled {@link ScopeGuard} becomes a middleware.
+ */
+export function createGuardFactories<M>(toMiddleware: (guard: ScopeGuard) => M): GuardFactories<M> {
+  return {
+    requireScopes: (...scopes) => toMiddleware(createScopeGuard(scopes, 'all')),
+    requireAnyScope: (...scopes) => toMiddleware(createScopeGuard(scopes, 'any')),
+    createGuards(keyward) {
+      const bound = keyward as Keyward<string>
+      return {
+        requireScopes: (...scopes) => toMiddleware(createScopeGuard(scopes, 'all', bound)),
+        requireAnyScope: (...scopes) => toMiddleware(createScopeGuard(scopes, 'any', bound)),
+      }
+    },
+  }
+}

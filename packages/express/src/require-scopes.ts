@@ -1,13 +1,13 @@
 import {
-  createScopeGuard,
-  type Keyward,
-  type ScopeCatalog,
+  type Guards as CoreGuards,
+  createGuardFactories,
+  type GuardFactories,
   type ScopeGuard,
-  type ScopeName,
 } from '@keyward/core'
 import type { RequestHandler } from 'express'
 import { fail } from './lib/respond.js'
 
+/** A compiled scope guard as Express middleware: the only part that is Express's own. */
 function guardMiddleware(guard: ScopeGuard): RequestHandler {
   return function requireScopesMiddleware(req, res, next) {
     try {
@@ -20,45 +20,29 @@ function guardMiddleware(guard: ScopeGuard): RequestHandler {
   }
 }
 
+const guards: GuardFactories<RequestHandler> = createGuardFactories(guardMiddleware)
+
 /**
  * Route guard: the key `apiKeyAuth` verified must hold every one of `scopes` (wildcard
- * grants count), else 403 `insufficient_scope` naming them; no key at all is 401. Name the
- * catalog to have scopes checked at compile time: `requireScopes<typeof scopes>('projects:read')`,
- * or use {@link createGuards}.
+ * grants count), else 403 `insufficient_scope`; no key at all is 401. Name the catalog to
+ * have scopes checked at compile time: `requireScopes<typeof scopes>('projects:read')`, or
+ * use {@link createGuards}.
  */
-export function requireScopes<C extends ScopeCatalog<string> = ScopeCatalog<string>>(
-  ...scopes: [ScopeName<C>, ...ScopeName<C>[]]
-): RequestHandler {
-  return guardMiddleware(createScopeGuard(scopes, 'all'))
-}
+export const requireScopes: GuardFactories<RequestHandler>['requireScopes'] = guards.requireScopes
 
 /** Route guard like {@link requireScopes}, satisfied by any one of `scopes`. */
-export function requireAnyScope<C extends ScopeCatalog<string> = ScopeCatalog<string>>(
-  ...scopes: [ScopeName<C>, ...ScopeName<C>[]]
-): RequestHandler {
-  return guardMiddleware(createScopeGuard(scopes, 'any'))
-}
-
-/** Guards bound to one Keyward instance: see {@link createGuards}. */
-export interface Guards<S extends string> {
-  /** {@link requireScopes}, accepting only catalog scopes. */
-  requireScopes(...scopes: [S, ...S[]]): RequestHandler
-  /** {@link requireAnyScope}, accepting only catalog scopes. */
-  requireAnyScope(...scopes: [S, ...S[]]): RequestHandler
-}
+export const requireAnyScope: GuardFactories<RequestHandler>['requireAnyScope'] =
+  guards.requireAnyScope
 
 /**
- * The guards typed by `keyward`'s scope catalog, so a misspelt scope does not compile (and
- * throws `TypeError` at startup from JavaScript); challenges carry `keyward`'s realm.
+ * The guards typed by `keyward`'s scope catalog, so a misspelt scope does not compile;
+ * challenges carry `keyward`'s realm.
  *
  * @example
  * const { requireScopes } = createGuards(keyward)
  * app.get('/v1/projects', apiKeyAuth(keyward), requireScopes('projects:read'), list)
  */
-export function createGuards<S extends string>(keyward: Keyward<S>): Guards<S> {
-  const bound = keyward as Keyward<string>
-  return {
-    requireScopes: (...scopes) => guardMiddleware(createScopeGuard(scopes, 'all', bound)),
-    requireAnyScope: (...scopes) => guardMiddleware(createScopeGuard(scopes, 'any', bound)),
-  }
-}
+export const createGuards: GuardFactories<RequestHandler>['createGuards'] = guards.createGuards
+
+/** Guards bound to one Keyward instance: see {@link createGuards}. */
+export type Guards<S extends string> = CoreGuards<S, RequestHandler>

@@ -1,9 +1,8 @@
 import {
-  createScopeGuard,
-  type Keyward,
-  type ScopeCatalog,
+  type Guards as CoreGuards,
+  createGuardFactories,
+  type GuardFactories,
   type ScopeGuard,
-  type ScopeName,
 } from '@keyward/core'
 import type { MiddlewareHandler } from 'hono'
 import type { ApiKeyVariables } from './api-key-auth.js'
@@ -11,56 +10,41 @@ import { toHTTPException } from './lib/http-exception.js'
 
 type GuardMiddleware = MiddlewareHandler<{ Variables: Partial<ApiKeyVariables> }>
 
+/** A compiled scope guard as Hono middleware: the only part that is Hono's own. */
 function guardMiddleware(guard: ScopeGuard): GuardMiddleware {
-  return async function requireScopesMiddleware(c, next) {
+  return function requireScopesMiddleware(c, next) {
     try {
       guard(c.var.apiKey)
     } catch (error) {
       throw toHTTPException(error)
     }
-    await next()
+    return next()
   }
 }
 
+const guards: GuardFactories<GuardMiddleware> = createGuardFactories(guardMiddleware)
+
 /**
  * Route guard: the key `apiKeyAuth` verified must hold every one of `scopes` (wildcard
- * grants count), else 403 `insufficient_scope` naming them; no key at all is 401. Name the
- * catalog to have scopes checked at compile time: `requireScopes<typeof scopes>('projects:read')`,
- * or use {@link createGuards}.
+ * grants count), else 403 `insufficient_scope`; no key at all is 401. Name the catalog to
+ * have scopes checked at compile time: `requireScopes<typeof scopes>('projects:read')`, or
+ * use {@link createGuards}.
  */
-export function requireScopes<C extends ScopeCatalog<string> = ScopeCatalog<string>>(
-  ...scopes: [ScopeName<C>, ...ScopeName<C>[]]
-): GuardMiddleware {
-  return guardMiddleware(createScopeGuard(scopes, 'all'))
-}
+export const requireScopes: GuardFactories<GuardMiddleware>['requireScopes'] = guards.requireScopes
 
 /** Route guard like {@link requireScopes}, satisfied by any one of `scopes`. */
-export function requireAnyScope<C extends ScopeCatalog<string> = ScopeCatalog<string>>(
-  ...scopes: [ScopeName<C>, ...ScopeName<C>[]]
-): GuardMiddleware {
-  return guardMiddleware(createScopeGuard(scopes, 'any'))
-}
-
-/** Guards bound to one Keyward instance: see {@link createGuards}. */
-export interface Guards<S extends string> {
-  /** {@link requireScopes}, accepting only catalog scopes. */
-  requireScopes(...scopes: [S, ...S[]]): GuardMiddleware
-  /** {@link requireAnyScope}, accepting only catalog scopes. */
-  requireAnyScope(...scopes: [S, ...S[]]): GuardMiddleware
-}
+export const requireAnyScope: GuardFactories<GuardMiddleware>['requireAnyScope'] =
+  guards.requireAnyScope
 
 /**
- * The guards typed by `keyward`'s scope catalog, so a misspelt scope does not compile (and
- * throws `TypeError` at startup from JavaScript); challenges carry `keyward`'s realm.
+ * The guards typed by `keyward`'s scope catalog, so a misspelt scope does not compile;
+ * challenges carry `keyward`'s realm.
  *
  * @example
  * const { requireScopes } = createGuards(keyward)
  * app.get('/v1/projects', apiKeyAuth(keyward), requireScopes('projects:read'), list)
  */
-export function createGuards<S extends string>(keyward: Keyward<S>): Guards<S> {
-  const bound = keyward as Keyward<string>
-  return {
-    requireScopes: (...scopes) => guardMiddleware(createScopeGuard(scopes, 'all', bound)),
-    requireAnyScope: (...scopes) => guardMiddleware(createScopeGuard(scopes, 'any', bound)),
-  }
-}
+export const createGuards: GuardFactories<GuardMiddleware>['createGuards'] = guards.createGuards
+
+/** Guards bound to one Keyward instance: see {@link createGuards}. */
+export type Guards<S extends string> = CoreGuards<S, GuardMiddleware>
