@@ -3,25 +3,10 @@ import { createKeyward } from '@keyward/core'
 import { createAccessTokens, generateSigningKey } from '@keyward/jwt'
 import { describe, expect, it } from 'vitest'
 import { createApp, scopes } from '../examples/hono-api/src/app.js'
+import { withoutNodeBuiltins } from './support/web-crypto.js'
 
 // The Hono example app (memory store) inside the edge runtime's globals, driven with
 // app.request(): no Node server, Web Crypto for hashing and signing.
-
-/**
- * Vitest's edge environment swaps the globals but keeps Node's `process` for itself; core
- * reaches `node:crypto` through `process.getBuiltinModule` when building its hasher, so hide
- * it meanwhile and the instance hashes with `crypto.subtle`, as on a real edge runtime.
- */
-function withoutNodeBuiltins<T>(build: () => T): T {
-  const host = process as { getBuiltinModule?: unknown }
-  const saved = host.getBuiltinModule
-  host.getBuiltinModule = undefined
-  try {
-    return build()
-  } finally {
-    host.getBuiltinModule = saved
-  }
-}
 
 async function setup() {
   const accessTokens = createAccessTokens({

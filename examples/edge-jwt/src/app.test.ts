@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { createKeyward, type VerifiedKey } from '@keyward/core'
 import { createAccessTokens, generateSigningKey } from '@keyward/jwt'
 import { describe, expect, it } from 'vitest'
+import { withoutNodeBuiltins } from '../../../test/support/web-crypto.js'
 import edgeWorker, { createEdgeApp, type EdgeEnv } from './app.js'
 
 // The edge app inside the edge runtime's globals, driven with app.request(): only the
@@ -13,22 +14,6 @@ import edgeWorker, { createEdgeApp, type EdgeEnv } from './app.js'
 const ISSUER = 'https://api.example.test'
 const AUDIENCE = 'https://api.example.test/v1'
 const MINUTE = 60_000
-
-/**
- * Vitest's edge environment swaps the globals but keeps Node's `process` for itself; core
- * reaches `node:crypto` through `process.getBuiltinModule` when building its hasher, so hide
- * it meanwhile and the instance hashes with `crypto.subtle`, as on a real edge runtime.
- */
-function withoutNodeBuiltins<T>(build: () => T): T {
-  const host = process as { getBuiltinModule?: unknown }
-  const saved = host.getBuiltinModule
-  host.getBuiltinModule = undefined
-  try {
-    return build()
-  } finally {
-    host.getBuiltinModule = saved
-  }
-}
 
 /** The issuer's side (which the edge never sees): a Keyward instance minting access tokens, on an injected clock. */
 async function issuer() {

@@ -1,18 +1,11 @@
 import type { Keyward } from '@keyward/core'
-import type { AppOptions, Scope } from '@keyward/example-shared/app'
+import { type AppOptions, createProjects, type Scope } from '@keyward/example-shared/app'
 import { apiKeyAuth, apiKeysRouter, createGuards } from '@keyward/express'
 import express from 'express'
 
 // The scope catalog and options are shared with the other framework's example; a Keyward
 // instance for this app is built with these `scopes`.
 export { type AppOptions, type Scope, scopes } from '@keyward/example-shared/app'
-
-interface Project {
-  id: string
-  name: string
-  ownerId: string
-  createdAt: string
-}
 
 /**
  * The example API: `GET /health` (public), `/v1/*` behind an API key, each route guarded by
@@ -21,7 +14,7 @@ interface Project {
 export function createApp(keyward: Keyward<Scope>, options: AppOptions = {}): express.Express {
   const { accessTokens } = options
   const { requireScopes } = createGuards(keyward)
-  const projects = new Map<string, Project[]>()
+  const projects = createProjects(() => keyward.now())
   const app = express()
 
   app.get('/health', (_req, res) => {
@@ -46,22 +39,10 @@ export function createApp(keyward: Keyward<Scope>, options: AppOptions = {}): ex
     res.json(req.apiKey)
   })
   app.get('/v1/projects', requireScopes('projects:read'), (req, res) => {
-    res.json({ projects: projects.get(req.apiKey!.ownerId) ?? [] })
+    res.json({ projects: projects.list(req.apiKey!.ownerId) })
   })
   app.post('/v1/projects', requireScopes('projects:write'), express.json(), (req, res) => {
-    const ownerId = req.apiKey!.ownerId
-    const name: unknown = req.body?.name
-    const project: Project = {
-      id: `prj_${crypto.randomUUID()}`,
-      name:
-        typeof name === 'string' && name.trim() !== ''
-          ? name.trim().slice(0, 100)
-          : 'Untitled project',
-      ownerId,
-      createdAt: new Date(keyward.now()).toISOString(),
-    }
-    projects.set(ownerId, [...(projects.get(ownerId) ?? []), project])
-    res.status(201).json(project)
+    res.status(201).json(projects.add(req.apiKey!.ownerId, req.body))
   })
   return app
 }

@@ -1,18 +1,11 @@
 import type { Keyward } from '@keyward/core'
-import type { AppOptions, Scope } from '@keyward/example-shared/app'
+import { type AppOptions, createProjects, type Scope } from '@keyward/example-shared/app'
 import { type ApiKeyVariables, apiKeyAuth, apiKeyRoutes, createGuards } from '@keyward/hono'
 import { Hono } from 'hono'
 
 // The scope catalog and options are shared with the other framework's example; a Keyward
 // instance for this app is built with these `scopes`.
 export { type AppOptions, type Scope, scopes } from '@keyward/example-shared/app'
-
-interface Project {
-  id: string
-  name: string
-  ownerId: string
-  createdAt: string
-}
 
 /**
  * The example API: `GET /health` (public), `/v1/*` behind an API key, each route guarded by
@@ -22,7 +15,7 @@ interface Project {
 export function createApp(keyward: Keyward<Scope>, options: AppOptions = {}) {
   const { accessTokens } = options
   const { requireScopes } = createGuards(keyward)
-  const projects = new Map<string, Project[]>()
+  const projects = createProjects(() => keyward.now())
   const app = new Hono<{ Variables: ApiKeyVariables }>()
 
   app.get('/health', (c) => c.json({ status: 'ok' }))
@@ -44,23 +37,11 @@ export function createApp(keyward: Keyward<Scope>, options: AppOptions = {}) {
   app.use('/v1/*', apiKeyAuth(keyward))
   app.get('/v1/whoami', (c) => c.json(c.var.apiKey))
   app.get('/v1/projects', requireScopes('projects:read'), (c) =>
-    c.json({ projects: projects.get(c.var.apiKey.ownerId) ?? [] }),
+    c.json({ projects: projects.list(c.var.apiKey.ownerId) }),
   )
   app.post('/v1/projects', requireScopes('projects:write'), async (c) => {
-    const ownerId = c.var.apiKey.ownerId
     const body: unknown = await c.req.json().catch(() => ({}))
-    const name = (body as { name?: unknown } | null)?.name
-    const project: Project = {
-      id: `prj_${crypto.randomUUID()}`,
-      name:
-        typeof name === 'string' && name.trim() !== ''
-          ? name.trim().slice(0, 100)
-          : 'Untitled project',
-      ownerId,
-      createdAt: new Date(keyward.now()).toISOString(),
-    }
-    projects.set(ownerId, [...(projects.get(ownerId) ?? []), project])
-    return c.json(project, 201)
+    return c.json(projects.add(c.var.apiKey.ownerId, body), 201)
   })
   return app
 }

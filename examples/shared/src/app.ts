@@ -1,7 +1,7 @@
 /**
- * What the Express and the Hono example apps are both built from: the scope catalog and the
- * options besides the Keyward instance. Web-standard only (no `node:`, no Redis), because the
- * Hono app that imports it also runs on edge runtimes.
+ * What the Express and the Hono example apps are both built from: the scope catalog, the
+ * options besides the Keyward instance, and the in-memory projects they serve. Web-standard
+ * only (no `node:`, no Redis), because the Hono app that imports it also runs on edge runtimes.
  */
 import { defineScopes, type ScopeName } from '@keyward/core'
 import type { AccessTokens } from '@keyward/jwt'
@@ -22,4 +22,45 @@ export interface AppOptions {
    * object must be in `createKeyward({ tokenKinds })` so the minted tokens verify.
    */
   accessTokens?: AccessTokens
+}
+
+/** A project as the example API stores and returns it. */
+export interface Project {
+  id: string
+  name: string
+  ownerId: string
+  createdAt: string
+}
+
+/** The example's projects, in memory and per owner, as both apps serve them at `/v1/projects`. */
+export interface Projects {
+  /** The owner's projects, oldest first; empty when they have none. */
+  list(ownerId: string): Project[]
+  /**
+   * Stores and returns a new project for the owner from a request body: its `name` trimmed and
+   * cut to 100 characters, or `Untitled project` when missing or blank.
+   */
+  add(ownerId: string, body: unknown): Project
+}
+
+/** Builds an empty project list; `now` (milliseconds since the epoch) stamps `createdAt`. */
+export function createProjects(now: () => number): Projects {
+  const byOwner = new Map<string, Project[]>()
+  return {
+    list: (ownerId) => byOwner.get(ownerId) ?? [],
+    add(ownerId, body) {
+      const name = (body as { name?: unknown } | null | undefined)?.name
+      const project: Project = {
+        id: `prj_${crypto.randomUUID()}`,
+        name:
+          typeof name === 'string' && name.trim() !== ''
+            ? name.trim().slice(0, 100)
+            : 'Untitled project',
+        ownerId,
+        createdAt: new Date(now()).toISOString(),
+      }
+      byOwner.set(ownerId, [...(byOwner.get(ownerId) ?? []), project])
+      return project
+    },
+  }
 }
