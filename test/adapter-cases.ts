@@ -8,6 +8,7 @@ import {
   type AuthenticateOptions,
   createKeyward,
   defineScopes,
+  type GuardFactories,
   generateToken,
   type Keyward,
   type KeywardErrorCode,
@@ -51,6 +52,26 @@ export const ROUTES: readonly RouteSpec[] = [
   { path: '/strict-preflight', auth: { passPreflight: false } },
   { path: '/down', auth: {}, down: true },
 ]
+
+/** What each adapter exports for authentication, over its own middleware type `M`. */
+export interface AdapterExports<M> extends GuardFactories<M> {
+  apiKeyAuth(keyward: Keyward<Scope>, options: AuthenticateOptions<Scope>): M
+}
+
+/** The middleware chain of one route of {@link ROUTES}, built from an adapter's exports. */
+export function routeChain<M>(
+  adapter: AdapterExports<M>,
+  fixture: AdapterFixture,
+  route: RouteSpec,
+): M[] {
+  const guards = route.plainGuard ? adapter : adapter.createGuards(fixture.keyward)
+  const chain: M[] = []
+  if (route.auth)
+    chain.push(adapter.apiKeyAuth(route.down ? fixture.down : fixture.keyward, route.auth))
+  if (route.requireScopes) chain.push(guards.requireScopes(...route.requireScopes))
+  if (route.requireAnyScope) chain.push(guards.requireAnyScope(...route.requireAnyScope))
+  return chain
+}
 
 /** The credentials a case can name in its headers as `{name}`. */
 export type CredentialName =

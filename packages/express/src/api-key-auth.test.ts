@@ -4,11 +4,13 @@ import express, { type RequestHandler } from 'express'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   ADAPTER_CASES,
+  type AdapterExports,
   type AdapterFixture,
   createAdapterFixture,
   expectCase,
   ROUTES,
   requestInit,
+  routeChain,
 } from '../../../test/adapter-cases.js'
 import {
   apiKeyAuth,
@@ -20,24 +22,14 @@ import {
 
 function buildApp(fixture: AdapterFixture): express.Express {
   const app = express()
-  const guards = createGuards(fixture.keyward)
+  const adapter: AdapterExports<RequestHandler> = {
+    apiKeyAuth,
+    requireScopes,
+    requireAnyScope,
+    createGuards,
+  }
   for (const route of ROUTES) {
-    const chain: RequestHandler[] = []
-    if (route.auth) chain.push(apiKeyAuth(route.down ? fixture.down : fixture.keyward, route.auth))
-    if (route.requireScopes) {
-      chain.push(
-        route.plainGuard
-          ? requireScopes(...route.requireScopes)
-          : guards.requireScopes(...route.requireScopes),
-      )
-    }
-    if (route.requireAnyScope) {
-      chain.push(
-        route.plainGuard
-          ? requireAnyScope(...route.requireAnyScope)
-          : guards.requireAnyScope(...route.requireAnyScope),
-      )
-    }
+    const chain = routeChain(adapter, fixture, route)
     app.all(route.path, ...chain, (req, res) => {
       res.json({ apiKey: req.apiKey ?? null })
     })

@@ -3,11 +3,13 @@ import { HTTPException } from 'hono/http-exception'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   ADAPTER_CASES,
+  type AdapterExports,
   type AdapterFixture,
   createAdapterFixture,
   expectCase,
   ROUTES,
   requestInit,
+  routeChain,
   serveFetch,
 } from '../../../test/adapter-cases.js'
 import {
@@ -21,24 +23,14 @@ import {
 
 function buildApp(fixture: AdapterFixture) {
   const app = new Hono<{ Variables: Partial<ApiKeyVariables> }>()
-  const guards = createGuards(fixture.keyward)
+  const adapter: AdapterExports<MiddlewareHandler> = {
+    apiKeyAuth,
+    requireScopes,
+    requireAnyScope,
+    createGuards,
+  }
   for (const route of ROUTES) {
-    const chain: MiddlewareHandler[] = []
-    if (route.auth) chain.push(apiKeyAuth(route.down ? fixture.down : fixture.keyward, route.auth))
-    if (route.requireScopes) {
-      chain.push(
-        route.plainGuard
-          ? requireScopes(...route.requireScopes)
-          : guards.requireScopes(...route.requireScopes),
-      )
-    }
-    if (route.requireAnyScope) {
-      chain.push(
-        route.plainGuard
-          ? requireAnyScope(...route.requireAnyScope)
-          : guards.requireAnyScope(...route.requireAnyScope),
-      )
-    }
+    const chain = routeChain(adapter, fixture, route)
     for (const middleware of chain) app.on(['GET', 'OPTIONS'], route.path, middleware)
     app.on(['GET', 'OPTIONS'], route.path, (c) => c.json({ apiKey: c.var.apiKey ?? null }))
   }
