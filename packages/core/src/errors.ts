@@ -17,6 +17,8 @@ export type KeywardErrorCode =
   | 'invalid_argument'
   | 'not_found'
   | 'request_too_large'
+  | 'key_inactive'
+  | 'forbidden'
 
 /** The codes of a token that was presented but does not authenticate (401, `invalid_token`). */
 export type InvalidTokenCode =
@@ -233,6 +235,36 @@ export class RequestTooLargeError extends KeywardError {
   }
 }
 
+/**
+ * `update` or `rotate` of a key that is revoked, expired or already replaced by rotation
+ * (409 in management routes): a grace deadline is never undone, and a key has at most one
+ * successor.
+ */
+export class KeyInactiveError extends KeywardError {
+  declare readonly code: 'key_inactive'
+  /** Why the key is inactive. */
+  readonly keyStatus: 'expired' | 'revoked' | 'rotated'
+
+  constructor(status: 'expired' | 'revoked' | 'rotated', options: KeywardErrorOptions = {}) {
+    const why = {
+      expired: 'The API key has expired',
+      revoked: 'The API key has been revoked',
+      rotated: 'The API key has been replaced by rotation',
+    }[status]
+    super('key_inactive', 409, `${why}; it can no longer be changed or rotated.`, undefined, options)
+    this.keyStatus = status
+  }
+}
+
+/** The caller is authenticated but may not do this (403), e.g. a key changing its own expiry or scopes. */
+export class ForbiddenError extends KeywardError {
+  declare readonly code: 'forbidden'
+
+  constructor(message: string, options: KeywardErrorOptions = {}) {
+    super('forbidden', 403, message, undefined, options)
+  }
+}
+
 /** Whether `value` is a {@link KeywardError}. */
 export function isKeywardError(value: unknown): value is KeywardError {
   return value instanceof KeywardError
@@ -263,6 +295,8 @@ const TITLES: Record<KeywardErrorCode, string> = {
   invalid_argument: 'Invalid argument',
   not_found: 'Not found',
   request_too_large: 'Request too large',
+  key_inactive: 'Key inactive',
+  forbidden: 'Forbidden',
 }
 
 /** The media type of problem documents. */

@@ -18,12 +18,14 @@ export {
   DEFAULT_REALM,
   type ErrorResponse,
   errorResponse,
+  ForbiddenError,
   InsufficientScopeError,
   InvalidArgumentError,
   InvalidRequestError,
   type InvalidTokenCode,
   InvalidTokenError,
   isKeywardError,
+  KeyInactiveError,
   KeywardError,
   type KeywardErrorCode,
   type KeywardErrorOptions,
@@ -46,10 +48,10 @@ export {
   type Instant,
   type IssuedKey,
   type KeyLifecycle,
-  parseInstant,
   type RotateKeyInput,
   type UpdateKeyInput,
 } from './keys.js'
+export { parseInstant } from './lib/key-input.js'
 export { createKeyward, type Keyward, type KeywardOptions } from './keyward.js'
 export {
   type ApiKeyJson,
@@ -102,12 +104,14 @@ export type {
   KeyMetadata,
   KeyRecord,
   KeyRecordPatch,
+  KeyStatus,
   RevocationEvent,
   RevocationList,
   RevocationSubject,
   TokenClaims,
   TokenKind,
   TokenStore,
+  UpdateCondition,
   VerifiedKey,
 } from './types.js'
 export { type VerifyCacheOptions, type VerifyOptions, verifiedKeyOf } from './verify.js'

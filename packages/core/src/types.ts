@@ -30,13 +30,34 @@ export interface KeyRecord {
   metadata?: KeyMetadata
   /** The id of the key this one replaced through `rotate`. */
   rotatedFrom?: string
+  /** The id of the key that replaced this one through `rotate`: it may never be rotated or changed again. */
+  rotatedTo?: string
+  /**
+   * When the key was revoked, epoch ms. Permanent: a revoked key never verifies, never
+   * changes and is never listed again, whatever happens to revocation-list entries.
+   */
+  revokedAt?: number
 }
 
 /** A key as it leaves the library (list results, management responses): never the hash. */
 export type ApiKey = Omit<KeyRecord, 'hash'>
 
 /** What {@link TokenStore.update} may change. */
-export type KeyRecordPatch = Partial<Pick<KeyRecord, 'name' | 'scopes' | 'expiresAt' | 'metadata'>>
+export type KeyRecordPatch = Partial<
+  Pick<KeyRecord, 'name' | 'scopes' | 'expiresAt' | 'metadata' | 'rotatedTo' | 'revokedAt'>
+>
+
+/**
+ * A precondition of {@link TokenStore.update}, checked atomically with the write: the patch
+ * applies only while the record is active at `activeAt` (epoch ms): no `revokedAt`, no
+ * `rotatedTo`, and `expiresAt > activeAt`.
+ */
+export interface UpdateCondition {
+  activeAt: number
+}
+
+/** Where a key stands, derived from its record and the clock. */
+export type KeyStatus = 'active' | 'expired' | 'revoked' | 'rotated'
 
 /** The identity of a successfully verified token, as handlers see it. */
 export interface VerifiedKey {
@@ -48,6 +69,11 @@ export interface VerifiedKey {
   scopes: readonly string[]
   /** Epoch ms after which the credential no longer verifies. */
   expiresAt: number
+  /**
+   * When the API key was created, epoch ms (for an access token: its parent key's). Owner
+   * and global revoke-all epochs at or after it end the credential.
+   */
+  createdAt: number
   metadata?: KeyMetadata
   /** Which kind of credential was presented: `'api_key'` or an extension's name. */
   kind: string
@@ -66,8 +92,16 @@ export interface TokenStore {
   listByOwner(ownerId: string): Promise<KeyRecord[]>
   /** Adds a record; rejects when its id or hash already exists, writing nothing. */
   insert(record: KeyRecord): Promise<void>
-  /** Applies `patch` atomically; resolves to the new record, or `undefined` when there is none. */
-  update(id: string, patch: KeyRecordPatch): Promise<KeyRecord | undefined>
+  /**
+   * Applies `patch` atomically; resolves to the new record, or `undefined` when there is none.
+   * With `condition`, the check and the write are one atomic step: when the record is not
+   * active at `condition.activeAt` nothing is written and it resolves to `null`.
+   */
+  update(
+    id: string,
+    patch: KeyRecordPatch,
+    condition?: UpdateCondition,
+  ): Promise<KeyRecord | undefined | null>
   /** Removes a record and its indexes; resolves `true` when one was removed. */
   delete(id: string): Promise<boolean>
   /** Records a use; may be lossy (it is written off the request path). No-op for a missing id. */
@@ -113,9 +147,18 @@ export interface RevocationList {
   publishUpdate?(id: string): Promise<void>
   /**
    * Whether `subject` is revoked, answered from the in-memory mirror. Throws an
-   * `UnavailableError` when the mirror is too stale to be trusted (fail closed).
+   * `UnavailableError` when the mirror is too stale to be trusted (fail closed). `at` is the
+   * caller's reading of the list's clock (epoch ms), passed so the hot path reads it once;
+   * default: the list reads its own.
    */
-  isRevoked(subject: RevocationSubject): boolean
+  isRevoked(subject: RevocationSubject, at?: number): boolean
+  /**
+   * The clock every instance shares, epoch ms: keys' `createdAt` and revoke-all epochs are
+   * taken from it, so an instance whose own clock runs ahead cannot create keys that escape
+   * another instance's revoke-all (Redis `TIME` for `RedisRevocationList`). Optional: without
+   * it, the instance's own `now` is used, which is exact only for a single process.
+   */
+  time?(): Promise<number>
   /** Calls `listener` for every event, local or from other instances; returns an unsubscribe. */
   subscribe(listener: (event: RevocationEvent) => void): () => void
   /** Resolves once the mirror is loaded; rejects when it cannot be. */
@@ -131,8 +174,13 @@ export interface TokenClaims {
   ownerId: string
   name: string
   scopes: readonly string[]
-  /** Epoch ms the credential was issued; owner and global revoke-all epochs compare to it. */
+  /** Epoch ms the credential was issued. */
   issuedAt: number
+  /**
+   * The parent API key's `createdAt`, epoch ms: owner and global revoke-all epochs compare
+   * to it, so a token minted after an epoch from a key created before it is revoked too.
+   */
+  keyCreatedAt: number
   /** Epoch ms the credential expires. */
   expiresAt: number
   metadata?: KeyMetadata

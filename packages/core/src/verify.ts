@@ -304,7 +304,10 @@ interface Identity {
 /** The frozen {@link VerifiedKey} handlers see, from a record or from a token kind's claims. */
 export function verifiedKeyOf(
   kind: string,
-  identity: Pick<Identity, 'id' | 'name' | 'ownerId' | 'scopes' | 'expiresAt' | 'metadata'>,
+  identity: Pick<
+    Identity,
+    'id' | 'name' | 'ownerId' | 'scopes' | 'expiresAt' | 'createdAt' | 'metadata'
+  >,
 ): VerifiedKey {
   const key: VerifiedKey = {
     id: identity.id,
@@ -312,6 +315,7 @@ export function verifiedKeyOf(
     ownerId: identity.ownerId,
     scopes: Object.freeze([...identity.scopes]),
     expiresAt: identity.expiresAt,
+    createdAt: identity.createdAt,
     kind,
   }
   if (identity.metadata !== undefined) {
