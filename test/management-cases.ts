@@ -6,12 +6,16 @@
  */
 import {
   type AccessTokenIssuer,
+  type ApiKey,
   createKeyward,
   defineScopes,
+  type KeyEvent,
+  type KeyRecord,
   type Keyward,
   type ManagementApiOptions,
 } from '@keyward/core'
 import { afterEach, describe, expect, it } from 'vitest'
+import { sendWithLateBody, watchChecks } from './support/late-body.js'
 
 export const scopes = defineScopes({
   'projects:read': 'Read projects',
@@ -39,15 +43,51 @@ const fakeIssuer: AccessTokenIssuer = {
   },
 }
 
+/** An issuer like {@link fakeIssuer} that records the id of every key it minted for. */
+function recordingIssuer(mintedFor: string[]): AccessTokenIssuer {
+  return {
+    issueAccessToken(key, options) {
+      mintedFor.push(key.id)
+      return fakeIssuer.issueAccessToken(key, options)
+    },
+  }
+}
+
+/** What a lifecycle change would alter in a record; `lastUsedAt` moves on any use. */
+const lifeOf = (record: KeyRecord | undefined) =>
+  record && {
+    name: record.name,
+    scopes: record.scopes,
+    expiresAt: record.expiresAt,
+    rotatedTo: record.rotatedTo,
+    revokedAt: record.revokedAt,
+  }
+
 export function managementSuite(adapter: string, serve: Serve): void {
   const opened: Served[] = []
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((served) => served.close()))
   })
+  /**
+   * Whether this adapter's server authenticates a request before its body arrives, learnt
+   * by the first late-body request. A server that reads the whole body first (a buffering
+   * bridge) cannot be raced; its late-body cases then only check the answer.
+   */
+  let authenticatesOnHeaders: boolean | undefined
 
   async function setup(options: ManagementApiOptions = {}) {
-    const keyward = createKeyward<string>({ prefix: 'kw_test', scopes, now: () => T0 })
-    const served = await serve(keyward, options)
+    let clock = T0
+    const events: KeyEvent[] = []
+    const keyward = createKeyward<string>({
+      prefix: 'kw_test',
+      scopes,
+      now: () => clock,
+      onEvent: (event) => {
+        events.push(event)
+      },
+    })
+    const watch = watchChecks(keyward)
+    const served = await serve(watch.keyward, options)
     opened.push(served)
     const admin = await keyward.keys.create({
       name: 'admin',
@@ -74,9 +114,42 @@ export function managementSuite(adapter: string, serve: Serve): void {
           ? {}
           : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
       })
+    /**
+     * Sends `body` as JSON after the headers, once the server has authenticated `token` and
+     * `meanwhile` has run: the caller's state changes between its headers and its body.
+     */
+    const callLate = (
+      method: string,
+      path: string,
+      body: unknown,
+      token: string,
+      meanwhile: () => Promise<unknown>,
+    ) => {
+      const waitMs =
+        authenticatesOnHeaders === undefined ? 2_000 : authenticatesOnHeaders ? 4_000 : 0
+      const authenticated = watch.nextCheck(token, waitMs)
+      return sendWithLateBody({
+        url: `${served.url}/api-keys${path}`,
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        async beforeBody() {
+          const seen = await authenticated
+          if (authenticatesOnHeaders && !seen) {
+            throw new Error(`the server did not authenticate ${method} ${path} on its headers`)
+          }
+          authenticatesOnHeaders ??= seen
+          await meanwhile()
+        },
+      })
+    }
     const grantsOf = async (grants: string[], ownerId = 'org_1') =>
       keyward.keys.create({ name: 'limited', ownerId, scopes: grants, expiresIn: '30d' })
-    return { keyward, admin, call, grantsOf }
+    /** Moves the injected clock to `at`, epoch ms. */
+    const setClock = (at: number) => {
+      clock = at
+    }
+    return { keyward, admin, call, callLate, grantsOf, setClock, events }
   }
 
   const problem = async (response: Response) => {
@@ -195,13 +268,15 @@ export function managementSuite(adapter: string, serve: Serve): void {
       const stale = await call('GET', '', undefined, old.token)
       expect(stale.status).toBe(401)
       expect(stale.headers.get('www-authenticate')).toContain('error="invalid_token"')
-      expect((await call('POST', `/${old.key.id}/rotate`, { gracePeriod: '48h' })).status).toBe(404)
+      const again = await call('POST', `/${old.key.id}/rotate`)
+      expect(again.status).toBe(409)
+      expect((await problem(again)).code).toBe('key_inactive')
       const graceTooLong = await call('POST', `/${key.id}/rotate`, { gracePeriod: '48h' })
       expect(graceTooLong.status).toBe(422)
       expect((await problem(graceTooLong)).field).toBe('gracePeriod')
     })
 
-    it('DELETE revokes (204, empty body): the token is refused from then on; another owner’s key is 404', async () => {
+    it('DELETE revokes (204, empty body, again 204): the token is refused from then on; another owner’s key is 404', async () => {
       const { call, keyward } = await setup()
       const victim = await keyward.keys.create({
         ...input,
@@ -212,7 +287,7 @@ export function managementSuite(adapter: string, serve: Serve): void {
       expect(deleted.status).toBe(204)
       expect(await deleted.text()).toBe('')
       expect((await call('GET', '', undefined, victim.token)).status).toBe(401)
-      expect((await call('DELETE', `/${victim.key.id}`)).status).toBe(404)
+      expect((await call('DELETE', `/${victim.key.id}`)).status).toBe(204)
       const theirs = await keyward.keys.create({ ...input, ownerId: 'org_2' })
       expect((await call('DELETE', `/${theirs.key.id}`)).status).toBe(404)
       await expect(keyward.verify(theirs.token)).resolves.toBeDefined()
@@ -322,6 +397,236 @@ export function managementSuite(adapter: string, serve: Serve): void {
         expect(response.status, `${method} ${path}`).toBe(404)
         expect((await problem(response)).code).toBe('not_found')
       }
+    })
+  })
+
+  type Setup = Awaited<ReturnType<typeof setup>>
+
+  /** Ways a caller stops being allowed between its headers and its body. */
+  const callerChanges: [
+    description: string,
+    code: 'revoked_token' | 'expired_token',
+    sparesOthers: boolean,
+    change: (s: Setup, caller: ApiKey) => Promise<unknown> | void,
+  ][] = [
+    [
+      'the caller is revoked',
+      'revoked_token',
+      true,
+      (s, caller) => s.keyward.keys.revoke(caller.id),
+    ],
+    [
+      'its owner’s keys are all revoked',
+      'revoked_token',
+      false,
+      (s) => s.keyward.keys.revokeAll({ ownerId: 'org_1' }),
+    ],
+    ['every key is revoked', 'revoked_token', false, (s) => s.keyward.keys.revokeAll()],
+    ['the caller expires', 'expired_token', true, (s, caller) => s.setClock(caller.expiresAt)],
+  ]
+
+  /** Each route that writes or mints, aimed at `target`; `/token` is called by a key without the manage scope. */
+  const actingRequests: [
+    route: string,
+    method: string,
+    path: (target: string) => string,
+    body: unknown,
+    caller: 'admin' | 'reader',
+  ][] = [
+    ['POST /api-keys', 'POST', () => '', input, 'admin'],
+    [
+      'PATCH /api-keys/:id',
+      'PATCH',
+      (id) => `/${id}`,
+      { name: 'renamed', expiresIn: '1d' },
+      'admin',
+    ],
+    ['POST /api-keys/:id/rotate', 'POST', (id) => `/${id}/rotate`, {}, 'admin'],
+    ['DELETE /api-keys/:id', 'DELETE', (id) => `/${id}`, {}, 'admin'],
+    ['POST /api-keys/revoke-all', 'POST', () => '/revoke-all', {}, 'admin'],
+    ['POST /api-keys/token', 'POST', () => '/token', { scope: 'projects:read' }, 'reader'],
+  ]
+
+  describe.each(callerChanges)(
+    `${adapter} management API when %s between the headers and the body`,
+    (_, code, sparesOthers, change) => {
+      it.each(actingRequests)(
+        '%s answers 401 and does nothing',
+        async (_, method, path, body, callerKind) => {
+          const mintedFor: string[] = []
+          const s = await setup({ accessTokens: recordingIssuer(mintedFor) })
+          const reader = await s.grantsOf(['projects:read'])
+          const target = await s.keyward.keys.create({ ...input, ownerId: 'org_1' })
+          const caller = callerKind === 'admin' ? s.admin : reader
+          const before = await s.keyward.store.listByOwner('org_1')
+          let eventsBefore = 0
+          const response = await s.callLate(
+            method,
+            path(target.key.id),
+            body,
+            caller.token,
+            async () => {
+              await change(s, caller.key)
+              eventsBefore = s.events.length
+            },
+          )
+
+          expect(response.status).toBe(401)
+          expect(response.headers.get('www-authenticate')).toContain('error="invalid_token"')
+          expect(response.headers.get('cache-control')).toBe('no-store')
+          expect(await problem(response)).toMatchObject({ status: 401, code })
+          expect(s.events.slice(eventsBefore)).toEqual([])
+          expect(mintedFor).toEqual([])
+          const after = await s.keyward.store.listByOwner('org_1')
+          expect(after.map((record) => record.id).sort()).toEqual(
+            before.map((record) => record.id).sort(),
+          )
+          expect(lifeOf(await s.keyward.store.get(target.key.id))).toEqual(
+            lifeOf(before.find((record) => record.id === target.key.id)),
+          )
+          if (sparesOthers) await expect(s.keyward.verify(target.token)).resolves.toBeDefined()
+        },
+      )
+    },
+  )
+
+  describe(`${adapter} management API on keys that ended`, () => {
+    const successorsOf = async (keyward: Keyward<string>, id: string) =>
+      (await keyward.store.listByOwner('org_1')).filter((record) => record.rotatedFrom === id)
+    const inactive = async (response: Response) => {
+      expect(response.status).toBe(409)
+      expect(response.headers.get('cache-control')).toBe('no-store')
+      expect(await problem(response)).toMatchObject({ status: 409, code: 'key_inactive' })
+    }
+
+    it('a revoked key cannot be changed or rotated (409), never verifies again, DELETE is again 204 and GET 404', async () => {
+      const { call, keyward, setClock } = await setup()
+      const victim = await keyward.keys.create({ ...input, expiresIn: '1d', ownerId: 'org_1' })
+      expect((await call('DELETE', `/${victim.key.id}`)).status).toBe(204)
+      await inactive(await call('PATCH', `/${victim.key.id}`, { expiresIn: '90d' }))
+      await inactive(await call('PATCH', `/${victim.key.id}`, { name: 'revived' }))
+      await inactive(await call('POST', `/${victim.key.id}/rotate`))
+      expect((await call('DELETE', `/${victim.key.id}`)).status).toBe(204)
+      expect((await call('GET', `/${victim.key.id}`)).status).toBe(404)
+      expect(await successorsOf(keyward, victim.key.id)).toEqual([])
+      // Past the revoked key's original expiry, where a revocation entry could have lapsed.
+      setClock(T0 + 2 * DAY)
+      await expect(keyward.verify(victim.token)).rejects.toMatchObject({ status: 401 })
+    })
+
+    it('an expired key cannot be changed or rotated (409) and stays expired', async () => {
+      const { call, keyward, setClock } = await setup()
+      const old = await keyward.keys.create({ ...input, expiresIn: '1d', ownerId: 'org_1' })
+      setClock(T0 + 2 * DAY)
+      await inactive(await call('PATCH', `/${old.key.id}`, { expiresIn: '90d' }))
+      await inactive(await call('PATCH', `/${old.key.id}`, { name: 'renamed' }))
+      await inactive(await call('POST', `/${old.key.id}/rotate`))
+      await expect(keyward.verify(old.token)).rejects.toMatchObject({ code: 'expired_token' })
+      expect((await keyward.store.get(old.key.id))?.expiresAt).toBe(T0 + DAY)
+      expect(await successorsOf(keyward, old.key.id)).toEqual([])
+    })
+
+    it('a key rotated with a grace period has one successor: a second rotation and moving its deadline are 409', async () => {
+      const { admin, call, keyward } = await setup()
+      const old = await keyward.keys.create({ ...input, ownerId: 'org_1' })
+      const first = await call('POST', `/${old.key.id}/rotate`, { gracePeriod: '1h' })
+      expect(first.status).toBe(201)
+      const successor = ((await first.json()) as { key: { id: string } }).key
+      await inactive(await call('POST', `/${old.key.id}/rotate`, { gracePeriod: '1h' }))
+      await inactive(await call('PATCH', `/${old.key.id}`, { expiresIn: '90d' }))
+      const ids = (await keyward.keys.list('org_1')).map((key) => key.id)
+      expect(ids.filter((id) => id !== admin.key.id).sort()).toEqual(
+        [old.key.id, successor.id].sort(),
+      )
+      expect((await keyward.store.get(old.key.id))?.expiresAt).toBe(T0 + 3_600_000)
+    })
+  })
+
+  describe(`${adapter} management API on the caller’s own key`, () => {
+    it.each([
+      ['expiresIn', { expiresIn: '365d' }],
+      ['a shorter expiresIn', { expiresIn: '1d' }],
+      ['expiresAt', { expiresAt: new Date(T0 + 300 * DAY).toISOString() }],
+      ['scopes', { scopes: ['api_keys:manage'] }],
+      ['a name with expiresIn', { name: 'renamed', expiresIn: '1d' }],
+    ])('a key may not PATCH its own %s: 403 forbidden, nothing changed', async (_, body) => {
+      const { call, grantsOf, keyward } = await setup()
+      const self = await grantsOf(['api_keys:manage', 'projects:read'])
+      const response = await call('PATCH', `/${self.key.id}`, body, self.token)
+      expect(response.status).toBe(403)
+      expect(response.headers.get('cache-control')).toBe('no-store')
+      expect(await problem(response)).toMatchObject({ status: 403, code: 'forbidden' })
+      expect(lifeOf(await keyward.store.get(self.key.id))).toMatchObject({
+        name: self.key.name,
+        scopes: self.key.scopes,
+        expiresAt: self.key.expiresAt,
+      })
+    })
+
+    it('a key may rename itself (200)', async () => {
+      const { call, grantsOf } = await setup()
+      const self = await grantsOf(['api_keys:manage', 'projects:read'])
+      const response = await call('PATCH', `/${self.key.id}`, { name: 'renamed' }, self.token)
+      expect(response.status).toBe(200)
+      expect(await response.json()).toMatchObject({ id: self.key.id, name: 'renamed' })
+    })
+  })
+
+  describe(`${adapter} management API on bad dates and names`, () => {
+    const { expiresIn: _, ...withoutExpiry } = input
+    it.each([
+      ['an impossible date', { expiresAt: '2027-02-30T00:00:00Z' }, 'expiresAt'],
+      ['a time without an offset', { expiresAt: '2027-01-01T00:00:00' }, 'expiresAt'],
+      ['a date without a time', { expiresAt: '2027-01-01' }, 'expiresAt'],
+      ['a NUL in the name', { name: 'CI\u0000deploy' }, 'name'],
+      ['an escape character in the name', { name: 'CI\u001bdeploy' }, 'name'],
+      // JSON.stringify escapes a lone surrogate as `\ud800`, so it reaches the server intact.
+      ['a lone surrogate in the name', { name: 'CI\ud800deploy' }, 'name'],
+    ])('%s answers 422 naming the field on POST and PATCH', async (_, fields, field) => {
+      const { call, keyward } = await setup()
+      const { key } = await keyward.keys.create({ ...input, ownerId: 'org_1' })
+      const created = await call('POST', '', {
+        ...('expiresAt' in fields ? withoutExpiry : input),
+        ...fields,
+      })
+      const patched = await call('PATCH', `/${key.id}`, fields)
+      for (const response of [created, patched]) {
+        expect(response.status).toBe(422)
+        expect(await problem(response)).toMatchObject({ code: 'invalid_argument', field })
+      }
+      const list = await call('GET', '')
+      expect(list.status).toBe(200)
+      const { keys } = JSON.parse(await list.text()) as { keys: { id: string; name: string }[] }
+      expect(keys.map((k) => k.name).sort()).toEqual(['CI deploy', 'admin'])
+    })
+  })
+
+  describe(`${adapter} management API on keys without scopes`, () => {
+    it('POST with scopes [] creates a key (201) that verifies and satisfies no scope requirement', async () => {
+      const { call, keyward } = await setup()
+      const response = await call('POST', '', { ...input, scopes: [] })
+      expect(response.status).toBe(201)
+      const { key, token } = (await response.json()) as {
+        key: { id: string; scopes: string[] }
+        token: string
+      }
+      expect(key.scopes).toEqual([])
+      await expect(keyward.verify(token)).resolves.toMatchObject({ id: key.id, scopes: [] })
+      await expect(keyward.verify(token, { scopes: ['projects:read'] })).rejects.toMatchObject({
+        status: 403,
+        code: 'insufficient_scope',
+      })
+    })
+
+    it('PATCH may narrow a key to scopes [] (200)', async () => {
+      const { call, keyward } = await setup()
+      const { key, token } = await keyward.keys.create({ ...input, ownerId: 'org_1' })
+      const response = await call('PATCH', `/${key.id}`, { scopes: [] })
+      expect(response.status).toBe(200)
+      expect(await response.json()).toMatchObject({ id: key.id, scopes: [] })
+      await expect(keyward.verify(token, { scopes: ['projects:read'] })).rejects.toMatchObject({
+        code: 'insufficient_scope',
+      })
     })
   })
 }

@@ -183,6 +183,7 @@ describe('the edge access-token app in the edge runtime', () => {
       ownerId: 'org_1',
       scopes: ['projects:read'],
       expiresAt: Date.now() + 60 * MINUTE,
+      createdAt: Date.now(),
       kind: 'api_key',
     }
     const jwks = JSON.stringify(await tokens.jwks())

@@ -1,5 +1,11 @@
 import { parseDuration } from './duration.js'
-import { InvalidArgumentError, KeywardError, NotFoundError, UnavailableError } from './errors.js'
+import {
+  InvalidArgumentError,
+  KeyInactiveError,
+  KeywardError,
+  NotFoundError,
+  UnavailableError,
+} from './errors.js'
 import type { TokenHasher } from './hash.js'
 import {
   assertObject,
@@ -17,20 +23,24 @@ import type {
   KeyMetadata,
   KeyRecord,
   KeyRecordPatch,
+  KeyStatus,
   RevocationList,
   TokenStore,
 } from './types.js'
 
-/** An instant: a `Date`, epoch milliseconds, or an ISO 8601 string. */
+/** An instant: a `Date`, epoch milliseconds, or an RFC 3339 date-time string with its offset (`2027-01-31T00:00:00Z`). */
 export type Instant = Date | number | string
 
 /** Input of `keyward.keys.create`. */
 export interface CreateKeyInput<S extends string = string> {
-  /** Shown in UIs; 1–100 characters after trimming. */
+  /** Shown in UIs; 1–100 code points after trimming, no control characters. */
   name: string
   /** Who the key belongs to. */
   ownerId: string
-  /** Granted scopes: catalog scopes or wildcards covering some. At least one. */
+  /**
+   * Granted scopes: catalog scopes or wildcards covering some. May be empty: the key then
+   * identifies its owner and grants nothing.
+   */
   scopes: readonly ScopeGrant<S>[]
   /** When the key expires. Give this or `expiresIn`; without both, `defaultExpiresIn` applies. */
   expiresAt?: Instant
@@ -70,15 +80,30 @@ export interface IssuedKey {
 /** The key lifecycle, `keyward.keys`. Invalid input rejects with `InvalidArgumentError`. */
 export interface KeyLifecycle<S extends string = string> {
   create(input: CreateKeyInput<S>): Promise<IssuedKey>
-  /** Live keys of an owner (not revoked), oldest first. */
+  /** The keys of an owner that are not revoked (expired and rotated ones included), oldest first. */
   list(ownerId: string): Promise<ApiKey[]>
-  /** A live key, or `undefined` when it does not exist or was revoked. */
-  get(id: string): Promise<ApiKey | undefined>
-  /** Changes a key; the change reaches every instance's cache at once. Rejects `NotFoundError`. */
+  /**
+   * A key that is not revoked, or `undefined` when it does not exist or was revoked. With
+   * `{ includeRevoked: true }` a revoked key is returned too (its `revokedAt` says so).
+   */
+  get(id: string, options?: { includeRevoked?: boolean }): Promise<ApiKey | undefined>
+  /**
+   * Changes a key; the change reaches every instance's cache at once. Rejects
+   * `NotFoundError`, and `KeyInactiveError` (409) for a key that is revoked, expired or
+   * replaced by rotation: the check and the write are one atomic step in the store, so an
+   * expired key can never be extended back to life.
+   */
   update(id: string, input: UpdateKeyInput<S>): Promise<ApiKey>
-  /** Issues a new secret for the same key data; the old one ends after the grace period. */
+  /**
+   * Issues a new secret for the same key data; the old one ends after the grace period.
+   * A key has at most one successor: rotating a revoked, expired or already rotated key
+   * rejects `KeyInactiveError` (409), however many rotations race.
+   */
   rotate(id: string, input?: RotateKeyInput): Promise<IssuedKey>
-  /** Revokes a key everywhere; idempotent. Resolves `true` when a live key was revoked. */
+  /**
+   * Revokes a key everywhere, permanently (its record keeps `revokedAt`); idempotent.
+   * Resolves `true` when a key that was not revoked yet was revoked.
+   */
   revoke(id: string): Promise<boolean>
   /**
    * Revokes every key of `ownerId`, or every key at all, in O(1): an epoch, not a loop.
@@ -134,15 +159,50 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
     if (revocations.publishUpdate) await backend(() => revocations.publishUpdate!(id))
   }
 
-  const isLive = (record: KeyRecord) =>
-    !revocations.isRevoked({ id: record.id, ownerId: record.ownerId, createdAt: record.createdAt })
+  /** Where a record stands at `at`; a revoke-all epoch counts as revocation. */
+  const statusOf = (record: KeyRecord, at: number): KeyStatus => {
+    if (
+      record.revokedAt !== undefined ||
+      revocations.isRevoked({ id: record.id, ownerId: record.ownerId, createdAt: record.createdAt })
+    ) {
+      return 'revoked'
+    }
+    if (record.rotatedTo !== undefined) return 'rotated'
+    return at >= record.expiresAt ? 'expired' : 'active'
+  }
 
-  const liveRecord = async (id: unknown): Promise<KeyRecord | undefined> => {
+  const recordOf = async (id: unknown): Promise<KeyRecord | undefined> => {
     if (typeof id !== 'string' || id === '')
       throw new InvalidArgumentError('id', 'id must be a key id.')
-    const record = await backend(() => store.get(id))
-    return record && isLive(record) ? record : undefined
+    return backend(() => store.get(id))
   }
+
+  /** The record of `id` if it is active at `at`; else `NotFoundError` or `KeyInactiveError`. */
+  const activeRecord = async (id: unknown, at: number): Promise<KeyRecord> => {
+    const record = await recordOf(id)
+    if (!record) throw new NotFoundError()
+    const status = statusOf(record, at)
+    if (status !== 'active') throw new KeyInactiveError(status)
+    return record
+  }
+
+  /**
+   * A conditional store update lost its condition: say why, from the record as it is now.
+   * (`null` from the store: inactive; `undefined`: gone.)
+   */
+  const refused = async (id: string, outcome: null | undefined, at: number): Promise<never> => {
+    const record = outcome === null ? await recordOf(id) : undefined
+    if (!record) throw new NotFoundError()
+    const status = statusOf(record, at)
+    throw new KeyInactiveError(status === 'active' ? 'expired' : status)
+  }
+
+  /**
+   * The shared clock that `createdAt` and revoke-all epochs come from (Redis `TIME` with the
+   * Redis list), so instances with skewed clocks still order creations and revoke-alls right.
+   */
+  const sharedTime = (): Promise<number> | number =>
+    revocations.time ? backend(() => revocations.time!()) : now()
 
   const expiryOf = (
     input: { expiresAt?: unknown; expiresIn?: unknown },
@@ -189,10 +249,13 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
     return { token, record }
   }
 
-  // The record stays until it expires, so every instance answers `revoked_token` (not
-  // `unknown_token`) for it; list and get hide it because the revocation list says so.
-  const revokeRecord = (record: KeyRecord) =>
-    backend(() => revocations.revoke(record.id, record.expiresAt))
+  // The record keeps `revokedAt` for as long as it exists, so a revoked key never verifies
+  // and never changes again, whatever the list prunes; the list entry is what makes every
+  // instance refuse it at once, cached or not.
+  const announceRevocation = async (id: string, expiresAt: number) => {
+    await backend(() => revocations.revoke(id, expiresAt))
+    config.forget(id)
+  }
 
   return {
     async create(input) {
@@ -207,7 +270,7 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
         name,
         ownerId,
         scopes,
-        createdAt: at,
+        createdAt: await sharedTime(),
         expiresAt,
         ...(metadata === undefined ? {} : { metadata }),
       })
@@ -219,12 +282,15 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
     async list(ownerId) {
       const owner = parseOwnerId(ownerId)
       const records = await backend(() => store.listByOwner(owner))
-      return records.filter(isLive).map(toApiKey)
+      const at = now()
+      return records.filter((record) => statusOf(record, at) !== 'revoked').map(toApiKey)
     },
 
-    async get(id) {
-      const record = await liveRecord(id)
-      return record && toApiKey(record)
+    async get(id, options = {}) {
+      const record = await recordOf(id)
+      if (!record) return undefined
+      if (!options.includeRevoked && statusOf(record, now()) === 'revoked') return undefined
+      return toApiKey(record)
     },
 
     async update(id, input) {
@@ -243,10 +309,10 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
           'Give at least one of name, expiresAt, expiresIn, scopes, metadata.',
         )
       }
-      if (!(await liveRecord(id))) throw new NotFoundError()
-      const updated = await backend(() => store.update(id, patch))
-      if (!updated) throw new NotFoundError()
-      await changed(id)
+      await activeRecord(id, at)
+      const updated = await backend(() => store.update(id as string, patch, { activeAt: at }))
+      if (!updated) return refused(id as string, updated, at)
+      await changed(updated.id)
       const key = toApiKey(updated)
       await emit({ type: 'updated', key, changes, at })
       return key
@@ -263,59 +329,100 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
           `gracePeriod must be at most ${config.maxGracePeriod / 1000} seconds.`,
         )
       }
-      const old = await liveRecord(id)
-      if (!old) throw new NotFoundError()
-      if (old.expiresAt <= at) {
-        throw new InvalidArgumentError('id', 'The key has expired; create a new one instead.')
-      }
+      const old = await activeRecord(id, at)
+      // The successor exists before the old key ends, so a failure leaves the old key as it was.
       const { token, record } = await issue({
         name: old.name,
         ownerId: old.ownerId,
         scopes: old.scopes,
-        createdAt: at,
+        createdAt: await sharedTime(),
         expiresAt: old.expiresAt,
         rotatedFrom: old.id,
         ...(old.metadata === undefined ? {} : { metadata: old.metadata }),
       })
       const previousExpiresAt = Math.min(at + grace, old.expiresAt)
+      let ended: KeyRecord | null | undefined
       try {
-        if (grace === 0) await revokeRecord(old)
-        else {
-          await backend(() => store.update(old.id, { expiresAt: previousExpiresAt }))
-          await changed(old.id)
-        }
+        // Without grace the old key is refused everywhere before the rotation commits, so a
+        // failure here leaves the old key as it was and no successor behind.
+        if (grace === 0) await announceRevocation(old.id, old.expiresAt)
+        // One atomic step, the commit: only an active key gets a successor, so racing
+        // rotations yield one.
+        ended = await backend(() =>
+          store.update(
+            old.id,
+            {
+              rotatedTo: record.id,
+              expiresAt: previousExpiresAt,
+              ...(grace === 0 ? { revokedAt: at } : {}),
+            },
+            { activeAt: at },
+          ),
+        )
       } catch (error) {
-        // Leave nothing half-done: without the old key's end, the new key must not exist either.
         await store.delete(record.id).catch(config.onError)
         throw error
       }
-      const key = toApiKey(record)
+      if (!ended) {
+        await store.delete(record.id).catch(config.onError)
+        return refused(old.id, ended, at)
+      }
+      // A change that landed between the read and the commit is the old key's last state:
+      // the successor takes it (its scopes may only have narrowed).
+      let successor = record
+      const drift: KeyRecordPatch = {}
+      if (ended.name !== record.name) drift.name = ended.name
+      if (!sameScopes(ended.scopes, record.scopes)) drift.scopes = ended.scopes
+      if (ended.metadata !== undefined && !sameJson(ended.metadata, record.metadata))
+        drift.metadata = ended.metadata
+      if (Object.keys(drift).length > 0) {
+        successor = (await backend(() => store.update(record.id, drift))) ?? record
+      }
+      // Committed: the new token must reach the caller even if the announcement of the old
+      // key's new end is lost (other instances then learn it within `cache.ttl`).
+      if (grace > 0) await changed(old.id).catch(config.onError)
+      const key = toApiKey(successor)
       await emit({ type: 'rotated', key, previousId: old.id, previousExpiresAt, at })
       return { token, key }
     },
 
     async revoke(id) {
-      const record = await liveRecord(id)
+      const record = await recordOf(id)
       if (!record) return false
-      await revokeRecord(record)
-      await emit({ type: 'revoked', keyId: record.id, ownerId: record.ownerId, at: now() })
+      const at = now()
+      const wasRevoked = statusOf(record, at) === 'revoked'
+      if (record.revokedAt === undefined) {
+        await backend(() => store.update(record.id, { revokedAt: at }))
+      }
+      // Also when the record says so already: a revoke that failed half-way is finished here.
+      await announceRevocation(record.id, record.expiresAt)
+      if (wasRevoked) return false
+      await emit({ type: 'revoked', keyId: record.id, ownerId: record.ownerId, at })
       return true
     },
 
     async revokeAll(options = {}) {
       assertObject(options, 'options')
-      const at = now()
-      if (options.ownerId === undefined) {
+      const ownerId = options.ownerId === undefined ? undefined : parseOwnerId(options.ownerId)
+      const at = await sharedTime()
+      if (ownerId === undefined) {
         await backend(() => revocations.revokeAll(at))
         await emit({ type: 'revoked_all', at })
       } else {
-        const ownerId = parseOwnerId(options.ownerId)
         await backend(() => revocations.revokeOwner(ownerId, at))
         await emit({ type: 'revoked_all', ownerId, at })
       }
       return { revokedBefore: at }
     },
   }
+}
+
+function sameScopes(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((scope) => b.includes(scope))
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b)
 }
 
 function formatDays(ms: number): string {

@@ -75,6 +75,7 @@ describe('verify', () => {
       ownerId: 'org_42',
       scopes: ['projects:read'],
       expiresAt: T0 + 90 * DAY,
+      createdAt: T0,
       metadata: { plan: 'pro' },
       kind: 'api_key',
     })
@@ -434,7 +435,6 @@ describe('keys lifecycle', () => {
       [{ name: 'x'.repeat(101) }, 'name'],
       [{ name: 7 }, 'name'],
       [{ ownerId: '' }, 'ownerId'],
-      [{ scopes: [] }, 'scopes'],
       [{ scopes: ['projects:delete'] }, 'scopes[0]'],
       [{ scopes: ['billing:*'] }, 'scopes[0]'],
       [{ expiresIn: undefined }, 'expiresAt'],
@@ -481,7 +481,7 @@ describe('keys lifecycle', () => {
 
   it('caps an extended expiry at maxLifetime from now on update', async () => {
     const { keyward, clock } = setup()
-    const { key } = await keyward.keys.create(input)
+    const { key } = await keyward.keys.create({ ...input, expiresIn: '365d' })
     clock.now += 100 * DAY
     await expect(keyward.keys.update(key.id, { expiresIn: '366d' })).rejects.toMatchObject({
       field: 'expiresIn',
@@ -508,12 +508,19 @@ describe('keys lifecycle', () => {
     })
     clock.now += 2 * DAY
     await expect(keyward.keys.rotate(key.id)).rejects.toMatchObject({
-      code: 'invalid_argument',
-      field: 'id',
+      code: 'key_inactive',
+      keyStatus: 'expired',
+      status: 409,
     })
     clock.now = T0
     await keyward.keys.revoke(key.id)
-    await expect(keyward.keys.rotate(key.id)).rejects.toMatchObject({ code: 'not_found' })
+    await expect(keyward.keys.rotate(key.id)).rejects.toMatchObject({
+      code: 'key_inactive',
+      keyStatus: 'revoked',
+    })
+    await expect(keyward.keys.rotate('key_doesnotexist00')).rejects.toMatchObject({
+      code: 'not_found',
+    })
   })
 
   it('a grace period never extends the old key past its own expiry', async () => {
@@ -632,6 +639,7 @@ describe('token kinds (extension point)', () => {
           scopes: ['projects:read'],
           issuedAt: T0,
           expiresAt: T0 + 600_000,
+          keyCreatedAt: key.createdAt,
         }
       },
     }

@@ -72,6 +72,15 @@ export interface Keyward<S extends string = string> {
    * needed (a cache hit on Node), else a promise; throws synchronously on early failures.
    */
   check(token: string, requirement?: ScopeRequirement): VerifiedKey | Promise<VerifiedKey>
+  /**
+   * Re-checks a credential that verified earlier (when a request's headers arrived, say)
+   * against the state at this moment: a fresh store read of the key, or of an access token's
+   * parent key, then revocation and expiry. Resolves to the credential as it stands now
+   * (current scopes, current end); rejects with a `KeywardError` like `verify`. The
+   * management API calls it right before it acts, so a caller revoked while its request
+   * body was still arriving cannot act.
+   */
+  recheck(key: VerifiedKey): Promise<VerifiedKey>
   /** Compiles verify options into a reusable requirement (validated against the catalog). */
   requirement(options: VerifyOptions<S>): ScopeRequirement | undefined
   /** The key lifecycle: create, list, get, update, rotate, revoke, revokeAll. */
@@ -245,6 +254,7 @@ export function createKeyward<S extends string = string>(
       }
     },
     check: verifier.check,
+    recheck: verifier.recheck,
     requirement: (verifyOptions: VerifyOptions<S>) => verifier.requirement(verifyOptions),
     ready: () => revocations.ready(),
     async close() {

@@ -2,6 +2,7 @@ import { parseDuration } from './duration.js'
 import {
   type ErrorResponse,
   errorResponse,
+  ForbiddenError,
   InsufficientScopeError,
   InvalidArgumentError,
   InvalidRequestError,
@@ -96,6 +97,8 @@ const CREATE_FIELDS = ['name', 'scopes', 'expiresAt', 'expiresIn', 'metadata'] a
 const UPDATE_FIELDS = ['name', 'scopes', 'expiresAt', 'expiresIn', 'metadata'] as const
 const ROTATE_FIELDS = ['gracePeriod'] as const
 const TOKEN_FIELDS = ['scope', 'expiresIn'] as const
+/** What a key may never change about itself: its own life and reach. */
+const LIFE_FIELDS = ['expiresAt', 'expiresIn', 'scopes'] as const
 /** `AccessTokenIssuer` option names → the `POST /token` body fields they come from. */
 const ISSUER_FIELDS: Partial<Record<string, string>> = { ttl: 'expiresIn', scopes: 'scope' }
 
@@ -128,6 +131,11 @@ export function toApiKeyJson(key: ApiKey): ApiKeyJson {
  * - `PATCH` and rotation change a key only when the caller's scopes cover the key's (403),
  *   so a narrow key cannot mint a copy of a broader one; `PATCH` scopes can only narrow (422).
  * - `POST /token` needs an API key (not an access token) but no manage scope.
+ * - The caller is re-checked (`keyward.recheck`) once the body has arrived, right before
+ *   anything is done: a caller revoked or expired meanwhile gets 401 and nothing happens.
+ * - A key never changes its own expiry or scopes (403 `forbidden`); renaming itself is fine.
+ * - `PATCH` and rotation of a revoked, expired or rotated key answer 409 (`key_inactive`);
+ *   `DELETE` of a revoked key answers 204 again.
  * - Unknown routes and methods answer 404 problem+json.
  */
 export function createManagementApi<S extends string>(
@@ -153,9 +161,17 @@ export function createManagementApi<S extends string>(
   const realm = keyward.realm
   const manage = scopeRequirement([manageScope])
 
-  /** Another owner's key, a revoked one and a missing one are all the same 404. */
-  const ownedKey = async (id: string, caller: VerifiedKey): Promise<ApiKey> => {
-    const key = isKeyId(id) ? await keys.get(id) : undefined
+  /**
+   * Another owner's key and a missing one are the same 404; so is a revoked one for reading.
+   * Changes find revoked keys too, so that they answer 409 (`key_inactive`) or, for DELETE,
+   * succeed idempotently.
+   */
+  const ownedKey = async (
+    id: string,
+    caller: VerifiedKey,
+    includeRevoked = false,
+  ): Promise<ApiKey> => {
+    const key = isKeyId(id) ? await keys.get(id, { includeRevoked }) : undefined
     if (!key || key.ownerId !== caller.ownerId) throw new NotFoundError()
     return key
   }
@@ -183,8 +199,14 @@ export function createManagementApi<S extends string>(
       throw new InvalidArgumentError('body', `Give at least one of ${UPDATE_FIELDS.join(', ')}.`)
     }
     assertIsoExpiry(input)
-    const key = await ownedKey(id, caller)
+    const key = await ownedKey(id, caller, true)
     assertGrantable(caller, key.scopes)
+    const lifeChanges = LIFE_FIELDS.filter((field) => input[field] !== undefined)
+    if (key.id === caller.id && lifeChanges.length > 0) {
+      throw new ForbiddenError(
+        `An API key cannot change its own ${lifeChanges.join(', ')}; use another key or ask its owner.`,
+      )
+    }
     if (input.scopes !== undefined) {
       const scopes = catalog.validateGrants(input.scopes)
       assertGrantable(caller, scopes)
@@ -201,7 +223,7 @@ export function createManagementApi<S extends string>(
 
   const rotateKey = async (caller: VerifiedKey, id: string, body: unknown) => {
     const input = fieldsOf(body, ROTATE_FIELDS)
-    const key = await ownedKey(id, caller)
+    const key = await ownedKey(id, caller, true)
     assertGrantable(caller, key.scopes)
     const issued = await keys.rotate(key.id, input as RotateKeyInput)
     return json(201, { key: toApiKeyJson(issued.key), token: issued.token })
@@ -304,7 +326,7 @@ export function createManagementApi<S extends string>(
         return {
           manage: true,
           run: async (caller) => {
-            const key = await ownedKey(first, caller)
+            const key = await ownedKey(first, caller, true)
             await keys.revoke(key.id)
             return { status: 204, headers: { 'cache-control': 'no-store' } }
           },
@@ -325,8 +347,12 @@ export function createManagementApi<S extends string>(
       try {
         const matched = route(request.method.toUpperCase(), request.path)
         if (!matched) throw new NotFoundError('No such management route.')
-        if (matched.manage) manage.check(new Set(request.apiKey.scopes), realm)
-        return await matched.run(request.apiKey, () => parseBody(request.body, maxBodyBytes, realm))
+        // The adapter authenticated the caller when the headers arrived; the body may have
+        // taken minutes. Decide on the caller as it is now: revoked, expired or narrowed
+        // meanwhile, it acts as what it is now, or not at all.
+        const caller = await keyward.recheck(request.apiKey)
+        if (matched.manage) manage.check(new Set(caller.scopes), realm)
+        return await matched.run(caller, () => parseBody(request.body, maxBodyBytes, realm))
       } catch (error) {
         if (error instanceof KeywardError) return problem(errorResponse(error))
         throw error

@@ -5,14 +5,18 @@ const MIN_PRUNE_SIZE = 1_024
 
 /** Options of {@link MemoryRevocationList}. */
 export interface MemoryRevocationListOptions {
-  /** The clock used to prune entries of keys that have expired anyway. Default `Date.now`. */
+  /**
+   * The clock, epoch ms: {@link MemoryRevocationList.time} reads it, and entries of keys that
+   * have expired anyway are pruned by it. Default `Date.now`.
+   */
   now?: () => number
 }
 
 /**
  * The embedded {@link RevocationList}, for a single process: its state is its own mirror,
- * so it is never stale. Entries for single keys are pruned once the key would have
- * expired anyway, in passes that run when the list has doubled since the last one.
+ * so it is never stale, and its clock is the process's own (`now`). Entries for single keys
+ * are pruned once the key would have expired anyway, in passes that run when the list has
+ * doubled since the last one.
  */
 export class MemoryRevocationList implements RevocationList {
   readonly #revoked = new Map<string, number>()
@@ -50,11 +54,23 @@ export class MemoryRevocationList implements RevocationList {
     this.#emit({ type: 'updated', id })
   }
 
-  isRevoked(subject: RevocationSubject): boolean {
+  /**
+   * Whether `subject` is revoked. Never throws: the state is in this process, so it is never
+   * stale, and the caller's clock reading `at` changes nothing.
+   */
+  isRevoked(subject: RevocationSubject, _at?: number): boolean {
     if (this.#globalEpoch >= subject.createdAt) return true
     const ownerEpoch = this.#ownerEpochs.get(subject.ownerId)
     if (ownerEpoch !== undefined && ownerEpoch >= subject.createdAt) return true
     return this.#revoked.has(subject.id)
+  }
+
+  /**
+   * The clock keys' `createdAt` and revoke-all epochs are taken from: this list's own `now`,
+   * floored to whole milliseconds. One process has no other instance to agree with.
+   */
+  async time(): Promise<number> {
+    return Math.floor(this.#now())
   }
 
   subscribe(listener: (event: RevocationEvent) => void): () => void {

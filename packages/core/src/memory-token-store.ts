@@ -1,4 +1,16 @@
-import type { KeyRecord, KeyRecordPatch, TokenStore } from './types.js'
+import type { KeyRecord, KeyRecordPatch, TokenStore, UpdateCondition } from './types.js'
+
+const PATCHABLE = ['name', 'scopes', 'expiresAt', 'metadata', 'rotatedTo', 'revokedAt'] as const
+
+const isCondition = (condition: UpdateCondition): boolean =>
+  condition !== null &&
+  typeof condition === 'object' &&
+  Number.isSafeInteger(condition.activeAt) &&
+  condition.activeAt >= 0
+
+/** The {@link UpdateCondition} test: neither revoked nor rotated, and not expired at `activeAt`. */
+const isActive = (record: KeyRecord, activeAt: number): boolean =>
+  record.revokedAt === undefined && record.rotatedTo === undefined && record.expiresAt > activeAt
 
 /**
  * The embedded {@link TokenStore}: records in process memory, lost on restart and not
@@ -42,10 +54,24 @@ export class MemoryTokenStore implements TokenStore {
     else this.#idsByOwner.set(record.ownerId, new Set([record.id]))
   }
 
-  async update(id: string, patch: KeyRecordPatch): Promise<KeyRecord | undefined> {
+  async update(
+    id: string,
+    patch: KeyRecordPatch,
+    condition?: UpdateCondition,
+  ): Promise<KeyRecord | undefined | null> {
+    if (condition !== undefined && !isCondition(condition)) {
+      throw new TypeError('condition.activeAt must be epoch milliseconds')
+    }
     const record = this.#byId.get(id)
     if (!record) return undefined
-    const next = { ...record, ...structuredClone(patch) }
+    if (condition !== undefined && !isActive(record, condition.activeAt)) return null
+    const next: KeyRecord = { ...record }
+    // Only the fields a patch may change, and only those it gives: an `undefined` slipped in
+    // by untyped code never takes a field (least of all `revokedAt`) away.
+    for (const field of PATCHABLE) {
+      const value = patch[field]
+      if (value !== undefined) Object.assign(next, { [field]: structuredClone(value) })
+    }
     this.#byId.set(id, next)
     return structuredClone(next)
   }

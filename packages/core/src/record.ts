@@ -32,6 +32,10 @@ export function assertKeyRecord(value: unknown, where = 'key record'): asserts v
   if (!isTime(record.expiresAt)) fail('expiresAt')
   if (record.lastUsedAt !== undefined && !isTime(record.lastUsedAt)) fail('lastUsedAt')
   if (record.rotatedFrom !== undefined && !isString(record.rotatedFrom)) fail('rotatedFrom')
+  if (record.rotatedTo !== undefined && (!isString(record.rotatedTo) || record.rotatedTo === '')) {
+    fail('rotatedTo')
+  }
+  if (record.revokedAt !== undefined && !isTime(record.revokedAt)) fail('revokedAt')
   if (
     record.metadata !== undefined &&
     (record.metadata === null ||

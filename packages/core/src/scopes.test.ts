@@ -102,6 +102,10 @@ describe('scope matching laws', () => {
     expect(isSubsetOf(['*'], ['projects:*'])).toBe(false)
     expect(isSubsetOf(['*'], ['*'])).toBe(true)
     expect(isSubsetOf(['a:b', 'c:d'], ['a:b'])).toBe(false)
+    // Narrowing to no scopes is always within what the caller holds.
+    expect(isSubsetOf([], [])).toBe(true)
+    expect(isSubsetOf([], ['projects:read'])).toBe(true)
+    expect(isSubsetOf(['projects:read'], [])).toBe(false)
     fc.assert(
       fc.property(fc.array(scopeArb, { maxLength: 4 }), scopeArb, (held, wanted) => {
         expect(isSubsetOf([wanted], held)).toBe(grants(new Set(held), wanted))
@@ -126,6 +130,21 @@ describe('requirements', () => {
         ),
       })
     }
+  })
+
+  it('a key with no scopes satisfies no requirement, all-of or any-of', () => {
+    const none = new Set<string>()
+    for (const mode of ['all', 'any'] as const) {
+      expect(() => scopeRequirement(['projects:read'], mode).check(none)).toThrowError(
+        expect.objectContaining({
+          code: 'insufficient_scope',
+          status: 403,
+          missingScopes: ['projects:read'],
+        }),
+      )
+    }
+    // An empty requirement (authentication only) still lets it through.
+    expect(() => scopeRequirement([]).check(none)).not.toThrow()
   })
 
   it('rejects malformed or wildcard requirements when compiled', () => {
@@ -161,14 +180,25 @@ describe('defineScopes', () => {
     expect(() => scopes.validateGrants(['billing:*'])).toThrowError(
       expect.objectContaining({ field: 'scopes[0]' }),
     )
-    expect(() => scopes.validateGrants([])).toThrowError(
-      expect.objectContaining({ field: 'scopes' }),
+    expect(() => scopes.validateGrants(Array(101).fill('projects:read'))).toThrowError(
+      expect.objectContaining({ code: 'invalid_argument', field: 'scopes' }),
     )
     expect(() => scopes.validateGrants('projects:read')).toThrowError(
       expect.objectContaining({ field: 'scopes' }),
     )
     expect(() => scopes.validateGrants(['Projects:Read'])).toThrowError(
       expect.objectContaining({ field: 'scopes[0]' }),
+    )
+  })
+
+  it('accepts no scopes at all: such a key identifies its owner and grants nothing', () => {
+    expect(scopes.validateGrants([])).toEqual([])
+    expect(openScopeCatalog().validateGrants([])).toEqual([])
+    expect(() => scopes.validateGrants(undefined)).toThrowError(
+      expect.objectContaining({ code: 'invalid_argument', field: 'scopes' }),
+    )
+    expect(() => scopes.validateGrants({})).toThrowError(
+      expect.objectContaining({ field: 'scopes' }),
     )
   })
 

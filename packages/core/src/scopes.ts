@@ -52,8 +52,10 @@ export interface ScopeCatalog<S extends string = string> {
   /** Whether `scope` is declared. */
   has(scope: string): scope is S
   /**
-   * Checks grants for a new key: each must be declared or be a wildcard covering at least
-   * one declared scope. Throws `InvalidArgumentError` naming `field[i]`; returns them deduplicated.
+   * Checks grants for a new key: an array of at most 100, each declared or a wildcard
+   * covering at least one declared scope. An empty array is valid: such a key identifies its
+   * owner and grants nothing. Throws `InvalidArgumentError` naming `field` or `field[i]`;
+   * returns the grants deduplicated.
    */
   validateGrants(scopes: unknown, field?: string): string[]
 }
@@ -116,8 +118,6 @@ function validateGrants(
 ): string[] {
   if (!Array.isArray(scopes))
     throw new InvalidArgumentError(field, `${field} must be an array of scopes.`)
-  if (scopes.length === 0)
-    throw new InvalidArgumentError(field, `${field} must grant at least one scope.`)
   if (scopes.length > 100)
     throw new InvalidArgumentError(field, `${field} must hold at most 100 scopes.`)
   const seen = new Set<string>()

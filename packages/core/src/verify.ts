@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache'
 import { InvalidTokenError, KeywardError, UnavailableError } from './errors.js'
 import type { TokenHasher } from './hash.js'
 import { assertKeyRecord } from './record.js'
-import { type ScopeRequirement, scopeRequirement } from './scopes.js'
+import { isSubsetOf, type ScopeRequirement, scopeRequirement } from './scopes.js'
 import { compileTokenChecker, type TokenChecker } from './token.js'
 import type {
   KeyRecord,
@@ -38,11 +38,19 @@ export interface VerifyCacheOptions {
   negativeTtl?: number
 }
 
-/** What a cache entry holds: everything the per-call checks need, precomputed. */
+/**
+ * What a cache entry holds: everything the per-call steps need, precomputed. An API key's
+ * entry comes from its stored record; an access token's is its claims bounded by its parent
+ * key's entry (see {@link combine}).
+ */
 interface Entry {
   key: VerifiedKey
   subject: RevocationSubject
   granted: ReadonlySet<string>
+  /** The record carries `revokedAt` (or the token does not belong to the parent's record): revoked whatever the list says. */
+  revoked: boolean
+  /** How messages name the credential: `'API key'` or `'access token'`. */
+  noun: string
   /** When this entry last queued a `lastUsedAt` write: spares the per-key lookup on most hits. */
   touchedAt: number
   /**
@@ -51,6 +59,14 @@ interface Entry {
    * TTL bookkeeping on the hot path, and follows an injected clock.
    */
   cachedAt: number
+}
+
+/** An access token's verified claims (they never change), and their last combination with the parent's entry. */
+interface ClaimsEntry {
+  kind: string
+  claims: TokenClaims
+  parent: Entry | undefined
+  combined: Entry | undefined
 }
 
 export interface VerifierConfig {
@@ -75,22 +91,149 @@ export interface Verifier {
    * with a `KeywardError`.
    */
   check(token: string, requirement?: ScopeRequirement): VerifiedKey | Promise<VerifiedKey>
+  /**
+   * Re-checks a credential verified earlier against the state at this moment: a fresh store
+   * read of the key (of an access token's parent), then revocation and expiry. Resolves to
+   * the credential as it stands now (current scopes and end).
+   */
+  recheck(key: VerifiedKey): Promise<VerifiedKey>
   /** Compiles (and memoizes) the requirement of a set of verify options. */
   requirement(options: VerifyOptions | undefined): ScopeRequirement | undefined
   /** Drops the cached entry of key `id`, after a change made through this instance. */
   forget(id: string): void
-  /** Drops every cached entry. */
-  clear(): void
   /** Stops listening to the revocation list. */
   close(): void
 }
 
+/** What the per-call steps (4–8) read, built once per verifier. */
+interface Steps {
+  realm: string
+  errorOptions: { realm: string }
+  revocations: RevocationList
+  store: TokenStore
+  touchInterval: number
+  /** Key id → when its `lastUsedAt` write was last queued: per key, so its access tokens share its minute. */
+  touched: LRUCache<string, number>
+  onError: (error: unknown) => void
+}
+
 const MAX_MEMOIZED_REQUIREMENTS = 256
 const NONE: readonly string[] = Object.freeze([])
+const API_KEY = 'api_key'
+
+// The pipeline of DESIGN.md, one named step each. API keys and access tokens go through the
+// same steps 4–8 on the same kind of entry; steps 1–3 differ only in how the entry is found.
+// A new step (per-key limits, say) goes between `scopes` and `success`, in `accept`.
+
+/** Step 1 — parse: prefix, length, alphabet and checksum, before any hashing or store access. */
+function parse(tokens: TokenChecker, token: string, full: boolean): void {
+  if (full) tokens.check(token)
+  else tokens.checkShape(token)
+}
+
+/** Step 2 — hash: SHA-256 (or HMAC with the pepper); synchronous where Node's one-shot hash exists. */
+function hash(hasher: TokenHasher, token: string): string | Promise<string> {
+  return hasher.hashSync?.(token) ?? hasher.hash(token)
+}
+
+/** Step 4 — revocation: the record's own `revokedAt`, then the list (key id, owner and global epochs). */
+function revocation(steps: Steps, entry: Entry, at: number): void {
+  if (entry.revoked || steps.revocations.isRevoked(entry.subject, at)) {
+    throw new InvalidTokenError(
+      'revoked_token',
+      `The ${entry.noun} has been revoked.`,
+      steps.errorOptions,
+    )
+  }
+}
+
+/** Step 5 — expiry: the credential fails from `expiresAt` on. */
+function expiry(steps: Steps, entry: Entry, at: number): void {
+  if (at >= entry.key.expiresAt) {
+    throw new InvalidTokenError('expired_token', `The ${entry.noun} has expired.`, steps.errorOptions)
+  }
+}
+
+/** Step 6 — scopes: the requirement against what the credential grants now. */
+function scopes(steps: Steps, entry: Entry, requirement: ScopeRequirement | undefined): void {
+  requirement?.check(entry.granted, steps.realm)
+}
+
+/** Step 8 — touch: `lastUsedAt`, written at most once per `touchInterval` per key, off the request path. */
+function touch(steps: Steps, entry: Entry, at: number): void {
+  if (at - entry.touchedAt < steps.touchInterval) return
+  entry.touchedAt = at
+  const id = entry.key.id
+  const last = steps.touched.get(id)
+  if (last !== undefined && at - last < steps.touchInterval) return
+  steps.touched.set(id, at)
+  queueMicrotask(() => {
+    steps.store.touch(id, at).catch(steps.onError)
+  })
+}
+
+/** Step 7 — success: the frozen {@link VerifiedKey} handlers see. */
+function success(entry: Entry): VerifiedKey {
+  return entry.key
+}
+
+/** Steps 4–8 on an entry, synchronous, on every call, cached or not. */
+function accept(
+  steps: Steps,
+  entry: Entry,
+  requirement: ScopeRequirement | undefined,
+  at: number,
+): VerifiedKey {
+  revocation(steps, entry, at)
+  expiry(steps, entry, at)
+  scopes(steps, entry, requirement)
+  touch(steps, entry, at)
+  return success(entry)
+}
+
+/**
+ * Which lookups an eviction overtook. A store read that started before a change to key `id`
+ * may return the record as it was; the change's eviction then comes first and the late
+ * result must not be cached (it would grant what the change took away for `cache.ttl`).
+ * Every eviction gets the next number; a lookup remembers the number current when it started.
+ */
+class Evictions {
+  #count = 0
+  /** The highest number forgotten from `#byId` (or of a reset): unknown ids count as evicted then. */
+  #floor = 0
+  readonly #byId: LRUCache<string, number>
+
+  constructor(max: number) {
+    this.#byId = new LRUCache<string, number>({
+      max,
+      dispose: (count) => {
+        if (count > this.#floor) this.#floor = count
+      },
+    })
+  }
+
+  /** The number a lookup starting now remembers. */
+  get count(): number {
+    return this.#count
+  }
+
+  evict(id: string): void {
+    this.#byId.set(id, ++this.#count)
+  }
+
+  evictAll(): void {
+    this.#floor = ++this.#count
+  }
+
+  /** Whether key `id` was evicted after a lookup that started at `since`. */
+  overtook(id: string, since: number): boolean {
+    return Math.max(this.#byId.get(id) ?? 0, this.#floor) > since
+  }
+}
 
 /** Builds the verifier: caches, event subscription and the pipeline of DESIGN's order. */
 export function createVerifier(config: VerifierConfig): Verifier {
-  const { prefixes, realm, now, hasher, store, revocations, tokenKinds, touchInterval } = config
+  const { prefixes, realm, now, hasher, store, revocations, tokenKinds } = config
   const errorOptions = { realm }
   const perf = { now }
   const byId = new Map<string, string>()
@@ -100,8 +243,8 @@ export function createVerifier(config: VerifierConfig): Verifier {
     config.cache.max > 0
       ? new LRUCache<string, Entry>({
           max: config.cache.max,
-          dispose: (entry, hash) => {
-            if (byId.get(entry.key.id) === hash) byId.delete(entry.key.id)
+          dispose: (entry, digest) => {
+            if (byId.get(entry.key.id) === digest) byId.delete(entry.key.id)
           },
         })
       : undefined
@@ -113,17 +256,32 @@ export function createVerifier(config: VerifierConfig): Verifier {
           perf,
         })
       : undefined
-  const touched = new LRUCache<string, number>({ max: Math.max(config.cache.max, 1_000) })
+  const claimsCache =
+    config.cache.max > 0
+      ? new LRUCache<string, ClaimsEntry>({ max: config.cache.max })
+      : undefined
+  const evictions = new Evictions(Math.max(config.cache.max, 1_000))
+  const steps: Steps = {
+    realm,
+    errorOptions,
+    revocations,
+    store,
+    touchInterval: config.touchInterval,
+    touched: new LRUCache<string, number>({ max: Math.max(config.cache.max, 1_000) }),
+    onError: config.onError,
+  }
   const requirements = new Map<string, ScopeRequirement>()
 
   const forget = (id: string) => {
-    const hash = byId.get(id)
-    if (hash !== undefined) positive?.delete(hash)
+    evictions.evict(id)
+    const digest = byId.get(id)
+    if (digest !== undefined) positive?.delete(digest)
   }
   const unsubscribe = revocations.subscribe((event) => {
-    // Revocations need no eviction: they are checked on every call, cached or not.
-    if (event.type === 'updated') forget(event.id)
+    // Revocations are checked on every call; the record changed too (`revokedAt`), so drop it.
+    if (event.type === 'updated' || event.type === 'revoked') forget(event.id)
     else if (event.type === 'reset') {
+      evictions.evictAll()
       positive?.clear()
       negative?.clear()
     }
@@ -132,89 +290,91 @@ export function createVerifier(config: VerifierConfig): Verifier {
   const unknown = () =>
     new InvalidTokenError('unknown_token', 'The API key is not recognised.', errorOptions)
 
-  /** Steps 4–7: revocation, expiry, scopes, success. Synchronous, on every call. */
-  const accept = (
-    entry: Entry,
-    requirement: ScopeRequirement | undefined,
-    at: number,
-  ): VerifiedKey => {
-    if (revocations.isRevoked(entry.subject)) {
-      throw new InvalidTokenError('revoked_token', 'The API key has been revoked.', errorOptions)
-    }
-    if (at >= entry.key.expiresAt) {
-      throw new InvalidTokenError('expired_token', 'The API key has expired.', errorOptions)
-    }
-    requirement?.check(entry.granted, realm)
-    if (at - entry.touchedAt >= touchInterval) {
-      entry.touchedAt = at
-      // Per key, not per entry: every access token of a key shares the key's minute.
-      const id = entry.key.id
-      const last = touched.get(id)
-      if (last === undefined || at - last >= touchInterval) {
-        touched.set(id, at)
-        queueMicrotask(() => {
-          store.touch(id, at).catch(config.onError)
-        })
-      }
-    }
-    return entry.key
-  }
-
-  const remember = (hash: string, entry: Entry) => {
-    if (!positive) return
-    positive.set(hash, entry)
-    byId.set(entry.key.id, hash)
-  }
-
-  /** The cached entry for `hash` while it is fresh at `at`. */
-  const cachedEntry = (hash: string, at: number): Entry | undefined => {
-    const entry = positive?.get(hash)
-    return entry !== undefined && at - entry.cachedAt < ttl ? entry : undefined
-  }
-
-  const lookup = async (token: string, hash: string | undefined): Promise<Entry> => {
-    const digest = hash ?? (await hasher.hash(token))
-    const cached = cachedEntry(digest, now())
-    if (cached) return cached
-    if (negative?.has(digest)) throw unknown()
-    let record: KeyRecord | undefined
+  /** Reads the store; a failing backend is `unavailable`, corrupt data too (never a key). */
+  const read = async (work: () => Promise<KeyRecord | undefined>) => {
     try {
-      record = await store.findByHash(digest)
+      const record = await work()
       if (record !== undefined) assertKeyRecord(record, 'stored key record')
+      return record
     } catch (error) {
       if (error instanceof KeywardError) throw error
       throw new UnavailableError('The key store is unavailable.', { ...errorOptions, cause: error })
     }
+  }
+
+  /** Caches the entry of a record read by a lookup that started at `since`, unless an eviction overtook it. */
+  const remember = (digest: string, entry: Entry, since: number) => {
+    if (!positive || evictions.overtook(entry.key.id, since)) return
+    positive.set(digest, entry)
+    byId.set(entry.key.id, digest)
+  }
+
+  /** The cached entry for `digest` while it is fresh at `at`. */
+  const cachedEntry = (digest: string, at: number): Entry | undefined => {
+    const entry = positive?.get(digest)
+    return entry !== undefined && at - entry.cachedAt < ttl ? entry : undefined
+  }
+
+  /** Step 3 — lookup of an API key: positive cache, negative cache, then the store by hash. */
+  const lookup = async (token: string, known: string | undefined): Promise<Entry> => {
+    const digest = known ?? (await hash(hasher, token))
+    const cached = cachedEntry(digest, now())
+    if (cached) return cached
+    if (negative?.has(digest)) throw unknown()
+    const since = evictions.count
+    const record = await read(() => store.findByHash(digest))
     if (record === undefined || record.hash !== digest) {
       negative?.set(digest, true)
       throw unknown()
     }
-    const entry = entryOf('api_key', record, now())
-    remember(digest, entry)
+    const entry = entryOf(record, now())
+    remember(digest, entry, since)
     return entry
   }
 
-  const lookupExtension = async (kind: TokenKind, token: string): Promise<Entry> => {
-    const digest = await hasher.hash(token)
-    const cached = cachedEntry(digest, now())
+  /** Step 3 for an access token's parent: its API key's entry, from the cache or the store by id. */
+  const parentEntry = async (id: string): Promise<Entry> => {
+    const digest = byId.get(id)
+    const cached = digest === undefined ? undefined : cachedEntry(digest, now())
     if (cached) return cached
-    let claims: TokenClaims
-    try {
-      claims = await kind.verify(token)
-    } catch (error) {
-      if (error instanceof KeywardError) throw error
-      throw new InvalidTokenError('malformed_token', 'The access token is invalid.', {
-        ...errorOptions,
-        cause: error,
-      })
+    const since = evictions.count
+    const record = await read(() => store.get(id))
+    if (record === undefined || record.id !== id) {
+      throw new InvalidTokenError(
+        'unknown_token',
+        "The access token's API key no longer exists.",
+        errorOptions,
+      )
     }
-    // Claims never change, so they stay fresh until they expire (`accept` then refuses them);
-    // they are not indexed by key id because that slot belongs to the API key's own entry
-    // (revocation is checked on every call anyway).
-    const identity = { ...claims, id: claims.keyId, createdAt: claims.issuedAt }
-    const entry = entryOf(kind.name, identity, Number.POSITIVE_INFINITY)
-    positive?.set(digest, entry)
+    const entry = entryOf(record, now())
+    remember(record.hash, entry, since)
     return entry
+  }
+
+  /** Step 3 for an access token: its claims (verified once, kept until they expire), bounded by the parent's current entry. */
+  const lookupExtension = async (kind: TokenKind, token: string): Promise<Entry> => {
+    const digest = await hash(hasher, token)
+    let claimed = claimsCache?.get(digest)
+    if (claimed === undefined) {
+      let claims: TokenClaims
+      try {
+        claims = await kind.verify(token)
+      } catch (error) {
+        if (error instanceof KeywardError) throw error
+        throw new InvalidTokenError('malformed_token', 'The access token is invalid.', {
+          ...errorOptions,
+          cause: error,
+        })
+      }
+      claimed = { kind: kind.name, claims, parent: undefined, combined: undefined }
+      claimsCache?.set(digest, claimed)
+    }
+    const parent = await parentEntry(claimed.claims.keyId)
+    if (claimed.parent !== parent || claimed.combined === undefined) {
+      claimed.combined = combine(claimed.kind, claimed.claims, parent)
+      claimed.parent = parent
+    }
+    return claimed.combined
   }
 
   const check = (
@@ -226,7 +386,9 @@ export function createVerifier(config: VerifierConfig): Verifier {
     }
     for (const kind of tokenKinds) {
       if (kind.accepts(token)) {
-        return lookupExtension(kind, token).then((entry) => accept(entry, requirement, now()))
+        return lookupExtension(kind, token).then((entry) =>
+          accept(steps, entry, requirement, now()),
+        )
       }
     }
     // Step 1 (parse) rejects malformed tokens before the store is asked, always. Where
@@ -234,17 +396,45 @@ export function createVerifier(config: VerifierConfig): Verifier {
     // skipped on a cache hit: only a stored, hence well-formed, token can hash to a cached
     // hash. A mistyped token of the right prefix and length costs one extra SHA-256; no
     // answer changes. Measured in bench/ (verify cache hit ÷ floor).
-    tokens.checkShape(token)
-    const hash = hasher.hashSync?.(token)
-    if (hash !== undefined) {
+    parse(tokens, token, false)
+    const digest = hasher.hashSync?.(token)
+    if (digest !== undefined) {
       const at = now()
-      const cached = cachedEntry(hash, at)
-      if (cached) return accept(cached, requirement, at)
+      const cached = cachedEntry(digest, at)
+      if (cached) return accept(steps, cached, requirement, at)
     }
-    tokens.check(token)
-    return lookup(token, hash).then((entry) => accept(entry, requirement, now()))
+    parse(tokens, token, true)
+    return lookup(token, digest).then((entry) => accept(steps, entry, requirement, now()))
   }
 
+  const recheck = async (key: VerifiedKey): Promise<VerifiedKey> => {
+    const since = evictions.count
+    const record = await read(() => store.get(key.id))
+    if (record === undefined || record.id !== key.id) throw unknown()
+    const parent = entryOf(record, now())
+    remember(record.hash, parent, since)
+    const entry =
+      key.kind === API_KEY && key.createdAt === record.createdAt
+        ? parent
+        : combine(
+            key.kind,
+            {
+              keyId: key.id,
+              ownerId: key.ownerId,
+              name: key.name,
+              scopes: key.scopes,
+              issuedAt: key.createdAt,
+              expiresAt: key.expiresAt,
+              keyCreatedAt: key.createdAt,
+              ...(key.metadata === undefined ? {} : { metadata: key.metadata }),
+            },
+            parent,
+          )
+    const at = now()
+    revocation(steps, entry, at)
+    expiry(steps, entry, at)
+    return success(entry)
+  }
   const requirement = (options: VerifyOptions | undefined): ScopeRequirement | undefined => {
     if (!options) return undefined
     const all = options.scopes ?? NONE
@@ -278,16 +468,7 @@ export function createVerifier(config: VerifierConfig): Verifier {
     return compiled
   }
 
-  return {
-    check,
-    requirement,
-    forget,
-    clear() {
-      positive?.clear()
-      negative?.clear()
-    },
-    close: unsubscribe,
-  }
+  return { check, recheck, requirement, forget, close: unsubscribe }
 }
 
 /** What a cache entry is built from: a stored record, or an extension's verified claims. */
@@ -324,16 +505,62 @@ export function verifiedKeyOf(
   return Object.freeze(key)
 }
 
-function entryOf(kind: string, identity: Identity, cachedAt: number): Entry {
+/** The entry of a stored record: an API key. */
+function entryOf(record: KeyRecord, cachedAt: number): Entry {
   return {
-    key: verifiedKeyOf(kind, identity),
+    key: verifiedKeyOf(API_KEY, record),
     subject: Object.freeze({
-      id: identity.id,
-      ownerId: identity.ownerId,
-      createdAt: identity.createdAt,
+      id: record.id,
+      ownerId: record.ownerId,
+      createdAt: record.createdAt,
     }),
-    granted: new Set(identity.scopes),
+    granted: new Set(record.scopes),
+    revoked: record.revokedAt !== undefined,
+    noun: 'API key',
     touchedAt: Number.NEGATIVE_INFINITY,
     cachedAt,
   }
+}
+
+/**
+ * An access token's entry: its claims bounded by its parent key's current entry. It ends
+ * when the parent ends (revocation by id, by the owner's or the global epoch judged by the
+ * parent's creation, expiry, the end of a rotation's grace), and grants only what both the
+ * token and the parent grant now. A token whose claims do not match the parent's record
+ * (another owner, another creation time) is treated as revoked.
+ */
+function combine(kind: string, claims: TokenClaims, parent: Entry): Entry {
+  const parentScopes = parent.key.scopes
+  const granted = intersectGrants(claims.scopes, parentScopes)
+  const foreign =
+    claims.ownerId !== parent.key.ownerId || claims.keyCreatedAt !== parent.subject.createdAt
+  return {
+    key: verifiedKeyOf(kind, {
+      id: parent.key.id,
+      name: parent.key.name,
+      ownerId: parent.key.ownerId,
+      scopes: granted,
+      expiresAt: Math.min(claims.expiresAt, parent.key.expiresAt),
+      createdAt: parent.subject.createdAt,
+      ...(claims.metadata === undefined ? {} : { metadata: claims.metadata }),
+    }),
+    subject: parent.subject,
+    granted: new Set(granted),
+    revoked: parent.revoked || foreign,
+    noun: 'access token',
+    touchedAt: Number.NEGATIVE_INFINITY,
+    cachedAt: parent.cachedAt,
+  }
+}
+
+/**
+ * The grants held by both lists: a scope is granted by the result exactly when both grant
+ * it. Of two grants where one covers the other (`projects:*` and `projects:read`), the
+ * narrower one is kept.
+ */
+export function intersectGrants(a: readonly string[], b: readonly string[]): string[] {
+  const both = new Set<string>()
+  for (const grant of a) if (isSubsetOf([grant], b)) both.add(grant)
+  for (const grant of b) if (isSubsetOf([grant], a)) both.add(grant)
+  return [...both]
 }

@@ -21,9 +21,11 @@ export interface AccessTokenVerifier extends TokenKind {
    */
   verify(token: string): Promise<TokenClaims>
   /**
-   * Stateless verification for services without Keyward's revocation list (an edge
-   * function): {@link verify} plus the scope requirement, resolving to a `VerifiedKey`.
-   * A revoked API key's tokens keep working here until they expire.
+   * Stateless verification for services that see only the public JWK Set (an edge
+   * function): {@link verify} plus the scope requirement, resolving to a `VerifiedKey` whose
+   * `createdAt` is the parent key's (from `kw_created`). The parent key is never consulted,
+   * so a token keeps working here until its own `exp` even after its key is revoked,
+   * rotated, narrowed or shortened.
    */
   verifyAccessToken(token: string, options?: VerifyAccessTokenOptions): Promise<VerifiedKey>
 }

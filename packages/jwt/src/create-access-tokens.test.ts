@@ -24,6 +24,7 @@ describe('mintAccessToken', () => {
       jti: expect.stringMatching(/^[\w-]{22}$/),
       kw_key: key.id,
       kw_name: 'CI pipeline',
+      kw_created: key.createdAt,
       scope: 'projects:read projects:write',
       iat: T0 / 1000,
       exp: T0 / 1000 + 15 * 60,
@@ -59,14 +60,14 @@ describe('mintAccessToken', () => {
     })
   })
 
-  test('keeps exp in whole seconds, never past now + ttl, when the clock is mid-second', async () => {
+  test('keeps iat and exp in whole seconds, exp never past now + ttl, when the clock is mid-second', async () => {
     const { accessTokens, key, clock } = await setup()
     clock.advance(1_750)
     const issued = await accessTokens.issueAccessToken(key, { ttl: 60 })
     const claims = decodePart(issued.accessToken, 1)
     expect(claims.exp).toBe(T0 / 1000 + 61)
     expect((claims.exp as number) * 1000).toBeLessThanOrEqual(T0 + 1_750 + 60_000)
-    expect(claims.iat).toBe((T0 + 1_750) / 1000)
+    expect(claims.iat).toBe(T0 / 1000 + 1)
     expect(issued.expiresIn).toBe(60)
   })
 
@@ -140,10 +141,21 @@ describe('mintAccessToken', () => {
   })
 
   test('refuses something that is not a VerifiedKey with a TypeError', async () => {
-    const { accessTokens } = await setup()
+    const { accessTokens, key } = await setup()
     await expect(accessTokens.mintAccessToken({ id: 'key_x' } as VerifiedKey)).rejects.toThrow(
       TypeError,
     )
+    // Without the key's creation time, a token could not carry kw_created.
+    const { createdAt: _, ...withoutCreatedAt } = key
+    for (const candidate of [
+      withoutCreatedAt,
+      { ...key, createdAt: 1.5 },
+      { ...key, createdAt: -1 },
+    ]) {
+      await expect(accessTokens.mintAccessToken(candidate as VerifiedKey)).rejects.toThrow(
+        /^key must be a VerifiedKey/,
+      )
+    }
   })
 
   test('copies metadata only with includeMetadata, and handlers then see it', async () => {

@@ -32,7 +32,8 @@ import type { AccessTokenPayload, AccessTokensOptions, MintAccessTokenOptions } 
 export interface AccessTokens extends AccessTokenVerifier, AccessTokenIssuer {
   /**
    * Mints a compact JWS for `key` (the result of `keyward.verify`): `iss`, `aud`,
-   * `sub` = owner, `jti`, `kw_key` = the key's id, `kw_name`, `scope`, `iat`, and
+   * `sub` = owner, `jti`, `kw_key` = the key's id, `kw_name`, `kw_created` = the key's
+   * `createdAt` (epoch ms), `scope`, `iat` (whole seconds), and
    * `exp` = min(now + ttl, the key's expiry), signed by the first of `signingKeys`.
    *
    * Rejects with `InvalidArgumentError` (`ttl`, `scopes`) for bad input,
@@ -63,7 +64,10 @@ function assertVerifiedKey(key: unknown): asserts key is VerifiedKey {
     typeof candidate.ownerId !== 'string' ||
     typeof candidate.name !== 'string' ||
     !Array.isArray(candidate.scopes) ||
-    typeof candidate.expiresAt !== 'number'
+    typeof candidate.expiresAt !== 'number' ||
+    typeof candidate.createdAt !== 'number' ||
+    !Number.isSafeInteger(candidate.createdAt) ||
+    candidate.createdAt < 0
   ) {
     throw new TypeError('key must be a VerifiedKey (what keyward.verify resolves to)')
   }
@@ -179,10 +183,9 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
       jti: toBase64Url(crypto.getRandomValues(new Uint8Array(16))),
       kw_key: key.id,
       kw_name: key.name,
+      kw_created: key.createdAt,
       scope: scopes.join(' '),
-      // Milliseconds (RFC 7519 NumericDates may be fractional): a key created right after a
-      // revoke-all epoch must not see its first tokens fall under that epoch's second.
-      iat: at / SECOND_MS,
+      iat: Math.floor(at / SECOND_MS),
       exp,
     }
     if (includeMetadata && key.metadata !== undefined) payload.kw_meta = key.metadata

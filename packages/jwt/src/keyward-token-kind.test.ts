@@ -55,6 +55,17 @@ describe('access tokens in keyward.verify', () => {
     await expect(keyward.verify(token)).rejects.toMatchObject({ code: 'revoked_token' })
   })
 
+  test('a revoke-all ends tokens minted after it from a key created before it (kw_created)', async () => {
+    const { accessTokens, keyward, key, clock } = await setup()
+    clock.advance(1_000)
+    await keyward.keys.revokeAll({ ownerId: 'org_1' })
+    // A VerifiedKey obtained before the incident is still at hand; a token minted from it
+    // now has an iat after the epoch, but its parent was created before it.
+    clock.advance(2_000)
+    const late = await accessTokens.mintAccessToken(key)
+    await expect(keyward.verify(late)).rejects.toMatchObject({ code: 'revoked_token' })
+  })
+
   test('a key created a millisecond after a revoke-all mints tokens that work', async () => {
     const { accessTokens, keyward, clock } = await setup()
     clock.advance(250)
@@ -74,10 +85,17 @@ describe('access tokens in keyward.verify', () => {
   })
 
   test('a repeated verification does not check the signature again, until the token expires', async () => {
-    const { accessTokens, key, clock } = await setup()
+    const { accessTokens, key, clock, keyward: issuer } = await setup()
     const verify = vi.fn((token: string) => accessTokens.verify(token))
     const counted: TokenKind = { name: accessTokens.name, accepts: accessTokens.accepts, verify }
-    const keyward = createKeyward({ now: clock.now, tokenKinds: [counted], onError: () => {} })
+    // The same store and list as the issuer's: every use is checked against the parent key.
+    const keyward = createKeyward({
+      now: clock.now,
+      store: issuer.store,
+      revocations: issuer.revocations,
+      tokenKinds: [counted],
+      onError: () => {},
+    })
     const token = await accessTokens.mintAccessToken(key, { ttl: '10m' })
 
     for (let i = 0; i < 5; i++)

@@ -152,9 +152,14 @@ export interface AccessTokenPayload {
   kw_key: string
   /** The parent API key's name. */
   kw_name: string
+  /**
+   * The parent API key's `createdAt`, epoch milliseconds (an integer): owner and global
+   * revoke-all epochs compare to it, as they do to the key's own.
+   */
+  kw_created: number
   /** Space-delimited scopes. */
   scope: string
-  /** Issued at, seconds since the epoch with millisecond precision (revoke-all epochs compare to it). */
+  /** Issued at, whole seconds since the epoch. */
   iat: number
   /** Expiry, whole seconds since the epoch. */
   exp: number

@@ -1,4 +1,5 @@
 import { InvalidTokenError, type KeywardError } from '@keyward/core'
+import fc from 'fast-check'
 import { exportJWK, exportSPKI, generateKeyPair, SignJWT } from 'jose'
 import { describe, expect, test } from 'vitest'
 import {
@@ -40,6 +41,27 @@ async function rejection(s: Setup, token: string): Promise<KeywardError> {
   }
   return error
 }
+
+describe('verification resolves', () => {
+  test("the parent key's creation time (kw_created) and a whole-second issue time", async () => {
+    const s = await setup()
+    s.clock.advance(1_750)
+    const token = await s.accessTokens.mintAccessToken(s.key)
+    expect(decodePart(token, 1)).toMatchObject({ kw_created: s.key.createdAt, iat: T0 / 1000 + 1 })
+
+    await expect(s.accessTokens.verify(token)).resolves.toMatchObject({
+      keyId: s.key.id,
+      keyCreatedAt: s.key.createdAt,
+      issuedAt: T0 + 1_000,
+    })
+    // The stateless path hands the parent's creation time on as the VerifiedKey's.
+    await expect(s.accessTokens.verifyAccessToken(token)).resolves.toMatchObject({
+      id: s.key.id,
+      createdAt: s.key.createdAt,
+      kind: 'access_token',
+    })
+  })
+})
 
 describe('verification refuses', () => {
   test('a tampered payload', async () => {
@@ -204,11 +226,21 @@ describe('verification refuses', () => {
 
   test('a signed token without the Keyward claims', async () => {
     const s = await setup()
-    const claims = claimsFor(s.key, s.clock.now())
-    delete claims.kw_key
-    expect(await rejection(s, await sign(s.signingKey, claims))).toMatchObject({
-      message: 'The access token lacks the kw_key claim.',
-    })
+    for (const claim of ['kw_key', 'kw_created']) {
+      const claims = claimsFor(s.key, s.clock.now())
+      delete claims[claim]
+      expect(await rejection(s, await sign(s.signingKey, claims))).toMatchObject({
+        code: 'malformed_token',
+        message: `The access token lacks the ${claim} claim.`,
+      })
+    }
+    for (const created of [-1, 1.5, '1700000000000', null, 2 ** 53]) {
+      const claims = claimsFor(s.key, s.clock.now(), { kw_created: created })
+      expect(await rejection(s, await sign(s.signingKey, claims)), String(created)).toMatchObject({
+        code: 'malformed_token',
+        message: "The access token's claims are invalid.",
+      })
+    }
     const badScope = await sign(
       s.signingKey,
       claimsFor(s.key, s.clock.now(), { scope: 'Not A Scope' }),
@@ -225,6 +257,94 @@ describe('verification refuses', () => {
     ]) {
       expect(await rejection(s, garbage)).toMatchObject({ code: 'malformed_token' })
     }
+  })
+})
+
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
+
+/** The low bits of a part's last character that encode no byte (zero in canonical base64url). */
+function unusedBits(part: string): number {
+  return part.length % 4 === 2 ? 0x0f : part.length % 4 === 3 ? 0x03 : 0
+}
+
+/** `part` with `bits` set in its last character: another spelling of the same bytes. */
+function respelled(part: string, bits: number): string {
+  const last = BASE64URL.indexOf(part.at(-1)!)
+  return part.slice(0, -1) + BASE64URL[last | bits]!
+}
+
+function withPart(token: string, index: number, part: string): string {
+  const parts = token.split('.')
+  parts[index] = part
+  return parts.join('.')
+}
+
+/** Issue 9, defect 9: a token has exactly one spelling, so no variant of it verifies. */
+describe('one access token, one spelling', () => {
+  test('refuses padded parts and a signature respelled in its unused bits', async () => {
+    const s = await setup()
+    const token = await s.accessTokens.mintAccessToken(s.key)
+    await expect(s.keyward.verify(token)).resolves.toMatchObject({ id: s.key.id })
+    const [header, payload, signature] = token.split('.') as [string, string, string]
+    expect(unusedBits(signature)).not.toBe(0) // Ed25519: 64 bytes, 86 characters
+
+    const padding = (part: string) => '='.repeat((4 - (part.length % 4)) % 4)
+    const variants: Record<string, string> = {
+      'signature with == appended': `${token}==`,
+      'signature with its padding': `${token}${padding(signature)}`,
+      'last signature character swapped to its bit-sibling': withPart(
+        token,
+        2,
+        respelled(signature, 1),
+      ),
+      'header with ==': withPart(token, 0, `${header}==`),
+      'header with its padding': withPart(token, 0, `${header}${padding(header) || '=='}`),
+      'payload with ==': withPart(token, 1, `${payload}==`),
+      'payload with its padding': withPart(token, 1, `${payload}${padding(payload) || '=='}`),
+      'base64 instead of base64url': withPart(
+        token,
+        2,
+        Buffer.from(signature, 'base64url').toString('base64').replace(/=+$/, ''),
+      ),
+    }
+    for (const [what, variant] of Object.entries(variants)) {
+      if (variant === token) continue
+      expect(await rejection(s, variant), what).toMatchObject({
+        code: 'malformed_token',
+        message: 'The access token is malformed.',
+      })
+    }
+    // The original still verifies, through both doors.
+    await expect(s.accessTokens.verify(token)).resolves.toMatchObject({ keyId: s.key.id })
+    await expect(s.keyward.verify(token)).resolves.toMatchObject({ kind: 'access_token' })
+  })
+
+  test('refuses every respelling of the last character of any part that decodes to the same bytes', async () => {
+    const s = await setup()
+    const scopeChoices = [
+      ['projects:read'],
+      ['projects:write'],
+      ['projects:read', 'projects:write'],
+    ]
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...scopeChoices),
+        fc.constantFrom(0, 1, 2),
+        fc.integer({ min: 1, max: 0x0f }),
+        async (scopes, index, bits) => {
+          const token = await s.accessTokens.mintAccessToken(s.key, { scopes })
+          const part = token.split('.')[index]!
+          fc.pre((bits & unusedBits(part)) === bits)
+          const variant = withPart(token, index, respelled(part, bits))
+          expect(variant).not.toBe(token)
+          expect(Buffer.from(variant.split('.')[index]!, 'base64url')).toEqual(
+            Buffer.from(part, 'base64url'),
+          )
+          expect(await rejection(s, variant)).toMatchObject({ code: 'malformed_token' })
+        },
+      ),
+      { numRuns: 60 },
+    )
   })
 })
 
@@ -247,6 +367,7 @@ describe('createAccessTokenVerifier (public keys only)', () => {
         ownerId: 'org_1',
         scopes: ['projects:read'],
         expiresAt: T0 + 60 * MINUTE,
+        createdAt: s.key.createdAt,
         kind: 'access_token',
       },
     )

@@ -77,8 +77,9 @@ export function claimsFor(key: VerifiedKey, at: number, extra: JWTPayload = {}):
     jti: 'forged',
     kw_key: key.id,
     kw_name: key.name,
+    kw_created: key.createdAt,
     scope: key.scopes.join(' '),
-    iat: at / 1000,
+    iat: Math.floor(at / 1000),
     exp: Math.floor(at / 1000) + 600,
     ...extra,
   }

@@ -7,6 +7,7 @@ import {
 import { assertRedisClient, explainReplyError, isReady, type RedisClient } from './lib/client.js'
 import { LuaScript } from './lib/lua-script.js'
 import { hashTag } from './lib/namespace.js'
+import { redisTime } from './lib/redis-time.js'
 import {
   decodeMessage,
   encodeMessage,
@@ -24,10 +25,13 @@ export interface RedisRevocationListOptions {
    */
   namespace?: string
   /**
-   * How long, in ms, `isRevoked` keeps answering from the mirror after losing Redis (either
-   * connection dropped, or the heartbeat went unanswered). Past it, `isRevoked` throws an
-   * `UnavailableError`, so `verify` answers 503 rather than trusting a mirror that may
-   * miss revocations. Default `10_000`.
+   * How long, in ms, `isRevoked` keeps answering from the mirror after its last confirmed
+   * contact with Redis (see {@link RedisRevocationList.lastContact}). Past it, `isRevoked`
+   * throws an `UnavailableError`, so `verify` answers 503 rather than trusting a mirror that
+   * may miss revocations. Counted from the last confirmation, not from when a lost connection
+   * is noticed, and judged on every call even while the connections still look up: a link
+   * that died silently fails closed `maxStaleness` after its last answer. A positive integer.
+   * Default `10_000`.
    */
   maxStaleness?: number
   /**
@@ -39,14 +43,20 @@ export interface RedisRevocationListOptions {
    */
   onStale?: 'fail' | 'allow'
   /**
-   * How often, in ms, the subscriber connection is pinged while the mirror is fresh. A
-   * ping still unanswered at the next beat counts as a lost connection: the mirror turns
-   * stale and the subscriber reconnects (then reloads everything). This catches links that
-   * die silently, which would otherwise drop revocations without any error. `0` disables
-   * it. Default `5_000`.
+   * How often, in ms, the subscriber connection is pinged while the mirror is fresh. Each
+   * answered ping confirms contact as of the moment it was sent, which is what keeps the
+   * mirror usable while the channel is quiet; a ping still unanswered at the next beat
+   * counts as a lost connection, and the subscriber reconnects (then reloads everything).
+   * Must be a positive integer below `maxStaleness` (there is no way to turn it off: without
+   * it nothing confirms contact while nobody revokes anything); at most half of it leaves
+   * room for a slow answer. Default: `5_000`, or half of `maxStaleness` when that is less.
    */
   heartbeatInterval?: number
-  /** The clock for staleness and for pruning ids of expired keys, epoch ms. Default `Date.now`. */
+  /**
+   * The clock for staleness and for pruning ids of expired keys, epoch ms: the one whose
+   * readings callers pass to `isRevoked` as `at` (give Keyward the same `now`). It is not the
+   * shared clock of {@link RedisRevocationList.time}. Default `Date.now`.
+   */
   now?: () => number
   /**
    * Receives failures that reach no caller: a reload that failed (it is retried every
@@ -85,10 +95,10 @@ return 1
 /** How long to wait before reloading again after a reload failed while connected. */
 const RELOAD_RETRY_MS = 1_000
 
-function nonNegativeInteger(value: unknown, option: string, fallback: number): number {
+function positiveInteger(value: unknown, option: string, fallback: number): number {
   if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-    throw new TypeError(`${option} must be a non-negative integer of milliseconds`)
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
+    throw new TypeError(`${option} must be a positive integer of milliseconds`)
   }
   return value
 }
@@ -106,9 +116,15 @@ function nonNegativeInteger(value: unknown, option: string, fallback: number): n
  * mirror is loaded by `ready()` (or as soon as both connections are up), kept current from
  * the channel, and reloaded completely after any reconnect of either connection, because
  * messages published meanwhile are lost; subscribers then get `{ type: 'reset' }` so
- * caches drop everything. While both connections are up and subscribed the mirror is
- * fresh; once one drops, `isRevoked` answers from the mirror for `maxStaleness` ms more and
- * then throws `UnavailableError` (unless `onStale: 'allow'`).
+ * caches drop everything.
+ *
+ * Staleness is judged from the last confirmed contact ({@link RedisRevocationList.lastContact}):
+ * `isRevoked` answers from the mirror until `maxStaleness` ms after it, then throws
+ * `UnavailableError` (unless `onStale: 'allow'`), whether or not a lost connection has been
+ * noticed yet. The heartbeat confirms contact every `heartbeatInterval` while all is well.
+ *
+ * `time()` reads Redis `TIME`, the clock every instance shares, from which Keyward takes
+ * keys' `createdAt` and revoke-all epochs.
  *
  * Takes the caller's ioredis `Redis` or `Cluster` for reads and writes; the only
  * connection it opens is the subscriber, `redis.duplicate()`, and `close()` closes only that.
@@ -131,7 +147,14 @@ export class RedisRevocationList implements RevocationList {
   #pending: RevocationChange[] | undefined
   #loaded = false
   #fresh = false
-  #staleSince: number
+  /** Epoch ms (on `#now`) as of which the mirror is known to hold every revocation; see `lastContact`. */
+  #lastContact = Number.NEGATIVE_INFINITY
+  /**
+   * The latest `at` that `isRevoked` answers for: `-Infinity` before the first load,
+   * `+Infinity` once loaded with `onStale: 'allow'`, else `lastContact + maxStaleness`.
+   * Kept precomputed so the hot path makes one comparison.
+   */
+  #deadline = Number.NEGATIVE_INFINITY
   /** Bumped on every lost connection, so a reload knows whether it raced one. */
   #generation = 0
   #loading: Promise<void> | undefined
@@ -159,12 +182,19 @@ export class RedisRevocationList implements RevocationList {
       globalEpoch: `${tag}:global_epoch`,
       channel: `${tag}:revocations`,
     }
-    this.#maxStaleness = nonNegativeInteger(options.maxStaleness, 'maxStaleness', 10_000)
-    const heartbeatInterval = nonNegativeInteger(
-      options.heartbeatInterval,
-      'heartbeatInterval',
-      5_000,
-    )
+    this.#maxStaleness = positiveInteger(options.maxStaleness, 'maxStaleness', 10_000)
+    const heartbeatInterval =
+      options.heartbeatInterval ?? Math.min(5_000, Math.floor(this.#maxStaleness / 2))
+    if (
+      typeof heartbeatInterval !== 'number' ||
+      !Number.isSafeInteger(heartbeatInterval) ||
+      heartbeatInterval <= 0 ||
+      heartbeatInterval >= this.#maxStaleness
+    ) {
+      throw new TypeError(
+        `heartbeatInterval must be a positive integer of milliseconds below maxStaleness (${this.#maxStaleness})`,
+      )
+    }
     const onStale = options.onStale ?? 'fail'
     if (onStale !== 'fail' && onStale !== 'allow')
       throw new TypeError("onStale must be 'fail' or 'allow'")
@@ -176,7 +206,6 @@ export class RedisRevocationList implements RevocationList {
     if (typeof onError !== 'function') throw new TypeError('onError must be a function')
     this.#now = now
     this.#onError = onError
-    this.#staleSince = now()
 
     this.#redis = redis
     this.#subscriber = redis.duplicate()
@@ -187,18 +216,37 @@ export class RedisRevocationList implements RevocationList {
     this.#subscriber.on('message', this.#onMessage)
     redis.on('ready', this.#onConnect)
     redis.on('close', this.#onDisconnect)
-    if (heartbeatInterval > 0) {
-      this.#heartbeat = setInterval(() => this.#beat(), heartbeatInterval)
-      this.#heartbeat.unref?.()
-    }
+    this.#heartbeat = setInterval(() => this.#beat(), heartbeatInterval)
+    this.#heartbeat.unref?.()
   }
 
   /**
-   * Whether the mirror is current: both connections are up, the channel is subscribed and
-   * everything was reloaded since the last reconnect.
+   * Whether the mirror is current as far as this process can tell: both connections are up,
+   * the channel is subscribed and everything was reloaded since the last reconnect. A link
+   * that died silently still looks fresh until the heartbeat notices; `isRevoked` does not
+   * wait for that, it judges from {@link RedisRevocationList.lastContact}.
    */
   get fresh(): boolean {
     return this.#fresh
+  }
+
+  /**
+   * Epoch ms (on the `now` clock) of the last confirmed contact with Redis: the mirror is
+   * known to hold every revocation made up to then. `undefined` before the first load.
+   *
+   * Two things confirm contact, each as of a moment read *before* Redis acted, so the
+   * confirmation never claims more than is known:
+   * - a heartbeat `PING` that was answered, as of when it was sent, provided the subscriber
+   *   stayed connected in between: Redis answers it on the subscriber connection after every
+   *   message it published before the ping, so all of those have arrived;
+   * - a complete reload, as of when its snapshot transaction was sent: the snapshot holds
+   *   every revocation written before Redis ran it.
+   *
+   * A message on the channel confirms nothing: it may have sat in a stalled link for any
+   * length of time, and the only time it could carry is another instance's clock.
+   */
+  get lastContact(): number | undefined {
+    return this.#loaded ? this.#lastContact : undefined
   }
 
   async revoke(id: string, expiresAt: number): Promise<void> {
@@ -230,12 +278,27 @@ export class RedisRevocationList implements RevocationList {
 
   /**
    * Answers from the mirror, synchronously. Throws `UnavailableError` before the first
-   * load, and once the mirror has been stale for more than `maxStaleness` ms (unless
-   * `onStale: 'allow'`).
+   * load, and when `at` is more than `maxStaleness` ms after {@link RedisRevocationList.lastContact}
+   * (unless `onStale: 'allow'`), even while the connections still look up.
+   *
+   * @param at The caller's reading of this list's `now` clock, epoch ms. Default: `now()`.
    */
-  isRevoked(subject: RevocationSubject): boolean {
-    if (!this.#fresh) this.#assertUsable()
+  isRevoked(subject: RevocationSubject, at?: number): boolean {
+    // Negated, so that a NaN reading fails closed too.
+    if (!((at ?? this.#now()) <= this.#deadline)) this.#refuse()
     return this.#mirror.isRevoked(subject)
+  }
+
+  /**
+   * Reads Redis `TIME`, the clock every instance shares, as integer epoch ms
+   * (`seconds * 1000 + floor(µs / 1000)`). Keyward takes keys' `createdAt` and revoke-all
+   * epochs from it, so instances whose own clocks disagree still agree on which keys a
+   * revoke-all ends. On a Cluster it asks the node that owns the namespace's slot, the same
+   * node that holds the epochs (after a failover, the new master's clock). Rejects with an
+   * `Error` saying what failed when Redis cannot be reached.
+   */
+  time(): Promise<number> {
+    return redisTime(this.#redis, this.#keys.globalEpoch)
   }
 
   subscribe(listener: (event: RevocationEvent) => void): () => void {
@@ -293,15 +356,23 @@ export class RedisRevocationList implements RevocationList {
     this.#emit(toEvent(change))
   }
 
-  #assertUsable(): void {
+  #refuse(): never {
     if (!this.#loaded) {
       throw new UnavailableError('The revocation list has not been loaded from Redis yet.')
     }
-    if (!this.#allowStale && this.#now() - this.#staleSince > this.#maxStaleness) {
-      throw new UnavailableError(
-        `The revocation list has been out of touch with Redis for more than ${this.#maxStaleness} ms.`,
-      )
-    }
+    throw new UnavailableError(
+      `The revocation list has had no confirmed contact with Redis for more than ${this.#maxStaleness} ms.`,
+    )
+  }
+
+  /** The mirror is known to be complete as of `at` (epoch ms on `#now`); it never moves back. */
+  #confirm(at: number): void {
+    if (at > this.#lastContact) this.#lastContact = at
+    this.#deadline = !this.#loaded
+      ? Number.NEGATIVE_INFINITY
+      : this.#allowStale
+        ? Number.POSITIVE_INFINITY
+        : this.#lastContact + this.#maxStaleness
   }
 
   #apply(change: RevocationChange): void {
@@ -334,14 +405,14 @@ export class RedisRevocationList implements RevocationList {
     this.#emit(toEvent(message.change))
   }
 
-  /** A connection dropped (or may have): the mirror may miss messages from now on. */
+  /**
+   * A connection dropped (or may have): the mirror may miss messages from now on. Staleness
+   * keeps counting from the last confirmed contact, which came before this moment.
+   */
   #lost(): void {
     this.#generation++
     this.#pingOutstanding = false
-    if (this.#fresh) {
-      this.#fresh = false
-      this.#staleSince = this.#now()
-    }
+    this.#fresh = false
   }
 
   #reloadInBackground(): void {
@@ -378,13 +449,16 @@ export class RedisRevocationList implements RevocationList {
       this.#pending = []
       try {
         await this.#subscriber.subscribe(this.#keys.channel)
-        const mirror = await this.#snapshot()
+        const { mirror, sentAt } = await this.#snapshot()
         for (const change of this.#pending) mirror.apply(change, this.#now())
         this.#mirror = mirror
+        // The snapshot alone vouches for everything written before Redis ran it, whatever
+        // happened to the subscriber meanwhile.
+        this.#loaded = true
+        this.#confirm(sentAt)
       } finally {
         this.#pending = undefined
       }
-      this.#loaded = true
       const connected = isReady(this.#redis) && isReady(this.#subscriber)
       if (generation === this.#generation && connected && !this.#closed) {
         this.#fresh = true
@@ -395,8 +469,10 @@ export class RedisRevocationList implements RevocationList {
     if (wasLoaded) this.#emit({ type: 'reset' })
   }
 
-  async #snapshot(): Promise<RevocationMirror> {
+  /** Reads the whole state in one `MULTI`; `sentAt` is read before it is sent. */
+  async #snapshot(): Promise<{ mirror: RevocationMirror; sentAt: number }> {
     const { revoked, ownerEpochs, globalEpoch } = this.#keys
+    const sentAt = this.#now()
     const replies = await this.#redis
       .multi()
       .zrange(revoked, 0, -1, 'WITHSCORES')
@@ -408,7 +484,7 @@ export class RedisRevocationList implements RevocationList {
     replies.forEach(([error], i) => {
       if (error) throw explainReplyError(error, keys[i]!)
     })
-    return RevocationMirror.fromSnapshot(
+    const mirror = RevocationMirror.fromSnapshot(
       {
         revoked: replies[0]![1] as string[],
         ownerEpochs: replies[1]![1] as Record<string, string>,
@@ -417,6 +493,7 @@ export class RedisRevocationList implements RevocationList {
       this.#now(),
       this.#keys,
     )
+    return { mirror, sentAt }
   }
 
   #beat(): void {
@@ -428,12 +505,18 @@ export class RedisRevocationList implements RevocationList {
       return
     }
     this.#pingOutstanding = true
+    // Read before sending: the answer proves the mirror complete as of this moment, not later.
+    const sentAt = this.#now()
+    const generation = this.#generation
     this.#subscriber.ping().then(
       () => {
+        // An answer across a reconnect proves nothing about what the old connection missed.
+        if (generation !== this.#generation) return
         this.#pingOutstanding = false
+        this.#confirm(sentAt)
       },
       () => {
-        this.#pingOutstanding = false
+        if (generation === this.#generation) this.#pingOutstanding = false
       },
     )
   }

@@ -1,4 +1,10 @@
-import { configDuration, type KeyRecord, type KeyRecordPatch, type TokenStore } from '@keyward/core'
+import {
+  configDuration,
+  type KeyRecord,
+  type KeyRecordPatch,
+  type TokenStore,
+  type UpdateCondition,
+} from '@keyward/core'
 import { assertRedisClient, explainReplyError, type RedisClient } from './lib/client.js'
 import { LuaScript } from './lib/lua-script.js'
 import { hashTag } from './lib/namespace.js'
@@ -13,9 +19,12 @@ export interface RedisTokenStoreOptions {
    */
   namespace?: string
   /**
-   * How long a record is kept in Redis after its `expiresAt` (or after a write, if that is
-   * later), so `verify` still answers `expired_token` rather than `unknown_token` for a
-   * while; then Redis deletes it by itself. Seconds or a duration string. Default `'1d'`.
+   * How long a record is kept in Redis after its `expiresAt` or its `revokedAt`, whichever is
+   * later (and at least this long after the write that set either), so `verify` still
+   * recognises an expired or revoked key for a while rather than answering `unknown_token`;
+   * then Redis deletes the record by itself, indexes with it. Revoking never shortens how
+   * long a record is kept, and nothing brings a deleted record back: once gone, its key
+   * answers `unknown_token` for good. Seconds or a duration string. Default `'1d'`.
    */
   retention?: number | string
   /** The clock that expiry times in Redis are computed from, epoch ms. Default `Date.now`. */
@@ -39,22 +48,43 @@ if ownerTtl == -2 or (ownerTtl >= 0 and ownerTtl < ttl) then redis.call('PEXPIRE
 return 0
 `)
 
-// KEYS: record, hash index, owner set. ARGV: id, hash, ownerId, ttl ms or '', field, value, …
-// Returns the whole record (HGETALL), nil when there is none, or -1 when it changed under us.
+// KEYS: record, hash index, owner set.
+// ARGV: id, hash, ownerId, activeAt or '' (no condition), now or '' (keep the TTL), retention ms,
+// field, value, …
+// Returns the whole record (HGETALL), nil when there is none, -1 when it changed under us,
+// -2 when a condition was given and the record is not active at activeAt, -3 when its
+// expiresAt is not a time so the condition cannot be judged; nothing is written for -1 to -3.
+// The TTL, when asked, is #ttl's, from the record as written: retention past the later of
+// expiresAt and revokedAt, or past now.
 const UPDATE = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-local current = redis.call('HMGET', KEYS[1], 'hash', 'ownerId')
+local function time(value)
+  if type(value) ~= 'string' or #value > 16 or not string.match(value, '^%d+$') then return nil end
+  return tonumber(value)
+end
+local current = redis.call('HMGET', KEYS[1], 'hash', 'ownerId', 'expiresAt', 'revokedAt', 'rotatedTo')
 if current[1] ~= ARGV[2] or current[2] ~= ARGV[3] then return -1 end
-if #ARGV > 4 then redis.call('HSET', KEYS[1], unpack(ARGV, 5)) end
 if ARGV[4] ~= '' then
-  local ttl = tonumber(ARGV[4])
-  redis.call('PEXPIRE', KEYS[1], ttl)
-  if redis.call('TYPE', KEYS[2]).ok == 'string' and redis.call('GET', KEYS[2]) == ARGV[1] then
-    redis.call('PEXPIRE', KEYS[2], ttl)
-  end
-  if redis.call('TYPE', KEYS[3]).ok == 'zset' then
-    local ownerTtl = redis.call('PTTL', KEYS[3])
-    if ownerTtl >= 0 and ownerTtl < ttl then redis.call('PEXPIRE', KEYS[3], ttl) end
+  if current[4] or current[5] then return -2 end
+  local expiresAt = time(current[3])
+  if expiresAt == nil then return -3 end
+  if expiresAt <= tonumber(ARGV[4]) then return -2 end
+end
+if #ARGV > 6 then redis.call('HSET', KEYS[1], unpack(ARGV, 7)) end
+if ARGV[5] ~= '' then
+  local written = redis.call('HMGET', KEYS[1], 'expiresAt', 'revokedAt')
+  local expiresAt = time(written[1])
+  if expiresAt ~= nil then
+    local keptFrom = math.max(expiresAt, time(written[2]) or 0)
+    local ttl = math.max(keptFrom - tonumber(ARGV[5]), 0) + tonumber(ARGV[6])
+    redis.call('PEXPIRE', KEYS[1], ttl)
+    if redis.call('TYPE', KEYS[2]).ok == 'string' and redis.call('GET', KEYS[2]) == ARGV[1] then
+      redis.call('PEXPIRE', KEYS[2], ttl)
+    end
+    if redis.call('TYPE', KEYS[3]).ok == 'zset' then
+      local ownerTtl = redis.call('PTTL', KEYS[3])
+      if ownerTtl >= 0 and ownerTtl < ttl then redis.call('PEXPIRE', KEYS[3], ttl) end
+    end
   end
 end
 return redis.call('HGETALL', KEYS[1])
@@ -91,6 +121,19 @@ return 0
 
 const CHANGED = 'the key record changed while it was being written; retry'
 
+/** `condition.activeAt`, checked, as the script takes it. */
+function activeAtOf(condition: UpdateCondition): number {
+  if (
+    condition === null ||
+    typeof condition !== 'object' ||
+    !Number.isSafeInteger(condition.activeAt) ||
+    condition.activeAt < 0
+  ) {
+    throw new TypeError('condition.activeAt must be epoch milliseconds')
+  }
+  return condition.activeAt
+}
+
 /**
  * A {@link TokenStore} in Redis, shared by every process that points at the same server
  * and namespace. Each key is a hash (`{ns}:key:<id>`), found by an index from hash to id
@@ -99,7 +142,9 @@ const CHANGED = 'the key record changed while it was being written; retry'
  * the token hash, never a token.
  *
  * Every write is one Lua script, so it is atomic and a duplicate id or hash writes
- * nothing. Records expire in Redis `retention` after their `expiresAt`. Every record read
+ * nothing; a conditional `update` checks that the record is active inside the same script.
+ * Records expire in Redis `retention` after their `expiresAt` or `revokedAt`, whichever is
+ * later. Every record read
  * is checked with core's `assertKeyRecord`: foreign or corrupt data rejects with a
  * `TypeError`, which the verifier reports as `unavailable`, never as a valid key.
  *
@@ -187,7 +232,8 @@ export class RedisTokenStore implements TokenStore {
       this.#hashKey(record.hash),
       this.#ownerKey(record.ownerId),
     ]
-    const args = [record.id, record.createdAt, this.#ttl(record.expiresAt), ...fields]
+    const ttl = this.#ttl(Math.max(record.expiresAt, record.revokedAt ?? 0))
+    const args = [record.id, record.createdAt, ttl, ...fields]
     const outcome = await this.#read(keys[0]!, () => INSERT.run(this.#redis, keys, args))
     if (outcome === 1) throw new Error(`a key with id ${record.id} already exists`)
     if (outcome === 2) throw new Error('a key with the same hash already exists')
@@ -195,17 +241,36 @@ export class RedisTokenStore implements TokenStore {
       throw new TypeError(`Redis key ${keys[2]} holds data Keyward did not write (wrong type)`)
   }
 
-  async update(id: string, patch: KeyRecordPatch): Promise<KeyRecord | undefined> {
+  async update(
+    id: string,
+    patch: KeyRecordPatch,
+    condition?: UpdateCondition,
+  ): Promise<KeyRecord | undefined | null> {
     const fields = encodePatch(patch)
+    const activeAt = condition === undefined ? '' : activeAtOf(condition)
     const located = await this.#locate(id)
     if (!located) return undefined
-    const ttl = patch.expiresAt === undefined ? '' : this.#ttl(patch.expiresAt)
+    const keepsTtl = patch.expiresAt === undefined && patch.revokedAt === undefined
     const key = this.#recordKey(id)
     const keys = [key, this.#hashKey(located.hash), this.#ownerKey(located.ownerId)]
-    const args = [id, located.hash, located.ownerId, ttl, ...fields]
+    const args = [
+      id,
+      located.hash,
+      located.ownerId,
+      activeAt,
+      keepsTtl ? '' : this.#now(),
+      this.#retention,
+      ...fields,
+    ]
     const reply = await this.#read(key, () => UPDATE.run(this.#redis, keys, args))
     if (reply === null) return undefined
     if (reply === -1) throw new Error(CHANGED)
+    if (reply === -2) return null
+    if (reply === -3) {
+      throw new TypeError(
+        `key record at Redis key ${key} is corrupt: expiresAt is missing or has the wrong type`,
+      )
+    }
     return decodeRecord(pairsToObject(reply as unknown[]), key, id)
   }
 
@@ -240,9 +305,12 @@ export class RedisTokenStore implements TokenStore {
     return { hash, ownerId }
   }
 
-  /** Milliseconds Redis keeps a record expiring at `expiresAt`: `retention` past its expiry, or past now. */
-  #ttl(expiresAt: number): number {
-    return Math.max(expiresAt - this.#now(), 0) + this.#retention
+  /**
+   * Milliseconds Redis keeps a record that ends at `end` (the later of its `expiresAt` and
+   * `revokedAt`): `retention` past it, or past now. The UPDATE script computes the same.
+   */
+  #ttl(end: number): number {
+    return Math.max(end - this.#now(), 0) + this.#retention
   }
 
   async #read<T>(key: string, command: () => Promise<T>): Promise<T> {

@@ -96,6 +96,45 @@ describe('RedisRevocationList options', () => {
       /^onError must be/,
     )
   })
+
+  it('refuses a heartbeat that is off or not below maxStaleness, naming both options', async () => {
+    const redis = await connect()
+    const both = /^heartbeatInterval must be .*below maxStaleness/
+    expect(() => new RedisRevocationList(redis, { heartbeatInterval: 0 })).toThrow(both)
+    expect(() => new RedisRevocationList(redis, { heartbeatInterval: 10_000 })).toThrow(both)
+    expect(
+      () => new RedisRevocationList(redis, { maxStaleness: 2_000, heartbeatInterval: 5_000 }),
+    ).toThrow(both)
+    expect(() => new RedisRevocationList(redis, { maxStaleness: 0 })).toThrow(
+      /^maxStaleness must be a positive integer/,
+    )
+    // The default heartbeat shrinks to half of a short maxStaleness rather than refusing it.
+    const short = listOn(redis, { namespace: testNamespace(), maxStaleness: 2_000 })
+    await short.ready()
+    expect(short.fresh).toBe(true)
+  })
+})
+
+describe('time()', () => {
+  it("reads Redis TIME as integer epoch ms, between two of the server's own readings", async () => {
+    const redis = await connect()
+    const list = listOn(redis, { namespace: testNamespace() })
+    const reading = async () => {
+      const [seconds, micros] = (await redis.time()).map(Number) as [number, number]
+      return seconds * 1_000 + Math.floor(micros / 1_000)
+    }
+    const before = await reading()
+    const time = await list.time()
+    const after = await reading()
+    expect(Number.isSafeInteger(time)).toBe(true)
+    expect(time).toBeGreaterThanOrEqual(before)
+    expect(time).toBeLessThanOrEqual(after)
+  })
+
+  it('takes no notice of the injected clock, which is only for staleness and pruning', async () => {
+    const list = listOn(await connect(), { namespace: testNamespace(), now: () => 42 })
+    expect(await list.time()).toBeGreaterThan(1_600_000_000_000)
+  })
 })
 
 describe('two Keyward instances on separate connections', () => {
@@ -156,7 +195,6 @@ describe('freshness', () => {
       namespace: testNamespace(),
       now: () => now,
       maxStaleness: 10_000,
-      heartbeatInterval: 0,
     })
     await list.ready()
     await list.revoke('key_0000000000000001', now + HOUR)
@@ -181,6 +219,84 @@ describe('freshness', () => {
     expect(list.isRevoked(subject({ id: 'key_0000000000000002' }))).toBe(false)
   })
 
+  it('counts staleness from the last confirmed contact, not from when a loss is noticed', async () => {
+    let now = 1_700_000_000_000
+    const redis = await connect()
+    const list = listOn(redis, { namespace: testNamespace(), now: () => now })
+    await list.ready()
+    expect(list.lastContact).toBe(now)
+
+    // The loss is noticed 6 s after the last contact (no heartbeat answered in between).
+    const ended = new Promise((resolve) => redis.once('end', resolve))
+    now += 6_000
+    redis.disconnect()
+    await ended
+    expect(list.fresh).toBe(false)
+    expect(list.lastContact).toBe(1_700_000_000_000)
+    now += 4_000
+    expect(list.isRevoked(subject())).toBe(false)
+    now += 1
+    expect(() => list.isRevoked(subject())).toThrow(UnavailableError)
+  })
+
+  it("judges the caller's clock reading at, even while the connections look up", async () => {
+    let now = 1_700_000_000_000
+    const list = listOn(await connect(), { namespace: testNamespace(), now: () => now })
+    await list.ready()
+    await list.revoke('key_0000000000000001', now + HOUR)
+    expect(list.fresh).toBe(true)
+    expect(list.isRevoked(subject(), now + 10_000)).toBe(true)
+    expect(() => list.isRevoked(subject(), now + 10_001)).toThrow(UnavailableError)
+    expect(() => list.isRevoked(subject(), Number.NaN)).toThrow(UnavailableError)
+    // Without at, the list reads its own clock.
+    now += 10_001
+    expect(() => list.isRevoked(subject())).toThrow(UnavailableError)
+    expect(list.fresh).toBe(true)
+  })
+
+  it('confirms contact through answered heartbeats, as of when each ping was sent', async () => {
+    let now = 1_700_000_000_000
+    const list = listOn(await connect(), {
+      namespace: testNamespace(),
+      now: () => now,
+      heartbeatInterval: 20,
+    })
+    await list.ready()
+    now += 5_000
+    await vi.waitFor(() => expect(list.lastContact).toBe(now), { timeout: 5_000 })
+    expect(list.isRevoked(subject(), now + 10_000)).toBe(false)
+    expect(() => list.isRevoked(subject(), now + 10_001)).toThrow(UnavailableError)
+  })
+
+  it('takes no message on the channel as a confirmation of contact', async () => {
+    let now = 1_700_000_000_000
+    const namespace = testNamespace()
+    // The heartbeat is as slow as allowed: it does not beat during this test.
+    const list = listOn(await connect(), {
+      namespace,
+      now: () => now,
+      maxStaleness: 60_000,
+      heartbeatInterval: 59_999,
+    })
+    const writer = listOn(await connect(), { namespace })
+    await list.ready()
+    await writer.ready()
+    const contact = list.lastContact
+    now += 30_000
+    const heard = nextEvent(list, (e) => e.type === 'revoked')
+    await writer.revoke('key_0000000000000001', Date.now() + HOUR)
+    await heard
+    expect(list.isRevoked(subject())).toBe(true)
+    expect(list.lastContact).toBe(contact)
+  })
+
+  it('reports no contact before the first load', async () => {
+    const list = listOn(await connect(), { namespace: testNamespace() })
+    expect(list.lastContact).toBeUndefined()
+    await list.ready()
+    expect(list.lastContact).toBeTypeOf('number')
+  })
+
   it("keeps answering from a stale mirror with onStale: 'allow'", async () => {
     let now = 1_700_000_000_000
     const redis = await connect()
@@ -203,7 +319,6 @@ describe('freshness', () => {
       revocations: listOn(redis, {
         namespace: testNamespace(),
         now: () => now,
-        heartbeatInterval: 0,
       }),
       now: () => now,
     })
@@ -327,5 +442,8 @@ describe('Redis unreachable', () => {
     await expect(
       keyward.keys.create({ name: 'k', ownerId: 'o', scopes: ['projects:read'], expiresIn: '1d' }),
     ).rejects.toMatchObject({ code: 'unavailable' })
+    const error = await keyward.revocations.time!().catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(Error)
+    expect((error as Error).message).toMatch(/^could not read the time from Redis \(TIME\)/)
   })
 })

@@ -142,6 +142,92 @@ describe('what RedisTokenStore keeps in Redis', () => {
     expect(ttl).toBeGreaterThan(HOUR - 60_000)
   })
 
+  it('keeps a revoked record `retention` past the later of its expiry and its revocation', async () => {
+    const namespace = testNamespace()
+    const now = Date.now()
+    const store = new RedisTokenStore(redis, { namespace, retention: '1h', now: () => now })
+    const record = (id: string, hash: string, expiresAt: number) => ({
+      id,
+      hash: hash.repeat(43),
+      prefix: 'kw_test',
+      hint: 'kw_test_abcd…',
+      name: 'Revoked TTL',
+      ownerId: 'org_revoked_ttl',
+      scopes: [],
+      createdAt: now - 4 * HOUR,
+      expiresAt,
+    })
+    const expectTtls = async (id: string, hash: string, expected: number) => {
+      for (const key of [`{${namespace}}:key:${id}`, `{${namespace}}:hash:${hash.repeat(43)}`]) {
+        const ttl = await redis.pttl(key)
+        expect(ttl).toBeLessThanOrEqual(expected)
+        expect(ttl).toBeGreaterThan(expected - 60_000)
+      }
+    }
+
+    // Revoked before its expiry: kept as long as before, never less.
+    const active = record('key_revokedwhileactv', 'a', now + 2 * HOUR)
+    await store.insert(active)
+    await store.update(active.id, { revokedAt: now })
+    await expectTtls(active.id, 'a', 3 * HOUR)
+
+    // Revoked after its expiry, minutes before Redis would have dropped it: kept `retention` more.
+    const expired = record('key_revokedexpired00', 'b', now - 50 * 60_000)
+    await store.insert(expired)
+    await redis.pexpire(`{${namespace}}:key:${expired.id}`, 5 * 60_000)
+    await redis.pexpire(`{${namespace}}:hash:${expired.hash}`, 5 * 60_000)
+    expect(await store.update(expired.id, { revokedAt: now })).toMatchObject({ revokedAt: now })
+    await expectTtls(expired.id, 'b', HOUR)
+
+    // A refused conditional update writes nothing, TTL included.
+    await redis.pexpire(`{${namespace}}:key:${active.id}`, 10 * 60_000)
+    await redis.pexpire(`{${namespace}}:hash:${active.hash}`, 10 * 60_000)
+    const refused = await store.update(
+      active.id,
+      { rotatedTo: 'key_successor0000000', expiresAt: now + 9 * HOUR },
+      { activeAt: now },
+    )
+    expect(refused).toBeNull()
+    await expectTtls(active.id, 'a', 10 * 60_000)
+  })
+
+  it('rejects a bad patch or condition with a TypeError and writes nothing', async () => {
+    const namespace = testNamespace()
+    const keyward = keywardOn(namespace)
+    const { key } = await keyward.keys.create(newKey)
+    const before = await keyward.store.get(key.id)
+    const bad: [object, object | undefined, RegExp][] = [
+      [{ rotatedTo: '' }, undefined, /^patch\.rotatedTo must be a non-empty string/],
+      [{ rotatedTo: 42 }, undefined, /^patch\.rotatedTo must be/],
+      [{ revokedAt: -1 }, undefined, /^patch\.revokedAt must be epoch milliseconds/],
+      [{ revokedAt: '2024-01-01' }, undefined, /^patch\.revokedAt must be/],
+      [{ name: 'x' }, { activeAt: Number.NaN }, /^condition\.activeAt must be epoch milliseconds/],
+      [{ name: 'x' }, { activeAt: '0' }, /^condition\.activeAt must be/],
+      [{ name: 'x' }, null, /^condition\.activeAt must be/],
+    ]
+    for (const [patch, condition, message] of bad) {
+      const update = keyward.store.update(key.id, patch as never, condition as never)
+      await expect(update).rejects.toBeInstanceOf(TypeError)
+      await expect(update).rejects.toThrow(message)
+    }
+    expect(await keyward.store.get(key.id)).toStrictEqual(before)
+  })
+
+  it('refuses a conditional update of a record whose expiresAt is corrupt, writing nothing', async () => {
+    const namespace = testNamespace()
+    const keyward = keywardOn(namespace)
+    const { key } = await keyward.keys.create(newKey)
+    const record = `{${namespace}}:key:${key.id}`
+    await redis.hset(record, 'expiresAt', '1e400')
+    const before = await redis.hgetall(record)
+
+    const rotation = { rotatedTo: 'key_successor0000000' }
+    const update = keyward.store.update(key.id, rotation, { activeAt: Date.now() })
+    await expect(update).rejects.toBeInstanceOf(TypeError)
+    await expect(update).rejects.toThrow(`key record at Redis key ${record} is corrupt: expiresAt`)
+    expect(await redis.hgetall(record)).toStrictEqual(before)
+  })
+
   it('still answers expired_token for a key past its expiry', async () => {
     let now = Date.now()
     const keyward = keywardOn(testNamespace(), () => now)
@@ -188,6 +274,8 @@ describe('corrupt or foreign data under the namespace', () => {
     ['scopes that are not strings', (record) => redis.hset(record, 'scopes', '[1,2]')],
     ['a createdAt that is not a number', (record) => redis.hset(record, 'createdAt', 'yesterday')],
     ['an expiresAt out of range', (record) => redis.hset(record, 'expiresAt', '1e400')],
+    ['an empty rotatedTo', (record) => redis.hset(record, 'rotatedTo', '')],
+    ['a revokedAt that is not a number', (record) => redis.hset(record, 'revokedAt', 'today')],
     ['a missing name', (record) => redis.hdel(record, 'name')],
     ['a record under another id', (record) => redis.hset(record, 'id', 'key_somebodyelse0000')],
     ['a hash that is not the one indexed', (record) => redis.hset(record, 'hash', 'x'.repeat(43))],

@@ -10,32 +10,63 @@ const MAX_NAME = 100
 const MAX_OWNER_ID = 200
 const MAX_METADATA_JSON = 4096
 
+/**
+ * Characters refused in names and owner ids: C0 and C1 controls and DEL (`\p{Cc}`), the
+ * line and paragraph separators, Unicode noncharacters, and surrogates. With the `u` flag a
+ * surrogate pair is one code point, so `\p{Surrogate}` matches only a lone half: a string
+ * that is not well-formed UTF-16 and cannot be encoded as UTF-8.
+ */
+const FORBIDDEN_IN_TEXT = /[\p{Cc}\u2028\u2029\p{Noncharacter_Code_Point}\p{Surrogate}]/u
+const LONE_SURROGATE = /\p{Surrogate}/u
+
+/** Throws `InvalidArgumentError(field)` unless `value` is a plain object (not null, not an array). */
 export function assertObject(value: unknown, field: string): asserts value is object {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InvalidArgumentError(field, `${field} must be an object.`)
   }
 }
 
+/**
+ * Parses a key's display name. It must be well-formed Unicode text without control
+ * characters (C0, DEL, C1), U+2028/U+2029 or noncharacters, checked before trimming; after
+ * trimming it is 1–100 characters, counted in code points (an emoji is one, not two UTF-16
+ * units; a ZWJ sequence counts each of its code points). Returns the trimmed name.
+ */
 export function parseName(name: unknown): string {
   if (typeof name !== 'string') throw new InvalidArgumentError('name', 'name must be a string.')
+  assertPlainText(name, 'name')
   const trimmed = name.trim()
   if (trimmed.length === 0) throw new InvalidArgumentError('name', 'name must not be blank.')
-  if (trimmed.length > MAX_NAME) {
+  if (codePointsExceed(trimmed, MAX_NAME)) {
     throw new InvalidArgumentError('name', `name must be at most ${MAX_NAME} characters.`)
   }
   return trimmed
 }
 
+/**
+ * Parses an owner id: a non-blank string of at most 200 code points, under the same rules
+ * as {@link parseName} (well-formed, no control characters or noncharacters). Returned as
+ * given, not trimmed: it is an identifier, compared exactly.
+ */
 export function parseOwnerId(ownerId: unknown): string {
-  if (typeof ownerId !== 'string' || ownerId.trim() === '' || ownerId.length > MAX_OWNER_ID) {
+  if (
+    typeof ownerId !== 'string' ||
+    ownerId.trim() === '' ||
+    codePointsExceed(ownerId, MAX_OWNER_ID)
+  ) {
     throw new InvalidArgumentError(
       'ownerId',
       `ownerId must be a non-blank string of at most ${MAX_OWNER_ID} characters.`,
     )
   }
+  assertPlainText(ownerId, 'ownerId')
   return ownerId
 }
 
+/**
+ * Parses application metadata: a JSON object of at most 4096 bytes as UTF-8 JSON, whose
+ * keys and string values (at any depth) are well-formed Unicode. Returns a JSON copy.
+ */
 export function parseMetadata(metadata: unknown): KeyMetadata | undefined {
   if (metadata === undefined) return undefined
   if (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata)) {
@@ -53,26 +84,170 @@ export function parseMetadata(metadata: unknown): KeyMetadata | undefined {
       `metadata must be at most ${MAX_METADATA_JSON} bytes as JSON.`,
     )
   }
-  return JSON.parse(json) as KeyMetadata
+  // JSON.stringify writes a lone surrogate as a `\udxxx` escape, which other JSON parsers
+  // may refuse; the parsed copy holds the strings exactly as they will be stored.
+  const copy = JSON.parse(json) as KeyMetadata
+  if (containsLoneSurrogate(copy)) {
+    throw new InvalidArgumentError(
+      'metadata',
+      'metadata keys and strings must be well-formed Unicode (no lone surrogate halves).',
+    )
+  }
+  return copy
 }
 
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/
+/**
+ * Matches an RFC 3339 date-time and the partial forms we refuse with a specific message
+ * (date only, no offset, an offset without its colon).
+ */
+const DATE_TIME =
+  /^(?<year>\d{4})-(?<month>\d{2})-(?<day>\d{2})(?:[Tt](?<hour>\d{2}):(?<minute>\d{2})(?::(?<second>\d{2})(?:\.(?<fraction>\d{1,9}))?)?(?<offset>[Zz]|(?<sign>[+-])(?<offsetHour>\d{2})(?<colon>:?)(?<offsetMinute>\d{2}))?)?$/
 
-/** Parses an {@link Instant} to epoch ms; rejects with `invalid_argument` naming `field`. */
+/** Milliseconds in 400 Gregorian years, after which the calendar repeats. */
+const GREGORIAN_CYCLE_MS = 146_097 * 86_400_000
+/** The last instant a `Date` can hold (ECMA-262 §21.4.1.1). */
+const MAX_DATE_MS = 8.64e15
+
+/**
+ * Parses an instant (a `Date`, epoch milliseconds, or a date-time string) to epoch
+ * milliseconds, or throws `InvalidArgumentError` naming `field` (`invalid_argument`, 422).
+ *
+ * - `Date`: must be valid; epoch ms: a safe integer. Either must not be before 1970 nor
+ *   beyond what a `Date` can hold.
+ * - String: an RFC 3339 date-time with a UTC offset,
+ *   `YYYY-MM-DDTHH:MM[:SS[.fraction]](Z|±HH:MM)`, e.g. `2027-03-01T12:00:00Z` or
+ *   `2027-03-01T14:00+02:00`. Lower-case `t` and `z` are accepted (RFC 3339 §5.6 allows
+ *   them). Refused: a date without a time, a time without an offset (it would be read in
+ *   the server's own time zone), an offset without its colon (`+0200` mixes ISO 8601's
+ *   basic and extended formats), a day the month does not have (`2027-02-30`), hour 24,
+ *   leap second 60. Fraction digits beyond milliseconds are dropped.
+ */
 export function parseInstant(value: unknown, field: string): number {
   let ms: number
   if (value instanceof Date) ms = value.getTime()
   else if (typeof value === 'number') ms = value
-  else if (typeof value === 'string' && ISO_8601.test(value)) ms = Date.parse(value)
+  else if (typeof value === 'string') ms = parseDateTime(value, field)
   else {
     throw new InvalidArgumentError(
       field,
-      `${field} must be a Date, epoch milliseconds or an ISO 8601 string.`,
+      `${field} must be a Date, epoch milliseconds or an ISO 8601 date-time with an offset, like "2027-03-01T12:00:00Z".`,
     )
   }
-  if (!Number.isSafeInteger(ms) || ms < 0) {
-    throw new InvalidArgumentError(field, `${field} is not a valid point in time.`)
+  if (!Number.isSafeInteger(ms) || ms < 0 || ms > MAX_DATE_MS) {
+    throw new InvalidArgumentError(
+      field,
+      `${field} is not a valid point in time (from 1970-01-01T00:00:00Z on).`,
+    )
   }
   return ms
 }
 
+function parseDateTime(value: string, field: string): number {
+  const groups = DATE_TIME.exec(value)?.groups
+  const refuse = (why: string) =>
+    new InvalidArgumentError(field, `${field} ${excerpt(value)} ${why}`)
+  if (!groups) {
+    throw refuse(
+      'is not an ISO 8601 date-time with an offset, like "2027-03-01T12:00:00Z" or "2027-03-01T14:00:00+02:00".',
+    )
+  }
+  if (groups.hour === undefined) {
+    throw refuse(
+      `is a date without a time; give a date-time with an offset, like "${groups.year}-${groups.month}-${groups.day}T00:00:00Z".`,
+    )
+  }
+  if (groups.offset === undefined) {
+    throw refuse(
+      'has no UTC offset, so its instant is ambiguous; end it with "Z" for UTC or an offset like "+02:00".',
+    )
+  }
+  if (groups.sign !== undefined && groups.colon === '') {
+    throw refuse('has an offset without a colon; write it as ±HH:MM, like "+02:00".')
+  }
+  const year = Number(groups.year)
+  const month = Number(groups.month)
+  const day = Number(groups.day)
+  const hour = Number(groups.hour)
+  const minute = Number(groups.minute)
+  const second = Number(groups.second ?? 0)
+  if (month < 1 || month > 12) throw refuse('has no such month (01–12).')
+  const days = daysInMonth(year, month)
+  if (day < 1 || day > days) {
+    throw refuse(`has no such day: ${groups.year}-${groups.month} has ${days} days.`)
+  }
+  if (hour > 23) throw refuse('has no such hour (00–23).')
+  if (minute > 59) throw refuse('has no such minute (00–59).')
+  if (second > 59) throw refuse('has no such second (00–59; leap seconds are not accepted).')
+  let offsetMinutes = 0
+  if (groups.sign !== undefined) {
+    const offsetHour = Number(groups.offsetHour)
+    const offsetMinute = Number(groups.offsetMinute)
+    if (offsetHour > 23 || offsetMinute > 59) {
+      throw refuse('has an offset out of range (hours 00–23, minutes 00–59).')
+    }
+    offsetMinutes = (groups.sign === '-' ? -1 : 1) * (offsetHour * 60 + offsetMinute)
+  }
+  const millis = Number((groups.fraction ?? '').slice(0, 3).padEnd(3, '0'))
+  // Date.UTC reads years 0–99 as 1900–1999; shifting by one whole Gregorian cycle avoids it.
+  const local =
+    Date.UTC(year + 400, month - 1, day, hour, minute, second, millis) - GREGORIAN_CYCLE_MS
+  return local - offsetMinutes * 60_000
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
+}
+
+/** The value quoted for an error message: JSON-escaped and cut to a short prefix. */
+function excerpt(value: string): string {
+  const limit = 40
+  return value.length > limit ? `${JSON.stringify(value.slice(0, limit))}…` : JSON.stringify(value)
+}
+
+function assertPlainText(value: string, field: string): void {
+  const match = FORBIDDEN_IN_TEXT.exec(value)
+  if (!match) return
+  const code = match[0].codePointAt(0)!
+  const what = LONE_SURROGATE.test(match[0])
+    ? 'a lone surrogate half (not well-formed Unicode)'
+    : code === 0x2028 || code === 0x2029
+      ? 'a line or paragraph separator'
+      : code >= 0xfdd0 && (code <= 0xfdef || (code & 0xfffe) === 0xfffe)
+        ? 'a Unicode noncharacter'
+        : 'a control character'
+  const hex = code.toString(16).toUpperCase().padStart(4, '0')
+  throw new InvalidArgumentError(
+    field,
+    `${field} must not contain ${what}; found U+${hex} at index ${match.index}.`,
+  )
+}
+
+/** Whether `value` has more than `max` code points, without counting past what matters. */
+function codePointsExceed(value: string, max: number): boolean {
+  if (value.length <= max) return false
+  if (value.length > 2 * max) return true
+  let count = 0
+  for (const _ of value) if (++count > max) return true
+  return false
+}
+
+/** Whether a parsed JSON value holds a lone surrogate in any key or string, at any depth. */
+function containsLoneSurrogate(root: unknown): boolean {
+  // Iterative: 4 KiB of JSON can nest about two thousand levels deep.
+  const pending: unknown[] = [root]
+  while (pending.length > 0) {
+    const value = pending.pop()
+    if (typeof value === 'string') {
+      if (LONE_SURROGATE.test(value)) return true
+    } else if (Array.isArray(value)) {
+      pending.push(...value)
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) {
+        if (LONE_SURROGATE.test(key)) return true
+        pending.push(child)
+      }
+    }
+  }
+  return false
+}

@@ -40,13 +40,27 @@ export interface RevocationListConformanceOptions {
    * Default `5_000`. Events are awaited, never polled for.
    */
   eventTimeout?: number
+  /**
+   * The clock the lists were built with (their `now`), epoch ms: the suite passes its readings
+   * to `isRevoked` as `at`. Default `Date.now`.
+   */
+  now?: () => number
+  /**
+   * The lists' `maxStaleness` in ms, when their mirror of a shared backend can go stale. The
+   * suite then checks that a reading of the clock more than this after the present fails
+   * closed (`UnavailableError`) however fresh the mirror looks, since no contact can have
+   * confirmed that moment. Default: none, and such a reading may either answer correctly or
+   * fail closed.
+   */
+  maxStaleness?: number
 }
 
 /**
  * Registers a vitest `describe` block checking that a {@link RevocationList} keeps the
  * contract Keyward relies on: revocation by id, owner and global epochs (an epoch at or
  * after a subject's `createdAt` revokes it; later subjects are unaffected; an earlier
- * epoch never lifts a later one), a synchronous `isRevoked`, events delivered to every
+ * epoch never lifts a later one), a synchronous `isRevoked` that honours the caller's clock
+ * reading `at`, a shared clock `time()` when there is one, events delivered to every
  * instance's subscribers after its mirror has changed, `unsubscribe`, `ready` and `close`.
  *
  * The suite calls `ready()` on every instance before using it and `close()` after each
@@ -64,6 +78,8 @@ export function revocationListConformance(
   options: RevocationListConformanceOptions = {},
 ): void {
   const eventTimeout = options.eventTimeout ?? 5_000
+  const now = options.now ?? Date.now
+  const { maxStaleness } = options
 
   describe(`RevocationList conformance: ${name}`, () => {
     let instances: RevocationListInstances
@@ -331,6 +347,83 @@ export function revocationListConformance(
       await list.revoke(second.id, expiresAt())
       await secondSeen
       expect(dropped).not.toContainEqual({ type: 'revoked', id: second.id })
+    })
+
+    it('reads its shared clock, when it has one, as a safe integer of epoch ms', async (context) => {
+      if (list.time === undefined) context.skip()
+      for (const instance of [list, peer]) {
+        const time = await instance.time!()
+        expect(Number.isSafeInteger(time), `time() resolved to ${time}`).toBe(true)
+        expect(time).toBeGreaterThan(0)
+      }
+    })
+
+    it("answers the same for the caller's clock reading, now or earlier, as without one", async () => {
+      const ownerId = sampleOwnerId()
+      const byId = subject({ createdAt: 9_000 })
+      await list.revoke(byId.id, expiresAt())
+      await list.revokeOwner(ownerId, 8_000)
+      const seen = nextEvent(
+        peer,
+        (e) => e.type === 'revoked_all' && e.at === 2_000,
+        () => null,
+      )
+      await list.revokeAll(2_000)
+      await seen
+      const cases: [RevocationSubject, boolean][] = [
+        [byId, true],
+        [subject({ ownerId, createdAt: 8_000 }), true],
+        [subject({ ownerId, createdAt: 8_001 }), false],
+        [subject({ createdAt: 2_000 }), true],
+        [subject({ createdAt: 2_001 }), false],
+      ]
+      for (const instance of [list, peer]) {
+        for (const [probe, revoked] of cases) {
+          expect(instance.isRevoked(probe)).toBe(revoked)
+          expect(instance.isRevoked(probe, now())).toBe(revoked)
+          expect(instance.isRevoked(probe, now() - 60_000)).toBe(revoked)
+        }
+      }
+    })
+
+    it('never answers wrongly for a reading of the clock no contact has covered yet', async () => {
+      const target = subject()
+      const seen = nextEvent(
+        peer,
+        (e) => e.type === 'revoked' && e.id === target.id,
+        () => null,
+      )
+      await list.revoke(target.id, expiresAt())
+      await seen
+      const outcome = (instance: RevocationList, probe: RevocationSubject, at: number) => {
+        try {
+          return instance.isRevoked(probe, at)
+        } catch (error) {
+          return error
+        }
+      }
+      for (const instance of [list, peer]) {
+        if (maxStaleness === undefined) {
+          // A list that cannot go stale answers; one that can fails closed. Nothing else.
+          const later = now() + 86_400_000
+          for (const [probe, revoked] of [
+            [target, true],
+            [subject(), false],
+          ] as const) {
+            const answer = outcome(instance, probe, later)
+            if (typeof answer !== 'boolean') expect(answer).toMatchObject({ code: 'unavailable' })
+            else expect(answer).toBe(revoked)
+          }
+        } else {
+          expect(instance.isRevoked(target, now())).toBe(true)
+          expect(outcome(instance, target, now() + maxStaleness + 1)).toMatchObject({
+            code: 'unavailable',
+          })
+          expect(outcome(instance, subject(), now() + maxStaleness + 1)).toMatchObject({
+            code: 'unavailable',
+          })
+        }
+      }
     })
 
     it('loads existing state on ready, not only from events', async () => {

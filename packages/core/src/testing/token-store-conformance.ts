@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import type { KeyRecord, TokenStore } from '../types.js'
+import { generateKeyId } from '../token.js'
+import type { KeyRecord, KeyRecordPatch, TokenStore } from '../types.js'
 import { fullSampleRecord, sampleHash, sampleOwnerId, sampleRecord } from './lib/sample.js'
 
 /**
@@ -9,11 +10,15 @@ import { fullSampleRecord, sampleHash, sampleOwnerId, sampleRecord } from './lib
  */
 export type TokenStoreFactory = () => TokenStore | Promise<TokenStore>
 
+const MINUTE = 60_000
+
 /**
  * Registers a vitest `describe` block checking that a {@link TokenStore} keeps the contract
  * Keyward relies on: every method, duplicate rejection with nothing written, atomic
- * patches, indexes removed on delete, `touch` never moving backwards, and records handed in
- * and out as copies.
+ * patches, conditional updates (judged at `activeAt`, writing nothing when the record is
+ * revoked, rotated or expired, and letting exactly one of two racing rotations win), a
+ * revocation that lands on a rotated record and is never taken away, indexes removed on
+ * delete, `touch` never moving backwards, and records handed in and out as copies.
  *
  * Call it at the top level of a test file. `vitest` must be installed (it is an optional
  * peer dependency of `@keyward/core`). Records expire 30 days after the real clock's now,
@@ -127,6 +132,158 @@ export function tokenStoreConformance(name: string, factory: TokenStoreFactory):
       const missing = sampleRecord()
       expect(await store.update(missing.id, { name: 'Ghost' })).toBeUndefined()
       expect(await store.get(missing.id)).toBeUndefined()
+    })
+
+    it('stores rotatedTo and revokedAt from patches and hands them back from every read', async () => {
+      const original = sampleRecord()
+      await store.insert(original)
+      const rotated: KeyRecord = { ...original, rotatedTo: generateKeyId() }
+      const revoked: KeyRecord = { ...rotated, revokedAt: Date.now() }
+
+      expect(await store.update(original.id, { rotatedTo: rotated.rotatedTo! })).toStrictEqual(
+        rotated,
+      )
+      expect(await store.update(original.id, { revokedAt: revoked.revokedAt! })).toStrictEqual(
+        revoked,
+      )
+      expect(await store.get(original.id)).toStrictEqual(revoked)
+      expect(await store.findByHash(original.hash)).toStrictEqual(revoked)
+      expect(await store.listByOwner(original.ownerId)).toStrictEqual([revoked])
+    })
+
+    it('applies a conditional patch to a record active at activeAt', async () => {
+      const original = sampleRecord({ lastUsedAt: Date.now() - MINUTE, metadata: { plan: 'pro' } })
+      await store.insert(original)
+      const activeAt = Date.now()
+      const patch = { rotatedTo: generateKeyId(), expiresAt: activeAt + 60 * MINUTE }
+      const expected: KeyRecord = { ...original, ...patch }
+
+      expect(await store.update(original.id, patch, { activeAt })).toStrictEqual(expected)
+      expect(await store.get(original.id)).toStrictEqual(expected)
+      expect(await store.findByHash(original.hash)).toStrictEqual(expected)
+      expect(await store.listByOwner(original.ownerId)).toStrictEqual([expected])
+    })
+
+    it('counts a record as active up to the millisecond before its expiresAt', async () => {
+      const original = sampleRecord()
+      await store.insert(original)
+      expect(
+        await store.update(
+          original.id,
+          { name: 'Last moment' },
+          { activeAt: original.expiresAt - 1 },
+        ),
+      ).toStrictEqual({ ...original, name: 'Last moment' })
+    })
+
+    const inactive: [string, () => Partial<KeyRecord>, (record: KeyRecord) => number][] = [
+      ['revoked', () => ({ revokedAt: Date.now() - MINUTE }), () => Date.now()],
+      // Revocation is permanent: its presence counts, not its time.
+      ['revoked after activeAt', () => ({ revokedAt: Date.now() }), () => Date.now() - MINUTE],
+      ['rotated', () => ({ rotatedTo: generateKeyId() }), () => Date.now()],
+      // Expiry is judged at activeAt, not by the wall clock (which says these are active).
+      ['expiring exactly at activeAt', () => ({}), (record) => record.expiresAt],
+      ['expired before activeAt', () => ({}), (record) => record.expiresAt + MINUTE],
+    ]
+
+    it.each(inactive)(
+      'resolves null for a record %s and writes nothing',
+      async (_what, overrides, activeAtOf) => {
+        const original = sampleRecord({ lastUsedAt: Date.now() - MINUTE, ...overrides() })
+        await store.insert(original)
+        const patch: KeyRecordPatch = {
+          name: 'Must not land',
+          scopes: ['admin:*'],
+          expiresAt: original.expiresAt + 60 * MINUTE,
+          metadata: { landed: true },
+          rotatedTo: generateKeyId(),
+          revokedAt: Date.now(),
+        }
+
+        expect(
+          await store.update(original.id, patch, { activeAt: activeAtOf(original) }),
+        ).toBeNull()
+        expect(await store.get(original.id)).toStrictEqual(original)
+        expect(await store.findByHash(original.hash)).toStrictEqual(original)
+        expect(await store.listByOwner(original.ownerId)).toStrictEqual([original])
+      },
+    )
+
+    it('resolves undefined for a conditional update of a missing id, and creates nothing', async () => {
+      const missing = sampleRecord()
+      expect(
+        await store.update(missing.id, { rotatedTo: generateKeyId() }, { activeAt: Date.now() }),
+      ).toBeUndefined()
+      expect(await store.get(missing.id)).toBeUndefined()
+    })
+
+    it('lets exactly one of two racing conditional rotations win, whole', async () => {
+      for (let round = 0; round < 10; round += 1) {
+        const original = sampleRecord()
+        await store.insert(original)
+        const activeAt = Date.now()
+        const patches = [1, 2].map((n) => ({
+          name: `Rotation ${n}`,
+          rotatedTo: generateKeyId(),
+          expiresAt: activeAt + n * MINUTE,
+        }))
+
+        const results = await Promise.all(
+          patches.map((patch) => store.update(original.id, patch, { activeAt })),
+        )
+        const won = results.findIndex((result) => result !== null)
+        expect(results.filter((result) => result === null)).toHaveLength(1)
+        expect(won).not.toBe(-1)
+        const expected: KeyRecord = { ...original, ...patches[won] }
+        expect(results[won]).toStrictEqual(expected)
+        expect(await store.get(original.id)).toStrictEqual(expected)
+      }
+    })
+
+    it('revokes a rotated record when no condition is given (revocation during a grace period)', async () => {
+      const original = sampleRecord()
+      await store.insert(original)
+      const activeAt = Date.now()
+      const grace = { rotatedTo: generateKeyId(), expiresAt: activeAt + 60 * MINUTE }
+      await store.update(original.id, grace, { activeAt })
+      const revokedAt = activeAt + 1
+      const expected: KeyRecord = { ...original, ...grace, revokedAt }
+
+      expect(await store.update(original.id, { revokedAt })).toStrictEqual(expected)
+      expect(await store.get(original.id)).toStrictEqual(expected)
+      expect(await store.findByHash(original.hash)).toStrictEqual(expected)
+    })
+
+    it('never loses a revocation racing a conditional rotation', async () => {
+      for (let round = 0; round < 10; round += 1) {
+        const original = sampleRecord()
+        await store.insert(original)
+        const activeAt = Date.now()
+        const rotation = { rotatedTo: generateKeyId(), expiresAt: activeAt + MINUTE }
+        const revocation = { revokedAt: activeAt }
+        const rotate = () => store.update(original.id, rotation, { activeAt })
+        const revoke = () => store.update(original.id, revocation)
+
+        // Alternate which call is sent first.
+        const [rotated] =
+          round % 2 === 0
+            ? await Promise.all([rotate(), revoke()])
+            : await Promise.all([revoke(), rotate()]).then(([r, o]) => [o, r] as const)
+        const expected: KeyRecord =
+          rotated === null
+            ? { ...original, ...revocation }
+            : { ...original, ...rotation, ...revocation }
+        expect(await store.get(original.id)).toStrictEqual(expected)
+      }
+    })
+
+    it('never lets a patch take revokedAt or rotatedTo away', async () => {
+      const original = sampleRecord({ revokedAt: Date.now() - MINUTE, rotatedTo: generateKeyId() })
+      await store.insert(original)
+      // Not a valid patch in TypeScript, but untyped code could send it: reject or ignore it.
+      const erasing = { revokedAt: undefined, rotatedTo: undefined } as unknown as KeyRecordPatch
+      await store.update(original.id, erasing).catch(() => undefined)
+      expect(await store.get(original.id)).toStrictEqual(original)
     })
 
     it('applies concurrent patches and touches of different fields without losing any', async () => {

@@ -10,6 +10,7 @@ import {
 } from '@keyward/core'
 import { type JWTPayload, jwtVerify } from 'jose'
 import type { AccessTokenAlgorithm, VerifyAccessTokenOptions } from '../types.js'
+import { isCanonicalCompactJws } from './canonical-base64url.js'
 import { toKeywardError } from './jose-errors.js'
 import type { KeySource } from './key-sources.js'
 import type { VerificationSettings } from './options.js'
@@ -21,7 +22,7 @@ export const KIND = 'access_token'
 /** Longer strings are not treated as access tokens at all: bounded work for garbage. */
 export const MAX_TOKEN_LENGTH = 8_192
 
-const REQUIRED_CLAIMS = ['sub', 'jti', 'iat', 'exp', 'kw_key', 'kw_name', 'scope']
+const REQUIRED_CLAIMS = ['sub', 'jti', 'iat', 'exp', 'kw_key', 'kw_name', 'kw_created', 'scope']
 const MAX_MEMOIZED_REQUIREMENTS = 256
 
 /** The verifying half both factories share. */
@@ -65,7 +66,16 @@ export function createTokenVerification(
     new InvalidTokenError('malformed_token', message, { realm })
 
   const claimsOf = (payload: JWTPayload): TokenClaims => {
-    const { sub, kw_key: keyId, kw_name: name, scope, iat, exp, kw_meta: metadata } = payload
+    const {
+      sub,
+      kw_key: keyId,
+      kw_name: name,
+      kw_created: keyCreatedAt,
+      scope,
+      iat,
+      exp,
+      kw_meta: metadata,
+    } = payload
     if (
       typeof sub !== 'string' ||
       sub === '' ||
@@ -73,6 +83,9 @@ export function createTokenVerification(
       keyId === '' ||
       typeof name !== 'string' ||
       typeof scope !== 'string' ||
+      typeof keyCreatedAt !== 'number' ||
+      !Number.isSafeInteger(keyCreatedAt) ||
+      keyCreatedAt < 0 ||
       typeof iat !== 'number' ||
       typeof exp !== 'number'
     ) {
@@ -87,16 +100,26 @@ export function createTokenVerification(
     // jose forgives `clockTolerance` on `exp` as well; expiry stays exact, as for API keys.
     if (at >= expiresAt)
       throw new InvalidTokenError('expired_token', 'The access token has expired.', { realm })
-    // `iat` carries milliseconds so revoke-all epochs compare to it as precisely as to a key's createdAt.
-    const issuedAt = Math.round(iat * 1000)
+    const issuedAt = iat * 1000
     if (issuedAt > at + toleranceMs) throw malformed('The access token is not valid yet.')
-    const claims: TokenClaims = { keyId, ownerId: sub, name, scopes, issuedAt, expiresAt }
+    const claims: TokenClaims = {
+      keyId,
+      ownerId: sub,
+      name,
+      scopes,
+      issuedAt,
+      keyCreatedAt,
+      expiresAt,
+    }
     if (metadata !== undefined) claims.metadata = metadata
     return claims
   }
 
   const verify = async (token: string): Promise<TokenClaims> => {
-    if (!looksLikeAccessToken(token)) throw malformed('The access token is malformed.')
+    // One spelling per token: lenient base64url decoding would let `xy==` or a respelled last
+    // character stand for the same bytes, and so the same signed token under another hash.
+    if (!looksLikeAccessToken(token) || !isCanonicalCompactJws(token))
+      throw malformed('The access token is malformed.')
     let payload: JWTPayload
     try {
       ;({ payload } = await jwtVerify(token, source.getKey, {
@@ -135,7 +158,8 @@ export function createTokenVerification(
       const claims = await verify(token)
       const granted = new Set(claims.scopes)
       for (const check of requirement) check.check(granted, realm)
-      return verifiedKeyOf(KIND, { ...claims, id: claims.keyId })
+      // The parent key is not looked up here: this is the JWKS-only path, bounded by `exp` alone.
+      return verifiedKeyOf(KIND, { ...claims, id: claims.keyId, createdAt: claims.keyCreatedAt })
     },
   }
 }

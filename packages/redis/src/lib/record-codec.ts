@@ -4,8 +4,17 @@ import { assertKeyRecord, type KeyRecord, type KeyRecordPatch } from '@keyward/c
  * How a {@link KeyRecord} sits in a Redis hash: strings as they are, times as decimal
  * strings, `scopes` and `metadata` as JSON. Optional fields are simply absent.
  */
-const STRING_FIELDS = ['id', 'hash', 'prefix', 'hint', 'name', 'ownerId', 'rotatedFrom'] as const
-const TIME_FIELDS = ['createdAt', 'expiresAt', 'lastUsedAt'] as const
+const STRING_FIELDS = [
+  'id',
+  'hash',
+  'prefix',
+  'hint',
+  'name',
+  'ownerId',
+  'rotatedFrom',
+  'rotatedTo',
+] as const
+const TIME_FIELDS = ['createdAt', 'expiresAt', 'lastUsedAt', 'revokedAt'] as const
 const JSON_FIELDS = ['scopes', 'metadata'] as const
 
 const DECIMAL = /^(0|[1-9][0-9]{0,15})$/
@@ -60,6 +69,18 @@ export function encodePatch(patch: KeyRecordPatch): string[] {
       throw new TypeError('patch.metadata must be an object')
     }
     fields.push('metadata', JSON.stringify(patch.metadata))
+  }
+  if (patch.rotatedTo !== undefined) {
+    if (typeof patch.rotatedTo !== 'string' || patch.rotatedTo === '') {
+      throw new TypeError('patch.rotatedTo must be a non-empty string')
+    }
+    fields.push('rotatedTo', patch.rotatedTo)
+  }
+  if (patch.revokedAt !== undefined) {
+    if (!Number.isSafeInteger(patch.revokedAt) || patch.revokedAt < 0) {
+      throw new TypeError('patch.revokedAt must be epoch milliseconds')
+    }
+    fields.push('revokedAt', String(patch.revokedAt))
   }
   return fields
 }

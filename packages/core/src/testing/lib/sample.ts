@@ -39,7 +39,10 @@ export function sampleRecord(overrides: Partial<KeyRecord> = {}): KeyRecord {
   }
 }
 
-/** A record that uses every optional field, with nested metadata. */
+/**
+ * A record that uses every optional field, with nested metadata. It is therefore revoked and
+ * rotated: a conditional update never applies to it.
+ */
 export function fullSampleRecord(overrides: Partial<KeyRecord> = {}): KeyRecord {
   const record = sampleRecord(overrides)
   return {
@@ -47,6 +50,8 @@ export function fullSampleRecord(overrides: Partial<KeyRecord> = {}): KeyRecord 
     lastUsedAt: record.createdAt + 1_000,
     metadata: { plan: 'pro', limits: { rps: 10, burst: [1, 2, 3] }, note: 'ünïcødé ✓' },
     rotatedFrom: generateKeyId(),
+    rotatedTo: generateKeyId(),
+    revokedAt: record.createdAt + 2_000,
     ...overrides,
   }
 }
