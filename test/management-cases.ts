@@ -170,6 +170,15 @@ export function managementSuite(adapter: string, serve: Serve): void {
       expect(bad.headers.get('www-authenticate')).toContain('error="invalid_token"')
     })
 
+    it('refuses a revoked caller on its headers with Cache-Control: no-store, like every answer here', async () => {
+      const { admin, call, keyward } = await setup()
+      await keyward.keys.revoke(admin.key.id)
+      const response = await call('GET', '')
+      expect(response.status).toBe(401)
+      expect(response.headers.get('cache-control')).toBe('no-store')
+      expect(await problem(response)).toMatchObject({ code: 'revoked_token' })
+    })
+
     it('POST creates a key (201, no-store) whose token works; the response never holds a hash', async () => {
       const { call, keyward } = await setup()
       const response = await call('POST', '', { ...input, metadata: { team: 'infra' } })
@@ -407,7 +416,7 @@ export function managementSuite(adapter: string, serve: Serve): void {
     description: string,
     code: 'revoked_token' | 'expired_token',
     sparesOthers: boolean,
-    change: (s: Setup, caller: ApiKey) => Promise<unknown> | void,
+    change: (s: Setup, caller: ApiKey) => unknown,
   ][] = [
     [
       'the caller is revoked',

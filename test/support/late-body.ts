@@ -61,9 +61,8 @@ export function watchChecks(keyward: Keyward<string>): WatchedKeyward {
           waiting.get(token)?.delete(wake)
           resolve(false)
         }, timeoutMs)
-        let wakers = waiting.get(token)
-        if (wakers === undefined) waiting.set(token, (wakers = new Set()))
-        wakers.add(wake)
+        const wakers = waiting.get(token) ?? new Set()
+        waiting.set(token, wakers.add(wake))
       })
     },
   }

@@ -5,7 +5,8 @@
  * `@keyward/hono` middleware as in the full API; only the Keyward instance differs.
  *
  * That instance keeps core's in-memory defaults, which stay empty here: access tokens are
- * verified from their signature and claims alone, without a store lookup. An API key sent to
+ * verified from their signature and claims alone (the verifier is `standalone`), without a
+ * store lookup. An API key sent to
  * the edge is therefore simply unknown (401 `invalid_token`); clients exchange their key for
  * an access token at the issuer (`POST /api-keys/token`) and send that.
  *
@@ -62,6 +63,8 @@ export function createEdgeKeyward(options: EdgeAppOptions): Keyward<Scope> {
     issuer,
     audience,
     jwks,
+    // No key store at the edge: a token is judged by its claims and lives until its `exp`.
+    standalone: true,
     ...(now && { now }),
     ...(remoteJwks && { remoteJwks }),
     ...(realm !== undefined && { realm }),

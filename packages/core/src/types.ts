@@ -196,6 +196,14 @@ export interface TokenKind {
   readonly name: string
   /** Cheap, synchronous: does `token` look like this kind (so API-key parsing is skipped)? */
   accepts(token: string): boolean
+  /**
+   * `true`: a token is judged by its own claims only, for services that cannot read the key
+   * store (an edge function with nothing but the JWK Set): it then lives until its own expiry
+   * even after its parent key is revoked, rotated, narrowed or shortened, unless this
+   * instance's revocation list says otherwise. Default `false`: every use is bounded by the
+   * parent key's current record, read from the store and cached like the key's own.
+   */
+  readonly standalone?: boolean
   /** Verifies the token's signature and claims; rejects with a `KeywardError`. */
   verify(token: string): Promise<TokenClaims>
 }

@@ -369,6 +369,10 @@ export function createVerifier(config: VerifierConfig): Verifier {
       claimed = { kind: kind.name, claims, parent: undefined, combined: undefined }
       claimsCache?.set(digest, claimed)
     }
+    if (kind.standalone === true) {
+      claimed.combined ??= standaloneEntry(claimed.kind, claimed.claims)
+      return claimed.combined
+    }
     const parent = await parentEntry(claimed.claims.keyId)
     if (claimed.parent !== parent || claimed.combined === undefined) {
       claimed.combined = combine(claimed.kind, claimed.claims, parent)
@@ -550,6 +554,24 @@ function combine(kind: string, claims: TokenClaims, parent: Entry): Entry {
     noun: 'access token',
     touchedAt: Number.NEGATIVE_INFINITY,
     cachedAt: parent.cachedAt,
+  }
+}
+
+/** An access token judged by its claims alone (a `standalone` token kind: no store to read). */
+function standaloneEntry(kind: string, claims: TokenClaims): Entry {
+  const subject = Object.freeze({
+    id: claims.keyId,
+    ownerId: claims.ownerId,
+    createdAt: claims.keyCreatedAt,
+  })
+  return {
+    key: verifiedKeyOf(kind, { ...claims, id: claims.keyId, createdAt: claims.keyCreatedAt }),
+    subject,
+    granted: new Set(claims.scopes),
+    revoked: false,
+    noun: 'access token',
+    touchedAt: Number.NEGATIVE_INFINITY,
+    cachedAt: Number.POSITIVE_INFINITY,
   }
 }
 

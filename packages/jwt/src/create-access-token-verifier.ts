@@ -12,6 +12,8 @@ import type { AccessTokenVerifierOptions, VerifyAccessTokenOptions } from './typ
 export interface AccessTokenVerifier extends TokenKind {
   /** `'access_token'`, shown as `VerifiedKey.kind`. */
   readonly name: 'access_token'
+  /** Whether `keyward.verify` judges tokens by their claims alone (see the `standalone` option). */
+  readonly standalone: boolean
   /** Whether `token` looks like a compact JWS (`eyJ…`, three parts); cheap and synchronous. */
   accepts(token: string): boolean
   /**
@@ -53,8 +55,11 @@ export function createAccessTokenVerifier(
   const source = jwksKeySource(options.jwks, 'jwks', options.remoteJwks, settings.realm)
   const algorithms = readAlgorithms(options.algorithms, source.algorithms)
   const verification = createTokenVerification(settings, source, algorithms)
+  const standalone = options.standalone ?? false
+  if (typeof standalone !== 'boolean') throw new TypeError('standalone must be a boolean')
   return Object.freeze({
     name: KIND,
+    standalone,
     accepts: verification.accepts,
     verify: verification.verify,
     verifyAccessToken: verification.verifyAccessToken,

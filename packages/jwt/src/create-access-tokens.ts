@@ -203,6 +203,8 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
 
   return Object.freeze({
     name: KIND,
+    // The issuer runs beside the key store: every use is bounded by the parent key.
+    standalone: false,
     accepts: verification.accepts,
     verify: verification.verify,
     verifyAccessToken: verification.verifyAccessToken,

@@ -116,6 +116,14 @@ export interface AccessTokenVerifierOptions extends AccessTokenVerificationOptio
    * localhost. Required.
    */
   jwks: JwksSource
+  /**
+   * `true` for a service that cannot read the key store (an edge function): `keyward.verify`
+   * then judges a token by its claims alone, and it lives until its own `exp` even after its
+   * parent key is revoked, rotated, narrowed or shortened. Default `false`: with
+   * `createKeyward({ store, tokenKinds: [verifier] })` every use is bounded by the parent
+   * key's current record. (`verifyAccessToken` is always stateless.)
+   */
+  standalone?: boolean
 }
 
 /** Public keys to verify with: a JWK Set, or the `https:` URL serving one. */
