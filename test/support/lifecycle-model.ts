@@ -160,7 +160,7 @@ const validLifetime = (seconds: number) => seconds > 0 && seconds <= MAX_LIFETIM
 const grantsOf = (cred: Credential) =>
   cred.kind === 'api_key' ? cred.key.scopes : meet(cred.access.scopes, cred.key.scopes)
 
-type Expected = { ok: true; grants: string[] } | { ok: false; codes: string[] }
+type Expected = { ok: true; grants: string[]; expiresAt: number } | { ok: false; codes: string[] }
 
 /** What verifying `cred` on `instance` with `req` must answer. */
 function expectCredential(
@@ -177,7 +177,7 @@ function expectCredential(
   if (codes.size > 0) return { ok: false, codes: [...codes] }
   const grants = grantsOf(cred)
   if (!satisfies(grants, req)) return { ok: false, codes: ['insufficient_scope'] }
-  return { ok: true, grants }
+  return { ok: true, grants, expiresAt: cred.key.expiresAt }
 }
 
 /** The whole-second `exp` of a token minted at `t` from `key` (ms), or why it cannot be minted. */
@@ -362,7 +362,16 @@ export async function createRedisSut(
   const instances = clients.map((client, i) => {
     const now = () => clock.t + i * SKEW_MS
     const store = new RedisTokenStore(client, { namespace, now })
-    const revocations = new RedisRevocationList(client, { namespace, now, onError: () => {} })
+    // The list reads the instance's clock, as Keyward passes it readings of it. That clock
+    // leaps days while the heartbeat confirms contact every few real seconds, so staleness
+    // (tested elsewhere, with real outages) is not judged here: `onStale: 'allow'`. Its
+    // shared clock, `time()`, is Redis TIME either way.
+    const revocations = new RedisRevocationList(client, {
+      namespace,
+      now,
+      onStale: 'allow',
+      onError: () => {},
+    })
     return buildInstance(i as Instance, clock, store, revocations, signingKey, new StoreGate())
   }) as [SutInstance, SutInstance]
   await Promise.all(instances.map((instance) => instance.keyward.ready()))
@@ -489,8 +498,8 @@ function verificationProblem(
   if (v.kind !== cred.kind) problems.push(`kind ${v.kind}`)
   if (v.createdAt !== cred.key.createdAt)
     problems.push(`createdAt ${v.createdAt}, not the key's ${cred.key.createdAt}`)
-  if (cred.kind === 'api_key' && v.expiresAt !== cred.key.expiresAt)
-    problems.push(`expiresAt ${v.expiresAt}, not ${cred.key.expiresAt}`)
+  if (cred.kind === 'api_key' && v.expiresAt !== expected.expiresAt)
+    problems.push(`expiresAt ${v.expiresAt}, not ${expected.expiresAt}`)
   const granted = expand(v.scopes)
   const model = expand(expected.grants)
   if (granted.join(' ') !== model.join(' '))
@@ -508,13 +517,7 @@ function checkVerification(
 ): void {
   const problem = verificationProblem(cred, expected, result)
   if (problem !== undefined) {
-    mismatch(
-      m,
-      sut,
-      `${what} (${problem})`,
-      describeExpected(expected),
-      describeVerified(result),
-    )
+    mismatch(m, sut, `${what} (${problem})`, describeExpected(expected), describeVerified(result))
   }
 }
 
@@ -591,7 +594,12 @@ function adoptKey(
   m: Model,
   sut: Sut,
   what: string,
-  issued: { token: string; key: Pick<ApiKey, 'id' | 'ownerId' | 'scopes' | 'createdAt' | 'expiresAt'> & { rotatedFrom?: string | undefined } },
+  issued: {
+    token: string
+    key: Pick<ApiKey, 'id' | 'ownerId' | 'scopes' | 'createdAt' | 'expiresAt'> & {
+      rotatedFrom?: string | undefined
+    }
+  },
   expected: { ownerId: string; scopes: readonly string[]; expiresAt: number; rotatedFrom?: string },
 ): ModelKey {
   const { key } = issued
@@ -599,8 +607,7 @@ function adoptKey(
   if (key.ownerId !== expected.ownerId) problems.push(`ownerId ${key.ownerId}`)
   if (expand(key.scopes).join(' ') !== expand(expected.scopes).join(' '))
     problems.push(`scopes ${list(key.scopes)}`)
-  if (key.expiresAt !== expected.expiresAt)
-    problems.push(`expiresAt ${relative(m, key.expiresAt)}`)
+  if (key.expiresAt !== expected.expiresAt) problems.push(`expiresAt ${relative(m, key.expiresAt)}`)
   if (key.rotatedFrom !== expected.rotatedFrom) problems.push(`rotatedFrom ${key.rotatedFrom}`)
   if (problems.length > 0) {
     mismatch(
@@ -732,19 +739,15 @@ async function performRotate(
   applyRotation(m, key, successor, t, grace)
 }
 
-async function performRevoke(
-  m: Model,
-  sut: Sut,
-  instance: Instance,
-  key: ModelKey,
-): Promise<void> {
+async function performRevoke(m: Model, sut: Sut, instance: Instance, key: ModelKey): Promise<void> {
   const wasRevoked = isRevoked(m, key)
   const result = await attempt(() => sut.instances[instance].keyward.keys.revoke(key.id))
   await sut.settle(instance)
   const what = `keys.revoke(key #${key.n}) on ${NAMES[instance]}`
   sut.trace.push(`${what} → ${result.ok ? result.value : result.code}`)
   expectSuccess(m, sut, what, result)
-  if (result.value !== !wasRevoked) mismatch(m, sut, what, String(!wasRevoked), String(result.value))
+  if (result.value !== !wasRevoked)
+    mismatch(m, sut, what, String(!wasRevoked), String(result.value))
   key.revoked = true
 }
 
@@ -832,7 +835,12 @@ async function performManagement(
   if (needsManage && !holds(headers.scopes, MANAGE))
     reasons.push({ status: 403, codes: ['insufficient_scope'] })
   // The caller acts as it is now, not as its headers verified.
-  const now = expectCredential(m, caller, instance, needsManage ? { all: [MANAGE], any: [] } : NO_REQUIREMENT)
+  const now = expectCredential(
+    m,
+    caller,
+    instance,
+    needsManage ? { all: [MANAGE], any: [] } : NO_REQUIREMENT,
+  )
   if (!now.ok) {
     reasons.push(
       now.codes.includes('insufficient_scope')
@@ -852,7 +860,10 @@ async function performManagement(
     }
     if (mustBeActive) {
       if (isRevoked(m, target))
-        reasons.push({ status: 409, codes: ['key_inactive'] }, { status: 404, codes: ['not_found'] })
+        reasons.push(
+          { status: 409, codes: ['key_inactive'] },
+          { status: 404, codes: ['not_found'] },
+        )
       else if (inactive(m, target, t)) reasons.push({ status: 409, codes: ['key_inactive'] })
       if (!target.scopes.every((g) => holds(callerGrants, g)))
         reasons.push({ status: 403, codes: ['insufficient_scope'] })
@@ -867,20 +878,31 @@ async function performManagement(
     case 'create': {
       if (!action.grants.every((g) => holds(callerGrants, g)))
         reasons.push({ status: 403, codes: ['insufficient_scope'] })
-      if (!validLifetime(action.expiresIn)) reasons.push({ status: 422, codes: ['invalid_argument'] })
+      if (!validLifetime(action.expiresIn))
+        reasons.push({ status: 422, codes: ['invalid_argument'] })
       request = {
         method: 'POST',
         path: '/',
-        body: JSON.stringify({ name: 'made by a key', scopes: action.grants, expiresIn: action.expiresIn }),
+        body: JSON.stringify({
+          name: 'made by a key',
+          scopes: action.grants,
+          expiresIn: action.expiresIn,
+        }),
       }
       success = 201
       apply = (body, what) => {
         const { key, token } = body as { key: ApiKeyJsonLike; token: string }
-        adoptKey(m, sut, what, { token, key: fromJson(key) }, {
-          ownerId: owner,
-          scopes: action.grants,
-          expiresAt: t + action.expiresIn * SECOND,
-        })
+        adoptKey(
+          m,
+          sut,
+          what,
+          { token, key: fromJson(key) },
+          {
+            ownerId: owner,
+            scopes: action.grants,
+            expiresAt: t + action.expiresIn * SECOND,
+          },
+        )
       }
       break
     }
@@ -943,12 +965,18 @@ async function performManagement(
       success = 201
       apply = (body, what) => {
         const { key, token } = body as { key: ApiKeyJsonLike; token: string }
-        const successor = adoptKey(m, sut, what, { token, key: fromJson(key) }, {
-          ownerId: target.ownerId,
-          scopes: target.scopes,
-          expiresAt: target.expiresAt,
-          rotatedFrom: target.id,
-        })
+        const successor = adoptKey(
+          m,
+          sut,
+          what,
+          { token, key: fromJson(key) },
+          {
+            ownerId: target.ownerId,
+            scopes: target.scopes,
+            expiresAt: target.expiresAt,
+            rotatedFrom: target.id,
+          },
+        )
         applyRotation(m, target, successor, t, action.grace)
       }
       sut.trace.push(`  (target: key #${target.n})`)
@@ -1030,7 +1058,11 @@ async function performManagement(
     apply(response.body, what)
     return
   }
-  if (!allowed.some((r) => r.status === response.status && code !== undefined && r.codes.includes(code))) {
+  if (
+    !allowed.some(
+      (r) => r.status === response.status && code !== undefined && r.codes.includes(code),
+    )
+  ) {
     mismatch(
       m,
       sut,
@@ -1106,7 +1138,9 @@ class CreateKey extends Step {
     )
     await sut.settle(this.instance)
     const what = this.toString()
-    sut.trace.push(`  → ${result.ok ? `key #${m.keys.length + 1} ${result.value.key.id}` : result.code}`)
+    sut.trace.push(
+      `  → ${result.ok ? `key #${m.keys.length + 1} ${result.value.key.id}` : result.code}`,
+    )
     if (!validLifetime(this.expiresIn))
       return expectRefusal(m, sut, what, ['invalid_argument'], result)
     expectSuccess(m, sut, what, result)
@@ -1198,7 +1232,14 @@ class Verify extends Step {
     `verify ${this.pick.kind}[${this.pick.index}] on ${NAMES[this.instance]} requiring ${JSON.stringify(this.requirement)}`
   protected async act(m: Model, sut: Sut) {
     const cred = pickCredential(m, this.pick)
-    const result = await verifyOn(m, sut, this.instance, cred, this.requirement, `verify ${cred.label}`)
+    const result = await verifyOn(
+      m,
+      sut,
+      this.instance,
+      cred,
+      this.requirement,
+      `verify ${cred.label}`,
+    )
     sut.trace.push(`  ${cred.label} → ${result.ok ? 'verified' : result.code}`)
   }
 }
@@ -1222,7 +1263,14 @@ class Mint extends Step {
   protected async act(m: Model, sut: Sut) {
     const key = pickKey(m, this.index)
     const cred = keyCredential(key)
-    const headers = await verifyOn(m, sut, this.instance, cred, NO_REQUIREMENT, `verify ${cred.label} to mint`)
+    const headers = await verifyOn(
+      m,
+      sut,
+      this.instance,
+      cred,
+      NO_REQUIREMENT,
+      `verify ${cred.label} to mint`,
+    )
     sut.trace.push(`  ${cred.label} → ${headers.ok ? 'verified' : headers.code}`)
     if (!headers.ok) return
     const action = { kind: 'token', requested: this.requested, ttl: this.ttl } as const
@@ -1314,7 +1362,14 @@ class LateBegin extends Step {
     `headers of ${describeAction(this.action)} from ${this.pick.kind}[${this.pick.index}] on ${NAMES[this.instance]}`
   protected async act(m: Model, sut: Sut) {
     const caller = pickCredential(m, this.pick)
-    const headers = await verifyOn(m, sut, this.instance, caller, NO_REQUIREMENT, `headers: verify ${caller.label}`)
+    const headers = await verifyOn(
+      m,
+      sut,
+      this.instance,
+      caller,
+      NO_REQUIREMENT,
+      `headers: verify ${caller.label}`,
+    )
     sut.trace.push(`  ${caller.label} → ${headers.ok ? 'verified; body pending' : headers.code}`)
     if (!headers.ok) return
     m.late = { instance: this.instance, caller, action: this.action }
@@ -1366,9 +1421,9 @@ class RaceVerify extends Step {
     const before = expectCredential(m, cred, this.instance, NO_REQUIREMENT)
     const { gate, keyward } = sut.instances[this.instance]
     const read = gate.arm()
-    let result: Attempt<VerifiedKey>
+    let verification: Promise<Attempt<VerifiedKey>> | undefined
     try {
-      const verification = attempt(() => keyward.verify(cred.token))
+      verification = attempt(() => keyward.verify(cred.token))
       let timer: ReturnType<typeof setTimeout> | undefined
       const first = await Promise.race([
         read.then(() => 'read' as const),
@@ -1379,32 +1434,18 @@ class RaceVerify extends Step {
       ])
       clearTimeout(timer)
       gate.disarm()
-      if (first === 'stuck') mismatch(m, sut, 'race', 'a store read or an answer', 'neither within 5 s')
+      if (first === 'stuck')
+        mismatch(m, sut, 'race', 'a store read or an answer', 'neither within 5 s')
       if (first === 'read') sut.stats.races++
-      sut.trace.push(`  ${cred.label} on ${NAMES[this.instance]}: ${first === 'read' ? 'read the store, held' : 'answered at once'}`)
-      switch (this.mutation.kind) {
-        case 'narrow':
-          await performUpdate(m, sut, this.mutationInstance, key, { scopesMask: this.mutation.mask })
-          break
-        case 'expiry':
-          await performUpdate(m, sut, this.mutationInstance, key, {
-            expiresIn: this.mutation.expiresIn,
-          })
-          break
-        case 'revoke':
-          await performRevoke(m, sut, this.mutationInstance, key)
-          break
-        case 'rotate':
-          await performRotate(m, sut, this.mutationInstance, key, this.mutation.grace)
-          break
-      }
+      sut.trace.push(
+        `  ${cred.label} on ${NAMES[this.instance]}: ${first === 'read' ? 'read the store; held' : 'answered at once'}`,
+      )
+      await this.mutate(m, sut, key)
     } finally {
       gate.release()
     }
-    result = await attempt(() => Promise.resolve()).then(() => verificationOf(cred, keyward))
-    void result
-    const settled = await sut.pendingRace
-    sut.pendingRace = undefined
+    const settled = await verification
+    sut.stats.verifications++
     const after = expectCredential(m, cred, this.instance, NO_REQUIREMENT)
     const problem =
       verificationProblem(cred, before, settled) === undefined
@@ -1420,5 +1461,227 @@ class RaceVerify extends Step {
         describeVerified(settled),
       )
     }
+  }
+
+  private mutate(m: Model, sut: Sut, key: ModelKey): Promise<void> {
+    const on = this.mutationInstance
+    switch (this.mutation.kind) {
+      case 'narrow':
+        return performUpdate(m, sut, on, key, { scopesMask: this.mutation.mask })
+      case 'expiry':
+        return performUpdate(m, sut, on, key, { expiresIn: this.mutation.expiresIn })
+      case 'revoke':
+        return performRevoke(m, sut, on, key)
+      case 'rotate':
+        return performRotate(m, sut, on, key, this.mutation.grace)
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Arbitraries and the property.
+
+const instanceArb = fc.constantFrom<Instance>(0, 1)
+const indexArb = fc.nat(1_000)
+const grantsArb = fc.subarray([...GRANTS])
+const lifetimeArb = fc.oneof(
+  { arbitrary: fc.integer({ min: 1, max: 30 }), weight: 3 },
+  { arbitrary: fc.integer({ min: 31, max: 3_600 }), weight: 3 },
+  { arbitrary: fc.integer({ min: 3_601, max: 90 * DAY_S }), weight: 2 },
+  { arbitrary: fc.constantFrom(0, MAX_LIFETIME_S, MAX_LIFETIME_S + 1), weight: 1 },
+)
+const graceArb = fc.oneof(
+  { arbitrary: fc.constant(0), weight: 3 },
+  { arbitrary: fc.integer({ min: 1, max: 60 }), weight: 2 },
+  { arbitrary: fc.integer({ min: 61, max: MAX_GRACE_S }), weight: 2 },
+  { arbitrary: fc.constant(MAX_GRACE_S + 1), weight: 1 },
+)
+const ttlArb = fc.oneof(
+  { arbitrary: fc.constant(undefined), weight: 1 },
+  { arbitrary: fc.integer({ min: 1, max: 60 }), weight: 3 },
+  { arbitrary: fc.integer({ min: 61, max: MAX_TTL_S }), weight: 3 },
+  { arbitrary: fc.constant(MAX_TTL_S + 1), weight: 1 },
+)
+const requestedArb = fc.option(fc.subarray([...GRANTS], { minLength: 1 }), { nil: undefined })
+const twoScopes = fc.uniqueArray(fc.constantFrom(...SCOPES), { minLength: 2, maxLength: 2 })
+const requirementArb: fc.Arbitrary<Requirement> = fc.oneof(
+  fc.constant(NO_REQUIREMENT),
+  fc.constantFrom(...SCOPES).map((scope) => ({ all: [scope], any: [] })),
+  twoScopes.map((all) => ({ all, any: [] })),
+  twoScopes.map((any) => ({ all: [], any })),
+)
+const pickArb: fc.Arbitrary<CredentialPick> = fc.record({
+  kind: fc.constantFrom<'key' | 'token'>('key', 'key', 'token'),
+  index: indexArb,
+})
+const maskArb = fc.nat(63)
+const targetArb: fc.Arbitrary<TargetPick> = fc.oneof(
+  { arbitrary: fc.constant({ self: true as const }), weight: 1 },
+  { arbitrary: indexArb.map((index) => ({ self: false as const, index })), weight: 3 },
+)
+const changeArb: fc.Arbitrary<UpdateChange> = fc.record(
+  {
+    scopesMask: fc.option(maskArb, { nil: undefined }),
+    expiresIn: fc.option(lifetimeArb, { nil: undefined }),
+  },
+  { requiredKeys: [] },
+)
+const advanceArb = fc.oneof(
+  { arbitrary: fc.integer({ min: 0, max: 1_500 }), weight: 3 },
+  { arbitrary: fc.integer({ min: 1_500, max: 65_000 }), weight: 3 },
+  { arbitrary: fc.integer({ min: 65_000, max: 3 * DAY_S * SECOND }), weight: 2 },
+  { arbitrary: fc.integer({ min: 3 * DAY_S * SECOND, max: 400 * DAY_S * SECOND }), weight: 1 },
+)
+const lateActionArb: fc.Arbitrary<LateAction> = fc.oneof(
+  fc.record({ kind: fc.constant('create' as const), grants: grantsArb, expiresIn: lifetimeArb }),
+  fc.record({
+    kind: fc.constant('patch' as const),
+    target: targetArb,
+    scopes: fc.option(
+      fc.oneof(
+        maskArb.map((mask) => ({ mask })),
+        grantsArb.map((grants) => ({ grants })),
+      ),
+      { nil: undefined },
+    ),
+    expiresIn: fc.option(lifetimeArb, { nil: undefined }),
+  }),
+  fc.record({ kind: fc.constant('rotate' as const), target: targetArb, grace: graceArb }),
+  fc.record({ kind: fc.constant('delete' as const), target: targetArb }),
+  fc.constant({ kind: 'revoke-all' as const }),
+  fc.record({ kind: fc.constant('token' as const), requested: requestedArb, ttl: ttlArb }),
+)
+const raceMutationArb: fc.Arbitrary<RaceMutation> = fc.oneof(
+  maskArb.map((mask) => ({ kind: 'narrow' as const, mask })),
+  lifetimeArb.map((expiresIn) => ({ kind: 'expiry' as const, expiresIn })),
+  fc.constant({ kind: 'revoke' as const }),
+  graceArb.map((grace) => ({ kind: 'rotate' as const, grace })),
+)
+
+const commandArb: fc.Arbitrary<Step> = fc.oneof(
+  {
+    arbitrary: fc
+      .tuple(instanceArb, fc.constantFrom(...OWNERS), grantsArb, lifetimeArb)
+      .map(([i, owner, grants, expiresIn]) => new CreateKey(i, owner, grants, expiresIn)),
+    weight: 5,
+  },
+  {
+    arbitrary: fc
+      .tuple(instanceArb, pickArb, requirementArb)
+      .map(([i, pick, req]) => new Verify(i, pick, req)),
+    weight: 3,
+  },
+  {
+    arbitrary: fc
+      .tuple(
+        instanceArb,
+        indexArb,
+        fc.constantFrom('issuer' as const, 'management' as const),
+        requestedArb,
+        ttlArb,
+      )
+      .map(([i, index, via, requested, ttl]) => new Mint(i, index, via, requested, ttl)),
+    weight: 3,
+  },
+  {
+    arbitrary: fc
+      .tuple(instanceArb, indexArb, changeArb)
+      .map(([i, index, change]) => new UpdateKey(i, index, change)),
+    weight: 3,
+  },
+  {
+    arbitrary: fc
+      .tuple(instanceArb, indexArb, graceArb)
+      .map(([i, index, grace]) => new RotateKey(i, index, grace)),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.tuple(instanceArb, indexArb).map(([i, index]) => new RevokeKey(i, index)),
+    weight: 1,
+  },
+  {
+    arbitrary: fc
+      .tuple(instanceArb, fc.constantFrom(...OWNERS, ...OWNERS, undefined))
+      .map(([i, owner]) => new RevokeAll(i, owner)),
+    weight: 1,
+  },
+  { arbitrary: advanceArb.map((ms) => new Advance(ms)), weight: 3 },
+  {
+    arbitrary: fc
+      .tuple(indexArb, instanceArb, fc.constantFrom<-1 | 0 | 1>(-1, 0, 1))
+      .map(([index, i, offset]) => new AdvanceTo(index, i, offset)),
+    weight: 2,
+  },
+  {
+    arbitrary: fc
+      .tuple(instanceArb, pickArb, lateActionArb)
+      .map(([i, pick, action]) => new LateBegin(i, pick, action)),
+    weight: 3,
+  },
+  { arbitrary: fc.constant(null).map(() => new LateFinish()), weight: 4 },
+  {
+    arbitrary: fc
+      .tuple(instanceArb, pickArb, raceMutationArb, instanceArb)
+      .map(([i, pick, mutation, on]) => new RaceVerify(i, pick, mutation, on)),
+    weight: 2,
+  },
+)
+
+export type Backend = 'memory' | 'redis'
+
+export interface LifecycleCheckOptions {
+  backend: Backend
+  /** Sequences to run. */
+  numRuns: number
+  /** Longest sequence. Default 40. */
+  maxCommands?: number
+  seed?: number
+  /** fast-check's replay path, printed with a failure (`path: "…"`). */
+  path?: string
+  /** The commands' own replay path, printed in the counterexample (`replayPath="…"`). */
+  replayPath?: string
+  /** Stops generating new sequences (or shrinking) after this long, in ms. */
+  timeLimit?: number
+  stats: ModelStats
+}
+
+/**
+ * Runs `numRuns` random sequences against two instances on `backend` and the model; rejects
+ * with fast-check's report (seed, path, the shrunk sequence and the first disagreement).
+ */
+export async function checkLifecycle(options: LifecycleCheckOptions): Promise<void> {
+  const { stats } = options
+  const signingKey = await generateSigningKey()
+  const clients =
+    options.backend === 'redis'
+      ? ([await connectRedis(), await connectRedis()] as const)
+      : undefined
+  const property = fc.asyncProperty(
+    fc.commands([commandArb], {
+      maxCommands: options.maxCommands ?? 40,
+      size: 'max',
+      ...(options.replayPath === undefined ? {} : { replayPath: options.replayPath }),
+    }),
+    async (commands) => {
+      const sut = clients
+        ? await createRedisSut(stats, signingKey, clients)
+        : createMemorySut(stats, signingKey)
+      stats.sequences++
+      try {
+        await fc.asyncModelRun(() => ({ model: initialModel(sut.clock.t), real: sut }), commands)
+      } finally {
+        await sut.close()
+      }
+    },
+  )
+  try {
+    await fc.assert(property, {
+      numRuns: options.numRuns,
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...(options.path === undefined ? {} : { path: options.path }),
+      ...(options.timeLimit === undefined ? {} : { interruptAfterTimeLimit: options.timeLimit }),
+    })
+  } finally {
+    if (clients) await Promise.all(clients.map((client) => client.quit()))
   }
 }

@@ -155,6 +155,7 @@ describe('createScopeGuard', () => {
     ownerId: 'o',
     scopes: ['projects:*'],
     expiresAt: 0,
+    createdAt: 0,
     kind: 'api_key',
   })
 

@@ -251,7 +251,13 @@ export class KeyInactiveError extends KeywardError {
       revoked: 'The API key has been revoked',
       rotated: 'The API key has been replaced by rotation',
     }[status]
-    super('key_inactive', 409, `${why}; it can no longer be changed or rotated.`, undefined, options)
+    super(
+      'key_inactive',
+      409,
+      `${why}; it can no longer be changed or rotated.`,
+      undefined,
+      options,
+    )
     this.keyStatus = status
   }
 }

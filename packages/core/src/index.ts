@@ -43,16 +43,16 @@ export {
   type TokenHasherOptions,
   toBase64Url,
 } from './hash.js'
-export {
-  type CreateKeyInput,
-  type Instant,
-  type IssuedKey,
-  type KeyLifecycle,
-  type RotateKeyInput,
-  type UpdateKeyInput,
+export type {
+  CreateKeyInput,
+  Instant,
+  IssuedKey,
+  KeyLifecycle,
+  RotateKeyInput,
+  UpdateKeyInput,
 } from './keys.js'
-export { parseInstant } from './lib/key-input.js'
 export { createKeyward, type Keyward, type KeywardOptions } from './keyward.js'
+export { parseInstant } from './lib/key-input.js'
 export {
   type ApiKeyJson,
   createManagementApi,

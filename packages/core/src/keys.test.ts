@@ -19,7 +19,8 @@ function setup() {
   const now = () => clock.now
   const store = new MemoryTokenStore()
   const keyward = createKeyward({ scopes, store, now })
-  const fresh = () => createKeyward({ scopes, store, now, revocations: new MemoryRevocationList({ now }) })
+  const fresh = () =>
+    createKeyward({ scopes, store, now, revocations: new MemoryRevocationList({ now }) })
   return { keyward, store, clock, fresh }
 }
 
@@ -32,7 +33,7 @@ const code = (promise: Promise<unknown>) =>
 const input = {
   name: 'CI',
   ownerId: 'org_1',
-  scopes: ['projects:read', 'projects:write'],
+  scopes: ['projects:read', 'projects:write'] as const,
   expiresIn: '30d',
 }
 

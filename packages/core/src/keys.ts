@@ -129,7 +129,6 @@ export interface LifecycleConfig {
   forget: (id: string) => void
 }
 
-
 /** Builds `keyward.keys`. */
 export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
   const { store, revocations, now, catalog } = config

@@ -24,7 +24,7 @@ const code = (promise: Promise<unknown>) =>
 const input = {
   name: 'CI',
   ownerId: 'org_1',
-  scopes: ['projects:read', 'projects:write'],
+  scopes: ['projects:read', 'projects:write'] as const,
   expiresIn: '30d',
 }
 

@@ -150,7 +150,11 @@ function revocation(steps: Steps, entry: Entry, at: number): void {
 /** Step 5 — expiry: the credential fails from `expiresAt` on. */
 function expiry(steps: Steps, entry: Entry, at: number): void {
   if (at >= entry.key.expiresAt) {
-    throw new InvalidTokenError('expired_token', `The ${entry.noun} has expired.`, steps.errorOptions)
+    throw new InvalidTokenError(
+      'expired_token',
+      `The ${entry.noun} has expired.`,
+      steps.errorOptions,
+    )
   }
 }
 
@@ -257,9 +261,7 @@ export function createVerifier(config: VerifierConfig): Verifier {
         })
       : undefined
   const claimsCache =
-    config.cache.max > 0
-      ? new LRUCache<string, ClaimsEntry>({ max: config.cache.max })
-      : undefined
+    config.cache.max > 0 ? new LRUCache<string, ClaimsEntry>({ max: config.cache.max }) : undefined
   const evictions = new Evictions(Math.max(config.cache.max, 1_000))
   const steps: Steps = {
     realm,

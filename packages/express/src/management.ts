@@ -29,6 +29,8 @@ export function apiKeysRouter<S extends string>(
   const router = express.Router()
 
   router.use(function apiKeysAuth(req, res, next) {
+    // Every answer about credentials, a refused one too, must stay out of caches.
+    res.set('cache-control', 'no-store')
     if (req.apiKey !== undefined) next()
     else authenticate(req, res, next)
   })

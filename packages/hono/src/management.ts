@@ -6,6 +6,7 @@ import {
 } from '@keyward/core'
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
 import { type ApiKeyVariables, apiKeyAuth } from './api-key-auth.js'
 
 /** Options of {@link apiKeyRoutes}: see `ManagementApiOptions` in `@keyward/core`. */
@@ -39,8 +40,16 @@ export function apiKeyRoutes<S extends string>(
   }
 
   const authenticated: MiddlewareHandler<ManagementEnv> = async function apiKeysAuth(c, next) {
-    if (c.get('apiKey') !== undefined) await next()
-    else await authenticate(c, next)
+    if (c.get('apiKey') === undefined) {
+      try {
+        await authenticate(c, async () => {})
+      } catch (error) {
+        // Every answer about credentials, a refused one too, must stay out of caches.
+        if (error instanceof HTTPException) error.res?.headers.set('cache-control', 'no-store')
+        throw error
+      }
+    }
+    await next()
   }
   const limited = bodyLimit({
     maxSize: api.maxBodyBytes,

@@ -196,7 +196,7 @@ describe('what RedisTokenStore keeps in Redis', () => {
     const keyward = keywardOn(namespace)
     const { key } = await keyward.keys.create(newKey)
     const before = await keyward.store.get(key.id)
-    const bad: [object, object | undefined, RegExp][] = [
+    const bad: [object, object | null | undefined, RegExp][] = [
       [{ rotatedTo: '' }, undefined, /^patch\.rotatedTo must be a non-empty string/],
       [{ rotatedTo: 42 }, undefined, /^patch\.rotatedTo must be/],
       [{ revokedAt: -1 }, undefined, /^patch\.revokedAt must be epoch milliseconds/],
