@@ -16,6 +16,21 @@ describe('access tokens in keyward.verify', () => {
     })
   })
 
+  test('a key with no scopes mints tokens that verify and grant nothing (found by the model test)', async () => {
+    const { accessTokens, keyward } = await setup()
+    const { token: apiKey } = await keyward.keys.create({
+      name: 'Identity only',
+      ownerId: 'org_1',
+      scopes: [],
+      expiresIn: '1d',
+    })
+    const token = await accessTokens.mintAccessToken(await keyward.verify(apiKey))
+    await expect(keyward.verify(token)).resolves.toMatchObject({ scopes: [] })
+    await expect(keyward.verify(token, { scopes: ['projects:read'] })).rejects.toMatchObject({
+      code: 'insufficient_scope',
+    })
+  })
+
   test('revoking the parent key kills its outstanding access tokens at once, cached or not', async () => {
     const { accessTokens, keyward, key } = await setup()
     const token = await accessTokens.mintAccessToken(key)

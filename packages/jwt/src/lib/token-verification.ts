@@ -91,7 +91,8 @@ export function createTokenVerification(
     ) {
       throw malformed("The access token's claims are invalid.")
     }
-    const scopes = scope.split(' ')
+    // A key may hold no scope at all; its tokens then carry an empty `scope` and grant nothing.
+    const scopes = scope === '' ? [] : scope.split(' ')
     if (!scopes.every(isScopeGrant)) throw malformed("The access token's scope claim is invalid.")
     if (metadata !== undefined && !isPlainObject(metadata))
       throw malformed("The access token's claims are invalid.")
