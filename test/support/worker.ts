@@ -19,23 +19,42 @@ const onStale = process.env.KEYWARD_ON_STALE as 'allow' | 'fail' | undefined
 // Wall-clock time with sub-millisecond resolution, comparable between processes on one host.
 const preciseNow = () => performance.timeOrigin + performance.now()
 
-// Keyward's clock can be moved forward (`advanceClock`) so expiry needs no real waiting.
-// The revocation list keeps the real clock: its freshness is about real connections.
+// Keyward's clock can be moved (`advanceClock`) so expiry needs no real waiting. The
+// revocation list shares it, since verify passes its reading to `isRevoked` as `at`; only
+// jumps move it, so the durations that freshness measures stay real.
 let clockOffset = 0
 const now = () => Date.now() + clockOffset
 
+const staleness = maxStaleness === undefined ? 10_000 : Number(maxStaleness)
 const redis = new Redis(redisUrl, { retryStrategy: () => 50 })
+const revocations = new RedisRevocationList(redis, {
+  namespace,
+  now,
+  maxStaleness: staleness,
+  // Beats often, so that a contact at a new reading follows a jump of the clock quickly.
+  heartbeatInterval: Math.max(1, Math.min(100, Math.floor(staleness / 2))),
+  ...(onStale === undefined ? {} : { onStale }),
+})
 const keyward = createKeyward({
   prefix: 'kw_test',
   now,
   store: new RedisTokenStore(redis, { namespace }),
-  revocations: new RedisRevocationList(redis, {
-    namespace,
-    ...(maxStaleness === undefined ? {} : { maxStaleness: Number(maxStaleness) }),
-    ...(onStale === undefined ? {} : { onStale }),
-  }),
+  revocations,
   onError: () => {},
 })
+
+/**
+ * After a jump forward, no contact covers the new readings yet (the list would rightly fail
+ * closed): waits, bounded, until a heartbeat sent at or after the jump has been answered.
+ */
+async function contactAfterJump(): Promise<void> {
+  const jumpedTo = now()
+  const deadline = Date.now() + 5_000
+  while ((revocations.lastContact ?? Number.NEGATIVE_INFINITY) < jumpedTo) {
+    if (Date.now() > deadline) throw new Error('no contact with Redis after moving the clock')
+    await new Promise((resolve) => setTimeout(resolve, 5))
+  }
+}
 
 const watches = new Map<
   number,
@@ -89,6 +108,7 @@ const commands: Record<string, (args: Args) => Promise<unknown>> = {
     keyward.keys.revokeAll(args.ownerId === undefined ? {} : { ownerId: args.ownerId as string }),
   advanceClock: async (args) => {
     clockOffset += args.ms as number
+    if ((args.ms as number) > 0) await contactAfterJump()
   },
   watch: async (args) => {
     const watchId = nextWatch++

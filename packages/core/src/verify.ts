@@ -136,9 +136,12 @@ function hash(hasher: TokenHasher, token: string): string | Promise<string> {
   return hasher.hashSync?.(token) ?? hasher.hash(token)
 }
 
-/** Step 4 — revocation: the record's own `revokedAt`, then the list (key id, owner and global epochs). */
+/**
+ * Step 4 — revocation: the record's own `revokedAt`, then the list (key id, owner and global
+ * epochs). The list judges its own staleness by its own clock, which need not be this one.
+ */
 function revocation(steps: Steps, entry: Entry, at: number): void {
-  if (entry.revoked || steps.revocations.isRevoked(entry.subject, at)) {
+  if (entry.revoked || steps.revocations.isRevoked(entry.subject)) {
     throw new InvalidTokenError(
       'revoked_token',
       `The ${entry.noun} has been revoked.`,

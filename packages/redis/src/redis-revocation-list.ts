@@ -92,6 +92,12 @@ redis.call('PUBLISH', ARGV[2], ARGV[3])
 return 1
 `)
 
+/** A reading of the list's clock taken before contacting Redis, numbered in the order taken. */
+interface ClockReading {
+  at: number
+  number: number
+}
+
 /** How long to wait before reloading again after a reload failed while connected. */
 const RELOAD_RETRY_MS = 1_000
 
@@ -149,6 +155,13 @@ export class RedisRevocationList implements RevocationList {
   #fresh = false
   /** Epoch ms (on `#now`) as of which the mirror is known to hold every revocation; see `lastContact`. */
   #lastContact = Number.NEGATIVE_INFINITY
+  /**
+   * Clock readings taken before contacting Redis are numbered in the order they are taken;
+   * the confirmation of the latest-taken one wins, so answers arriving out of order, or a
+   * clock set back, can never leave `lastContact` ahead of what was really confirmed.
+   */
+  #readings = 0
+  #confirmedReading = 0
   /**
    * The latest `at` that `isRevoked` answers for: `-Infinity` before the first load,
    * `+Infinity` once loaded with `onStale: 'allow'`, else `lastContact + maxStaleness`.
@@ -244,6 +257,9 @@ export class RedisRevocationList implements RevocationList {
    *
    * A message on the channel confirms nothing: it may have sat in a stalled link for any
    * length of time, and the only time it could carry is another instance's clock.
+   *
+   * Of several confirmations, the one whose reading was taken last counts, even if the
+   * clock was set back in between and its reading is the smaller.
    */
   get lastContact(): number | undefined {
     return this.#loaded ? this.#lastContact : undefined
@@ -365,9 +381,17 @@ export class RedisRevocationList implements RevocationList {
     )
   }
 
-  /** The mirror is known to be complete as of `at` (epoch ms on `#now`); it never moves back. */
-  #confirm(at: number): void {
-    if (at > this.#lastContact) this.#lastContact = at
+  /** Reads the clock before contacting Redis: the reading, and its number for `#confirm`. */
+  #reading(): ClockReading {
+    return { at: this.#now(), number: ++this.#readings }
+  }
+
+  /** Redis answered a request sent after `reading`: the mirror is complete as of it. */
+  #confirm(reading: ClockReading): void {
+    if (reading.number > this.#confirmedReading) {
+      this.#confirmedReading = reading.number
+      this.#lastContact = reading.at
+    }
     this.#deadline = !this.#loaded
       ? Number.NEGATIVE_INFINITY
       : this.#allowStale
@@ -449,13 +473,13 @@ export class RedisRevocationList implements RevocationList {
       this.#pending = []
       try {
         await this.#subscriber.subscribe(this.#keys.channel)
-        const { mirror, sentAt } = await this.#snapshot()
+        const { mirror, sent } = await this.#snapshot()
         for (const change of this.#pending) mirror.apply(change, this.#now())
         this.#mirror = mirror
         // The snapshot alone vouches for everything written before Redis ran it, whatever
         // happened to the subscriber meanwhile.
         this.#loaded = true
-        this.#confirm(sentAt)
+        this.#confirm(sent)
       } finally {
         this.#pending = undefined
       }
@@ -469,10 +493,10 @@ export class RedisRevocationList implements RevocationList {
     if (wasLoaded) this.#emit({ type: 'reset' })
   }
 
-  /** Reads the whole state in one `MULTI`; `sentAt` is read before it is sent. */
-  async #snapshot(): Promise<{ mirror: RevocationMirror; sentAt: number }> {
+  /** Reads the whole state in one `MULTI`; `sent` is the clock reading taken before sending it. */
+  async #snapshot(): Promise<{ mirror: RevocationMirror; sent: ClockReading }> {
     const { revoked, ownerEpochs, globalEpoch } = this.#keys
-    const sentAt = this.#now()
+    const sent = this.#reading()
     const replies = await this.#redis
       .multi()
       .zrange(revoked, 0, -1, 'WITHSCORES')
@@ -493,7 +517,7 @@ export class RedisRevocationList implements RevocationList {
       this.#now(),
       this.#keys,
     )
-    return { mirror, sentAt }
+    return { mirror, sent }
   }
 
   #beat(): void {
@@ -506,14 +530,14 @@ export class RedisRevocationList implements RevocationList {
     }
     this.#pingOutstanding = true
     // Read before sending: the answer proves the mirror complete as of this moment, not later.
-    const sentAt = this.#now()
+    const sent = this.#reading()
     const generation = this.#generation
     this.#subscriber.ping().then(
       () => {
         // An answer across a reconnect proves nothing about what the old connection missed.
         if (generation !== this.#generation) return
         this.#pingOutstanding = false
-        this.#confirm(sentAt)
+        this.#confirm(sent)
       },
       () => {
         if (generation === this.#generation) this.#pingOutstanding = false

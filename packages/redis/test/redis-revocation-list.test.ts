@@ -268,6 +268,20 @@ describe('freshness', () => {
     expect(() => list.isRevoked(subject(), now + 10_001)).toThrow(UnavailableError)
   })
 
+  it('follows a clock set back: the latest answered heartbeat is the contact, not the largest reading', async () => {
+    let now = 1_700_000_000_000
+    const list = listOn(await connect(), {
+      namespace: testNamespace(),
+      now: () => now,
+      heartbeatInterval: 20,
+    })
+    await list.ready()
+    now -= HOUR
+    await vi.waitFor(() => expect(list.lastContact).toBe(now), { timeout: 5_000 })
+    expect(list.isRevoked(subject(), now + 10_000)).toBe(false)
+    expect(() => list.isRevoked(subject(), now + 10_001)).toThrow(UnavailableError)
+  })
+
   it('takes no message on the channel as a confirmation of contact', async () => {
     let now = 1_700_000_000_000
     const namespace = testNamespace()
