@@ -140,7 +140,7 @@ function hash(hasher: TokenHasher, token: string): string | Promise<string> {
  * Step 4 — revocation: the record's own `revokedAt`, then the list (key id, owner and global
  * epochs). The list judges its own staleness by its own clock, which need not be this one.
  */
-function revocation(steps: Steps, entry: Entry, at: number): void {
+function revocation(steps: Steps, entry: Entry): void {
   if (entry.revoked || steps.revocations.isRevoked(entry.subject)) {
     throw new InvalidTokenError(
       'revoked_token',
@@ -191,7 +191,7 @@ function accept(
   requirement: ScopeRequirement | undefined,
   at: number,
 ): VerifiedKey {
-  revocation(steps, entry, at)
+  revocation(steps, entry)
   expiry(steps, entry, at)
   scopes(steps, entry, requirement)
   touch(steps, entry, at)
@@ -440,7 +440,7 @@ export function createVerifier(config: VerifierConfig): Verifier {
             parent,
           )
     const at = now()
-    revocation(steps, entry, at)
+    revocation(steps, entry)
     expiry(steps, entry, at)
     return success(entry)
   }
