@@ -1,3 +1,4 @@
+import { createAuthenticator } from './authenticate.js'
 import { parseDuration } from './duration.js'
 import {
   type ErrorResponse,
@@ -7,6 +8,7 @@ import {
   InvalidArgumentError,
   InvalidRequestError,
   KeywardError,
+  MissingTokenError,
   NotFoundError,
   RequestTooLargeError,
 } from './errors.js'
@@ -50,8 +52,18 @@ export interface ManagementRequest {
   method: string
   /** Path relative to where the API is mounted: `'/'`, `'/key_…'`, `'/key_…/rotate'`. */
   path: string
-  /** The authenticated caller. */
-  apiKey: VerifiedKey
+  /**
+   * A request header by lower-case name, `undefined` when absent (Express's `req.get`, Hono's
+   * `c.req.header`). Adapters always give it; without it (and without `apiKey`) the request
+   * is unauthenticated.
+   */
+  header?(name: string): string | undefined
+  /**
+   * A caller an earlier middleware already verified (an app-wide `apiKeyAuth`). Default:
+   * the API authenticates the request from its headers itself. Either way the caller is
+   * re-checked right before anything is done.
+   */
+  apiKey?: VerifiedKey
   body?: ManagementBody
 }
 
@@ -160,6 +172,8 @@ export function createManagementApi<S extends string>(
   const catalog = keyward.scopes
   const realm = keyward.realm
   const manage = scopeRequirement([manageScope])
+  // Preflights are not let through: the management API answers no cross-origin requests.
+  const authenticate = createAuthenticator(keyward, { passPreflight: false })
 
   /**
    * Another owner's key and a missing one are the same 404; so is a revoked one for reading.
@@ -345,12 +359,19 @@ export function createManagementApi<S extends string>(
     maxBodyBytes,
     async handle(request: ManagementRequest): Promise<ManagementResponse> {
       try {
+        const { header } = request
+        const presented =
+          request.apiKey ??
+          (header === undefined
+            ? undefined
+            : await authenticate({ method: request.method, header: (name) => header(name) }))
+        if (presented === undefined) throw new MissingTokenError({ realm })
         const matched = route(request.method.toUpperCase(), request.path)
         if (!matched) throw new NotFoundError('No such management route.')
-        // The adapter authenticated the caller when the headers arrived; the body may have
-        // taken minutes. Decide on the caller as it is now: revoked, expired or narrowed
-        // meanwhile, it acts as what it is now, or not at all.
-        const caller = await keyward.recheck(request.apiKey)
+        // An earlier middleware may have verified the caller when the headers arrived, and
+        // the body may have taken minutes. Decide on the caller as it is now: revoked,
+        // expired or narrowed meanwhile, it acts as what it is now, or not at all.
+        const caller = await keyward.recheck(presented)
         if (matched.manage) manage.check(new Set(caller.scopes), realm)
         return await matched.run(caller, () => parseBody(request.body, maxBodyBytes, realm))
       } catch (error) {

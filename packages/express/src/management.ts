@@ -5,16 +5,16 @@ import {
   type ManagementBody,
 } from '@keyward/core'
 import express, { type Request, type Router } from 'express'
-import { apiKeyAuth } from './api-key-auth.js'
 
 /** Options of {@link apiKeysRouter}: see `ManagementApiOptions` in `@keyward/core`. */
 export type ApiKeysRouterOptions = ManagementApiOptions
 
 /**
- * The management REST API as an Express router: mount it at `/api-keys`. It authenticates
- * each request itself (an earlier `apiKeyAuth`'s `req.apiKey` is reused) and reads its own
- * body up to `maxBodyBytes` as JSON whatever the `Content-Type`, so mounting it alone is
- * safe. Every decision is core's `createManagementApi`; this only translates.
+ * The management REST API as an Express router: mount it at `/api-keys`. It reads its own
+ * body up to `maxBodyBytes` as JSON whatever the `Content-Type`, and core authenticates the
+ * request from its headers (an earlier `apiKeyAuth`'s `req.apiKey` is reused, and
+ * re-checked), so mounting it alone is safe. Every decision is core's
+ * `createManagementApi`; this only translates.
  *
  * @example
  * app.use('/api-keys', apiKeysRouter(keyward, { manageScope: 'api_keys:manage' }))
@@ -24,24 +24,18 @@ export function apiKeysRouter<S extends string>(
   options: ApiKeysRouterOptions = {},
 ): Router {
   const api = createManagementApi(keyward, options)
-  const authenticate = apiKeyAuth(keyward)
   const readText = express.text({ type: () => true, limit: api.maxBodyBytes })
   const router = express.Router()
 
-  router.use(function apiKeysAuth(req, res, next) {
-    // Every answer about credentials, a refused one too, must stay out of caches.
-    res.set('cache-control', 'no-store')
-    if (req.apiKey !== undefined) next()
-    else authenticate(req, res, next)
-  })
   router.use(function apiKeysRoute(req, res, next) {
     readText(req, res, (error?: unknown) => {
       api
         .handle({
           method: req.method,
           path: req.path,
-          // Set by the middleware above, which answers the request itself when it cannot.
-          apiKey: req.apiKey!,
+          header: (name) => req.get(name),
+          // An app-wide `apiKeyAuth` already verified it; core re-checks it all the same.
+          ...(req.apiKey === undefined ? {} : { apiKey: req.apiKey }),
           body: error === undefined ? bodyOf(req) : bodyFailure(error),
         })
         .then(({ status, headers, body }) => {
