@@ -22,6 +22,7 @@ export {
   InsufficientScopeError,
   InvalidArgumentError,
   InvalidRequestError,
+  InvalidSignatureError,
   type InvalidTokenCode,
   InvalidTokenError,
   isKeywardError,
@@ -48,6 +49,8 @@ export type {
   Instant,
   IssuedKey,
   KeyLifecycle,
+  LeakOutcome,
+  LeakReport,
   RotateKeyInput,
   UpdateKeyInput,
 } from './keys.js'
@@ -68,6 +71,17 @@ export { MemoryRevocationList, type MemoryRevocationListOptions } from './memory
 export { MemoryTokenStore } from './memory-token-store.js'
 export { assertKeyRecord, toApiKey } from './record.js'
 export {
+  decodeRevocationMessage,
+  encodeRevocationMessage,
+  type MirrorReading,
+  type RevocationChange,
+  type RevocationMessage,
+  RevocationMirror,
+  type RevocationMirrorOptions,
+  type RevocationState,
+  revocationEventOf,
+} from './revocation-mirror.js'
+export {
   defineScopes,
   grantCovers,
   grants,
@@ -81,6 +95,20 @@ export {
   scopeRequirement,
   type WildcardGrant,
 } from './scopes.js'
+export {
+  createSecretScanningHandler,
+  GITHUB_SECRET_SCANNING_KEYS_URL,
+  type GitHubPublicKeysOptions,
+  githubPublicKeys,
+  type SecretScanningHandler,
+  type SecretScanningKeySource,
+  type SecretScanningOptions,
+  type SecretScanningPublicKey,
+  type SecretScanningRequest,
+  type SecretScanningResponse,
+  type SecretScanningResult,
+  secretScanningPattern,
+} from './secret-scanning.js'
 export {
   assertPrefix,
   BODY_LENGTH,

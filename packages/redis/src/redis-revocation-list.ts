@@ -1,20 +1,20 @@
 import {
+  decodeRevocationMessage,
+  encodeRevocationMessage,
+  type MirrorReading,
+  type RevocationChange,
   type RevocationEvent,
   type RevocationList,
+  RevocationMirror,
+  type RevocationState,
   type RevocationSubject,
+  revocationEventOf,
   UnavailableError,
 } from '@keyward/core'
 import { assertRedisClient, explainReplyError, isReady, type RedisClient } from './lib/client.js'
 import { LuaScript } from './lib/lua-script.js'
 import { hashTag } from './lib/namespace.js'
 import { redisTime } from './lib/redis-time.js'
-import {
-  decodeMessage,
-  encodeMessage,
-  type RevocationChange,
-  toEvent,
-} from './lib/revocation-message.js'
-import { RevocationMirror } from './lib/revocation-mirror.js'
 
 /** Options of {@link RedisRevocationList}. Invalid values throw `TypeError('<option> must be …')`. */
 export interface RedisRevocationListOptions {
@@ -92,21 +92,17 @@ redis.call('PUBLISH', ARGV[2], ARGV[3])
 return 1
 `)
 
-/** A reading of the list's clock taken before contacting Redis, numbered in the order taken. */
-interface ClockReading {
-  at: number
-  number: number
-}
-
 /** How long to wait before reloading again after a reload failed while connected. */
 const RELOAD_RETRY_MS = 1_000
 
-function positiveInteger(value: unknown, option: string, fallback: number): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new TypeError(`${option} must be a positive integer of milliseconds`)
+const epoch = (value: string, where: string): number => {
+  const number = Number(value)
+  if (value === '' || !Number.isFinite(number)) {
+    throw new TypeError(
+      `revocation state at Redis key ${where} is corrupt: "${value.slice(0, 40)}" is not a number`,
+    )
   }
-  return value
+  return number
 }
 
 /**
@@ -118,11 +114,11 @@ function positiveInteger(value: unknown, option: string, fallback: number): numb
  * publishes on `{ns}:revocations` atomically; the writing instance updates its own mirror
  * at once too.
  *
- * Each instance keeps a mirror in memory, so `isRevoked` never waits on the network. The
- * mirror is loaded by `ready()` (or as soon as both connections are up), kept current from
- * the channel, and reloaded completely after any reconnect of either connection, because
- * messages published meanwhile are lost; subscribers then get `{ type: 'reset' }` so
- * caches drop everything.
+ * Each instance keeps a mirror in memory (core's `RevocationMirror`), so `isRevoked` never
+ * waits on the network. The mirror is loaded by `ready()` (or as soon as both connections
+ * are up), kept current from the channel, and reloaded completely after any reconnect of
+ * either connection, because messages published meanwhile are lost; subscribers then get
+ * `{ type: 'reset' }` so caches drop everything.
  *
  * Staleness is judged from the last confirmed contact ({@link RedisRevocationList.lastContact}):
  * `isRevoked` answers from the mirror until `maxStaleness` ms after it, then throws
@@ -142,45 +138,16 @@ export class RedisRevocationList implements RevocationList {
   readonly #subscriber: RedisClient
   readonly #keys: { revoked: string; ownerEpochs: string; globalEpoch: string; channel: string }
   readonly #origin = crypto.randomUUID()
-  readonly #maxStaleness: number
-  readonly #allowStale: boolean
-  readonly #now: () => number
-  readonly #onError: (error: unknown) => void
-  readonly #listeners = new Set<(event: RevocationEvent) => void>()
-
-  #mirror = new RevocationMirror()
-  /** Changes seen while a reload is in flight, replayed onto the fresh snapshot. */
-  #pending: RevocationChange[] | undefined
-  #loaded = false
-  #fresh = false
-  /** Epoch ms (on `#now`) as of which the mirror is known to hold every revocation; see `lastContact`. */
-  #lastContact = Number.NEGATIVE_INFINITY
-  /**
-   * Clock readings taken before contacting Redis are numbered in the order they are taken;
-   * the confirmation of the latest-taken one wins, so answers arriving out of order, or a
-   * clock set back, can never leave `lastContact` ahead of what was really confirmed.
-   */
-  #readings = 0
-  #confirmedReading = 0
-  /**
-   * The latest `at` that `isRevoked` answers for: `-Infinity` before the first load,
-   * `+Infinity` once loaded with `onStale: 'allow'`, else `lastContact + maxStaleness`.
-   * Kept precomputed so the hot path makes one comparison.
-   */
-  #deadline = Number.NEGATIVE_INFINITY
-  /** Bumped on every lost connection, so a reload knows whether it raced one. */
-  #generation = 0
+  readonly #mirror: RevocationMirror
   #loading: Promise<void> | undefined
   #closed = false
   #retryTimer: ReturnType<typeof setTimeout> | undefined
-  #heartbeat: ReturnType<typeof setInterval> | undefined
-  #pingOutstanding = false
 
   readonly #onConnect = () => {
     if (!this.#closed && isReady(this.#redis) && isReady(this.#subscriber))
       this.#reloadInBackground()
   }
-  readonly #onDisconnect = () => this.#lost()
+  readonly #onDisconnect = () => this.#mirror.lost()
   readonly #onMessage = (channel: string, text: string) => this.#received(channel, text)
 
   constructor(redis: RedisClient, options: RedisRevocationListOptions = {}) {
@@ -195,30 +162,7 @@ export class RedisRevocationList implements RevocationList {
       globalEpoch: `${tag}:global_epoch`,
       channel: `${tag}:revocations`,
     }
-    this.#maxStaleness = positiveInteger(options.maxStaleness, 'maxStaleness', 10_000)
-    const heartbeatInterval =
-      options.heartbeatInterval ?? Math.min(5_000, Math.floor(this.#maxStaleness / 2))
-    if (
-      typeof heartbeatInterval !== 'number' ||
-      !Number.isSafeInteger(heartbeatInterval) ||
-      heartbeatInterval <= 0 ||
-      heartbeatInterval >= this.#maxStaleness
-    ) {
-      throw new TypeError(
-        `heartbeatInterval must be a positive integer of milliseconds below maxStaleness (${this.#maxStaleness})`,
-      )
-    }
-    const onStale = options.onStale ?? 'fail'
-    if (onStale !== 'fail' && onStale !== 'allow')
-      throw new TypeError("onStale must be 'fail' or 'allow'")
-    this.#allowStale = onStale === 'allow'
-    const now = options.now ?? Date.now
-    if (typeof now !== 'function')
-      throw new TypeError('now must be a function returning epoch milliseconds')
-    const onError = options.onError ?? ((error: unknown) => console.error('keyward:', error))
-    if (typeof onError !== 'function') throw new TypeError('onError must be a function')
-    this.#now = now
-    this.#onError = onError
+    this.#mirror = new RevocationMirror(options, 'Redis')
 
     this.#redis = redis
     this.#subscriber = redis.duplicate()
@@ -229,8 +173,13 @@ export class RedisRevocationList implements RevocationList {
     this.#subscriber.on('message', this.#onMessage)
     redis.on('ready', this.#onConnect)
     redis.on('close', this.#onDisconnect)
-    this.#heartbeat = setInterval(() => this.#beat(), heartbeatInterval)
-    this.#heartbeat.unref?.()
+    // Redis answers a PING on the subscriber connection after every message it published
+    // before it, so an answered ping proves all of those arrived. A silent link is dropped,
+    // and ioredis reconnects it (then everything is reloaded).
+    this.#mirror.startHeartbeat(
+      () => this.#subscriber.ping(),
+      () => this.#subscriber.disconnect(true),
+    )
   }
 
   /**
@@ -240,7 +189,7 @@ export class RedisRevocationList implements RevocationList {
    * wait for that, it judges from {@link RedisRevocationList.lastContact}.
    */
   get fresh(): boolean {
-    return this.#fresh
+    return this.#mirror.fresh
   }
 
   /**
@@ -262,14 +211,14 @@ export class RedisRevocationList implements RevocationList {
    * clock was set back in between and its reading is the smaller.
    */
   get lastContact(): number | undefined {
-    return this.#loaded ? this.#lastContact : undefined
+    return this.#mirror.lastContact
   }
 
   async revoke(id: string, expiresAt: number): Promise<void> {
     if (typeof id !== 'string' || id === '') throw new TypeError('id must be a non-empty string')
     if (!Number.isFinite(expiresAt)) throw new TypeError('expiresAt must be epoch milliseconds')
     const change: RevocationChange = { type: 'revoked', id, expiresAt }
-    await this.#write(REVOKE, this.#keys.revoked, [this.#now(), id, expiresAt], change)
+    await this.#write(REVOKE, this.#keys.revoked, [this.#mirror.now(), id, expiresAt], change)
   }
 
   async revokeOwner(ownerId: string, at: number): Promise<void> {
@@ -288,8 +237,8 @@ export class RedisRevocationList implements RevocationList {
   async publishUpdate(id: string): Promise<void> {
     if (typeof id !== 'string' || id === '') throw new TypeError('id must be a non-empty string')
     const change: RevocationChange = { type: 'updated', id }
-    await this.#redis.publish(this.#keys.channel, encodeMessage(this.#origin, change))
-    this.#emit(toEvent(change))
+    await this.#redis.publish(this.#keys.channel, encodeRevocationMessage(this.#origin, change))
+    this.#mirror.emit(revocationEventOf(change))
   }
 
   /**
@@ -300,9 +249,7 @@ export class RedisRevocationList implements RevocationList {
    * @param at The caller's reading of this list's `now` clock, epoch ms. Default: `now()`.
    */
   isRevoked(subject: RevocationSubject, at?: number): boolean {
-    // Negated, so that a NaN reading fails closed too.
-    if (!((at ?? this.#now()) <= this.#deadline)) this.#refuse()
-    return this.#mirror.isRevoked(subject)
+    return this.#mirror.isRevoked(subject, at)
   }
 
   /**
@@ -318,10 +265,7 @@ export class RedisRevocationList implements RevocationList {
   }
 
   subscribe(listener: (event: RevocationEvent) => void): () => void {
-    this.#listeners.add(listener)
-    return () => {
-      this.#listeners.delete(listener)
-    }
+    return this.#mirror.subscribe(listener)
   }
 
   /**
@@ -330,7 +274,7 @@ export class RedisRevocationList implements RevocationList {
    */
   async ready(): Promise<void> {
     if (this.#closed) throw new UnavailableError('The revocation list is closed.')
-    if (this.#fresh) return
+    if (this.#mirror.fresh) return
     try {
       await this.#reload()
     } catch (error) {
@@ -344,10 +288,8 @@ export class RedisRevocationList implements RevocationList {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    this.#lost()
-    clearInterval(this.#heartbeat)
+    this.#mirror.close()
     clearTimeout(this.#retryTimer)
-    this.#listeners.clear()
     this.#redis.off('ready', this.#onConnect)
     this.#redis.off('close', this.#onDisconnect)
     this.#subscriber.off('message', this.#onMessage)
@@ -362,87 +304,33 @@ export class RedisRevocationList implements RevocationList {
     args: readonly (string | number)[],
     change: RevocationChange,
   ): Promise<void> {
-    const message = encodeMessage(this.#origin, change)
+    const message = encodeRevocationMessage(this.#origin, change)
     try {
       await script.run(this.#redis, [key], [...args, this.#keys.channel, message])
     } catch (error) {
       throw explainReplyError(error, key)
     }
-    this.#apply(change)
-    this.#emit(toEvent(change))
-  }
-
-  #refuse(): never {
-    if (!this.#loaded) {
-      throw new UnavailableError('The revocation list has not been loaded from Redis yet.')
-    }
-    throw new UnavailableError(
-      `The revocation list has had no confirmed contact with Redis for more than ${this.#maxStaleness} ms.`,
-    )
-  }
-
-  /** Reads the clock before contacting Redis: the reading, and its number for `#confirm`. */
-  #reading(): ClockReading {
-    return { at: this.#now(), number: ++this.#readings }
-  }
-
-  /** Redis answered a request sent after `reading`: the mirror is complete as of it. */
-  #confirm(reading: ClockReading): void {
-    if (reading.number > this.#confirmedReading) {
-      this.#confirmedReading = reading.number
-      this.#lastContact = reading.at
-    }
-    this.#deadline = !this.#loaded
-      ? Number.NEGATIVE_INFINITY
-      : this.#allowStale
-        ? Number.POSITIVE_INFINITY
-        : this.#lastContact + this.#maxStaleness
-  }
-
-  #apply(change: RevocationChange): void {
-    this.#mirror.apply(change, this.#now())
-    this.#pending?.push(change)
-  }
-
-  #emit(event: RevocationEvent): void {
-    for (const listener of this.#listeners) {
-      try {
-        listener(event)
-      } catch (error) {
-        this.#onError(error)
-      }
-    }
+    this.#mirror.apply(change)
   }
 
   #received(channel: string, text: string): void {
     if (this.#closed || channel !== this.#keys.channel) return
-    const message = decodeMessage(text)
+    const message = decodeRevocationMessage(text)
     if (message === undefined) {
       // Something we cannot read may have been a revocation: reload rather than guess.
-      this.#onError(new Error(`unreadable message on ${channel}; reloading revocations`))
-      this.#lost()
+      this.#mirror.onError(new Error(`unreadable message on ${channel}; reloading revocations`))
+      this.#mirror.lost()
       this.#reloadInBackground()
       return
     }
     if (message.origin === this.#origin) return
-    this.#apply(message.change)
-    this.#emit(toEvent(message.change))
-  }
-
-  /**
-   * A connection dropped (or may have): the mirror may miss messages from now on. Staleness
-   * keeps counting from the last confirmed contact, which came before this moment.
-   */
-  #lost(): void {
-    this.#generation++
-    this.#pingOutstanding = false
-    this.#fresh = false
+    this.#mirror.apply(message.change)
   }
 
   #reloadInBackground(): void {
     this.#reload().catch((error) => {
       if (this.#closed) return
-      this.#onError(error)
+      this.#mirror.onError(error)
       if (this.#retryTimer === undefined && isReady(this.#redis) && isReady(this.#subscriber)) {
         this.#retryTimer = setTimeout(() => {
           this.#retryTimer = undefined
@@ -467,36 +355,27 @@ export class RedisRevocationList implements RevocationList {
    * during the read, since messages may have been lost in between.
    */
   async #load(): Promise<void> {
-    const wasLoaded = this.#loaded
+    const wasLoaded = this.#mirror.loaded
     for (;;) {
-      const generation = this.#generation
-      this.#pending = []
-      try {
+      const generation = this.#mirror.generation
+      await this.#mirror.load(async () => {
         await this.#subscriber.subscribe(this.#keys.channel)
-        const { mirror, sent } = await this.#snapshot()
-        for (const change of this.#pending) mirror.apply(change, this.#now())
-        this.#mirror = mirror
-        // The snapshot alone vouches for everything written before Redis ran it, whatever
-        // happened to the subscriber meanwhile.
-        this.#loaded = true
-        this.#confirm(sent)
-      } finally {
-        this.#pending = undefined
-      }
+        return this.#snapshot()
+      })
       const connected = isReady(this.#redis) && isReady(this.#subscriber)
-      if (generation === this.#generation && connected && !this.#closed) {
-        this.#fresh = true
+      if (generation === this.#mirror.generation && connected && !this.#closed) {
+        this.#mirror.markFresh()
         break
       }
       if (!connected || this.#closed) break
     }
-    if (wasLoaded) this.#emit({ type: 'reset' })
+    if (wasLoaded) this.#mirror.emit({ type: 'reset' })
   }
 
   /** Reads the whole state in one `MULTI`; `sent` is the clock reading taken before sending it. */
-  async #snapshot(): Promise<{ mirror: RevocationMirror; sent: ClockReading }> {
+  async #snapshot(): Promise<{ state: RevocationState; sent: MirrorReading }> {
     const { revoked, ownerEpochs, globalEpoch } = this.#keys
-    const sent = this.#reading()
+    const sent = this.#mirror.reading()
     const replies = await this.#redis
       .multi()
       .zrange(revoked, 0, -1, 'WITHSCORES')
@@ -508,40 +387,20 @@ export class RedisRevocationList implements RevocationList {
     replies.forEach(([error], i) => {
       if (error) throw explainReplyError(error, keys[i]!)
     })
-    const mirror = RevocationMirror.fromSnapshot(
-      {
-        revoked: replies[0]![1] as string[],
-        ownerEpochs: replies[1]![1] as Record<string, string>,
-        globalEpoch: replies[2]![1] as string | null,
-      },
-      this.#now(),
-      this.#keys,
-    )
-    return { mirror, sent }
-  }
-
-  #beat(): void {
-    if (!this.#fresh) return
-    if (this.#pingOutstanding) {
-      // A whole interval without an answer: treat the link as dead, and let ioredis reconnect.
-      this.#lost()
-      this.#subscriber.disconnect(true)
-      return
+    const ids = replies[0]![1] as string[]
+    const revokedIds: Array<[string, number]> = []
+    for (let i = 0; i + 1 < ids.length; i += 2) {
+      revokedIds.push([ids[i]!, epoch(ids[i + 1]!, revoked)])
     }
-    this.#pingOutstanding = true
-    // Read before sending: the answer proves the mirror complete as of this moment, not later.
-    const sent = this.#reading()
-    const generation = this.#generation
-    this.#subscriber.ping().then(
-      () => {
-        // An answer across a reconnect proves nothing about what the old connection missed.
-        if (generation !== this.#generation) return
-        this.#pingOutstanding = false
-        this.#confirm(sent)
-      },
-      () => {
-        if (generation === this.#generation) this.#pingOutstanding = false
-      },
+    const owners = Object.entries(replies[1]![1] as Record<string, string>).map(
+      ([ownerId, at]) => [ownerId, epoch(at, ownerEpochs)] as const,
     )
+    const global = replies[2]![1] as string | null
+    const state: RevocationState = {
+      revoked: revokedIds,
+      ownerEpochs: owners,
+      globalEpoch: global === null ? undefined : epoch(global, globalEpoch),
+    }
+    return { state, sent }
   }
 }
