@@ -19,6 +19,7 @@ export type KeywardErrorCode =
   | 'request_too_large'
   | 'key_inactive'
   | 'forbidden'
+  | 'invalid_signature'
 
 /** The codes of a token that was presented but does not authenticate (401, `invalid_token`). */
 export type InvalidTokenCode =
@@ -271,6 +272,20 @@ export class ForbiddenError extends KeywardError {
   }
 }
 
+/**
+ * A signed request (a GitHub secret-scanning report) carries no signature, names an unknown
+ * key, or its signature does not verify (401, no `WWW-Authenticate`: this is no bearer token).
+ */
+export class InvalidSignatureError extends KeywardError {
+  static override readonly captureStack = false
+
+  declare readonly code: 'invalid_signature'
+
+  constructor(message: string, options: KeywardErrorOptions = {}) {
+    super('invalid_signature', 401, message, undefined, options)
+  }
+}
+
 /** Whether `value` is a {@link KeywardError}. */
 export function isKeywardError(value: unknown): value is KeywardError {
   return value instanceof KeywardError
@@ -303,6 +318,7 @@ const TITLES: Record<KeywardErrorCode, string> = {
   request_too_large: 'Request too large',
   key_inactive: 'Key inactive',
   forbidden: 'Forbidden',
+  invalid_signature: 'Invalid signature',
 }
 
 /** The media type of problem documents. */

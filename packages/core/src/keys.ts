@@ -70,6 +70,36 @@ export interface RotateKeyInput {
   gracePeriod?: number | string
 }
 
+/** Where a leaked token was found, as its reporter tells; each field optional, kept in the `leaked` event. */
+export interface LeakReport {
+  /** Where the token was seen, e.g. the URL of a commit's file on GitHub. */
+  url?: string
+  /** What kind of place, e.g. GitHub's `content`, `commit`, `issue_comment`, `npm`. */
+  source?: string
+  /** Who reported it, e.g. `'github'`. */
+  reporter?: string
+}
+
+/** What {@link KeyLifecycle.reportLeak} did about a token that belongs to a stored key. */
+export interface LeakOutcome {
+  /** The key the token belongs to, as it is now (revoked). */
+  key: ApiKey
+  /** `true` when this report revoked the key; `false` when it was revoked already. */
+  revoked: boolean
+}
+
+/**
+ * Who makes a lifecycle change, for audit events: the optional last argument of `create`,
+ * `update`, `rotate`, `revoke` and `revokeAll`. The management API passes its caller.
+ */
+export interface ActionContext {
+  /**
+   * Named as the event's `actor`: `'key:<id>'` for an API key, or the application's own name
+   * for a signed-in person (`'person:42'`). Default: none, and events carry no `actor`.
+   */
+  actor?: string
+}
+
 /** A key just created or rotated: the only time its token exists. */
 export interface IssuedKey {
   /** The plaintext token. Show it once; it is not stored anywhere. */
@@ -79,7 +109,7 @@ export interface IssuedKey {
 
 /** The key lifecycle, `keyward.keys`. Invalid input rejects with `InvalidArgumentError`. */
 export interface KeyLifecycle<S extends string = string> {
-  create(input: CreateKeyInput<S>): Promise<IssuedKey>
+  create(input: CreateKeyInput<S>, context?: ActionContext): Promise<IssuedKey>
   /** The keys of an owner that are not revoked (expired and rotated ones included), oldest first. */
   list(ownerId: string): Promise<ApiKey[]>
   /**
@@ -93,23 +123,34 @@ export interface KeyLifecycle<S extends string = string> {
    * replaced by rotation: the check and the write are one atomic step in the store, so an
    * expired key can never be extended back to life.
    */
-  update(id: string, input: UpdateKeyInput<S>): Promise<ApiKey>
+  update(id: string, input: UpdateKeyInput<S>, context?: ActionContext): Promise<ApiKey>
   /**
    * Issues a new secret for the same key data; the old one ends after the grace period.
    * A key has at most one successor: rotating a revoked, expired or already rotated key
    * rejects `KeyInactiveError` (409), however many rotations race.
    */
-  rotate(id: string, input?: RotateKeyInput): Promise<IssuedKey>
+  rotate(id: string, input?: RotateKeyInput, context?: ActionContext): Promise<IssuedKey>
   /**
    * Revokes a key everywhere, permanently (its record keeps `revokedAt`); idempotent.
    * Resolves `true` when a key that was not revoked yet was revoked.
    */
-  revoke(id: string): Promise<boolean>
+  revoke(id: string, context?: ActionContext): Promise<boolean>
   /**
    * Revokes every key of `ownerId`, or every key at all, in O(1): an epoch, not a loop.
    * Resolves to the epoch (epoch ms); keys created at or before it no longer verify.
    */
-  revokeAll(options?: { ownerId?: string }): Promise<{ revokedBefore: number }>
+  revokeAll(
+    options?: { ownerId?: string },
+    context?: ActionContext,
+  ): Promise<{ revokedBefore: number }>
+  /**
+   * A token was reported leaked: finds its key by the token's hash (revoked, expired and
+   * rotated keys too), revokes it everywhere unless it is revoked already (a key still in its
+   * rotation grace period is live, so it is revoked too), and emits a `leaked` event with
+   * `where`. Resolves `undefined` when the token is malformed (wrong prefix, length or
+   * checksum) or belongs to no stored key; rejects only when a backend fails (`unavailable`).
+   */
+  reportLeak(token: string, where?: LeakReport): Promise<LeakOutcome | undefined>
 }
 
 export interface LifecycleConfig {
@@ -256,9 +297,10 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
     config.forget(id)
   }
 
-  return {
-    async create(input) {
+  const lifecycle: KeyLifecycle = {
+    async create(input, context) {
       assertObject(input, 'input')
+      const actor = actorOf(context)
       const at = now()
       const name = parseName(input.name)
       const ownerId = parseOwnerId(input.ownerId)
@@ -274,7 +316,7 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
         ...(metadata === undefined ? {} : { metadata }),
       })
       const key = toApiKey(record)
-      await emit({ type: 'created', key, at })
+      await emit({ type: 'created', key, at, ...actor })
       return { token, key }
     },
 
@@ -292,8 +334,9 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
       return toApiKey(record)
     },
 
-    async update(id, input) {
+    async update(id, input, context) {
       assertObject(input, 'input')
+      const actor = actorOf(context)
       const at = now()
       const patch: KeyRecordPatch = {}
       if (input.name !== undefined) patch.name = parseName(input.name)
@@ -313,12 +356,13 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
       if (!updated) return refused(id as string, updated, at)
       await changed(updated.id)
       const key = toApiKey(updated)
-      await emit({ type: 'updated', key, changes, at })
+      await emit({ type: 'updated', key, changes, at, ...actor })
       return key
     },
 
-    async rotate(id, input = {}) {
+    async rotate(id, input = {}, context) {
       assertObject(input, 'input')
+      const actor = actorOf(context)
       const at = now()
       const grace =
         input.gracePeriod === undefined ? 0 : parseDuration(input.gracePeriod, 'gracePeriod')
@@ -381,11 +425,12 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
       // key's new end is lost (other instances then learn it within `cache.ttl`).
       if (grace > 0) await changed(old.id).catch(config.onError)
       const key = toApiKey(successor)
-      await emit({ type: 'rotated', key, previousId: old.id, previousExpiresAt, at })
+      await emit({ type: 'rotated', key, previousId: old.id, previousExpiresAt, at, ...actor })
       return { token, key }
     },
 
-    async revoke(id) {
+    async revoke(id, context) {
+      const actor = actorOf(context)
       const record = await recordOf(id)
       if (!record) return false
       const at = now()
@@ -396,24 +441,67 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
       // Also when the record says so already: a revoke that failed half-way is finished here.
       await announceRevocation(record.id, record.expiresAt)
       if (wasRevoked) return false
-      await emit({ type: 'revoked', keyId: record.id, ownerId: record.ownerId, at })
+      await emit({ type: 'revoked', keyId: record.id, ownerId: record.ownerId, at, ...actor })
       return true
     },
 
-    async revokeAll(options = {}) {
+    async revokeAll(options = {}, context) {
       assertObject(options, 'options')
+      const actor = actorOf(context)
       const ownerId = options.ownerId === undefined ? undefined : parseOwnerId(options.ownerId)
       const at = await sharedTime()
       if (ownerId === undefined) {
         await backend(() => revocations.revokeAll(at))
-        await emit({ type: 'revoked_all', at })
+        await emit({ type: 'revoked_all', at, ...actor })
       } else {
         await backend(() => revocations.revokeOwner(ownerId, at))
-        await emit({ type: 'revoked_all', ownerId, at })
+        await emit({ type: 'revoked_all', ownerId, at, ...actor })
       }
       return { revokedBefore: at }
     },
+
+    async reportLeak(token, where = {}) {
+      assertObject(where, 'where')
+      try {
+        parseToken(token, config.prefixes)
+      } catch {
+        return undefined // Not one of ours: nothing to look up, nothing to say about it.
+      }
+      const hash = await config.hasher.hash(token)
+      const found = await backend(() => store.findByHash(hash))
+      if (!found) return undefined
+      const revoked = await lifecycle.revoke(found.id)
+      const record = (await backend(() => store.get(found.id))) ?? found
+      const at = now()
+      const report: LeakReport = {}
+      for (const field of ['url', 'source', 'reporter'] as const) {
+        const value = where[field]
+        if (typeof value === 'string' && value !== '') report[field] = value.slice(0, 2048)
+      }
+      await emit({
+        type: 'leaked',
+        keyId: record.id,
+        ownerId: record.ownerId,
+        revoked,
+        ...report,
+        at,
+      })
+      return { key: toApiKey(record), revoked }
+    },
   }
+  return lifecycle
+}
+
+/** The `actor` of an event, from a lifecycle call's optional context. */
+function actorOf(context: ActionContext | undefined): { actor?: string } {
+  if (context === undefined) return {}
+  assertObject(context, 'context')
+  const { actor } = context
+  if (actor === undefined) return {}
+  if (typeof actor !== 'string' || actor.trim() === '') {
+    throw new InvalidArgumentError('actor', 'actor must be a non-blank string.')
+  }
+  return { actor }
 }
 
 function sameScopes(a: readonly string[], b: readonly string[]): boolean {

@@ -229,10 +229,36 @@ export interface IssuedAccessToken {
   scopes: readonly string[]
 }
 
-/** Audit events from `keyward.keys`, for `onEvent`. Never contains a token or hash. */
+/**
+ * Audit events from `keyward.keys`, for `onEvent`. Never contains a token or hash. `actor`
+ * names who made the change when the call said so (its `ActionContext`): the management
+ * API gives `'key:<id>'` for an API key, or a signed-in person's `Principal.actor`.
+ */
 export type KeyEvent =
-  | { type: 'created'; key: ApiKey; at: number }
-  | { type: 'updated'; key: ApiKey; changes: readonly string[]; at: number }
-  | { type: 'rotated'; key: ApiKey; previousId: string; previousExpiresAt: number; at: number }
-  | { type: 'revoked'; keyId: string; ownerId: string; at: number }
-  | { type: 'revoked_all'; ownerId?: string; at: number }
+  | { type: 'created'; key: ApiKey; at: number; actor?: string }
+  | { type: 'updated'; key: ApiKey; changes: readonly string[]; at: number; actor?: string }
+  | {
+      type: 'rotated'
+      key: ApiKey
+      previousId: string
+      previousExpiresAt: number
+      at: number
+      actor?: string
+    }
+  | { type: 'revoked'; keyId: string; ownerId: string; at: number; actor?: string }
+  | { type: 'revoked_all'; ownerId?: string; at: number; actor?: string }
+  /**
+   * A token of this key was reported leaked (for example by GitHub secret scanning).
+   * `revoked`: this report revoked it (`false` when it was revoked already). `url` and
+   * `source` say where it was found, as the reporter told.
+   */
+  | {
+      type: 'leaked'
+      keyId: string
+      ownerId: string
+      revoked: boolean
+      url?: string
+      source?: string
+      reporter?: string
+      at: number
+    }
