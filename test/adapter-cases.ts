@@ -122,6 +122,7 @@ export async function createAdapterFixture(): Promise<AdapterFixture> {
     scopes,
     now,
     store: unreachableStore(),
+    singleInstance: true,
     onError: () => {},
   })
   const issue = (

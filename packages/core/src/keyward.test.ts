@@ -620,6 +620,47 @@ describe('configuration fails when built', () => {
   })
 })
 
+describe('a shared store needs a shared revocation list', () => {
+  /** A store that is not the in-process one, as a Redis or PostgreSQL store would be. */
+  const sharedStore = () => {
+    const memory = new MemoryTokenStore()
+    return {
+      findByHash: (hash: string) => memory.findByHash(hash),
+      get: (id: string) => memory.get(id),
+      listByOwner: (ownerId: string) => memory.listByOwner(ownerId),
+      insert: (record: Parameters<MemoryTokenStore['insert']>[0]) => memory.insert(record),
+      update: (...args: Parameters<MemoryTokenStore['update']>) => memory.update(...args),
+      delete: (id: string) => memory.delete(id),
+      touch: (id: string, at: number) => memory.touch(id, at),
+    }
+  }
+
+  it('refuses it with the in-process list, default or given, saying what to pass', () => {
+    for (const options of [
+      { store: sharedStore() },
+      { store: sharedStore(), revocations: new MemoryRevocationList() },
+      { store: sharedStore(), singleInstance: false },
+    ]) {
+      expect(() => createKeyward(options)).toThrowError(TypeError)
+      expect(() => createKeyward(options)).toThrowError(
+        /^revocations must be a revocation list every instance shares .*singleInstance: true/,
+      )
+    }
+  })
+
+  it('accepts it when told there is one instance, and keeps the memory pair silent', async () => {
+    const single = createKeyward({ store: sharedStore(), singleInstance: true })
+    const { token, key } = await single.keys.create(input)
+    await single.keys.revoke(key.id)
+    await expect(single.verify(token)).rejects.toMatchObject({ code: 'revoked_token' })
+    expect(() => createKeyward({})).not.toThrow()
+    expect(() => createKeyward({ store: new MemoryTokenStore() })).not.toThrow()
+    expect(() => createKeyward({ singleInstance: 'yes' as never })).toThrowError(
+      /^singleInstance must be a boolean/,
+    )
+  })
+})
+
 describe('token kinds (extension point)', () => {
   it('hands matching tokens to the extension, then applies revocation, expiry and scopes', async () => {
     const { keyward: base } = setup()

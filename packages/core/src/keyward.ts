@@ -25,8 +25,21 @@ export interface KeywardOptions<S extends string = string> {
   scopes?: ScopeCatalog<S>
   /** Where key records live. Default: a new `MemoryTokenStore`. */
   store?: TokenStore
-  /** Which keys are revoked. Default: a new `MemoryRevocationList` on the same clock. */
+  /**
+   * Which keys are revoked. Default: a new `MemoryRevocationList` on the same clock. With a
+   * shared `store` (anything but a `MemoryTokenStore`), give a list every instance shares
+   * (`RedisRevocationList`, `PostgresRevocationList`): an in-process list would keep a
+   * revocation on the instance that made it while the others go on accepting the key, so
+   * that combination throws a `TypeError` unless `singleInstance` is `true`.
+   */
   revocations?: RevocationList
+  /**
+   * `true` states that this is the only instance using `store`, so the in-process
+   * `MemoryRevocationList` is enough even though the store is shared (a single server on a
+   * database, a script, a test). Default `false`: a shared store with the in-process list
+   * throws at construction.
+   */
+  singleInstance?: boolean
   /** Longest lifetime a key may be given on create or update. Seconds or `'365d'`. Default `'365d'`. */
   maxLifetime?: number | string
   /** Lifetime used when `create` gets neither `expiresAt` nor `expiresIn`. Default: none (expiry required). */
@@ -52,6 +65,16 @@ export interface KeywardOptions<S extends string = string> {
   onEvent?: (event: KeyEvent) => void | Promise<void>
   /** Receives failures that cannot reach a caller (background `touch`, `onEvent`). Default: `console.error`. */
   onError?: (error: unknown) => void
+}
+
+/** The lifecycle limits of an instance, in milliseconds, as `createKeyward` resolved them. */
+export interface KeyLimits {
+  /** Longest lifetime a key may be given on create or update (`maxLifetime`). */
+  readonly maxLifetime: number
+  /** Lifetime `create` uses without `expiresAt` or `expiresIn`; `undefined` when expiry is required. */
+  readonly defaultExpiresIn: number | undefined
+  /** Longest rotation grace period (`maxGracePeriod`). */
+  readonly maxGracePeriod: number
 }
 
 /** A configured Keyward instance: verification and the key lifecycle over one store. */
@@ -89,6 +112,8 @@ export interface Keyward<S extends string = string> {
   readonly store: TokenStore
   /** The revocation list in use. */
   readonly revocations: RevocationList
+  /** The lifecycle limits in force, resolved from the options (what a settings page draws). */
+  readonly limits: KeyLimits
   /** Resolves once the revocation list's mirror is loaded. */
   ready(): Promise<void>
   /** Stops listening for revocation events and closes the revocation list. */
@@ -154,6 +179,22 @@ export function createKeyward<S extends string = string>(
     'delete',
     'touch',
   ])
+  if (options.singleInstance !== undefined && typeof options.singleInstance !== 'boolean') {
+    throw new TypeError('singleInstance must be a boolean')
+  }
+  if (
+    !(store instanceof MemoryTokenStore) &&
+    (options.revocations === undefined || options.revocations instanceof MemoryRevocationList) &&
+    options.singleInstance !== true
+  ) {
+    // Revocations would stay on the instance that made them while the others, reading the
+    // same store, kept accepting the key.
+    throw new TypeError(
+      'revocations must be a revocation list every instance shares (RedisRevocationList, ' +
+        'PostgresRevocationList) when store is shared; pass singleInstance: true if this ' +
+        'is the only instance using the store',
+    )
+  }
   const revocations = options.revocations ?? new MemoryRevocationList({ now })
   assertImplements(revocations, 'revocations', [
     'revoke',
@@ -243,6 +284,7 @@ export function createKeyward<S extends string = string>(
     now,
     store,
     revocations,
+    limits: Object.freeze({ maxLifetime, defaultExpiresIn, maxGracePeriod }),
     keys: keys as KeyLifecycle<S>,
     verify(token: string, verifyOptions?: VerifyOptions<S>): Promise<VerifiedKey> {
       // Not `async`: a cache hit is already answered, and wrapping it costs an async frame.
