@@ -1,5 +1,5 @@
 import { InsufficientScopeError, InvalidArgumentError, type VerifiedKey } from '@keyward/core'
-import { exportJWK, generateKeyPair } from 'jose'
+import { createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify } from 'jose'
 import { describe, expect, test } from 'vitest'
 import { AUDIENCE, decodePart, ISSUER, setup, T0, testClock } from '../test/fixtures.js'
 import {
@@ -21,6 +21,7 @@ describe('mintAccessToken', () => {
       iss: ISSUER,
       aud: AUDIENCE,
       sub: 'org_1',
+      client_id: key.id,
       jti: expect.stringMatching(/^[\w-]{22}$/),
       kw_key: key.id,
       kw_name: 'CI pipeline',
@@ -29,6 +30,26 @@ describe('mintAccessToken', () => {
       iat: T0 / 1000,
       exp: T0 / 1000 + 15 * 60,
     })
+  })
+
+  test('is an RFC 9068 access token: jose verifies it with the profile’s required claims', async () => {
+    const { accessTokens, key, clock } = await setup()
+    const token = await accessTokens.mintAccessToken(key, { ttl: '15m' })
+    const { payload, protectedHeader } = await jwtVerify(
+      token,
+      createLocalJWKSet(await accessTokens.jwks()),
+      {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        typ: 'at+jwt',
+        requiredClaims: ['iss', 'exp', 'aud', 'sub', 'client_id', 'iat', 'jti'],
+        currentDate: new Date(clock.now()),
+      },
+    )
+    expect(protectedHeader.typ).toBe('at+jwt')
+    expect(payload).toMatchObject({ client_id: key.id, kw_created: key.createdAt })
+    expect(Number.isInteger(payload.iat) && Number.isInteger(payload.exp)).toBe(true)
+    expect(accessTokens).toMatchObject({ issuer: ISSUER, audience: AUDIENCE })
   })
 
   test('gives every token its own jti', async () => {

@@ -31,8 +31,9 @@ import type { AccessTokenPayload, AccessTokensOptions, MintAccessTokenOptions } 
  */
 export interface AccessTokens extends AccessTokenVerifier, AccessTokenIssuer {
   /**
-   * Mints a compact JWS for `key` (the result of `keyward.verify`): `iss`, `aud`,
-   * `sub` = owner, `jti`, `kw_key` = the key's id, `kw_name`, `kw_created` = the key's
+   * Mints a compact JWS for `key` (the result of `keyward.verify`), an RFC 9068 access token
+   * (`typ: at+jwt`): `iss`, `aud`, `sub` = owner, `client_id` = the key's id, `jti`,
+   * `kw_key` = the key's id, `kw_name`, `kw_created` = the key's
    * `createdAt` (epoch ms), `scope`, `iat` (whole seconds), and
    * `exp` = min(now + ttl, the key's expiry), signed by the first of `signingKeys`.
    *
@@ -49,6 +50,10 @@ export interface AccessTokens extends AccessTokenVerifier, AccessTokenIssuer {
    * secrets are never listed. A fresh object each call.
    */
   jwks(): Promise<JSONWebKeySet>
+  /** The `iss` of minted tokens: what OAuth metadata (`createOAuthServer`) names as its issuer. */
+  readonly issuer: string
+  /** The `aud` of minted tokens (the first configured audience). */
+  readonly audience: string
 }
 
 const HOUR_MS = 3_600_000
@@ -180,6 +185,7 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
       iss: issuer,
       aud: audiences[0]!,
       sub: key.ownerId,
+      client_id: key.id,
       jti: toBase64Url(crypto.getRandomValues(new Uint8Array(16))),
       kw_key: key.id,
       kw_name: key.name,
@@ -203,6 +209,8 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
 
   return Object.freeze({
     name: KIND,
+    issuer,
+    audience: audiences[0]!,
     // The issuer runs beside the key store: every use is bounded by the parent key.
     standalone: false,
     accepts: verification.accepts,

@@ -154,6 +154,8 @@ export interface AccessTokenPayload {
   aud: string
   /** The owner of the parent key. */
   sub: string
+  /** RFC 9068 §2.2: the OAuth client the token was issued to, which is the parent API key's id. */
+  client_id: string
   /** Unique token id. */
   jti: string
   /** The parent API key's id. */
