@@ -96,6 +96,9 @@ export interface SecretScanningHandler {
 
 const encoder = new TextEncoder()
 
+/** Web Crypto's key type, named through `crypto.subtle` so that Node's typings (no DOM lib) find it too. */
+type CryptoKey = Awaited<ReturnType<typeof crypto.subtle.importKey>>
+
 /**
  * Builds the secret-scanning endpoint over `keyward.keys.reportLeak`: verifies GitHub's
  * signature over the raw body, then for each reported token finds its key by hash, revokes it

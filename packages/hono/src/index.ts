@@ -15,3 +15,4 @@ export {
 export { type ApiKeyAuthOptions, type ApiKeyVariables, apiKeyAuth } from './api-key-auth.js'
 export { type ApiKeyRoutesOptions, apiKeyRoutes } from './management.js'
 export { createGuards, type Guards, requireAnyScope, requireScopes } from './require-scopes.js'
+export { type SecretScanningEndpointOptions, secretScanning } from './secret-scanning.js'
