@@ -198,6 +198,7 @@ export function managementSuite(adapter: string, serve: Serve): void {
         createdAt: new Date(T0).toISOString(),
         expiresAt: new Date(T0 + 90 * DAY).toISOString(),
         lastUsedAt: null,
+        status: 'active',
         metadata: { team: 'infra' },
       })
       await expect(keyward.verify(token, { scopes: ['projects:read'] })).resolves.toMatchObject({

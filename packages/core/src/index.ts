@@ -45,6 +45,7 @@ export {
   toBase64Url,
 } from './hash.js'
 export type {
+  ActionContext,
   CreateKeyInput,
   Instant,
   IssuedKey,
@@ -54,10 +55,12 @@ export type {
   RotateKeyInput,
   UpdateKeyInput,
 } from './keys.js'
-export { createKeyward, type Keyward, type KeywardOptions } from './keyward.js'
+export { createKeyward, type KeyLimits, type Keyward, type KeywardOptions } from './keyward.js'
 export { parseInstant } from './lib/key-input.js'
 export {
   type ApiKeyJson,
+  type CatalogJson,
+  type CatalogScopeJson,
   createManagementApi,
   type ManagementApi,
   type ManagementApiOptions,
@@ -65,10 +68,23 @@ export {
   type ManagementBodyFailure,
   type ManagementRequest,
   type ManagementResponse,
+  type Principal,
   toApiKeyJson,
 } from './management.js'
 export { MemoryRevocationList, type MemoryRevocationListOptions } from './memory-revocation-list.js'
 export { MemoryTokenStore } from './memory-token-store.js'
+export {
+  ACCESS_TOKEN_TYPE,
+  createOAuthServer,
+  createTokenEndpoint,
+  JWT_TOKEN_TYPE,
+  type OAuthAccessTokens,
+  type OAuthServer,
+  type OAuthServerOptions,
+  TOKEN_EXCHANGE_GRANT,
+  type TokenEndpoint,
+  type TokenEndpointOptions,
+} from './oauth.js'
 export { assertKeyRecord, toApiKey } from './record.js'
 export {
   decodeRevocationMessage,

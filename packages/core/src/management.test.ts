@@ -112,6 +112,7 @@ describe('POST /', () => {
       createdAt: new Date(T0).toISOString(),
       expiresAt: new Date(T0 + 90 * DAY).toISOString(),
       lastUsedAt: null,
+      status: 'active',
       metadata: { team: 'infra' },
     })
     expect(key).not.toHaveProperty('hash')

@@ -14,9 +14,11 @@ import {
 } from './errors.js'
 import type { CreateKeyInput, RotateKeyInput, UpdateKeyInput } from './keys.js'
 import type { Keyward } from './keyward.js'
-import { isScope, isSubsetOf, scopeRequirement } from './scopes.js'
+import { assertPrincipal, assertSameOrigin } from './lib/principal.js'
+import { createTokenEndpoint } from './oauth.js'
+import { grants, isScope, isSubsetOf, scopeRequirement } from './scopes.js'
 import { isKeyId } from './token.js'
-import type { AccessTokenIssuer, ApiKey, KeyMetadata, VerifiedKey } from './types.js'
+import type { AccessTokenIssuer, ApiKey, KeyMetadata, KeyStatus, VerifiedKey } from './types.js'
 
 /** Options of {@link createManagementApi}. Invalid options throw `TypeError` at once. */
 export interface ManagementApiOptions {
@@ -27,7 +29,9 @@ export interface ManagementApiOptions {
   manageScope?: string
   /**
    * Mints access tokens for `POST /token` (for example `@keyward/jwt`). Default: none, and
-   * `POST /token` answers 404.
+   * `POST /token` answers 404. A JSON body (`{ scope?, expiresIn? }`, Bearer API key) is
+   * answered here as before; a form body is an OAuth token request, answered by core's
+   * `createTokenEndpoint` (client credentials or RFC 8693 exchange, RFC 6749 §5.2 errors).
    */
   accessTokens?: AccessTokenIssuer
   /** Largest request body accepted, in bytes; larger ones answer 413. Default `16_384`. */
@@ -45,6 +49,21 @@ export interface ManagementBodyFailure {
  * the `Content-Type`, so `curl -d` works), or why it could not be read.
  */
 export type ManagementBody = string | ManagementBodyFailure | undefined
+
+/**
+ * A person signed in through the application's own login (its session cookie, Passport,
+ * better-auth, Auth.js…), as the adapters' `principal` option resolves them. On the
+ * management API they act like an API key of `ownerId` holding `scopes`: they need the
+ * manage scope, see and change only `ownerId`'s keys, and grant only scopes they hold.
+ */
+export interface Principal {
+  /** Whose keys they manage (their organisation, or themselves). */
+  ownerId: string
+  /** What they hold: scopes or wildcard grants (`projects:*`, `*`), as on a key. */
+  scopes: readonly string[]
+  /** Who they are in audit events (`KeyEvent.actor`), e.g. `'person:42'`. */
+  actor: string
+}
 
 /** The framework-free shape of a management request. */
 export interface ManagementRequest {
@@ -64,6 +83,19 @@ export interface ManagementRequest {
    * re-checked right before anything is done.
    */
   apiKey?: VerifiedKey
+  /**
+   * The caller as the application's own login resolved it. When given, it is the caller (no
+   * API key is read), `POST /token` is refused (403: a person is not a key), and
+   * state-changing requests must pass the CSRF rule: `Content-Type: application/json` and a
+   * same-origin `Origin` (or `Sec-Fetch-Site: same-origin`), else 403 `forbidden`. A
+   * malformed principal is a `TypeError` (a bug), not an answer.
+   */
+  principal?: Principal
+  /**
+   * The request's own origin, `scheme://host[:port]`, as the client reached the server (the
+   * `Host` header): what a principal's `Origin` must equal. Adapters always give it.
+   */
+  origin?: string
   body?: ManagementBody
 }
 
@@ -85,9 +117,43 @@ export interface ApiKeyJson {
   expiresAt: string
   /** `null` until the key is first used. */
   lastUsedAt: string | null
+  /**
+   * Where the key stands when answered: `revoked`, else `rotated` (replaced, perhaps still
+   * in its grace period), else `expired`, else `active`.
+   */
+  status: KeyStatus
   metadata?: KeyMetadata
   /** The id of the key this one replaced through rotation. */
   rotatedFrom?: string
+  /** The id of the key that replaced this one through rotation. */
+  rotatedTo?: string
+}
+
+/** One scope of `GET /catalog`. */
+export interface CatalogScopeJson {
+  name: string
+  /** What a UI shows next to it. */
+  description: string
+  /** The part of the name before the first `:`. */
+  resource: string
+  /** Whether the caller holds it, so may grant it. */
+  grantable: boolean
+}
+
+/** The answer of `GET /catalog`: what a settings page needs to draw itself. */
+export interface CatalogJson {
+  /** Every declared scope, in declaration order. */
+  scopes: CatalogScopeJson[]
+  /** The scope names by resource, in order of first appearance. */
+  groups: { resource: string; scopes: string[] }[]
+  /** The names of the declared scopes the caller holds (wildcards expanded). */
+  grantable: string[]
+  /** Longest key lifetime, in seconds. */
+  maxLifetime: number
+  /** Lifetime of a key created without an expiry, in seconds; `null` when one is required. */
+  defaultExpiresIn: number | null
+  /** Longest rotation grace period, in seconds. */
+  maxGracePeriod: number
 }
 
 /** The management REST API, built once and shared by the Express and Hono adapters. */
@@ -114,8 +180,11 @@ const LIFE_FIELDS = ['expiresAt', 'expiresIn', 'scopes'] as const
 /** `AccessTokenIssuer` option names → the `POST /token` body fields they come from. */
 const ISSUER_FIELDS: Partial<Record<string, string>> = { ttl: 'expiresIn', scopes: 'scope' }
 
-/** A key as management responses show it: times as ISO 8601, never the hash. */
-export function toApiKeyJson(key: ApiKey): ApiKeyJson {
+/**
+ * A key as management responses show it: times as ISO 8601, never the hash; `status` as of
+ * `at` (epoch ms, default now).
+ */
+export function toApiKeyJson(key: ApiKey, at: number = Date.now()): ApiKeyJson {
   const json: ApiKeyJson = {
     id: key.id,
     name: key.name,
@@ -125,9 +194,18 @@ export function toApiKeyJson(key: ApiKey): ApiKeyJson {
     createdAt: new Date(key.createdAt).toISOString(),
     expiresAt: new Date(key.expiresAt).toISOString(),
     lastUsedAt: key.lastUsedAt === undefined ? null : new Date(key.lastUsedAt).toISOString(),
+    status:
+      key.revokedAt !== undefined
+        ? 'revoked'
+        : key.rotatedTo !== undefined
+          ? 'rotated'
+          : at >= key.expiresAt
+            ? 'expired'
+            : 'active',
   }
   if (key.metadata !== undefined) json.metadata = key.metadata
   if (key.rotatedFrom !== undefined) json.rotatedFrom = key.rotatedFrom
+  if (key.rotatedTo !== undefined) json.rotatedTo = key.rotatedTo
   return json
 }
 
@@ -149,6 +227,13 @@ export function toApiKeyJson(key: ApiKey): ApiKeyJson {
  * - `PATCH` and rotation of a revoked, expired or rotated key answer 409 (`key_inactive`);
  *   `DELETE` of a revoked key answers 204 again.
  * - Unknown routes and methods answer 404 problem+json.
+ * - A {@link Principal} (a person signed in through the app's own login) is the caller when
+ *   the adapter resolved one, whatever API key the request also carries; it acts like a key
+ *   of its owner holding its scopes (the manage scope included), except that it may not use
+ *   `POST /token` (403) and its state-changing requests must pass the CSRF rule (403).
+ * - `GET /catalog` answers what a settings page needs (scopes with descriptions, grouped by
+ *   resource, which of them the caller may grant, the lifetime and grace limits in seconds).
+ * - Audit events name the caller as `actor`: `'key:<id>'` or the principal's `actor`.
  */
 export function createManagementApi<S extends string>(
   keyward: Keyward<S>,
@@ -168,46 +253,74 @@ export function createManagementApi<S extends string>(
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
     throw new TypeError('maxBodyBytes must be a positive integer')
   }
+  // OAuth clients (form bodies) get the RFC 6749 token endpoint, which authenticates them itself.
+  const tokenEndpoint =
+    issuer === undefined
+      ? undefined
+      : createTokenEndpoint(keyward, { accessTokens: issuer, maxBodyBytes })
   const keys = keyward.keys as Keyward['keys']
   const catalog = keyward.scopes
   const realm = keyward.realm
   const manage = scopeRequirement([manageScope])
   // Preflights are not let through: the management API answers no cross-origin requests.
   const authenticate = createAuthenticator(keyward, { passPreflight: false })
+  // The catalog's shape never changes: only what the caller may grant is per request.
+  const catalogScopes = catalog.names.map((name) => ({
+    name,
+    description: (catalog.descriptions as Readonly<Record<string, string>>)[name] ?? '',
+    resource: name.slice(0, name.indexOf(':')),
+  }))
+  const catalogGroups = new Map<string, string[]>()
+  for (const { name, resource } of catalogScopes) {
+    const group = catalogGroups.get(resource)
+    if (group) group.push(name)
+    else catalogGroups.set(resource, [name])
+  }
+  const seconds = (ms: number) => Math.floor(ms / 1000)
+  const catalogOf = (caller: Caller): CatalogJson => {
+    const held = new Set(caller.scopes)
+    const scopes = catalogScopes.map((scope) => ({ ...scope, grantable: grants(held, scope.name) }))
+    const { maxLifetime, defaultExpiresIn, maxGracePeriod } = keyward.limits
+    return {
+      scopes,
+      groups: [...catalogGroups].map(([resource, names]) => ({ resource, scopes: [...names] })),
+      grantable: scopes.filter((scope) => scope.grantable).map((scope) => scope.name),
+      maxLifetime: seconds(maxLifetime),
+      defaultExpiresIn: defaultExpiresIn === undefined ? null : seconds(defaultExpiresIn),
+      maxGracePeriod: seconds(maxGracePeriod),
+    }
+  }
+  const jsonOf = (key: ApiKey) => toApiKeyJson(key, keyward.now())
 
   /**
    * Another owner's key and a missing one are the same 404; so is a revoked one for reading.
    * Changes find revoked keys too, so that they answer 409 (`key_inactive`) or, for DELETE,
    * succeed idempotently.
    */
-  const ownedKey = async (
-    id: string,
-    caller: VerifiedKey,
-    includeRevoked = false,
-  ): Promise<ApiKey> => {
+  const ownedKey = async (id: string, caller: Caller, includeRevoked = false): Promise<ApiKey> => {
     const key = isKeyId(id) ? await keys.get(id, { includeRevoked }) : undefined
     if (!key || key.ownerId !== caller.ownerId) throw new NotFoundError()
     return key
   }
 
   /** Least privilege: the caller must hold every scope in `scopes`. */
-  const assertGrantable = (caller: VerifiedKey, scopes: readonly string[]) => {
+  const assertGrantable = (caller: { scopes: readonly string[] }, scopes: readonly string[]) => {
     const missing = scopes.filter((scope) => !isSubsetOf([scope], caller.scopes))
     if (missing.length > 0) throw new InsufficientScopeError(scopes, missing, { realm })
   }
 
-  const createKey = async (caller: VerifiedKey, body: unknown) => {
+  const createKey = async (caller: Caller, body: unknown) => {
     const input = fieldsOf(body, CREATE_FIELDS)
     assertIsoExpiry(input)
     const scopes = catalog.validateGrants(input.scopes)
     assertGrantable(caller, scopes)
     // The remaining fields are checked by keys.create, which names the field it rejects.
     const create = { ...input, scopes, ownerId: caller.ownerId } as unknown as CreateKeyInput
-    const issued = await keys.create(create)
-    return json(201, { key: toApiKeyJson(issued.key), token: issued.token })
+    const issued = await keys.create(create, { actor: caller.actor })
+    return json(201, { key: jsonOf(issued.key), token: issued.token })
   }
 
-  const updateKey = async (caller: VerifiedKey, id: string, body: unknown) => {
+  const updateKey = async (caller: Caller, id: string, body: unknown) => {
     const input = fieldsOf(body, UPDATE_FIELDS)
     if (Object.keys(input).length === 0) {
       throw new InvalidArgumentError('body', `Give at least one of ${UPDATE_FIELDS.join(', ')}.`)
@@ -216,7 +329,7 @@ export function createManagementApi<S extends string>(
     const key = await ownedKey(id, caller, true)
     assertGrantable(caller, key.scopes)
     const lifeChanges = LIFE_FIELDS.filter((field) => input[field] !== undefined)
-    if (key.id === caller.id && lifeChanges.length > 0) {
+    if (key.id === caller.keyId && lifeChanges.length > 0) {
       throw new ForbiddenError(
         `An API key cannot change its own ${lifeChanges.join(', ')}; use another key or ask its owner.`,
       )
@@ -232,15 +345,16 @@ export function createManagementApi<S extends string>(
       }
       input.scopes = scopes
     }
-    return json(200, toApiKeyJson(await keys.update(key.id, input as UpdateKeyInput)))
+    const actor = { actor: caller.actor }
+    return json(200, jsonOf(await keys.update(key.id, input as UpdateKeyInput, actor)))
   }
 
-  const rotateKey = async (caller: VerifiedKey, id: string, body: unknown) => {
+  const rotateKey = async (caller: Caller, id: string, body: unknown) => {
     const input = fieldsOf(body, ROTATE_FIELDS)
     const key = await ownedKey(id, caller, true)
     assertGrantable(caller, key.scopes)
-    const issued = await keys.rotate(key.id, input as RotateKeyInput)
-    return json(201, { key: toApiKeyJson(issued.key), token: issued.token })
+    const issued = await keys.rotate(key.id, input as RotateKeyInput, { actor: caller.actor })
+    return json(201, { key: jsonOf(issued.key), token: issued.token })
   }
 
   const mintAccessToken = async (tokens: AccessTokenIssuer, caller: VerifiedKey, body: unknown) => {
@@ -291,10 +405,13 @@ export function createManagementApi<S extends string>(
     )
   }
 
-  type Route = {
-    manage: boolean
-    run: (caller: VerifiedKey, body: () => unknown) => Promise<ManagementResponse>
-  }
+  /** Manage routes act for a key or a principal; the others (`POST /token`) for a key itself. */
+  type Route =
+    | { manage: true; run: (caller: Caller, body: () => unknown) => Promise<ManagementResponse> }
+    | {
+        manage: false
+        run: (caller: VerifiedKey, body: () => unknown) => Promise<ManagementResponse>
+      }
 
   const route = (method: string, path: string): Route | undefined => {
     const segments = path.split('/').filter((segment) => segment !== '')
@@ -305,7 +422,7 @@ export function createManagementApi<S extends string>(
         return {
           manage: true,
           run: async (caller) =>
-            json(200, { keys: (await keys.list(caller.ownerId)).map(toApiKeyJson) }),
+            json(200, { keys: (await keys.list(caller.ownerId)).map((key) => jsonOf(key)) }),
         }
       }
       if (method === 'POST')
@@ -319,10 +436,17 @@ export function createManagementApi<S extends string>(
           manage: true,
           run: async (caller, body) => {
             fieldsOf(body(), [])
-            const { revokedBefore } = await keys.revokeAll({ ownerId: caller.ownerId })
+            const { revokedBefore } = await keys.revokeAll(
+              { ownerId: caller.ownerId },
+              { actor: caller.actor },
+            )
             return json(200, { revokedBefore: new Date(revokedBefore).toISOString() })
           },
         }
+      }
+      if (first === 'catalog') {
+        if (method !== 'GET') return undefined
+        return { manage: true, run: async (caller) => json(200, catalogOf(caller)) }
       }
       if (first === 'token') {
         if (method !== 'POST' || issuer === undefined) return undefined
@@ -331,7 +455,7 @@ export function createManagementApi<S extends string>(
       if (method === 'GET') {
         return {
           manage: true,
-          run: async (caller) => json(200, toApiKeyJson(await ownedKey(first, caller))),
+          run: async (caller) => json(200, jsonOf(await ownedKey(first, caller))),
         }
       }
       if (method === 'PATCH')
@@ -341,7 +465,7 @@ export function createManagementApi<S extends string>(
           manage: true,
           run: async (caller) => {
             const key = await ownedKey(first, caller, true)
-            await keys.revoke(key.id)
+            await keys.revoke(key.id, { actor: caller.actor })
             return { status: 204, headers: { 'cache-control': 'no-store' } }
           },
         }
@@ -359,21 +483,42 @@ export function createManagementApi<S extends string>(
     maxBodyBytes,
     async handle(request: ManagementRequest): Promise<ManagementResponse> {
       try {
+        if (tokenEndpoint?.accepts(request) && request.path.replaceAll('/', '') === 'token') {
+          return await tokenEndpoint.handle(request)
+        }
+        const method = request.method.toUpperCase()
         const { header } = request
+        // The app's own login first; without a principal, the request's API key.
+        const principal = request.principal == null ? undefined : assertPrincipal(request.principal)
+        if (principal !== undefined) assertSameOrigin(method, header ?? noHeader, request.origin)
         const presented =
-          request.apiKey ??
-          (header === undefined
+          principal !== undefined
             ? undefined
-            : await authenticate({ method: request.method, header: (name) => header(name) }))
-        if (presented === undefined) throw new MissingTokenError({ realm })
-        const matched = route(request.method.toUpperCase(), request.path)
+            : (request.apiKey ??
+              (header === undefined
+                ? undefined
+                : await authenticate({ method: request.method, header: (name) => header(name) })))
+        if (principal === undefined && presented === undefined) {
+          throw new MissingTokenError({ realm })
+        }
+        const matched = route(method, request.path)
         if (!matched) throw new NotFoundError('No such management route.')
+        const body = () => parseBody(request.body, maxBodyBytes, realm)
         // An earlier middleware may have verified the caller when the headers arrived, and
         // the body may have taken minutes. Decide on the caller as it is now: revoked,
         // expired or narrowed meanwhile, it acts as what it is now, or not at all.
-        const caller = await keyward.recheck(presented)
-        if (matched.manage) manage.check(new Set(caller.scopes), realm)
-        return await matched.run(caller, () => parseBody(request.body, maxBodyBytes, realm))
+        if (!matched.manage) {
+          if (presented === undefined) {
+            throw new ForbiddenError(
+              'This route acts for an API key itself, and a signed-in person is not one: present an API key.',
+            )
+          }
+          return await matched.run(await keyward.recheck(presented), body)
+        }
+        const caller =
+          presented === undefined ? principal! : callerOf(await keyward.recheck(presented))
+        manage.check(new Set(caller.scopes), realm)
+        return await matched.run(caller, body)
       } catch (error) {
         if (error instanceof KeywardError) return problem(errorResponse(error))
         throw error
@@ -381,6 +526,22 @@ export function createManagementApi<S extends string>(
     },
   })
 }
+
+/** Who acts on a manage route: an API key or a signed-in {@link Principal}. */
+interface Caller {
+  ownerId: string
+  scopes: readonly string[]
+  /** `KeyEvent.actor`: `'key:<id>'`, or the principal's own. */
+  actor: string
+  /** The caller's own key id when it is a key: a key may not change its own life. */
+  keyId?: string
+}
+
+function callerOf(key: VerifiedKey): Caller {
+  return { ownerId: key.ownerId, scopes: key.scopes, actor: `key:${key.id}`, keyId: key.id }
+}
+
+const noHeader = (): undefined => undefined
 
 function json(
   status: number,
