@@ -8,6 +8,7 @@ const alias = {
   '@keyward/core/testing': source('./packages/core/src/testing/index.ts'),
   '@keyward/core': source('./packages/core/src/index.ts'),
   '@keyward/redis': source('./packages/redis/src/index.ts'),
+  '@keyward/postgres': source('./packages/postgres/src/index.ts'),
   '@keyward/jwt': source('./packages/jwt/src/index.ts'),
   '@keyward/express': source('./packages/express/src/index.ts'),
   '@keyward/hono': source('./packages/hono/src/index.ts'),
@@ -34,6 +35,7 @@ export default defineConfig({
     projects: [
       project('core', 'packages/core'),
       project('redis', 'packages/redis', { fileParallelism: false }),
+      project('postgres', 'packages/postgres', { fileParallelism: false }),
       project('jwt', 'packages/jwt'),
       project('express', 'packages/express'),
       project('hono', 'packages/hono'),

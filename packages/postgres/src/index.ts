@@ -1,0 +1,8 @@
+export type { PgPool, PgPoolClient, PgQuery, PgQueryable, PgResult } from './lib/client.js'
+export { migrationSql } from './lib/schema.js'
+export { type MigrateOptions, migrate } from './migrate.js'
+export {
+  PostgresRevocationList,
+  type PostgresRevocationListOptions,
+} from './postgres-revocation-list.js'
+export { PostgresTokenStore, type PostgresTokenStoreOptions } from './postgres-token-store.js'

@@ -1,0 +1,111 @@
+import { assertKeyRecord, type KeyRecord, type KeyRecordPatch } from '@keyward/core'
+import { bigintValue } from './client.js'
+
+/** Each field of a {@link KeyRecord} and its column. */
+const STRING_COLUMNS = [
+  ['id', 'id'],
+  ['hash', 'hash'],
+  ['prefix', 'prefix'],
+  ['hint', 'hint'],
+  ['name', 'name'],
+  ['ownerId', 'owner_id'],
+  ['rotatedFrom', 'rotated_from'],
+  ['rotatedTo', 'rotated_to'],
+] as const
+const TIME_COLUMNS = [
+  ['createdAt', 'created_at'],
+  ['expiresAt', 'expires_at'],
+  ['lastUsedAt', 'last_used_at'],
+  ['revokedAt', 'revoked_at'],
+] as const
+const JSON_COLUMNS = [
+  ['scopes', 'scopes'],
+  ['metadata', 'metadata'],
+] as const
+
+/** Every column of the keys table, in the order statements select and insert them. */
+export const COLUMNS = [...STRING_COLUMNS, ...TIME_COLUMNS, ...JSON_COLUMNS].map(([, c]) => c)
+
+/** The values of `record` in {@link COLUMNS} order, `null` for an absent optional field. */
+export function recordValues(record: KeyRecord): unknown[] {
+  assertKeyRecord(record, 'record to insert')
+  return [
+    ...STRING_COLUMNS.map(([field]) => record[field] ?? null),
+    ...TIME_COLUMNS.map(([field]) => record[field] ?? null),
+    // jsonb parameters go as JSON text: an array given raw would be sent as a Postgres array.
+    ...JSON_COLUMNS.map(([field]) =>
+      record[field] === undefined ? null : JSON.stringify(record[field]),
+    ),
+  ]
+}
+
+/**
+ * The columns a patch sets and their values, validated first so a bad patch writes nothing.
+ * An `undefined` (from untyped code) sets nothing: no patch takes a field away.
+ */
+export function patchColumns(patch: KeyRecordPatch): Array<[column: string, value: unknown]> {
+  if (patch === null || typeof patch !== 'object') throw new TypeError('patch must be an object')
+  const set: Array<[string, unknown]> = []
+  if (patch.name !== undefined) {
+    if (typeof patch.name !== 'string' || patch.name === '') {
+      throw new TypeError('patch.name must be a non-empty string')
+    }
+    set.push(['name', patch.name])
+  }
+  if (patch.scopes !== undefined) {
+    if (!Array.isArray(patch.scopes) || !patch.scopes.every((s) => typeof s === 'string')) {
+      throw new TypeError('patch.scopes must be an array of strings')
+    }
+    set.push(['scopes', JSON.stringify(patch.scopes)])
+  }
+  if (patch.expiresAt !== undefined) {
+    if (!Number.isSafeInteger(patch.expiresAt) || patch.expiresAt < 0) {
+      throw new TypeError('patch.expiresAt must be epoch milliseconds')
+    }
+    set.push(['expires_at', patch.expiresAt])
+  }
+  if (patch.metadata !== undefined) {
+    if (
+      patch.metadata === null ||
+      typeof patch.metadata !== 'object' ||
+      Array.isArray(patch.metadata)
+    ) {
+      throw new TypeError('patch.metadata must be an object')
+    }
+    set.push(['metadata', JSON.stringify(patch.metadata)])
+  }
+  if (patch.rotatedTo !== undefined) {
+    if (typeof patch.rotatedTo !== 'string' || patch.rotatedTo === '') {
+      throw new TypeError('patch.rotatedTo must be a non-empty string')
+    }
+    set.push(['rotated_to', patch.rotatedTo])
+  }
+  if (patch.revokedAt !== undefined) {
+    if (!Number.isSafeInteger(patch.revokedAt) || patch.revokedAt < 0) {
+      throw new TypeError('patch.revokedAt must be epoch milliseconds')
+    }
+    set.push(['revoked_at', patch.revokedAt])
+  }
+  return set
+}
+
+/**
+ * Rebuilds a record from a row of the keys table, checking everything with core's
+ * `assertKeyRecord`: a corrupt or foreign row throws a `TypeError` naming the table and field
+ * (the verifier answers `unavailable`), and is never handed on as a key.
+ */
+export function decodeRow(row: Record<string, unknown>, table: string): KeyRecord {
+  const where = `key record ${JSON.stringify(String(row.id).slice(0, 40))} in table ${table}`
+  const record: Record<string, unknown> = {}
+  for (const [field, column] of STRING_COLUMNS) {
+    if (row[column] != null) record[field] = row[column]
+  }
+  for (const [field, column] of TIME_COLUMNS) {
+    if (row[column] != null) record[field] = bigintValue(row[column])
+  }
+  for (const [field, column] of JSON_COLUMNS) {
+    if (row[column] != null) record[field] = row[column]
+  }
+  assertKeyRecord(record, where)
+  return record
+}

@@ -1,0 +1,48 @@
+import { identifier } from './client.js'
+
+/**
+ * The statements that create Keyward's tables in `schema`, safe to run again (every statement
+ * is `IF NOT EXISTS`). Times are `bigint` epoch milliseconds, exactly as Keyward holds them
+ * (`to_timestamp(expires_at / 1000.0)` gives a `timestamptz`); `scopes` and `metadata` are
+ * `jsonb`. Only token hashes are stored, never a token.
+ */
+export function migrationSql(schema: string): string {
+  const s = identifier(schema)
+  return `
+CREATE SCHEMA IF NOT EXISTS ${s};
+
+CREATE TABLE IF NOT EXISTS ${s}.keyward_keys (
+  id            text PRIMARY KEY,
+  hash          text NOT NULL UNIQUE,
+  prefix        text NOT NULL,
+  hint          text NOT NULL,
+  name          text NOT NULL,
+  owner_id      text NOT NULL,
+  scopes        jsonb NOT NULL,
+  created_at    bigint NOT NULL,
+  expires_at    bigint NOT NULL,
+  last_used_at  bigint,
+  metadata      jsonb,
+  rotated_from  text,
+  rotated_to    text,
+  revoked_at    bigint
+);
+CREATE INDEX IF NOT EXISTS keyward_keys_owner_idx ON ${s}.keyward_keys (owner_id, created_at, id);
+
+CREATE TABLE IF NOT EXISTS ${s}.keyward_revoked_keys (
+  id          text PRIMARY KEY,
+  expires_at  bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS keyward_revoked_keys_expires_idx ON ${s}.keyward_revoked_keys (expires_at);
+
+CREATE TABLE IF NOT EXISTS ${s}.keyward_owner_epochs (
+  owner_id        text PRIMARY KEY,
+  revoked_before  bigint NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS ${s}.keyward_global_epoch (
+  singleton       boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+  revoked_before  bigint NOT NULL
+);
+`
+}

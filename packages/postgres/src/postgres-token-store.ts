@@ -1,0 +1,178 @@
+import type { KeyRecord, KeyRecordPatch, TokenStore, UpdateCondition } from '@keyward/core'
+import { assertPool, identifier, type PgPool, schemaOption } from './lib/client.js'
+import { COLUMNS, decodeRow, patchColumns, recordValues } from './lib/record-row.js'
+
+/** Options of {@link PostgresTokenStore}. Invalid values throw `TypeError('<option> must be …')`. */
+export interface PostgresTokenStoreOptions {
+  /**
+   * The schema holding the `keyward_keys` table, as given to `migrate`. 1–48 characters of
+   * `a-z 0-9 _`. Default `'public'`.
+   */
+  schema?: string
+}
+
+/** The fixed statements, prepared by name. */
+type Statement = 'findByHash' | 'get' | 'list' | 'insert' | 'delete' | 'touch'
+
+/** SQLSTATE of a unique violation. */
+const UNIQUE_VIOLATION = '23505'
+
+const SELECT = COLUMNS.join(', ')
+
+/** `condition.activeAt`, checked. */
+function activeAtOf(condition: UpdateCondition): number {
+  if (
+    condition === null ||
+    typeof condition !== 'object' ||
+    !Number.isSafeInteger(condition.activeAt) ||
+    condition.activeAt < 0
+  ) {
+    throw new TypeError('condition.activeAt must be epoch milliseconds')
+  }
+  return condition.activeAt
+}
+
+/**
+ * A {@link TokenStore} in PostgreSQL, shared by every instance on the same database and
+ * schema: one row per key in `keyward_keys` (the hash unique, the owner indexed), created by
+ * `migrate`. Only what core hands it is stored: the token hash, never a token. Records stay
+ * until `delete` (expired and revoked keys keep answering `expired_token`/`revoked_token`).
+ *
+ * Every method is one statement, so it is atomic: a duplicate id or hash writes nothing, and
+ * a conditional `update` checks that the record is active in the same `UPDATE … WHERE`.
+ * Every row read is checked with core's `assertKeyRecord`: a corrupt row rejects with a
+ * `TypeError`, which the verifier reports as `unavailable`, never as a valid key.
+ *
+ * Takes the application's `pg` `Pool`, runs prepared statements on it and opens nothing of
+ * its own; ending the pool is the application's business.
+ */
+export class PostgresTokenStore implements TokenStore {
+  /** The schema of the keys table. */
+  readonly schema: string
+  readonly #pool: PgPool
+  readonly #table: string
+  readonly #statements: Record<Statement, string>
+
+  constructor(pool: PgPool, options: PostgresTokenStoreOptions = {}) {
+    assertPool(pool)
+    if (options === null || typeof options !== 'object')
+      throw new TypeError('options must be an object')
+    this.schema = schemaOption(options.schema)
+    this.#pool = pool
+    this.#table = `${identifier(this.schema)}.keyward_keys`
+    const t = this.#table
+    this.#statements = {
+      findByHash: `SELECT ${SELECT} FROM ${t} WHERE hash = $1`,
+      get: `SELECT ${SELECT} FROM ${t} WHERE id = $1`,
+      list: `SELECT ${SELECT} FROM ${t} WHERE owner_id = $1 ORDER BY created_at, id`,
+      insert: `INSERT INTO ${t} (${SELECT}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
+      delete: `DELETE FROM ${t} WHERE id = $1`,
+      touch: `UPDATE ${t} SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2)`,
+    }
+  }
+
+  async findByHash(hash: string): Promise<KeyRecord | undefined> {
+    const { rows } = await this.#run('findByHash', [hash])
+    if (rows.length === 0) return undefined
+    const record = decodeRow(rows[0]!, this.#table)
+    if (record.hash !== hash) {
+      throw new TypeError(`table ${this.#table} is corrupt: a lookup by hash found another hash`)
+    }
+    return record
+  }
+
+  async get(id: string): Promise<KeyRecord | undefined> {
+    const { rows } = await this.#run('get', [id])
+    if (rows.length === 0) return undefined
+    const record = decodeRow(rows[0]!, this.#table)
+    if (record.id !== id) {
+      throw new TypeError(`table ${this.#table} is corrupt: a lookup by id found another id`)
+    }
+    return record
+  }
+
+  async listByOwner(ownerId: string): Promise<KeyRecord[]> {
+    const { rows } = await this.#run('list', [ownerId])
+    return rows.map((row) => {
+      const record = decodeRow(row, this.#table)
+      if (record.ownerId !== ownerId) {
+        throw new TypeError(`table ${this.#table} is corrupt: it listed a record of another owner`)
+      }
+      return record
+    })
+  }
+
+  async insert(record: KeyRecord): Promise<void> {
+    const values = recordValues(record)
+    try {
+      await this.#run('insert', values)
+    } catch (error) {
+      const { code, constraint } = error as { code?: string; constraint?: string }
+      if (code === UNIQUE_VIOLATION) {
+        throw new Error(
+          constraint?.endsWith('_hash_key')
+            ? 'a key with the same hash already exists'
+            : `a key with id ${record.id} already exists`,
+          { cause: error },
+        )
+      }
+      throw error
+    }
+  }
+
+  /**
+   * One statement: the `UPDATE` (with the activity check in its `WHERE` when a condition is
+   * given, so a concurrent rotation or revocation is seen under the row lock) and, when it
+   * matched nothing, whether the row exists at all, from the same snapshot.
+   */
+  async update(
+    id: string,
+    patch: KeyRecordPatch,
+    condition?: UpdateCondition,
+  ): Promise<KeyRecord | undefined | null> {
+    const set = patchColumns(patch)
+    const activeAt = condition === undefined ? null : activeAtOf(condition)
+    const t = this.#table
+    const assignments =
+      set.length === 0 ? 'id = k.id' : set.map(([column], i) => `${column} = $${i + 3}`).join(', ')
+    const text = `WITH updated AS (
+  UPDATE ${t} AS k SET ${assignments}
+  WHERE k.id = $1 AND ($2::bigint IS NULL OR
+    (k.revoked_at IS NULL AND k.rotated_to IS NULL AND k.expires_at > $2::bigint))
+  RETURNING ${COLUMNS.map((c) => `k.${c}`).join(', ')}, true AS updated
+)
+SELECT * FROM updated
+UNION ALL
+SELECT ${SELECT}, false AS updated FROM ${t}
+WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM updated)`
+    const { rows } = await this.#pool.query({
+      text,
+      values: [id, activeAt, ...set.map(([, value]) => value)],
+    })
+    const row = rows[0]
+    if (row === undefined) return undefined
+    if (row.updated !== true) return null
+    return decodeRow(row, t)
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const { rowCount } = await this.#run('delete', [id])
+    return (rowCount ?? 0) > 0
+  }
+
+  async touch(id: string, lastUsedAt: number): Promise<void> {
+    if (!Number.isSafeInteger(lastUsedAt) || lastUsedAt < 0) {
+      throw new TypeError('lastUsedAt must be epoch milliseconds')
+    }
+    await this.#run('touch', [id, lastUsedAt])
+  }
+
+  /** Runs one of the fixed statements, prepared once per connection under a name of this schema. */
+  #run(statement: Statement, values: unknown[]) {
+    return this.#pool.query({
+      name: `kw:${this.schema}:${statement}`,
+      text: this.#statements[statement],
+      values,
+    })
+  }
+}
