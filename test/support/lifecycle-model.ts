@@ -705,7 +705,7 @@ async function performUpdate(
 }
 
 /** Applies a successful rotation to the model: the successor exists, the old key ends. */
-function applyRotation(m: Model, old: ModelKey, successor: ModelKey, t: number, grace: number) {
+function applyRotation(old: ModelKey, successor: ModelKey, t: number, grace: number) {
   old.rotatedTo = successor.id
   if (grace === 0) old.revoked = true
   else old.expiresAt = Math.min(t + grace * SECOND, old.expiresAt)
@@ -736,7 +736,7 @@ async function performRotate(
     expiresAt: key.expiresAt,
     rotatedFrom: key.id,
   })
-  applyRotation(m, key, successor, t, grace)
+  applyRotation(key, successor, t, grace)
 }
 
 async function performRevoke(m: Model, sut: Sut, instance: Instance, key: ModelKey): Promise<void> {
@@ -947,7 +947,6 @@ async function performManagement(
           )
         }
       }
-      request.path = `/${target.id}`
       sut.trace.push(`  (target: key #${target.n})`)
       break
     }
@@ -977,7 +976,7 @@ async function performManagement(
             rotatedFrom: target.id,
           },
         )
-        applyRotation(m, target, successor, t, action.grace)
+        applyRotation(target, successor, t, action.grace)
       }
       sut.trace.push(`  (target: key #${target.n})`)
       break
