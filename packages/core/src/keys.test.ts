@@ -166,3 +166,14 @@ describe('createdAt and revoke-all epochs come from the revocation list’s cloc
     expect(await code(behind.verify(later.token))).toBe('ok')
   })
 })
+
+describe('keys created right after a revoke-all', () => {
+  it('are never dead on arrival, even in the epoch’s millisecond (real clock)', async () => {
+    const keyward = createKeyward({ scopes })
+    for (let round = 0; round < 20; round++) {
+      await keyward.keys.revokeAll(round % 2 === 0 ? { ownerId: 'org_1' } : {})
+      const { token } = await keyward.keys.create(input)
+      expect(await code(keyward.verify(token))).toBe('ok')
+    }
+  })
+})

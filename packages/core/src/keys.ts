@@ -244,6 +244,22 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
   const sharedTime = (): Promise<number> | number =>
     revocations.time ? backend(() => revocations.time!()) : now()
 
+  /**
+   * A new key's `createdAt`: the shared clock, moved past a revoke-all epoch of the same
+   * millisecond (an incident script that revokes everything and at once creates new keys
+   * must not get keys that are dead on arrival). A few milliseconds at most; with a clock
+   * that does not move (tests), the key is created as the clock says.
+   */
+  const birthTime = async (ownerId: string): Promise<number> => {
+    let createdAt = await sharedTime()
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (!revocations.isRevoked({ id: '', ownerId, createdAt })) break
+      await new Promise((resolve) => setTimeout(resolve, 1))
+      createdAt = await sharedTime()
+    }
+    return createdAt
+  }
+
   const expiryOf = (
     input: { expiresAt?: unknown; expiresIn?: unknown },
     at: number,
@@ -311,7 +327,7 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
         name,
         ownerId,
         scopes,
-        createdAt: await sharedTime(),
+        createdAt: await birthTime(ownerId),
         expiresAt,
         ...(metadata === undefined ? {} : { metadata }),
       })
@@ -378,7 +394,7 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
         name: old.name,
         ownerId: old.ownerId,
         scopes: old.scopes,
-        createdAt: await sharedTime(),
+        createdAt: await birthTime(old.ownerId),
         expiresAt: old.expiresAt,
         rotatedFrom: old.id,
         ...(old.metadata === undefined ? {} : { metadata: old.metadata }),
