@@ -15,5 +15,6 @@ export {
 export { type ApiKeyAuthOptions, apiKeyAuth } from './api-key-auth.js'
 export { keywardErrorHandler } from './error-handler.js'
 export { type ApiKeysRouterOptions, apiKeysRouter } from './management.js'
+export { type OAuthRouterOptions, oauthRouter } from './oauth.js'
 export { createGuards, type Guards, requireAnyScope, requireScopes } from './require-scopes.js'
 export { type SecretScanningEndpointOptions, secretScanning } from './secret-scanning.js'

@@ -14,5 +14,6 @@ export {
 } from '@keyward/core'
 export { type ApiKeyAuthOptions, type ApiKeyVariables, apiKeyAuth } from './api-key-auth.js'
 export { type ApiKeyRoutesOptions, apiKeyRoutes } from './management.js'
+export { type OAuthRoutesOptions, oauthRoutes } from './oauth.js'
 export { createGuards, type Guards, requireAnyScope, requireScopes } from './require-scopes.js'
 export { type SecretScanningEndpointOptions, secretScanning } from './secret-scanning.js'

@@ -1,0 +1,58 @@
+import {
+  createOAuthServer,
+  type Keyward,
+  type ManagementBody,
+  type OAuthServerOptions,
+} from '@keyward/core'
+import { type Context, Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import type { ApiKeyVariables } from './api-key-auth.js'
+
+/** Options of {@link oauthRoutes}: `OAuthServerOptions` of `@keyward/core`. */
+export type OAuthRoutesOptions = OAuthServerOptions
+
+type OAuthEnv = { Variables: Partial<ApiKeyVariables> }
+
+/**
+ * OAuth discovery and introspection as a Hono sub-app, mounted at the app's root with
+ * `app.route('/', oauthRoutes(keyward, options))`: `GET /.well-known/oauth-authorization-server`
+ * (RFC 8414 metadata) and, with `introspectionScope`, `POST /oauth/introspect` (RFC 7662).
+ * The token endpoint itself is `apiKeyRoutes`' `POST /api-keys/token`. Every decision is
+ * core's `createOAuthServer`; this only translates. Edge-safe.
+ */
+export function oauthRoutes<S extends string>(
+  keyward: Keyward<S>,
+  options: OAuthRoutesOptions = {},
+): Hono<OAuthEnv> {
+  const server = createOAuthServer(keyward, options)
+
+  const answer = async (c: Context<OAuthEnv>, body: ManagementBody): Promise<Response> => {
+    const apiKey = c.get('apiKey')
+    const response = await server.handle({
+      method: c.req.method,
+      path: c.req.path,
+      header: (name) => c.req.header(name),
+      ...(apiKey === undefined ? {} : { apiKey }),
+      body,
+    })
+    return new Response(JSON.stringify(response.body), {
+      status: response.status,
+      headers: response.headers,
+    })
+  }
+
+  const app = new Hono<OAuthEnv>().get(server.metadataPath, (c) => answer(c, undefined))
+  if (server.introspectionPath !== undefined) {
+    app.post(
+      server.introspectionPath,
+      bodyLimit({
+        maxSize: server.maxBodyBytes,
+        onError: (c) => answer(c as Context<OAuthEnv>, { failure: 'too_large' }),
+      }),
+      async function oauthRoute(c) {
+        return answer(c, c.req.raw.body === null ? undefined : await c.req.text())
+      },
+    )
+  }
+  return app
+}
