@@ -12,6 +12,8 @@ const alias = {
   '@keyward/jwt': source('./packages/jwt/src/index.ts'),
   '@keyward/express': source('./packages/express/src/index.ts'),
   '@keyward/hono': source('./packages/hono/src/index.ts'),
+  '@keyward/ui': source('./packages/ui/src/index.ts'),
+  '@keyward/cli': source('./packages/cli/src/index.ts'),
 }
 
 /** One vitest project per package, running its `*.test.ts`. */
@@ -39,6 +41,12 @@ export default defineConfig({
       project('jwt', 'packages/jwt'),
       project('express', 'packages/express'),
       project('hono', 'packages/hono'),
+      project('ui', 'packages/ui'),
+      project('cli', 'packages/cli', {
+        fileParallelism: false,
+        testTimeout: 60_000,
+        hookTimeout: 60_000,
+      }),
       project('examples', 'examples'),
       project('integration', 'test', {
         fileParallelism: false,

@@ -1,0 +1,136 @@
+import {
+  type ApiKeyJson,
+  InvalidArgumentError,
+  KeywardError,
+  type KeywardErrorCode,
+  UnavailableError,
+} from '@keyward/core'
+import { redactUrl } from '../lib/redact.js'
+import type { Backend, KeyView } from './backend.js'
+
+/** How the CLI reaches a running application's management API. */
+export interface ApiBackendOptions {
+  /** Where the management API is mounted, e.g. `https://api.example.com/api-keys`. */
+  url: string
+  /** An API key holding the manage scope, from the environment (never argv). */
+  token: string
+  /** The `fetch` to use. Default `globalThis.fetch`. */
+  fetch?: typeof fetch
+}
+
+/**
+ * Manages keys through the management REST API of a running application. That API acts for
+ * its caller's owner only: `--owner` must name that owner, and `revoke-all --everyone` is not
+ * available (use a store backend for those).
+ */
+export function apiBackend(options: ApiBackendOptions): Backend {
+  const base = options.url.replace(/\/+$/, '')
+  const where = redactUrl(base)
+  const fetcher = options.fetch ?? globalThis.fetch
+
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    let response: Response
+    try {
+      response = await fetcher(`${base}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${options.token}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(15_000),
+      })
+    } catch (error) {
+      throw new UnavailableError(
+        `Cannot reach the management API at ${where}: ${(error as Error).message}`,
+        { cause: error },
+      )
+    }
+    const text = await response.text()
+    const json = text === '' ? undefined : parseJson(text)
+    if (response.ok) return json as T
+    const problem = json as { code?: unknown; detail?: unknown; field?: unknown } | undefined
+    const code = typeof problem?.code === 'string' ? (problem.code as KeywardErrorCode) : undefined
+    const detail = typeof problem?.detail === 'string' ? problem.detail : `HTTP ${response.status}`
+    if (code === undefined || response.status >= 500) {
+      throw new UnavailableError(`The management API at ${where} failed: ${detail}`)
+    }
+    if (code === 'invalid_argument') {
+      const field = typeof problem?.field === 'string' ? problem.field : 'input'
+      throw new InvalidArgumentError(field, detail)
+    }
+    const why = response.status === 401 ? ' (check KEYWARD_API_TOKEN)' : ''
+    throw new KeywardError(code, response.status, `The management API refused: ${detail}${why}`)
+  }
+
+  const list = async () => ((await call<{ keys: ApiKeyJson[] }>('GET', '/')).keys ?? []).map(view)
+
+  /** The API acts for its caller's owner only; refuse to pretend otherwise. */
+  const assertOwner = async (ownerId: string | undefined) => {
+    if (ownerId === undefined) return
+    const owner = (await list())[0]?.ownerId
+    if (owner !== ownerId) {
+      throw new InvalidArgumentError(
+        'owner',
+        `Through --api only the owner of KEYWARD_API_TOKEN${owner ? ` (${owner})` : ''} can be managed; use --redis for owner ${ownerId}.`,
+      )
+    }
+  }
+
+  return {
+    description: `the management API at ${where}`,
+    async list(ownerId) {
+      const keys = await list()
+      await assertOwner(ownerId)
+      return keys
+    },
+    async create(input) {
+      await assertOwner(input.ownerId)
+      const issued = await call<{ token: string; key: ApiKeyJson }>('POST', '/', {
+        name: input.name,
+        scopes: input.scopes,
+        ...(input.expiresIn === undefined ? {} : { expiresIn: input.expiresIn }),
+        ...(input.expiresAt === undefined ? {} : { expiresAt: input.expiresAt }),
+        ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
+      })
+      return { token: issued.token, key: view(issued.key) }
+    },
+    async rotate(id, gracePeriod) {
+      const issued = await call<{ token: string; key: ApiKeyJson }>(
+        'POST',
+        `/${encodeURIComponent(id)}/rotate`,
+        gracePeriod === undefined ? {} : { gracePeriod },
+      )
+      return { token: issued.token, key: view(issued.key) }
+    },
+    async revoke(id) {
+      await call('DELETE', `/${encodeURIComponent(id)}`)
+      return true
+    },
+    async revokeAll(ownerId) {
+      if (ownerId === undefined) {
+        throw new InvalidArgumentError(
+          'everyone',
+          'The management API revokes only its caller owner’s keys; use --redis for --everyone.',
+        )
+      }
+      await assertOwner(ownerId)
+      return call<{ revokedBefore: string }>('POST', '/revoke-all')
+    },
+    async close() {},
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+function view(key: ApiKeyJson & { status?: KeyView['status'] }): KeyView {
+  const status = key.status ?? (Date.parse(key.expiresAt) <= Date.now() ? 'expired' : 'active')
+  return { ...key, scopes: [...key.scopes], status }
+}

@@ -1,0 +1,7 @@
+export { type ApiBackendOptions, apiBackend } from './backends/api.js'
+export type { Backend, CreateInput, KeyView } from './backends/backend.js'
+export { connectRedisBackend, type RedisBackendOptions } from './backends/redis.js'
+export { checkToken, type TokenCheck } from './check.js'
+export { EXIT, type ExitCode } from './exit-codes.js'
+export { type CliIo, run } from './program.js'
+export { type Finding, type FoundToken, findTokens, type ScanOptions, scanPaths } from './scan.js'
