@@ -293,7 +293,7 @@ describe('GET /catalog', () => {
   })
 
   it('expands wildcards, answers null without a default expiry, and needs the manage scope', async () => {
-    const keyward = createKeyward({ scopes, now: () => T0 })
+    const keyward = createKeyward<string>({ scopes, now: () => T0 })
     const api = createManagementApi(keyward)
     const call = async (grants: string[]) => {
       const { token } = await keyward.keys.create({

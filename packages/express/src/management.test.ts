@@ -3,6 +3,7 @@ import { createKeyward, defineScopes } from '@keyward/core'
 import express from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
 import { managementSuite, type Serve, type Served } from '../../../test/management-cases.js'
+import { principalSuite } from '../../../test/principal-cases.js'
 import { apiKeysRouter } from './management.js'
 
 /** Listens on 127.0.0.1, port 0; resolves once it accepts connections. */
@@ -27,6 +28,12 @@ const serve: Serve = (keyward, options) => {
 }
 
 managementSuite('Express', serve)
+
+principalSuite('Express', (keyward, resolve) => {
+  const app = express()
+  app.use('/api-keys', apiKeysRouter(keyward, { principal: (req) => resolve(req.get('cookie')) }))
+  return listen(app)
+})
 
 describe('apiKeysRouter in an app that parses JSON itself', () => {
   const opened: Served[] = []
@@ -60,9 +67,41 @@ describe('apiKeysRouter in an app that parses JSON itself', () => {
     expect(await response.json()).toMatchObject({ key: { name: 'parsed upstream', ownerId: 'o' } })
   })
 
+  it('hands what the principal resolver throws, and a malformed principal, to next(err)', async () => {
+    const keyward = createKeyward({ scopes: defineScopes({ 'api_keys:manage': 'Manage' }) })
+    const seen: unknown[] = []
+    const app = express()
+    app.use(
+      '/api-keys',
+      apiKeysRouter(keyward, {
+        principal: (req) => {
+          if (req.get('x-case') === 'throws') throw new Error('session store down')
+          return { ownerId: '', scopes: [], actor: 'person:x' }
+        },
+      }),
+    )
+    app.use((error: unknown, _req: express.Request, res: express.Response, _next: unknown) => {
+      seen.push(error)
+      res.status(500).end()
+    })
+    const served = await listen(app)
+    opened.push(served)
+    for (const header of ['throws', 'malformed']) {
+      const response = await fetch(`${served.url}/api-keys`, { headers: { 'x-case': header } })
+      expect(response.status).toBe(500)
+    }
+    expect(seen).toEqual([
+      expect.objectContaining({ message: 'session store down' }),
+      expect.any(TypeError),
+    ])
+  })
+
   it('throws TypeError at once on bad options', () => {
     const keyward = createKeyward({ scopes: defineScopes({ 'projects:read': 'Read projects' }) })
     expect(() => apiKeysRouter(keyward)).toThrow(/^manageScope must be/)
+    expect(() =>
+      apiKeysRouter(keyward, { manageScope: 'projects:read', principal: 'ada' as never }),
+    ).toThrow(/^principal must be a function/)
     expect(apiKeysRouter(keyward, { manageScope: 'projects:read' })).toBeTypeOf('function')
   })
 })

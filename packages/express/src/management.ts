@@ -3,41 +3,69 @@ import {
   type Keyward,
   type ManagementApiOptions,
   type ManagementBody,
+  type Principal,
 } from '@keyward/core'
 import express, { type Request, type Router } from 'express'
 
-/** Options of {@link apiKeysRouter}: see `ManagementApiOptions` in `@keyward/core`. */
-export type ApiKeysRouterOptions = ManagementApiOptions
+/** Options of {@link apiKeysRouter}: `ManagementApiOptions` of `@keyward/core`, and `principal`. */
+export interface ApiKeysRouterOptions extends ManagementApiOptions {
+  /**
+   * Resolves the caller from the app's own login (its session, Passport's `req.user`…): a
+   * `Principal` `{ ownerId, scopes, actor }`, or nothing (`undefined`, `null`) to fall back
+   * to API-key authentication. Called once per request, after the body was read. A
+   * principal is the caller whatever API key the request carries; its state-changing
+   * requests need `Content-Type: application/json` and a same-origin `Origin` (or
+   * `Sec-Fetch-Site: same-origin`), else 403; the request's own origin is `req.protocol`
+   * and `req.host` (set Express's `trust proxy` behind a TLS-terminating proxy). What it
+   * throws, and a malformed principal (`TypeError`), go to `next(err)`. Default: none, API
+   * keys only.
+   */
+  principal?: (req: Request) => Principal | null | undefined | Promise<Principal | null | undefined>
+}
 
 /**
  * The management REST API as an Express router: mount it at `/api-keys`. It reads its own
  * body up to `maxBodyBytes` as JSON whatever the `Content-Type`, and core authenticates the
  * request from its headers (an earlier `apiKeyAuth`'s `req.apiKey` is reused, and
  * re-checked), so mounting it alone is safe. Every decision is core's
- * `createManagementApi`; this only translates.
+ * `createManagementApi`; this only translates. With `principal`, people signed in to the app
+ * manage their keys too (a settings page), protected against cross-site request forgery.
  *
  * @example
  * app.use('/api-keys', apiKeysRouter(keyward, { manageScope: 'api_keys:manage' }))
+ * @example
+ * app.use('/api-keys', apiKeysRouter(keyward, {
+ *   principal: (req) => req.session?.user && { ownerId: req.session.user.orgId, scopes: req.session.user.scopes, actor: `user:${req.session.user.id}` },
+ * }))
  */
 export function apiKeysRouter<S extends string>(
   keyward: Keyward<S>,
   options: ApiKeysRouterOptions = {},
 ): Router {
   const api = createManagementApi(keyward, options)
+  const resolve = options.principal
+  if (resolve !== undefined && typeof resolve !== 'function') {
+    throw new TypeError('principal must be a function of the request resolving to a Principal')
+  }
+  const principalOf = async (req: Request) => (await resolve?.(req)) ?? undefined
   const readText = express.text({ type: () => true, limit: api.maxBodyBytes })
   const router = express.Router()
 
   router.use(function apiKeysRoute(req, res, next) {
     readText(req, res, (error?: unknown) => {
-      api
-        .handle({
-          method: req.method,
-          path: req.path,
-          header: (name) => req.get(name),
-          // An app-wide `apiKeyAuth` already verified it; core re-checks it all the same.
-          ...(req.apiKey === undefined ? {} : { apiKey: req.apiKey }),
-          body: error === undefined ? bodyOf(req) : bodyFailure(error),
-        })
+      principalOf(req)
+        .then((principal) =>
+          api.handle({
+            method: req.method,
+            path: req.path,
+            header: (name) => req.get(name),
+            ...ownOrigin(req),
+            ...(principal === undefined ? {} : { principal }),
+            // An app-wide `apiKeyAuth` already verified it; core re-checks it all the same.
+            ...(req.apiKey === undefined ? {} : { apiKey: req.apiKey }),
+            body: error === undefined ? bodyOf(req) : bodyFailure(error),
+          }),
+        )
         .then(({ status, headers, body }) => {
           res.status(status).set(headers)
           if (body === undefined) res.end()
@@ -46,6 +74,12 @@ export function apiKeysRouter<S extends string>(
     })
   })
   return router
+}
+
+/** The request's own origin as the client reached it (`trust proxy` decides whom to believe). */
+function ownOrigin(req: Request): { origin?: string } {
+  const host: string | undefined = req.host
+  return host === undefined ? {} : { origin: `${req.protocol}://${host}` }
 }
 
 /** The body text; a body an earlier parser (`express.json()`) consumed is passed on re-serialised. */

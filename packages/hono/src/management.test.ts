@@ -5,6 +5,7 @@ import { createKeyward, defineScopes } from '@keyward/core'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
 import { managementSuite, type Served } from '../../../test/management-cases.js'
+import { principalSuite } from '../../../test/principal-cases.js'
 import { apiKeyAuth } from './api-key-auth.js'
 import { apiKeyRoutes } from './management.js'
 
@@ -52,6 +53,15 @@ function listen(app: Hono): Promise<Served> {
 managementSuite('Hono', (keyward, options) => {
   const app = new Hono()
   app.route('/api-keys', apiKeyRoutes(keyward, options))
+  return listen(app)
+})
+
+principalSuite('Hono', (keyward, resolve) => {
+  const app = new Hono()
+  app.route(
+    '/api-keys',
+    apiKeyRoutes(keyward, { principal: (c) => resolve(c.req.header('cookie')) }),
+  )
   return listen(app)
 })
 
@@ -104,8 +114,38 @@ describe('apiKeyRoutes', () => {
     expect(await response.json()).toMatchObject({ code: 'request_too_large' })
   })
 
+  it('lets what the principal resolver throws, and a malformed principal, reach onError', async () => {
+    const keyward = createKeyward({ scopes })
+    const seen: unknown[] = []
+    const app = new Hono()
+    app.route(
+      '/api-keys',
+      apiKeyRoutes(keyward, {
+        principal: (c) => {
+          if (c.req.header('x-case') === 'throws') throw new Error('session store down')
+          return { ownerId: 'o', scopes: 'api_keys:manage' as never, actor: 'person:x' }
+        },
+      }),
+    )
+    app.onError((error, c) => {
+      seen.push(error)
+      return c.text('bug', 500)
+    })
+    for (const header of ['throws', 'malformed']) {
+      const response = await app.request('/api-keys', { headers: { 'x-case': header } })
+      expect(response.status).toBe(500)
+    }
+    expect(seen).toEqual([
+      expect.objectContaining({ message: 'session store down' }),
+      expect.any(TypeError),
+    ])
+  })
+
   it('throws TypeError at once on bad options', () => {
     const keyward = createKeyward({ scopes })
     expect(() => apiKeyRoutes(keyward, { maxBodyBytes: -1 })).toThrow(/^maxBodyBytes must be/)
+    expect(() => apiKeyRoutes(keyward, { principal: 'ada' as never })).toThrow(
+      /^principal must be a function/,
+    )
   })
 })

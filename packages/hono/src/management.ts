@@ -3,13 +3,29 @@ import {
   type Keyward,
   type ManagementApiOptions,
   type ManagementBody,
+  type Principal,
 } from '@keyward/core'
 import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { ApiKeyVariables } from './api-key-auth.js'
 
-/** Options of {@link apiKeyRoutes}: see `ManagementApiOptions` in `@keyward/core`. */
-export type ApiKeyRoutesOptions = ManagementApiOptions
+/** Options of {@link apiKeyRoutes}: `ManagementApiOptions` of `@keyward/core`, and `principal`. */
+export interface ApiKeyRoutesOptions extends ManagementApiOptions {
+  /**
+   * Resolves the caller from the app's own login (a session cookie, better-auth, Auth.js…;
+   * `c.var` holds what the app's middleware set): a `Principal` `{ ownerId, scopes, actor }`,
+   * or nothing (`undefined`, `null`) to fall back to API-key authentication. Called once per
+   * request, after the body was read. A principal is the caller whatever API key the request
+   * carries; its state-changing requests need `Content-Type: application/json` and a
+   * same-origin `Origin` (or `Sec-Fetch-Site: same-origin`), else 403; the request's own
+   * origin is the scheme of `c.req.url` and the `Host` header. What it throws, and a
+   * malformed principal (`TypeError`), reach the app's `onError`. Default: none, API keys only.
+   */
+  // biome-ignore lint/suspicious/noExplicitAny: the app's own Env (its session variables) is unknown here
+  principal?: (
+    c: Context<any>,
+  ) => Principal | null | undefined | Promise<Principal | null | undefined>
+}
 
 type ManagementEnv = { Variables: Partial<ApiKeyVariables> }
 
@@ -18,23 +34,33 @@ type ManagementEnv = { Variables: Partial<ApiKeyVariables> }
  * It reads its own body up to `maxBodyBytes` as JSON whatever the `Content-Type`, and core
  * authenticates the request from its headers (an earlier `apiKeyAuth`'s `c.var.apiKey` is
  * reused, and re-checked), so mounting it alone is safe. Every decision is core's
- * `createManagementApi`; this only translates. Edge-safe.
+ * `createManagementApi`; this only translates. Edge-safe. With `principal`, people signed
+ * in to the app manage their keys too (a settings page), protected against cross-site
+ * request forgery.
  */
 export function apiKeyRoutes<S extends string>(
   keyward: Keyward<S>,
   options: ApiKeyRoutesOptions = {},
 ): Hono<ManagementEnv> {
   const api = createManagementApi(keyward, options)
+  const resolve = options.principal
+  if (resolve !== undefined && typeof resolve !== 'function') {
+    throw new TypeError('principal must be a function of the context resolving to a Principal')
+  }
 
   const answer = async (c: Context<ManagementEnv>, body: ManagementBody): Promise<Response> => {
     const id = c.req.param('id')
     const action = c.req.param('action')
     const path = id === undefined ? '/' : action === undefined ? `/${id}` : `/${id}/${action}`
     const apiKey = c.get('apiKey')
+    const principal = (await resolve?.(c)) ?? undefined
+    const url = new URL(c.req.url)
     const response = await api.handle({
       method: c.req.method,
       path,
       header: (name) => c.req.header(name),
+      origin: `${url.protocol}//${c.req.header('host') ?? url.host}`,
+      ...(principal === undefined ? {} : { principal }),
       // An app-wide `apiKeyAuth` already verified it; core re-checks it all the same.
       ...(apiKey === undefined ? {} : { apiKey }),
       body,
