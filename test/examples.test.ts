@@ -5,6 +5,12 @@ import { fileURLToPath } from 'node:url'
 import { generateToken } from '@keyward/core'
 import type { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import {
+  connectPostgres,
+  DATABASE_URL,
+  dropSchema,
+  testSchema as testPostgresSchema,
+} from './support/postgres-schema.js'
 import { stopProcess, track } from './support/processes.js'
 import {
   connectRedis,
@@ -39,7 +45,15 @@ afterEach(async () => {
 function startExample(dir: string, env: Record<string, string> = {}): Promise<Example> {
   const child = spawn(tsx, ['src/main.ts'], {
     cwd: `${root}${dir}`,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', REDIS_URL: '', ADMIN_TOKEN: '', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      REDIS_URL: '',
+      DATABASE_URL: '',
+      ADMIN_TOKEN: '',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   track(child)
@@ -259,5 +273,44 @@ describe('two instances sharing Redis', () => {
     await expect(refused).rejects.toThrow(/exited with 1/)
     await expect(refused).rejects.toThrow(/unknown_token/)
     await expect(refused).rejects.not.toThrow(env.ADMIN_TOKEN)
+  })
+})
+
+describe('two instances sharing PostgreSQL only', () => {
+  const schema = testPostgresSchema('examples')
+
+  afterAll(async () => {
+    const pool = await connectPostgres()
+    await dropSchema(pool, schema)
+    await pool.end()
+  })
+
+  // One framework is enough here: the backend is chosen in the shared bootstrap.
+  it('Express: a key created on one verifies on the other, and once revoked fails on both', async () => {
+    const dir = EXAMPLES[0][1]
+    const env = { DATABASE_URL, DATABASE_SCHEMA: schema }
+    const first = await startExample(dir, env)
+    expect(first.output.join('\n')).toMatch(/PostgreSQL \(kwtest_examples/)
+    const second = await startExample(dir, { ...env, ADMIN_TOKEN: first.adminToken })
+    expect(second.adminToken).toBe(first.adminToken)
+
+    const created = await curl(first.url, 'POST', '/api-keys', {
+      token: first.adminToken,
+      body: { name: 'shared', scopes: ['projects:read'], expiresIn: '1d' },
+    })
+    const { key, token } = created.json as { key: { id: string }; token: string }
+    expect((await curl(second.url, 'GET', '/v1/projects', { token })).status).toBe(200)
+    expect((await curl(first.url, 'GET', '/v1/projects', { token })).status).toBe(200)
+
+    expect(
+      (await curl(second.url, 'DELETE', `/api-keys/${key.id}`, { token: first.adminToken })).status,
+    ).toBe(204)
+    // The revocation reaches the first instance over LISTEN/NOTIFY: poll it, bounded.
+    let status = 200
+    for (let attempt = 0; attempt < 100 && status === 200; attempt++) {
+      status = (await curl(first.url, 'GET', '/v1/projects', { token })).status
+      if (status === 200) await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    expect(status).toBe(401)
   })
 })

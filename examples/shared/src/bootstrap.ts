@@ -3,10 +3,15 @@
  *
  * Environment:
  * - `PORT` (default 3000), `HOST` (default 127.0.0.1): where to listen.
+ * - `DATABASE_URL` (`postgres://…`): keep keys and revocations in PostgreSQL, shared by
+ *   every instance pointing at it (`DATABASE_SCHEMA`, default `public`; the tables are
+ *   created at start by `migrate`).
  * - `REDIS_URL`: keep keys and revocations in Redis, shared by every instance pointing at
- *   it (`REDIS_NAMESPACE`, default `keyward-example`); without it, the memory store.
- * - `ADMIN_TOKEN` (with `REDIS_URL`): reuse this admin token instead of minting one, so a
- *   second instance shares the first one's admin. It must verify, or the process exits.
+ *   it (`REDIS_NAMESPACE`, default `keyward-example`). With `DATABASE_URL` too, keys stay in
+ *   PostgreSQL and only revocations go through Redis (the mixed deployment).
+ *   With neither, the memory store.
+ * - `ADMIN_TOKEN` (with a shared backend): reuse this admin token instead of minting one, so
+ *   a second instance shares the first one's admin. It must verify, or the process exits.
  * - `JWT_PRIVATE_JWK`: the private JWK (JSON) signing access tokens; default a key generated
  *   at start. Give every instance the same one so each verifies the others' tokens.
  *
@@ -20,8 +25,10 @@ import {
   generateSigningKey,
   type SigningKey,
 } from '@keyward/jwt'
+import { migrate, PostgresRevocationList, PostgresTokenStore } from '@keyward/postgres'
 import { RedisRevocationList, RedisTokenStore } from '@keyward/redis'
 import { Redis } from 'ioredis'
+import pg from 'pg'
 import { type Scope, scopes } from './app.js'
 
 const PREFIX = 'kw_test'
@@ -32,15 +39,18 @@ export interface Example {
   port: number
   /** Where to listen: `HOST`, default `127.0.0.1`. */
   host: string
-  /** The verifier and key lifecycle, on Redis with `REDIS_URL`, else in memory. */
+  /** The verifier and key lifecycle, on PostgreSQL and/or Redis when configured, else in memory. */
   keyward: Keyward<Scope>
   /** Mints and verifies access tokens; already one of `keyward`'s token kinds. */
   accessTokens: AccessTokens
   /** A token holding every scope: `ADMIN_TOKEN` when Redis knows it, else a new one. */
   adminToken: string
-  /** Where keys live, as printed at start: `memory` or `Redis (<namespace>)`. */
+  /**
+   * Where keys live, as printed at start: `memory`, `Redis (<namespace>)` or
+   * `PostgreSQL (<schema>)` (with `, revocations on Redis (<namespace>)` when mixed).
+   */
   store: string
-  /** Closes `keyward`, then the Redis connection if there is one. */
+  /** Closes `keyward`, then the Redis connection and the PostgreSQL pool if there are. */
   close(): Promise<void>
 }
 
@@ -59,7 +69,9 @@ async function adminToken(keyward: Keyward<Scope>, shared: boolean): Promise<str
       await keyward.verify(given, { scopes: ['api_keys:manage'] })
       return given
     }
-    console.warn('ADMIN_TOKEN is ignored without REDIS_URL: the memory store starts empty.')
+    console.warn(
+      'ADMIN_TOKEN is ignored without DATABASE_URL or REDIS_URL: the memory store starts empty.',
+    )
   }
   const { token } = await keyward.keys.create({
     name: 'Bootstrap admin',
@@ -81,12 +93,28 @@ export async function bootstrap(): Promise<Example> {
   const redisUrl = process.env.REDIS_URL
   const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 2 }) : undefined
   const namespace = process.env.REDIS_NAMESPACE ?? 'keyward-example'
-  const backends: { store?: TokenStore; revocations?: RevocationList } = redis
-    ? {
-        store: new RedisTokenStore(redis, { namespace }),
-        revocations: new RedisRevocationList(redis, { namespace }),
-      }
-    : {}
+  const databaseUrl = process.env.DATABASE_URL
+  // One connection of the pool is held by the revocation list for LISTEN.
+  const pool = databaseUrl ? new pg.Pool({ connectionString: databaseUrl, max: 10 }) : undefined
+  pool?.on('error', (error) => console.error('postgres:', error.message))
+  const schema = process.env.DATABASE_SCHEMA || 'public'
+  if (pool) await migrate(pool, { schema })
+  const backends: { store?: TokenStore; revocations?: RevocationList } = {}
+  const where: string[] = []
+  if (pool) {
+    backends.store = new PostgresTokenStore(pool, { schema })
+    where.push(`PostgreSQL (${schema})`)
+  } else if (redis) {
+    backends.store = new RedisTokenStore(redis, { namespace })
+    where.push(`Redis (${namespace})`)
+  }
+  // With both, revocations go through Redis: the mixed deployment.
+  if (redis) {
+    backends.revocations = new RedisRevocationList(redis, { namespace })
+    if (pool) where.push(`revocations on Redis (${namespace})`)
+  } else if (pool) {
+    backends.revocations = new PostgresRevocationList(pool, { schema })
+  }
 
   const accessTokens = createAccessTokens({
     issuer: 'urn:keyward:example',
@@ -106,11 +134,12 @@ export async function bootstrap(): Promise<Example> {
     host,
     keyward,
     accessTokens,
-    adminToken: await adminToken(keyward, redis !== undefined),
-    store: redis ? `Redis (${namespace})` : 'memory',
+    adminToken: await adminToken(keyward, redis !== undefined || pool !== undefined),
+    store: where.length > 0 ? where.join(', ') : 'memory',
     async close() {
       await keyward.close()
       await redis?.quit()
+      await pool?.end()
     },
   }
 }

@@ -354,7 +354,7 @@ UNION ALL SELECT 'g', NULL, revoked_before FROM ${global}`,
     }
     client.on('error', lost)
     client.on('end', lost)
-    client.on('notification', (message) => {
+    client.on('notification', (message: { channel: string; payload?: string }) => {
       if (this.#listener === client && message.channel === this.channel)
         this.#received(message.payload ?? '')
     })

@@ -20,13 +20,8 @@ export interface PgQueryable {
 export interface PgPoolClient extends PgQueryable {
   /** Returns the connection to its pool; with `true` (or an error) the pool destroys it. */
   release(destroy?: boolean | Error): void
-  on(
-    event: 'notification',
-    listener: (message: { channel: string; payload?: string }) => void,
-  ): unknown
-  on(event: 'error', listener: (error: Error) => void): unknown
-  on(event: 'end', listener: () => void): unknown
-  removeListener(event: string, listener: (...args: never[]) => void): unknown
+  /** Listens for `'notification'` (`{ channel, payload }`), `'error'` and `'end'`. */
+  on(event: string, listener: (...args: never[]) => unknown): unknown
 }
 
 /**
