@@ -21,10 +21,7 @@ export interface ApiKeyRoutesOptions extends ManagementApiOptions {
    * origin is the scheme of `c.req.url` and the `Host` header. What it throws, and a
    * malformed principal (`TypeError`), reach the app's `onError`. Default: none, API keys only.
    */
-  // biome-ignore lint/suspicious/noExplicitAny: the app's own Env (its session variables) is unknown here
-  principal?: (
-    c: Context<any>,
-  ) => Principal | null | undefined | Promise<Principal | null | undefined>
+  principal?: (c: Context) => Principal | null | undefined | Promise<Principal | null | undefined>
 }
 
 type ManagementEnv = { Variables: Partial<ApiKeyVariables> }
