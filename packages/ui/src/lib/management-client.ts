@@ -1,0 +1,111 @@
+import type { ApiKeyJson, Catalog, IssuedKeyJson } from '../types.js'
+
+/**
+ * A failed request as the management API described it (RFC 9457 problem+json), or a network
+ * failure (`status` 0). `field` names the input a 422 refused.
+ */
+export class ProblemError extends Error {
+  readonly status: number
+  readonly code: string | undefined
+  readonly field: string | undefined
+
+  constructor(status: number, message: string, code?: string, field?: string) {
+    super(message)
+    this.name = 'ProblemError'
+    this.status = status
+    this.code = code
+    this.field = field
+  }
+}
+
+/** The calls the component makes, relative to the management API's base URL. */
+export interface ManagementClient {
+  list(): Promise<ApiKeyJson[]>
+  catalog(): Promise<Catalog>
+  create(input: {
+    name: string
+    scopes: string[]
+    expiresAt?: string
+    expiresIn?: number
+  }): Promise<IssuedKeyJson>
+  update(
+    id: string,
+    input: { name?: string; expiresAt?: string; expiresIn?: number },
+  ): Promise<ApiKeyJson>
+  rotate(id: string, gracePeriod: number): Promise<IssuedKeyJson>
+  revoke(id: string): Promise<void>
+  revokeAll(): Promise<void>
+}
+
+/**
+ * Builds the client for the management API at `base` (e.g. `/api-keys`). Requests carry the
+ * page's cookies (same origin) and `Content-Type: application/json` on every state-changing
+ * call, which the server's CSRF rule requires; `headers()` adds the app's own (a CSRF token).
+ */
+export function createManagementClient(
+  base: string,
+  headers: () => Record<string, string>,
+): ManagementClient {
+  const root = base.replace(/\/+$/, '')
+
+  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    let response: Response
+    try {
+      response = await fetch(`${root}${path}`, {
+        method,
+        credentials: 'same-origin',
+        cache: 'no-store',
+        headers: {
+          accept: 'application/json, application/problem+json',
+          ...(method === 'GET' ? {} : { 'content-type': 'application/json' }),
+          ...headers(),
+        },
+        ...(method === 'GET' ? {} : { body: JSON.stringify(body ?? {}) }),
+      })
+    } catch (error) {
+      throw new ProblemError(0, error instanceof Error ? error.message : String(error))
+    }
+    if (response.status === 204) return undefined as T
+    const text = await response.text()
+    let json: unknown
+    try {
+      json = text === '' ? undefined : JSON.parse(text)
+    } catch {
+      json = undefined
+    }
+    if (!response.ok) {
+      const problem = (json ?? {}) as {
+        detail?: unknown
+        title?: unknown
+        code?: unknown
+        field?: unknown
+      }
+      const message =
+        typeof problem.detail === 'string'
+          ? problem.detail
+          : typeof problem.title === 'string'
+            ? problem.title
+            : `${response.status} ${response.statusText}`
+      throw new ProblemError(
+        response.status,
+        message,
+        typeof problem.code === 'string' ? problem.code : undefined,
+        typeof problem.field === 'string' ? problem.field : undefined,
+      )
+    }
+    return json as T
+  }
+
+  const key = (id: string) => `/${encodeURIComponent(id)}`
+  return {
+    list: async () => (await call<{ keys: ApiKeyJson[] }>('GET', '')).keys,
+    catalog: () => call<Catalog>('GET', '/catalog'),
+    create: (input) => call<IssuedKeyJson>('POST', '', input),
+    update: (id, input) => call<ApiKeyJson>('PATCH', key(id), input),
+    rotate: (id, gracePeriod) => call<IssuedKeyJson>('POST', `${key(id)}/rotate`, { gracePeriod }),
+    revoke: (id) => call<void>('DELETE', key(id)),
+    revokeAll: async () => {
+      await call<unknown>('POST', '/revoke-all', {})
+    },
+  }
+}

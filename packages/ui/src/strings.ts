@@ -1,0 +1,206 @@
+import type { KeyStatus } from './types.js'
+
+/**
+ * Every text `<keyward-api-keys>` shows or announces. Replace some or all of them through the
+ * element's `strings` property (a partial object, merged over {@link defaultStrings}) to
+ * translate or reword the page; the functions receive ready-formatted values (dates,
+ * durations and relative times are already in the element's `locale`).
+ */
+export interface ApiKeysStrings {
+  title: string
+  intro: string
+  /** The create button's visible text; a decorative "+" follows it. */
+  create: string
+  loading: string
+  loadFailed: (detail: string) => string
+  retry: string
+  emptyTitle: string
+  emptyBody: string
+  columnName: string
+  columnKey: string
+  columnPermissions: string
+  columnCreated: string
+  columnLastUsed: string
+  columnExpires: string
+  columnStatus: string
+  columnActions: string
+  noPermissions: string
+  never: string
+  status: Record<KeyStatus, string>
+  /** The warning beside a key that expires soon; `relative` is e.g. "in 6 days". */
+  expiresSoon: (relative: string) => string
+  /** The accessible name of a key's "…" menu button. */
+  actionsFor: (name: string) => string
+  rotate: string
+  extend: string
+  rename: string
+  delete: string
+  cancel: string
+  close: string
+  createTitle: string
+  nameLabel: string
+  nameHelp: string
+  nameRequired: string
+  nameTooLong: string
+  expirationLabel: string
+  presetDays: (days: number) => string
+  customDate: string
+  dateLabel: string
+  /** Below the expiry choice: when a preset ends, `date` formatted. */
+  expiresOn: (date: string) => string
+  /** Below the date picker: the last day it offers, formatted. */
+  dateHelp: (max: string) => string
+  dateRequired: string
+  dateTooLate: (max: string) => string
+  dateTooEarly: string
+  permissionsLabel: string
+  permissionsHelp: string
+  /** A group of permissions' heading, from the scope names' resource part. */
+  resource: (resource: string) => string
+  noGrantable: string
+  createSubmit: string
+  tokenTitle: string
+  rotatedTokenTitle: string
+  tokenWarning: string
+  tokenLabel: string
+  copy: string
+  copied: string
+  copiedAnnouncement: string
+  copyFailed: string
+  done: string
+  notCopiedWarning: string
+  closeAnyway: string
+  goBack: string
+  rotateTitle: (name: string) => string
+  rotateBody: string
+  graceLabel: string
+  graceNone: string
+  /** A grace choice; `duration` is e.g. "7 days". */
+  graceFor: (duration: string) => string
+  rotateSubmit: string
+  extendTitle: (name: string) => string
+  extendBody: (current: string) => string
+  extendSubmit: string
+  renameTitle: (name: string) => string
+  renameSubmit: string
+  deleteTitle: string
+  deleteBody: (name: string, hint: string) => string
+  deleteSubmit: string
+  dangerTitle: string
+  dangerBody: string
+  revokeAll: string
+  revokeAllTitle: string
+  revokeAllBody: string
+  /** The word to type to confirm revoking every key. */
+  revokeAllWord: string
+  revokeAllPrompt: (word: string) => string
+  revokeAllSubmit: string
+  revokeAllMismatch: (word: string) => string
+  created: (name: string) => string
+  rotated: (name: string) => string
+  renamed: (name: string) => string
+  extended: (name: string) => string
+  deleted: (name: string) => string
+  revokedAll: string
+}
+
+/** The English strings used where `strings` gives none. */
+export const defaultStrings: ApiKeysStrings = {
+  title: 'API keys',
+  intro:
+    'API keys let your applications and scripts call the API as your organisation. Give each key only the permissions it needs.',
+  create: 'Create new API key',
+  loading: 'Loading API keys…',
+  loadFailed: (detail) => `The API keys could not be loaded: ${detail}`,
+  retry: 'Try again',
+  emptyTitle: 'No API keys yet',
+  emptyBody: 'Create a key to let an application call the API.',
+  columnName: 'Name',
+  columnKey: 'Key',
+  columnPermissions: 'Permissions',
+  columnCreated: 'Created',
+  columnLastUsed: 'Last used',
+  columnExpires: 'Expires',
+  columnStatus: 'Status',
+  columnActions: 'Actions',
+  noPermissions: 'None',
+  never: 'Never',
+  status: { active: 'Active', expired: 'Expired', revoked: 'Revoked', rotated: 'Rotated' },
+  expiresSoon: (relative) => `Expires ${relative}`,
+  actionsFor: (name) => `Actions for ${name}`,
+  rotate: 'Rotate',
+  extend: 'Extend expiry',
+  rename: 'Rename',
+  delete: 'Delete',
+  cancel: 'Cancel',
+  close: 'Close',
+  createTitle: 'Create new API key',
+  nameLabel: 'Name',
+  nameHelp: 'Something to recognise it by, such as the application that will use it.',
+  nameRequired: 'Enter a name.',
+  nameTooLong: 'Use at most 100 characters.',
+  expirationLabel: 'Expiration',
+  presetDays: (days) => `${days} days`,
+  customDate: 'Custom date',
+  dateLabel: 'Expiration date',
+  expiresOn: (date) => `The key expires on ${date}.`,
+  dateHelp: (max) => `The key expires at the end of the chosen day, ${max} at the latest.`,
+  dateRequired: 'Choose a date.',
+  dateTooLate: (max) => `Choose a date no later than ${max}.`,
+  dateTooEarly: 'Choose a date after today.',
+  permissionsLabel: 'Permissions',
+  permissionsHelp: 'Give only what the key needs. You can only grant permissions you hold.',
+  resource: (resource) => {
+    const words = resource.replaceAll('_', ' ')
+    return words.charAt(0).toUpperCase() + words.slice(1)
+  },
+  noGrantable: 'You hold no permission you could grant.',
+  createSubmit: 'Create key',
+  tokenTitle: 'Copy your new API key',
+  rotatedTokenTitle: 'Copy your new rotated API key',
+  tokenWarning:
+    'This is the only time the key is shown. Copy it now and store it somewhere safe, such as a secrets manager. If you lose it, create a new one.',
+  tokenLabel: 'API key',
+  copy: 'Copy',
+  copied: 'Copied',
+  copiedAnnouncement: 'The API key was copied to the clipboard.',
+  copyFailed:
+    'The key could not be copied automatically. Select it and press Ctrl+C (⌘C on a Mac).',
+  done: 'Done',
+  notCopiedWarning: 'You have not copied the key. Once this closes, it cannot be shown again.',
+  closeAnyway: 'Close without copying',
+  goBack: 'Go back',
+  rotateTitle: (name) => `Rotate “${name}”`,
+  rotateBody:
+    'A new key replaces this one. Choose how long the old key keeps working while you switch your applications over.',
+  graceLabel: 'The old key keeps working',
+  graceNone: 'Not at all: it stops working immediately',
+  graceFor: (duration) => `For ${duration}`,
+  rotateSubmit: 'Rotate key',
+  extendTitle: (name) => `Extend “${name}”`,
+  extendBody: (current) => `It now expires on ${current}. Choose a new expiry, counted from today.`,
+  extendSubmit: 'Save expiry',
+  renameTitle: (name) => `Rename “${name}”`,
+  renameSubmit: 'Save name',
+  deleteTitle: 'Delete this API key?',
+  deleteBody: (name, hint) =>
+    `“${name}” (${hint}) will be deleted, and it stops working immediately: anything still using it is refused. This cannot be undone.`,
+  deleteSubmit: 'Delete key',
+  dangerTitle: 'Danger zone',
+  dangerBody:
+    'Revoke every API key of your organisation at once, for example after a leak. Everything using them stops working immediately.',
+  revokeAll: 'Revoke all keys',
+  revokeAllTitle: 'Revoke all API keys?',
+  revokeAllBody:
+    'Every API key of your organisation stops working immediately, including keys in a rotation grace period. This cannot be undone.',
+  revokeAllWord: 'REVOKE',
+  revokeAllPrompt: (word) => `Type ${word} to confirm`,
+  revokeAllSubmit: 'Revoke all keys',
+  revokeAllMismatch: (word) => `Type ${word} exactly to confirm.`,
+  created: (name) => `API key “${name}” created.`,
+  rotated: (name) => `API key “${name}” rotated.`,
+  renamed: (name) => `API key renamed to “${name}”.`,
+  extended: (name) => `The expiry of “${name}” was changed.`,
+  deleted: (name) => `API key “${name}” deleted.`,
+  revokedAll: 'Every API key was revoked.',
+}
