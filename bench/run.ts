@@ -69,6 +69,15 @@ const cases: CaseEntry[] = [
     targets: [],
     run: async (s) => (await import('./src/cases/memory.js')).memoryCase(s),
   },
+  {
+    id: 'ui-bundle',
+    title: '7. UI bundle size',
+    needs: ['ui'],
+    targets: [
+      { name: '`<keyward-api-keys>` bundle, minified + gzip', unit: 'kB', goal: '< 20 kB' },
+    ],
+    run: async () => (await import('./src/cases/ui-bundle.js')).uiBundleCase(),
+  },
 ]
 
 const root = fileURLToPath(new URL('..', import.meta.url))

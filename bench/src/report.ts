@@ -42,7 +42,7 @@ export interface TargetResult {
   /** The measured value (a ratio, a percentage or an absolute), `null` when not measured. */
   measured: number | null
   /** How `measured` is formatted. */
-  unit: 'times' | 'percent' | 'ms' | 'count'
+  unit: 'times' | 'percent' | 'ms' | 'count' | 'kB'
   /** The goal, as text (`≤ 1.5×`). */
   goal: string
   met: boolean | null
@@ -119,6 +119,8 @@ function formatTarget(target: TargetResult): string {
       return `${target.measured.toFixed(2)} ms`
     case 'count':
       return target.measured.toFixed(3)
+    case 'kB':
+      return `${target.measured.toFixed(1)} kB`
   }
 }
 
