@@ -1,7 +1,8 @@
 import type { Keyward } from '@keyward/core'
 import { type AppOptions, createProjects, type Scope } from '@keyward/example-shared/app'
-import { apiKeyAuth, apiKeysRouter, createGuards } from '@keyward/express'
+import { apiKeyAuth, apiKeysRouter, createGuards, oauthRouter } from '@keyward/express'
 import express from 'express'
+import { mountSettings } from './settings.js'
 
 // The scope catalog and options are shared with the other framework's example; a Keyward
 // instance for this app is built with these `scopes`.
@@ -10,6 +11,8 @@ export { type AppOptions, type Scope, scopes } from '@keyward/example-shared/app
 /**
  * The example API: `GET /health` (public), `/v1/*` behind an API key, each route guarded by
  * its scope, and the management API at `/api-keys`. Projects live in memory, per owner.
+ * With `settings`, also the demo sign-in and the "Settings → API Keys" page, whose session
+ * is a principal of the management API.
  */
 export function createApp(keyward: Keyward<Scope>, options: AppOptions = {}): express.Express {
   const { accessTokens } = options
@@ -26,11 +29,18 @@ export function createApp(keyward: Keyward<Scope>, options: AppOptions = {}): ex
     })
   }
 
+  if (accessTokens) {
+    // RFC 8414 discovery and RFC 7662 introspection for OAuth clients and resource servers.
+    app.use(oauthRouter(keyward, { accessTokens, introspectionScope: 'api_keys:manage' }))
+  }
+
+  const principal = options.settings && mountSettings(app, options.settings)
   app.use(
     '/api-keys',
     apiKeysRouter(keyward, {
       manageScope: 'api_keys:manage',
       ...(accessTokens && { accessTokens }),
+      ...(principal && { principal }),
     }),
   )
 

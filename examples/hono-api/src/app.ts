@@ -1,7 +1,14 @@
 import type { Keyward } from '@keyward/core'
 import { type AppOptions, createProjects, type Scope } from '@keyward/example-shared/app'
-import { type ApiKeyVariables, apiKeyAuth, apiKeyRoutes, createGuards } from '@keyward/hono'
+import {
+  type ApiKeyVariables,
+  apiKeyAuth,
+  apiKeyRoutes,
+  createGuards,
+  oauthRoutes,
+} from '@keyward/hono'
 import { Hono } from 'hono'
+import { mountSettings } from './settings.js'
 
 // The scope catalog and options are shared with the other framework's example; a Keyward
 // instance for this app is built with these `scopes`.
@@ -10,6 +17,8 @@ export { type AppOptions, type Scope, scopes } from '@keyward/example-shared/app
 /**
  * The example API: `GET /health` (public), `/v1/*` behind an API key, each route guarded by
  * its scope, and the management API at `/api-keys`. Projects live in memory, per owner.
+ * With `settings`, also the demo sign-in and the "Settings → API Keys" page, whose session
+ * is a principal of the management API.
  * Web-standard APIs only, so it runs on edge runtimes too; `main.ts` serves it on Node.
  */
 export function createApp(keyward: Keyward<Scope>, options: AppOptions = {}) {
@@ -26,11 +35,18 @@ export function createApp(keyward: Keyward<Scope>, options: AppOptions = {}) {
     })
   }
 
+  if (accessTokens) {
+    // RFC 8414 discovery and RFC 7662 introspection for OAuth clients and resource servers.
+    app.route('/', oauthRoutes(keyward, { accessTokens, introspectionScope: 'api_keys:manage' }))
+  }
+
+  const principal = options.settings && mountSettings(app, options.settings)
   app.route(
     '/api-keys',
     apiKeyRoutes(keyward, {
       manageScope: 'api_keys:manage',
       ...(accessTokens && { accessTokens }),
+      ...(principal && { principal }),
     }),
   )
 

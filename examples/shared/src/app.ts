@@ -5,6 +5,20 @@
  */
 import { defineScopes, type ScopeName } from '@keyward/core'
 import type { AccessTokens } from '@keyward/jwt'
+import type { SettingsAssets } from './demo-sign-in.js'
+
+export {
+  COMPONENT_SCRIPT_PATH,
+  createDemoSessions,
+  type DemoSessions,
+  demoPerson,
+  pageHeaders,
+  SESSION_COOKIE,
+  SETTINGS_PAGE_PATH,
+  type SettingsAssets,
+  SIGN_IN_PATH,
+  signInPageHtml,
+} from './demo-sign-in.js'
 
 /** The example's scope catalog: what keys can be granted, and what a UI would show. */
 export const scopes = defineScopes({
@@ -18,10 +32,21 @@ export type Scope = ScopeName<typeof scopes>
 /** What the app is built from besides its Keyward instance. */
 export interface AppOptions {
   /**
-   * Enables `POST /api-keys/token` and publishes `GET /.well-known/jwks.json`. The same
+   * Enables `POST /api-keys/token` (JSON, or OAuth form bodies), publishes
+   * `GET /.well-known/jwks.json` and the OAuth metadata, and serves introspection at
+   * `POST /oauth/introspect` (for keys holding `api_keys:manage`). The same
    * object must be in `createKeyward({ tokenKinds })` so the minted tokens verify.
    */
   accessTokens?: AccessTokens
+  /**
+   * Serves the "Settings → API Keys" demo: `GET /sign-in` and `POST /sign-in` (a demo
+   * person's session cookie), `GET /settings/api-keys` (redirecting to `/sign-in` without a
+   * session) and the component's script at `GET /settings/keyward-api-keys.js`, and lets
+   * that session manage the demo organisation's keys at `/api-keys`. `main.ts` passes
+   * `@keyward/example-shared/settings-assets` (Node only: it bundles with esbuild). Default:
+   * none, and `/api-keys` takes API keys only.
+   */
+  settings?: SettingsAssets
 }
 
 /** A project as the example API stores and returns it. */

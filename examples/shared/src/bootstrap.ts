@@ -14,6 +14,9 @@
  *   a second instance shares the first one's admin. It must verify, or the process exits.
  * - `JWT_PRIVATE_JWK`: the private JWK (JSON) signing access tokens; default a key generated
  *   at start. Give every instance the same one so each verifies the others' tokens.
+ * - `ISSUER`: the OAuth issuer identifier, the `iss` of access tokens and of the metadata at
+ *   `/.well-known/oauth-authorization-server`; default `http://<HOST>:<PORT>`. Set it to the
+ *   URL clients reach (with `PORT=0`, or behind a proxy).
  *
  * Keys are issued and accepted with the `kw_test` prefix only: a test server never takes
  * production (`kw_live`) keys, and they are refused as malformed before any lookup.
@@ -117,7 +120,8 @@ export async function bootstrap(): Promise<Example> {
   }
 
   const accessTokens = createAccessTokens({
-    issuer: 'urn:keyward:example',
+    // OAuth clients discover the server at the issuer, so it is the URL they reach.
+    issuer: process.env.ISSUER || `http://${host}:${port}`,
     audience: 'urn:keyward:example-api',
     signingKeys: [await signingKey()],
   })
