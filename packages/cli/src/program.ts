@@ -115,7 +115,7 @@ function isFileError(error: unknown): error is { code: string; path: string } {
   return typeof code === 'string' && typeof path === 'string' && /^E[A-Z]+$/.test(code)
 }
 
-const collect = (value: string, previous: string[]) => [
+const collect = (value: string, previous: string[] = []) => [
   ...previous,
   ...value
     .split(',')
