@@ -29,8 +29,11 @@ export interface WatchOutcome {
 }
 
 export interface KeywardProcessOptions {
-  redisUrl: string
-  namespace: string
+  redisUrl?: string
+  namespace?: string
+  /** Share PostgreSQL at this URL instead of Redis, in `schema`. */
+  databaseUrl?: string
+  schema?: string
   /** Passed to the revocation list, ms. */
   maxStaleness?: number
   onStale?: 'allow' | 'fail'
@@ -62,6 +65,12 @@ export interface KeywardProcess {
     timeoutMs: number,
     scopes?: string[],
   ): Promise<{ outcome: Promise<WatchOutcome> }>
+  /** PostgreSQL only: LISTENs on `channel` on a connection of its own (the bare baseline). */
+  bareListen(channel: string): Promise<void>
+  /** PostgreSQL only: a bare `pg_notify(channel, payload)`; the reply's `at` is when it returned. */
+  bareNotify(channel: string, payload: string): Promise<Reply<null>>
+  /** PostgreSQL only: when the bare notification `payload` arrived (epoch ms, sub-millisecond). */
+  bareSeen(payload: string): Promise<number>
   /** Closes Keyward and its connections, then stops the process by its PID. */
   stop(): Promise<void>
 }
@@ -76,8 +85,10 @@ export async function startKeywardProcess(options: KeywardProcessOptions): Promi
     env: {
       ...process.env,
       TSX_TSCONFIG_PATH: 'tsconfig.test.json',
-      KEYWARD_REDIS_URL: options.redisUrl,
-      KEYWARD_NAMESPACE: options.namespace,
+      ...(options.redisUrl === undefined ? {} : { KEYWARD_REDIS_URL: options.redisUrl }),
+      ...(options.namespace === undefined ? {} : { KEYWARD_NAMESPACE: options.namespace }),
+      ...(options.databaseUrl === undefined ? {} : { KEYWARD_DATABASE_URL: options.databaseUrl }),
+      ...(options.schema === undefined ? {} : { KEYWARD_SCHEMA: options.schema }),
       ...(options.maxStaleness === undefined
         ? {}
         : { KEYWARD_MAX_STALENESS: String(options.maxStaleness) }),
@@ -181,6 +192,9 @@ export async function startKeywardProcess(options: KeywardProcessOptions): Promi
       const { watchId } = await expectOk<{ watchId: number }>('watch', args)
       return { outcome: expectOk<WatchOutcome>('watchResult', { watchId }) }
     },
+    bareListen: (channel) => expectOk('bareListen', { channel }),
+    bareNotify: (channel, payload) => send('bareNotify', { channel, payload }),
+    bareSeen: (payload) => expectOk('bareSeen', { payload }),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         // A clean close releases the Redis connections; the PID is the fallback.

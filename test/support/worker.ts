@@ -4,12 +4,15 @@
  * reply per stdout line: `{ id, op, args }` → `{ id, at, ok, value | error }`.
  *
  * Run by `keyward-process.ts` as `node --import tsx test/support/worker.ts` from the repo root,
- * configured through `KEYWARD_REDIS_URL`, `KEYWARD_NAMESPACE`, `KEYWARD_MAX_STALENESS`, `KEYWARD_ON_STALE`.
+ * configured through `KEYWARD_REDIS_URL`, `KEYWARD_NAMESPACE`, `KEYWARD_MAX_STALENESS`, `KEYWARD_ON_STALE`;
+ * with `KEYWARD_DATABASE_URL` (and `KEYWARD_SCHEMA`) it shares PostgreSQL instead of Redis.
  */
 import { createInterface } from 'node:readline'
 import { createKeyward, isKeywardError } from '@keyward/core'
+import { PostgresRevocationList, PostgresTokenStore } from '@keyward/postgres'
 import { RedisRevocationList, RedisTokenStore } from '@keyward/redis'
 import { Redis } from 'ioredis'
+import pg from 'pg'
 
 const redisUrl = process.env.KEYWARD_REDIS_URL ?? 'redis://127.0.0.1:6379'
 const namespace = process.env.KEYWARD_NAMESPACE ?? 'keyward'
@@ -26,22 +29,35 @@ let clockOffset = 0
 const now = () => Date.now() + clockOffset
 
 const staleness = maxStaleness === undefined ? 10_000 : Number(maxStaleness)
-const redis = new Redis(redisUrl, { retryStrategy: () => 50 })
-const revocations = new RedisRevocationList(redis, {
-  namespace,
+const freshness = {
   now,
   maxStaleness: staleness,
   // Beats often, so that a contact at a new reading follows a jump of the clock quickly.
   heartbeatInterval: Math.max(1, Math.min(100, Math.floor(staleness / 2))),
   ...(onStale === undefined ? {} : { onStale }),
-})
+}
+const databaseUrl = process.env.KEYWARD_DATABASE_URL
+const schema = process.env.KEYWARD_SCHEMA ?? 'public'
+const pool = databaseUrl ? new pg.Pool({ connectionString: databaseUrl, max: 4 }) : undefined
+pool?.on('error', () => {})
+const redis = pool ? undefined : new Redis(redisUrl, { retryStrategy: () => 50 })
+const revocations = pool
+  ? new PostgresRevocationList(pool, { schema, ...freshness, onError: () => {} })
+  : new RedisRevocationList(redis!, { namespace, ...freshness })
 const keyward = createKeyward({
   prefix: 'kw_test',
   now,
-  store: new RedisTokenStore(redis, { namespace }),
+  store: pool
+    ? new PostgresTokenStore(pool, { schema })
+    : new RedisTokenStore(redis!, { namespace }),
   revocations,
   onError: () => {},
 })
+
+/** Bare `LISTEN`/`NOTIFY` beside Keyward's, for the time-to-effect baseline: payload → when seen. */
+const bareSeen = new Map<string, number>()
+const bareWaiters = new Map<string, (at: number) => void>()
+let bareListener: pg.PoolClient | undefined
 
 /**
  * After a jump forward, no contact covers the new readings yet (the list would rightly fail
@@ -124,9 +140,38 @@ const commands: Record<string, (args: Args) => Promise<unknown>> = {
     if (!outcome) throw new Error('no such watch')
     return outcome
   },
+  bareListen: async (args) => {
+    if (!pool) throw new Error('bareListen needs KEYWARD_DATABASE_URL')
+    bareListener ??= await pool.connect()
+    bareListener.on('notification', ({ payload = '' }) => {
+      const at = preciseNow()
+      bareSeen.set(payload, at)
+      bareWaiters.get(payload)?.(at)
+    })
+    await bareListener.query(`LISTEN "${args.channel as string}"`)
+  },
+  bareNotify: async (args) => {
+    if (!pool) throw new Error('bareNotify needs KEYWARD_DATABASE_URL')
+    await pool.query('SELECT pg_notify($1, $2)', [args.channel, args.payload])
+  },
+  bareSeen: (args) => {
+    const payload = args.payload as string
+    const seen = bareSeen.get(payload)
+    if (seen !== undefined) return Promise.resolve(seen)
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no bare notification')), 5_000)
+      bareWaiters.set(payload, (at) => {
+        clearTimeout(timer)
+        bareWaiters.delete(payload)
+        resolve(at)
+      })
+    })
+  },
   close: async () => {
     await keyward.close()
-    redis.disconnect()
+    bareListener?.release(true)
+    redis?.disconnect()
+    await pool?.end()
   },
 }
 
