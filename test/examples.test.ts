@@ -173,6 +173,51 @@ describe.each(EXAMPLES)('the %s example', (_, dir) => {
     expect(gone.headers.get('www-authenticate')).toContain('error="invalid_token"')
   })
 
+  it('serves the settings page to the demo session, which manages demo-org’s keys from the same origin only', async () => {
+    const { url, output } = await startExample(dir)
+    expect(output).toContain(`settings page: ${url}/settings/api-keys (demo sign-in)`)
+    const page = (path: string, init: RequestInit = {}) =>
+      fetch(`${url}${path}`, { redirect: 'manual', ...init })
+    const away = await page('/settings/api-keys')
+    expect(away.status).toBe(303)
+    expect(away.headers.get('location')).toBe('/sign-in')
+    const signInPage = await page('/sign-in')
+    expect(signInPage.headers.get('content-type')).toMatch(/^text\/html/)
+    expect(await signInPage.text()).toContain('Sign in as the demo person')
+
+    const signedIn = await page('/sign-in', { method: 'POST' })
+    expect(signedIn.status).toBe(303)
+    expect(signedIn.headers.get('location')).toBe('/settings/api-keys')
+    const setCookie = signedIn.headers.get('set-cookie') ?? ''
+    expect(setCookie).toMatch(/^kw_demo_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Lax/)
+    const cookie = setCookie.split(';')[0]!
+    const settings = await page('/settings/api-keys', { headers: { cookie } })
+    expect(settings.status).toBe(200)
+    expect(settings.headers.get('cache-control')).toBe('no-store')
+    expect(await settings.text()).toContain('<keyward-api-keys')
+    const script = await page('/settings/keyward-api-keys.js')
+    expect(script.status).toBe(200)
+    expect(script.headers.get('content-type')).toMatch(/^text\/javascript/)
+
+    const asPerson = (method: string, path: string, body?: unknown, headers = {}) =>
+      fetch(`${url}/api-keys${path}`, {
+        method,
+        headers: { cookie, origin: url, 'content-type': 'application/json', ...headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      })
+    const catalog = await (await asPerson('GET', '/catalog')).json()
+    expect(catalog.grantable).toEqual(['projects:read', 'api_keys:manage'])
+    const input = { name: 'From the page', scopes: ['projects:read'], expiresIn: '90d' }
+    const created = await asPerson('POST', '', input)
+    expect(created.status).toBe(201)
+    const { key, token } = await created.json()
+    expect(key).toMatchObject({ ownerId: 'demo-org', status: 'active' })
+    expect(await curl(url, 'GET', '/v1/projects', { token })).toMatchObject({ status: 200 })
+    const forged = await asPerson('POST', '', input, { origin: 'https://evil.example' })
+    expect(forged.status).toBe(403)
+    expect((await forged.json()).code).toBe('forbidden')
+  })
+
   it('mints access tokens at POST /api-keys/token and publishes the JWK Set', async () => {
     const { url, adminToken } = await startExample(dir)
     const reader = await curl(url, 'POST', '/api-keys', {

@@ -12,13 +12,19 @@ import {
   printListening,
   stopOnSignal,
 } from '@keyward/example-shared'
+import { componentBundle, settingsPageHtml } from '@keyward/example-shared/settings-assets'
 import { createApp } from './app.js'
 
 async function main() {
   const example = await bootstrap()
   const { keyward, accessTokens, port, host } = example
+  // The settings page's script is bundled in the background: the API answers at once.
+  componentBundle().catch((error: unknown) => {
+    console.error('The settings page script could not be bundled:', error)
+  })
+  const settings = { settingsPageHtml, componentBundle }
 
-  const server = createApp(keyward, { accessTokens }).listen(port, host, () => {
+  const server = createApp(keyward, { accessTokens, settings }).listen(port, host, () => {
     const address = server.address()
     const actual = typeof address === 'object' && address !== null ? address.port : port
     printListening(example, 'Express', actual)

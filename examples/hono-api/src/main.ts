@@ -13,13 +13,19 @@ import {
   printListening,
   stopOnSignal,
 } from '@keyward/example-shared'
+import { componentBundle, settingsPageHtml } from '@keyward/example-shared/settings-assets'
 import { createApp } from './app.js'
 
 async function main() {
   const example = await bootstrap()
   const { keyward, accessTokens, port, host } = example
+  // The settings page's script is bundled in the background: the API answers at once.
+  componentBundle().catch((error: unknown) => {
+    console.error('The settings page script could not be bundled:', error)
+  })
+  const settings = { settingsPageHtml, componentBundle }
 
-  const app = createApp(keyward, { accessTokens })
+  const app = createApp(keyward, { accessTokens, settings })
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
     printListening(example, 'Hono', info.port)
   })

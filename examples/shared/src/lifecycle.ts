@@ -9,6 +9,7 @@ export function printListening(example: Example, framework: string, port: number
   console.log(`Keyward example API (${framework}) listening on http://${example.host}:${port}`)
   console.log(`store: ${example.store}`)
   console.log(`admin token: ${example.adminToken}`)
+  console.log(`settings page: http://${example.host}:${port}/settings/api-keys (demo sign-in)`)
 }
 
 /** On the first SIGTERM or SIGINT: runs `stop`, then exits with 0 whether it succeeded or not. */
