@@ -10,7 +10,8 @@ import { withoutNodeBuiltins } from './support/web-crypto.js'
 
 async function setup() {
   const accessTokens = createAccessTokens({
-    issuer: 'urn:keyward:edge',
+    // The app publishes OAuth metadata, whose issuer is a URL (RFC 8414).
+    issuer: 'https://edge.example.test',
     audience: 'urn:keyward:edge-api',
     signingKeys: [await generateSigningKey()],
   })
