@@ -51,4 +51,37 @@ describe('the token exchange', () => {
     expect(wider.status).toBe(403)
     expect(wider.body).toMatchObject({ code: 'insufficient_scope' })
   })
+
+  test('answers an OAuth form request with a real token, and invalid_grant for a key about to expire', async () => {
+    const { keyward, accessTokens, clock } = await setup()
+    const api = createManagementApi(keyward, { accessTokens })
+    const { token, key } = await keyward.keys.create({
+      name: 'short-lived',
+      ownerId: 'org_1',
+      scopes: ['projects:read'],
+      expiresAt: clock.now() + 1_500,
+    })
+    const form = (secret: string) =>
+      api.handle({
+        method: 'POST',
+        path: '/token',
+        header: (name) =>
+          ({
+            'content-type': 'application/x-www-form-urlencoded',
+            authorization: `Basic ${btoa(`${key.id}:${secret}`)}`,
+          })[name],
+        body: 'grant_type=client_credentials',
+      })
+    const granted = await form(token)
+    expect(granted.status).toBe(200)
+    const accessToken = (granted.body as { access_token: string }).access_token
+    expect(decodePart(accessToken, 1)).toMatchObject({ client_id: key.id, kw_key: key.id })
+    // Its last whole second has begun: no token can end before the key does.
+    clock.advance(1_200)
+    const refused = await form(token)
+    expect([refused.status, refused.body]).toEqual([
+      400,
+      { error: 'invalid_grant', error_description: expect.any(String) },
+    ])
+  })
 })
