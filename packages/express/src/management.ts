@@ -82,10 +82,15 @@ function ownOrigin(req: Request): { origin?: string } {
   return host === undefined ? {} : { origin: `${req.protocol}://${host}` }
 }
 
-/** The body text; a body an earlier parser (`express.json()`) consumed is passed on re-serialised. */
+/**
+ * The body text; a body an earlier parser (`express.json()`, `express.urlencoded()`) consumed
+ * is passed on re-serialised in its own format.
+ */
 function bodyOf(req: Request): ManagementBody {
   const body: unknown = req.body
   if (body === undefined || typeof body === 'string') return body
+  if (req.is('application/x-www-form-urlencoded'))
+    return new URLSearchParams(body as Record<string, string>).toString()
   return JSON.stringify(body)
 }
 
