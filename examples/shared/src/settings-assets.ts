@@ -30,7 +30,8 @@ export function settingsPageHtml(): string {
     h1 { font-size: 1.6em; margin: 0 0 0.8em; }
     .card { background: #fff; border-radius: 12px; padding: 1.5em; box-shadow: 0 1px 3px rgb(0 0 0 / 0.08); }
     keyward-api-keys:not(:defined) { display: block; min-height: 12em; }
-    footer { max-width: 72em; margin: 0 auto 2em; padding: 0 1em; color: #4a5060; font-size: 0.9em; }
+    footer { max-width: 72em; margin: 0 auto 2em; padding: 0 1em; color: #4a5060; }
+    footer p { font-size: 0.9em; }
   </style>
 </head>
 <body>

@@ -33,6 +33,15 @@ export interface ApiKeysChangeDetail {
 
 type Field = 'form' | 'name' | 'expiration' | 'scopes' | 'grace' | 'confirm'
 type Errors = Partial<Record<Field, string>>
+/** The form inputs by `name`, and the field whose error they carry. */
+const FIELD_OF_INPUT = {
+  name: 'name',
+  expiration: 'expiration',
+  date: 'expiration',
+  scopes: 'scopes',
+  grace: 'grace',
+  confirm: 'confirm',
+} as const satisfies Record<string, Field>
 
 type FormDialog =
   | { kind: 'create' }
@@ -178,8 +187,16 @@ export class KeywardApiKeys extends LitElement {
     if (changed.has('api')) void this.reload()
     const form = this._byId<HTMLDialogElement>('form-dialog')
     const token = this._byId<HTMLDialogElement>('token-dialog')
-    if (form && !this._dialog && form.open) form.close()
-    if (token && !this._reveal && token.open) token.close()
+    // Focus returns at once when the page closes a dialog; the close event does it when
+    // the browser closed it (Escape).
+    if (form && !this._dialog && form.open) {
+      form.close()
+      if (!this._reveal) this._restoreFocus()
+    }
+    if (token && !this._reveal && token.open) {
+      token.close()
+      this._restoreFocus()
+    }
     if (form && this._dialog && !form.open) openModal(form)
     if (token && this._reveal && !token.open) openModal(token)
     if (this._menuFocus && this._menu !== undefined) {
@@ -452,7 +469,7 @@ export class KeywardApiKeys extends LitElement {
           </div>`
         break
     }
-    return html`<form novalidate @submit=${this._onSubmit}>
+    return html`<form novalidate @submit=${this._onSubmit} @input=${this._onInput}>
       <h2 id="dialog-title">${title}</h2>
       ${
         errors.form
@@ -815,6 +832,7 @@ export class KeywardApiKeys extends LitElement {
 
   private _restoreFocus(): void {
     const target = this._focusReturn
+    if (target === undefined) return
     this._focusReturn = undefined
     const element =
       (typeof target === 'object' ? this._menuButton(target.keyId) : null) ??
@@ -904,6 +922,15 @@ export class KeywardApiKeys extends LitElement {
     } finally {
       this._busy = false
     }
+  }
+
+  /** A field's error goes away once the field is changed, until the next submit. */
+  private _onInput = (event: Event): void => {
+    const name = (event.target as HTMLInputElement).name
+    const field = (FIELD_OF_INPUT as Partial<Record<string, Field>>)[name]
+    if (field === undefined || this._errors[field] === undefined) return
+    const { [field]: _, ...rest } = this._errors
+    this._errors = rest
   }
 
   private _readName(data: FormData, errors: Errors): string {
