@@ -78,6 +78,25 @@ const cases: CaseEntry[] = [
     ],
     run: async () => (await import('./src/cases/ui-bundle.js')).uiBundleCase(),
   },
+  {
+    id: 'postgres',
+    title: '8. PostgreSQL',
+    needs: ['core', 'postgres'],
+    targets: [
+      { name: 'PostgreSQL statements per request (hot path)', unit: 'count', goal: '0' },
+      {
+        name: 'PostgreSQL cache-miss verify ÷ bare SELECT by primary key',
+        unit: 'times',
+        goal: '≤ 1.5×',
+      },
+      {
+        name: 'PostgreSQL revocation time-to-effect ÷ bare NOTIFY, p99',
+        unit: 'times',
+        goal: '≤ 1.2×',
+      },
+    ],
+    run: async (s) => (await import('./src/cases/postgres.js')).postgresCase(s),
+  },
 ]
 
 const root = fileURLToPath(new URL('..', import.meta.url))

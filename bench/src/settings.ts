@@ -31,10 +31,13 @@ export interface BenchSettings {
   }
   /** Redis for the cases that need one: a private server when it can be started, else this URL. */
   redisUrl: string
+  /** PostgreSQL for case 8 (`DATABASE_URL`); the case works in a schema of its own and drops it. */
+  databaseUrl: string
 }
 
 export function benchSettings(mode: 'full' | 'quick'): BenchSettings {
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'
+  const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
   if (mode === 'quick') {
     return {
       mode,
@@ -44,6 +47,7 @@ export function benchSettings(mode: 'full' | 'quick'): BenchSettings {
       redisRoundTrips: { warmupRequests: 500, windowSeconds: 1 },
       memory: { keys: 100_000 },
       redisUrl,
+      databaseUrl,
     }
   }
   return {
@@ -55,6 +59,7 @@ export function benchSettings(mode: 'full' | 'quick'): BenchSettings {
     redisRoundTrips: { warmupRequests: 2_000, windowSeconds: 3 },
     memory: { keys: 1_000_000 },
     redisUrl,
+    databaseUrl,
   }
 }
 
