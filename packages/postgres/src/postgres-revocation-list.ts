@@ -104,7 +104,14 @@ export class PostgresRevocationList implements RevocationList {
     const global = `${s}.keyward_global_epoch`
     this.#sql = {
       // $1 id, $2 expiresAt, $3 now (prunes ids of keys expired anyway), $4 channel, $5 message.
-      revoke: `WITH pruned AS (DELETE FROM ${revoked} WHERE expires_at <= $3 AND id <> $1),
+      // Pruning skips rows another revocation is pruning, so concurrent writers never wait
+      // on each other (nor deadlock) over entries that are dead anyway.
+      revoke: `WITH pruned AS (
+  DELETE FROM ${revoked} WHERE id IN (
+    SELECT id FROM ${revoked} WHERE expires_at <= $3 AND id <> $1
+    LIMIT 100 FOR UPDATE SKIP LOCKED
+  )
+),
 written AS (
   INSERT INTO ${revoked} AS r (id, expires_at) VALUES ($1, $2)
   ON CONFLICT (id) DO UPDATE SET expires_at = GREATEST(r.expires_at, EXCLUDED.expires_at)
