@@ -11,7 +11,13 @@ import {
   revocationEventOf,
   UnavailableError,
 } from '@keyward/core'
-import { assertRedisClient, explainReplyError, isReady, type RedisClient } from './lib/client.js'
+import {
+  assertRedisClient,
+  duplicateClient,
+  explainReplyError,
+  isReady,
+  type RedisClient,
+} from './lib/client.js'
 import { LuaScript } from './lib/lua-script.js'
 import { hashTag } from './lib/namespace.js'
 import { redisTime } from './lib/redis-time.js'
@@ -165,7 +171,7 @@ export class RedisRevocationList implements RevocationList {
     this.#mirror = new RevocationMirror(options, 'Redis')
 
     this.#redis = redis
-    this.#subscriber = redis.duplicate()
+    this.#subscriber = duplicateClient(redis)
     // Connection errors show as lost freshness; ioredis would otherwise print each one.
     this.#subscriber.on('error', () => {})
     this.#subscriber.on('ready', this.#onConnect)
@@ -378,7 +384,7 @@ export class RedisRevocationList implements RevocationList {
     const sent = this.#mirror.reading()
     const replies = await this.#redis
       .multi()
-      .zrange(revoked, 0, -1, 'WITHSCORES')
+      .zrange(revoked, '0', '-1', 'WITHSCORES') // strings: ioredis 6 types `stop` as one
       .hgetall(ownerEpochs)
       .get(globalEpoch)
       .exec()

@@ -194,7 +194,7 @@ export class RedisTokenStore implements TokenStore {
 
   async listByOwner(ownerId: string): Promise<KeyRecord[]> {
     const ownerKey = this.#ownerKey(ownerId)
-    const ids = await this.#read(ownerKey, () => this.#redis.zrange(ownerKey, 0, -1))
+    const ids = await this.#read(ownerKey, () => this.#redis.zrange(ownerKey, '0', '-1'))
     if (ids.length === 0) return []
     const pipeline = this.#redis.pipeline()
     for (const id of ids) pipeline.hgetall(this.#recordKey(id))

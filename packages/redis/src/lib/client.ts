@@ -33,6 +33,16 @@ export function explainReplyError(error: unknown, key: string): unknown {
   return error
 }
 
+/**
+ * A new connection with `client`'s options (`redis.duplicate()`). ioredis 6 types `duplicate`
+ * generically per class, so the union's two signatures cannot be called as one: both take no
+ * argument here and answer their own class.
+ */
+export function duplicateClient(client: RedisClient): RedisClient {
+  const duplicate: (this: RedisClient) => RedisClient = client.duplicate
+  return duplicate.call(client)
+}
+
 /** Whether a connection can carry commands right now. */
 export function isReady(client: RedisClient): boolean {
   return client.status === 'ready'
