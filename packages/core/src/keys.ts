@@ -250,10 +250,18 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
    * must not get keys that are dead on arrival). A few milliseconds at most; with a clock
    * that does not move (tests), the key is created as the clock says.
    */
+  /** Whether an epoch the mirror knows covers `createdAt`; an unloaded or stale mirror knows none. */
+  const bornRevoked = (ownerId: string, createdAt: number): boolean => {
+    try {
+      return revocations.isRevoked({ id: '', ownerId, createdAt })
+    } catch {
+      return false
+    }
+  }
+
   const birthTime = async (ownerId: string): Promise<number> => {
     let createdAt = await sharedTime()
-    for (let attempt = 0; attempt < 3; attempt++) {
-      if (!revocations.isRevoked({ id: '', ownerId, createdAt })) break
+    for (let attempt = 0; attempt < 3 && bornRevoked(ownerId, createdAt); attempt++) {
       await new Promise((resolve) => setTimeout(resolve, 1))
       createdAt = await sharedTime()
     }
