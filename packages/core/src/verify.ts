@@ -283,8 +283,10 @@ export function createVerifier(config: VerifierConfig): Verifier {
     if (digest !== undefined) positive?.delete(digest)
   }
   const unsubscribe = revocations.subscribe((event) => {
-    // Revocations are checked on every call; the record changed too (`revokedAt`), so drop it.
-    if (event.type === 'updated' || event.type === 'revoked') forget(event.id)
+    // Revocations need no eviction: the list is checked on every call, cached or not, and
+    // keeps the id until the key would have expired anyway. (Keeping the entry spares the
+    // revoked key's next request a store read on every other instance.)
+    if (event.type === 'updated') forget(event.id)
     else if (event.type === 'reset') {
       evictions.evictAll()
       positive?.clear()
