@@ -1,0 +1,244 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { createServer, type Server } from 'node:http'
+import { createRequire } from 'node:module'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createKeyward } from '@keyward/core'
+import { createAccessTokens, generateSigningKey } from '@keyward/jwt'
+import { build } from 'esbuild'
+import { Miniflare } from 'miniflare'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { stopProcess, track, waitFor } from './support/processes.js'
+
+// The Hono README's example and examples/edge-jwt in the real runtimes they are written for:
+// workerd (Cloudflare Workers, through miniflare), Deno and Bun, each binary installed from the
+// npm registry as a dev dependency (`miniflare` brings `workerd`; `deno` and `bun` ship theirs
+// in per-platform packages, run here directly: no install script, no other download). Each app
+// is bundled once with esbuild from the workspace sources and answers over real HTTP (workerd
+// behind miniflare's loopback socket): 200 for a token with the scope, 401 without or with a
+// bad one, 403 for a token without the scope.
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const source = (path: string) => join(ROOT, path)
+const require = createRequire(import.meta.url)
+
+const ISSUER = 'https://api.example.test'
+const AUDIENCE = 'https://api.example.test/v1'
+
+/** Where an npm package of a runtime keeps its binary for this platform. */
+function binaryOf(runtime: 'deno' | 'bun'): string {
+  const fromPackage = createRequire(require.resolve(`${runtime}/package.json`))
+  const arch = process.arch === 'arm64' ? (runtime === 'bun' ? 'aarch64' : 'arm64') : 'x64'
+  const [platformPackage, file] =
+    runtime === 'deno'
+      ? [`@deno/${process.platform}-${arch}${process.platform === 'linux' ? '-glibc' : ''}`, 'deno']
+      : [`@oven/bun-${process.platform}-${arch}`, 'bin/bun']
+  return join(fromPackage.resolve(`${platformPackage}/package.json`), '..', file)
+}
+
+/** The first ```ts block after `## Example` in the Hono README: the example as users copy it. */
+async function readmeExample(): Promise<string> {
+  const readme = await readFile(source('packages/hono/README.md'), 'utf8')
+  const example = /## Example\s+```ts\n([\s\S]*?)\n```/.exec(readme)?.[1]
+  if (!example) throw new Error('no ```ts block under "## Example" in packages/hono/README.md')
+  return example
+}
+
+let work: string
+
+/** One ESM file for edge runtimes, with the workspace packages taken from their sources. */
+async function bundle(name: string, entry: { path: string } | { contents: string }) {
+  const outfile = join(work, `${name}.js`)
+  await build({
+    ...('path' in entry
+      ? { entryPoints: [entry.path] }
+      : { stdin: { contents: entry.contents, loader: 'ts', resolveDir: source('test') } }),
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    mainFields: ['module', 'main'],
+    conditions: ['workerd', 'worker', 'browser'],
+    nodePaths: [source('test/node_modules')],
+    alias: {
+      '@keyward/core': source('packages/core/src/index.ts'),
+      '@keyward/hono': source('packages/hono/src/index.ts'),
+      '@keyward/jwt': source('packages/jwt/src/index.ts'),
+    },
+    logLevel: 'silent',
+  })
+  return outfile
+}
+
+/** A running app: a base URL, what it printed, and how to stop it. */
+interface Running {
+  url: string
+  output: () => string
+  stop: () => Promise<void>
+}
+
+type Bindings = Record<string, string>
+
+async function inWorkerd(script: string, bindings: Bindings): Promise<Running> {
+  let output = ''
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: script,
+    modulesRoot: work,
+    compatibilityDate: '2025-09-01',
+    bindings,
+    host: '127.0.0.1',
+    port: 0,
+    cf: false, // no request to Cloudflare for the `cf` object
+    telemetry: { enabled: false },
+    handleStructuredLogs: ({ message }: { message: string }) => {
+      output += `${message}\n`
+    },
+  })
+  const url = await mf.ready
+  return { url: url.origin, output: () => output, stop: () => mf.dispose() }
+}
+
+/** Deno or Bun serving `script`'s default export (a Worker-style `{ fetch(request, env) }`). */
+async function inProcess(runtime: 'deno' | 'bun', script: string, env: Bindings) {
+  const entry = join(work, `${runtime}-${script.split('/').pop()}`)
+  const serve =
+    runtime === 'deno'
+      ? `Deno.serve({ hostname: '127.0.0.1', port: 0, onListen: ({ port }) => console.log('listening on ' + port) }, handle)`
+      : `const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: handle })\nconsole.log('listening on ' + server.port)`
+  await writeFile(
+    entry,
+    `import app from ${JSON.stringify(script)}\n` +
+      `const env = ${JSON.stringify(env)}\n` +
+      `const handle = (request) => app.fetch(request, env)\n${serve}\n`,
+  )
+  const args = runtime === 'deno' ? ['run', '--allow-net=127.0.0.1', '--no-prompt', entry] : [entry]
+  const child: ChildProcess = spawn(binaryOf(runtime), args, {
+    cwd: work,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env.PATH,
+      HOME: work,
+      NO_COLOR: '1',
+      DENO_DIR: join(work, '.deno'),
+      DENO_NO_UPDATE_CHECK: '1',
+      BUN_INSTALL_CACHE_DIR: join(work, '.bun'),
+      DO_NOT_TRACK: '1',
+    },
+  })
+  track(child)
+  let output = ''
+  child.stdout?.on('data', (chunk) => {
+    output += chunk
+  })
+  child.stderr?.on('data', (chunk) => {
+    output += chunk
+  })
+  const port = await waitFor(`${runtime} to listen`, () => /listening on (\d+)/.exec(output)?.[1], {
+    timeoutMs: 15_000,
+  })
+  return {
+    url: `http://127.0.0.1:${port}`,
+    output: () => output,
+    stop: () => stopProcess(child),
+  }
+}
+
+const RUNTIMES = {
+  workerd: (script: string, bindings: Bindings) => inWorkerd(script, bindings),
+  deno: (script: string, bindings: Bindings) => inProcess('deno', script, bindings),
+  bun: (script: string, bindings: Bindings) => inProcess('bun', script, bindings),
+} as const
+
+const get = (url: string, token?: string) =>
+  fetch(url, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } })
+
+let readmeApp: string
+let edgeApp: string
+let jwksServer: Server
+let jwksUrl: string
+let tokens: { read: string; write: string }
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'keyward-edge-'))
+  ;[readmeApp, edgeApp] = await Promise.all([
+    readmeExample().then((contents) => bundle('readme-hono', { contents })),
+    bundle('edge-jwt', { path: source('examples/edge-jwt/src/app.ts') }),
+  ])
+
+  // The issuer, on Node: an API key exchanged for access tokens, its JWK Set over HTTP.
+  const accessTokens = createAccessTokens({
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    signingKeys: [await generateSigningKey()],
+  })
+  const keyward = createKeyward({ tokenKinds: [accessTokens] })
+  const { token } = await keyward.keys.create({
+    name: 'edge client',
+    ownerId: 'org_1',
+    scopes: ['projects:read', 'projects:write'],
+    expiresIn: '1d',
+  })
+  const key = await keyward.verify(token)
+  tokens = {
+    read: await accessTokens.mintAccessToken(key, { scopes: ['projects:read'] }),
+    write: await accessTokens.mintAccessToken(key, { scopes: ['projects:write'] }),
+  }
+  const jwks = JSON.stringify(await accessTokens.jwks())
+  jwksServer = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' }).end(jwks)
+  })
+  jwksServer.listen(0, '127.0.0.1')
+  await once(jwksServer, 'listening')
+  jwksUrl = `http://127.0.0.1:${(jwksServer.address() as AddressInfo).port}/.well-known/jwks.json`
+}, 60_000)
+
+afterAll(async () => {
+  jwksServer?.close()
+  if (work) await rm(work, { recursive: true, force: true })
+})
+
+describe.each(Object.keys(RUNTIMES) as (keyof typeof RUNTIMES)[])('in %s', (runtime) => {
+  it("runs the Hono README's example: 200 / 401 / 403", async () => {
+    const app = await RUNTIMES[runtime](readmeApp, {})
+    try {
+      // The first request makes the demo keys (never at module scope: Workers forbid it).
+      expect((await get(`${app.url}/v1/projects`)).status).toBe(401)
+      const printed = await waitFor('the demo keys', () => {
+        const reader = /200: curl -H "Authorization: Bearer ([^"]+)"/.exec(app.output())?.[1]
+        const writer = /403: curl -H "Authorization: Bearer ([^"]+)"/.exec(app.output())?.[1]
+        return reader && writer ? { reader, writer } : undefined
+      })
+      const ok = await get(`${app.url}/v1/projects`, printed.reader)
+      expect(ok.status).toBe(200)
+      expect(await ok.json()).toEqual({ owner: 'org_42', projects: [] })
+      expect((await get(`${app.url}/v1/projects`, `${printed.reader}x`)).status).toBe(401)
+      expect((await get(`${app.url}/v1/projects`, printed.writer)).status).toBe(403)
+    } finally {
+      await app.stop()
+    }
+  })
+
+  it('runs examples/edge-jwt with the issuer JWK Set over HTTP: 200 / 401 / 403', async () => {
+    const app = await RUNTIMES[runtime](edgeApp, {
+      KEYWARD_ISSUER: ISSUER,
+      KEYWARD_AUDIENCE: AUDIENCE,
+      KEYWARD_JWKS_URL: jwksUrl,
+    })
+    try {
+      const ok = await get(`${app.url}/v1/projects`, tokens.read)
+      expect(ok.status, app.output()).toBe(200)
+      expect(await ok.json()).toMatchObject({ owner: 'org_1' })
+      expect((await get(`${app.url}/v1/projects`)).status).toBe(401)
+      expect((await get(`${app.url}/v1/projects`, `${tokens.read}x`)).status).toBe(401)
+      expect((await get(`${app.url}/v1/projects`, tokens.write)).status).toBe(403)
+    } finally {
+      await app.stop()
+    }
+  })
+})
