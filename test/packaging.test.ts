@@ -44,6 +44,8 @@ function cleanEnv(): NodeJS.ProcessEnv {
 }
 
 interface Manifest {
+  /** Where it lives, e.g. `packages/core`. */
+  dir: string
   name: string
   exports: Record<string, unknown>
   dependencies?: Record<string, string>
@@ -57,7 +59,9 @@ async function workspacePackages(): Promise<Manifest[]> {
   const manifests: Manifest[] = []
   for (const dir of dirs.sort()) {
     const file = join(ROOT, 'packages', dir, 'package.json')
-    if (existsSync(file)) manifests.push(JSON.parse(await readFile(file, 'utf8')))
+    if (existsSync(file)) {
+      manifests.push({ ...JSON.parse(await readFile(file, 'utf8')), dir: `packages/${dir}` })
+    }
   }
   return manifests
 }
@@ -194,71 +198,71 @@ async function consumeBoth() {
   return files.map((file, i) => [file, outcomes[i]!] as const)
 }
 
-beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'keyward-packaging-'))
-  app = join(work, 'app')
-  const tarballs = join(work, 'tarballs')
-  await mkdir(app)
-  await mkdir(tarballs)
-  const env = cleanEnv()
-  manifests = await workspacePackages()
+describe('the packed tarballs in a fresh npm project', () => {
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'keyward-packaging-'))
+    app = join(work, 'app')
+    const tarballs = join(work, 'tarballs')
+    await mkdir(app)
+    await mkdir(tarballs)
+    const env = cleanEnv()
+    manifests = await workspacePackages()
 
-  // What the packages need from the registry (their dependencies and required peers, in their
-  // declared ranges; ioredis 6 first) goes in while the packages build: network beside CPU.
-  const registry: Record<string, string> = {}
-  for (const m of manifests) {
-    for (const [name, range] of Object.entries(m.dependencies ?? {})) {
-      if (!range.startsWith('workspace:')) registry[name] = range
+    // What the packages need from the registry (their dependencies and required peers, in their
+    // declared ranges; ioredis 6 first) goes in while the packages build: network beside CPU.
+    const registry: Record<string, string> = {}
+    for (const m of manifests) {
+      for (const [name, range] of Object.entries(m.dependencies ?? {})) {
+        if (!range.startsWith('workspace:')) registry[name] = range
+      }
+      for (const [peer, range] of Object.entries(m.peerDependencies ?? {})) {
+        if (!m.peerDependenciesMeta?.[peer]?.optional) registry[peer] = range
+      }
     }
-    for (const [peer, range] of Object.entries(m.peerDependencies ?? {})) {
-      if (!m.peerDependenciesMeta?.[peer]?.optional) registry[peer] = range
+    registry.ioredis = '^6.0.0'
+    const consumer = (dependencies: Record<string, string>, overrides?: Record<string, string>) =>
+      writeFile(
+        join(app, 'package.json'),
+        JSON.stringify({ name: 'keyward-consumer', private: true, dependencies, overrides }),
+      )
+    await consumer(registry)
+    await Promise.all([
+      npm('install'),
+      run('pnpm', ['-r', '--filter', './packages/*', 'build'], { cwd: ROOT, env }),
+    ])
+    await run('pnpm', ['-r', '--filter', './packages/*', 'pack', '--pack-destination', tarballs], {
+      cwd: ROOT,
+      env,
+    })
+
+    const files = await readdir(tarballs)
+    const tarball = (name: string) => {
+      const file = files.find((f) => f.startsWith(`${name.replace('@', '').replace('/', '-')}-`))
+      if (!file) throw new Error(`no tarball for ${name} in ${files.join(', ')}`)
+      return `file:../tarballs/${file}`
     }
-  }
-  registry.ioredis = '^6.0.0'
-  const consumer = (dependencies: Record<string, string>, overrides?: Record<string, string>) =>
-    writeFile(
-      join(app, 'package.json'),
-      JSON.stringify({ name: 'keyward-consumer', private: true, dependencies, overrides }),
+    const local = Object.fromEntries(manifests.map((m) => [m.name, tarball(m.name)]))
+    // Packages depend on each other as ^0.1.0: the overrides resolve those to the tarballs.
+    await consumer({ ...registry, ...local }, local)
+    await writeFile(
+      join(app, 'manifests.json'),
+      JSON.stringify(
+        manifests.map(({ name, exports, peerDependenciesMeta }) => ({
+          name,
+          exports,
+          peerDependenciesMeta,
+        })),
+      ),
     )
-  await consumer(registry)
-  await Promise.all([
-    npm('install'),
-    run('pnpm', ['-r', '--filter', './packages/*', 'build'], { cwd: ROOT, env }),
-  ])
-  await run('pnpm', ['-r', '--filter', './packages/*', 'pack', '--pack-destination', tarballs], {
-    cwd: ROOT,
-    env,
+    await writeFile(join(app, 'consumer.mjs'), ESM)
+    await writeFile(join(app, 'consumer.cjs'), CJS)
+    await npm('install')
+  }, 180_000)
+
+  afterAll(async () => {
+    if (work) await rm(work, { recursive: true, force: true })
   })
 
-  const files = await readdir(tarballs)
-  const tarball = (name: string) => {
-    const file = files.find((f) => f.startsWith(`${name.replace('@', '').replace('/', '-')}-`))
-    if (!file) throw new Error(`no tarball for ${name} in ${files.join(', ')}`)
-    return `file:../tarballs/${file}`
-  }
-  const local = Object.fromEntries(manifests.map((m) => [m.name, tarball(m.name)]))
-  // Packages depend on each other as ^0.1.0: the overrides resolve those to the tarballs.
-  await consumer({ ...registry, ...local }, local)
-  await writeFile(
-    join(app, 'manifests.json'),
-    JSON.stringify(
-      manifests.map(({ name, exports, peerDependenciesMeta }) => ({
-        name,
-        exports,
-        peerDependenciesMeta,
-      })),
-    ),
-  )
-  await writeFile(join(app, 'consumer.mjs'), ESM)
-  await writeFile(join(app, 'consumer.cjs'), CJS)
-  await npm('install')
-}, 180_000)
-
-afterAll(async () => {
-  if (work) await rm(work, { recursive: true, force: true })
-})
-
-describe('the packed tarballs in a fresh npm project', () => {
   const expected = (ioredisMajor: number) => ({
     express: [200, 401, 403],
     hono: [200, 401, 403],
@@ -289,6 +293,31 @@ describe('the packed tarballs in a fresh npm project', () => {
     for (const [file, { result, stderr }] of await consumeBoth()) {
       expect(stderr, file).toBe('')
       expect(result, file).toMatchObject(expected(5))
+    }
+  })
+})
+
+describe('every package manifest', () => {
+  it('exports types first then one ESM build for import and require, with the metadata a registry page shows', async () => {
+    const entries = (exports: Record<string, unknown>) =>
+      Object.entries(exports) as [string, Record<string, string>][]
+    for (const manifest of await workspacePackages()) {
+      const { dir, name } = manifest
+      for (const [subpath, conditions] of entries(manifest.exports)) {
+        expect(Object.keys(conditions), `${name} ${subpath}`).toEqual(['types', 'default'])
+      }
+      expect(manifest, name).toMatchObject({
+        license: 'MIT',
+        homepage: `https://github.com/keyward/keyward/tree/main/${dir}#readme`,
+        bugs: { url: 'https://github.com/keyward/keyward/issues' },
+        repository: { url: 'git+https://github.com/keyward/keyward.git', directory: dir },
+        keywords: expect.arrayContaining(['keyward']),
+        files: expect.arrayContaining(['LICENSE', '!src/**/*.test.ts', '!src/**/*.test-d.ts']),
+      })
+      expect(existsSync(join(ROOT, dir, 'LICENSE')), `${dir}/LICENSE`).toBe(true)
+      const readme = await readFile(join(ROOT, dir, 'README.md'), 'utf8')
+      expect(readme, `${dir}/README.md`).toContain(`await import('${name}')`)
+      expect(readme, `${dir}/README.md links`).not.toMatch(/\]\(\.\.?\//)
     }
   })
 })
