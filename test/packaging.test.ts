@@ -274,7 +274,7 @@ describe('the packed tarballs in a fresh npm project', () => {
   })
 
   it('installs every package beside ioredis 6 without a peer conflict', () => {
-    expect(npmOutput).not.toMatch(/ERESOLVE|peer dep|npm (warn|WARN)/)
+    expect(npmOutput).not.toMatch(/ERESOLVE|peer/i)
     expect(manifests.length).toBeGreaterThan(0)
   })
 
@@ -289,7 +289,7 @@ describe('the packed tarballs in a fresh npm project', () => {
   it('does the same with ioredis 5 installed afterwards', async () => {
     npmOutput = ''
     await npm('install', 'ioredis@^5.4.0')
-    expect(npmOutput).not.toMatch(/ERESOLVE|peer dep|npm (warn|WARN)/)
+    expect(npmOutput).not.toMatch(/ERESOLVE|peer/i)
     for (const [file, { result, stderr }] of await consumeBoth()) {
       expect(stderr, file).toBe('')
       expect(result, file).toMatchObject(expected(5))
