@@ -195,9 +195,10 @@ describe('createScopeGuard', () => {
     expect(() => createScopeGuard(['projects:*'], 'all')).toThrow(/without wildcards/)
   })
 
-  it('builds the granted set once per key object', () => {
+  it('builds the granted set once per scopes array, shared by per-request copies', () => {
     expect(grantedScopes(key)).toBe(grantedScopes(key))
     expect([...grantedScopes(key)]).toEqual(['projects:*'])
-    expect(grantedScopes({ ...key })).not.toBe(grantedScopes(key))
+    expect(grantedScopes({ ...key })).toBe(grantedScopes(key))
+    expect(grantedScopes({ ...key, scopes: ['projects:*'] })).not.toBe(grantedScopes(key))
   })
 })

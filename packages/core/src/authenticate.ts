@@ -1,5 +1,6 @@
-import { DEFAULT_REALM, InvalidRequestError, MissingTokenError } from './errors.js'
-import type { Keyward } from './keyward.js'
+import { DEFAULT_REALM, InvalidRequestError, KeywardError, MissingTokenError } from './errors.js'
+import { assertCost, type Keyward } from './keyward.js'
+import { chargeRoute, refundRequest } from './limits.js'
 import { type ScopeCatalog, type ScopeRequirement, scopeRequirement } from './scopes.js'
 import type { VerifiedKey } from './types.js'
 
@@ -18,6 +19,12 @@ export interface AuthenticateOptions<S extends string = string> {
   scopes?: readonly S[]
   /** At least one of these scopes is required. Default: none. */
   anyScopes?: readonly S[]
+  /**
+   * What each request charges a key with rate limits or credits, in units, after the scope
+   * check (a non-negative integer). Default `1`. A later route guard with a higher `cost`
+   * charges the difference; see `requireScopes`.
+   */
+  cost?: number
   /**
    * Lets requests without a credential through, anonymous (no `apiKey`). A credential that
    * is presented is still verified, and a bad one is still refused. Default `false`.
@@ -151,6 +158,8 @@ export function createAuthenticator<S extends string>(
     ...(options.anyScopes && { anyScopes: options.anyScopes }),
   })
   const realm = keyward.realm
+  if (options.cost !== undefined) assertCost(options.cost, 'cost')
+  const cost = options.cost ?? 1
 
   return function authenticate(request) {
     if (
@@ -182,24 +191,38 @@ export function createAuthenticator<S extends string>(
       if (optional) return undefined
       throw new MissingTokenError({ realm })
     }
-    return keyward.check(token, requirement)
+    return keyward.check(token, requirement, cost)
   }
 }
 
-/** A compiled scope guard: throws unless `key` (from an earlier `apiKeyAuth`) holds the scopes. */
-export type ScopeGuard = (key: VerifiedKey | undefined) => void
+/**
+ * A compiled scope guard: throws unless `key` (from an earlier `apiKeyAuth`) holds the
+ * scopes; then charges the route's cost to a limited key. Returns the request's key (a new
+ * one when its limit state changed), or a promise of it when the limiter asks its backend.
+ */
+export type ScopeGuard = (key: VerifiedKey | undefined) => VerifiedKey | Promise<VerifiedKey>
 
-const grantedSets = new WeakMap<VerifiedKey, ReadonlySet<string>>()
+/** Options of a route guard (`requireScopes('reports:run', { cost: 10 })`). */
+export interface GuardOptions {
+  /**
+   * What the route costs a key with rate limits or credits, in all, charged after the scope
+   * check (a non-negative integer). `apiKeyAuth` charged its own `cost` (default 1) already;
+   * the guard charges the difference, so the route costs `cost` once. Default: nothing more.
+   */
+  cost?: number
+}
+
+const grantedSets = new WeakMap<readonly string[], ReadonlySet<string>>()
 
 /**
- * `key.scopes` as a set, built once per key object: cached verifications hand out the same
- * frozen object, so guards on the hot path do not rebuild it.
+ * `key.scopes` as a set, built once per scopes array: cached verifications (and a limited
+ * key's per-request copies) share the same frozen array, so guards do not rebuild it.
  */
 export function grantedScopes(key: VerifiedKey): ReadonlySet<string> {
-  let granted = grantedSets.get(key)
+  let granted = grantedSets.get(key.scopes)
   if (granted === undefined) {
     granted = new Set(key.scopes)
-    grantedSets.set(key, granted)
+    grantedSets.set(key.scopes, granted)
   }
   return granted
 }
@@ -214,10 +237,16 @@ export function createScopeGuard(
   scopes: readonly string[],
   mode: 'all' | 'any',
   keyward?: Keyward<string>,
+  options: GuardOptions = {},
 ): ScopeGuard {
   const name = mode === 'all' ? 'requireScopes' : 'requireAnyScope'
   if (!Array.isArray(scopes) || scopes.length === 0)
     throw new TypeError(`${name} needs at least one scope`)
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`${name} options must be an object`)
+  }
+  if (options.cost !== undefined) assertCost(options.cost, 'cost')
+  const cost = options.cost
   let requirement: ScopeRequirement
   let realm = DEFAULT_REALM
   if (keyward === undefined) requirement = scopeRequirement(scopes, mode)
@@ -228,16 +257,40 @@ export function createScopeGuard(
   }
   return function scopeGuard(key) {
     if (key === undefined) throw new MissingTokenError({ realm })
-    requirement.check(grantedScopes(key), realm)
+    try {
+      requirement.check(grantedScopes(key), realm)
+    } catch (error) {
+      // Refused: whatever `apiKeyAuth` charged is given back.
+      if (key.rateLimit !== undefined) {
+        refundRequest(key)
+        if (error instanceof KeywardError) {
+          error.addHeaders({ 'ratelimit-policy': key.rateLimit.policy })
+        }
+      }
+      throw error
+    }
+    return cost === undefined ? key : chargeRoute(key, cost)
   }
+}
+
+/** A guard's arguments: scopes, optionally followed by {@link GuardOptions}. */
+export type GuardArguments<S extends string> = [S, ...S[]] | [S, ...S[], GuardOptions]
+
+/** Splits a guard's arguments into its scopes and options. */
+function guardArguments(args: readonly unknown[]): [string[], GuardOptions | undefined] {
+  const last = args[args.length - 1]
+  if (last !== null && typeof last === 'object' && !Array.isArray(last)) {
+    return [args.slice(0, -1) as string[], last as GuardOptions]
+  }
+  return [args as string[], undefined]
 }
 
 /** Guards bound to one Keyward instance, typed by its catalog: see {@link GuardFactories}. */
 export interface Guards<S extends string, M> {
-  /** `requireScopes`, accepting only catalog scopes. */
-  requireScopes(...scopes: [S, ...S[]]): M
-  /** `requireAnyScope`, accepting only catalog scopes. */
-  requireAnyScope(...scopes: [S, ...S[]]): M
+  /** `requireScopes`, accepting only catalog scopes, optionally followed by `{ cost }`. */
+  requireScopes(...scopes: GuardArguments<S>): M
+  /** `requireAnyScope`, accepting only catalog scopes, optionally followed by `{ cost }`. */
+  requireAnyScope(...scopes: GuardArguments<S>): M
 }
 
 /** The scope-guard exports of an adapter whose middleware type is `M`. */
@@ -246,14 +299,16 @@ export interface GuardFactories<M> {
    * Route guard: the key `apiKeyAuth` verified must hold every one of `scopes` (wildcard
    * grants count), else 403 `insufficient_scope` naming them; no key at all is 401. Name
    * the catalog to have scopes checked at compile time:
-   * `requireScopes<typeof scopes>('projects:read')`, or use `createGuards`.
+   * `requireScopes<typeof scopes>('projects:read')`, or use `createGuards`. A last argument
+   * `{ cost }` makes the route cost that much to a key with limits, charged once, after the
+   * scope check.
    */
   requireScopes<C extends ScopeCatalog<string> = ScopeCatalog<string>>(
-    ...scopes: [ScopeName<C>, ...ScopeName<C>[]]
+    ...scopes: GuardArguments<ScopeName<C>>
   ): M
   /** Route guard like `requireScopes`, satisfied by any one of `scopes`. */
   requireAnyScope<C extends ScopeCatalog<string> = ScopeCatalog<string>>(
-    ...scopes: [ScopeName<C>, ...ScopeName<C>[]]
+    ...scopes: GuardArguments<ScopeName<C>>
   ): M
   /**
    * The guards typed by `keyward`'s scope catalog, so a misspelt scope does not compile
@@ -271,14 +326,18 @@ export interface GuardFactories<M> {
  * frameworks: how a compiled {@link ScopeGuard} becomes a middleware.
  */
 export function createGuardFactories<M>(toMiddleware: (guard: ScopeGuard) => M): GuardFactories<M> {
+  const guard = (args: readonly unknown[], mode: 'all' | 'any', keyward?: Keyward<string>) => {
+    const [scopes, options] = guardArguments(args)
+    return toMiddleware(createScopeGuard(scopes, mode, keyward, options))
+  }
   return {
-    requireScopes: (...scopes) => toMiddleware(createScopeGuard(scopes, 'all')),
-    requireAnyScope: (...scopes) => toMiddleware(createScopeGuard(scopes, 'any')),
+    requireScopes: (...args) => guard(args, 'all'),
+    requireAnyScope: (...args) => guard(args, 'any'),
     createGuards(keyward) {
       const bound = keyward as Keyward<string>
       return {
-        requireScopes: (...scopes) => toMiddleware(createScopeGuard(scopes, 'all', bound)),
-        requireAnyScope: (...scopes) => toMiddleware(createScopeGuard(scopes, 'any', bound)),
+        requireScopes: (...args) => guard(args, 'all', bound),
+        requireAnyScope: (...args) => guard(args, 'any', bound),
       }
     },
   }

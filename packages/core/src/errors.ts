@@ -20,6 +20,8 @@ export type KeywardErrorCode =
   | 'key_inactive'
   | 'forbidden'
   | 'invalid_signature'
+  | 'rate_limited'
+  | 'usage_exceeded'
 
 /** The codes of a token that was presented but does not authenticate (401, `invalid_token`). */
 export type InvalidTokenCode =
@@ -93,6 +95,23 @@ export class KeywardError extends Error {
     this.code = code
     this.status = status
     this.wwwAuthenticate = wwwAuthenticate
+  }
+
+  /** Headers added with {@link KeywardError.addHeaders}. */
+  #added: Record<string, string> | undefined
+
+  /**
+   * Adds response headers to this error's answer (the `RateLimit-Policy` of a limited key
+   * refused for another reason). Names in lower case. Returns the error.
+   */
+  addHeaders(headers: Record<string, string>): this {
+    this.#added = { ...this.#added, ...headers }
+    return this
+  }
+
+  /** Every response header of this error's answer: {@link KeywardError.headers} and the added ones. */
+  responseHeaders(): Record<string, string> {
+    return this.#added === undefined ? this.headers() : { ...this.headers(), ...this.#added }
   }
 
   /** Extra response headers besides `WWW-Authenticate` (for example `Retry-After`). */
@@ -286,6 +305,51 @@ export class InvalidSignatureError extends KeywardError {
   }
 }
 
+/**
+ * A key with limits is over one of its rate limits (`rate_limited`) or out of credits
+ * (`usage_exceeded`): 429, with `Retry-After` (when waiting helps) and the IETF
+ * `RateLimit-Policy` / `RateLimit` headers. Nothing was charged for the refused request.
+ */
+export class RateLimitedError extends KeywardError {
+  static override readonly captureStack = false
+
+  declare readonly code: 'rate_limited' | 'usage_exceeded'
+  /** Seconds until the refusing limit frees up; `undefined` for credits that never refill. */
+  readonly retryAfter: number | undefined
+  /** The `RateLimit-Policy` header value. */
+  readonly policy: string
+  /** The `RateLimit` header value. */
+  readonly state: string
+
+  constructor(
+    code: 'rate_limited' | 'usage_exceeded',
+    limits: { retryAfter: number | undefined; policy: string; state: string },
+    options: KeywardErrorOptions = {},
+  ) {
+    super(
+      code,
+      429,
+      code === 'rate_limited'
+        ? 'The API key is over its rate limit.'
+        : 'The API key has no usage credits left.',
+      undefined,
+      options,
+    )
+    this.retryAfter = limits.retryAfter
+    this.policy = limits.policy
+    this.state = limits.state
+  }
+
+  override headers(): Record<string, string> {
+    const headers: Record<string, string> = {
+      'ratelimit-policy': this.policy,
+      ratelimit: this.state,
+    }
+    if (this.retryAfter !== undefined) headers['retry-after'] = String(this.retryAfter)
+    return headers
+  }
+}
+
 /** Whether `value` is a {@link KeywardError}. */
 export function isKeywardError(value: unknown): value is KeywardError {
   return value instanceof KeywardError
@@ -319,6 +383,8 @@ const TITLES: Record<KeywardErrorCode, string> = {
   key_inactive: 'Key inactive',
   forbidden: 'Forbidden',
   invalid_signature: 'Invalid signature',
+  rate_limited: 'Too many requests',
+  usage_exceeded: 'Usage credits exhausted',
 }
 
 /** The media type of problem documents. */
@@ -347,7 +413,7 @@ export function errorResponse(error: KeywardError): ErrorResponse {
   if (error instanceof InsufficientScopeError) body.missingScopes = error.missingScopes
   return {
     status: error.status,
-    headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...error.headers() },
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...error.responseHeaders() },
     body,
   }
 }

@@ -6,7 +6,9 @@ export {
   createAuthenticator,
   createGuardFactories,
   createScopeGuard,
+  type GuardArguments,
   type GuardFactories,
+  type GuardOptions,
   type Guards,
   grantedScopes,
   type ScopeGuard,
@@ -34,6 +36,7 @@ export {
   NotFoundError,
   PROBLEM_CONTENT_TYPE,
   type Problem,
+  RateLimitedError,
   RequestTooLargeError,
   UnavailableError,
 } from './errors.js'
@@ -57,6 +60,23 @@ export type {
 } from './keys.js'
 export { createKeyward, type KeyLimits, type Keyward, type KeywardOptions } from './keyward.js'
 export { parseInstant } from './lib/key-input.js'
+export {
+  CREDITS_POLICY,
+  type CreditsInput,
+  type Limiter,
+  type LimitOutcome,
+  type LimitPolicy,
+  limitPolicyOf,
+  MemoryLimiter,
+  type MemoryLimiterOptions,
+  parseCredits,
+  parseRateLimits,
+  type RateLimitInput,
+  type RateLimitState,
+  rateLimitHeaders,
+  rateLimitState,
+  retryAfterOf,
+} from './limits.js'
 export {
   type ApiKeyJson,
   type CatalogJson,
@@ -144,11 +164,13 @@ export type {
   AccessTokenIssuer,
   ApiKey,
   IssuedAccessToken,
+  KeyCredits,
   KeyEvent,
   KeyMetadata,
   KeyRecord,
   KeyRecordPatch,
   KeyStatus,
+  RateLimit,
   RevocationEvent,
   RevocationList,
   RevocationSubject,

@@ -14,6 +14,7 @@ import {
   parseName,
   parseOwnerId,
 } from './lib/key-input.js'
+import { type CreditsInput, parseCredits, parseRateLimits, type RateLimitInput } from './limits.js'
 import { toApiKey } from './record.js'
 import type { ScopeCatalog, ScopeGrant } from './scopes.js'
 import { generateKeyId, generateToken, parseToken, tokenHint } from './token.js'
@@ -48,6 +49,13 @@ export interface CreateKeyInput<S extends string = string> {
   expiresIn?: number | string
   /** Application data, JSON-serialisable, at most 4 KiB as JSON. */
   metadata?: KeyMetadata
+  /**
+   * The key's rate limits, replacing the deployment defaults (`[]`: none at all). Default:
+   * the deployment's `rateLimits`.
+   */
+  rateLimits?: readonly RateLimitInput[]
+  /** Usage credits: each charge takes its cost from `remaining`. Default: none (unmetered). */
+  credits?: CreditsInput
 }
 
 /** Input of `keyward.keys.update`: what changes. */
@@ -59,6 +67,10 @@ export interface UpdateKeyInput<S extends string = string> {
   expiresIn?: number | string
   scopes?: readonly ScopeGrant<S>[]
   metadata?: KeyMetadata
+  /** New rate limits, replacing the key's (`[]`: none at all, whatever the deployment defaults). */
+  rateLimits?: readonly RateLimitInput[]
+  /** A new credit grant: the balance becomes `remaining` now, with this refill. */
+  credits?: CreditsInput
 }
 
 /** Options of `keyward.keys.rotate`. */
@@ -331,6 +343,9 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
       const scopes = catalog.validateGrants(input.scopes)
       const expiresAt = expiryOf(input, at, true)!
       const metadata = parseMetadata(input.metadata)
+      const rateLimits =
+        input.rateLimits === undefined ? undefined : parseRateLimits(input.rateLimits)
+      const credits = input.credits === undefined ? undefined : parseCredits(input.credits, at)
       const { token, record } = await issue({
         name,
         ownerId,
@@ -338,6 +353,8 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
         createdAt: await birthTime(ownerId),
         expiresAt,
         ...(metadata === undefined ? {} : { metadata }),
+        ...(rateLimits === undefined ? {} : { rateLimits }),
+        ...(credits === undefined ? {} : { credits }),
       })
       const key = toApiKey(record)
       await emit({ type: 'created', key, at, ...actor })
@@ -368,14 +385,19 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
       const expiresAt = expiryOf(input, at, false)
       if (expiresAt !== undefined) patch.expiresAt = expiresAt
       if (input.metadata !== undefined) patch.metadata = parseMetadata(input.metadata)!
+      if (input.rateLimits !== undefined) patch.rateLimits = parseRateLimits(input.rateLimits)
+      if (input.credits !== undefined) patch.credits = parseCredits(input.credits, at)
       const changes = Object.keys(patch)
       if (changes.length === 0) {
         throw new InvalidArgumentError(
           'input',
-          'Give at least one of name, expiresAt, expiresIn, scopes, metadata.',
+          'Give at least one of name, expiresAt, expiresIn, scopes, metadata, rateLimits, credits.',
         )
       }
-      await activeRecord(id, at)
+      const current = await activeRecord(id, at)
+      // A successor by rotation keeps drawing on its predecessor's counters.
+      const account = current.credits?.account
+      if (patch.credits !== undefined && account !== undefined) patch.credits.account = account
       const updated = await backend(() => store.update(id as string, patch, { activeAt: at }))
       if (!updated) return refused(id as string, updated, at)
       await changed(updated.id)
@@ -406,6 +428,10 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
         expiresAt: old.expiresAt,
         rotatedFrom: old.id,
         ...(old.metadata === undefined ? {} : { metadata: old.metadata }),
+        ...(old.rateLimits === undefined ? {} : { rateLimits: old.rateLimits }),
+        ...(old.credits === undefined
+          ? {}
+          : { credits: { ...old.credits, account: old.credits.account ?? old.id } }),
       })
       const previousExpiresAt = Math.min(at + grace, old.expiresAt)
       let ended: KeyRecord | null | undefined

@@ -2,11 +2,19 @@ import { configDuration } from './duration.js'
 import { challengeValue, DEFAULT_REALM } from './errors.js'
 import { createTokenHasher } from './hash.js'
 import { createKeyLifecycle, type KeyLifecycle } from './keys.js'
+import { configRateLimits, type Limiter, MemoryLimiter, type RateLimitInput } from './limits.js'
 import { MemoryRevocationList } from './memory-revocation-list.js'
 import { MemoryTokenStore } from './memory-token-store.js'
 import { isScope, openScopeCatalog, type ScopeCatalog, type ScopeRequirement } from './scopes.js'
 import { assertPrefix } from './token.js'
-import type { KeyEvent, RevocationList, TokenKind, TokenStore, VerifiedKey } from './types.js'
+import type {
+  KeyEvent,
+  RateLimit,
+  RevocationList,
+  TokenKind,
+  TokenStore,
+  VerifiedKey,
+} from './types.js'
 import { createVerifier, type VerifyCacheOptions, type VerifyOptions } from './verify.js'
 
 /** Options of {@link createKeyward}. Invalid options throw `TypeError('<option> must be …')` at once. */
@@ -61,6 +69,18 @@ export interface KeywardOptions<S extends string = string> {
   touchInterval?: number
   /** Further token kinds `verify` accepts, e.g. `@keyward/jwt` access tokens. Default: none. */
   tokenKinds?: readonly TokenKind[]
+  /**
+   * Deployment default rate limits, for keys without `rateLimits` of their own (a key's own,
+   * even an empty array, replaces them): e.g. `[{ name: 'default', limit: 100, window: '1m' }]`.
+   * Default: none, and keys without limits of their own are never counted.
+   */
+  rateLimits?: readonly RateLimitInput[]
+  /**
+   * Where per-key rate limits and credits are counted. Default: a new in-process
+   * `MemoryLimiter` (exact for one instance). Several instances share a `RedisLimiter`
+   * from `@keyward/redis`.
+   */
+  limiter?: Limiter
   /** Audit hook, awaited after each lifecycle change; its failures go to `onError`. */
   onEvent?: (event: KeyEvent) => void | Promise<void>
   /** Receives failures that cannot reach a caller (background `touch`, `onEvent`). Default: `console.error`. */
@@ -94,7 +114,11 @@ export interface Keyward<S extends string = string> {
    * {@link Keyward.verify} for adapters' hot path: returns synchronously when no I/O is
    * needed (a cache hit on Node), else a promise; throws synchronously on early failures.
    */
-  check(token: string, requirement?: ScopeRequirement): VerifiedKey | Promise<VerifiedKey>
+  check(
+    token: string,
+    requirement?: ScopeRequirement,
+    cost?: number,
+  ): VerifiedKey | Promise<VerifiedKey>
   /**
    * Re-checks a credential that verified earlier (when a request's headers arrived, say)
    * against the state at this moment: a fresh store read of the key, or of an access token's
@@ -114,6 +138,10 @@ export interface Keyward<S extends string = string> {
   readonly revocations: RevocationList
   /** The lifecycle limits in force, resolved from the options (what a settings page draws). */
   readonly limits: KeyLimits
+  /** The deployment default rate limits (`window` in ms), `undefined` when none. */
+  readonly defaultRateLimits: readonly RateLimit[] | undefined
+  /** The limiter counting per-key rate limits and credits. */
+  readonly limiter: Limiter
   /** Resolves once the revocation list's mirror is loaded. */
   ready(): Promise<void>
   /** Stops listening for revocation events and closes the revocation list. */
@@ -121,6 +149,13 @@ export interface Keyward<S extends string = string> {
 }
 
 const DAY = 86_400_000
+
+/** Throws `TypeError('<option> must be …')` unless `cost` is a non-negative safe integer. */
+export function assertCost(cost: unknown, option: string): asserts cost is number {
+  if (typeof cost !== 'number' || !Number.isSafeInteger(cost) || cost < 0) {
+    throw new TypeError(`${option} must be a non-negative integer`)
+  }
+}
 
 function positiveInteger(value: unknown, option: string, fallback: number, min = 1): number {
   if (value === undefined) return fallback
@@ -240,6 +275,10 @@ export function createKeyward<S extends string = string>(
   const onError = options.onError ?? ((error: unknown) => console.error('keyward:', error))
   if (typeof onError !== 'function') throw new TypeError('onError must be a function')
 
+  const defaultRateLimits = configRateLimits(options.rateLimits)
+  const limiter: Limiter = options.limiter ?? new MemoryLimiter()
+  assertImplements(limiter, 'limiter', ['consume', 'refund'])
+
   const hasher = createTokenHasher(options.pepper === undefined ? {} : { pepper: options.pepper })
   const validateRequirement = (scope: string) => {
     if (options.scopes && !catalog.has(scope)) {
@@ -261,6 +300,8 @@ export function createKeyward<S extends string = string>(
     touchInterval,
     validateRequirement,
     onError,
+    limiter,
+    defaultRateLimits,
   })
   const keys = createKeyLifecycle({
     prefix,
@@ -285,11 +326,15 @@ export function createKeyward<S extends string = string>(
     store,
     revocations,
     limits: Object.freeze({ maxLifetime, defaultExpiresIn, maxGracePeriod }),
+    defaultRateLimits,
+    limiter,
     keys: keys as KeyLifecycle<S>,
     verify(token: string, verifyOptions?: VerifyOptions<S>): Promise<VerifiedKey> {
       // Not `async`: a cache hit is already answered, and wrapping it costs an async frame.
       try {
-        const result = verifier.check(token, verifier.requirement(verifyOptions))
+        const cost = verifyOptions?.cost
+        if (cost !== undefined) assertCost(cost, 'cost')
+        const result = verifier.check(token, verifier.requirement(verifyOptions), cost)
         return result instanceof Promise ? result : Promise.resolve(result)
       } catch (error) {
         return Promise.reject(error)
@@ -302,6 +347,7 @@ export function createKeyward<S extends string = string>(
     async close() {
       verifier.close()
       await revocations.close()
+      if (options.limiter === undefined) await limiter.close?.()
     },
   })
 }

@@ -578,3 +578,59 @@ describe('routing', () => {
     expect(KeywardError).toBeDefined()
   })
 })
+
+describe('limits in the management API', () => {
+  it('creates, shows, changes and validates rateLimits and credits (422 naming the field)', async () => {
+    const { call, clock } = await setup()
+    const response = await call('POST', '/', {
+      ...created,
+      rateLimits: [{ name: 'default', limit: 100, window: '1m' }],
+      credits: { remaining: 1000, refill: { amount: 1000, interval: '30d' } },
+    })
+    expect(response.status).toBe(201)
+    const { key } = response.body as { key: { id: string } }
+    const expected = {
+      rateLimits: [{ name: 'default', limit: 100, window: 60 }],
+      credits: {
+        remaining: 1000,
+        grantedAt: new Date(T0).toISOString(),
+        refill: { amount: 1000, interval: 2_592_000 },
+      },
+    }
+    expect(response.body).toMatchObject({ key: expected })
+    expect((await call('GET', `/${key.id}`)).body).toMatchObject(expected)
+    expect((await call('GET', '/')).body).toMatchObject({
+      keys: expect.arrayContaining([expect.objectContaining(expected)]),
+    })
+
+    clock.now += 1000
+    const patched = await call('PATCH', `/${key.id}`, {
+      rateLimits: [{ name: 'burst', limit: 5, window: 1 }],
+      credits: { remaining: 50 },
+    })
+    expect(patched.status).toBe(200)
+    expect(patched.body).toMatchObject({
+      rateLimits: [{ name: 'burst', limit: 5, window: 1 }],
+      credits: { remaining: 50, grantedAt: new Date(T0 + 1000).toISOString() },
+    })
+
+    const bad = await call('POST', '/', { ...created, rateLimits: [{ limit: 'many', window: 60 }] })
+    expect(bad.status).toBe(422)
+    expect(problemOf(bad).field).toBe('rateLimits[0].limit')
+    const badCredits = await call('PATCH', `/${key.id}`, { credits: { remaining: 1, refill: {} } })
+    expect(badCredits.status).toBe(422)
+    expect(problemOf(badCredits).field).toBe('credits.refill.amount')
+  })
+
+  it('refuses a key changing its own limits (403)', async () => {
+    const { call, caller } = await setup()
+    const self = await caller(['api_keys:manage'])
+    const response = await call(
+      'PATCH',
+      `/${self.key.id}`,
+      { credits: { remaining: 1_000_000 } },
+      self.verified,
+    )
+    expect(response.status).toBe(403)
+  })
+})

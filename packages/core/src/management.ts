@@ -127,6 +127,17 @@ export interface ApiKeyJson {
   rotatedFrom?: string
   /** The id of the key that replaced this one through rotation. */
   rotatedTo?: string
+  /** The key's own rate limits (`window` in seconds); absent when the deployment defaults apply. */
+  rateLimits?: Array<{ name: string; limit: number; window: number }>
+  /**
+   * The key's credit grant: `remaining` as granted at `grantedAt` (the live balance is in the
+   * `RateLimit` header of its requests), and its refill (`interval` in seconds).
+   */
+  credits?: {
+    remaining: number
+    grantedAt: string
+    refill?: { amount: number; interval: number }
+  }
 }
 
 /** One scope of `GET /catalog`. */
@@ -171,12 +182,28 @@ export interface ManagementApi {
 
 const DEFAULT_MAX_BODY_BYTES = 16_384
 
-const CREATE_FIELDS = ['name', 'scopes', 'expiresAt', 'expiresIn', 'metadata'] as const
-const UPDATE_FIELDS = ['name', 'scopes', 'expiresAt', 'expiresIn', 'metadata'] as const
+const CREATE_FIELDS = [
+  'name',
+  'scopes',
+  'expiresAt',
+  'expiresIn',
+  'metadata',
+  'rateLimits',
+  'credits',
+] as const
+const UPDATE_FIELDS = [
+  'name',
+  'scopes',
+  'expiresAt',
+  'expiresIn',
+  'metadata',
+  'rateLimits',
+  'credits',
+] as const
 const ROTATE_FIELDS = ['gracePeriod'] as const
 const TOKEN_FIELDS = ['scope', 'expiresIn'] as const
-/** What a key may never change about itself: its own life and reach. */
-const LIFE_FIELDS = ['expiresAt', 'expiresIn', 'scopes'] as const
+/** What a key may never change about itself: its own life, reach and limits. */
+const LIFE_FIELDS = ['expiresAt', 'expiresIn', 'scopes', 'rateLimits', 'credits'] as const
 /** `AccessTokenIssuer` option names → the `POST /token` body fields they come from. */
 const ISSUER_FIELDS: Partial<Record<string, string>> = { ttl: 'expiresIn', scopes: 'scope' }
 
@@ -206,6 +233,20 @@ export function toApiKeyJson(key: ApiKey, at: number = Date.now()): ApiKeyJson {
   if (key.metadata !== undefined) json.metadata = key.metadata
   if (key.rotatedFrom !== undefined) json.rotatedFrom = key.rotatedFrom
   if (key.rotatedTo !== undefined) json.rotatedTo = key.rotatedTo
+  if (key.rateLimits !== undefined) {
+    json.rateLimits = key.rateLimits.map((rate) => ({
+      name: rate.name,
+      limit: rate.limit,
+      window: rate.window / 1000,
+    }))
+  }
+  if (key.credits !== undefined) {
+    const { remaining, grantedAt, refill } = key.credits
+    json.credits = { remaining, grantedAt: new Date(grantedAt).toISOString() }
+    if (refill !== undefined) {
+      json.credits.refill = { amount: refill.amount, interval: refill.interval / 1000 }
+    }
+  }
   return json
 }
 

@@ -1,6 +1,15 @@
 import type { KeyRecord, KeyRecordPatch, TokenStore, UpdateCondition } from './types.js'
 
-const PATCHABLE = ['name', 'scopes', 'expiresAt', 'metadata', 'rotatedTo', 'revokedAt'] as const
+const PATCHABLE = [
+  'name',
+  'scopes',
+  'expiresAt',
+  'metadata',
+  'rotatedTo',
+  'revokedAt',
+  'rateLimits',
+  'credits',
+] as const
 
 const isCondition = (condition: UpdateCondition): boolean =>
   condition !== null &&

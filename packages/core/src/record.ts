@@ -36,6 +36,8 @@ export function assertKeyRecord(value: unknown, where = 'key record'): asserts v
     fail('rotatedTo')
   }
   if (record.revokedAt !== undefined && !isTime(record.revokedAt)) fail('revokedAt')
+  if (record.rateLimits !== undefined && !isRateLimits(record.rateLimits)) fail('rateLimits')
+  if (record.credits !== undefined && !isCredits(record.credits)) fail('credits')
   if (
     record.metadata !== undefined &&
     (record.metadata === null ||
@@ -44,4 +46,36 @@ export function assertKeyRecord(value: unknown, where = 'key record'): asserts v
   ) {
     fail('metadata')
   }
+}
+
+const isCount = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value)
+
+function isRateLimits(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    value.every(
+      (rate) =>
+        isObject(rate) &&
+        isString(rate.name) &&
+        isCount(rate.limit) &&
+        rate.limit > 0 &&
+        isCount(rate.window) &&
+        rate.window > 0,
+    )
+  )
+}
+
+function isCredits(value: unknown): boolean {
+  if (!isObject(value) || !isCount(value.remaining) || !isTime(value.grantedAt)) return false
+  if (value.account !== undefined && (!isString(value.account) || value.account === '')) {
+    return false
+  }
+  const refill = value.refill
+  return (
+    refill === undefined ||
+    (isObject(refill) && isCount(refill.amount) && isCount(refill.interval) && refill.interval > 0)
+  )
 }

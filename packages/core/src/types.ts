@@ -1,3 +1,5 @@
+import type { RateLimitState } from './limits.js'
+
 /** Free-form, JSON-serialisable data the application attaches to a key. */
 export type KeyMetadata = Record<string, unknown>
 
@@ -37,6 +39,38 @@ export interface KeyRecord {
    * changes and is never listed again, whatever happens to revocation-list entries.
    */
   revokedAt?: number
+  /**
+   * The key's own rate limits; they replace the deployment defaults (`createKeyward({
+   * rateLimits })`), and an empty array means none at all.
+   */
+  rateLimits?: RateLimit[]
+  /** The key's usage credits: each charge takes its cost from the balance. */
+  credits?: KeyCredits
+}
+
+/** A named rate limit: at most `limit` requests (cost units) per fixed `window`. */
+export interface RateLimit {
+  /** Shown in the `RateLimit-Policy` header; unique per key. */
+  name: string
+  /** Units allowed per window. */
+  limit: number
+  /** Window length, ms (whole seconds); windows are aligned to multiples of it since the epoch. */
+  window: number
+}
+
+/** A key's usage credits as stored: the grant; the live balance is the limiter's. */
+export interface KeyCredits {
+  /** The balance granted at `grantedAt`. */
+  remaining: number
+  /** When `remaining` was granted, epoch ms: a new grant replaces the balance. */
+  grantedAt: number
+  /** Every `interval` ms after `grantedAt`, the balance is raised to `amount` (never lowered). */
+  refill?: { amount: number; interval: number }
+  /**
+   * The key id whose counters this key draws on: set by `rotate`, so a successor spends its
+   * predecessor's balance (rotating never refills credits). Default: the key's own id.
+   */
+  account?: string
 }
 
 /** A key as it leaves the library (list results, management responses): never the hash. */
@@ -44,7 +78,17 @@ export type ApiKey = Omit<KeyRecord, 'hash'>
 
 /** What {@link TokenStore.update} may change. */
 export type KeyRecordPatch = Partial<
-  Pick<KeyRecord, 'name' | 'scopes' | 'expiresAt' | 'metadata' | 'rotatedTo' | 'revokedAt'>
+  Pick<
+    KeyRecord,
+    | 'name'
+    | 'scopes'
+    | 'expiresAt'
+    | 'metadata'
+    | 'rotatedTo'
+    | 'revokedAt'
+    | 'rateLimits'
+    | 'credits'
+  >
 >
 
 /**
@@ -77,6 +121,11 @@ export interface VerifiedKey {
   metadata?: KeyMetadata
   /** Which kind of credential was presented: `'api_key'` or an extension's name. */
   kind: string
+  /**
+   * For a key with rate limits or credits: this request's limit state (the `RateLimit-Policy`
+   * and `RateLimit` header values, see `rateLimitHeaders`). Absent for unlimited keys.
+   */
+  rateLimit?: RateLimitState
 }
 
 /**

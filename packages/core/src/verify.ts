@@ -1,11 +1,13 @@
 import { LRUCache } from 'lru-cache'
 import { InvalidTokenError, KeywardError, UnavailableError } from './errors.js'
 import type { TokenHasher } from './hash.js'
+import { type Limiter, type LimitPolicy, limitPolicyOf, limitStep } from './limits.js'
 import { assertKeyRecord } from './record.js'
 import { isSubsetOf, type ScopeRequirement, scopeRequirement } from './scopes.js'
 import { compileTokenChecker, type TokenChecker } from './token.js'
 import type {
   KeyRecord,
+  RateLimit,
   RevocationList,
   RevocationSubject,
   TokenClaims,
@@ -20,6 +22,11 @@ export interface VerifyOptions<S extends string = string> {
   scopes?: readonly S[]
   /** At least one of these scopes is required. Default: none. */
   anyScopes?: readonly S[]
+  /**
+   * What this call charges a key with rate limits or credits, in units: a non-negative
+   * integer. Default `1`. Keys without limits are never charged.
+   */
+  cost?: number
 }
 
 /** Cache settings of the verifier. */
@@ -51,6 +58,8 @@ interface Entry {
   revoked: boolean
   /** How messages name the credential: `'API key'` or `'access token'`. */
   noun: string
+  /** The key's limits, `undefined` when nothing limits it (the limit step is then skipped). */
+  limits: LimitPolicy | undefined
   /** When this entry last queued a `lastUsedAt` write: spares the per-key lookup on most hits. */
   touchedAt: number
   /**
@@ -81,6 +90,10 @@ export interface VerifierConfig {
   touchInterval: number
   validateRequirement: (scope: string) => void
   onError: (error: unknown) => void
+  /** Counts and charges per-key limits. */
+  limiter: Limiter
+  /** Limits of keys that have none of their own (`createKeyward({ rateLimits })`). */
+  defaultRateLimits: readonly RateLimit[] | undefined
 }
 
 /** The verification pipeline, built once per `createKeyward`. */
@@ -90,7 +103,11 @@ export interface Verifier {
    * is synchronous, or a failure found before the store), else a promise. Throws or rejects
    * with a `KeywardError`.
    */
-  check(token: string, requirement?: ScopeRequirement): VerifiedKey | Promise<VerifiedKey>
+  check(
+    token: string,
+    requirement?: ScopeRequirement,
+    cost?: number,
+  ): VerifiedKey | Promise<VerifiedKey>
   /**
    * Re-checks a credential verified earlier against the state at this moment: a fresh store
    * read of the key (of an access token's parent), then revocation and expiry. Resolves to
@@ -115,6 +132,7 @@ interface Steps {
   /** Key id → when its `lastUsedAt` write was last queued: per key, so its access tokens share its minute. */
   touched: LRUCache<string, number>
   onError: (error: unknown) => void
+  limits: { limiter: Limiter; now: () => number; onError: (error: unknown) => void }
 }
 
 const MAX_MEMOIZED_REQUIREMENTS = 256
@@ -123,7 +141,8 @@ const API_KEY = 'api_key'
 
 // The pipeline of DESIGN.md, one named step each. API keys and access tokens go through the
 // same steps 4–8 on the same kind of entry; steps 1–3 differ only in how the entry is found.
-// A new step (per-key limits, say) goes between `scopes` and `success`, in `accept`.
+// The limit step sits between `scopes` and `success`, so a request refused for anything
+// else costs nothing.
 
 /** Step 1 — parse: prefix, length, alphabet and checksum, before any hashing or store access. */
 function parse(tokens: TokenChecker, token: string, full: boolean): void {
@@ -163,10 +182,36 @@ function expiry(steps: Steps, entry: Entry, at: number): void {
 
 /** Step 6 — scopes: the requirement against what the credential grants now. */
 function scopes(steps: Steps, entry: Entry, requirement: ScopeRequirement | undefined): void {
-  requirement?.check(entry.granted, steps.realm)
+  if (requirement === undefined) return
+  if (entry.limits === undefined) {
+    requirement.check(entry.granted, steps.realm)
+    return
+  }
+  try {
+    requirement.check(entry.granted, steps.realm)
+  } catch (error) {
+    // Every answer of a limited key carries its policy; it was not charged, so no state.
+    if (error instanceof KeywardError) error.addHeaders({ 'ratelimit-policy': entry.limits.header })
+    throw error
+  }
 }
 
-/** Step 8 — touch: `lastUsedAt`, written at most once per `touchInterval` per key, off the request path. */
+/**
+ * Step 7 — limit: a key with rate limits or credits is charged `cost` on every limit at
+ * once, or refused (429) having been charged nothing. Keys without limits pay one property
+ * check. Returns the request's own key (with its `rateLimit` state), a promise of it when
+ * the limiter asks its backend, or `undefined` for an unlimited key.
+ */
+function limit(
+  steps: Steps,
+  entry: Entry,
+  cost: number,
+  at: number,
+): VerifiedKey | Promise<VerifiedKey> {
+  return limitStep(steps.limits, entry.limits!, entry.key, cost, at)
+}
+
+/** Step 9 — touch: `lastUsedAt`, written at most once per `touchInterval` per key, off the request path. */
 function touch(steps: Steps, entry: Entry, at: number): void {
   if (at - entry.touchedAt < steps.touchInterval) return
   entry.touchedAt = at
@@ -179,21 +224,27 @@ function touch(steps: Steps, entry: Entry, at: number): void {
   })
 }
 
-/** Step 7 — success: the frozen {@link VerifiedKey} handlers see. */
+/** Step 8 — success: the frozen {@link VerifiedKey} handlers see. */
 function success(entry: Entry): VerifiedKey {
   return entry.key
 }
 
-/** Steps 4–8 on an entry, synchronous, on every call, cached or not. */
+/** Steps 4–9 on an entry, on every call, cached or not; synchronous unless the limiter asks its backend. */
 function accept(
   steps: Steps,
   entry: Entry,
   requirement: ScopeRequirement | undefined,
   at: number,
-): VerifiedKey {
+  cost: number,
+): VerifiedKey | Promise<VerifiedKey> {
   revocation(steps, entry)
   expiry(steps, entry, at)
   scopes(steps, entry, requirement)
+  if (entry.limits !== undefined) {
+    const admitted = limit(steps, entry, cost, at)
+    touch(steps, entry, at)
+    return admitted
+  }
   touch(steps, entry, at)
   return success(entry)
 }
@@ -274,7 +325,10 @@ export function createVerifier(config: VerifierConfig): Verifier {
     touchInterval: config.touchInterval,
     touched: new LRUCache<string, number>({ max: Math.max(config.cache.max, 1_000) }),
     onError: config.onError,
+    limits: { limiter: config.limiter, now, onError: config.onError },
   }
+  const defaults = config.defaultRateLimits
+  const entryOf = (record: KeyRecord, cachedAt: number) => recordEntry(record, cachedAt, defaults)
   const requirements = new Map<string, ScopeRequirement>()
 
   const forget = (id: string) => {
@@ -377,7 +431,7 @@ export function createVerifier(config: VerifierConfig): Verifier {
       claimsCache?.set(digest, claimed)
     }
     if (kind.standalone === true) {
-      claimed.combined ??= standaloneEntry(claimed.kind, claimed.claims)
+      claimed.combined ??= standaloneEntry(claimed.kind, claimed.claims, defaults)
       return claimed.combined
     }
     const parent = await parentEntry(claimed.claims.keyId)
@@ -391,6 +445,7 @@ export function createVerifier(config: VerifierConfig): Verifier {
   const check = (
     token: string,
     requirement?: ScopeRequirement,
+    cost = 1,
   ): VerifiedKey | Promise<VerifiedKey> => {
     if (typeof token !== 'string') {
       throw new InvalidTokenError('malformed_token', 'The API key is malformed.', errorOptions)
@@ -398,7 +453,7 @@ export function createVerifier(config: VerifierConfig): Verifier {
     for (const kind of tokenKinds) {
       if (kind.accepts(token)) {
         return lookupExtension(kind, token).then((entry) =>
-          accept(steps, entry, requirement, now()),
+          accept(steps, entry, requirement, now(), cost),
         )
       }
     }
@@ -412,10 +467,10 @@ export function createVerifier(config: VerifierConfig): Verifier {
     if (digest !== undefined) {
       const at = now()
       const cached = cachedEntry(digest, at)
-      if (cached) return accept(steps, cached, requirement, at)
+      if (cached) return accept(steps, cached, requirement, at, cost)
     }
     parse(tokens, token, true)
-    return lookup(token, digest).then((entry) => accept(steps, entry, requirement, now()))
+    return lookup(token, digest).then((entry) => accept(steps, entry, requirement, now(), cost))
   }
 
   const recheck = async (key: VerifiedKey): Promise<VerifiedKey> => {
@@ -517,7 +572,11 @@ export function verifiedKeyOf(
 }
 
 /** The entry of a stored record: an API key. */
-function entryOf(record: KeyRecord, cachedAt: number): Entry {
+function recordEntry(
+  record: KeyRecord,
+  cachedAt: number,
+  defaults: readonly RateLimit[] | undefined,
+): Entry {
   return {
     key: verifiedKeyOf(API_KEY, record),
     subject: Object.freeze({
@@ -528,6 +587,7 @@ function entryOf(record: KeyRecord, cachedAt: number): Entry {
     granted: new Set(record.scopes),
     revoked: record.revokedAt !== undefined,
     noun: 'API key',
+    limits: limitPolicyOf(record, defaults),
     touchedAt: Number.NEGATIVE_INFINITY,
     cachedAt,
   }
@@ -559,13 +619,18 @@ function combine(kind: string, claims: TokenClaims, parent: Entry): Entry {
     granted: new Set(granted),
     revoked: parent.revoked || foreign,
     noun: 'access token',
+    limits: parent.limits,
     touchedAt: Number.NEGATIVE_INFINITY,
     cachedAt: parent.cachedAt,
   }
 }
 
 /** An access token judged by its claims alone (a `standalone` token kind: no store to read). */
-function standaloneEntry(kind: string, claims: TokenClaims): Entry {
+function standaloneEntry(
+  kind: string,
+  claims: TokenClaims,
+  defaults: readonly RateLimit[] | undefined,
+): Entry {
   const subject = Object.freeze({
     id: claims.keyId,
     ownerId: claims.ownerId,
@@ -577,6 +642,7 @@ function standaloneEntry(kind: string, claims: TokenClaims): Entry {
     granted: new Set(claims.scopes),
     revoked: false,
     noun: 'access token',
+    limits: limitPolicyOf({ id: claims.keyId, expiresAt: claims.expiresAt }, defaults),
     touchedAt: Number.NEGATIVE_INFINITY,
     cachedAt: Number.POSITIVE_INFINITY,
   }
