@@ -2,9 +2,10 @@ import {
   type AuthenticateOptions,
   createAuthenticator,
   type Keyward,
+  rateLimitHeaders,
   type VerifiedKey,
 } from '@keyward/core'
-import type { RequestHandler } from 'express'
+import type { Request, RequestHandler, Response } from 'express'
 import { fail, markPassErrors } from './lib/respond.js'
 
 declare global {
@@ -56,16 +57,25 @@ export function apiKeyAuth<S extends string>(
       return
     }
     if (!(result instanceof Promise)) {
-      if (result !== undefined) req.apiKey = result
+      if (result !== undefined) authenticated(req, res, result)
       next()
       return
     }
     result.then(
       (key) => {
-        if (key !== undefined) req.apiKey = key
+        if (key !== undefined) authenticated(req, res, key)
         next()
       },
       (error: unknown) => fail(error, req, res, next),
     )
   }
+}
+
+/**
+ * Sets `req.apiKey`; a key with limits also gets its `RateLimit-Policy` / `RateLimit` headers
+ * on the answer (an unlimited key costs one property check).
+ */
+export function authenticated(req: Request, res: Response, key: VerifiedKey): void {
+  req.apiKey = key
+  if (key.rateLimit !== undefined) res.set(rateLimitHeaders(key))
 }

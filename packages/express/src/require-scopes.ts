@@ -5,18 +5,32 @@ import {
   type ScopeGuard,
 } from '@keyward/core'
 import type { RequestHandler } from 'express'
+import { authenticated } from './api-key-auth.js'
 import { fail } from './lib/respond.js'
 
 /** A compiled scope guard as Express middleware: the only part that is Express's own. */
 function guardMiddleware(guard: ScopeGuard): RequestHandler {
   return function requireScopesMiddleware(req, res, next) {
+    let result: ReturnType<ScopeGuard>
     try {
-      guard(req.apiKey)
+      result = guard(req.apiKey)
     } catch (error) {
       fail(error, req, res, next)
       return
     }
-    next()
+    if (!(result instanceof Promise)) {
+      if (result !== req.apiKey) authenticated(req, res, result)
+      next()
+      return
+    }
+    // A route cost charged to a limited key on a shared limiter.
+    result.then(
+      (key) => {
+        authenticated(req, res, key)
+        next()
+      },
+      (error: unknown) => fail(error, req, res, next),
+    )
   }
 }
 

@@ -3,6 +3,7 @@ import {
   type AuthenticationRequest,
   createAuthenticator,
   type Keyward,
+  rateLimitHeaders,
   type VerifiedKey,
 } from '@keyward/core'
 import type { Context, MiddlewareHandler, Next } from 'hono'
@@ -57,11 +58,11 @@ export function apiKeyAuth(
     }
     if (result instanceof Promise) {
       return result.then((key) => {
-        if (key !== undefined) c.set('apiKey', key)
+        if (key !== undefined) authenticated(c, key)
         return next()
       }, fail)
     }
-    if (result !== undefined) c.set('apiKey', result)
+    if (result !== undefined) authenticated(c, result)
     return next()
   }
 }
@@ -85,5 +86,20 @@ function requestOf(c: Context): AuthenticationRequest {
       const value = headers[name]
       return Array.isArray(value) ? value.join(', ') : value
     },
+  }
+}
+
+/**
+ * Sets `c.var.apiKey`; a key with limits also gets its `RateLimit-Policy` / `RateLimit`
+ * headers on the answer (an unlimited key costs one property check).
+ */
+export function authenticated(
+  c: Context<{ Variables: Partial<ApiKeyVariables> }>,
+  key: VerifiedKey,
+): void {
+  c.set('apiKey', key)
+  const headers = rateLimitHeaders(key)
+  if (headers !== undefined) {
+    for (const name in headers) c.header(name, headers[name])
   }
 }

@@ -5,7 +5,7 @@ import {
   type ScopeGuard,
 } from '@keyward/core'
 import type { MiddlewareHandler } from 'hono'
-import type { ApiKeyVariables } from './api-key-auth.js'
+import { type ApiKeyVariables, authenticated } from './api-key-auth.js'
 import { toHTTPException } from './lib/http-exception.js'
 
 type GuardMiddleware = MiddlewareHandler<{ Variables: Partial<ApiKeyVariables> }>
@@ -13,12 +13,26 @@ type GuardMiddleware = MiddlewareHandler<{ Variables: Partial<ApiKeyVariables> }
 /** A compiled scope guard as Hono middleware: the only part that is Hono's own. */
 function guardMiddleware(guard: ScopeGuard): GuardMiddleware {
   return function requireScopesMiddleware(c, next) {
+    let result: ReturnType<ScopeGuard>
     try {
-      guard(c.var.apiKey)
+      result = guard(c.var.apiKey)
     } catch (error) {
       throw toHTTPException(error)
     }
-    return next()
+    if (!(result instanceof Promise)) {
+      if (result !== c.var.apiKey) authenticated(c, result)
+      return next()
+    }
+    // A route cost charged to a limited key on a shared limiter.
+    return result.then(
+      (key) => {
+        authenticated(c, key)
+        return next()
+      },
+      (error: unknown) => {
+        throw toHTTPException(error)
+      },
+    )
   }
 }
 
