@@ -164,6 +164,19 @@ export function tokenStoreConformance(name: string, factory: TokenStoreFactory):
       expect(await store.listByOwner(original.ownerId)).toStrictEqual([expected])
     })
 
+    it('keeps rateLimits and credits whole through insert and update', async () => {
+      const original = sampleRecord({ rateLimits: [{ name: 'default', limit: 5, window: 1_000 }] })
+      await store.insert(original)
+      expect(await store.get(original.id)).toStrictEqual(original)
+      const patch: KeyRecordPatch = {
+        rateLimits: [],
+        credits: { remaining: 0, grantedAt: Date.now(), refill: { amount: 7, interval: 60_000 } },
+      }
+      const expected: KeyRecord = { ...original, ...patch } as KeyRecord
+      expect(await store.update(original.id, patch)).toStrictEqual(expected)
+      expect(await store.findByHash(original.hash)).toStrictEqual(expected)
+    })
+
     it('counts a record as active up to the millisecond before its expiresAt', async () => {
       const original = sampleRecord()
       await store.insert(original)

@@ -21,6 +21,8 @@ const TIME_COLUMNS = [
 const JSON_COLUMNS = [
   ['scopes', 'scopes'],
   ['metadata', 'metadata'],
+  ['rateLimits', 'rate_limits'],
+  ['credits', 'credits'],
 ] as const
 
 /** Every column of the keys table, in the order statements select and insert them. */
@@ -73,6 +75,16 @@ export function patchColumns(patch: KeyRecordPatch): Array<[column: string, valu
       throw new TypeError('patch.metadata must be an object')
     }
     set.push(['metadata', JSON.stringify(patch.metadata)])
+  }
+  if (patch.rateLimits !== undefined) {
+    if (!Array.isArray(patch.rateLimits)) throw new TypeError('patch.rateLimits must be an array')
+    set.push(['rate_limits', JSON.stringify(patch.rateLimits)])
+  }
+  if (patch.credits !== undefined) {
+    if (patch.credits === null || typeof patch.credits !== 'object') {
+      throw new TypeError('patch.credits must be an object')
+    }
+    set.push(['credits', JSON.stringify(patch.credits)])
   }
   if (patch.rotatedTo !== undefined) {
     if (typeof patch.rotatedTo !== 'string' || patch.rotatedTo === '') {

@@ -27,6 +27,9 @@ CREATE TABLE IF NOT EXISTS ${s}.keyward_keys (
   rotated_to    text,
   revoked_at    bigint
 );
+-- Per-key limits (added after the first release: ADD COLUMN IF NOT EXISTS, safe to rerun).
+ALTER TABLE ${s}.keyward_keys ADD COLUMN IF NOT EXISTS rate_limits jsonb;
+ALTER TABLE ${s}.keyward_keys ADD COLUMN IF NOT EXISTS credits jsonb;
 CREATE INDEX IF NOT EXISTS keyward_keys_owner_idx ON ${s}.keyward_keys (owner_id, created_at, id);
 
 CREATE TABLE IF NOT EXISTS ${s}.keyward_revoked_keys (

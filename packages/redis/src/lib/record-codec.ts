@@ -15,7 +15,7 @@ const STRING_FIELDS = [
   'rotatedTo',
 ] as const
 const TIME_FIELDS = ['createdAt', 'expiresAt', 'lastUsedAt', 'revokedAt'] as const
-const JSON_FIELDS = ['scopes', 'metadata'] as const
+const JSON_FIELDS = ['scopes', 'metadata', 'rateLimits', 'credits'] as const
 
 const DECIMAL = /^(0|[1-9][0-9]{0,15})$/
 
@@ -69,6 +69,17 @@ export function encodePatch(patch: KeyRecordPatch): string[] {
       throw new TypeError('patch.metadata must be an object')
     }
     fields.push('metadata', JSON.stringify(patch.metadata))
+  }
+  // Limits are checked whole by core's `assertKeyRecord` when read back; here, their shape.
+  if (patch.rateLimits !== undefined) {
+    if (!Array.isArray(patch.rateLimits)) throw new TypeError('patch.rateLimits must be an array')
+    fields.push('rateLimits', JSON.stringify(patch.rateLimits))
+  }
+  if (patch.credits !== undefined) {
+    if (patch.credits === null || typeof patch.credits !== 'object') {
+      throw new TypeError('patch.credits must be an object')
+    }
+    fields.push('credits', JSON.stringify(patch.credits))
   }
   if (patch.rotatedTo !== undefined) {
     if (typeof patch.rotatedTo !== 'string' || patch.rotatedTo === '') {

@@ -52,6 +52,16 @@ export function fullSampleRecord(overrides: Partial<KeyRecord> = {}): KeyRecord 
     rotatedFrom: generateKeyId(),
     rotatedTo: generateKeyId(),
     revokedAt: record.createdAt + 2_000,
+    rateLimits: [
+      { name: 'default', limit: 100, window: 60_000 },
+      { name: 'daily', limit: 10_000, window: 86_400_000 },
+    ],
+    credits: {
+      remaining: 1_000,
+      grantedAt: record.createdAt,
+      refill: { amount: 1_000, interval: 2_592_000_000 },
+      account: generateKeyId(),
+    },
     ...overrides,
   }
 }
