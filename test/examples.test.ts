@@ -11,13 +11,14 @@ import {
   dropSchema,
   testSchema as testPostgresSchema,
 } from './support/postgres-schema.js'
-import { stopProcess, track } from './support/processes.js'
+import { stopProcess, track, waitFor } from './support/processes.js'
 import {
   connectRedis,
   deleteNamespace,
   REDIS_URL,
   testNamespace,
 } from './support/redis-namespace.js'
+import { startTcpProxy } from './support/tcp-proxy.js'
 
 // Each example is started as a real program (`tsx src/main.ts`, as `pnpm start` does), then
 // driven over HTTP the way the root README's curl session drives it.
@@ -81,6 +82,33 @@ function startExample(dir: string, env: Record<string, string> = {}): Promise<Ex
     child.once('exit', (code) => fail(`it exited with ${code}`))
   })
 }
+
+/** Runs an example expected to fail at start; resolves with its exit code and output lines. */
+function runToExit(dir: string, env: Record<string, string>) {
+  const child = spawn(tsx, ['src/main.ts'], {
+    cwd: `${root}${dir}`,
+    env: { ...process.env, HOST: '127.0.0.1', REDIS_URL: '', DATABASE_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  track(child)
+  running.push(child)
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk
+  })
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk
+  })
+  return new Promise<{ code: number | null; stdout: string; stderr: string[] }>((resolve) => {
+    child.once('close', (code) =>
+      resolve({ code, stdout, stderr: stderr.split('\n').filter(Boolean) }),
+    )
+  })
+}
+
+/** Nothing a client or a log should ever see: a stack frame, a file path, an error's class. */
+const LEAK = /\bat \S+ \(|\/(?:work|home|tmp|node_modules)\/|SyntaxError|PayloadTooLarge/
 
 /** `curl` in a function: JSON in, status, headers and JSON (or nothing) out. */
 async function curl(
@@ -253,6 +281,166 @@ describe.each(EXAMPLES)('the %s example', (_, dir) => {
     await curl(url, 'DELETE', `/api-keys/${reader.json.key.id}`, { token: adminToken })
     expect((await curl(url, 'GET', '/v1/whoami', { token: accessToken })).status).toBe(401)
   })
+})
+
+describe.each(EXAMPLES)('the %s example, where it can go wrong', (_, dir) => {
+  it('answers malformed and oversized JSON on /v1/projects with 400/413 problem+json, logging no body', async () => {
+    const { url, adminToken, output } = await startExample(dir)
+    const post = (body: string) =>
+      fetch(`${url}/v1/projects`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+        body,
+      })
+    const marker = 'secret-body-6f1c'
+    const malformed = await post(`{"name": "${marker}", oops`)
+    expect(malformed.status).toBe(400)
+    expect(malformed.headers.get('content-type')).toBe('application/problem+json')
+    const malformedText = await malformed.text()
+    expect(JSON.parse(malformedText)).toMatchObject({ status: 400, code: 'invalid_request' })
+    expect(malformedText).not.toMatch(LEAK)
+    expect(malformedText).not.toContain(marker)
+
+    const oversized = await post(JSON.stringify({ name: marker, pad: 'x'.repeat(1_100_000) }))
+    expect(oversized.status).toBe(413)
+    expect(oversized.headers.get('content-type')).toBe('application/problem+json')
+    const oversizedText = await oversized.text()
+    expect(JSON.parse(oversizedText)).toMatchObject({ status: 413, code: 'request_too_large' })
+    expect(oversizedText).not.toMatch(LEAK)
+    // Just under the limit is still a project, and the route still works after both.
+    const fits = await post(JSON.stringify({ name: 'fits', pad: 'x'.repeat(16_000) }))
+    expect(fits.status).toBe(201)
+
+    const logged = output.join('\n')
+    expect(logged).not.toContain(marker)
+    expect(logged).not.toMatch(LEAK)
+  })
+
+  it('exits 1 with one line when its port is taken, printing no admin token', async () => {
+    const first = await startExample(dir)
+    const port = new URL(first.url).port
+    const second = await runToExit(dir, { PORT: port })
+    expect(second.code).toBe(1)
+    expect(second.stderr).toEqual([
+      `The example API could not start: port ${port} on 127.0.0.1 is already taken (EADDRINUSE).`,
+    ])
+    expect(second.stdout).not.toContain('admin token')
+    expect(second.stdout).not.toContain('listening')
+    // The first one is untouched.
+    expect((await curl(first.url, 'GET', '/health')).status).toBe(200)
+  })
+
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'stops on %s with exit code 0 and nothing on stderr',
+    async (signal) => {
+      const { url, child, output } = await startExample(dir)
+      expect((await curl(url, 'GET', '/health')).status).toBe(200)
+      const linesBefore = output.length
+      const exited = new Promise<number | null>((resolve) =>
+        child.once('exit', (code) => resolve(code)),
+      )
+      child.kill(signal)
+      expect(await exited).toBe(0)
+      expect(output.slice(linesBefore)).toEqual([])
+    },
+  )
+
+  it('answers GET /ready 200 and GET /health 200 on the memory store', async () => {
+    const { url } = await startExample(dir)
+    expect(await curl(url, 'GET', '/ready')).toMatchObject({
+      status: 200,
+      json: { status: 'ready' },
+    })
+    expect(await curl(url, 'GET', '/health')).toMatchObject({ status: 200, json: { status: 'ok' } })
+  })
+})
+
+// The environment is read by the shared bootstrap, so one framework covers both.
+describe('a wrong environment stops the example with one line and exit code 1', () => {
+  const jwkRecipe = /make one with: node -e "/
+  it.each([
+    ['PORT=abc', { PORT: 'abc' }, /PORT must be an integer from 0 to 65535.*"abc"/],
+    ['PORT=70000', { PORT: '70000' }, /PORT must be an integer from 0 to 65535/],
+    [
+      'JWT_PRIVATE_JWK not JSON',
+      { PORT: '0', JWT_PRIVATE_JWK: '{"d": "hunter2-secret' },
+      jwkRecipe,
+    ],
+    [
+      'JWT_PRIVATE_JWK a public key',
+      { PORT: '0', JWT_PRIVATE_JWK: '{"kty":"OKP","crv":"Ed25519","x":"abc"}' },
+      jwkRecipe,
+    ],
+  ] as const)('%s', async (_, env, message) => {
+    const { code, stdout, stderr } = await runToExit(EXAMPLES[0][1], env)
+    expect(code).toBe(1)
+    expect(stderr).toHaveLength(1)
+    expect(stderr[0]).toMatch(/^The example API could not start: /)
+    expect(stderr[0]).toMatch(message)
+    expect(stderr[0]).not.toMatch(LEAK)
+    expect(stderr[0]).not.toContain('hunter2')
+    expect(stdout).toBe('')
+  })
+
+  it('the README’s one-line JWT_PRIVATE_JWK recipe makes a key the example starts with', async () => {
+    const readme = await readFile(`${root}README.md`, 'utf8')
+    const recipe = /JWT_PRIVATE_JWK="\$\((node -e "[^\n]+")\)"/.exec(readme)?.[1]
+    expect(recipe).toBeDefined()
+    const { execSync } = await import('node:child_process')
+    const jwk = execSync(recipe!, { encoding: 'utf8' }).trim()
+    const { url } = await startExample(EXAMPLES[0][1], { JWT_PRIVATE_JWK: jwk })
+    const jwks = await curl(url, 'GET', '/.well-known/jwks.json')
+    expect(jwks.json.keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', kid: 'example' })
+    expect(jwks.json.keys[0]).not.toHaveProperty('d')
+  })
+})
+
+describe('while Redis is down', () => {
+  const namespace = testNamespace('examples-down')
+  // A proxy of this file's own in front of the shared Redis: cutting it cuts only the example.
+  const PROXY_PORT = 6421
+
+  afterAll(async () => {
+    const redis = await connectRedis()
+    await deleteNamespace(redis, namespace)
+    await redis.quit()
+  })
+
+  it.each(EXAMPLES)(
+    '%s: /health stays 200, /ready is 503 until it is back, and each state change is logged once',
+    async (_, dir) => {
+      const target = Number(new URL(REDIS_URL).port || 6379)
+      const proxy = await startTcpProxy(PROXY_PORT, target)
+      try {
+        const { url, output } = await startExample(dir, {
+          REDIS_URL: proxy.url,
+          REDIS_NAMESPACE: `${namespace}-${dir.split('/')[1]}`,
+        })
+        expect((await curl(url, 'GET', '/ready')).status).toBe(200)
+        await proxy.cut()
+        const stale = await waitFor('GET /ready to answer 503', async () => {
+          const ready = await curl(url, 'GET', '/ready')
+          return ready.status === 503 && ready
+        })
+        expect(stale.headers.get('content-type')).toBe('application/problem+json')
+        expect(stale.json).toMatchObject({ code: 'unavailable' })
+        expect(await curl(url, 'GET', '/health')).toMatchObject({ status: 200 })
+        // Several reconnection attempts later, still one line about it.
+        await new Promise((resolve) => setTimeout(resolve, 1_500))
+        await proxy.restore()
+        await waitFor('GET /ready to answer 200', async () => {
+          return (await curl(url, 'GET', '/ready')).status === 200
+        })
+        const logged = output.join('\n')
+        expect(logged).not.toContain('Unhandled error event')
+        expect(logged).not.toMatch(/\bat \S+ \(/)
+        expect(output.filter((line) => line.startsWith('redis: connection lost'))).toHaveLength(1)
+        await waitFor('the recovery line', () => output.includes('redis: connection back'))
+      } finally {
+        await proxy.close()
+      }
+    },
+  )
 })
 
 it('keeps the Hono app edge-safe: app.ts imports no node: module (main.ts holds the Node wiring)', async () => {

@@ -1,7 +1,14 @@
 import type { Keyward } from '@keyward/core'
-import { type AppOptions, createProjects, type Scope } from '@keyward/example-shared/app'
+import {
+  type Answer,
+  type AppOptions,
+  createProjects,
+  PROJECT_BODY_LIMIT,
+  problems,
+  type Scope,
+} from '@keyward/example-shared/app'
 import { apiKeyAuth, apiKeysRouter, createGuards, oauthRouter } from '@keyward/express'
-import express from 'express'
+import express, { type ErrorRequestHandler } from 'express'
 import { mountSettings } from './settings.js'
 
 // The scope catalog and options are shared with the other framework's example; a Keyward
@@ -22,6 +29,10 @@ export function createApp(keyward: Keyward<Scope>, options: AppOptions = {}): ex
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' })
+  })
+  app.get('/ready', (_req, res) => {
+    if (options.ready?.() ?? true) res.json({ status: 'ready' })
+    else send(res, problems.notReady())
   })
   if (accessTokens) {
     app.get('/.well-known/jwks.json', async (_req, res) => {
@@ -51,8 +62,39 @@ export function createApp(keyward: Keyward<Scope>, options: AppOptions = {}): ex
   app.get('/v1/projects', requireScopes('projects:read'), (req, res) => {
     res.json({ projects: projects.list(req.apiKey!.ownerId) })
   })
-  app.post('/v1/projects', requireScopes('projects:write'), express.json(), (req, res) => {
-    res.status(201).json(projects.add(req.apiKey!.ownerId, req.body))
-  })
+  app.post(
+    '/v1/projects',
+    requireScopes('projects:write'),
+    // Any JSON value, as Hono's JSON.parse takes it; `add` names the project from an object only.
+    express.json({ limit: PROJECT_BODY_LIMIT, strict: false }),
+    (req, res) => {
+      res.status(201).json(projects.add(req.apiKey!.ownerId, req.body))
+    },
+  )
+  app.use(answerErrors)
   return app
+}
+
+function send(res: express.Response, { status, headers, body }: Answer): void {
+  res.status(status).set(headers).end(JSON.stringify(body))
+}
+
+/**
+ * The last handler: a body the JSON parser refused is 400 (413 when too large) problem+json
+ * and is not logged, since its message can quote the body; anything else is logged here and
+ * answered 500 without a stack. Express's own handler would send the stack and file paths as
+ * HTML and log the parser's error, raw body included.
+ */
+const answerErrors: ErrorRequestHandler = (error: unknown, _req, res, next) => {
+  if (res.headersSent) {
+    next(error)
+    return
+  }
+  const type = (error as { type?: unknown } | null)?.type
+  if (type === 'entity.too.large') send(res, problems.tooLarge())
+  else if (typeof type === 'string') send(res, problems.malformedJson())
+  else {
+    console.error('Unhandled error:', error)
+    send(res, problems.internal())
+  }
 }

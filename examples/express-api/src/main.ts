@@ -6,6 +6,7 @@
  * builds what this file serves: the Keyward instance (memory or Redis), the access tokens
  * and an admin token. The Hono example's `main.ts` does the same with its own server.
  */
+import { createServer } from 'node:http'
 import {
   bootstrap,
   exitOnStartFailure,
@@ -24,7 +25,12 @@ async function main() {
   })
   const settings = { settingsPageHtml, componentBundle }
 
-  const server = createApp(keyward, { accessTokens, settings }).listen(port, host, () => {
+  const app = createApp(keyward, { accessTokens, settings, ready: example.ready })
+  const server = createServer(app)
+  // A port already taken (or not ours) ends the process with one line, before any
+  // "listening" line or admin token is printed.
+  server.once('error', exitOnStartFailure)
+  server.listen(port, host, () => {
     const address = server.address()
     const actual = typeof address === 'object' && address !== null ? address.port : port
     printListening(example, 'Express', actual)

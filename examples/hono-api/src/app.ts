@@ -1,5 +1,13 @@
 import type { Keyward } from '@keyward/core'
-import { type AppOptions, createProjects, type Scope } from '@keyward/example-shared/app'
+import {
+  type Answer,
+  type AppOptions,
+  createProjects,
+  isJsonContentType,
+  PROJECT_BODY_LIMIT,
+  problems,
+  type Scope,
+} from '@keyward/example-shared/app'
 import {
   type ApiKeyVariables,
   apiKeyAuth,
@@ -7,7 +15,9 @@ import {
   createGuards,
   oauthRoutes,
 } from '@keyward/hono'
-import { Hono } from 'hono'
+import { type Context, Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
 import { mountSettings } from './settings.js'
 
 // The scope catalog and options are shared with the other framework's example; a Keyward
@@ -28,6 +38,9 @@ export function createApp(keyward: Keyward<Scope>, options: AppOptions = {}) {
   const app = new Hono<{ Variables: ApiKeyVariables }>()
 
   app.get('/health', (c) => c.json({ status: 'ok' }))
+  app.get('/ready', (c) =>
+    (options.ready?.() ?? true) ? c.json({ status: 'ready' }) : send(c, problems.notReady()),
+  )
   if (accessTokens) {
     app.get('/.well-known/jwks.json', async (c) => {
       c.header('cache-control', 'public, max-age=300')
@@ -55,9 +68,32 @@ export function createApp(keyward: Keyward<Scope>, options: AppOptions = {}) {
   app.get('/v1/projects', requireScopes('projects:read'), (c) =>
     c.json({ projects: projects.list(c.var.apiKey.ownerId) }),
   )
-  app.post('/v1/projects', requireScopes('projects:write'), async (c) => {
-    const body: unknown = await c.req.json().catch(() => ({}))
-    return c.json(projects.add(c.var.apiKey.ownerId, body), 201)
+  app.post(
+    '/v1/projects',
+    requireScopes('projects:write'),
+    bodyLimit({ maxSize: PROJECT_BODY_LIMIT, onError: (c) => send(c, problems.tooLarge()) }),
+    async (c) => {
+      // As express.json(): only a JSON content type is read, an empty body is no body.
+      const text = isJsonContentType(c.req.header('content-type')) ? await c.req.text() : ''
+      let body: unknown
+      try {
+        body = text === '' ? undefined : JSON.parse(text)
+      } catch {
+        return send(c, problems.malformedJson())
+      }
+      return c.json(projects.add(c.var.apiKey.ownerId, body), 201)
+    },
+  )
+  // Keyward's answers (401, 403, 503) travel as HTTPExceptions carrying their response.
+  // Anything else: Hono's default logs it and answers text; this keeps every answer problem+json.
+  app.onError((error, c) => {
+    if (error instanceof HTTPException) return error.getResponse()
+    console.error('Unhandled error:', error)
+    return send(c, problems.internal())
   })
   return app
+}
+
+function send(c: Context, { status, headers, body }: Answer): Response {
+  return c.body(JSON.stringify(body), status as 400, headers)
 }

@@ -25,10 +25,12 @@ async function main() {
   })
   const settings = { settingsPageHtml, componentBundle }
 
-  const app = createApp(keyward, { accessTokens, settings })
+  const app = createApp(keyward, { accessTokens, settings, ready: example.ready })
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
     printListening(example, 'Hono', info.port)
   })
+  // A port already taken (or not ours) ends the process with one line, not a crash's stack.
+  server.once('error', exitOnStartFailure)
 
   stopOnSignal(async () => {
     server.close()

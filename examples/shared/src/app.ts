@@ -3,7 +3,16 @@
  * options besides the Keyward instance, and the in-memory projects they serve. Web-standard
  * only (no `node:`, no Redis), because the Hono app that imports it also runs on edge runtimes.
  */
-import { defineScopes, type ScopeName } from '@keyward/core'
+import {
+  defineScopes,
+  type ErrorResponse,
+  errorResponse,
+  InvalidRequestError,
+  PROBLEM_CONTENT_TYPE,
+  RequestTooLargeError,
+  type ScopeName,
+  UnavailableError,
+} from '@keyward/core'
 import type { AccessTokens } from '@keyward/jwt'
 import type { SettingsAssets } from './demo-sign-in.js'
 
@@ -29,6 +38,50 @@ export const scopes = defineScopes({
 
 export type Scope = ScopeName<typeof scopes>
 
+/** The largest `POST /v1/projects` body, in bytes, both apps read: a larger one is answered 413. */
+export const PROJECT_BODY_LIMIT = 16 * 1024
+
+/** Whether a `Content-Type` names JSON, the only body `POST /v1/projects` reads (else no body). */
+export function isJsonContentType(contentType: string | undefined): boolean {
+  return /^application\/json\s*(?:;|$)/i.test(contentType ?? '')
+}
+
+/** An HTTP answer as both apps send it: status, headers and a JSON body. */
+export interface Answer {
+  status: number
+  headers: Record<string, string>
+  body: object
+}
+
+/**
+ * The problem+json answers both apps give when they cannot take a request, built from core's
+ * errors so they look like every other Keyward answer. None carries a stack, a file path or
+ * any of the request body.
+ */
+export const problems = {
+  /** 400: the `POST /v1/projects` body is not JSON. */
+  malformedJson: (): ErrorResponse =>
+    errorResponse(new InvalidRequestError('The request body is not valid JSON.')),
+  /** 413: the `POST /v1/projects` body exceeds {@link PROJECT_BODY_LIMIT}. */
+  tooLarge: (): ErrorResponse => errorResponse(new RequestTooLargeError(PROJECT_BODY_LIMIT)),
+  /** 503 from `GET /ready`: the revocation mirror is stale, so keys cannot be checked now. */
+  notReady: (): ErrorResponse =>
+    errorResponse(
+      new UnavailableError('The revocation list is not up to date: this instance is not ready.'),
+    ),
+  /** 500: anything else that went wrong; the server logs it, the client learns nothing more. */
+  internal: (): Answer => ({
+    status: 500,
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE },
+    body: {
+      type: 'about:blank',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'The request could not be completed.',
+    },
+  }),
+}
+
 /** What the app is built from besides its Keyward instance. */
 export interface AppOptions {
   /**
@@ -47,6 +100,13 @@ export interface AppOptions {
    * none, and `/api-keys` takes API keys only.
    */
   settings?: SettingsAssets
+  /**
+   * Readiness, answered at `GET /ready`: 200 while it returns true, else 503 problem+json
+   * (a load balancer then sends the traffic elsewhere). `bootstrap()` gives one that is false
+   * while the revocation mirror is stale. `GET /health` stays liveness: 200 while the
+   * process answers at all. Default: always ready.
+   */
+  ready?: () => boolean
 }
 
 /** A project as the example API stores and returns it. */

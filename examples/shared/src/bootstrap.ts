@@ -53,15 +53,66 @@ export interface Example {
    * `PostgreSQL (<schema>)` (with `, revocations on Redis (<namespace>)` when mixed).
    */
   store: string
+  /**
+   * Readiness for `GET /ready`: false while the shared revocation list's mirror is stale
+   * (its backend unreachable), when every verification fails closed with 503; always true
+   * on the memory store.
+   */
+  ready(): boolean
   /** Closes `keyward`, then the Redis connection and the PostgreSQL pool if there are. */
   close(): Promise<void>
 }
 
+/** Makes a `JWT_PRIVATE_JWK` (an Ed25519 private JWK), as the README's "Set up" shows. */
+const MAKE_JWK = `node -e "console.log(JSON.stringify(require('crypto').generateKeyPairSync('ed25519').privateKey.export({format:'jwk'})))"`
+
+/** The signing key: `JWT_PRIVATE_JWK`, else a new one. Never quotes the variable's value. */
 async function signingKey(): Promise<SigningKey> {
   const jwk = process.env.JWT_PRIVATE_JWK
   if (jwk === undefined || jwk === '') return generateSigningKey()
-  const privateKey = JSON.parse(jwk) as { kid?: string }
-  return { kid: privateKey.kid ?? 'example', privateKey }
+  let privateKey: SigningKey['privateKey'] | undefined
+  try {
+    privateKey = JSON.parse(jwk)
+  } catch {
+    // JSON.parse's message would quote the private key.
+  }
+  if (privateKey === null || typeof privateKey !== 'object' || Array.isArray(privateKey)) {
+    throw new Error(`JWT_PRIVATE_JWK must be a private JWK in JSON; make one with: ${MAKE_JWK}`)
+  }
+  const { kid } = privateKey as { kid?: unknown }
+  return { kid: typeof kid === 'string' ? kid : 'example', privateKey }
+}
+
+/** `PORT`: an integer from 0 to 65535, default 3000. */
+function listenPort(): number {
+  const given = process.env.PORT
+  if (given === undefined || given === '') return 3000
+  const port = /^\d{1,5}$/.test(given) ? Number(given) : Number.NaN
+  if (!(port <= 65_535)) {
+    throw new Error(
+      `PORT must be an integer from 0 to 65535 (0 picks a free port), not "${given}".`,
+    )
+  }
+  return port
+}
+
+/**
+ * Logs the Redis connection's state changes, once each: down (with the reason) and back.
+ * Without an `error` listener ioredis prints "Unhandled error event" with a stack on every
+ * reconnection attempt while Redis is down.
+ */
+function logConnectionState(redis: Redis): void {
+  let down = false
+  redis.on('error', (error: Error) => {
+    if (down) return
+    down = true
+    console.error(`redis: connection lost (${error.message}); retrying, /ready answers 503`)
+  })
+  redis.on('ready', () => {
+    if (!down) return
+    down = false
+    console.error('redis: connection back')
+  })
 }
 
 /** The admin token: `ADMIN_TOKEN` when Redis already knows it, else a new one. */
@@ -91,10 +142,12 @@ async function adminToken(keyward: Keyward<Scope>, shared: boolean): Promise<str
  * token. Rejects when `ADMIN_TOKEN` does not verify or a backend cannot be reached.
  */
 export async function bootstrap(): Promise<Example> {
-  const port = Number(process.env.PORT ?? 3000)
-  const host = process.env.HOST ?? '127.0.0.1'
+  const port = listenPort()
+  const host = process.env.HOST || '127.0.0.1'
+  const signing = await signingKey()
   const redisUrl = process.env.REDIS_URL
   const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 2 }) : undefined
+  if (redis) logConnectionState(redis)
   const namespace = process.env.REDIS_NAMESPACE ?? 'keyward-example'
   const databaseUrl = process.env.DATABASE_URL
   // One connection of the pool is held by the revocation list for LISTEN.
@@ -112,19 +165,32 @@ export async function bootstrap(): Promise<Example> {
     where.push(`Redis (${namespace})`)
   }
   // With both, revocations go through Redis: the mixed deployment.
+  let list: RedisRevocationList | PostgresRevocationList | undefined
   if (redis) {
-    backends.revocations = new RedisRevocationList(redis, { namespace })
+    list = new RedisRevocationList(redis, { namespace })
     if (pool) where.push(`revocations on Redis (${namespace})`)
   } else if (pool) {
-    backends.revocations = new PostgresRevocationList(pool, { schema })
+    list = new PostgresRevocationList(pool, { schema })
   }
+  if (list) backends.revocations = list
 
-  const accessTokens = createAccessTokens({
-    // OAuth clients discover the server at the issuer, so it is the URL they reach.
-    issuer: process.env.ISSUER || `http://${host}:${port}`,
-    audience: 'urn:keyward:example-api',
-    signingKeys: [await signingKey()],
-  })
+  let accessTokens: AccessTokens
+  try {
+    accessTokens = createAccessTokens({
+      // OAuth clients discover the server at the issuer, so it is the URL they reach.
+      issuer: process.env.ISSUER || `http://${host}:${port}`,
+      audience: 'urn:keyward:example-api',
+      signingKeys: [signing],
+    })
+    // A JWK of the right shape that does not import fails here, not at the first token.
+    await accessTokens.jwks()
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    if (!process.env.JWT_PRIVATE_JWK || !/signingKeys|key/i.test(message)) throw error
+    throw new Error(
+      `JWT_PRIVATE_JWK is not a usable private key (${message}); make one with: ${MAKE_JWK}`,
+    )
+  }
   const keyward = createKeyward({
     prefix: PREFIX,
     scopes,
@@ -140,6 +206,7 @@ export async function bootstrap(): Promise<Example> {
     accessTokens,
     adminToken: await adminToken(keyward, redis !== undefined || pool !== undefined),
     store: where.length > 0 ? where.join(', ') : 'memory',
+    ready: () => list?.fresh ?? true,
     async close() {
       await keyward.close()
       await redis?.quit()

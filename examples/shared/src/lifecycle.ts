@@ -21,9 +21,24 @@ export function stopOnSignal(stop: () => Promise<void>): void {
   process.once('SIGINT', onSignal)
 }
 
-/** For `main().catch(…)`: says why the example could not start, then exits with 1. */
+/**
+ * For `main().catch(…)` and a server's `error` event: says in one line why the example could
+ * not start (never a stack: a configuration mistake is not a bug), then exits with 1.
+ */
 export function exitOnStartFailure(error: unknown): never {
-  const reason = isKeywardError(error) ? `${error.code}: ${error.message}` : error
-  console.error('The example API could not start:', reason)
+  console.error(`The example API could not start: ${startFailure(error)}`)
   process.exit(1)
+}
+
+function startFailure(error: unknown): string {
+  const { code, address, port } = (error ?? {}) as {
+    code?: unknown
+    address?: unknown
+    port?: unknown
+  }
+  if (code === 'EADDRINUSE') return `port ${port} on ${address} is already taken (EADDRINUSE).`
+  if (code === 'EACCES') return `port ${port} on ${address} is not ours to take (EACCES).`
+  if (isKeywardError(error)) return `${error.code}: ${error.message}`
+  const message = error instanceof Error ? error.message : String(error)
+  return message.replace(/\s*\n\s*/g, ' ')
 }
