@@ -4,6 +4,8 @@
  * adapter's test only says how to serve the API, and calls {@link managementSuite}.
  * Not a test file itself.
  */
+
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
 import {
   type AccessTokenIssuer,
   type ApiKey,
@@ -62,6 +64,32 @@ const lifeOf = (record: KeyRecord | undefined) =>
     rotatedTo: record.rotatedTo,
     revokedAt: record.revokedAt,
   }
+
+/** One request with its path sent exactly as given (no dot resolution, no re-encoding). */
+export function rawRequest(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string | Uint8Array,
+): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
+  const { hostname, port } = new URL(base)
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ host: hostname, port, method, path, headers }, (response) => {
+      const chunks: Buffer[] = []
+      response.on('data', (chunk: Buffer) => chunks.push(chunk))
+      response.on('end', () =>
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
+      )
+    })
+    request.on('error', reject)
+    request.end(body)
+  })
+}
 
 export function managementSuite(adapter: string, serve: Serve): void {
   const opened: Served[] = []
@@ -149,7 +177,7 @@ export function managementSuite(adapter: string, serve: Serve): void {
     const setClock = (at: number) => {
       clock = at
     }
-    return { keyward, admin, call, callLate, grantsOf, setClock, events }
+    return { keyward, admin, call, callLate, grantsOf, setClock, events, served }
   }
 
   const problem = async (response: Response) => {
@@ -394,6 +422,48 @@ export function managementSuite(adapter: string, serve: Serve): void {
       })
       const lacking = await call('POST', '/token', { scope: 'api_keys:manage' }, reader.token)
       expect(lacking.status).toBe(403)
+    })
+
+    // Raw paths as they go on the wire (fetch would resolve dots first): both adapters route
+    // them the same, because core decides (see routeSegments in core's management.ts).
+    it.each([
+      ['GET', '', 200],
+      ['GET', '/', 200],
+      ['GET', '/{id}', 200],
+      ['GET', '/{id}/', 404],
+      ['GET', '//{id}', 404],
+      ['POST', '/{id}%2Frotate', 404],
+      ['POST', '/{id}%2frotate', 404],
+      ['GET', '/%6B{id-1}', 404],
+      ['GET', '/{id}%20', 404],
+      ['POST', '/{id}/ROTATE', 404],
+      ['GET', '/CATALOG', 404],
+      ['GET', '/Catalog/', 404],
+      ['GET', '/catalog/', 404],
+      ['GET', '/nothing/../{id}', 200],
+      ['GET', '/nothing/%2e%2E/{id}', 200],
+      ['GET', '/./{id}', 200],
+      ['GET', '/../api-keys/{id}', 200],
+      ['GET', '/{id}/rotate/extra', 404],
+      ['OPTIONS', '/', 404],
+      ['OPTIONS', '/{id}', 404],
+      ['HEAD', '/{id}', 404],
+    ] as const)('%s %s → %i problem+json', async (method, template, status) => {
+      const { call, admin, served } = await setup()
+      const target = (await (await call('POST', '', input)).json()) as {
+        key: { id: string }
+      }
+      const id = target.key.id
+      const path = template.replace('{id-1}', id.slice(1)).replace('{id}', id)
+      const response = await rawRequest(served.url, method, `/api-keys${path}`, {
+        authorization: `Bearer ${admin.token}`,
+      })
+      expect(response.status, `${method} ${path}: ${response.text}`).toBe(status)
+      if (method === 'HEAD') return
+      if (status === 404) {
+        expect(response.headers['content-type']).toMatch(/^application\/problem\+json/)
+        expect(JSON.parse(response.text).code).toBe('not_found')
+      } else expect(response.text).toContain(id)
     })
 
     it('answers 404 problem+json for an unknown route under the mount', async () => {

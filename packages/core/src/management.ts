@@ -455,7 +455,8 @@ export function createManagementApi<S extends string>(
       }
 
   const route = (method: string, path: string): Route | undefined => {
-    const segments = path.split('/').filter((segment) => segment !== '')
+    const segments = routeSegments(path)
+    if (segments === undefined) return undefined
     const [first, second, ...rest] = segments
     if (rest.length > 0) return undefined
     if (first === undefined) {
@@ -566,6 +567,38 @@ export function createManagementApi<S extends string>(
       }
     },
   })
+}
+
+const DOT_SEGMENTS = new Set(['.', '%2e'])
+const DOUBLE_DOT_SEGMENTS = new Set(['..', '.%2e', '%2e.', '%2e%2e'])
+
+/**
+ * The segments of a mount-relative path as it came on the wire (still percent-encoded),
+ * or `undefined` for a path no route has (404). Decided once here for every adapter:
+ * `.` and `..` segments (`%2e` too) resolve as the URL standard resolves them, and one
+ * climbing above the mount is 404; the mount root answers with or without its trailing
+ * slash, any other empty segment (`/key_…/`, `//`) is 404; a segment holding `%` is 404
+ * (ids and actions are plain ASCII, so `%2F` never splits an id and an encoded id is never
+ * decoded into one); segments compare case-sensitively (`/ROTATE` is 404).
+ */
+function routeSegments(path: string): string[] | undefined {
+  const segments: string[] = []
+  const raw = path.split('/')
+  for (const [index, segment] of raw.entries()) {
+    const lower = segment.toLowerCase()
+    if (DOT_SEGMENTS.has(lower)) continue
+    if (DOUBLE_DOT_SEGMENTS.has(lower)) {
+      if (segments.pop() === undefined) return undefined
+      continue
+    }
+    if (segment === '') {
+      if (index === 0 || (index === raw.length - 1 && segments.length === 0)) continue
+      return undefined
+    }
+    if (segment.includes('%')) return undefined
+    segments.push(segment)
+  }
+  return segments
 }
 
 /** Who acts on a manage route: an API key or a signed-in {@link Principal}. */

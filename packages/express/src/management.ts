@@ -57,7 +57,7 @@ export function apiKeysRouter<S extends string>(
         .then((principal) =>
           api.handle({
             method: req.method,
-            path: req.path,
+            path: mountRelativePath(req),
             header: (name) => req.get(name),
             ...ownOrigin(req),
             ...(principal === undefined ? {} : { principal }),
@@ -74,6 +74,16 @@ export function apiKeysRouter<S extends string>(
     })
   })
   return router
+}
+
+/**
+ * The path below the mount as Hono sees it: dot segments resolved by the URL standard
+ * (`%2e` too), nothing decoded; core does the rest of the routing. A path whose `..` climbs
+ * out of the mount is `/..`, which core answers 404.
+ */
+function mountRelativePath(req: Request): string {
+  const pathname = new URL(req.originalUrl, 'http://localhost').pathname
+  return pathname.startsWith(req.baseUrl) ? pathname.slice(req.baseUrl.length) || '/' : '/..'
 }
 
 /** The request's own origin as the client reached it (`trust proxy` decides whom to believe). */

@@ -46,15 +46,12 @@ export function apiKeyRoutes<S extends string>(
   }
 
   const answer = async (c: Context<ManagementEnv>, body: ManagementBody): Promise<Response> => {
-    const id = c.req.param('id')
-    const action = c.req.param('action')
-    const path = id === undefined ? '/' : action === undefined ? `/${id}` : `/${id}/${action}`
     const apiKey = c.get('apiKey')
     const principal = (await resolve?.(c)) ?? undefined
     const url = new URL(c.req.url)
     const response = await api.handle({
       method: c.req.method,
-      path,
+      path: mountRelativePath(c),
       header: (name) => c.req.header(name),
       origin: `${url.protocol}//${c.req.header('host') ?? url.host}`,
       ...(principal === undefined ? {} : { principal }),
@@ -76,9 +73,19 @@ export function apiKeyRoutes<S extends string>(
     return answer(c, c.req.raw.body === null ? undefined : await c.req.text())
   }
 
-  return new Hono<ManagementEnv>()
-    .use(limited)
-    .all('/', route)
-    .all('/:id', route)
-    .all('/:id/:action', route)
+  // Every sub-path goes to core, which does all the routing (404s included).
+  return new Hono<ManagementEnv>().use(limited).all('*', route)
+}
+
+/**
+ * The request's path below the mount, as it came on the wire (not decoded): what Express's
+ * `req.path` is, so core routes both the same. The mount's depth comes from the matched
+ * route (`/api-keys/*`, `/orgs/:org/api-keys/*`).
+ */
+function mountRelativePath(c: Context): string {
+  const depth = c.req.routePath.split('/').filter((part) => part !== '' && part !== '*').length
+  return `/${new URL(c.req.url).pathname
+    .split('/')
+    .slice(depth + 1)
+    .join('/')}`
 }
