@@ -323,6 +323,9 @@ export function managementSuite(adapter: string, serve: Serve): void {
       })
       const deleted = await call('DELETE', `/${victim.key.id}`)
       expect(deleted.status).toBe(204)
+      // A 204 has no body, so it names no content type either (Hono once sent one).
+      expect(deleted.headers.get('content-type')).toBeNull()
+      expect(deleted.headers.get('cache-control')).toBe('no-store')
       expect(await deleted.text()).toBe('')
       expect((await call('GET', '', undefined, victim.token)).status).toBe(401)
       expect((await call('DELETE', `/${victim.key.id}`)).status).toBe(204)
