@@ -6,6 +6,7 @@ import {
   type Principal,
 } from '@keyward/core'
 import express, { type Request, type Router } from 'express'
+import { headerOf } from './lib/headers.js'
 
 /** Options of {@link apiKeysRouter}: `ManagementApiOptions` of `@keyward/core`, and `principal`. */
 export interface ApiKeysRouterOptions extends ManagementApiOptions {
@@ -58,7 +59,7 @@ export function apiKeysRouter<S extends string>(
           api.handle({
             method: req.method,
             path: mountRelativePath(req),
-            header: (name) => req.get(name),
+            header: (name) => headerOf(req, name),
             ...ownOrigin(req),
             ...(principal === undefined ? {} : { principal }),
             // An app-wide `apiKeyAuth` already verified it; core re-checks it all the same.

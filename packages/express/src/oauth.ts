@@ -5,6 +5,7 @@ import {
   type OAuthServerOptions,
 } from '@keyward/core'
 import express, { type Request, type Router } from 'express'
+import { headerOf } from './lib/headers.js'
 
 /** Options of {@link oauthRouter}: `OAuthServerOptions` of `@keyward/core`. */
 export type OAuthRouterOptions = OAuthServerOptions
@@ -34,7 +35,7 @@ export function oauthRouter<S extends string>(
         .handle({
           method: req.method,
           path: req.path,
-          header: (name) => req.get(name),
+          header: (name) => headerOf(req, name),
           ...(req.apiKey === undefined ? {} : { apiKey: req.apiKey }),
           body: error === undefined ? formBodyOf(req) : bodyFailure(error),
         })

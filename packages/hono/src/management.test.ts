@@ -15,9 +15,11 @@ import { apiKeyRoutes } from './management.js'
  */
 function listen(app: Hono): Promise<Served> {
   const server = createServer(async (req, res) => {
+    // From the raw header lines, as @hono/node-server does: a repeated header reaches the
+    // app joined, not dropped (Node's `req.headers` keeps only the first Authorization).
     const headers = new Headers()
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (typeof value === 'string') headers.set(name, value)
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+      headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!)
     }
     // The body is streamed, as real servers do: the app sees the headers before the body
     // has arrived (the late-body cases depend on it).
