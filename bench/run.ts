@@ -97,6 +97,21 @@ const cases: CaseEntry[] = [
     ],
     run: async (s) => (await import('./src/cases/postgres.js')).postgresCase(s),
   },
+  {
+    id: 'limits',
+    title: '9. Per-key limits',
+    needs: ['core', 'redis', 'express'],
+    targets: [
+      { name: 'approximate-mode limited ÷ unlimited req/s', unit: 'percent', goal: '≥ 95 %' },
+      { name: 'exact-mode Redis round trips per limited request', unit: 'count', goal: '1' },
+      {
+        name: 'approximate-mode overshoot (worst) ÷ documented bound',
+        unit: 'percent',
+        goal: '≤ 100 %',
+      },
+    ],
+    run: async (s) => (await import('./src/cases/limits.js')).limitsCase(s),
+  },
 ]
 
 const root = fileURLToPath(new URL('..', import.meta.url))

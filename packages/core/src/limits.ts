@@ -423,9 +423,9 @@ function admit(
     })
   }
   const charged = (previous?.charged ?? 0) + cost
-  const { rateLimit: _previous, ...identity } = key
-  const admitted = Object.freeze({
-    ...identity,
+  // The cached key carries no `rateLimit`; a guard's re-charge replaces the request's.
+  const admitted: VerifiedKey = Object.freeze({
+    ...key,
     rateLimit: Object.freeze({ policy: policy.header, state, charged }),
   })
   charges.set(admitted, {

@@ -2,7 +2,6 @@ import {
   type AuthenticateOptions,
   createAuthenticator,
   type Keyward,
-  rateLimitHeaders,
   type VerifiedKey,
 } from '@keyward/core'
 import type { Request, RequestHandler, Response } from 'express'
@@ -77,5 +76,10 @@ export function apiKeyAuth<S extends string>(
  */
 export function authenticated(req: Request, res: Response, key: VerifiedKey): void {
   req.apiKey = key
-  if (key.rateLimit !== undefined) res.set(rateLimitHeaders(key))
+  const limits = key.rateLimit
+  if (limits !== undefined) {
+    // setHeader, not res.set: the values are ready, and res.set's checks cost per request.
+    res.setHeader('RateLimit-Policy', limits.policy)
+    res.setHeader('RateLimit', limits.state)
+  }
 }

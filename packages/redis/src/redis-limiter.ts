@@ -35,6 +35,12 @@ export interface RedisLimiterOptions {
    * every instance, so their windows line up. Give one to test with an injected clock.
    */
   now?: () => number
+  /**
+   * Approximate mode: how long admitted units wait, at most, before they are sent to Redis,
+   * in ms. Longer means fewer scripts and later knowledge of other instances' counts; the
+   * overshoot bound holds whatever it is. Default `20`.
+   */
+  syncInterval?: number
   /** Receives background reconciliation failures (approximate mode). Default `console.error`. */
   onError?: (error: unknown) => void
 }
@@ -138,6 +144,8 @@ interface LocalState {
   inflight: number
   /** The reconciliation in flight. */
   syncing: Promise<void> | undefined
+  /** A reconciliation is due (its timer runs). */
+  due: boolean
   policy: LimitPolicy
 }
 
@@ -161,6 +169,7 @@ export class RedisLimiter implements Limiter {
   readonly #allow: boolean
   readonly #now: (() => number) | undefined
   readonly #onError: (error: unknown) => void
+  readonly #syncInterval: number
   readonly #local = new Map<string, LocalState>()
 
   constructor(redis: RedisClient, options: RedisLimiterOptions = {}) {
@@ -188,6 +197,11 @@ export class RedisLimiter implements Limiter {
       throw new TypeError('now must be a function returning epoch milliseconds')
     }
     this.#now = options.now
+    const syncInterval = options.syncInterval ?? 20
+    if (!Number.isSafeInteger(syncInterval) || syncInterval < 0) {
+      throw new TypeError('syncInterval must be a non-negative integer')
+    }
+    this.#syncInterval = syncInterval
     this.#onError = options.onError ?? ((error) => console.error('keyward:', error))
     if (typeof this.#onError !== 'function') throw new TypeError('onError must be a function')
   }
@@ -368,6 +382,7 @@ export class RedisLimiter implements Limiter {
       pending: 0,
       inflight: 0,
       syncing: undefined,
+      due: false,
       policy,
     }
     this.#apply(local, reply)
@@ -390,9 +405,13 @@ export class RedisLimiter implements Limiter {
 
   /** Starts a reconciliation unless one is in flight (it re-schedules itself when it ends). */
   #schedule(local: LocalState): void {
-    if (local.syncing === undefined) {
-      local.syncing = this.#sync(local).catch(this.#onError)
-    }
+    if (local.due) return
+    local.due = true
+    const timer = setTimeout(() => {
+      local.due = false
+      if (local.pending > 0) this.#sync(local).catch(this.#onError)
+    }, this.#syncInterval)
+    ;(timer as { unref?: () => void }).unref?.()
   }
 
   /** Sends what was admitted here and reads back the confirmed counts. */
