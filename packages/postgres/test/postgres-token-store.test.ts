@@ -64,6 +64,26 @@ describe('migrate', () => {
     ])
   })
 
+  it('adds the limit columns to a keys table made before them, and keeps its rows', async () => {
+    const old = await testSchema(db)
+    await db.query(`ALTER TABLE "${old}".keyward_keys DROP COLUMN rate_limits, DROP COLUMN credits`)
+    await db.query(
+      `INSERT INTO "${old}".keyward_keys (id, hash, prefix, hint, name, owner_id, scopes, created_at, expires_at)
+       VALUES ('key_old', 'h', 'kw_test', 'kw_test_Ab12…', 'old', 'org_old', '[]', 1, 2)`,
+    )
+    await migrate(db, { schema: old })
+    await migrate(db, { schema: old })
+    const { rows } = await db.query(
+      `SELECT column_name FROM information_schema.columns
+       WHERE table_schema = $1 AND table_name = 'keyward_keys' AND column_name IN ('rate_limits', 'credits')
+       ORDER BY 1`,
+      [old],
+    )
+    expect(rows.map((row) => row.column_name)).toStrictEqual(['credits', 'rate_limits'])
+    const kept = await db.query(`SELECT count(*)::int AS n FROM "${old}".keyward_keys`)
+    expect(kept.rows[0].n).toBe(1)
+  })
+
   it('ships its SQL, and refuses a schema name it could not quote as it is', async () => {
     expect(migrationSql('app')).toContain('CREATE TABLE IF NOT EXISTS "app".keyward_keys')
     await expect(migrate(db, { schema: 'Robert"; DROP' })).rejects.toThrow(/^schema must be/)
