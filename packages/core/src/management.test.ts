@@ -634,3 +634,34 @@ describe('limits in the management API', () => {
     expect(response.status).toBe(403)
   })
 })
+
+describe('a limited caller of the management API', () => {
+  it('gets the RateLimit headers on every answer and is not charged for a refused request', async () => {
+    const clock = { now: T0 }
+    const keyward = createKeyward<string>({ prefix: 'kw_test', scopes, now: () => clock.now })
+    const api = createManagementApi(keyward)
+    const { token } = await keyward.keys.create({
+      name: 'limited admin',
+      ownerId: 'org_1',
+      scopes: ['api_keys:manage', 'projects:read'],
+      expiresIn: '30d',
+      credits: { remaining: 2 },
+    })
+    const call = (method: string, path: string, body?: unknown) =>
+      api.handle({
+        method,
+        path,
+        header: (name) => (name === 'authorization' ? `Bearer ${token}` : undefined),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      })
+    const refused = await call('POST', '/', { name: '', scopes: [], expiresIn: '1d' })
+    expect(refused.status).toBe(422)
+    expect(refused.headers.ratelimit).toBe('"credits";r=1')
+    const listed = await call('GET', '/')
+    expect(listed.status).toBe(200)
+    expect(listed.headers['ratelimit-policy']).toBe('"credits";q=2')
+    expect(listed.headers.ratelimit).toBe('"credits";r=1')
+    expect((await call('GET', '/')).headers.ratelimit).toBe('"credits";r=0')
+    expect((await call('GET', '/')).status).toBe(429)
+  })
+})

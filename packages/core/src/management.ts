@@ -10,11 +10,13 @@ import {
   KeywardError,
   MissingTokenError,
   NotFoundError,
+  RateLimitedError,
   RequestTooLargeError,
 } from './errors.js'
 import type { CreateKeyInput, RotateKeyInput, UpdateKeyInput } from './keys.js'
 import type { Keyward } from './keyward.js'
 import { assertPrincipal, assertSameOrigin } from './lib/principal.js'
+import { rateLimitHeaders, refundRequest } from './limits.js'
 import { createTokenEndpoint } from './oauth.js'
 import { grants, isScope, isSubsetOf, scopeRequirement } from './scopes.js'
 import { isKeyId } from './token.js'
@@ -49,6 +51,35 @@ export interface ManagementBodyFailure {
  * the `Content-Type`, so `curl -d` works), or why it could not be read.
  */
 export type ManagementBody = string | ManagementBodyFailure | undefined
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
+
+/**
+ * The text of a request body, decided once for every adapter of the management and OAuth
+ * APIs: `bytes` as received (no body: `undefined`) and the request's `Content-Type` and
+ * `Content-Encoding`. Only UTF-8 is read: a `charset` other than UTF-8, a `Content-Encoding`
+ * other than `identity`, and bytes that are not valid UTF-8 are `unreadable` (400), never
+ * decoded with replacement characters; more than `maxBytes` is `too_large` (413).
+ */
+export function bodyText(
+  bytes: Uint8Array | undefined,
+  headers: { contentType?: string | undefined; contentEncoding?: string | undefined },
+  maxBytes: number,
+): ManagementBody {
+  if (bytes === undefined) return undefined
+  if (bytes.byteLength > maxBytes) return { failure: 'too_large' }
+  const encoding = headers.contentEncoding?.trim().toLowerCase()
+  if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
+    return { failure: 'unreadable' }
+  }
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(headers.contentType ?? '')?.[1]
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) return { failure: 'unreadable' }
+  try {
+    return UTF8.decode(bytes)
+  } catch {
+    return { failure: 'unreadable' }
+  }
+}
 
 /**
  * A person signed in through the application's own login (its session cookie, Passport,
@@ -524,6 +555,15 @@ export function createManagementApi<S extends string>(
     manageScope,
     maxBodyBytes,
     async handle(request: ManagementRequest): Promise<ManagementResponse> {
+      // The caller's key, once known: a key with limits gets its RateLimit headers on every
+      // answer, and what it was charged back when the request is refused.
+      let limited: VerifiedKey | undefined
+      const answer = (response: ManagementResponse): ManagementResponse => {
+        const headers = rateLimitHeaders(limited)
+        return headers === undefined
+          ? response
+          : { ...response, headers: { ...headers, ...response.headers } }
+      }
       try {
         if (tokenEndpoint?.accepts(request) && request.path.replaceAll('/', '') === 'token') {
           return await tokenEndpoint.handle(request)
@@ -543,6 +583,7 @@ export function createManagementApi<S extends string>(
         if (principal === undefined && presented === undefined) {
           throw new MissingTokenError({ realm })
         }
+        if (presented?.rateLimit !== undefined) limited = presented
         const matched = route(method, request.path)
         if (!matched) throw new NotFoundError('No such management route.')
         const body = () => parseBody(request.body, maxBodyBytes, realm)
@@ -555,14 +596,15 @@ export function createManagementApi<S extends string>(
               'This route acts for an API key itself, and a signed-in person is not one: present an API key.',
             )
           }
-          return await matched.run(await keyward.recheck(presented), body)
+          return answer(await matched.run(await keyward.recheck(presented), body))
         }
         const caller =
           presented === undefined ? principal! : callerOf(await keyward.recheck(presented))
         manage.check(new Set(caller.scopes), realm)
-        return await matched.run(caller, body)
+        return answer(await matched.run(caller, body))
       } catch (error) {
-        if (error instanceof KeywardError) return problem(errorResponse(error))
+        if (limited !== undefined && !(error instanceof RateLimitedError)) refundRequest(limited)
+        if (error instanceof KeywardError) return answer(problem(errorResponse(error)))
         throw error
       }
     },
