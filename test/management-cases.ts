@@ -517,6 +517,67 @@ export function managementSuite(adapter: string, serve: Serve): void {
       } else expect(response.text).toContain(id)
     })
 
+    it.each([
+      [
+        'invalid UTF-8',
+        'application/json',
+        undefined,
+        Uint8Array.from([
+          ...new TextEncoder().encode('{"name":"'),
+          0xff,
+          ...new TextEncoder().encode('","scopes":[],"expiresIn":"1d"}'),
+        ]),
+      ],
+      [
+        'a charset other than UTF-8',
+        'application/json; charset=iso-8859-1',
+        undefined,
+        '{"name":"x"}',
+      ],
+      ['a Content-Encoding', 'application/json', 'gzip', '{"name":"x"}'],
+    ] as const)(
+      'answers 400 invalid_request to a body with %s, and creates nothing',
+      async (_, type, encoding, body) => {
+        const { admin, served, keyward } = await setup()
+        const before = (await keyward.keys.list('org_1')).length
+        const response = await rawRequest(
+          served.url,
+          'POST',
+          '/api-keys',
+          {
+            authorization: `Bearer ${admin.token}`,
+            'content-type': type,
+            ...(encoding === undefined ? {} : { 'content-encoding': encoding }),
+          },
+          typeof body === 'string' ? body : body,
+        )
+        expect(response.status).toBe(400)
+        expect(response.headers['content-type']).toMatch(/^application\/problem\+json/)
+        expect(JSON.parse(response.text).code).toBe('invalid_request')
+        expect((await keyward.keys.list('org_1')).length).toBe(before)
+      },
+    )
+
+    it('reads a UTF-8 body whatever its declared JSON type, charset spelling included', async () => {
+      const { admin, served } = await setup()
+      for (const type of [
+        'application/json',
+        'application/json; charset=UTF-8',
+        'text/plain',
+        'application/json; charset="utf8"',
+      ]) {
+        const response = await rawRequest(
+          served.url,
+          'POST',
+          '/api-keys',
+          { authorization: `Bearer ${admin.token}`, 'content-type': type },
+          JSON.stringify({ name: 'Café ☕', scopes: [], expiresIn: '1d' }),
+        )
+        expect(response.status, `${type}: ${response.text}`).toBe(201)
+        expect(JSON.parse(response.text).key.name).toBe('Café ☕')
+      }
+    })
+
     it('refuses a request with two Authorization headers (400 invalid_request), whichever comes first', async () => {
       const { admin, served, grantsOf } = await setup()
       const other = await grantsOf(['projects:read'])

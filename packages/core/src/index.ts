@@ -79,6 +79,7 @@ export {
 } from './limits.js'
 export {
   type ApiKeyJson,
+  bodyText,
   type CatalogJson,
   type CatalogScopeJson,
   createManagementApi,

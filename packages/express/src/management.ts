@@ -6,6 +6,7 @@ import {
   type Principal,
 } from '@keyward/core'
 import express, { type Request, type Router } from 'express'
+import { bodyFailure, bodyOf } from './lib/body.js'
 import { headerOf } from './lib/headers.js'
 
 /** Options of {@link apiKeysRouter}: `ManagementApiOptions` of `@keyward/core`, and `principal`. */
@@ -49,11 +50,12 @@ export function apiKeysRouter<S extends string>(
     throw new TypeError('principal must be a function of the request resolving to a Principal')
   }
   const principalOf = async (req: Request) => (await resolve?.(req)) ?? undefined
-  const readText = express.text({ type: () => true, limit: api.maxBodyBytes })
+  // Raw bytes, not inflated: core decides what a body may be (UTF-8, no Content-Encoding).
+  const readBytes = express.raw({ type: () => true, limit: api.maxBodyBytes, inflate: false })
   const router = express.Router()
 
   router.use(function apiKeysRoute(req, res, next) {
-    readText(req, res, (error?: unknown) => {
+    readBytes(req, res, (error?: unknown) => {
       principalOf(req)
         .then((principal) =>
           api.handle({
@@ -64,7 +66,7 @@ export function apiKeysRouter<S extends string>(
             ...(principal === undefined ? {} : { principal }),
             // An app-wide `apiKeyAuth` already verified it; core re-checks it all the same.
             ...(req.apiKey === undefined ? {} : { apiKey: req.apiKey }),
-            body: error === undefined ? bodyOf(req) : bodyFailure(error),
+            body: error === undefined ? bodyOf(req, api.maxBodyBytes) : bodyFailure(error),
           }),
         )
         .then(({ status, headers, body }) => {
@@ -91,21 +93,4 @@ function mountRelativePath(req: Request): string {
 function ownOrigin(req: Request): { origin?: string } {
   const host: string | undefined = req.host
   return host === undefined ? {} : { origin: `${req.protocol}://${host}` }
-}
-
-/**
- * The body text; a body an earlier parser (`express.json()`, `express.urlencoded()`) consumed
- * is passed on re-serialised in its own format.
- */
-function bodyOf(req: Request): ManagementBody {
-  const body: unknown = req.body
-  if (body === undefined || typeof body === 'string') return body
-  if (req.is('application/x-www-form-urlencoded'))
-    return new URLSearchParams(body as Record<string, string>).toString()
-  return JSON.stringify(body)
-}
-
-function bodyFailure(error: unknown): ManagementBody {
-  const type = (error as { type?: unknown } | null)?.type
-  return { failure: type === 'entity.too.large' ? 'too_large' : 'unreadable' }
 }

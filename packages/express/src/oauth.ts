@@ -5,6 +5,7 @@ import {
   type OAuthServerOptions,
 } from '@keyward/core'
 import express, { type Request, type Router } from 'express'
+import { bodyFailure, bodyOf } from './lib/body.js'
 import { headerOf } from './lib/headers.js'
 
 /** Options of {@link oauthRouter}: `OAuthServerOptions` of `@keyward/core`. */
@@ -26,18 +27,18 @@ export function oauthRouter<S extends string>(
   options: OAuthRouterOptions = {},
 ): Router {
   const server = createOAuthServer(keyward, options)
-  const readText = express.text({ type: () => true, limit: server.maxBodyBytes })
+  const readBytes = express.raw({ type: () => true, limit: server.maxBodyBytes, inflate: false })
   const router = express.Router()
 
   const answer: express.RequestHandler = function oauthRoute(req, res, next) {
-    readText(req, res, (error?: unknown) => {
+    readBytes(req, res, (error?: unknown) => {
       server
         .handle({
           method: req.method,
           path: req.path,
           header: (name) => headerOf(req, name),
           ...(req.apiKey === undefined ? {} : { apiKey: req.apiKey }),
-          body: error === undefined ? formBodyOf(req) : bodyFailure(error),
+          body: error === undefined ? bodyOf(req, server.maxBodyBytes) : bodyFailure(error),
         })
         .then(({ status, headers, body }) => {
           res.status(status).set(headers).json(body)
@@ -47,16 +48,4 @@ export function oauthRouter<S extends string>(
   router.get(server.metadataPath, answer)
   if (server.introspectionPath !== undefined) router.post(server.introspectionPath, answer)
   return router
-}
-
-/** The body text; a form an earlier `express.urlencoded()` consumed is passed on re-encoded. */
-function formBodyOf(req: Request): ManagementBody {
-  const body: unknown = req.body
-  if (body === undefined || typeof body === 'string') return body
-  return new URLSearchParams(body as Record<string, string>).toString()
-}
-
-function bodyFailure(error: unknown): ManagementBody {
-  const type = (error as { type?: unknown } | null)?.type
-  return { failure: type === 'entity.too.large' ? 'too_large' : 'unreadable' }
 }

@@ -8,6 +8,7 @@ import {
 import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { ApiKeyVariables } from './api-key-auth.js'
+import { bodyOf } from './lib/body.js'
 
 /** Options of {@link apiKeyRoutes}: `ManagementApiOptions` of `@keyward/core`, and `principal`. */
 export interface ApiKeyRoutesOptions extends ManagementApiOptions {
@@ -70,7 +71,7 @@ export function apiKeyRoutes<S extends string>(
     onError: (c) => answer(c as Context<ManagementEnv>, { failure: 'too_large' }),
   })
   const route = async function apiKeysRoute(c: Context<ManagementEnv>) {
-    return answer(c, c.req.raw.body === null ? undefined : await c.req.text())
+    return answer(c, await bodyOf(c, api.maxBodyBytes))
   }
 
   // Every sub-path goes to core, which does all the routing (404s included).

@@ -7,6 +7,7 @@ import {
 import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { ApiKeyVariables } from './api-key-auth.js'
+import { bodyOf } from './lib/body.js'
 
 /** Options of {@link oauthRoutes}: `OAuthServerOptions` of `@keyward/core`. */
 export type OAuthRoutesOptions = OAuthServerOptions
@@ -50,7 +51,7 @@ export function oauthRoutes<S extends string>(
         onError: (c) => answer(c as Context<OAuthEnv>, { failure: 'too_large' }),
       }),
       async function oauthRoute(c) {
-        return answer(c, c.req.raw.body === null ? undefined : await c.req.text())
+        return answer(c, await bodyOf(c, server.maxBodyBytes))
       },
     )
   }
