@@ -145,7 +145,7 @@ export async function limitsCase(settings: BenchSettings): Promise<CaseResult> {
           'An Express app with `apiKeyAuth` over RedisTokenStore, RedisRevocationList and a RedisLimiter. ' +
           'A key with a rate limit it never reaches (1e9 a minute) against a key without limits, ' +
           `alternating ${rounds} rounds of ${roundSeconds} s at ${connections} connections; medians. ` +
-          'Limiter scripts per limited request counted with `INFO commandstats` over one more second. ' +
+          `Limiter scripts per limited request counted with \`INFO commandstats\` over ${COUNTED} more requests. ` +
           'Overshoot: requests admitted beyond the limit in one window when several instances ' +
           'hammer one key in approximate mode.',
         rows,
