@@ -12,7 +12,7 @@ export interface PostgresTokenStoreOptions {
 }
 
 /** The fixed statements, prepared by name. */
-type Statement = 'findByHash' | 'get' | 'list' | 'insert' | 'delete' | 'touch'
+type Statement = 'findByHash' | 'get' | 'list' | 'owners' | 'insert' | 'delete' | 'touch'
 
 /** SQLSTATE of a unique violation. */
 const UNIQUE_VIOLATION = '23505'
@@ -65,6 +65,7 @@ export class PostgresTokenStore implements TokenStore {
       findByHash: `SELECT ${SELECT} FROM ${t} WHERE hash = $1`,
       get: `SELECT ${SELECT} FROM ${t} WHERE id = $1`,
       list: `SELECT ${SELECT} FROM ${t} WHERE owner_id = $1 ORDER BY created_at, id`,
+      owners: `SELECT DISTINCT owner_id FROM ${t} ORDER BY owner_id`,
       insert: `INSERT INTO ${t} (${SELECT}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
       delete: `DELETE FROM ${t} WHERE id = $1`,
       touch: `UPDATE ${t} SET last_used_at = $2 WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2)`,
@@ -99,6 +100,22 @@ export class PostgresTokenStore implements TokenStore {
         throw new TypeError(`table ${this.#table} is corrupt: it listed a record of another owner`)
       }
       return record
+    })
+  }
+
+  /**
+   * Every owner id with at least one key row (revoked, rotated and expired keys count, as
+   * they stay until `delete`), sorted. Not part of `TokenStore`: for tools that look across
+   * owners, such as `keyward keys list` of `@keyward/cli`. One `SELECT DISTINCT` over the
+   * owner index.
+   */
+  async listOwners(): Promise<string[]> {
+    const { rows } = await this.#run('owners', [])
+    return rows.map(({ owner_id: ownerId }) => {
+      if (typeof ownerId !== 'string' || ownerId === '') {
+        throw new TypeError(`table ${this.#table} is corrupt: owner_id must be a non-empty string`)
+      }
+      return ownerId
     })
   }
 

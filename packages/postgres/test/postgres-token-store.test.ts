@@ -137,6 +137,34 @@ describe('PostgresTokenStore', () => {
     await expect(fresh.verify(token)).rejects.toMatchObject({ code: 'revoked_token' })
   })
 
+  it('lists every owner with a key, once each and sorted, in its own schema only', async () => {
+    const own = await testSchema(db)
+    const store = new PostgresTokenStore(db, { schema: own })
+    await expect(store.listOwners()).resolves.toStrictEqual([])
+    const other = createKeyward({
+      prefix: 'kw_test',
+      store,
+      revocations: new PostgresRevocationList(db, { schema: own }),
+      onError: () => {},
+    })
+    await other.ready()
+    try {
+      for (const ownerId of ['org_b', 'org_a', 'org_b']) {
+        await other.keys.create({ name: 'k', ownerId, scopes: [], expiresIn: '1d' })
+      }
+      const { key } = await other.keys.create({
+        name: 'k',
+        ownerId: 'org_c',
+        scopes: [],
+        expiresIn: '1d',
+      })
+      await other.keys.revoke(key.id) // a revoked key's owner still has a row
+      await expect(store.listOwners()).resolves.toStrictEqual(['org_a', 'org_b', 'org_c'])
+    } finally {
+      await other.close()
+    }
+  })
+
   it('keeps no token in any table, only its hash', async () => {
     const issued = [await create(), await create()]
     const rotated = await keyward.keys.rotate(issued[0]!.key.id)
