@@ -1,5 +1,9 @@
 export { type ApiBackendOptions, apiBackend } from './backends/api.js'
 export type { Backend, CreateInput, KeyView } from './backends/backend.js'
+export {
+  connectPostgresBackend,
+  type PostgresBackendOptions,
+} from './backends/postgres.js'
 export { connectRedisBackend, type RedisBackendOptions } from './backends/redis.js'
 export { checkToken, type TokenCheck } from './check.js'
 export { EXIT, type ExitCode } from './exit-codes.js'

@@ -8,6 +8,7 @@ import {
 import { Command, CommanderError, Option } from 'commander'
 import { apiBackend } from './backends/api.js'
 import type { Backend, KeyView } from './backends/backend.js'
+import { connectPostgresBackend } from './backends/postgres.js'
 import { connectRedisBackend } from './backends/redis.js'
 import { checkToken } from './check.js'
 import { EXIT, type ExitCode } from './exit-codes.js'
@@ -24,33 +25,42 @@ export interface CliIo {
 interface GlobalOptions {
   redis?: string
   namespace?: string
+  database?: string
+  schema?: string
   api?: string
   json?: boolean
 }
 
 /**
- * A store an application shares, which the CLI can connect to directly. Another store package
- * plugs in with one more entry (its option, its environment variable and how to connect).
+ * Connects to the stores the applications share. `--redis` / `--database` name the deployment
+ * completely when either is given; otherwise `REDIS_URL` / `DATABASE_URL` do, as they do for
+ * the applications. Both: keys in PostgreSQL, revocations through Redis (the mixed deployment).
  */
-interface StoreBackend {
-  option: 'redis'
-  env: string
-  connect(url: string, global: GlobalOptions, io: CliIo, prefix?: string): Promise<Backend>
+function connectStore(
+  options: GlobalOptions,
+  io: CliIo,
+  prefix: string | undefined,
+): Promise<Backend> | undefined {
+  const fromFlags = options.redis !== undefined || options.database !== undefined
+  const redisUrl = (fromFlags ? options.redis : io.env.REDIS_URL) || undefined
+  const databaseUrl = (fromFlags ? options.database : io.env.DATABASE_URL) || undefined
+  const namespace = options.namespace ?? (io.env.KEYWARD_NAMESPACE || 'keyward')
+  const common = {
+    ...(prefix === undefined ? {} : { prefix }),
+    ...(io.env.KEYWARD_PEPPER ? { pepper: io.env.KEYWARD_PEPPER } : {}),
+  }
+  if (databaseUrl !== undefined) {
+    const schema = options.schema ?? (io.env.DATABASE_SCHEMA || undefined)
+    return connectPostgresBackend({
+      url: databaseUrl,
+      ...(schema === undefined ? {} : { schema }),
+      ...(redisUrl === undefined ? {} : { redis: { url: redisUrl, namespace } }),
+      ...common,
+    })
+  }
+  if (redisUrl !== undefined) return connectRedisBackend({ url: redisUrl, namespace, ...common })
+  return undefined
 }
-
-const STORES: readonly StoreBackend[] = [
-  {
-    option: 'redis',
-    env: 'REDIS_URL',
-    connect: (url, global, io, prefix) =>
-      connectRedisBackend({
-        url,
-        namespace: global.namespace ?? io.env.KEYWARD_NAMESPACE ?? 'keyward',
-        ...(prefix === undefined ? {} : { prefix }),
-        ...(io.env.KEYWARD_PEPPER ? { pepper: io.env.KEYWARD_PEPPER } : {}),
-      }),
-  },
-]
 
 const EXIT_BY_CODE: Partial<Record<string, ExitCode>> = {
   invalid_argument: EXIT.usage,
@@ -135,6 +145,14 @@ function createProgram(io: CliIo, done: (code: ExitCode) => void): Command {
       "the application's Redis namespace (default: $KEYWARD_NAMESPACE, else keyward)",
     )
     .option(
+      '--database <url>',
+      'connect to the PostgreSQL the application keeps its keys in (default: $DATABASE_URL); with --redis too, revocations go through Redis (the mixed deployment)',
+    )
+    .option(
+      '--schema <schema>',
+      "the application's PostgreSQL schema (default: $DATABASE_SCHEMA, else public)",
+    )
+    .option(
       '--api <url>',
       "a running application's management API, e.g. https://api.example.com/api-keys; the admin token is read from $KEYWARD_API_TOKEN, never from the command line",
     )
@@ -150,7 +168,8 @@ function createProgram(io: CliIo, done: (code: ExitCode) => void): Command {
       `
 Exit codes: 0 done, 1 found (scan) or malformed (check), 2 usage, 3 refused
 (no such key, inactive key, credential refused), 4 backend unavailable, 5 aborted.
-Environment: REDIS_URL, KEYWARD_NAMESPACE, KEYWARD_PEPPER, KEYWARD_PREFIX, KEYWARD_API_TOKEN.`,
+Environment: REDIS_URL, KEYWARD_NAMESPACE, DATABASE_URL, DATABASE_SCHEMA, KEYWARD_PEPPER,
+KEYWARD_PREFIX, KEYWARD_API_TOKEN.`,
     )
 
   const global = () => program.opts<GlobalOptions>()
@@ -166,12 +185,11 @@ Environment: REDIS_URL, KEYWARD_NAMESPACE, KEYWARD_PEPPER, KEYWARD_PREFIX, KEYWA
   ): Promise<T> => {
     const options = global()
     const apiUrl = options.api
-    const stores = STORES.flatMap((store) => {
-      const url = options[store.option] ?? (apiUrl === undefined ? io.env[store.env] : undefined)
-      return url ? [{ store, url }] : []
-    })
-    if (apiUrl !== undefined && stores.length > 0) {
-      throw new InvalidArgumentError('api', 'Give --api or a store (--redis), not both.')
+    if (apiUrl !== undefined && (options.redis !== undefined || options.database !== undefined)) {
+      throw new InvalidArgumentError(
+        'api',
+        'Give --api or a store (--redis, --database), not both.',
+      )
     }
     let backend: Backend
     if (apiUrl !== undefined) {
@@ -187,14 +205,14 @@ Environment: REDIS_URL, KEYWARD_NAMESPACE, KEYWARD_PEPPER, KEYWARD_PREFIX, KEYWA
       }
       backend = apiBackend({ url: apiUrl, token })
     } else {
-      const chosen = stores[0]
-      if (!chosen) {
+      const connecting = connectStore(options, io, prefix)
+      if (!connecting) {
         throw new InvalidArgumentError(
-          'redis',
-          'Say where the keys live: --redis URL (or REDIS_URL), or --api URL with KEYWARD_API_TOKEN.',
+          'backend',
+          'Say where the keys live: --redis URL (or REDIS_URL), --database URL (or DATABASE_URL), or --api URL with KEYWARD_API_TOKEN.',
         )
       }
-      backend = await chosen.store.connect(chosen.url, options, io, prefix)
+      backend = await connecting
     }
     try {
       return await work(backend)
@@ -221,7 +239,7 @@ Environment: REDIS_URL, KEYWARD_NAMESPACE, KEYWARD_PEPPER, KEYWARD_PREFIX, KEYWA
     .command('create')
     .description('create a key; prints its token once, alone on stdout, so it can be piped')
     .requiredOption('--name <name>', 'what the key is for, 1–100 characters')
-    .option('--owner <ownerId>', 'who the key belongs to (required with --redis)')
+    .option('--owner <ownerId>', 'who the key belongs to (required with a store backend)')
     .option('--scope <scope>', 'grant a scope; repeat or separate with commas', collect)
     .option('--expires-in <duration>', 'lifetime: 90d, 12h, 30m or seconds')
     .option('--expires-at <date>', 'expiry as an ISO 8601 date-time, e.g. 2027-01-31T00:00:00Z')

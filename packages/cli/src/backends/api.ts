@@ -73,7 +73,7 @@ export function apiBackend(options: ApiBackendOptions): Backend {
     if (owner !== ownerId) {
       throw new InvalidArgumentError(
         'owner',
-        `Through --api only the owner of KEYWARD_API_TOKEN${owner ? ` (${owner})` : ''} can be managed; use --redis for owner ${ownerId}.`,
+        `Through --api only the owner of KEYWARD_API_TOKEN${owner ? ` (${owner})` : ''} can be managed; use a store backend (--redis or --database) for owner ${ownerId}.`,
       )
     }
   }
@@ -112,7 +112,7 @@ export function apiBackend(options: ApiBackendOptions): Backend {
       if (ownerId === undefined) {
         throw new InvalidArgumentError(
           'everyone',
-          'The management API revokes only its caller owner’s keys; use --redis for --everyone.',
+          'The management API revokes only its caller owner’s keys; use a store backend (--redis or --database) for --everyone.',
         )
       }
       await assertOwner(ownerId)

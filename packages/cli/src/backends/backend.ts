@@ -27,9 +27,10 @@ export interface CreateInput {
 }
 
 /**
- * Where the CLI manages keys: a store the applications share (Redis), or a running
- * application's management API. Each command uses only these operations, so another backend
- * (PostgreSQL) plugs in by implementing them. Failures reject with core's `KeywardError`s.
+ * Where the CLI manages keys: the stores the applications share (Redis, PostgreSQL, or keys in
+ * PostgreSQL with revocations through Redis), or a running application's management API. Each
+ * command uses only these operations, so another backend plugs in by implementing them.
+ * Failures reject with core's `KeywardError`s.
  */
 export interface Backend {
   /** Shown in messages: `Redis (namespace keyward)`, `the management API at …`. */

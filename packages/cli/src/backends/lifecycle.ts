@@ -1,0 +1,100 @@
+import {
+  createKeyward,
+  type Keyward,
+  NotFoundError,
+  type RevocationList,
+  type TokenStore,
+  UnavailableError,
+} from '@keyward/core'
+import { type Backend, keyView } from './backend.js'
+
+/** What a store backend is made of: the shared store and list, and how to see every owner. */
+export interface LifecycleParts {
+  /** Shown in messages, e.g. `Redis at redis://host:6379 (namespace keyward)`. */
+  description: string
+  store: TokenStore
+  revocations: RevocationList
+  /** Every owner id with a key in `store`, for `keys list` without `--owner`. */
+  owners(): Promise<string[]>
+  /** Why loading the revocation state failed, as said to the user (no secret in it). */
+  loadFailure: string
+  /** Prefix new tokens are issued with. Default `'kw_live'`. */
+  prefix?: string
+  /** The applications' `pepper`, if they use one. */
+  pepper?: string
+  /** Ends the connections, after the list is closed. Never rejects. */
+  disconnect(): Promise<void>
+}
+
+/**
+ * A {@link Backend} over a store and revocation list the applications share: every command
+ * goes through core's lifecycle, exactly as one more application instance would, so a
+ * revocation reaches every running instance at once.
+ */
+export function lifecycleBackend(parts: LifecycleParts): Backend {
+  const { store, revocations } = parts
+  let keyward: Keyward | undefined
+  /** One instance per run, issuing `prefix` (rotation keeps the key's own prefix). */
+  const lifecycle = async (prefix = parts.prefix ?? 'kw_live') => {
+    keyward ??= createKeyward({
+      prefix,
+      store,
+      revocations,
+      ...(parts.pepper ? { pepper: parts.pepper } : {}),
+      onError: () => {},
+    })
+    try {
+      await keyward.ready()
+    } catch (error) {
+      throw new UnavailableError(parts.loadFailure, { cause: error })
+    }
+    return keyward
+  }
+
+  return {
+    description: parts.description,
+    async list(ownerId) {
+      const { keys, now } = await lifecycle()
+      const ids = ownerId === undefined ? await parts.owners() : [ownerId]
+      const views = []
+      for (const owner of ids) {
+        for (const key of await keys.list(owner)) views.push(keyView(key, now()))
+      }
+      return views
+    },
+    async create(input) {
+      const { keys, now } = await lifecycle()
+      const { token, key } = await keys.create({
+        name: input.name,
+        ownerId: input.ownerId as string,
+        scopes: input.scopes,
+        ...(input.expiresIn === undefined ? {} : { expiresIn: input.expiresIn }),
+        ...(input.expiresAt === undefined ? {} : { expiresAt: input.expiresAt }),
+        ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
+      })
+      return { token, key: keyView(key, now()) }
+    },
+    async rotate(id, gracePeriod) {
+      const record = await store.get(id)
+      if (!record) throw new NotFoundError(`No key ${id}.`)
+      const { keys, now } = await lifecycle(record.prefix)
+      const { token, key } = await keys.rotate(id, gracePeriod === undefined ? {} : { gracePeriod })
+      return { token, key: keyView(key, now()) }
+    },
+    async revoke(id) {
+      const { keys } = await lifecycle()
+      const key = await keys.get(id, { includeRevoked: true })
+      if (!key) throw new NotFoundError(`No key ${id}.`)
+      return keys.revoke(id)
+    },
+    async revokeAll(ownerId) {
+      const { keys } = await lifecycle()
+      const { revokedBefore } = await keys.revokeAll(ownerId === undefined ? {} : { ownerId })
+      return { revokedBefore: new Date(revokedBefore).toISOString() }
+    },
+    async close() {
+      await (keyward ? keyward.close() : revocations.close()).catch(() => {})
+      await parts.disconnect()
+    },
+  }
+}

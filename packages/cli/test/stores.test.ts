@@ -1,0 +1,405 @@
+import { createKeyward, type Keyward, type RevocationList } from '@keyward/core'
+import { migrate, PostgresRevocationList, PostgresTokenStore } from '@keyward/postgres'
+import { RedisRevocationList, RedisTokenStore } from '@keyward/redis'
+import { Redis } from 'ioredis'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DATABASE_URL, keyward, REDIS_URL, spawnKeyward } from './support.js'
+
+// `keyward` against the stores applications share, each beside an application instance
+// (`app`) on the same store, so every effect is checked where it matters: in what a running
+// app answers, with its cache warm. Each command runs in-process through `run()` (what the bin
+// calls); the real bin is spawned once per backend, and for the confirmation through a pipe.
+
+const RUN = `kwcli_${process.pid}_${Date.now().toString(36)}`
+
+/** One shared deployment: how the CLI is pointed at it, and an app instance on it. */
+interface Deployment {
+  /** The global options naming it. */
+  args: string[]
+  /** What the revoke-all confirmation names it. */
+  description: RegExp
+  app: Keyward
+}
+
+let redis: Redis
+let db: pg.Pool
+const schemas: string[] = []
+const apps: Keyward[] = []
+
+beforeAll(async () => {
+  redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1 })
+  await redis.ping()
+  db = new pg.Pool({ connectionString: DATABASE_URL, max: 4 })
+  db.on('error', () => {})
+  await db.query('SELECT 1')
+})
+afterAll(async () => {
+  for (const app of apps) await app.close()
+  if (redis) {
+    const keys = await redis.keys(`*${RUN}*`)
+    if (keys.length > 0) await redis.del(...keys)
+    await redis.quit()
+  }
+  if (db) {
+    for (const schema of schemas) await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+    await db.end()
+  }
+})
+
+async function schemaFor(name: string): Promise<string> {
+  const schema = `${RUN}_${name}`
+  schemas.push(schema)
+  await migrate(db, { schema })
+  return schema
+}
+
+async function appOn(store: Keyward['store'], revocations: RevocationList): Promise<Keyward> {
+  const app = createKeyward({
+    prefixes: ['kw_live', 'kw_test'],
+    store,
+    revocations,
+    onError: () => {},
+  })
+  apps.push(app)
+  await app.ready()
+  return app
+}
+
+/**
+ * What `app` answers for `token`. A revocation reaches a running app as its list's
+ * notification (Redis pub/sub, PostgreSQL NOTIFY) does, a moment after the command returns:
+ * assertions of it poll for up to a second.
+ */
+async function outcome(app: Keyward, token: string): Promise<string> {
+  try {
+    await app.verify(token)
+    return 'verified'
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error)
+  }
+}
+
+const deployments: Record<string, () => Promise<Deployment>> = {
+  async Redis() {
+    const namespace = `${RUN}_redis`
+    return {
+      args: ['--redis', REDIS_URL, '--namespace', namespace],
+      description: new RegExp(`in Redis at redis://\\S+ \\(namespace ${namespace}\\)`),
+      app: await appOn(
+        new RedisTokenStore(redis, { namespace }),
+        new RedisRevocationList(redis, { namespace }),
+      ),
+    }
+  },
+  async PostgreSQL() {
+    const schema = await schemaFor('pg')
+    return {
+      args: ['--database', DATABASE_URL, '--schema', schema],
+      description: new RegExp(`in PostgreSQL at postgres://\\S+ \\(schema ${schema}\\), at once`),
+      app: await appOn(
+        new PostgresTokenStore(db, { schema }),
+        new PostgresRevocationList(db, { schema, onError: () => {} }),
+      ),
+    }
+  },
+  async 'PostgreSQL with revocations through Redis'() {
+    const schema = await schemaFor('mixed')
+    const namespace = `${RUN}_mixed`
+    return {
+      args: [
+        '--database',
+        DATABASE_URL,
+        '--schema',
+        schema,
+        '--redis',
+        REDIS_URL,
+        '--namespace',
+        namespace,
+      ],
+      description: new RegExp(
+        `\\(schema ${schema}\\), revocations through Redis at redis://\\S+ \\(namespace ${namespace}\\)`,
+      ),
+      app: await appOn(
+        new PostgresTokenStore(db, { schema }),
+        new RedisRevocationList(redis, { namespace }),
+      ),
+    }
+  },
+}
+
+describe.each(Object.keys(deployments))('keyward against %s', (name) => {
+  let store: string[]
+  let app: Keyward
+  let description: RegExp
+  beforeAll(async () => {
+    ;({ args: store, app, description } = await deployments[name]!())
+  })
+
+  it('creates a key, printing only the token on stdout, and the key verifies (the real bin)', async () => {
+    const created = await spawnKeyward([
+      ...store,
+      'keys',
+      'create',
+      '--owner',
+      'org_1',
+      '--name',
+      'CI deploys',
+      '--scope',
+      'projects:read,projects:write',
+      '--expires-in',
+      '30d',
+    ])
+    expect(created).toMatchObject({ code: 0 })
+    expect(created.stdout).toMatch(/^kw_live_[0-9A-Za-z]{38}\n$/)
+    const token = created.stdout.trim()
+    expect(created.stderr).toMatch(/^Created key_\w{16} "CI deploys" for org_1/)
+    await expect(app.verify(token, { scopes: ['projects:write'] })).resolves.toMatchObject({
+      ownerId: 'org_1',
+    })
+  })
+
+  it('lists, rotates, finds expiring keys and revokes, each effect visible to the app at once', async () => {
+    const { token, key } = await app.keys.create({
+      name: 'soon',
+      ownerId: 'org_2',
+      scopes: [],
+      expiresIn: '3d',
+    })
+    await app.verify(token) // cached now: what follows must reach the app through its list
+    const list = await keyward([...store, '--json', 'keys', 'list', '--owner', 'org_2'])
+    expect(list.code).toBe(0)
+    expect(JSON.parse(list.stdout)).toEqual([
+      expect.objectContaining({ id: key.id, status: 'active' }),
+    ])
+    expect(list.stdout).not.toContain('hash')
+
+    const everyone = await keyward([...store, 'keys', 'list'])
+    expect(everyone.code).toBe(0)
+    expect(everyone.stdout).toMatch(/^ID +OWNER +NAME +HINT +SCOPES +EXPIRES +STATUS\n/)
+    expect(everyone.stdout).toContain(key.id)
+    expect(everyone.stdout).toMatch(/org_1 +CI deploys/)
+    const nobody = await keyward([...store, 'keys', 'list', '--owner', 'org_none'])
+    expect(nobody).toMatchObject({ code: 0, stdout: '', stderr: 'No keys.\n' })
+
+    const soon = await keyward([...store, '--json', 'keys', 'expiring', '--within', '7d'])
+    expect(JSON.parse(soon.stdout).map((k: { id: string }) => k.id)).toEqual([key.id])
+    const notSoon = await keyward([...store, '--json', 'keys', 'expiring', '--within', '1d'])
+    expect(JSON.parse(notSoon.stdout)).toEqual([])
+
+    const rotated = await keyward([...store, 'keys', 'rotate', key.id, '--grace', '1h'])
+    expect(rotated.code).toBe(0)
+    expect(rotated.stderr).toBe(
+      `Rotated ${key.id} to ${rotated.stderr.match(/to (key_\w+)/)?.[1]}; the old token ends in 1h.\n`,
+    )
+    const next = rotated.stdout.trim()
+    expect(next).toMatch(/^kw_live_[0-9A-Za-z]{38}$/)
+    await expect(app.verify(next)).resolves.toBeDefined()
+    await expect(app.verify(token)).resolves.toBeDefined() // in its grace period
+    const afterRotation = await keyward([...store, '--json', 'keys', 'list', '--owner', 'org_2'])
+    expect(
+      JSON.parse(afterRotation.stdout).map((k: { status: string; rotatedFrom?: string }) => [
+        k.status,
+        k.rotatedFrom,
+      ]),
+    ).toEqual([
+      ['rotated', undefined],
+      ['active', key.id],
+    ])
+
+    const revoked = await keyward([...store, 'keys', 'revoke', key.id])
+    expect(revoked).toMatchObject({ code: 0, stdout: `Revoked ${key.id}.\n` })
+    await expect.poll(() => outcome(app, token)).toBe('revoked_token')
+    const again = await keyward([...store, 'keys', 'revoke', key.id])
+    expect(again).toMatchObject({ code: 0, stdout: `${key.id} was revoked already.\n` })
+
+    const missing = await keyward([...store, 'keys', 'revoke', 'key_0000000000000000'])
+    expect(missing.code).toBe(3)
+    expect(missing.stderr).toContain('key_0000000000000000')
+    const missingRotation = await keyward([...store, 'keys', 'rotate', 'key_0000000000000000'])
+    expect(missingRotation.code).toBe(3)
+  })
+
+  it('revoke-all asks for confirmation on stdin, and only the typed owner id confirms', async () => {
+    const { token } = await app.keys.create({
+      name: 'x',
+      ownerId: 'org_3',
+      scopes: [],
+      expiresIn: '1d',
+    })
+    await app.verify(token)
+    const declined = await keyward([...store, 'revoke-all', '--owner', 'org_3'], { input: 'y\n' })
+    expect(declined.code).toBe(5)
+    expect(declined.stderr).toMatch(description)
+    expect(declined.stderr).toContain('Type the owner id to confirm')
+    expect(declined.stderr).toContain('nothing was revoked')
+    expect(declined.stdout).toBe('')
+    await expect(app.verify(token)).resolves.toBeDefined()
+
+    const noAnswer = await keyward([...store, 'revoke-all', '--everyone'])
+    expect(noAnswer.code).toBe(5)
+    expect(noAnswer.stderr).toContain('Type "everyone" to confirm')
+    await expect(app.verify(token)).resolves.toBeDefined()
+
+    const confirm = name === 'Redis' ? spawnKeyward : keyward // the real bin reading a pipe, once
+    const confirmed = await confirm([...store, 'revoke-all', '--owner', 'org_3'], {
+      input: 'org_3\n',
+    })
+    expect(confirmed.code).toBe(0)
+    expect(confirmed.stdout).toMatch(/^Revoked every key of org_3 created up to \d{4}-/)
+    await expect.poll(() => outcome(app, token)).toBe('revoked_token')
+  })
+
+  it('revoke-all --everyone --yes revokes every key of every owner', async () => {
+    const a = await app.keys.create({ name: 'a', ownerId: 'org_4', scopes: [], expiresIn: '1d' })
+    const b = await app.keys.create({ name: 'b', ownerId: 'org_5', scopes: [], expiresIn: '1d' })
+    await app.verify(a.token)
+    const result = await keyward([...store, '--json', 'revoke-all', '--everyone', '--yes'])
+    expect(result).toMatchObject({ code: 0, stderr: '' })
+    expect(JSON.parse(result.stdout)).toMatchObject({ ownerId: null })
+    await expect.poll(() => outcome(app, a.token)).toBe('revoked_token')
+    await expect.poll(() => outcome(app, b.token)).toBe('revoked_token')
+    const after = await keyward([...store, '--json', 'keys', 'expiring', '--within', '30d'])
+    expect(JSON.parse(after.stdout)).toEqual([])
+  })
+
+  it('refuses bad input with exit 2, saying which field, as JSON with --json', async () => {
+    const badInput = await keyward([
+      ...store,
+      '--json',
+      'keys',
+      'create',
+      '--owner',
+      'o',
+      '--name',
+      'n',
+      '--expires-in',
+      '900d',
+    ])
+    expect(badInput.code).toBe(2)
+    expect(JSON.parse(badInput.stderr)).toMatchObject({
+      error: { code: 'invalid_argument', field: 'expiresIn' },
+    })
+    const noOwner = await keyward([...store, 'keys', 'create', '--name', 'n', '--expires-in', '1d'])
+    expect(noOwner).toMatchObject({
+      code: 2,
+      stderr: 'keyward: --owner is required with a store backend.\n',
+    })
+  })
+})
+
+describe('keyward finding its store', () => {
+  let schema: string
+  let app: Keyward
+  beforeAll(async () => {
+    schema = await schemaFor('env')
+    app = await appOn(
+      new PostgresTokenStore(db, { schema }),
+      new PostgresRevocationList(db, { schema, onError: () => {} }),
+    )
+    await app.keys.create({ name: 'e', ownerId: 'org_env', scopes: [], expiresIn: '1d' })
+  })
+
+  /** Which deployment a run would act on, from the revoke-all confirmation (then declined). */
+  const target = async (args: string[], env: Record<string, string>) => {
+    const { code, stderr } = await keyward([...args, 'revoke-all', '--everyone'], { env })
+    expect(code, stderr).toBe(5)
+    return /EVERY owner in (.*), at once/.exec(stderr)?.[1]
+  }
+
+  it('reads DATABASE_URL and DATABASE_SCHEMA; with REDIS_URL too, revocations go through Redis', async () => {
+    const env = { DATABASE_URL, DATABASE_SCHEMA: schema }
+    const listed = await keyward(['--json', 'keys', 'list'], { env })
+    expect(listed.code, listed.stderr).toBe(0)
+    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ ownerId: 'org_env' })])
+
+    expect(await target([], env)).toMatch(new RegExp(`^PostgreSQL at \\S+ \\(schema ${schema}\\)$`))
+    expect(await target([], { ...env, REDIS_URL, KEYWARD_NAMESPACE: `${RUN}_env` })).toMatch(
+      new RegExp(
+        `\\(schema ${schema}\\), revocations through Redis at \\S+ \\(namespace ${RUN}_env\\)$`,
+      ),
+    )
+    // Options name the deployment completely: the environment's stores are then ignored.
+    expect(await target(['--redis', REDIS_URL, '--namespace', `${RUN}_env`], env)).toMatch(
+      /^Redis at /,
+    )
+    expect(await target(['--database', DATABASE_URL, '--schema', schema], { REDIS_URL })).toMatch(
+      /^PostgreSQL at \S+ \(schema \S+\)$/,
+    )
+  })
+
+  it('says what is wrong with a database, with exit 2 or 4 and never its password', async () => {
+    const noTables = await keyward([
+      '--database',
+      DATABASE_URL,
+      '--schema',
+      `${RUN}_none`,
+      'keys',
+      'list',
+    ])
+    expect(noTables.code).toBe(2)
+    expect(noTables.stderr).toMatch(
+      new RegExp(`no Keyward tables in schema ${RUN}_none: check --schema`),
+    )
+
+    const badSchema = await keyward([
+      '--json',
+      '--database',
+      DATABASE_URL,
+      '--schema',
+      'Bad-Name',
+      'keys',
+      'list',
+    ])
+    expect(badSchema.code).toBe(2)
+    expect(JSON.parse(badSchema.stderr)).toMatchObject({ error: { field: 'schema' } })
+
+    const down = await keyward([
+      '--database',
+      'postgres://user:hunter22@127.0.0.1:1/test',
+      'keys',
+      'list',
+    ])
+    expect(down.code).toBe(4)
+    expect(down.stderr).toMatch(
+      /^keyward: Cannot reach PostgreSQL at postgres:\/\/\*\*\*@127\.0\.0\.1:1\/test: .*ECONNREFUSED/,
+    )
+    expect(down.stderr).not.toContain('hunter22')
+    const inQuery = await keyward([
+      '--database',
+      'postgres://127.0.0.1:1/test?password=hunter22',
+      'keys',
+      'list',
+    ])
+    expect(inQuery.code).toBe(4)
+    expect(inQuery.stderr).toContain('password=***')
+    expect(inQuery.stderr).not.toContain('hunter22')
+
+    const redisDown = await keyward([
+      '--database',
+      DATABASE_URL,
+      '--schema',
+      schema,
+      '--redis',
+      'redis://:hunter22@127.0.0.1:1',
+      'keys',
+      'list',
+    ])
+    expect(redisDown.code).toBe(4)
+    expect(redisDown.stderr).toMatch(/Cannot reach Redis at redis:\/\/\*\*\*@127\.0\.0\.1:1/)
+    expect(redisDown.stderr).not.toContain('hunter22')
+
+    const both = await keyward([
+      '--database',
+      DATABASE_URL,
+      '--api',
+      'http://127.0.0.1:1',
+      'keys',
+      'list',
+    ])
+    expect(both).toMatchObject({
+      code: 2,
+      stderr: 'keyward: Give --api or a store (--redis, --database), not both.\n',
+    })
+  })
+})
