@@ -4,7 +4,7 @@
  * - `1` a finding: `scan` found tokens, `check` judged the token malformed;
  * - `2` usage: unknown command or option, a missing or invalid value;
  * - `3` refused: no such key, the key is inactive, the credential was refused or lacks a scope;
- * - `4` unavailable: Redis or the management API cannot be reached or fails;
+ * - `4` unavailable: Redis, PostgreSQL or the management API cannot be reached or fails;
  * - `5` aborted: a confirmation was declined or never answered, nothing was changed.
  */
 export const EXIT = {
