@@ -15,6 +15,7 @@ import {
   type TokenStore,
 } from '@keyward/core'
 import { expect } from 'vitest'
+import { rawHeadersRequest } from './support/raw-http.js'
 
 export const scopes = defineScopes({
   'projects:read': 'Read projects',
@@ -445,6 +446,79 @@ export const ADAPTER_CASES: readonly AdapterCase[] = [
     challenge: 'bare',
   },
 ]
+
+/**
+ * Cases whose header lines repeat a name. Fetch and Node's client would merge or refuse them,
+ * and Node's server keeps only the first `Authorization` in `req.headers`, so they are sent
+ * over a raw socket ({@link rawCase}) to every adapter that serves real HTTP.
+ */
+export const REPEATED_HEADER_CASES: readonly (AdapterCase & {
+  lines: readonly (readonly [string, string])[]
+})[] = [
+  {
+    name: 'two Authorization headers, different keys → 400',
+    path: '/whoami',
+    lines: [
+      ['authorization', 'Bearer {reader}'],
+      ['authorization', 'Bearer {writer}'],
+    ],
+    status: 400,
+    code: 'invalid_request',
+    challenge: invalidRequest,
+  },
+  {
+    name: 'the same Authorization header twice → 400',
+    path: '/whoami',
+    lines: [
+      ['authorization', 'Bearer {reader}'],
+      ['authorization', 'Bearer {reader}'],
+    ],
+    status: 400,
+    code: 'invalid_request',
+    challenge: invalidRequest,
+  },
+  {
+    name: 'a valid Authorization after an invalid one → 400',
+    path: '/whoami',
+    lines: [
+      ['authorization', 'Bearer {unknown}'],
+      ['authorization', 'Bearer {reader}'],
+    ],
+    status: 400,
+    code: 'invalid_request',
+    challenge: invalidRequest,
+  },
+  {
+    name: 'two X-API-Key headers → 400',
+    path: '/x-api-key',
+    lines: [
+      ['x-api-key', '{reader}'],
+      ['x-api-key', '{writer}'],
+    ],
+    status: 400,
+    code: 'invalid_request',
+    challenge: invalidRequest,
+  },
+]
+
+/** Sends a {@link REPEATED_HEADER_CASES} case over a raw socket; answers like `fetch` does. */
+export async function rawCase(
+  base: string,
+  testCase: (typeof REPEATED_HEADER_CASES)[number],
+  credentials: Credentials,
+): Promise<Response> {
+  const fill = (value: string) =>
+    value.replace(/\{(\w+)\}/g, (_, credential: CredentialName) => credentials[credential])
+  const answer = await rawHeadersRequest(
+    base,
+    testCase.method ?? 'GET',
+    testCase.path,
+    testCase.lines.map(([name, value]) => [name, fill(value)] as const),
+  )
+  const headers = new Headers()
+  for (const [name, value] of Object.entries(answer.headers)) headers.set(name, value)
+  return new Response(answer.text, { status: answer.status, headers })
+}
 
 /** The `fetch` init of a case, credentials filled in. */
 export function requestInit(testCase: AdapterCase, credentials: Credentials): RequestInit {

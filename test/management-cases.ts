@@ -6,7 +6,6 @@
  */
 
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
-import { connect } from 'node:net'
 import {
   type AccessTokenIssuer,
   type ApiKey,
@@ -19,6 +18,7 @@ import {
 } from '@keyward/core'
 import { afterEach, describe, expect, it } from 'vitest'
 import { sendWithLateBody, watchChecks } from './support/late-body.js'
+import { rawHeadersRequest } from './support/raw-http.js'
 
 export const scopes = defineScopes({
   'projects:read': 'Read projects',
@@ -89,53 +89,6 @@ export function rawRequest(
     })
     request.on('error', reject)
     request.end(body)
-  })
-}
-
-/**
- * Like {@link rawRequest}, with header lines written to the socket exactly as given (a name
- * may repeat, which Node's client and Fetch would merge or refuse).
- */
-export function rawHeadersRequest(
-  base: string,
-  method: string,
-  path: string,
-  headers: readonly (readonly [string, string])[],
-): Promise<{ status: number; headers: Record<string, string>; text: string }> {
-  const { hostname, port } = new URL(base)
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: hostname, port: Number(port) })
-    const lines = [`${method} ${path} HTTP/1.1`, `host: ${hostname}:${port}`, 'connection: close']
-    for (const [name, value] of headers) lines.push(`${name}: ${value}`)
-    socket.on('connect', () => socket.write(`${lines.join('\r\n')}\r\n\r\n`))
-    const chunks: Buffer[] = []
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk))
-    socket.on('error', reject)
-    socket.on('end', () => {
-      const raw = Buffer.concat(chunks).toString('utf8')
-      const [head = '', ...rest] = raw.split('\r\n\r\n')
-      const [statusLine = '', ...fields] = head.split('\r\n')
-      const parsed: Record<string, string> = {}
-      for (const field of fields) {
-        const colon = field.indexOf(':')
-        parsed[field.slice(0, colon).toLowerCase()] = field.slice(colon + 1).trim()
-      }
-      let text = rest.join('\r\n\r\n')
-      // A chunked body: keep the chunks' data.
-      if (parsed['transfer-encoding'] === 'chunked') {
-        let body = ''
-        let at = 0
-        for (;;) {
-          const end = text.indexOf('\r\n', at)
-          const size = Number.parseInt(text.slice(at, end), 16)
-          if (!size) break
-          body += text.slice(end + 2, end + 2 + size)
-          at = end + 2 + size + 2
-        }
-        text = body
-      }
-      resolve({ status: Number(statusLine.split(' ')[1]), headers: parsed, text })
-    })
   })
 }
 

@@ -106,6 +106,7 @@ export {
   type TokenEndpoint,
   type TokenEndpointOptions,
 } from './oauth.js'
+export { rawHeaderValue } from './raw-headers.js'
 export { assertKeyRecord, toApiKey } from './record.js'
 export {
   decodeRevocationMessage,

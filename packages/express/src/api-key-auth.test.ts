@@ -8,7 +8,9 @@ import {
   type AdapterFixture,
   createAdapterFixture,
   expectCase,
+  REPEATED_HEADER_CASES,
   ROUTES,
+  rawCase,
   requestInit,
   routeChain,
 } from '../../../test/adapter-cases.js'
@@ -64,6 +66,12 @@ describe('apiKeyAuth over real HTTP (shared adapter table)', () => {
   it.each(ADAPTER_CASES)('$name', async (testCase) => {
     const response = await fetch(url + testCase.path, requestInit(testCase, fixture.credentials))
     await expectCase(testCase, response, fixture)
+  })
+})
+
+describe('apiKeyAuth over real HTTP, repeated header lines (shared adapter table)', () => {
+  it.each(REPEATED_HEADER_CASES)('$name', async (testCase) => {
+    await expectCase(testCase, await rawCase(url, testCase, fixture.credentials), fixture)
   })
 })
 
@@ -132,8 +140,8 @@ describe('apiKeyAuth configuration', () => {
     const middleware = apiKeyAuth(fixture.keyward)
     const req = {
       method: 'GET',
-      header: (name: string) =>
-        name === 'authorization' ? `Bearer ${fixture.credentials.reader}` : undefined,
+      rawHeaders: ['Authorization', `Bearer ${fixture.credentials.reader}`],
+      get: () => undefined,
     } as unknown as express.Request
     // First call fills the cache through the store.
     await new Promise<void>((resolve) => middleware(req, {} as express.Response, () => resolve()))

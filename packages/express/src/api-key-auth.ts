@@ -5,6 +5,7 @@ import {
   type VerifiedKey,
 } from '@keyward/core'
 import type { Request, RequestHandler, Response } from 'express'
+import { authenticationRequest } from './lib/headers.js'
 import { fail, markPassErrors } from './lib/respond.js'
 
 declare global {
@@ -50,7 +51,7 @@ export function apiKeyAuth<S extends string>(
     if (passErrors) markPassErrors(req)
     let result: ReturnType<typeof authenticate>
     try {
-      result = authenticate(req)
+      result = authenticate(authenticationRequest(req))
     } catch (error) {
       fail(error, req, res, next)
       return

@@ -7,7 +7,9 @@ import {
   type AdapterFixture,
   createAdapterFixture,
   expectCase,
+  REPEATED_HEADER_CASES,
   ROUTES,
+  rawCase,
   requestInit,
   routeChain,
   serveFetch,
@@ -66,6 +68,12 @@ describe('apiKeyAuth over real HTTP via @hono/node-server (shared adapter table)
       requestInit(testCase, fixture.credentials),
     )
     await expectCase(testCase, response, fixture)
+  })
+})
+
+describe('apiKeyAuth over real HTTP via @hono/node-server, repeated header lines (shared adapter table)', () => {
+  it.each(REPEATED_HEADER_CASES)('$name', async (testCase) => {
+    await expectCase(testCase, await rawCase(server.url, testCase, fixture.credentials), fixture)
   })
 })
 

@@ -4,6 +4,7 @@ import {
   createAuthenticator,
   type Keyward,
   rateLimitHeaders,
+  rawHeaderValue,
   type VerifiedKey,
 } from '@keyward/core'
 import type { Context, MiddlewareHandler, Next } from 'hono'
@@ -69,7 +70,10 @@ export function apiKeyAuth(
 
 /** Node's request headers as `@hono/node-server` passes them (`HttpBindings.incoming`). */
 interface NodeBindings {
-  incoming?: { headers?: Record<string, string | string[] | undefined> }
+  incoming?: {
+    headers?: Record<string, string | string[] | undefined>
+    rawHeaders?: readonly string[]
+  }
 }
 
 /**
@@ -78,11 +82,15 @@ interface NodeBindings {
  * build a Fetch `Headers` from them on every request; everywhere else, `c.req` as it is.
  */
 function requestOf(c: Context): AuthenticationRequest {
-  const headers = (c.env as NodeBindings | undefined)?.incoming?.headers
+  const incoming = (c.env as NodeBindings | undefined)?.incoming
+  const headers = incoming?.headers
   if (headers === undefined || typeof headers !== 'object') return c.req
+  const raw = incoming?.rawHeaders ?? []
   return {
     method: c.req.method,
     header(name) {
+      // Node keeps only the first of repeated Authorization lines in `headers`.
+      if (name === 'authorization') return rawHeaderValue(raw, name)
       const value = headers[name]
       return Array.isArray(value) ? value.join(', ') : value
     },

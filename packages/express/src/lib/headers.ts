@@ -1,20 +1,16 @@
+import { type AuthenticationRequest, rawHeaderValue } from '@keyward/core'
 import type { Request } from 'express'
 
 /**
- * A request header by lower-case name, as Fetch's `Headers.get` gives it: repeated values
- * joined with `, `. Node keeps only the first of repeated `Authorization` headers in
- * `req.headers`, which would let a request carrying two credentials through on the first;
- * read from `rawHeaders` instead, so core sees both and refuses them (400), as on Hono.
+ * A request header by lower-case name, as Fetch's `Headers.get` gives it. `Authorization` is
+ * read from the raw header lines (core's `rawHeaderValue`): Node keeps only the first of
+ * repeated ones in `req.headers`, and core must see both to refuse them (400), as on Hono.
  */
 export function headerOf(req: Request, name: string): string | undefined {
-  if (name !== 'authorization') return req.get(name)
-  const raw = req.rawHeaders
-  let value: string | undefined
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const field = raw[i]!
-    if (field.length === 13 && field.toLowerCase() === 'authorization') {
-      value = value === undefined ? raw[i + 1]! : `${value}, ${raw[i + 1]!}`
-    }
-  }
-  return value
+  return name === 'authorization' ? rawHeaderValue(req.rawHeaders, name) : req.get(name)
+}
+
+/** The request as core's authenticator reads it. */
+export function authenticationRequest(req: Request): AuthenticationRequest {
+  return { method: req.method, header: (name) => headerOf(req, name) }
 }
