@@ -2,7 +2,6 @@ import {
   createManagementApi,
   type Keyward,
   type ManagementApiOptions,
-  type ManagementBody,
   type Principal,
 } from '@keyward/core'
 import express, { type Request, type Router } from 'express'

@@ -1,10 +1,5 @@
-import {
-  createOAuthServer,
-  type Keyward,
-  type ManagementBody,
-  type OAuthServerOptions,
-} from '@keyward/core'
-import express, { type Request, type Router } from 'express'
+import { createOAuthServer, type Keyward, type OAuthServerOptions } from '@keyward/core'
+import express, { type Router } from 'express'
 import { bodyFailure, bodyOf } from './lib/body.js'
 import { headerOf } from './lib/headers.js'
 
