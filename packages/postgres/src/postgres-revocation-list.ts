@@ -249,11 +249,17 @@ UNION ALL SELECT 'g', NULL, revoked_before FROM ${global}`,
     values: unknown[],
     change: RevocationChange,
   ): Promise<void> {
-    await this.#query(statement, [
-      ...values,
-      this.channel,
-      encodeRevocationMessage(this.#origin, change),
-    ])
+    const message = encodeRevocationMessage(this.#origin, change)
+    // Every other instance refuses at once: a bare notification (nothing to make durable)
+    // goes out beside the durable write, which announces the change again as it commits, so
+    // a reload in between cannot lose it. Heard early, a change that then fails to commit
+    // only revokes more, until the next reload; the caller sees the failure and retries.
+    const early = this.#query('notify', [this.channel, message]).catch(() => {})
+    try {
+      await this.#query(statement, [...values, this.channel, message])
+    } finally {
+      await early
+    }
     this.#mirror.apply(change)
   }
 
