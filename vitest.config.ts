@@ -5,6 +5,7 @@ const source = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
 // Inside the workspace every package resolves to its sources, so no build step is needed.
 const alias = {
+  '@keyward/core/adapter': source('./packages/core/src/adapter.ts'),
   '@keyward/core/testing': source('./packages/core/src/testing/index.ts'),
   '@keyward/core': source('./packages/core/src/index.ts'),
   '@keyward/redis': source('./packages/redis/src/index.ts'),

@@ -1,5 +1,6 @@
 import { DEFAULT_REALM, InvalidRequestError, KeywardError, MissingTokenError } from './errors.js'
-import { assertCost, type Keyward } from './keyward.js'
+import type { Keyward } from './keyward.js'
+import { assertNonNegativeInteger, assertObject, booleanOption, hasMethods } from './lib/options.js'
 import { chargeRoute, refundRequest } from './limits.js'
 import { type ScopeCatalog, type ScopeRequirement, scopeRequirement } from './scopes.js'
 import type { VerifiedKey } from './types.js'
@@ -65,12 +66,6 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/
 /** RFC 9110 `token`, for a configurable header name. */
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 
-function booleanOption(value: unknown, option: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback
-  if (typeof value !== 'boolean') throw new TypeError(`${option} must be a boolean`)
-  return value
-}
-
 function apiKeyHeaderName(value: unknown): string | undefined {
   if (value === undefined || value === false) return undefined
   if (value === true) return 'x-api-key'
@@ -86,13 +81,9 @@ function apiKeyHeaderName(value: unknown): string | undefined {
 
 /** Throws a `TypeError` unless `keyward` looks like what `createKeyward` returns. */
 export function assertKeyward(keyward: unknown): asserts keyward is Keyward<string> {
-  const candidate = keyward as Partial<Keyward> | null
   if (
-    candidate === null ||
-    typeof candidate !== 'object' ||
-    typeof candidate.check !== 'function' ||
-    typeof candidate.requirement !== 'function' ||
-    typeof candidate.realm !== 'string'
+    !hasMethods(keyward, ['check', 'requirement']) ||
+    typeof (keyward as Partial<Keyward>).realm !== 'string'
   ) {
     throw new TypeError('keyward must be an instance from createKeyward()')
   }
@@ -143,8 +134,7 @@ export function createAuthenticator<S extends string>(
   options: AuthenticateOptions<NoInfer<S>> = {},
 ): Authenticator {
   assertKeyward(keyward)
-  if (options === null || typeof options !== 'object')
-    throw new TypeError('options must be an object')
+  assertObject(options)
   const optional = booleanOption(options.optional, 'optional', false)
   const passPreflight = booleanOption(options.passPreflight, 'passPreflight', true)
   const headerName = apiKeyHeaderName(options.apiKeyHeader)
@@ -158,7 +148,7 @@ export function createAuthenticator<S extends string>(
     ...(options.anyScopes && { anyScopes: options.anyScopes }),
   })
   const realm = keyward.realm
-  if (options.cost !== undefined) assertCost(options.cost, 'cost')
+  if (options.cost !== undefined) assertNonNegativeInteger(options.cost, 'cost')
   const cost = options.cost ?? 1
 
   return function authenticate(request) {
@@ -242,10 +232,8 @@ export function createScopeGuard(
   const name = mode === 'all' ? 'requireScopes' : 'requireAnyScope'
   if (!Array.isArray(scopes) || scopes.length === 0)
     throw new TypeError(`${name} needs at least one scope`)
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`${name} options must be an object`)
-  }
-  if (options.cost !== undefined) assertCost(options.cost, 'cost')
+  assertObject(options, `${name} options`)
+  if (options.cost !== undefined) assertNonNegativeInteger(options.cost, 'cost')
   const cost = options.cost
   let requirement: ScopeRequirement
   let realm = DEFAULT_REALM

@@ -2,6 +2,18 @@ import { configDuration } from './duration.js'
 import { challengeValue, DEFAULT_REALM } from './errors.js'
 import { createTokenHasher } from './hash.js'
 import { createKeyLifecycle, type KeyLifecycle } from './keys.js'
+import {
+  assertImplements,
+  assertNonNegativeInteger,
+  assertObject,
+  booleanOption,
+  functionOption,
+  logError,
+  nonNegativeIntegerOption,
+  nowOption,
+  onErrorOption,
+  positiveIntegerOption,
+} from './lib/options.js'
 import { configRateLimits, type Limiter, MemoryLimiter, type RateLimitInput } from './limits.js'
 import { MemoryRevocationList } from './memory-revocation-list.js'
 import { MemoryTokenStore } from './memory-token-store.js'
@@ -150,32 +162,6 @@ export interface Keyward<S extends string = string> {
 
 const DAY = 86_400_000
 
-/** Throws `TypeError('<option> must be …')` unless `cost` is a non-negative safe integer. */
-export function assertCost(cost: unknown, option: string): asserts cost is number {
-  if (typeof cost !== 'number' || !Number.isSafeInteger(cost) || cost < 0) {
-    throw new TypeError(`${option} must be a non-negative integer`)
-  }
-}
-
-function positiveInteger(value: unknown, option: string, fallback: number, min = 1): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw new TypeError(`${option} must be an integer of at least ${min}`)
-  }
-  return value
-}
-
-function assertImplements(value: unknown, option: string, methods: readonly string[]): void {
-  const missing = methods.filter(
-    (method) => typeof (value as Record<string, unknown> | null)?.[method] !== 'function',
-  )
-  if (value === null || typeof value !== 'object' || missing.length > 0) {
-    throw new TypeError(
-      `${option} must implement ${methods.join(', ')} (missing: ${missing.join(', ')})`,
-    )
-  }
-}
-
 /**
  * Builds a Keyward instance. Everything expensive (hasher, caches, matchers) is built here,
  * once; bad configuration throws a `TypeError` here rather than on a request.
@@ -183,11 +169,8 @@ function assertImplements(value: unknown, option: string, methods: readonly stri
 export function createKeyward<S extends string = string>(
   options: KeywardOptions<S> = {},
 ): Keyward<S> {
-  if (options === null || typeof options !== 'object')
-    throw new TypeError('options must be an object')
-  const now = options.now ?? Date.now
-  if (typeof now !== 'function')
-    throw new TypeError('now must be a function returning epoch milliseconds')
+  assertObject(options)
+  const now = nowOption(options.now ?? Date.now)
 
   if (options.prefixes !== undefined) {
     if (!Array.isArray(options.prefixes) || options.prefixes.length === 0) {
@@ -214,9 +197,7 @@ export function createKeyward<S extends string = string>(
     'delete',
     'touch',
   ])
-  if (options.singleInstance !== undefined && typeof options.singleInstance !== 'boolean') {
-    throw new TypeError('singleInstance must be a boolean')
-  }
+  booleanOption(options.singleInstance, 'singleInstance', false)
   if (
     !(store instanceof MemoryTokenStore) &&
     (options.revocations === undefined || options.revocations instanceof MemoryRevocationList) &&
@@ -256,24 +237,21 @@ export function createKeyward<S extends string = string>(
     throw new TypeError('realm must be a non-empty string of printable ASCII without " or \\')
   }
   const cache = options.cache ?? {}
-  if (cache === null || typeof cache !== 'object') throw new TypeError('cache must be an object')
+  assertObject(cache, 'cache')
   const cacheConfig: Required<VerifyCacheOptions> = {
-    max: positiveInteger(cache.max, 'cache.max', 10_000, 0),
-    ttl: positiveInteger(cache.ttl, 'cache.ttl', 60_000),
-    negativeMax: positiveInteger(cache.negativeMax, 'cache.negativeMax', 10_000, 0),
-    negativeTtl: positiveInteger(cache.negativeTtl, 'cache.negativeTtl', 5_000),
+    max: nonNegativeIntegerOption(cache.max, 'cache.max', 10_000),
+    ttl: positiveIntegerOption(cache.ttl, 'cache.ttl', 60_000),
+    negativeMax: nonNegativeIntegerOption(cache.negativeMax, 'cache.negativeMax', 10_000),
+    negativeTtl: positiveIntegerOption(cache.negativeTtl, 'cache.negativeTtl', 5_000),
   }
-  const touchInterval = positiveInteger(options.touchInterval, 'touchInterval', 60_000)
+  const touchInterval = positiveIntegerOption(options.touchInterval, 'touchInterval', 60_000)
   const tokenKinds = options.tokenKinds ?? []
   if (!Array.isArray(tokenKinds)) throw new TypeError('tokenKinds must be an array')
   for (const [i, kind] of tokenKinds.entries()) {
     assertImplements(kind, `tokenKinds[${i}]`, ['accepts', 'verify'])
   }
-  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
-    throw new TypeError('onEvent must be a function')
-  }
-  const onError = options.onError ?? ((error: unknown) => console.error('keyward:', error))
-  if (typeof onError !== 'function') throw new TypeError('onError must be a function')
+  functionOption(options.onEvent, 'onEvent')
+  const onError = onErrorOption(options.onError ?? logError)
 
   const defaultRateLimits = configRateLimits(options.rateLimits)
   const limiter: Limiter = options.limiter ?? new MemoryLimiter()
@@ -333,7 +311,7 @@ export function createKeyward<S extends string = string>(
       // Not `async`: a cache hit is already answered, and wrapping it costs an async frame.
       try {
         const cost = verifyOptions?.cost
-        if (cost !== undefined) assertCost(cost, 'cost')
+        if (cost !== undefined) assertNonNegativeInteger(cost, 'cost')
         const result = verifier.check(token, verifier.requirement(verifyOptions), cost)
         return result instanceof Promise ? result : Promise.resolve(result)
       } catch (error) {

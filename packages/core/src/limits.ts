@@ -1,5 +1,6 @@
 import { durationToMs } from './duration.js'
 import { InvalidArgumentError, KeywardError, RateLimitedError, UnavailableError } from './errors.js'
+import { positiveIntegerOption } from './lib/options.js'
 import type { KeyCredits, KeyRecord, RateLimit, VerifiedKey } from './types.js'
 
 /**
@@ -292,8 +293,7 @@ export class MemoryLimiter implements Limiter {
 
   constructor(options: MemoryLimiterOptions = {}) {
     const max = options.max ?? 100_000
-    if (!Number.isSafeInteger(max) || max < 1) throw new TypeError('max must be a positive integer')
-    this.#max = max
+    this.#max = positiveIntegerOption(max, 'max', 100_000)
   }
 
   consume(policy: LimitPolicy, cost: number, at: number): LimitOutcome {

@@ -15,6 +15,7 @@ import {
 } from './errors.js'
 import type { CreateKeyInput, RotateKeyInput, UpdateKeyInput } from './keys.js'
 import type { Keyward } from './keyward.js'
+import { assertImplements, assertObject, positiveIntegerOption } from './lib/options.js'
 import { assertPrincipal, assertSameOrigin } from './lib/principal.js'
 import { rateLimitHeaders, refundRequest } from './limits.js'
 import { createTokenEndpoint } from './oauth.js'
@@ -311,20 +312,20 @@ export function createManagementApi<S extends string>(
   keyward: Keyward<S>,
   options: ManagementApiOptions = {},
 ): ManagementApi {
-  if (options === null || typeof options !== 'object')
-    throw new TypeError('options must be an object')
+  assertObject(options)
   const manageScope = options.manageScope ?? 'api_keys:manage'
   if (!isScope(manageScope) || !keyward.scopes.has(manageScope)) {
     throw new TypeError('manageScope must be a resource:action scope declared in the scope catalog')
   }
   const issuer = options.accessTokens
-  if (issuer !== undefined && typeof issuer?.issueAccessToken !== 'function') {
-    throw new TypeError('accessTokens must implement issueAccessToken')
+  if (issuer !== undefined) {
+    assertImplements(issuer, 'accessTokens', ['issueAccessToken'])
   }
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES
-  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
-    throw new TypeError('maxBodyBytes must be a positive integer')
-  }
+  const maxBodyBytes = positiveIntegerOption(
+    options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    'maxBodyBytes',
+    DEFAULT_MAX_BODY_BYTES,
+  )
   // OAuth clients (form bodies) get the RFC 6749 token endpoint, which authenticates them itself.
   const tokenEndpoint =
     issuer === undefined

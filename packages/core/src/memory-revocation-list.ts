@@ -1,3 +1,4 @@
+import { nowOption } from './lib/options.js'
 import type { RevocationEvent, RevocationList, RevocationSubject } from './types.js'
 
 /** Below this many entries a pruning pass is not worth its cost. */
@@ -28,10 +29,7 @@ export class MemoryRevocationList implements RevocationList {
   readonly #now: () => number
 
   constructor(options: MemoryRevocationListOptions = {}) {
-    if (options.now !== undefined && typeof options.now !== 'function') {
-      throw new TypeError('now must be a function returning epoch milliseconds')
-    }
-    this.#now = options.now ?? Date.now
+    this.#now = nowOption(options.now)
   }
 
   async revoke(id: string, expiresAt: number): Promise<void> {

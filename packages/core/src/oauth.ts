@@ -17,6 +17,7 @@ import {
   readClientCredentials,
   refusalOf,
 } from './lib/oauth-request.js'
+import { assertImplements, assertObject, positiveIntegerOption } from './lib/options.js'
 import type { ManagementRequest, ManagementResponse } from './management.js'
 import { isScope, isSubsetOf } from './scopes.js'
 import type { AccessTokenIssuer, TokenClaims, VerifiedKey } from './types.js'
@@ -86,12 +87,9 @@ export function createTokenEndpoint<S extends string>(
   keyward: Keyward<S>,
   options: TokenEndpointOptions,
 ): TokenEndpoint {
-  if (options === null || typeof options !== 'object')
-    throw new TypeError('options must be an object')
+  assertObject(options)
   const issuer = options.accessTokens
-  if (typeof issuer?.issueAccessToken !== 'function') {
-    throw new TypeError('accessTokens must implement issueAccessToken')
-  }
+  assertImplements(issuer, 'accessTokens', ['issueAccessToken'])
   const maxBodyBytes = bodyLimit(options.maxBodyBytes)
   const catalog = keyward.scopes
   const realm = keyward.realm
@@ -327,11 +325,10 @@ export function createOAuthServer<S extends string>(
   keyward: Keyward<S>,
   options: OAuthServerOptions = {},
 ): OAuthServer {
-  if (options === null || typeof options !== 'object')
-    throw new TypeError('options must be an object')
+  assertObject(options)
   const tokens = options.accessTokens
-  if (tokens !== undefined && typeof tokens?.issueAccessToken !== 'function') {
-    throw new TypeError('accessTokens must implement issueAccessToken')
+  if (tokens !== undefined) {
+    assertImplements(tokens, 'accessTokens', ['issueAccessToken'])
   }
   const issuer = options.issuer ?? tokens?.issuer
   let issuerUrl: URL
@@ -489,8 +486,5 @@ export function createOAuthServer<S extends string>(
 
 function bodyLimit(value: unknown): number {
   const limit = value ?? DEFAULT_MAX_BODY_BYTES
-  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1) {
-    throw new TypeError('maxBodyBytes must be a positive integer')
-  }
-  return limit
+  return positiveIntegerOption(limit, 'maxBodyBytes', DEFAULT_MAX_BODY_BYTES)
 }

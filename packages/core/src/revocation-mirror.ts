@@ -1,4 +1,11 @@
 import { UnavailableError } from './errors.js'
+import {
+  logError,
+  nowOption,
+  onErrorOption,
+  oneOfOption,
+  positiveIntegerOption,
+} from './lib/options.js'
 import type { RevocationEvent, RevocationSubject } from './types.js'
 
 /**
@@ -174,14 +181,6 @@ class RevocationTable {
   }
 }
 
-function positiveInteger(value: unknown, option: string, fallback: number): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) {
-    throw new TypeError(`${option} must be a positive integer of milliseconds`)
-  }
-  return value
-}
-
 /**
  * The in-memory mirror of a shared revocation list, and the judgement of its freshness: the
  * one mechanism behind `RedisRevocationList` and `PostgresRevocationList`, for any list whose
@@ -240,7 +239,12 @@ export class RevocationMirror {
    */
   constructor(options: RevocationMirrorOptions = {}, backend = 'its backend') {
     this.#backend = backend
-    this.maxStaleness = positiveInteger(options.maxStaleness, 'maxStaleness', 10_000)
+    this.maxStaleness = positiveIntegerOption(
+      options.maxStaleness,
+      'maxStaleness',
+      10_000,
+      'milliseconds',
+    )
     const heartbeatInterval =
       options.heartbeatInterval ?? Math.min(5_000, Math.floor(this.maxStaleness / 2))
     if (
@@ -254,17 +258,10 @@ export class RevocationMirror {
       )
     }
     this.heartbeatInterval = heartbeatInterval
-    const onStale = options.onStale ?? 'fail'
-    if (onStale !== 'fail' && onStale !== 'allow')
-      throw new TypeError("onStale must be 'fail' or 'allow'")
+    const onStale = oneOfOption(options.onStale ?? 'fail', 'onStale', ['fail', 'allow'], 'fail')
     this.#allowStale = onStale === 'allow'
-    const now = options.now ?? Date.now
-    if (typeof now !== 'function')
-      throw new TypeError('now must be a function returning epoch milliseconds')
-    const onError = options.onError ?? ((error: unknown) => console.error('keyward:', error))
-    if (typeof onError !== 'function') throw new TypeError('onError must be a function')
-    this.now = now
-    this.onError = onError
+    this.now = nowOption(options.now ?? Date.now)
+    this.onError = onErrorOption(options.onError ?? logError)
   }
 
   /** Whether a snapshot has been loaded at least once. */

@@ -8,6 +8,7 @@ import {
   UnavailableError,
 } from './errors.js'
 import type { Keyward } from './keyward.js'
+import { assertObject, functionOption, nowOption, positiveIntegerOption } from './lib/options.js'
 import { assertPrefix, CHECKSUM_LENGTH, SECRET_LENGTH } from './token.js'
 
 /**
@@ -109,13 +110,13 @@ export function createSecretScanningHandler<S extends string>(
   keyward: Keyward<S>,
   options: SecretScanningOptions,
 ): SecretScanningHandler {
-  if (options === null || typeof options !== 'object')
-    throw new TypeError('options must be an object')
+  assertObject(options)
   const source = keySource(options.publicKeys)
-  const maxBodyBytes = options.maxBodyBytes ?? 1_048_576
-  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 1) {
-    throw new TypeError('maxBodyBytes must be a positive integer')
-  }
+  const maxBodyBytes = positiveIntegerOption(
+    options.maxBodyBytes ?? 1_048_576,
+    'maxBodyBytes',
+    1_048_576,
+  )
   const reporter = options.reporter ?? 'github'
   if (typeof reporter !== 'string' || reporter === '') {
     throw new TypeError('reporter must be a non-empty string')
@@ -232,18 +233,15 @@ export interface GitHubPublicKeysOptions {
  * the last list is kept; with none, reports answer 503 and GitHub retries them.
  */
 export function githubPublicKeys(options: GitHubPublicKeysOptions = {}): SecretScanningKeySource {
-  if (options === null || typeof options !== 'object')
-    throw new TypeError('options must be an object')
+  assertObject(options)
   const url = options.url ?? GITHUB_SECRET_SCANNING_KEYS_URL
   if (typeof url !== 'string' || !/^https?:\/\//.test(url)) {
     throw new TypeError('url must be an http(s) URL')
   }
   const ttl = configDuration(options.cacheTtl, 'cacheTtl', 3_600_000)
   const minRefresh = configDuration(options.minRefreshInterval, 'minRefreshInterval', 60_000)
-  const fetcher = options.fetch ?? globalThis.fetch
-  if (typeof fetcher !== 'function') throw new TypeError('fetch must be a function')
-  const now = options.now ?? Date.now
-  if (typeof now !== 'function') throw new TypeError('now must be a function')
+  const fetcher = functionOption(options.fetch ?? globalThis.fetch, 'fetch', globalThis.fetch)
+  const now = nowOption(options.now ?? Date.now)
   const headers = { accept: 'application/json', ...options.headers }
 
   let cached: { keys: readonly SecretScanningPublicKey[]; at: number } | undefined

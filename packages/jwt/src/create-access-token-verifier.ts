@@ -1,4 +1,5 @@
 import type { TokenClaims, TokenKind, VerifiedKey } from '@keyward/core'
+import { assertObject, booleanOption } from '@keyward/core/adapter'
 import { jwksKeySource } from './lib/key-sources.js'
 import { readAlgorithms, readVerificationSettings } from './lib/options.js'
 import { createTokenVerification, KIND } from './lib/token-verification.js'
@@ -48,15 +49,13 @@ export interface AccessTokenVerifier extends TokenKind {
 export function createAccessTokenVerifier(
   options: AccessTokenVerifierOptions,
 ): AccessTokenVerifier {
-  if (options === null || typeof options !== 'object')
-    throw new TypeError('options must be an object')
+  assertObject(options)
   const settings = readVerificationSettings(options)
   if (options.jwks === undefined) throw new TypeError('jwks must be a JWK Set or its URL')
   const source = jwksKeySource(options.jwks, 'jwks', options.remoteJwks, settings.realm)
   const algorithms = readAlgorithms(options.algorithms, source.algorithms)
   const verification = createTokenVerification(settings, source, algorithms)
-  const standalone = options.standalone ?? false
-  if (typeof standalone !== 'boolean') throw new TypeError('standalone must be a boolean')
+  const standalone = booleanOption(options.standalone ?? false, 'standalone', false)
   return Object.freeze({
     name: KIND,
     standalone,

@@ -11,6 +11,7 @@ import {
   toBase64Url,
   type VerifiedKey,
 } from '@keyward/core'
+import { assertObject, booleanOption } from '@keyward/core/adapter'
 import { type JSONWebKeySet, type JWK, SignJWT } from 'jose'
 import type { AccessTokenVerifier } from './create-access-token-verifier.js'
 import { jwksKeySource, localKeySource } from './lib/key-sources.js'
@@ -126,8 +127,7 @@ function requestedScopes(requested: unknown, held: readonly string[], realm: str
  * const token = await accessTokens.mintAccessToken(await keyward.verify(apiKey), { ttl: '15m' })
  */
 export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
-  if (options === null || typeof options !== 'object')
-    throw new TypeError('options must be an object')
+  assertObject(options)
   const settings = readVerificationSettings(options)
   const { issuer, audiences, now, realm } = settings
   const keys = resolveSigningKeys(options.signingKeys)
@@ -139,8 +139,7 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
   const maxTtl = lifetime(options.maxTtl, 'maxTtl', HOUR_MS)
   const defaultTtl = lifetime(options.defaultTtl, 'defaultTtl', maxTtl)
   if (defaultTtl > maxTtl) throw new TypeError('defaultTtl must not exceed maxTtl')
-  const includeMetadata = options.includeMetadata ?? false
-  if (typeof includeMetadata !== 'boolean') throw new TypeError('includeMetadata must be a boolean')
+  const includeMetadata = booleanOption(options.includeMetadata ?? false, 'includeMetadata', false)
 
   const source =
     options.jwks === undefined
@@ -160,8 +159,7 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
     mintOptions: MintAccessTokenOptions = {},
   ): Promise<IssuedAccessToken> => {
     assertVerifiedKey(key)
-    if (mintOptions === null || typeof mintOptions !== 'object')
-      throw new TypeError('options must be an object')
+    assertObject(mintOptions)
     const at = now()
     if (at >= key.expiresAt)
       throw new InvalidTokenError('expired_token', 'The API key has expired.', { realm })

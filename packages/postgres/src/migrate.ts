@@ -1,3 +1,4 @@
+import { assertObject } from '@keyward/core/adapter'
 import { assertPool, type PgPool, schemaOption } from './lib/client.js'
 import { migrationSql } from './lib/schema.js'
 
@@ -18,8 +19,7 @@ export interface MigrateOptions {
  */
 export async function migrate(pool: PgPool, options: MigrateOptions = {}): Promise<void> {
   assertPool(pool)
-  if (options === null || typeof options !== 'object')
-    throw new TypeError('options must be an object')
+  assertObject(options)
   const schema = schemaOption(options.schema)
   const client = await pool.connect()
   let failed: unknown

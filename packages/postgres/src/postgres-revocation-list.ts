@@ -12,6 +12,7 @@ import {
   revocationEventOf,
   UnavailableError,
 } from '@keyward/core'
+import { assertObject } from '@keyward/core/adapter'
 import {
   assertPool,
   bigintValue,
@@ -92,8 +93,7 @@ export class PostgresRevocationList implements RevocationList {
 
   constructor(pool: PgPool, options: PostgresRevocationListOptions = {}) {
     assertPool(pool)
-    if (options === null || typeof options !== 'object')
-      throw new TypeError('options must be an object')
+    assertObject(options)
     this.schema = schemaOption(options.schema)
     this.channel = channelOf(this.schema)
     this.#mirror = new RevocationMirror(options, 'PostgreSQL')

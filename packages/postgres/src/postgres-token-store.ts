@@ -1,4 +1,5 @@
 import type { KeyRecord, KeyRecordPatch, TokenStore, UpdateCondition } from '@keyward/core'
+import { assertObject } from '@keyward/core/adapter'
 import { assertPool, identifier, type PgPool, schemaOption } from './lib/client.js'
 import { COLUMNS, decodeRow, patchColumns, recordValues } from './lib/record-row.js'
 
@@ -55,8 +56,7 @@ export class PostgresTokenStore implements TokenStore {
 
   constructor(pool: PgPool, options: PostgresTokenStoreOptions = {}) {
     assertPool(pool)
-    if (options === null || typeof options !== 'object')
-      throw new TypeError('options must be an object')
+    assertObject(options)
     this.schema = schemaOption(options.schema)
     this.#pool = pool
     this.#table = `${identifier(this.schema)}.keyward_keys`

@@ -1,4 +1,12 @@
 import { type Limiter, type LimitOutcome, type LimitPolicy, UnavailableError } from '@keyward/core'
+import {
+  assertObject,
+  logError,
+  nonNegativeIntegerOption,
+  nowOption,
+  onErrorOption,
+  oneOfOption,
+} from '@keyward/core/adapter'
 import { assertRedisClient, type RedisClient } from './lib/client.js'
 import { LuaScript } from './lib/lua-script.js'
 import { hashTag } from './lib/namespace.js'
@@ -174,36 +182,25 @@ export class RedisLimiter implements Limiter {
 
   constructor(redis: RedisClient, options: RedisLimiterOptions = {}) {
     assertRedisClient(redis)
-    if (options === null || typeof options !== 'object')
-      throw new TypeError('options must be an object')
+    assertObject(options)
     this.#redis = redis
     this.#prefix = `${hashTag(options.namespace)}:limits:`
-    const mode = options.mode ?? 'exact'
-    if (mode !== 'exact' && mode !== 'approximate') {
-      throw new TypeError("mode must be 'exact' or 'approximate'")
-    }
-    this.#mode = mode
+    this.#mode = oneOfOption(options.mode ?? 'exact', 'mode', ['exact', 'approximate'], 'exact')
     const budget = options.budget ?? 0.05
     if (typeof budget !== 'number' || !(budget > 0 && budget <= 1)) {
       throw new TypeError('budget must be a number above 0 and at most 1')
     }
     this.#budget = budget
-    const onUnavailable = options.onUnavailable ?? 'refuse'
-    if (onUnavailable !== 'refuse' && onUnavailable !== 'allow') {
-      throw new TypeError("onUnavailable must be 'refuse' or 'allow'")
-    }
+    const onUnavailable = oneOfOption(
+      options.onUnavailable ?? 'refuse',
+      'onUnavailable',
+      ['refuse', 'allow'],
+      'refuse',
+    )
     this.#allow = onUnavailable === 'allow'
-    if (options.now !== undefined && typeof options.now !== 'function') {
-      throw new TypeError('now must be a function returning epoch milliseconds')
-    }
-    this.#now = options.now
-    const syncInterval = options.syncInterval ?? 20
-    if (!Number.isSafeInteger(syncInterval) || syncInterval < 0) {
-      throw new TypeError('syncInterval must be a non-negative integer')
-    }
-    this.#syncInterval = syncInterval
-    this.#onError = options.onError ?? ((error) => console.error('keyward:', error))
-    if (typeof this.#onError !== 'function') throw new TypeError('onError must be a function')
+    this.#now = nowOption(options.now, true)
+    this.#syncInterval = nonNegativeIntegerOption(options.syncInterval ?? 20, 'syncInterval', 20)
+    this.#onError = onErrorOption(options.onError ?? logError)
   }
 
   /** Which mode this limiter runs in. */

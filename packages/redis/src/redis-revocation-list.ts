@@ -11,6 +11,7 @@ import {
   revocationEventOf,
   UnavailableError,
 } from '@keyward/core'
+import { assertObject } from '@keyward/core/adapter'
 import {
   assertRedisClient,
   duplicateClient,
@@ -158,8 +159,7 @@ export class RedisRevocationList implements RevocationList {
 
   constructor(redis: RedisClient, options: RedisRevocationListOptions = {}) {
     assertRedisClient(redis)
-    if (options === null || typeof options !== 'object')
-      throw new TypeError('options must be an object')
+    assertObject(options)
     const tag = hashTag(options.namespace)
     this.namespace = tag.slice(1, -1)
     this.#keys = {

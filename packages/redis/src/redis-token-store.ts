@@ -5,6 +5,7 @@ import {
   type TokenStore,
   type UpdateCondition,
 } from '@keyward/core'
+import { assertObject, nowOption } from '@keyward/core/adapter'
 import { assertRedisClient, explainReplyError, type RedisClient } from './lib/client.js'
 import { LuaScript } from './lib/lua-script.js'
 import { hashTag } from './lib/namespace.js'
@@ -161,16 +162,12 @@ export class RedisTokenStore implements TokenStore {
 
   constructor(redis: RedisClient, options: RedisTokenStoreOptions = {}) {
     assertRedisClient(redis)
-    if (options === null || typeof options !== 'object')
-      throw new TypeError('options must be an object')
+    assertObject(options)
     this.#tag = hashTag(options.namespace)
     this.namespace = this.#tag.slice(1, -1)
     this.#retention = configDuration(options.retention, 'retention', 86_400_000)
-    const now = options.now ?? Date.now
-    if (typeof now !== 'function')
-      throw new TypeError('now must be a function returning epoch milliseconds')
     this.#redis = redis
-    this.#now = now
+    this.#now = nowOption(options.now ?? Date.now)
   }
 
   async findByHash(hash: string): Promise<KeyRecord | undefined> {

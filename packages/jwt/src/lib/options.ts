@@ -1,4 +1,5 @@
 import { challengeValue, DEFAULT_REALM, durationToMs } from '@keyward/core'
+import { nowOption } from '@keyward/core/adapter'
 import type { AccessTokenAlgorithm, AccessTokenVerificationOptions } from '../types.js'
 
 /** The verification settings both factories share, validated once. */
@@ -28,9 +29,7 @@ export function readVerificationSettings(
   if (!Array.isArray(audiences) || audiences.length === 0 || !audiences.every(nonEmptyString)) {
     throw new TypeError('audience must be a non-empty string or a non-empty array of them')
   }
-  const now = options.now ?? Date.now
-  if (typeof now !== 'function')
-    throw new TypeError('now must be a function returning epoch milliseconds')
+  const now = nowOption(options.now ?? Date.now)
   const realm = options.realm ?? DEFAULT_REALM
   if (typeof realm !== 'string' || realm === '' || challengeValue(realm) !== realm) {
     throw new TypeError('realm must be a non-empty string of printable ASCII without " or \\')

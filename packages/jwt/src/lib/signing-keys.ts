@@ -1,3 +1,4 @@
+import { assertObject } from '@keyward/core/adapter'
 import { exportJWK, importJWK, type JWK } from 'jose'
 import type { AccessTokenAlgorithm, SigningKey } from '../types.js'
 
@@ -250,7 +251,7 @@ export function resolveSigningKeys(keys: unknown, option = 'signingKeys'): Resol
   const seen = new Set<string>()
   return keys.map((key: unknown, index) => {
     const field = `${option}[${index}]`
-    if (key === null || typeof key !== 'object') throw new TypeError(`${field} must be an object`)
+    assertObject(key, field)
     const entry = key as SigningKey
     if (typeof entry.kid !== 'string' || !KID.test(entry.kid)) {
       throw new TypeError(`${field}.kid must be 1–128 printable ASCII characters`)

@@ -1,3 +1,4 @@
+import { assertImplements } from '@keyward/core/adapter'
 /** A query as node-postgres takes it; a `name` makes it a prepared statement, parsed once per connection. */
 export interface PgQuery {
   text: string
@@ -34,15 +35,7 @@ export interface PgPool extends PgQueryable {
 
 /** Throws at construction when `pool` is not a node-postgres `Pool`, instead of on a request. */
 export function assertPool(pool: unknown): asserts pool is PgPool {
-  const candidate = pool as Partial<Record<'query' | 'connect', unknown>> | null
-  if (
-    candidate === null ||
-    typeof candidate !== 'object' ||
-    typeof candidate.query !== 'function' ||
-    typeof candidate.connect !== 'function'
-  ) {
-    throw new TypeError('pool must be a node-postgres (pg) Pool')
-  }
+  assertImplements(pool, 'pool', ['query', 'connect'], 'pool must be a node-postgres (pg) Pool')
 }
 
 const SCHEMA = /^[a-z_][a-z0-9_]{0,47}$/

@@ -1,3 +1,4 @@
+import { assertImplements } from '@keyward/core/adapter'
 import type { Cluster, Redis } from 'ioredis'
 
 /** The ioredis connection Keyward works on: a standalone `Redis` or a `Cluster`. */
@@ -5,19 +6,12 @@ export type RedisClient = Redis | Cluster
 
 /** Throws at construction when `redis` is not an ioredis client, instead of on a request. */
 export function assertRedisClient(redis: unknown): asserts redis is RedisClient {
-  const candidate = redis as Partial<
-    Record<'duplicate' | 'evalsha' | 'hgetall' | 'multi', unknown>
-  > | null
-  if (
-    candidate === null ||
-    typeof candidate !== 'object' ||
-    typeof candidate.duplicate !== 'function' ||
-    typeof candidate.evalsha !== 'function' ||
-    typeof candidate.hgetall !== 'function' ||
-    typeof candidate.multi !== 'function'
-  ) {
-    throw new TypeError('redis must be an ioredis Redis or Cluster instance')
-  }
+  assertImplements(
+    redis,
+    'redis',
+    ['duplicate', 'evalsha', 'hgetall', 'multi'],
+    'redis must be an ioredis Redis or Cluster instance',
+  )
 }
 
 /**

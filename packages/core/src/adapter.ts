@@ -1,0 +1,24 @@
+/**
+ * `@keyward/core/adapter`: what Keyward's own packages, and anyone writing a store, limiter
+ * or framework adapter, build on without it being part of the application-facing API.
+ *
+ * Option validation: each check once, one message style (`TypeError('<option> must be …')`),
+ * thrown at construction rather than on a request.
+ *
+ * @packageDocumentation
+ */
+export {
+  assertImplements,
+  assertNonNegativeInteger,
+  assertObject,
+  booleanOption,
+  configDuration,
+  functionOption,
+  hasMethods,
+  logError,
+  nonNegativeIntegerOption,
+  nowOption,
+  onErrorOption,
+  oneOfOption,
+  positiveIntegerOption,
+} from './lib/options.js'
