@@ -22,3 +22,6 @@ export {
   oneOfOption,
   positiveIntegerOption,
 } from './lib/options.js'
+
+/** Scope decisions made once: the compiled requirement of an option set and least privilege. */
+export { assertGrantable, missingScopes, requirementCompiler } from './scopes.js'

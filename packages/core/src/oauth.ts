@@ -19,7 +19,7 @@ import {
 } from './lib/oauth-request.js'
 import { assertImplements, assertObject, positiveIntegerOption } from './lib/options.js'
 import type { ManagementRequest, ManagementResponse } from './management.js'
-import { isScope, isSubsetOf } from './scopes.js'
+import { isScope, isSubsetOf, missingScopes } from './scopes.js'
 import type { AccessTokenIssuer, TokenClaims, VerifiedKey } from './types.js'
 
 /** RFC 8693 §3: the token type of a Keyward API key used as `subject_token`, and of what is issued. */
@@ -107,7 +107,7 @@ export function createTokenEndpoint<S extends string>(
         throw new OAuthRefusal('invalid_scope', error.message)
       throw error
     }
-    const missing = scopes.filter((grant) => !isSubsetOf([grant], key.scopes))
+    const missing = missingScopes(scopes, key.scopes)
     if (missing.length > 0) {
       throw new OAuthRefusal('invalid_scope', `The API key lacks the scope ${missing.join(' ')}.`)
     }

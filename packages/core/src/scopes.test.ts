@@ -1,13 +1,17 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { InsufficientScopeError } from './errors.js'
 import {
+  assertGrantable,
   defineScopes,
   grantCovers,
   grants,
   isScope,
   isScopeGrant,
   isSubsetOf,
+  missingScopes,
   openScopeCatalog,
+  requirementCompiler,
   scopeRequirement,
 } from './scopes.js'
 
@@ -215,6 +219,43 @@ describe('defineScopes', () => {
     ])
     expect(() => openScopeCatalog().validateGrants(['nope'])).toThrowError(
       expect.objectContaining({ field: 'scopes[0]' }),
+    )
+  })
+})
+
+describe('requirementCompiler', () => {
+  it('compiles each option set once, all-of then any-of, and nothing for empty lists', () => {
+    const validated: string[] = []
+    const compile = requirementCompiler((scope) => validated.push(scope))
+    expect(compile(undefined, undefined)).toBeUndefined()
+    expect(compile([], [])).toBeUndefined()
+    const both = compile(['projects:read'], ['billing:read', 'billing:write'])
+    expect(compile(['projects:read'], ['billing:read', 'billing:write'])).toBe(both)
+    expect(validated).toEqual(['projects:read', 'billing:read', 'billing:write'])
+    expect(() => both?.check(new Set(['projects:read', 'billing:write']))).not.toThrow()
+    expect(() => both?.check(new Set(['projects:read']))).toThrow(InsufficientScopeError)
+    expect(() => both?.check(new Set(['billing:read']))).toThrow(InsufficientScopeError)
+  })
+
+  it('throws TypeError for lists that are not arrays of scopes', () => {
+    const compile = requirementCompiler()
+    expect(() => compile('projects:read' as never, undefined)).toThrow(
+      'scopes and anyScopes must be arrays of scopes',
+    )
+    expect(() => compile(['projects:*'], undefined)).toThrow(TypeError)
+  })
+})
+
+describe('least privilege', () => {
+  it('names exactly the requested scopes the holder lacks', () => {
+    const held = ['projects:*', 'billing:read']
+    expect(missingScopes(['projects:write', 'billing:write', 'users:read'], held)).toEqual([
+      'billing:write',
+      'users:read',
+    ])
+    expect(() => assertGrantable(['projects:read', 'billing:read'], held)).not.toThrow()
+    expect(() => assertGrantable(['billing:write'], held, 'api')).toThrowError(
+      expect.objectContaining({ status: 403, missingScopes: ['billing:write'] }),
     )
   })
 })

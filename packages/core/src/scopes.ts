@@ -179,6 +179,81 @@ export function scopeRequirement(
   })
 }
 
+const NO_SCOPES: readonly string[] = Object.freeze([])
+/** How many compiled requirements one compiler keeps (then it starts over). */
+const MAX_MEMOIZED_REQUIREMENTS = 256
+
+/**
+ * The one compiler of `{ scopes, anyScopes }` option sets (verify options, access-token
+ * verify options): a function that compiles each set once into one {@link ScopeRequirement}
+ * (every scope of `scopes` and one of `anyScopes`), memoised by its scope lists, or
+ * `undefined` when both are empty. `validate` is called on each scope when a set is first
+ * compiled (say, to require it in the catalog). Throws `TypeError` for lists that are not
+ * arrays of `resource:action` scopes.
+ */
+export function requirementCompiler(
+  validate?: (scope: string) => void,
+): (
+  scopes: readonly string[] | undefined,
+  anyScopes: readonly string[] | undefined,
+) => ScopeRequirement | undefined {
+  const compiled = new Map<string, ScopeRequirement>()
+  return (scopes, anyScopes) => {
+    const all = scopes ?? NO_SCOPES
+    const any = anyScopes ?? NO_SCOPES
+    if (!Array.isArray(all) || !Array.isArray(any))
+      throw new TypeError('scopes and anyScopes must be arrays of scopes')
+    if (all.length === 0 && any.length === 0) return undefined
+    // The common case (one required scope) builds no string; scopes contain no `|`, so the
+    // general keys cannot collide with it.
+    const memoKey =
+      any.length === 0 && all.length === 1 ? all[0]! : `${all.join(' ')}|${any.join(' ')}`
+    let requirement = compiled.get(memoKey)
+    if (requirement === undefined) {
+      if (validate) for (const scope of [...all, ...any]) validate(scope)
+      const allOf = scopeRequirement(all, 'all')
+      const anyOf = scopeRequirement(any, 'any')
+      requirement =
+        any.length === 0
+          ? allOf
+          : all.length === 0
+            ? anyOf
+            : Object.freeze({
+                scopes: Object.freeze([...allOf.scopes, ...anyOf.scopes]),
+                mode: 'all' as const,
+                check: (granted: ReadonlySet<string>, realm?: string) => {
+                  allOf.check(granted, realm)
+                  anyOf.check(granted, realm)
+                },
+              })
+      if (compiled.size >= MAX_MEMOIZED_REQUIREMENTS) compiled.clear()
+      compiled.set(memoKey, requirement)
+    }
+    return requirement
+  }
+}
+
+/** The scopes of `requested` that `held` does not grant (wildcards expand), in order. */
+export function missingScopes(requested: readonly string[], held: readonly string[]): string[] {
+  return requested.filter((scope) => !isSubsetOf([scope], held))
+}
+
+/**
+ * Least privilege, the one check: throws `InsufficientScopeError` (403) naming what is
+ * missing unless `held` grants every scope of `requested` — a caller never hands out (a key,
+ * an access token) more than it holds itself.
+ */
+export function assertGrantable(
+  requested: readonly string[],
+  held: readonly string[],
+  realm?: string,
+): void {
+  const missing = missingScopes(requested, held)
+  if (missing.length > 0) {
+    throw new InsufficientScopeError(requested, missing, realm === undefined ? {} : { realm })
+  }
+}
+
 /** Whether every scope in `requested` is granted by `held` (wildcards expand). */
 export function isSubsetOf(requested: readonly string[], held: readonly string[]): boolean {
   return requested.every((scope) =>

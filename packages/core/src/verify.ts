@@ -3,7 +3,7 @@ import { InvalidTokenError, KeywardError, UnavailableError } from './errors.js'
 import type { TokenHasher } from './hash.js'
 import { type Limiter, type LimitPolicy, limitPolicyOf, limitStep } from './limits.js'
 import { assertKeyRecord } from './record.js'
-import { isSubsetOf, type ScopeRequirement, scopeRequirement } from './scopes.js'
+import { isSubsetOf, requirementCompiler, type ScopeRequirement } from './scopes.js'
 import { compileTokenChecker, type TokenChecker } from './token.js'
 import type {
   KeyRecord,
@@ -135,8 +135,6 @@ interface Steps {
   limits: { limiter: Limiter; now: () => number; onError: (error: unknown) => void }
 }
 
-const MAX_MEMOIZED_REQUIREMENTS = 256
-const NONE: readonly string[] = Object.freeze([])
 const API_KEY = 'api_key'
 
 // The pipeline of DESIGN.md, one named step each. API keys and access tokens go through the
@@ -329,7 +327,6 @@ export function createVerifier(config: VerifierConfig): Verifier {
   }
   const defaults = config.defaultRateLimits
   const entryOf = (record: KeyRecord, cachedAt: number) => recordEntry(record, cachedAt, defaults)
-  const requirements = new Map<string, ScopeRequirement>()
 
   const forget = (id: string) => {
     evictions.evict(id)
@@ -501,38 +498,9 @@ export function createVerifier(config: VerifierConfig): Verifier {
     expiry(steps, entry, at)
     return success(entry)
   }
-  const requirement = (options: VerifyOptions | undefined): ScopeRequirement | undefined => {
-    if (!options) return undefined
-    const all = options.scopes ?? NONE
-    const any = options.anyScopes ?? NONE
-    if (all.length === 0 && any.length === 0) return undefined
-    // Per call, so the common case (one required scope) builds no string; scopes contain
-    // no `|`, so the general keys cannot collide with it.
-    const memoKey =
-      any.length === 0 && all.length === 1 ? all[0]! : `${all.join(' ')}|${any.join(' ')}`
-    let compiled = requirements.get(memoKey)
-    if (!compiled) {
-      for (const scope of [...all, ...any]) config.validateRequirement(scope)
-      const allOf = scopeRequirement(all, 'all')
-      const anyOf = scopeRequirement(any, 'any')
-      compiled =
-        any.length === 0
-          ? allOf
-          : all.length === 0
-            ? anyOf
-            : {
-                scopes: [...allOf.scopes, ...anyOf.scopes],
-                mode: 'all',
-                check: (granted, at) => {
-                  allOf.check(granted, at)
-                  anyOf.check(granted, at)
-                },
-              }
-      if (requirements.size >= MAX_MEMOIZED_REQUIREMENTS) requirements.clear()
-      requirements.set(memoKey, compiled)
-    }
-    return compiled
-  }
+  const compile = requirementCompiler(config.validateRequirement)
+  const requirement = (options: VerifyOptions | undefined): ScopeRequirement | undefined =>
+    options ? compile(options.scopes, options.anyScopes) : undefined
 
   return { check, recheck, requirement, forget, close: unsubscribe }
 }

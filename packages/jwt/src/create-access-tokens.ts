@@ -1,17 +1,15 @@
 import {
   type AccessTokenIssuer,
   configDuration,
-  InsufficientScopeError,
   InvalidArgumentError,
   InvalidTokenError,
   type IssuedAccessToken,
   isScopeGrant,
-  isSubsetOf,
   parseDuration,
   toBase64Url,
   type VerifiedKey,
 } from '@keyward/core'
-import { assertObject, booleanOption } from '@keyward/core/adapter'
+import { assertGrantable, assertObject, booleanOption } from '@keyward/core/adapter'
 import { type JSONWebKeySet, type JWK, SignJWT } from 'jose'
 import type { AccessTokenVerifier } from './create-access-token-verifier.js'
 import { jwksKeySource, localKeySource } from './lib/key-sources.js'
@@ -105,10 +103,9 @@ function requestedScopes(requested: unknown, held: readonly string[], realm: str
     }
   })
   const scopes = [...new Set(requested as string[])]
-  const missing = scopes.filter((scope) => !isSubsetOf([scope], held))
   // Asking for more than the key holds is an authorization failure, not bad input: 403,
   // naming what is missing, exactly like a guard on a route.
-  if (missing.length > 0) throw new InsufficientScopeError(scopes, missing, { realm })
+  assertGrantable(scopes, held, realm)
   return scopes
 }
 

@@ -2,12 +2,11 @@ import {
   InvalidTokenError,
   isScopeGrant,
   type KeyMetadata,
-  type ScopeRequirement,
-  scopeRequirement,
   type TokenClaims,
   type VerifiedKey,
   verifiedKeyOf,
 } from '@keyward/core'
+import { requirementCompiler } from '@keyward/core/adapter'
 import { type JWTPayload, jwtVerify } from 'jose'
 import type { AccessTokenAlgorithm, VerifyAccessTokenOptions } from '../types.js'
 import { isCanonicalCompactJws } from './canonical-base64url.js'
@@ -23,7 +22,6 @@ export const KIND = 'access_token'
 export const MAX_TOKEN_LENGTH = 8_192
 
 const REQUIRED_CLAIMS = ['sub', 'jti', 'iat', 'exp', 'kw_key', 'kw_name', 'kw_created', 'scope']
-const MAX_MEMOIZED_REQUIREMENTS = 256
 
 /** The verifying half both factories share. */
 export interface TokenVerification {
@@ -133,32 +131,15 @@ export function createTokenVerification(
     return claimsOf(payload)
   }
 
-  const requirements = new Map<string, ScopeRequirement[]>()
-  const requirementOf = (options: VerifyAccessTokenOptions | undefined): ScopeRequirement[] => {
-    const all = options?.scopes ?? []
-    const any = options?.anyScopes ?? []
-    if (!Array.isArray(all) || !Array.isArray(any))
-      throw new TypeError('scopes and anyScopes must be arrays of scopes')
-    const memoKey = `${all.join(' ')}|${any.join(' ')}`
-    let compiled = requirements.get(memoKey)
-    if (compiled === undefined) {
-      compiled = []
-      if (all.length > 0) compiled.push(scopeRequirement(all, 'all'))
-      if (any.length > 0) compiled.push(scopeRequirement(any, 'any'))
-      if (requirements.size >= MAX_MEMOIZED_REQUIREMENTS) requirements.clear()
-      requirements.set(memoKey, compiled)
-    }
-    return compiled
-  }
+  const requirementOf = requirementCompiler()
 
   return {
     accepts: looksLikeAccessToken,
     verify,
     async verifyAccessToken(token, options) {
-      const requirement = requirementOf(options)
+      const requirement = requirementOf(options?.scopes, options?.anyScopes)
       const claims = await verify(token)
-      const granted = new Set(claims.scopes)
-      for (const check of requirement) check.check(granted, realm)
+      requirement?.check(new Set(claims.scopes), realm)
       // The parent key is not looked up here: this is the JWKS-only path, bounded by `exp` alone.
       return verifiedKeyOf(KIND, { ...claims, id: claims.keyId, createdAt: claims.keyCreatedAt })
     },
