@@ -22,6 +22,7 @@ export {
   oneOfOption,
   positiveIntegerOption,
 } from './lib/options.js'
-
+/** A failed backend becomes `unavailable` (503, fail closed), decided once. */
+export { fromBackend, unavailable } from './lib/unavailable.js'
 /** Scope decisions made once: the compiled requirement of an option set and least privilege. */
 export { assertGrantable, missingScopes, requirementCompiler } from './scopes.js'

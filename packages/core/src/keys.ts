@@ -1,11 +1,5 @@
 import { parseDuration } from './duration.js'
-import {
-  InvalidArgumentError,
-  KeyInactiveError,
-  KeywardError,
-  NotFoundError,
-  UnavailableError,
-} from './errors.js'
+import { InvalidArgumentError, KeyInactiveError, NotFoundError } from './errors.js'
 import type { TokenHasher } from './hash.js'
 import {
   assertObject,
@@ -14,6 +8,7 @@ import {
   parseName,
   parseOwnerId,
 } from './lib/key-input.js'
+import { fromBackend } from './lib/unavailable.js'
 import { type CreditsInput, parseCredits, parseRateLimits, type RateLimitInput } from './limits.js'
 import { toApiKey } from './record.js'
 import type { ScopeCatalog, ScopeGrant } from './scopes.js'
@@ -196,14 +191,8 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
   }
 
   /** Backend failures become `unavailable`; our own errors pass through. */
-  const backend = async <T>(work: () => Promise<T>): Promise<T> => {
-    try {
-      return await work()
-    } catch (error) {
-      if (error instanceof KeywardError) throw error
-      throw new UnavailableError('The key store is unavailable.', { cause: error })
-    }
-  }
+  const backend = <T>(work: () => Promise<T>): Promise<T> =>
+    fromBackend(work, 'The key store is unavailable.')
 
   /** A key's record changed: this instance's cache drops it now, the others when told. */
   const changed = async (id: string) => {

@@ -1,6 +1,7 @@
 import { durationToMs } from './duration.js'
-import { InvalidArgumentError, KeywardError, RateLimitedError, UnavailableError } from './errors.js'
+import { InvalidArgumentError, RateLimitedError } from './errors.js'
 import { positiveIntegerOption } from './lib/options.js'
+import { unavailable } from './lib/unavailable.js'
 import type { KeyCredits, KeyRecord, RateLimit, VerifiedKey } from './types.js'
 
 /**
@@ -439,8 +440,7 @@ function admit(
 
 /** A limiter that failed with something else than our own error: `unavailable` (fail closed). */
 function limiterFailure(error: unknown): never {
-  if (error instanceof KeywardError) throw error
-  throw new UnavailableError('The rate limiter is unavailable.', { cause: error })
+  throw unavailable(error, 'The rate limiter is unavailable.')
 }
 
 /**

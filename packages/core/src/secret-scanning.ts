@@ -9,6 +9,7 @@ import {
 } from './errors.js'
 import type { Keyward } from './keyward.js'
 import { assertObject, functionOption, nowOption, positiveIntegerOption } from './lib/options.js'
+import { fromBackend } from './lib/unavailable.js'
 import { assertPrefix, CHECKSUM_LENGTH, SECRET_LENGTH } from './token.js'
 
 /**
@@ -137,13 +138,10 @@ export function createSecretScanningHandler<S extends string>(
       keys.find((entry) => entry.keyIdentifier === identifier)
     const entry = find(await loadKeys(source, false)) ?? find(await loadKeys(source, true))
     if (!entry) throw new InvalidSignatureError('The report is signed with an unknown public key.')
-    try {
-      return await cryptoKey(entry)
-    } catch (error) {
-      throw new UnavailableError('The public key of this report could not be imported.', {
-        cause: error,
-      })
-    }
+    return fromBackend(
+      () => cryptoKey(entry),
+      'The public key of this report could not be imported.',
+    )
   }
 
   const verifySignature = async (request: SecretScanningRequest, body: Uint8Array) => {
@@ -331,14 +329,10 @@ async function loadKeys(
   source: SecretScanningKeySource,
   refresh: boolean,
 ): Promise<readonly SecretScanningPublicKey[]> {
-  try {
-    return await source.keys(refresh ? { refresh } : undefined)
-  } catch (error) {
-    if (error instanceof KeywardError) throw error
-    throw new UnavailableError('The secret-scanning public keys cannot be loaded.', {
-      cause: error,
-    })
-  }
+  return fromBackend(
+    () => source.keys(refresh ? { refresh } : undefined),
+    'The secret-scanning public keys cannot be loaded.',
+  )
 }
 
 function parseKeyList(json: unknown): SecretScanningPublicKey[] {

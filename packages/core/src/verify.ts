@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache'
-import { InvalidTokenError, KeywardError, UnavailableError } from './errors.js'
+import { InvalidTokenError, KeywardError } from './errors.js'
 import type { TokenHasher } from './hash.js'
+import { fromBackend } from './lib/unavailable.js'
 import { type Limiter, type LimitPolicy, limitPolicyOf, limitStep } from './limits.js'
 import { assertKeyRecord } from './record.js'
 import { isSubsetOf, requirementCompiler, type ScopeRequirement } from './scopes.js'
@@ -349,16 +350,16 @@ export function createVerifier(config: VerifierConfig): Verifier {
     new InvalidTokenError('unknown_token', 'The API key is not recognised.', errorOptions)
 
   /** Reads the store; a failing backend is `unavailable`, corrupt data too (never a key). */
-  const read = async (work: () => Promise<KeyRecord | undefined>) => {
-    try {
-      const record = await work()
-      if (record !== undefined) assertKeyRecord(record, 'stored key record')
-      return record
-    } catch (error) {
-      if (error instanceof KeywardError) throw error
-      throw new UnavailableError('The key store is unavailable.', { ...errorOptions, cause: error })
-    }
-  }
+  const read = (work: () => Promise<KeyRecord | undefined>) =>
+    fromBackend(
+      async () => {
+        const record = await work()
+        if (record !== undefined) assertKeyRecord(record, 'stored key record')
+        return record
+      },
+      'The key store is unavailable.',
+      errorOptions,
+    )
 
   /** Caches the entry of a record read by a lookup that started at `since`, unless an eviction overtook it. */
   const remember = (digest: string, entry: Entry, since: number) => {

@@ -12,7 +12,7 @@ import {
   revocationEventOf,
   UnavailableError,
 } from '@keyward/core'
-import { assertObject } from '@keyward/core/adapter'
+import { assertObject, fromBackend } from '@keyward/core/adapter'
 import {
   assertPool,
   bigintValue,
@@ -226,13 +226,10 @@ UNION ALL SELECT 'g', NULL, revoked_before FROM ${global}`,
   async ready(): Promise<void> {
     if (this.#closed) throw new UnavailableError('The revocation list is closed.')
     if (this.#mirror.fresh) return
-    try {
-      await this.#reload()
-    } catch (error) {
-      throw new UnavailableError('The revocation list could not be loaded from PostgreSQL.', {
-        cause: error,
-      })
-    }
+    await fromBackend(
+      () => this.#reload(),
+      'The revocation list could not be loaded from PostgreSQL.',
+    )
   }
 
   /** Stops the heartbeat and gives the listening connection back to the pool, destroyed. */

@@ -1,6 +1,7 @@
 import { type Limiter, type LimitOutcome, type LimitPolicy, UnavailableError } from '@keyward/core'
 import {
   assertObject,
+  fromBackend,
   logError,
   nonNegativeIntegerOption,
   nowOption,
@@ -270,11 +271,11 @@ export class RedisLimiter implements Limiter {
         credits.refill?.interval ?? 0,
       )
     }
-    try {
-      return (await LIMIT_SCRIPT.run(this.#redis, [this.#prefix + policy.id], args)) as number[]
-    } catch (error) {
-      throw new UnavailableError('The rate limiter (Redis) is unavailable.', { cause: error })
-    }
+    return fromBackend(
+      async () =>
+        (await LIMIT_SCRIPT.run(this.#redis, [this.#prefix + policy.id], args)) as number[],
+      'The rate limiter (Redis) is unavailable.',
+    )
   }
 
   #approximate(

@@ -11,7 +11,7 @@ import {
   revocationEventOf,
   UnavailableError,
 } from '@keyward/core'
-import { assertObject } from '@keyward/core/adapter'
+import { assertObject, fromBackend } from '@keyward/core/adapter'
 import {
   assertRedisClient,
   duplicateClient,
@@ -281,13 +281,7 @@ export class RedisRevocationList implements RevocationList {
   async ready(): Promise<void> {
     if (this.#closed) throw new UnavailableError('The revocation list is closed.')
     if (this.#mirror.fresh) return
-    try {
-      await this.#reload()
-    } catch (error) {
-      throw new UnavailableError('The revocation list could not be loaded from Redis.', {
-        cause: error,
-      })
-    }
+    await fromBackend(() => this.#reload(), 'The revocation list could not be loaded from Redis.')
   }
 
   /** Unsubscribes, closes the subscriber connection and stops the heartbeat; the caller's client stays open. */

@@ -1,4 +1,5 @@
-import { InvalidTokenError, KeywardError, UnavailableError } from '@keyward/core'
+import { InvalidTokenError, KeywardError } from '@keyward/core'
+import { unavailable } from '@keyward/core/adapter'
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
@@ -31,10 +32,7 @@ function unknownKey(realm: string, cause?: unknown) {
 }
 
 function keysUnavailable(realm: string, cause: unknown) {
-  return new UnavailableError('The keys that verify access tokens cannot be loaded.', {
-    realm,
-    cause,
-  })
+  return unavailable(cause, 'The keys that verify access tokens cannot be loaded.', { realm })
 }
 
 /** The signing keys themselves: looked up by `kid`, each verifying only its own algorithm. */
