@@ -24,5 +24,7 @@ export {
 } from './lib/options.js'
 /** A failed backend becomes `unavailable` (503, fail closed), decided once. */
 export { fromBackend, unavailable } from './lib/unavailable.js'
+/** What every `TokenStore` checks of an update before it writes anything. */
+export { assertRecordPatch, conditionActiveAt } from './record.js'
 /** Scope decisions made once: the compiled requirement of an option set and least privilege. */
 export { assertGrantable, missingScopes, requirementCompiler } from './scopes.js'

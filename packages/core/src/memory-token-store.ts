@@ -1,3 +1,4 @@
+import { conditionActiveAt } from './record.js'
 import type { KeyRecord, KeyRecordPatch, TokenStore, UpdateCondition } from './types.js'
 
 const PATCHABLE = [
@@ -10,12 +11,6 @@ const PATCHABLE = [
   'rateLimits',
   'credits',
 ] as const
-
-const isCondition = (condition: UpdateCondition): boolean =>
-  condition !== null &&
-  typeof condition === 'object' &&
-  Number.isSafeInteger(condition.activeAt) &&
-  condition.activeAt >= 0
 
 /** The {@link UpdateCondition} test: neither revoked nor rotated, and not expired at `activeAt`. */
 const isActive = (record: KeyRecord, activeAt: number): boolean =>
@@ -68,9 +63,7 @@ export class MemoryTokenStore implements TokenStore {
     patch: KeyRecordPatch,
     condition?: UpdateCondition,
   ): Promise<KeyRecord | undefined | null> {
-    if (condition !== undefined && !isCondition(condition)) {
-      throw new TypeError('condition.activeAt must be epoch milliseconds')
-    }
+    if (condition !== undefined) conditionActiveAt(condition)
     const record = this.#byId.get(id)
     if (!record) return undefined
     if (condition !== undefined && !isActive(record, condition.activeAt)) return null

@@ -1,4 +1,4 @@
-import type { ApiKey, KeyRecord } from './types.js'
+import type { ApiKey, KeyRecord, KeyRecordPatch, UpdateCondition } from './types.js'
 
 /** A key record without its hash, as it may leave the library. */
 export function toApiKey(record: KeyRecord): ApiKey {
@@ -78,4 +78,60 @@ function isCredits(value: unknown): boolean {
     refill === undefined ||
     (isObject(refill) && isCount(refill.amount) && isCount(refill.interval) && refill.interval > 0)
   )
+}
+
+const isEpochMs = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
+
+/**
+ * `condition.activeAt` of a conditional `TokenStore.update`, checked once for every store:
+ * throws `TypeError('condition.activeAt must be epoch milliseconds')`.
+ */
+export function conditionActiveAt(condition: UpdateCondition): number {
+  if (condition === null || typeof condition !== 'object' || !isEpochMs(condition.activeAt)) {
+    throw new TypeError('condition.activeAt must be epoch milliseconds')
+  }
+  return condition.activeAt
+}
+
+/**
+ * What a store checks of a {@link KeyRecordPatch} before it writes anything: throws a
+ * `TypeError` naming the field (`patch.name must be a non-empty string`, …). Fields left
+ * `undefined` are not checked (a patch never takes a field away); limits are checked whole
+ * by {@link assertKeyRecord} when the record is read back, here only their shape.
+ */
+export function assertRecordPatch(patch: unknown): asserts patch is KeyRecordPatch {
+  if (patch === null || typeof patch !== 'object') throw new TypeError('patch must be an object')
+  const p = patch as { [K in keyof KeyRecordPatch]?: unknown }
+  const nonEmpty = (value: unknown) => typeof value === 'string' && value !== ''
+  if (p.name !== undefined && !nonEmpty(p.name)) {
+    throw new TypeError('patch.name must be a non-empty string')
+  }
+  if (
+    p.scopes !== undefined &&
+    (!Array.isArray(p.scopes) || !p.scopes.every((s) => typeof s === 'string'))
+  ) {
+    throw new TypeError('patch.scopes must be an array of strings')
+  }
+  if (p.expiresAt !== undefined && !isEpochMs(p.expiresAt)) {
+    throw new TypeError('patch.expiresAt must be epoch milliseconds')
+  }
+  if (
+    p.metadata !== undefined &&
+    (p.metadata === null || typeof p.metadata !== 'object' || Array.isArray(p.metadata))
+  ) {
+    throw new TypeError('patch.metadata must be an object')
+  }
+  if (p.rateLimits !== undefined && !Array.isArray(p.rateLimits)) {
+    throw new TypeError('patch.rateLimits must be an array')
+  }
+  if (p.credits !== undefined && (p.credits === null || typeof p.credits !== 'object')) {
+    throw new TypeError('patch.credits must be an object')
+  }
+  if (p.rotatedTo !== undefined && !nonEmpty(p.rotatedTo)) {
+    throw new TypeError('patch.rotatedTo must be a non-empty string')
+  }
+  if (p.revokedAt !== undefined && !isEpochMs(p.revokedAt)) {
+    throw new TypeError('patch.revokedAt must be epoch milliseconds')
+  }
 }

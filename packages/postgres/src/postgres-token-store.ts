@@ -1,5 +1,5 @@
 import type { KeyRecord, KeyRecordPatch, TokenStore, UpdateCondition } from '@keyward/core'
-import { assertObject } from '@keyward/core/adapter'
+import { assertObject, conditionActiveAt } from '@keyward/core/adapter'
 import { assertPool, identifier, type PgPool, schemaOption } from './lib/client.js'
 import { COLUMNS, decodeRow, patchColumns, recordValues } from './lib/record-row.js'
 
@@ -19,19 +19,6 @@ type Statement = 'findByHash' | 'get' | 'list' | 'owners' | 'insert' | 'delete' 
 const UNIQUE_VIOLATION = '23505'
 
 const SELECT = COLUMNS.join(', ')
-
-/** `condition.activeAt`, checked. */
-function activeAtOf(condition: UpdateCondition): number {
-  if (
-    condition === null ||
-    typeof condition !== 'object' ||
-    !Number.isSafeInteger(condition.activeAt) ||
-    condition.activeAt < 0
-  ) {
-    throw new TypeError('condition.activeAt must be epoch milliseconds')
-  }
-  return condition.activeAt
-}
 
 /**
  * A {@link TokenStore} in PostgreSQL, shared by every instance on the same database and
@@ -148,7 +135,7 @@ export class PostgresTokenStore implements TokenStore {
     condition?: UpdateCondition,
   ): Promise<KeyRecord | undefined | null> {
     const set = patchColumns(patch)
-    const activeAt = condition === undefined ? null : activeAtOf(condition)
+    const activeAt = condition === undefined ? null : conditionActiveAt(condition)
     const t = this.#table
     const assignments =
       set.length === 0 ? 'id = k.id' : set.map(([column], i) => `${column} = $${i + 3}`).join(', ')

@@ -5,7 +5,7 @@ import {
   type TokenStore,
   type UpdateCondition,
 } from '@keyward/core'
-import { assertObject, nowOption } from '@keyward/core/adapter'
+import { assertObject, conditionActiveAt, nowOption } from '@keyward/core/adapter'
 import { assertRedisClient, explainReplyError, type RedisClient } from './lib/client.js'
 import { LuaScript } from './lib/lua-script.js'
 import { hashTag } from './lib/namespace.js'
@@ -122,19 +122,6 @@ return 0
 
 const CHANGED = 'the key record changed while it was being written; retry'
 
-/** `condition.activeAt`, checked, as the script takes it. */
-function activeAtOf(condition: UpdateCondition): number {
-  if (
-    condition === null ||
-    typeof condition !== 'object' ||
-    !Number.isSafeInteger(condition.activeAt) ||
-    condition.activeAt < 0
-  ) {
-    throw new TypeError('condition.activeAt must be epoch milliseconds')
-  }
-  return condition.activeAt
-}
-
 /**
  * A {@link TokenStore} in Redis, shared by every process that points at the same server
  * and namespace. Each key is a hash (`{ns}:key:<id>`), found by an index from hash to id
@@ -244,7 +231,7 @@ export class RedisTokenStore implements TokenStore {
     condition?: UpdateCondition,
   ): Promise<KeyRecord | undefined | null> {
     const fields = encodePatch(patch)
-    const activeAt = condition === undefined ? '' : activeAtOf(condition)
+    const activeAt = condition === undefined ? '' : conditionActiveAt(condition)
     const located = await this.#locate(id)
     if (!located) return undefined
     const keepsTtl = patch.expiresAt === undefined && patch.revokedAt === undefined

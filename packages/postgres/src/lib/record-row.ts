@@ -1,4 +1,5 @@
 import { assertKeyRecord, type KeyRecord, type KeyRecordPatch } from '@keyward/core'
+import { assertRecordPatch } from '@keyward/core/adapter'
 import { bigintValue } from './client.js'
 
 /** Each field of a {@link KeyRecord} and its column. */
@@ -46,58 +47,16 @@ export function recordValues(record: KeyRecord): unknown[] {
  * An `undefined` (from untyped code) sets nothing: no patch takes a field away.
  */
 export function patchColumns(patch: KeyRecordPatch): Array<[column: string, value: unknown]> {
-  if (patch === null || typeof patch !== 'object') throw new TypeError('patch must be an object')
+  assertRecordPatch(patch)
   const set: Array<[string, unknown]> = []
-  if (patch.name !== undefined) {
-    if (typeof patch.name !== 'string' || patch.name === '') {
-      throw new TypeError('patch.name must be a non-empty string')
-    }
-    set.push(['name', patch.name])
-  }
-  if (patch.scopes !== undefined) {
-    if (!Array.isArray(patch.scopes) || !patch.scopes.every((s) => typeof s === 'string')) {
-      throw new TypeError('patch.scopes must be an array of strings')
-    }
-    set.push(['scopes', JSON.stringify(patch.scopes)])
-  }
-  if (patch.expiresAt !== undefined) {
-    if (!Number.isSafeInteger(patch.expiresAt) || patch.expiresAt < 0) {
-      throw new TypeError('patch.expiresAt must be epoch milliseconds')
-    }
-    set.push(['expires_at', patch.expiresAt])
-  }
-  if (patch.metadata !== undefined) {
-    if (
-      patch.metadata === null ||
-      typeof patch.metadata !== 'object' ||
-      Array.isArray(patch.metadata)
-    ) {
-      throw new TypeError('patch.metadata must be an object')
-    }
-    set.push(['metadata', JSON.stringify(patch.metadata)])
-  }
-  if (patch.rateLimits !== undefined) {
-    if (!Array.isArray(patch.rateLimits)) throw new TypeError('patch.rateLimits must be an array')
-    set.push(['rate_limits', JSON.stringify(patch.rateLimits)])
-  }
-  if (patch.credits !== undefined) {
-    if (patch.credits === null || typeof patch.credits !== 'object') {
-      throw new TypeError('patch.credits must be an object')
-    }
-    set.push(['credits', JSON.stringify(patch.credits)])
-  }
-  if (patch.rotatedTo !== undefined) {
-    if (typeof patch.rotatedTo !== 'string' || patch.rotatedTo === '') {
-      throw new TypeError('patch.rotatedTo must be a non-empty string')
-    }
-    set.push(['rotated_to', patch.rotatedTo])
-  }
-  if (patch.revokedAt !== undefined) {
-    if (!Number.isSafeInteger(patch.revokedAt) || patch.revokedAt < 0) {
-      throw new TypeError('patch.revokedAt must be epoch milliseconds')
-    }
-    set.push(['revoked_at', patch.revokedAt])
-  }
+  if (patch.name !== undefined) set.push(['name', patch.name])
+  if (patch.scopes !== undefined) set.push(['scopes', JSON.stringify(patch.scopes)])
+  if (patch.expiresAt !== undefined) set.push(['expires_at', patch.expiresAt])
+  if (patch.metadata !== undefined) set.push(['metadata', JSON.stringify(patch.metadata)])
+  if (patch.rateLimits !== undefined) set.push(['rate_limits', JSON.stringify(patch.rateLimits)])
+  if (patch.credits !== undefined) set.push(['credits', JSON.stringify(patch.credits)])
+  if (patch.rotatedTo !== undefined) set.push(['rotated_to', patch.rotatedTo])
+  if (patch.revokedAt !== undefined) set.push(['revoked_at', patch.revokedAt])
   return set
 }
 

@@ -1,4 +1,5 @@
 import { assertKeyRecord, type KeyRecord, type KeyRecordPatch } from '@keyward/core'
+import { assertRecordPatch } from '@keyward/core/adapter'
 
 /**
  * How a {@link KeyRecord} sits in a Redis hash: strings as they are, times as decimal
@@ -40,59 +41,16 @@ export function encodeRecord(record: KeyRecord): string[] {
 
 /** The hash fields a patch changes, validated first so a bad patch writes nothing. */
 export function encodePatch(patch: KeyRecordPatch): string[] {
-  if (patch === null || typeof patch !== 'object') throw new TypeError('patch must be an object')
+  assertRecordPatch(patch)
   const fields: string[] = []
-  if (patch.name !== undefined) {
-    if (typeof patch.name !== 'string' || patch.name === '') {
-      throw new TypeError('patch.name must be a non-empty string')
-    }
-    fields.push('name', patch.name)
-  }
-  if (patch.scopes !== undefined) {
-    if (!Array.isArray(patch.scopes) || !patch.scopes.every((s) => typeof s === 'string')) {
-      throw new TypeError('patch.scopes must be an array of strings')
-    }
-    fields.push('scopes', JSON.stringify(patch.scopes))
-  }
-  if (patch.expiresAt !== undefined) {
-    if (!Number.isSafeInteger(patch.expiresAt) || patch.expiresAt < 0) {
-      throw new TypeError('patch.expiresAt must be epoch milliseconds')
-    }
-    fields.push('expiresAt', String(patch.expiresAt))
-  }
-  if (patch.metadata !== undefined) {
-    if (
-      patch.metadata === null ||
-      typeof patch.metadata !== 'object' ||
-      Array.isArray(patch.metadata)
-    ) {
-      throw new TypeError('patch.metadata must be an object')
-    }
-    fields.push('metadata', JSON.stringify(patch.metadata))
-  }
-  // Limits are checked whole by core's `assertKeyRecord` when read back; here, their shape.
-  if (patch.rateLimits !== undefined) {
-    if (!Array.isArray(patch.rateLimits)) throw new TypeError('patch.rateLimits must be an array')
-    fields.push('rateLimits', JSON.stringify(patch.rateLimits))
-  }
-  if (patch.credits !== undefined) {
-    if (patch.credits === null || typeof patch.credits !== 'object') {
-      throw new TypeError('patch.credits must be an object')
-    }
-    fields.push('credits', JSON.stringify(patch.credits))
-  }
-  if (patch.rotatedTo !== undefined) {
-    if (typeof patch.rotatedTo !== 'string' || patch.rotatedTo === '') {
-      throw new TypeError('patch.rotatedTo must be a non-empty string')
-    }
-    fields.push('rotatedTo', patch.rotatedTo)
-  }
-  if (patch.revokedAt !== undefined) {
-    if (!Number.isSafeInteger(patch.revokedAt) || patch.revokedAt < 0) {
-      throw new TypeError('patch.revokedAt must be epoch milliseconds')
-    }
-    fields.push('revokedAt', String(patch.revokedAt))
-  }
+  if (patch.name !== undefined) fields.push('name', patch.name)
+  if (patch.scopes !== undefined) fields.push('scopes', JSON.stringify(patch.scopes))
+  if (patch.expiresAt !== undefined) fields.push('expiresAt', String(patch.expiresAt))
+  if (patch.metadata !== undefined) fields.push('metadata', JSON.stringify(patch.metadata))
+  if (patch.rateLimits !== undefined) fields.push('rateLimits', JSON.stringify(patch.rateLimits))
+  if (patch.credits !== undefined) fields.push('credits', JSON.stringify(patch.credits))
+  if (patch.rotatedTo !== undefined) fields.push('rotatedTo', patch.rotatedTo)
+  if (patch.revokedAt !== undefined) fields.push('revokedAt', String(patch.revokedAt))
   return fields
 }
 
