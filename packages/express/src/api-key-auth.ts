@@ -4,6 +4,7 @@ import {
   type Keyward,
   type VerifiedKey,
 } from '@keyward/core'
+import { booleanOption } from '@keyward/core/adapter'
 import type { Request, RequestHandler, Response } from 'express'
 import { authenticationRequest } from './lib/headers.js'
 import { fail, markPassErrors } from './lib/respond.js'
@@ -44,8 +45,7 @@ export function apiKeyAuth<S extends string>(
   options: ApiKeyAuthOptions<NoInfer<S>> = {},
 ): RequestHandler {
   const authenticate = createAuthenticator(keyward, options)
-  const passErrors = options.passErrors ?? false
-  if (typeof passErrors !== 'boolean') throw new TypeError('passErrors must be a boolean')
+  const passErrors = booleanOption(options.passErrors ?? false, 'passErrors', false)
 
   return function apiKeyAuthMiddleware(req, res, next) {
     if (passErrors) markPassErrors(req)

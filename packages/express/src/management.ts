@@ -4,6 +4,7 @@ import {
   type ManagementApiOptions,
   type Principal,
 } from '@keyward/core'
+import { functionOption } from '@keyward/core/adapter'
 import express, { type Request, type Router } from 'express'
 import { bodyFailure, bodyOf } from './lib/body.js'
 import { headerOf } from './lib/headers.js'
@@ -44,10 +45,12 @@ export function apiKeysRouter<S extends string>(
   options: ApiKeysRouterOptions = {},
 ): Router {
   const api = createManagementApi(keyward, options)
-  const resolve = options.principal
-  if (resolve !== undefined && typeof resolve !== 'function') {
-    throw new TypeError('principal must be a function of the request resolving to a Principal')
-  }
+  const resolve = functionOption<NonNullable<ApiKeysRouterOptions['principal']>>(
+    options.principal,
+    'principal',
+    undefined,
+    'of the request resolving to a Principal',
+  )
   const principalOf = async (req: Request) => (await resolve?.(req)) ?? undefined
   // Raw bytes, not inflated: core decides what a body may be (UTF-8, no Content-Encoding).
   const readBytes = express.raw({ type: () => true, limit: api.maxBodyBytes, inflate: false })

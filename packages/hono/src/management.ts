@@ -5,6 +5,7 @@ import {
   type ManagementBody,
   type Principal,
 } from '@keyward/core'
+import { functionOption } from '@keyward/core/adapter'
 import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { ApiKeyVariables } from './api-key-auth.js'
@@ -41,10 +42,12 @@ export function apiKeyRoutes<S extends string>(
   options: ApiKeyRoutesOptions = {},
 ): Hono<ManagementEnv> {
   const api = createManagementApi(keyward, options)
-  const resolve = options.principal
-  if (resolve !== undefined && typeof resolve !== 'function') {
-    throw new TypeError('principal must be a function of the context resolving to a Principal')
-  }
+  const resolve = functionOption<NonNullable<ApiKeyRoutesOptions['principal']>>(
+    options.principal,
+    'principal',
+    undefined,
+    'of the context resolving to a Principal',
+  )
 
   const answer = async (c: Context<ManagementEnv>, body: ManagementBody): Promise<Response> => {
     const apiKey = c.get('apiKey')

@@ -29,14 +29,26 @@ export function functionOption<F extends (...args: never[]) => unknown>(
   option: string,
   fallback: F,
 ): F
-/** `value`, or `undefined` when not given; throws `TypeError('<option> must be a function')`. */
+/**
+ * `value`, or `undefined` when not given; throws `TypeError('<option> must be a function')`,
+ * followed by `description` when given (`… of the request resolving to a Principal`).
+ */
 export function functionOption<F extends (...args: never[]) => unknown>(
   value: unknown,
   option: string,
+  fallback?: undefined,
+  description?: string,
 ): F | undefined
-export function functionOption(value: unknown, option: string, fallback?: unknown): unknown {
+export function functionOption(
+  value: unknown,
+  option: string,
+  fallback?: unknown,
+  description?: string,
+): unknown {
   if (value === undefined) return fallback
-  if (typeof value !== 'function') throw new TypeError(`${option} must be a function`)
+  if (typeof value !== 'function') {
+    throw new TypeError(`${option} must be a function${description ? ` ${description}` : ''}`)
+  }
   return value
 }
 
