@@ -8,7 +8,9 @@
  * @packageDocumentation
  */
 export {
+  assertEpochMs,
   assertImplements,
+  assertNonEmptyString,
   assertNonNegativeInteger,
   assertObject,
   booleanOption,

@@ -1,3 +1,4 @@
+import { assertEpochMs, assertNonEmptyString } from './lib/options.js'
 import type { ApiKey, KeyRecord, KeyRecordPatch, UpdateCondition } from './types.js'
 
 /** A key record without its hash, as it may leave the library. */
@@ -80,18 +81,14 @@ function isCredits(value: unknown): boolean {
   )
 }
 
-const isEpochMs = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0
-
 /**
  * `condition.activeAt` of a conditional `TokenStore.update`, checked once for every store:
  * throws `TypeError('condition.activeAt must be epoch milliseconds')`.
  */
 export function conditionActiveAt(condition: UpdateCondition): number {
-  if (condition === null || typeof condition !== 'object' || !isEpochMs(condition.activeAt)) {
-    throw new TypeError('condition.activeAt must be epoch milliseconds')
-  }
-  return condition.activeAt
+  const activeAt = (condition as UpdateCondition | null)?.activeAt
+  assertEpochMs(activeAt, 'condition.activeAt')
+  return activeAt
 }
 
 /**
@@ -103,19 +100,14 @@ export function conditionActiveAt(condition: UpdateCondition): number {
 export function assertRecordPatch(patch: unknown): asserts patch is KeyRecordPatch {
   if (patch === null || typeof patch !== 'object') throw new TypeError('patch must be an object')
   const p = patch as { [K in keyof KeyRecordPatch]?: unknown }
-  const nonEmpty = (value: unknown) => typeof value === 'string' && value !== ''
-  if (p.name !== undefined && !nonEmpty(p.name)) {
-    throw new TypeError('patch.name must be a non-empty string')
-  }
+  if (p.name !== undefined) assertNonEmptyString(p.name, 'patch.name')
   if (
     p.scopes !== undefined &&
     (!Array.isArray(p.scopes) || !p.scopes.every((s) => typeof s === 'string'))
   ) {
     throw new TypeError('patch.scopes must be an array of strings')
   }
-  if (p.expiresAt !== undefined && !isEpochMs(p.expiresAt)) {
-    throw new TypeError('patch.expiresAt must be epoch milliseconds')
-  }
+  if (p.expiresAt !== undefined) assertEpochMs(p.expiresAt, 'patch.expiresAt')
   if (
     p.metadata !== undefined &&
     (p.metadata === null || typeof p.metadata !== 'object' || Array.isArray(p.metadata))
@@ -128,10 +120,6 @@ export function assertRecordPatch(patch: unknown): asserts patch is KeyRecordPat
   if (p.credits !== undefined && (p.credits === null || typeof p.credits !== 'object')) {
     throw new TypeError('patch.credits must be an object')
   }
-  if (p.rotatedTo !== undefined && !nonEmpty(p.rotatedTo)) {
-    throw new TypeError('patch.rotatedTo must be a non-empty string')
-  }
-  if (p.revokedAt !== undefined && !isEpochMs(p.revokedAt)) {
-    throw new TypeError('patch.revokedAt must be epoch milliseconds')
-  }
+  if (p.rotatedTo !== undefined) assertNonEmptyString(p.rotatedTo, 'patch.rotatedTo')
+  if (p.revokedAt !== undefined) assertEpochMs(p.revokedAt, 'patch.revokedAt')
 }

@@ -12,7 +12,7 @@ import {
   revocationEventOf,
   UnavailableError,
 } from '@keyward/core'
-import { assertObject, fromBackend } from '@keyward/core/adapter'
+import { assertNonEmptyString, assertObject, fromBackend } from '@keyward/core/adapter'
 import {
   assertPool,
   bigintValue,
@@ -165,7 +165,7 @@ UNION ALL SELECT 'g', NULL, revoked_before FROM ${global}`,
   }
 
   async revoke(id: string, expiresAt: number): Promise<void> {
-    if (typeof id !== 'string' || id === '') throw new TypeError('id must be a non-empty string')
+    assertNonEmptyString(id, 'id')
     if (!Number.isSafeInteger(expiresAt))
       throw new TypeError('expiresAt must be epoch milliseconds')
     const change: RevocationChange = { type: 'revoked', id, expiresAt }
@@ -173,8 +173,7 @@ UNION ALL SELECT 'g', NULL, revoked_before FROM ${global}`,
   }
 
   async revokeOwner(ownerId: string, at: number): Promise<void> {
-    if (typeof ownerId !== 'string' || ownerId === '')
-      throw new TypeError('ownerId must be a non-empty string')
+    assertNonEmptyString(ownerId, 'ownerId')
     if (!Number.isSafeInteger(at)) throw new TypeError('at must be epoch milliseconds')
     await this.#write('revokeOwner', [ownerId, at], { type: 'revoked_owner', ownerId, at })
   }
@@ -185,7 +184,7 @@ UNION ALL SELECT 'g', NULL, revoked_before FROM ${global}`,
   }
 
   async publishUpdate(id: string): Promise<void> {
-    if (typeof id !== 'string' || id === '') throw new TypeError('id must be a non-empty string')
+    assertNonEmptyString(id, 'id')
     const change: RevocationChange = { type: 'updated', id }
     await this.#query('notify', [this.channel, encodeRevocationMessage(this.#origin, change)])
     this.#mirror.emit(revocationEventOf(change))

@@ -1,5 +1,5 @@
 import type { KeyRecord, KeyRecordPatch, TokenStore, UpdateCondition } from '@keyward/core'
-import { assertObject, conditionActiveAt } from '@keyward/core/adapter'
+import { assertEpochMs, assertObject, conditionActiveAt } from '@keyward/core/adapter'
 import { assertPool, identifier, type PgPool, schemaOption } from './lib/client.js'
 import { COLUMNS, decodeRow, patchColumns, recordValues } from './lib/record-row.js'
 
@@ -165,9 +165,7 @@ WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM updated)`
   }
 
   async touch(id: string, lastUsedAt: number): Promise<void> {
-    if (!Number.isSafeInteger(lastUsedAt) || lastUsedAt < 0) {
-      throw new TypeError('lastUsedAt must be epoch milliseconds')
-    }
+    assertEpochMs(lastUsedAt, 'lastUsedAt')
     await this.#run('touch', [id, lastUsedAt])
   }
 

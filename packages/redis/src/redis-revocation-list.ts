@@ -11,7 +11,7 @@ import {
   revocationEventOf,
   UnavailableError,
 } from '@keyward/core'
-import { assertObject, fromBackend } from '@keyward/core/adapter'
+import { assertNonEmptyString, assertObject, fromBackend } from '@keyward/core/adapter'
 import {
   assertRedisClient,
   duplicateClient,
@@ -221,15 +221,14 @@ export class RedisRevocationList implements RevocationList {
   }
 
   async revoke(id: string, expiresAt: number): Promise<void> {
-    if (typeof id !== 'string' || id === '') throw new TypeError('id must be a non-empty string')
+    assertNonEmptyString(id, 'id')
     if (!Number.isFinite(expiresAt)) throw new TypeError('expiresAt must be epoch milliseconds')
     const change: RevocationChange = { type: 'revoked', id, expiresAt }
     await this.#write(REVOKE, this.#keys.revoked, [this.#mirror.now(), id, expiresAt], change)
   }
 
   async revokeOwner(ownerId: string, at: number): Promise<void> {
-    if (typeof ownerId !== 'string' || ownerId === '')
-      throw new TypeError('ownerId must be a non-empty string')
+    assertNonEmptyString(ownerId, 'ownerId')
     if (!Number.isFinite(at)) throw new TypeError('at must be epoch milliseconds')
     const change: RevocationChange = { type: 'revoked_owner', ownerId, at }
     await this.#write(REVOKE_OWNER, this.#keys.ownerEpochs, [ownerId, at], change)
@@ -241,7 +240,7 @@ export class RedisRevocationList implements RevocationList {
   }
 
   async publishUpdate(id: string): Promise<void> {
-    if (typeof id !== 'string' || id === '') throw new TypeError('id must be a non-empty string')
+    assertNonEmptyString(id, 'id')
     const change: RevocationChange = { type: 'updated', id }
     await this.#redis.publish(this.#keys.channel, encodeRevocationMessage(this.#origin, change))
     this.#mirror.emit(revocationEventOf(change))

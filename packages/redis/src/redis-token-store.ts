@@ -5,7 +5,7 @@ import {
   type TokenStore,
   type UpdateCondition,
 } from '@keyward/core'
-import { assertObject, conditionActiveAt, nowOption } from '@keyward/core/adapter'
+import { assertEpochMs, assertObject, conditionActiveAt, nowOption } from '@keyward/core/adapter'
 import { assertRedisClient, explainReplyError, type RedisClient } from './lib/client.js'
 import { LuaScript } from './lib/lua-script.js'
 import { hashTag } from './lib/namespace.js'
@@ -271,9 +271,7 @@ export class RedisTokenStore implements TokenStore {
   }
 
   async touch(id: string, lastUsedAt: number): Promise<void> {
-    if (!Number.isSafeInteger(lastUsedAt) || lastUsedAt < 0) {
-      throw new TypeError('lastUsedAt must be epoch milliseconds')
-    }
+    assertEpochMs(lastUsedAt, 'lastUsedAt')
     const key = this.#recordKey(id)
     await this.#read(key, () => TOUCH.run(this.#redis, [key], [lastUsedAt]))
   }

@@ -145,3 +145,17 @@ export function assertImplements(
     `${option} must implement ${methods.join(', ')} (missing: ${missing.join(', ')})`,
   )
 }
+
+/** Throws `TypeError('<name> must be a non-empty string')` unless `value` is one. */
+export function assertNonEmptyString(value: unknown, name: string): asserts value is string {
+  if (typeof value !== 'string' || value === '') {
+    throw new TypeError(`${name} must be a non-empty string`)
+  }
+}
+
+/** Throws `TypeError('<name> must be epoch milliseconds')` unless `value` is a safe integer ≥ 0. */
+export function assertEpochMs(value: unknown, name: string): asserts value is number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw new TypeError(`${name} must be epoch milliseconds`)
+  }
+}
