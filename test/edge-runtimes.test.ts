@@ -65,10 +65,12 @@ async function bundle(name: string, entry: { path: string } | { contents: string
     mainFields: ['module', 'main'],
     conditions: ['workerd', 'worker', 'browser'],
     nodePaths: [source('test/node_modules')],
+    // Each package to its source folder: `@keyward/core` is its index.ts, and a subpath such as
+    // `@keyward/core/adapter` the file of that name.
     alias: {
-      '@keyward/core': source('packages/core/src/index.ts'),
-      '@keyward/hono': source('packages/hono/src/index.ts'),
-      '@keyward/jwt': source('packages/jwt/src/index.ts'),
+      '@keyward/core': source('packages/core/src'),
+      '@keyward/hono': source('packages/hono/src'),
+      '@keyward/jwt': source('packages/jwt/src'),
     },
     logLevel: 'silent',
   })
