@@ -1,19 +1,16 @@
-import type { ApiKey, Instant, KeyMetadata } from '@keyward/core'
+import {
+  type ApiKey,
+  type ApiKeyJson,
+  type Instant,
+  type KeyMetadata,
+  toApiKeyJson,
+} from '@keyward/core'
 
-/** A key as the CLI prints it: times as ISO 8601, its status, never a hash or token. */
-export interface KeyView {
-  id: string
-  name: string
-  hint: string
-  ownerId: string
-  scopes: string[]
-  createdAt: string
-  expiresAt: string
-  lastUsedAt: string | null
-  status: 'active' | 'expired' | 'rotated' | 'revoked'
-  rotatedFrom?: string
-  metadata?: KeyMetadata
-}
+/**
+ * A key as the CLI prints it: exactly what the management API answers (core's
+ * `toApiKeyJson`: times as ISO 8601, its status), never a hash or token.
+ */
+export type KeyView = ApiKeyJson
 
 /** What `keys create` asks for. */
 export interface CreateInput {
@@ -49,27 +46,7 @@ export interface Backend {
   close(): Promise<void>
 }
 
-/** A key from the lifecycle as the CLI prints it. */
+/** A key from the lifecycle as the CLI prints it: core's rendering, status as of `now`. */
 export function keyView(key: ApiKey, now: number): KeyView {
-  const view: KeyView = {
-    id: key.id,
-    name: key.name,
-    hint: key.hint,
-    ownerId: key.ownerId,
-    scopes: [...key.scopes],
-    createdAt: new Date(key.createdAt).toISOString(),
-    expiresAt: new Date(key.expiresAt).toISOString(),
-    lastUsedAt: key.lastUsedAt === undefined ? null : new Date(key.lastUsedAt).toISOString(),
-    status:
-      key.revokedAt !== undefined
-        ? 'revoked'
-        : key.rotatedTo !== undefined
-          ? 'rotated'
-          : now >= key.expiresAt
-            ? 'expired'
-            : 'active',
-  }
-  if (key.rotatedFrom !== undefined) view.rotatedFrom = key.rotatedFrom
-  if (key.metadata !== undefined) view.metadata = key.metadata
-  return view
+  return toApiKeyJson(key, now)
 }
