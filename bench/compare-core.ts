@@ -1,0 +1,80 @@
+/**
+ * A/B of the verify hot path between two versions of core, in one process, so both see the
+ * same machine state: the old core (another checkout, e.g. `git worktree add ../base <rev>`
+ * and `pnpm install` there) and this one are loaded side by side and timed in interleaved
+ * rounds against one floor (one-shot SHA-256 + `Map.get`).
+ *
+ * Usage: npx tsx bench/compare-core.ts ../base/packages/core/src/index.ts [rounds]
+ * Prints the median ns per call and the ratio to the floor for check() and verify() of each.
+ */
+import { hash } from 'node:crypto'
+import { resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+
+type Core = typeof import('@keyward/core')
+
+const [basePath, roundsArg] = process.argv.slice(2)
+if (basePath === undefined) {
+  console.error('usage: npx tsx bench/compare-core.ts <old core index.ts> [rounds]')
+  process.exit(2)
+}
+const rounds = Number(roundsArg ?? 15)
+const CALLS = 200_000
+const KEYS = 100
+
+const base = (await import(pathToFileURL(resolve(basePath)).href)) as Core
+const current = (await import(
+  pathToFileURL(resolve(import.meta.dirname, '../packages/core/src/index.ts')).href
+)) as Core
+
+async function setup(core: Core) {
+  const keyward = core.createKeyward({ prefix: 'kw_live' })
+  const tokens: string[] = []
+  for (let i = 0; i < KEYS; i++) {
+    const { token } = await keyward.keys.create({
+      name: `k${i}`,
+      ownerId: 'o',
+      scopes: ['a:b'],
+      expiresIn: '1d',
+    })
+    tokens.push(token)
+  }
+  for (const token of tokens) await keyward.verify(token)
+  return { keyward, tokens }
+}
+
+const old = await setup(base)
+const now = await setup(current)
+const hashes = new Map(old.tokens.map((token) => [hash('sha256', token, 'base64url'), 1]))
+
+const timed = (work: (i: number) => unknown) => {
+  const start = process.hrtime.bigint()
+  for (let i = 0; i < CALLS; i++) work(i)
+  return Number(process.hrtime.bigint() - start) / CALLS
+}
+const timedAsync = async (work: (i: number) => Promise<unknown>) => {
+  const start = process.hrtime.bigint()
+  for (let i = 0; i < CALLS; i++) await work(i)
+  return Number(process.hrtime.bigint() - start) / CALLS
+}
+
+const samples: Record<string, number[]> = {
+  floor: [],
+  'old check()': [],
+  'new check()': [],
+  'old verify()': [],
+  'new verify()': [],
+}
+for (let round = 0; round < rounds; round++) {
+  samples.floor!.push(timed((i) => hashes.get(hash('sha256', old.tokens[i % KEYS]!, 'base64url'))))
+  samples['old check()']!.push(timed((i) => old.keyward.check(old.tokens[i % KEYS]!)))
+  samples['new check()']!.push(timed((i) => now.keyward.check(now.tokens[i % KEYS]!)))
+  samples['old verify()']!.push(await timedAsync((i) => old.keyward.verify(old.tokens[i % KEYS]!)))
+  samples['new verify()']!.push(await timedAsync((i) => now.keyward.verify(now.tokens[i % KEYS]!)))
+}
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!
+const floor = median(samples.floor!)
+for (const [name, values] of Object.entries(samples)) {
+  const ns = median(values)
+  console.log(`${name.padEnd(13)} ${ns.toFixed(0).padStart(6)} ns  ${(ns / floor).toFixed(2)}×`)
+}
