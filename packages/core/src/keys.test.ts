@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { KeywardError } from './errors.js'
+import { outcome, projectKey } from '../test/outcome.js'
 import { createKeyward } from './keyward.js'
 import { MemoryRevocationList } from './memory-revocation-list.js'
 import { MemoryTokenStore } from './memory-token-store.js'
@@ -24,18 +24,8 @@ function setup() {
   return { keyward, store, clock, fresh }
 }
 
-const code = (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'ok',
-    (error: unknown) => (error instanceof KeywardError ? error.code : error),
-  )
-
-const input = {
-  name: 'CI',
-  ownerId: 'org_1',
-  scopes: ['projects:read', 'projects:write'] as const,
-  expiresIn: '30d',
-}
+const code = outcome
+const input = projectKey
 
 describe('revocation is a permanent property of the record', () => {
   it('a revoked key stays revoked after its list entry is gone: on a fresh instance, after its expiry, after an update', async () => {

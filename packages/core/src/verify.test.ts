@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { KeywardError } from './errors.js'
+import { outcome, projectKey } from '../test/outcome.js'
 import { createKeyward } from './keyward.js'
 import { MemoryRevocationList } from './memory-revocation-list.js'
 import { MemoryTokenStore } from './memory-token-store.js'
@@ -15,18 +15,8 @@ const scopes = defineScopes({
   'reports:read': 'Read reports',
 })
 
-const code = (promise: Promise<unknown>) =>
-  promise.then(
-    () => 'ok',
-    (error: unknown) => (error instanceof KeywardError ? error.code : error),
-  )
-
-const input = {
-  name: 'CI',
-  ownerId: 'org_1',
-  scopes: ['projects:read', 'projects:write'] as const,
-  expiresIn: '30d',
-}
+const code = outcome
+const input = projectKey
 
 /** A store whose `findByHash` reads at once but answers only when released: a lookup in flight. */
 class SlowStore extends MemoryTokenStore {
