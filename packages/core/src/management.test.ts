@@ -94,6 +94,31 @@ describe('createManagementApi options', () => {
   })
 })
 
+describe('the route table', () => {
+  it('never takes a literal segment for a key id, and answers a known path with another method 404', async () => {
+    const { call, keyward, admin } = await setup({ accessTokens: fakeIssuer().issuer })
+    const route = 'No such management route.'
+    for (const [method, path] of [
+      ['PATCH', '/catalog'],
+      ['DELETE', '/revoke-all'],
+      ['GET', '/rotate'],
+      ['GET', '/token'],
+      ['PUT', `/${admin.key.id}`],
+      ['GET', `/${admin.key.id}/rotate`],
+      ['POST', `/${admin.key.id}/rotate/now`],
+    ] as const) {
+      const response = await call(method, path)
+      expect(response.status, `${method} ${path}`).toBe(404)
+      expect(problemOf(response).detail, `${method} ${path}`).toBe(route)
+    }
+    // A key id in the id position reaches the key routes; a missing one is a missing key.
+    const missing = await call('GET', '/key_0000000000000000')
+    expect(missing.status).toBe(404)
+    expect(problemOf(missing).detail).toBe('No such API key.')
+    expect(await keyward.keys.get(admin.key.id)).toBeDefined()
+  })
+})
+
 describe('POST /', () => {
   it('creates a key of the caller’s owner and shows its token once, with no-store', async () => {
     const { call, keyward } = await setup()

@@ -475,79 +475,86 @@ export function createManagementApi<S extends string>(
     )
   }
 
-  /** Manage routes act for a key or a principal; the others (`POST /token`) for a key itself. */
-  type Route =
-    | { manage: true; run: (caller: Caller, body: () => unknown) => Promise<ManagementResponse> }
-    | {
-        manage: false
-        run: (caller: VerifiedKey, body: () => unknown) => Promise<ManagementResponse>
-      }
+  const listKeys = async (caller: Caller) =>
+    json(200, { keys: (await keys.list(caller.ownerId)).map((key) => jsonOf(key)) })
 
-  const route = (method: string, path: string): Route | undefined => {
-    const segments = routeSegments(path)
-    if (segments === undefined) return undefined
-    const [first, second, ...rest] = segments
-    if (rest.length > 0) return undefined
-    if (first === undefined) {
-      if (method === 'GET') {
-        return {
-          manage: true,
-          run: async (caller) =>
-            json(200, { keys: (await keys.list(caller.ownerId)).map((key) => jsonOf(key)) }),
-        }
-      }
-      if (method === 'POST')
-        return { manage: true, run: (caller, body) => createKey(caller, body()) }
-      return undefined
-    }
-    if (second === undefined) {
-      if (first === 'revoke-all') {
-        if (method !== 'POST') return undefined
-        return {
-          manage: true,
-          run: async (caller, body) => {
-            fieldsOf(body(), [])
-            const { revokedBefore } = await keys.revokeAll(
-              { ownerId: caller.ownerId },
-              { actor: caller.actor },
-            )
-            return json(200, { revokedBefore: new Date(revokedBefore).toISOString() })
-          },
-        }
-      }
-      if (first === 'catalog') {
-        if (method !== 'GET') return undefined
-        return { manage: true, run: async (caller) => json(200, catalogOf(caller)) }
-      }
-      if (first === 'token') {
-        if (method !== 'POST' || issuer === undefined) return undefined
-        return { manage: false, run: (caller, body) => mintAccessToken(issuer, caller, body()) }
-      }
-      if (method === 'GET') {
-        return {
-          manage: true,
-          run: async (caller) => json(200, jsonOf(await ownedKey(first, caller))),
-        }
-      }
-      if (method === 'PATCH')
-        return { manage: true, run: (caller, body) => updateKey(caller, first, body()) }
-      if (method === 'DELETE') {
-        return {
-          manage: true,
-          run: async (caller) => {
-            const key = await ownedKey(first, caller, true)
-            await keys.revoke(key.id, { actor: caller.actor })
-            return { status: 204, headers: { 'cache-control': 'no-store' } }
-          },
-        }
-      }
-      return undefined
-    }
-    if (second === 'rotate' && method === 'POST') {
-      return { manage: true, run: (caller, body) => rotateKey(caller, first, body()) }
-    }
-    return undefined
+  const revokeAllKeys = async (caller: Caller, body: unknown) => {
+    fieldsOf(body, [])
+    const { revokedBefore } = await keys.revokeAll(
+      { ownerId: caller.ownerId },
+      { actor: caller.actor },
+    )
+    return json(200, { revokedBefore: new Date(revokedBefore).toISOString() })
   }
+
+  const revokeKey = async (caller: Caller, id: string): Promise<ManagementResponse> => {
+    const key = await ownedKey(id, caller, true)
+    await keys.revoke(key.id, { actor: caller.actor })
+    return { status: 204, headers: { 'cache-control': 'no-store' } }
+  }
+
+  /**
+   * Every route, in one table: the method, the path below the mount (`:id` is a key id), who
+   * acts (`manager`: a key holding the manage scope, or a principal; `key`: an API key itself)
+   * and what it does. Routing, authentication and the caller's re-check are decided once, in
+   * `handle`, from this table.
+   */
+  const routes: readonly Route[] = [
+    { method: 'GET', path: [], acts: 'manager', run: (caller) => listKeys(caller) },
+    {
+      method: 'POST',
+      path: [],
+      acts: 'manager',
+      run: (caller, { body }) => createKey(caller, body()),
+    },
+    {
+      method: 'POST',
+      path: ['revoke-all'],
+      acts: 'manager',
+      run: (caller, { body }) => revokeAllKeys(caller, body()),
+    },
+    {
+      method: 'GET',
+      path: ['catalog'],
+      acts: 'manager',
+      run: async (caller) => json(200, catalogOf(caller)),
+    },
+    ...(issuer === undefined
+      ? []
+      : [
+          {
+            method: 'POST',
+            path: ['token'],
+            acts: 'key',
+            run: (caller, { body }) => mintAccessToken(issuer, caller, body()),
+          } satisfies KeyRoute,
+        ]),
+    {
+      method: 'GET',
+      path: [':id'],
+      acts: 'manager',
+      run: async (caller, { id }) => json(200, jsonOf(await ownedKey(id, caller))),
+    },
+    {
+      method: 'PATCH',
+      path: [':id'],
+      acts: 'manager',
+      run: (caller, { id, body }) => updateKey(caller, id, body()),
+    },
+    {
+      method: 'DELETE',
+      path: [':id'],
+      acts: 'manager',
+      run: (caller, { id }) => revokeKey(caller, id),
+    },
+    {
+      method: 'POST',
+      path: [':id', 'rotate'],
+      acts: 'manager',
+      run: (caller, { id, body }) => rotateKey(caller, id, body()),
+    },
+  ]
+  const matchRoute = routeMatcher(routes)
 
   return Object.freeze({
     manageScope,
@@ -582,24 +589,25 @@ export function createManagementApi<S extends string>(
           throw new MissingTokenError({ realm })
         }
         if (presented?.rateLimit !== undefined) limited = presented
-        const matched = route(method, request.path)
+        const matched = matchRoute(method, request.path)
         if (!matched) throw new NotFoundError('No such management route.')
+        const { route, id } = matched
         const body = () => parseBody(request.body, maxBodyBytes, realm)
         // An earlier middleware may have verified the caller when the headers arrived, and
         // the body may have taken minutes. Decide on the caller as it is now: revoked,
         // expired or narrowed meanwhile, it acts as what it is now, or not at all.
-        if (!matched.manage) {
+        if (route.acts === 'key') {
           if (presented === undefined) {
             throw new ForbiddenError(
               'This route acts for an API key itself, and a signed-in person is not one: present an API key.',
             )
           }
-          return answer(await matched.run(await keyward.recheck(presented), body))
+          return answer(await route.run(await keyward.recheck(presented), { id, body }))
         }
         const caller =
           presented === undefined ? principal! : callerOf(await keyward.recheck(presented))
         manage.check(new Set(caller.scopes), realm)
-        return answer(await matched.run(caller, body))
+        return answer(await route.run(caller, { id, body }))
       } catch (error) {
         if (limited !== undefined && !(error instanceof RateLimitedError)) refundRequest(limited)
         if (error instanceof KeywardError) return answer(problem(errorResponse(error)))
@@ -607,6 +615,62 @@ export function createManagementApi<S extends string>(
       }
     },
   })
+}
+
+/** What a route's `run` gets besides its caller: the `:id` segment and the body, parsed on demand. */
+interface RouteRequest {
+  /** The `:id` segment of the path; `''` on routes without one. */
+  id: string
+  /** The parsed JSON body (`undefined` when empty); throws 400/413 when it cannot be read. */
+  body: () => unknown
+}
+
+/** One row of the management route table. */
+interface RouteRow {
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
+  /** Segments below the mount; `:id` matches any segment that is not a literal of the table. */
+  readonly path: readonly string[]
+}
+
+/** A route on which a manager acts: a key holding the manage scope, or a principal. */
+interface ManagerRoute extends RouteRow {
+  readonly acts: 'manager'
+  readonly run: (caller: Caller, request: RouteRequest) => Promise<ManagementResponse>
+}
+
+/** A route on which an API key acts for itself (`POST /token`): no manage scope, no principal. */
+interface KeyRoute extends RouteRow {
+  readonly acts: 'key'
+  readonly run: (caller: VerifiedKey, request: RouteRequest) => Promise<ManagementResponse>
+}
+
+type Route = ManagerRoute | KeyRoute
+
+/**
+ * Matches requests against a route table: the route of a method and path, with its `:id`, or
+ * `undefined` (404). A literal segment of the table (`catalog`, `revoke-all`, `rotate`…) is
+ * never taken for an id, and a known path with another method is 404 like an unknown path.
+ */
+function routeMatcher<R extends RouteRow>(
+  routes: readonly R[],
+): (method: string, path: string) => { route: R; id: string } | undefined {
+  const literals = new Set(routes.flatMap((route) => route.path.filter((part) => part !== ':id')))
+  return (method, path) => {
+    const segments = routeSegments(path)
+    if (segments === undefined) return undefined
+    for (const route of routes) {
+      if (route.method !== method || route.path.length !== segments.length) continue
+      let id = ''
+      const matches = route.path.every((pattern, index) => {
+        const segment = segments[index] as string
+        if (pattern !== ':id') return pattern === segment
+        id = segment
+        return !literals.has(segment)
+      })
+      if (matches) return { route, id }
+    }
+    return undefined
+  }
 }
 
 const DOT_SEGMENTS = new Set(['.', '%2e'])
