@@ -30,16 +30,37 @@ export type InvalidTokenCode =
   | 'expired_token'
   | 'revoked_token'
 
-/** Options every {@link KeywardError} accepts. */
+/** Options every {@link KeywardError} subclass accepts. */
 export interface KeywardErrorOptions {
-  /** The underlying error, kept for logs; never rendered into a response. */
+  /** The underlying error, kept for logs; never rendered into a response. Default none. */
   cause?: unknown
-  /** The `realm` of the `WWW-Authenticate` challenge. Default `'api'`. */
+  /**
+   * The `realm` of the `WWW-Authenticate` challenge, for the errors that carry one
+   * (`missing_token`, `invalid_request`, the invalid-token codes, `insufficient_scope`);
+   * the others ignore it. Default {@link DEFAULT_REALM} (`'api'`).
+   */
   realm?: string
+}
+
+/** What the {@link KeywardError} constructor takes; the subclasses fill it in themselves. */
+export interface KeywardErrorInit {
+  /** What went wrong, machine-readable. */
+  code: KeywardErrorCode
+  /** The HTTP status an adapter answers with. */
+  status: number
+  /** The text a client may see; never a token. */
+  message: string
+  /** The complete `WWW-Authenticate` header value. Default none: no challenge is sent. */
+  wwwAuthenticate?: string | undefined
+  /** The underlying error, kept for logs; never rendered into a response. Default none. */
+  cause?: unknown
 }
 
 /** The `realm` used in challenges when none is configured. */
 export const DEFAULT_REALM = 'api'
+
+/** {@link UnavailableError.retryAfter} when none is given, in seconds. */
+const DEFAULT_RETRY_AFTER_SECONDS = 5
 
 /**
  * Keeps only the characters RFC 6750 §3 allows inside a quoted challenge attribute
@@ -49,8 +70,9 @@ export function challengeValue(text: string): string {
   return text.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '')
 }
 
-function challenge(realm: string, attributes: Record<string, string> = {}): string {
-  const parts = [`realm="${challengeValue(realm)}"`]
+/** The `Bearer` challenge in `options.realm` (default {@link DEFAULT_REALM}) with `attributes`. */
+function challenge(options: KeywardErrorOptions, attributes: Record<string, string> = {}): string {
+  const parts = [`realm="${challengeValue(options.realm ?? DEFAULT_REALM)}"`]
   for (const [name, value] of Object.entries(attributes))
     parts.push(`${name}="${challengeValue(value)}"`)
   return `Bearer ${parts.join(', ')}`
@@ -58,9 +80,12 @@ function challenge(realm: string, attributes: Record<string, string> = {}): stri
 
 const StackLimited = Error as ErrorConstructor & { stackTraceLimit?: number }
 
-/** The base of every error Keyward throws or rejects with. */
+/**
+ * The base of every error Keyward throws or rejects with. Keyward itself throws only the
+ * subclasses below, whose union is {@link AnyKeywardError}: narrow to it to `switch (err.code)`.
+ */
 export class KeywardError extends Error {
-  /** What went wrong, machine-readable. */
+  /** What went wrong, machine-readable; each subclass narrows it to its own literal. */
   readonly code: KeywardErrorCode
   /** The HTTP status an adapter answers with. */
   readonly status: number
@@ -71,30 +96,24 @@ export class KeywardError extends Error {
    * Whether instances capture a stack trace. The failures a client causes on every bad
    * request (missing, malformed, unknown, expired, revoked token, missing scope) do not:
    * they are answers, not bugs, and capturing frames was most of their cost, which matters
-   * when an API is flooded with garbage tokens.
+   * when an API is flooded with garbage tokens. Default `true`.
    */
   static readonly captureStack: boolean = true
 
-  constructor(
-    code: KeywardErrorCode,
-    status: number,
-    message: string,
-    wwwAuthenticate?: string,
-    options: KeywardErrorOptions = {},
-  ) {
+  constructor(init: KeywardErrorInit) {
     // `stackTraceLimit` is V8's and JavaScriptCore's; elsewhere stacks are simply kept.
     const limit = StackLimited.stackTraceLimit
     const quiet = !(new.target as typeof KeywardError).captureStack && typeof limit === 'number'
     if (quiet) StackLimited.stackTraceLimit = 0
     try {
-      super(message, options.cause === undefined ? undefined : { cause: options.cause })
+      super(init.message, init.cause === undefined ? undefined : { cause: init.cause })
     } finally {
       if (quiet) StackLimited.stackTraceLimit = limit
     }
     this.name = new.target.name
-    this.code = code
-    this.status = status
-    this.wwwAuthenticate = wwwAuthenticate
+    this.code = init.code
+    this.status = init.status
+    this.wwwAuthenticate = init.wwwAuthenticate
   }
 
   /** Headers added with {@link KeywardError.addHeaders}. */
@@ -122,69 +141,99 @@ export class KeywardError extends Error {
   }
 }
 
-/** No credential was presented (401, a bare `Bearer realm` challenge). */
+/**
+ * No credential was presented: `missing_token`, 401, a bare `Bearer realm="…"` challenge.
+ * The message is always `No API key was presented.`
+ */
 export class MissingTokenError extends KeywardError {
+  static readonly code = 'missing_token' as const
   static override readonly captureStack = false
 
+  declare readonly code: typeof MissingTokenError.code
+
   constructor(options: KeywardErrorOptions = {}) {
-    super(
-      'missing_token',
-      401,
-      'No API key was presented.',
-      challenge(options.realm ?? DEFAULT_REALM),
-      options,
-    )
+    super({
+      code: MissingTokenError.code,
+      status: 401,
+      message: 'No API key was presented.',
+      wwwAuthenticate: challenge(options),
+      cause: options.cause,
+    })
   }
 }
 
-/** The request carrying the credential is itself wrong: bad `Authorization`, two credentials, malformed JSON (400). */
+/**
+ * The request carrying the credential is itself wrong: bad `Authorization`, two credentials,
+ * malformed JSON. `invalid_request`, 400, challenge `error="invalid_request"`.
+ */
 export class InvalidRequestError extends KeywardError {
+  static readonly code = 'invalid_request' as const
   static override readonly captureStack = false
 
+  declare readonly code: typeof InvalidRequestError.code
+
   constructor(message: string, options: KeywardErrorOptions = {}) {
-    super(
-      'invalid_request',
-      400,
+    super({
+      code: InvalidRequestError.code,
+      status: 400,
       message,
-      challenge(options.realm ?? DEFAULT_REALM, {
+      wwwAuthenticate: challenge(options, {
         error: 'invalid_request',
         error_description: message,
       }),
-      options,
-    )
+      cause: options.cause,
+    })
   }
 }
 
-/** A token was presented but does not authenticate: malformed, unknown, expired or revoked (401). */
+/**
+ * A token was presented but does not authenticate: `malformed_token`, `unknown_token`,
+ * `expired_token` or `revoked_token` (the caller picks), 401, challenge `error="invalid_token"`.
+ */
 export class InvalidTokenError extends KeywardError {
+  /** The codes this class carries: every {@link InvalidTokenCode}. */
+  static readonly codes = [
+    'malformed_token',
+    'unknown_token',
+    'expired_token',
+    'revoked_token',
+  ] as const satisfies readonly InvalidTokenCode[]
   static override readonly captureStack = false
 
   declare readonly code: InvalidTokenCode
 
   constructor(code: InvalidTokenCode, message: string, options: KeywardErrorOptions = {}) {
-    super(
+    super({
       code,
-      401,
+      status: 401,
       message,
-      challenge(options.realm ?? DEFAULT_REALM, {
+      wwwAuthenticate: challenge(options, {
         error: 'invalid_token',
         error_description: message,
       }),
-      options,
-    )
+      cause: options.cause,
+    })
   }
 }
 
-/** The token is valid but lacks a required scope (403). */
+/**
+ * The token is valid but lacks a required scope: `insufficient_scope`, 403, challenge
+ * `error="insufficient_scope"` with `scope` listing every required scope.
+ */
 export class InsufficientScopeError extends KeywardError {
+  static readonly code = 'insufficient_scope' as const
   static override readonly captureStack = false
 
-  declare readonly code: 'insufficient_scope'
+  declare readonly code: typeof InsufficientScopeError.code
   /** The scopes the request required. */
   readonly requiredScopes: readonly string[]
   /** The required scopes the key does not hold (for `any` semantics: all of them). */
   readonly missingScopes: readonly string[]
 
+  /**
+   * @param options.any - The request needed any one of `requiredScopes`, not all of them:
+   *   only the message changes ("needs one of these scopes"). Default `false`.
+   */
   constructor(
     requiredScopes: readonly string[],
     missingScopes: readonly string[],
@@ -193,31 +242,40 @@ export class InsufficientScopeError extends KeywardError {
     const message = options.any
       ? `The API key needs one of these scopes: ${missingScopes.join(', ')}.`
       : `The API key lacks the scope${missingScopes.length === 1 ? '' : 's'} ${missingScopes.join(', ')}.`
-    super(
-      'insufficient_scope',
-      403,
+    super({
+      code: InsufficientScopeError.code,
+      status: 403,
       message,
-      challenge(options.realm ?? DEFAULT_REALM, {
+      wwwAuthenticate: challenge(options, {
         error: 'insufficient_scope',
         error_description: message,
         scope: requiredScopes.join(' '),
       }),
-      options,
-    )
+      cause: options.cause,
+    })
     this.requiredScopes = requiredScopes
     this.missingScopes = missingScopes
   }
 }
 
-/** A backend (store, revocation list) cannot answer, and Keyward fails closed (503). */
+/**
+ * A backend (store, revocation list) cannot answer, and Keyward fails closed: `unavailable`,
+ * 503, no challenge, `Retry-After: <retryAfter>`.
+ */
 export class UnavailableError extends KeywardError {
-  declare readonly code: 'unavailable'
-  /** Seconds a client should wait before retrying; sent as `Retry-After`. */
+  static readonly code = 'unavailable' as const
+
+  declare readonly code: typeof UnavailableError.code
+  /** Seconds a client should wait before retrying; sent as `Retry-After`. Default 5. */
   readonly retryAfter: number
 
+  /**
+   * @param options.retryAfter - Seconds a client should wait before retrying, sent as
+   *   `Retry-After`. Default 5.
+   */
   constructor(message: string, options: KeywardErrorOptions & { retryAfter?: number } = {}) {
-    super('unavailable', 503, message, undefined, options)
-    this.retryAfter = options.retryAfter ?? 5
+    super({ code: UnavailableError.code, status: 503, message, cause: options.cause })
+    this.retryAfter = options.retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS
   }
 
   override headers(): Record<string, string> {
@@ -225,43 +283,67 @@ export class UnavailableError extends KeywardError {
   }
 }
 
-/** Lifecycle input is invalid; `field` names what was wrong (422 in management routes). */
+/**
+ * Lifecycle input is invalid; `field` names what was wrong: `invalid_argument`, 422 in
+ * management routes, no challenge.
+ */
 export class InvalidArgumentError extends KeywardError {
-  declare readonly code: 'invalid_argument'
+  static readonly code = 'invalid_argument' as const
+
+  declare readonly code: typeof InvalidArgumentError.code
   /** The input field that was wrong, e.g. `'expiresAt'` or `'scopes[1]'`. */
   readonly field: string
 
   constructor(field: string, message: string, options: KeywardErrorOptions = {}) {
-    super('invalid_argument', 422, message, undefined, options)
+    super({ code: InvalidArgumentError.code, status: 422, message, cause: options.cause })
     this.field = field
   }
 }
 
-/** The key does not exist, or belongs to another owner (404 in management routes). */
+/**
+ * The key does not exist, or belongs to another owner: `not_found`, 404 in management routes,
+ * no challenge.
+ */
 export class NotFoundError extends KeywardError {
-  declare readonly code: 'not_found'
+  static readonly code = 'not_found' as const
 
+  declare readonly code: typeof NotFoundError.code
+
+  /** @param message - Default `No such API key.` */
   constructor(message = 'No such API key.', options: KeywardErrorOptions = {}) {
-    super('not_found', 404, message, undefined, options)
-  }
-}
-
-/** A request body is larger than the configured limit (413). */
-export class RequestTooLargeError extends KeywardError {
-  declare readonly code: 'request_too_large'
-
-  constructor(limit: number, options: KeywardErrorOptions = {}) {
-    super('request_too_large', 413, `The request body exceeds ${limit} bytes.`, undefined, options)
+    super({ code: NotFoundError.code, status: 404, message, cause: options.cause })
   }
 }
 
 /**
- * `update` or `rotate` of a key that is revoked, expired or already replaced by rotation
- * (409 in management routes): a grace deadline is never undone, and a key has at most one
- * successor.
+ * A request body is larger than the configured limit: `request_too_large`, 413, no
+ * challenge; the message is `The request body exceeds <limit> bytes.`
+ */
+export class RequestTooLargeError extends KeywardError {
+  static readonly code = 'request_too_large' as const
+
+  declare readonly code: typeof RequestTooLargeError.code
+
+  /** @param limit - The limit that was exceeded, in bytes. */
+  constructor(limit: number, options: KeywardErrorOptions = {}) {
+    super({
+      code: RequestTooLargeError.code,
+      status: 413,
+      message: `The request body exceeds ${limit} bytes.`,
+      cause: options.cause,
+    })
+  }
+}
+
+/**
+ * `update` or `rotate` of a key that is revoked, expired or already replaced by rotation:
+ * `key_inactive`, 409 in management routes, no challenge. A grace deadline is never undone,
+ * and a key has at most one successor.
  */
 export class KeyInactiveError extends KeywardError {
-  declare readonly code: 'key_inactive'
+  static readonly code = 'key_inactive' as const
+
+  declare readonly code: typeof KeyInactiveError.code
   /** Why the key is inactive. */
   readonly keyStatus: 'expired' | 'revoked' | 'rotated'
 
@@ -271,70 +353,85 @@ export class KeyInactiveError extends KeywardError {
       revoked: 'The API key has been revoked',
       rotated: 'The API key has been replaced by rotation',
     }[status]
-    super(
-      'key_inactive',
-      409,
-      `${why}; it can no longer be changed or rotated.`,
-      undefined,
-      options,
-    )
+    super({
+      code: KeyInactiveError.code,
+      status: 409,
+      message: `${why}; it can no longer be changed or rotated.`,
+      cause: options.cause,
+    })
     this.keyStatus = status
   }
 }
 
-/** The caller is authenticated but may not do this (403), e.g. a key changing its own expiry or scopes. */
+/**
+ * The caller is authenticated but may not do this, e.g. a key changing its own expiry or
+ * scopes: `forbidden`, 403, no challenge.
+ */
 export class ForbiddenError extends KeywardError {
-  declare readonly code: 'forbidden'
+  static readonly code = 'forbidden' as const
+
+  declare readonly code: typeof ForbiddenError.code
 
   constructor(message: string, options: KeywardErrorOptions = {}) {
-    super('forbidden', 403, message, undefined, options)
+    super({ code: ForbiddenError.code, status: 403, message, cause: options.cause })
   }
 }
 
 /**
  * A signed request (a GitHub secret-scanning report) carries no signature, names an unknown
- * key, or its signature does not verify (401, no `WWW-Authenticate`: this is no bearer token).
+ * key, or its signature does not verify: `invalid_signature`, 401, no `WWW-Authenticate`
+ * (this is no bearer token).
  */
 export class InvalidSignatureError extends KeywardError {
+  static readonly code = 'invalid_signature' as const
   static override readonly captureStack = false
 
-  declare readonly code: 'invalid_signature'
+  declare readonly code: typeof InvalidSignatureError.code
 
   constructor(message: string, options: KeywardErrorOptions = {}) {
-    super('invalid_signature', 401, message, undefined, options)
+    super({ code: InvalidSignatureError.code, status: 401, message, cause: options.cause })
   }
 }
 
 /**
  * A key with limits is over one of its rate limits (`rate_limited`) or out of credits
- * (`usage_exceeded`): 429, with `Retry-After` (when waiting helps) and the IETF
+ * (`usage_exceeded`): 429, no challenge, with `Retry-After` (when waiting helps) and the IETF
  * `RateLimit-Policy` / `RateLimit` headers. Nothing was charged for the refused request.
  */
 export class RateLimitedError extends KeywardError {
+  /** The codes this class carries. */
+  static readonly codes = ['rate_limited', 'usage_exceeded'] as const
   static override readonly captureStack = false
 
-  declare readonly code: 'rate_limited' | 'usage_exceeded'
-  /** Seconds until the refusing limit frees up; `undefined` for credits that never refill. */
+  declare readonly code: (typeof RateLimitedError.codes)[number]
+  /**
+   * Seconds until the refusing limit frees up, sent as `Retry-After`. No default: `undefined`
+   * (credits that never refill) sends no `Retry-After`.
+   */
   readonly retryAfter: number | undefined
   /** The `RateLimit-Policy` header value. */
   readonly policy: string
   /** The `RateLimit` header value. */
   readonly state: string
 
+  /**
+   * @param limits.retryAfter - Seconds until the refusing limit frees up, or `undefined`
+   *   when waiting does not help (no `Retry-After` is sent).
+   */
   constructor(
-    code: 'rate_limited' | 'usage_exceeded',
+    code: (typeof RateLimitedError.codes)[number],
     limits: { retryAfter: number | undefined; policy: string; state: string },
     options: KeywardErrorOptions = {},
   ) {
-    super(
+    super({
       code,
-      429,
-      code === 'rate_limited'
-        ? 'The API key is over its rate limit.'
-        : 'The API key has no usage credits left.',
-      undefined,
-      options,
-    )
+      status: 429,
+      message:
+        code === 'rate_limited'
+          ? 'The API key is over its rate limit.'
+          : 'The API key has no usage credits left.',
+      cause: options.cause,
+    })
     this.retryAfter = limits.retryAfter
     this.policy = limits.policy
     this.state = limits.state
@@ -349,6 +446,25 @@ export class RateLimitedError extends KeywardError {
     return headers
   }
 }
+
+/**
+ * Every error class Keyward throws, as one union whose `code` tells them apart:
+ * `switch (err.code)` narrows `err` to the class (`case 'insufficient_scope':` gives
+ * `err.missingScopes`). Every {@link KeywardErrorCode} belongs to exactly one member.
+ */
+export type AnyKeywardError =
+  | MissingTokenError
+  | InvalidRequestError
+  | InvalidTokenError
+  | InsufficientScopeError
+  | UnavailableError
+  | InvalidArgumentError
+  | NotFoundError
+  | RequestTooLargeError
+  | KeyInactiveError
+  | ForbiddenError
+  | InvalidSignatureError
+  | RateLimitedError
 
 /** Whether `value` is a {@link KeywardError}. */
 export function isKeywardError(value: unknown): value is KeywardError {

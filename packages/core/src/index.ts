@@ -16,6 +16,7 @@ export {
 } from './authenticate.js'
 export { configDuration, type Duration, durationToMs, parseDuration } from './duration.js'
 export {
+  type AnyKeywardError,
   challengeValue,
   DEFAULT_REALM,
   type ErrorResponse,
@@ -31,6 +32,7 @@ export {
   KeyInactiveError,
   KeywardError,
   type KeywardErrorCode,
+  type KeywardErrorInit,
   type KeywardErrorOptions,
   MissingTokenError,
   NotFoundError,

@@ -61,7 +61,11 @@ export function apiBackend(options: ApiBackendOptions): Backend {
       throw new InvalidArgumentError(field, detail)
     }
     const why = response.status === 401 ? ' (check KEYWARD_API_TOKEN)' : ''
-    throw new KeywardError(code, response.status, `The management API refused: ${detail}${why}`)
+    throw new KeywardError({
+      code,
+      status: response.status,
+      message: `The management API refused: ${detail}${why}`,
+    })
   }
 
   const list = async () => ((await call<{ keys: ApiKeyJson[] }>('GET', '/')).keys ?? []).map(view)
