@@ -7,6 +7,7 @@ import {
   nowOption,
   onErrorOption,
   oneOfOption,
+  positiveIntegerOption,
 } from '@keyward/core/adapter'
 import { assertRedisClient, type RedisClient } from './lib/client.js'
 import { LuaScript } from './lib/lua-script.js'
@@ -39,6 +40,15 @@ export interface RedisLimiterOptions {
    * Revocation is never affected: it fails closed on its own terms.
    */
   onUnavailable?: 'refuse' | 'allow'
+  /**
+   * How long a request waits for Redis, in ms, before it is answered as if Redis were
+   * unreachable (`onUnavailable`): a connection that is up but silent (a stalled link, a
+   * frozen server) would otherwise hold every limited request. From that timeout until the
+   * late reply arrives, requests of limited keys are answered so at once: Redis answers in
+   * order, so nothing sent meanwhile could be answered sooner. A charge whose reply comes late
+   * is refunded (the request was refused, or admitted uncharged). Default `1_000`.
+   */
+  timeout?: number
   /**
    * The clock windows and refills are computed on, epoch ms. Default: Redis `TIME`, shared by
    * every instance, so their windows line up. Give one to test with an injected clock.
@@ -159,6 +169,8 @@ interface LocalState {
 }
 
 const DAY = 86_400_000
+/** The longest delay `setTimeout` honours. */
+const MAX_TIMEOUT = 2_147_483_647
 const DOWN = new Set(['reconnecting', 'close', 'end'])
 
 /**
@@ -179,7 +191,10 @@ export class RedisLimiter implements Limiter {
   readonly #now: (() => number) | undefined
   readonly #onError: (error: unknown) => void
   readonly #syncInterval: number
+  readonly #timeout: number
   readonly #local = new Map<string, LocalState>()
+  /** Scripts whose caller gave up waiting and whose reply has not come yet. */
+  #overdue = 0
 
   constructor(redis: RedisClient, options: RedisLimiterOptions = {}) {
     assertRedisClient(redis)
@@ -202,6 +217,10 @@ export class RedisLimiter implements Limiter {
     this.#now = nowOption(options.now, true)
     this.#syncInterval = nonNegativeIntegerOption(options.syncInterval ?? 20, 'syncInterval', 20)
     this.#onError = onErrorOption(options.onError ?? logError)
+    this.#timeout = positiveIntegerOption(options.timeout, 'timeout', 1_000, 'milliseconds')
+    if (this.#timeout > MAX_TIMEOUT) {
+      throw new TypeError(`timeout must be a positive integer of milliseconds up to ${MAX_TIMEOUT}`)
+    }
   }
 
   /** Which mode this limiter runs in. */
@@ -223,14 +242,32 @@ export class RedisLimiter implements Limiter {
     return this.#run(policy, 'refund', cost, outcome.windows).then(() => undefined)
   }
 
+  /** Waits for reconciliations in flight and sends what was admitted since (approximate mode). */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.#local.values()].map((state) => state.syncing))
+    await Promise.all([...this.#local.values()].map((state) => this.#flush(state)))
+  }
+
+  async #flush(local: LocalState): Promise<void> {
+    try {
+      await local.syncing
+    } catch {
+      // Its units are pending again, sent below.
+    }
+    try {
+      if (local.pending > 0) await this.#sync(local)
+    } catch (error) {
+      this.#onError(error)
+    }
   }
 
   async #exact(policy: LimitPolicy, cost: number): Promise<LimitOutcome> {
     let reply: number[]
     try {
-      reply = await this.#run(policy, 'charge', cost)
+      reply = await this.#timed(this.#run(policy, 'charge', cost), (late) => {
+        // Answered already (503, or admitted uncharged): what the script charged goes back.
+        if (late[0] !== 0) return
+        this.#run(policy, 'refund', cost, outcomeOf(policy, late).windows).catch(this.#onError)
+      })
     } catch (error) {
       if (this.#allow) return unlimited(policy)
       throw error
@@ -246,7 +283,8 @@ export class RedisLimiter implements Limiter {
     windows?: readonly number[],
   ): Promise<number[]> {
     // Reconnecting (or closed): a command would wait in ioredis's queue; answer at once.
-    if (DOWN.has(this.#redis.status)) {
+    // Silent: a reply is overdue, and nothing sent now could be answered before it.
+    if (DOWN.has(this.#redis.status) || this.#overdue > 0) {
       throw new UnavailableError('The rate limiter (Redis) is unavailable.')
     }
     const args: (string | number)[] = [
@@ -278,6 +316,47 @@ export class RedisLimiter implements Limiter {
     )
   }
 
+  /**
+   * `work`, or `UnavailableError` once `timeout` passes first. `work` itself goes on: its
+   * late reply goes to `late` (and never to the caller), and until it comes every new
+   * script is refused at once (see {@link RedisLimiterOptions.timeout}).
+   */
+  #timed<T>(work: Promise<T>, late?: (value: T) => void): Promise<T> {
+    if (this.#overdue > 0) {
+      work.catch(() => {})
+      return Promise.reject(new UnavailableError('The rate limiter (Redis) is unavailable.'))
+    }
+    return new Promise<T>((resolve, reject) => {
+      let overdue = false
+      const timer = setTimeout(() => {
+        overdue = true
+        this.#overdue++
+        reject(
+          new UnavailableError(`The rate limiter (Redis) did not answer in ${this.#timeout} ms.`),
+        )
+      }, this.#timeout)
+      work.then(
+        (value) => {
+          if (!overdue) {
+            clearTimeout(timer)
+            resolve(value)
+            return
+          }
+          this.#overdue--
+          late?.(value)
+        },
+        (error: unknown) => {
+          if (!overdue) {
+            clearTimeout(timer)
+            reject(error)
+            return
+          }
+          this.#overdue--
+        },
+      )
+    })
+  }
+
   #approximate(
     policy: LimitPolicy,
     cost: number,
@@ -286,7 +365,7 @@ export class RedisLimiter implements Limiter {
     const local = this.#local.get(policy.id)
     if (local === undefined) {
       // First use here (or the key changed): learn the counts before answering.
-      return this.#learn(policy).then(
+      return this.#timed(this.#learn(policy)).then(
         () => this.#decide(this.#local.get(policy.id)!, cost, at, true),
         (error: unknown) => {
           if (this.#allow) return unlimited(policy)
@@ -339,8 +418,9 @@ export class RedisLimiter implements Limiter {
       }
     }
     if (refused === undefined && budgetSpent && !synced) {
-      // This instance admitted its share unconfirmed: wait for Redis once, then decide.
-      return this.#sync(local).then(
+      // This instance admitted its share unconfirmed: wait for Redis once, then decide. A
+      // reconciliation that outlives `timeout` goes on, and is counted once, when it lands.
+      return this.#timed(this.#sync(local)).then(
         () => this.#decide(local, cost, at, true),
         (error: unknown) => {
           if (this.#allow) return unlimited(policy)
