@@ -222,15 +222,8 @@ const CREATE_FIELDS = [
   'rateLimits',
   'credits',
 ] as const
-const UPDATE_FIELDS = [
-  'name',
-  'scopes',
-  'expiresAt',
-  'expiresIn',
-  'metadata',
-  'rateLimits',
-  'credits',
-] as const
+/** What `PATCH` may change: the same fields as on create (the owner never changes). */
+const UPDATE_FIELDS = CREATE_FIELDS
 const ROTATE_FIELDS = ['gracePeriod'] as const
 const TOKEN_FIELDS = ['scope', 'expiresIn'] as const
 /** What a key may never change about itself: its own life, reach and limits. */

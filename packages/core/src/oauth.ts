@@ -9,12 +9,11 @@ import type { Keyward } from './keyward.js'
 import {
   authenticateClient,
   type ClientCredentials,
-  formParameters,
   isFormRequest,
   OAuthRefusal,
   oauthError,
   oauthJson,
-  readClientCredentials,
+  readForm,
   refusalOf,
 } from './lib/oauth-request.js'
 import { assertImplements, assertObject, positiveIntegerOption } from './lib/options.js'
@@ -229,14 +228,7 @@ export function createTokenEndpoint<S extends string>(
             allow: 'POST',
           })
         }
-        if (!isFormRequest(request)) {
-          throw new OAuthRefusal(
-            'invalid_request',
-            'Send the parameters as application/x-www-form-urlencoded.',
-          )
-        }
-        const parameters = formParameters(request.body, maxBodyBytes)
-        const credentials = readClientCredentials(request, parameters, realm)
+        const { parameters, credentials } = readForm(request, maxBodyBytes, realm)
         const grantType = parameters.get('grant_type')
         if (grantType === undefined)
           throw new OAuthRefusal('invalid_request', 'grant_type is required.')
@@ -431,14 +423,7 @@ export function createOAuthServer<S extends string>(
   }
 
   const introspect = async (request: ManagementRequest, scope: string) => {
-    if (!isFormRequest(request)) {
-      throw new OAuthRefusal(
-        'invalid_request',
-        'Send the parameters as application/x-www-form-urlencoded.',
-      )
-    }
-    const parameters = formParameters(request.body, maxBodyBytes)
-    const credentials = readClientCredentials(request, parameters, realm)
+    const { parameters, credentials } = readForm(request, maxBodyBytes, realm)
     const caller = await authenticateClient(keyward, authenticator, request, credentials)
     if (!isSubsetOf([scope], caller.scopes)) {
       const denied = new InsufficientScopeError([scope], [scope], { realm })

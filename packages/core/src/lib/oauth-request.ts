@@ -147,6 +147,26 @@ function formDecode(text: string): string {
 }
 
 /**
+ * A form request's parameters and client credentials, as the token and introspection
+ * endpoints both read them; a body that is not `application/x-www-form-urlencoded` is
+ * `invalid_request`.
+ */
+export function readForm(
+  request: ManagementRequest,
+  maxBodyBytes: number,
+  realm: string,
+): { parameters: Map<string, string>; credentials: ClientCredentials } {
+  if (!isFormRequest(request)) {
+    throw new OAuthRefusal(
+      'invalid_request',
+      'Send the parameters as application/x-www-form-urlencoded.',
+    )
+  }
+  const parameters = formParameters(request.body, maxBodyBytes)
+  return { parameters, credentials: readClientCredentials(request, parameters, realm) }
+}
+
+/**
  * Reads the client's credentials from the `Authorization` header (Basic or Bearer), the
  * `client_id`/`client_secret` parameters, or an API key an earlier middleware verified.
  * Using two methods at once is `invalid_request` (RFC 6749 §2.3); an unreadable Basic
