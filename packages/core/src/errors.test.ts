@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import {
   challengeValue,
+  DEFAULT_REALM,
   errorResponse,
+  ForbiddenError,
   InsufficientScopeError,
   InvalidArgumentError,
   InvalidRequestError,
+  InvalidSignatureError,
   InvalidTokenError,
+  KeyInactiveError,
   KeywardError,
   MissingTokenError,
   NotFoundError,
+  RateLimitedError,
   RequestTooLargeError,
   UnavailableError,
 } from './errors.js'
@@ -48,6 +53,15 @@ describe('errors', () => {
       ],
       [new NotFoundError(), 'not_found', 404, undefined],
       [new RequestTooLargeError(16), 'request_too_large', 413, undefined],
+      [new KeyInactiveError('revoked'), 'key_inactive', 409, undefined],
+      [new ForbiddenError('Not your own scopes.'), 'forbidden', 403, undefined],
+      [new InvalidSignatureError('No signature.'), 'invalid_signature', 401, undefined],
+      [
+        new RateLimitedError('usage_exceeded', { retryAfter: undefined, policy: 'p', state: 's' }),
+        'usage_exceeded',
+        429,
+        undefined,
+      ],
     ]
     for (const [error, code, status, challenge] of cases) {
       expect(error).toBeInstanceOf(KeywardError)
@@ -57,6 +71,112 @@ describe('errors', () => {
         expect(error.wwwAuthenticate).toMatch(RFC6750_HEADER)
       } else expect(error.wwwAuthenticate).toBeUndefined()
     }
+  })
+
+  it('names each code on its class too, and every code belongs to exactly one class', () => {
+    const singles = [
+      [MissingTokenError, new MissingTokenError()],
+      [InvalidRequestError, new InvalidRequestError('x')],
+      [InsufficientScopeError, new InsufficientScopeError(['a:b'], ['a:b'])],
+      [UnavailableError, new UnavailableError('x')],
+      [InvalidArgumentError, new InvalidArgumentError('f', 'x')],
+      [NotFoundError, new NotFoundError()],
+      [RequestTooLargeError, new RequestTooLargeError(1)],
+      [KeyInactiveError, new KeyInactiveError('expired')],
+      [ForbiddenError, new ForbiddenError('x')],
+      [InvalidSignatureError, new InvalidSignatureError('x')],
+    ] as const
+    for (const [ErrorClass, error] of singles) expect(error.code).toBe(ErrorClass.code)
+    expect(MissingTokenError.code).toBe('missing_token')
+    expect(NotFoundError.code).toBe('not_found')
+
+    expect(InvalidTokenError.codes).toEqual([
+      'malformed_token',
+      'unknown_token',
+      'expired_token',
+      'revoked_token',
+    ])
+    for (const code of InvalidTokenError.codes)
+      expect(new InvalidTokenError(code, 'x').code).toBe(code)
+    expect(RateLimitedError.codes).toEqual(['rate_limited', 'usage_exceeded'])
+    const limits = { retryAfter: 1, policy: 'p', state: 's' }
+    for (const code of RateLimitedError.codes)
+      expect(new RateLimitedError(code, limits).code).toBe(code)
+
+    const codes: string[] = [
+      ...singles.map(([ErrorClass]) => ErrorClass.code),
+      ...InvalidTokenError.codes,
+      ...RateLimitedError.codes,
+    ]
+    expect(new Set(codes).size).toBe(codes.length)
+    // KeywardErrorCode has 16 members; errors.test-d.ts checks these classes cover exactly them.
+    expect(codes).toHaveLength(16)
+  })
+
+  it('builds a base error from one options object', () => {
+    const cause = new Error('upstream')
+    const error = new KeywardError({
+      code: 'forbidden',
+      status: 403,
+      message: 'The management API refused.',
+      cause,
+    })
+    expect(error).toMatchObject({
+      name: 'KeywardError',
+      code: 'forbidden',
+      status: 403,
+      message: 'The management API refused.',
+      wwwAuthenticate: undefined,
+      cause,
+    })
+    expect(error.headers()).toEqual({})
+    expect(
+      new KeywardError({
+        code: 'missing_token',
+        status: 401,
+        message: 'x',
+        wwwAuthenticate: 'Bearer',
+      }).headers(),
+    ).toEqual({ 'www-authenticate': 'Bearer' })
+    expect('cause' in new KeywardError({ code: 'forbidden', status: 403, message: 'x' })).toBe(
+      false,
+    )
+  })
+
+  it('applies the documented defaults', () => {
+    expect(new MissingTokenError().wwwAuthenticate).toBe(`Bearer realm="${DEFAULT_REALM}"`)
+    expect(DEFAULT_REALM).toBe('api')
+    expect(new MissingTokenError().message).toBe('No API key was presented.')
+    expect(new NotFoundError().message).toBe('No such API key.')
+    expect(new NotFoundError('No such owner.').message).toBe('No such owner.')
+    expect(new RequestTooLargeError(1024).message).toBe('The request body exceeds 1024 bytes.')
+    expect(new InsufficientScopeError(['a:b', 'c:d'], ['a:b', 'c:d']).message).toBe(
+      'The API key lacks the scopes a:b, c:d.',
+    )
+
+    const unavailable = new UnavailableError('Store down.')
+    expect(unavailable.retryAfter).toBe(5)
+    expect(unavailable.headers()).toEqual({ 'retry-after': '5' })
+    expect(new UnavailableError('Store down.', { retryAfter: 30 }).headers()).toEqual({
+      'retry-after': '30',
+    })
+
+    const credits = new RateLimitedError('usage_exceeded', {
+      retryAfter: undefined,
+      policy: '"credits";q=100',
+      state: '"credits";r=0',
+    })
+    expect(credits.retryAfter).toBeUndefined()
+    expect(credits.headers()).toEqual({
+      'ratelimit-policy': '"credits";q=100',
+      ratelimit: '"credits";r=0',
+    })
+    expect(
+      new RateLimitedError('rate_limited', { retryAfter: 12, policy: 'p', state: 's' }).headers(),
+    ).toMatchObject({ 'retry-after': '12' })
+
+    expect(KeywardError.captureStack).toBe(true)
+    expect('cause' in new ForbiddenError('x')).toBe(false)
   })
 
   it('keeps header values inside RFC 6750’s character set, whatever the message or realm', () => {
