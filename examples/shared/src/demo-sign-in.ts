@@ -5,7 +5,7 @@
  * takes that session as its `principal`. Web-standard only (the Hono app runs on edge
  * runtimes too). A real application resolves its own users here instead.
  */
-import { type Principal, toBase64Url } from '@keyward/core'
+import type { Principal } from '@keyward/core'
 
 /** Where the settings page is served. */
 export const SETTINGS_PAGE_PATH = '/settings/api-keys'
@@ -53,7 +53,7 @@ export function createDemoSessions(now: () => number = Date.now): DemoSessions {
   const expiries = new Map<string, number>()
   return {
     signIn(https) {
-      const id = toBase64Url(crypto.getRandomValues(new Uint8Array(32)))
+      const id = sessionId()
       if (expiries.size >= MAX_SESSIONS) expiries.delete(expiries.keys().next().value as string)
       expiries.set(id, now() + SESSION_SECONDS * 1000)
       const secure = https ? '; Secure' : ''
@@ -68,6 +68,14 @@ export function createDemoSessions(now: () => number = Date.now): DemoSessions {
       return undefined
     },
   }
+}
+
+/** A new session id: 32 random bytes as hex, with Web APIs only. */
+function sessionId(): string {
+  let id = ''
+  for (const byte of crypto.getRandomValues(new Uint8Array(32)))
+    id += byte.toString(16).padStart(2, '0')
+  return id
 }
 
 /** The value of cookie `name` in a `Cookie` header, or `undefined`. */

@@ -4,6 +4,7 @@
  * run time, so this module has no static `node:` import and still runs on edge runtimes,
  * where `crypto.subtle` is used; both give identical output.
  */
+import { webCryptoHasher } from './lib/web-crypto-hash.js'
 
 interface NodeCrypto {
   hash?(algorithm: string, data: string, encoding: 'base64url'): string
@@ -38,23 +39,14 @@ export interface TokenHasherOptions {
    * every stored key. Default: none (plain SHA-256).
    */
   pepper?: string | Uint8Array
-  /** Use `crypto.subtle` even where `node:crypto` exists (tests compare both). Default `false`. */
-  webCryptoOnly?: boolean
 }
 
 const encoder = new TextEncoder()
 
-/** Encodes bytes as base64url without padding. */
-export function toBase64Url(bytes: Uint8Array): string {
-  let binary = ''
-  for (let i = 0; i < bytes.length; i++) binary += String.fromCharCode(bytes[i]!)
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-}
-
 /** Builds a {@link TokenHasher}. Throws `TypeError` for an empty or too short pepper. */
 export function createTokenHasher(options: TokenHasherOptions = {}): TokenHasher {
   const pepper = options.pepper === undefined ? undefined : pepperBytes(options.pepper)
-  const node = options.webCryptoOnly ? undefined : nodeCrypto()
+  const node = nodeCrypto()
   if (node) {
     const hashSync =
       pepper !== undefined
@@ -64,23 +56,7 @@ export function createTokenHasher(options: TokenHasherOptions = {}): TokenHasher
           : (token: string) => node.createHash('sha256').update(token).digest('base64url')
     return { hashSync, hash: async (token) => hashSync(token) }
   }
-  if (pepper !== undefined) {
-    const key = crypto.subtle.importKey('raw', pepper, { name: 'HMAC', hash: 'SHA-256' }, false, [
-      'sign',
-    ])
-    return {
-      hashSync: undefined,
-      hash: async (token) =>
-        toBase64Url(
-          new Uint8Array(await crypto.subtle.sign('HMAC', await key, encoder.encode(token))),
-        ),
-    }
-  }
-  return {
-    hashSync: undefined,
-    hash: async (token) =>
-      toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(token)))),
-  }
+  return webCryptoHasher(pepper)
 }
 
 function pepperBytes(pepper: string | Uint8Array): Uint8Array<ArrayBuffer> {

@@ -47,7 +47,6 @@ export {
   hashToken,
   type TokenHasher,
   type TokenHasherOptions,
-  toBase64Url,
 } from './hash.js'
 export type {
   ActionContext,

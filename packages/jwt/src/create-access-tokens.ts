@@ -6,11 +6,10 @@ import {
   type IssuedAccessToken,
   isScopeGrant,
   parseDuration,
-  toBase64Url,
   type VerifiedKey,
 } from '@keyward/core'
 import { assertGrantable, assertObject, booleanOption } from '@keyward/core/adapter'
-import { type JSONWebKeySet, type JWK, SignJWT } from 'jose'
+import { base64url, type JSONWebKeySet, type JWK, SignJWT } from 'jose'
 import type { AccessTokenVerifier } from './create-access-token-verifier.js'
 import { jwksKeySource, localKeySource } from './lib/key-sources.js'
 import { readAlgorithms, readVerificationSettings } from './lib/options.js'
@@ -181,7 +180,7 @@ export function createAccessTokens(options: AccessTokensOptions): AccessTokens {
       aud: audiences[0]!,
       sub: key.ownerId,
       client_id: key.id,
-      jti: toBase64Url(crypto.getRandomValues(new Uint8Array(16))),
+      jti: base64url.encode(crypto.getRandomValues(new Uint8Array(16))),
       kw_key: key.id,
       kw_name: key.name,
       kw_created: key.createdAt,

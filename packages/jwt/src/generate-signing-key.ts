@@ -1,5 +1,4 @@
-import { toBase64Url } from '@keyward/core'
-import { generateKeyPair, generateSecret } from 'jose'
+import { base64url, generateKeyPair, generateSecret } from 'jose'
 import type { AccessTokenAlgorithm, SigningKey } from './types.js'
 
 /** What {@link generateSigningKey} returns: a {@link SigningKey} with `kid` and `alg` filled in. */
@@ -17,7 +16,7 @@ export async function generateSigningKey(
   alg: AccessTokenAlgorithm = 'EdDSA',
   options: { kid?: string } = {},
 ): Promise<GeneratedSigningKey> {
-  const kid = options.kid ?? toBase64Url(crypto.getRandomValues(new Uint8Array(12)))
+  const kid = options.kid ?? base64url.encode(crypto.getRandomValues(new Uint8Array(12)))
   if (alg === 'HS256') return { kid, alg, secret: await generateSecret('HS256') }
   if (alg !== 'EdDSA' && alg !== 'ES256' && alg !== 'RS256') {
     throw new TypeError('alg must be one of EdDSA, ES256, RS256, HS256')

@@ -1,4 +1,4 @@
-import { toBase64Url } from '../../hash.js'
+import { toBase64Url } from '../../lib/base64url.js'
 import { generateKeyId } from '../../token.js'
 import type { KeyRecord } from '../../types.js'
 
