@@ -62,10 +62,17 @@ export interface UpdateKeyInput<S extends string = string> {
   expiresIn?: number | string
   scopes?: readonly ScopeGrant<S>[]
   metadata?: KeyMetadata
-  /** New rate limits, replacing the key's (`[]`: none at all, whatever the deployment defaults). */
-  rateLimits?: readonly RateLimitInput[]
-  /** A new credit grant: the balance becomes `remaining` now, with this refill. */
-  credits?: CreditsInput
+  /**
+   * New rate limits, replacing the key's own (`[]`: none at all, whatever the deployment
+   * defaults). `null` removes the key's own limits, so the deployment's `rateLimits` apply
+   * again (none when the deployment has none).
+   */
+  rateLimits?: readonly RateLimitInput[] | null
+  /**
+   * A new credit grant: the balance becomes `remaining` now, with this refill. `null` removes
+   * the credits: the key is unmetered again (a later grant starts a fresh balance).
+   */
+  credits?: CreditsInput | null
 }
 
 /** Options of `keyward.keys.rotate`. */
@@ -374,8 +381,12 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
       const expiresAt = expiryOf(input, at, false)
       if (expiresAt !== undefined) patch.expiresAt = expiresAt
       if (input.metadata !== undefined) patch.metadata = parseMetadata(input.metadata)!
-      if (input.rateLimits !== undefined) patch.rateLimits = parseRateLimits(input.rateLimits)
-      if (input.credits !== undefined) patch.credits = parseCredits(input.credits, at)
+      if (input.rateLimits !== undefined) {
+        patch.rateLimits = input.rateLimits === null ? null : parseRateLimits(input.rateLimits)
+      }
+      if (input.credits !== undefined) {
+        patch.credits = input.credits === null ? null : parseCredits(input.credits, at)
+      }
       const changes = Object.keys(patch)
       if (changes.length === 0) {
         throw new InvalidArgumentError(
@@ -386,7 +397,7 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
       const current = await activeRecord(id, at)
       // A successor by rotation keeps drawing on its predecessor's counters.
       const account = current.credits?.account
-      if (patch.credits !== undefined && account !== undefined) patch.credits.account = account
+      if (patch.credits != null && account !== undefined) patch.credits.account = account
       const updated = await backend(() => store.update(id as string, patch, { activeAt: at }))
       if (!updated) return refused(id as string, updated, at)
       await changed(updated.id)

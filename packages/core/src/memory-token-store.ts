@@ -1,4 +1,4 @@
-import { conditionActiveAt } from './record.js'
+import { assertRecordPatch, conditionActiveAt } from './record.js'
 import type { KeyRecord, KeyRecordPatch, TokenStore, UpdateCondition } from './types.js'
 
 const PATCHABLE = [
@@ -63,16 +63,19 @@ export class MemoryTokenStore implements TokenStore {
     patch: KeyRecordPatch,
     condition?: UpdateCondition,
   ): Promise<KeyRecord | undefined | null> {
+    assertRecordPatch(patch)
     if (condition !== undefined) conditionActiveAt(condition)
     const record = this.#byId.get(id)
     if (!record) return undefined
     if (condition !== undefined && !isActive(record, condition.activeAt)) return null
     const next: KeyRecord = { ...record }
     // Only the fields a patch may change, and only those it gives: an `undefined` slipped in
-    // by untyped code never takes a field (least of all `revokedAt`) away.
+    // by untyped code never takes a field (least of all `revokedAt`) away; `null` removes
+    // the limits (assertRecordPatch refuses it for every other field).
     for (const field of PATCHABLE) {
       const value = patch[field]
-      if (value !== undefined) Object.assign(next, { [field]: structuredClone(value) })
+      if (value === null) delete next[field as 'rateLimits' | 'credits']
+      else if (value !== undefined) Object.assign(next, { [field]: structuredClone(value) })
     }
     this.#byId.set(id, next)
     return structuredClone(next)

@@ -94,8 +94,10 @@ export function conditionActiveAt(condition: UpdateCondition): number {
 /**
  * What a store checks of a {@link KeyRecordPatch} before it writes anything: throws a
  * `TypeError` naming the field (`patch.name must be a non-empty string`, …). Fields left
- * `undefined` are not checked (a patch never takes a field away); limits are checked whole
- * by {@link assertKeyRecord} when the record is read back, here only their shape.
+ * `undefined` are not checked and change nothing; `null` is accepted for `rateLimits` and
+ * `credits` only (the store then removes the field), and refused for every other field,
+ * so no patch takes a name, an expiry, a revocation or a rotation away. Limits are checked
+ * whole by {@link assertKeyRecord} when the record is read back, here only their shape.
  */
 export function assertRecordPatch(patch: unknown): asserts patch is KeyRecordPatch {
   if (patch === null || typeof patch !== 'object') throw new TypeError('patch must be an object')
@@ -114,11 +116,11 @@ export function assertRecordPatch(patch: unknown): asserts patch is KeyRecordPat
   ) {
     throw new TypeError('patch.metadata must be an object')
   }
-  if (p.rateLimits !== undefined && !Array.isArray(p.rateLimits)) {
-    throw new TypeError('patch.rateLimits must be an array')
+  if (p.rateLimits != null && !Array.isArray(p.rateLimits)) {
+    throw new TypeError('patch.rateLimits must be an array or null')
   }
-  if (p.credits !== undefined && (p.credits === null || typeof p.credits !== 'object')) {
-    throw new TypeError('patch.credits must be an object')
+  if (p.credits != null && (typeof p.credits !== 'object' || Array.isArray(p.credits))) {
+    throw new TypeError('patch.credits must be an object or null')
   }
   if (p.rotatedTo !== undefined) assertNonEmptyString(p.rotatedTo, 'patch.rotatedTo')
   if (p.revokedAt !== undefined) assertEpochMs(p.revokedAt, 'patch.revokedAt')

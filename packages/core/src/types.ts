@@ -41,10 +41,10 @@ export interface KeyRecord {
   revokedAt?: number
   /**
    * The key's own rate limits; they replace the deployment defaults (`createKeyward({
-   * rateLimits })`), and an empty array means none at all.
+   * rateLimits })`), and an empty array means none at all. Absent: the defaults apply.
    */
   rateLimits?: RateLimit[]
-  /** The key's usage credits: each charge takes its cost from the balance. */
+  /** The key's usage credits: each charge takes its cost from the balance. Absent: unmetered. */
   credits?: KeyCredits
 }
 
@@ -76,20 +76,20 @@ export interface KeyCredits {
 /** A key as it leaves the library (list results, management responses): never the hash. */
 export type ApiKey = Omit<KeyRecord, 'hash'>
 
-/** What {@link TokenStore.update} may change. */
+/**
+ * What {@link TokenStore.update} may change. A field left out (or `undefined`) stays as it
+ * is. `rateLimits: null` and `credits: null` take the key's own limits or credits away, so
+ * the deployment defaults apply again and its use is unmetered; no other field can be taken
+ * away (least of all `revokedAt` or `rotatedTo`).
+ */
 export type KeyRecordPatch = Partial<
-  Pick<
-    KeyRecord,
-    | 'name'
-    | 'scopes'
-    | 'expiresAt'
-    | 'metadata'
-    | 'rotatedTo'
-    | 'revokedAt'
-    | 'rateLimits'
-    | 'credits'
-  >
->
+  Pick<KeyRecord, 'name' | 'scopes' | 'expiresAt' | 'metadata' | 'rotatedTo' | 'revokedAt'>
+> & {
+  /** New own rate limits (`[]`: none at all); `null` removes them, so the defaults apply. */
+  rateLimits?: RateLimit[] | null
+  /** A new credit grant; `null` removes the credits, so the key is unmetered. */
+  credits?: KeyCredits | null
+}
 
 /**
  * A precondition of {@link TokenStore.update}, checked atomically with the write: the patch

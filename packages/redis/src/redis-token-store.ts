@@ -51,7 +51,7 @@ return 0
 
 // KEYS: record, hash index, owner set.
 // ARGV: id, hash, ownerId, activeAt or '' (no condition), now or '' (keep the TTL), retention ms,
-// field, value, …
+// n (how many fields to remove), the n fields to remove, then field, value, … to set.
 // Returns the whole record (HGETALL), nil when there is none, -1 when it changed under us,
 // -2 when a condition was given and the record is not active at activeAt, -3 when its
 // expiresAt is not a time so the condition cannot be judged; nothing is written for -1 to -3.
@@ -71,7 +71,9 @@ if ARGV[4] ~= '' then
   if expiresAt == nil then return -3 end
   if expiresAt <= tonumber(ARGV[4]) then return -2 end
 end
-if #ARGV > 6 then redis.call('HSET', KEYS[1], unpack(ARGV, 7)) end
+local removed = tonumber(ARGV[7])
+if removed > 0 then redis.call('HDEL', KEYS[1], unpack(ARGV, 8, 7 + removed)) end
+if #ARGV > 7 + removed then redis.call('HSET', KEYS[1], unpack(ARGV, 8 + removed)) end
 if ARGV[5] ~= '' then
   local written = redis.call('HMGET', KEYS[1], 'expiresAt', 'revokedAt')
   local expiresAt = time(written[1])
@@ -230,7 +232,7 @@ export class RedisTokenStore implements TokenStore {
     patch: KeyRecordPatch,
     condition?: UpdateCondition,
   ): Promise<KeyRecord | undefined | null> {
-    const fields = encodePatch(patch)
+    const { set, removed } = encodePatch(patch)
     const activeAt = condition === undefined ? '' : conditionActiveAt(condition)
     const located = await this.#locate(id)
     if (!located) return undefined
@@ -244,7 +246,9 @@ export class RedisTokenStore implements TokenStore {
       activeAt,
       keepsTtl ? '' : this.#now(),
       this.#retention,
-      ...fields,
+      removed.length,
+      ...removed,
+      ...set,
     ]
     const reply = await this.#read(key, () => UPDATE.run(this.#redis, keys, args))
     if (reply === null) return undefined

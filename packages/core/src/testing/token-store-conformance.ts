@@ -15,10 +15,11 @@ const MINUTE = 60_000
 /**
  * Registers a vitest `describe` block checking that a {@link TokenStore} keeps the contract
  * Keyward relies on: every method, duplicate rejection with nothing written, atomic
- * patches, conditional updates (judged at `activeAt`, writing nothing when the record is
- * revoked, rotated or expired, and letting exactly one of two racing rotations win), a
- * revocation that lands on a rotated record and is never taken away, indexes removed on
- * delete, `touch` never moving backwards, and records handed in and out as copies.
+ * patches, limits removed by a `null` patch (and no other field), conditional updates
+ * (judged at `activeAt`, writing nothing when the record is revoked, rotated or expired,
+ * and letting exactly one of two racing rotations win), a revocation that lands on a
+ * rotated record and is never taken away, indexes removed on delete, `touch` never moving
+ * backwards, and records handed in and out as copies.
  *
  * Call it at the top level of a test file. `vitest` must be installed (it is an optional
  * peer dependency of `@keyward/core`). Records expire 30 days after the real clock's now,
@@ -177,6 +178,50 @@ export function tokenStoreConformance(name: string, factory: TokenStoreFactory):
       expect(await store.findByHash(original.hash)).toStrictEqual(expected)
     })
 
+    it('removes rateLimits and credits patched to null, and keeps every other field', async () => {
+      const { rateLimits, credits, ...rest } = fullSampleRecord()
+      const original: KeyRecord = { ...rest, rateLimits: rateLimits!, credits: credits! }
+      await store.insert(original)
+
+      const withoutLimits: KeyRecord = { ...rest, credits: credits! }
+      expect(await store.update(original.id, { rateLimits: null })).toStrictEqual(withoutLimits)
+      expect(await store.get(original.id)).toStrictEqual(withoutLimits)
+      expect(await store.update(original.id, { credits: null })).toStrictEqual(rest)
+      expect(await store.get(original.id)).toStrictEqual(rest)
+      expect(await store.findByHash(original.hash)).toStrictEqual(rest)
+      expect(await store.listByOwner(original.ownerId)).toStrictEqual([rest])
+      // Removing what is not there is no error and changes nothing.
+      expect(await store.update(original.id, { rateLimits: null, credits: null })).toStrictEqual(
+        rest,
+      )
+    })
+
+    it('removes one limit field and sets another in one conditional patch', async () => {
+      const original = sampleRecord({
+        rateLimits: [{ name: 'default', limit: 5, window: 1_000 }],
+        metadata: { plan: 'pro' },
+      })
+      await store.insert(original)
+      const credits = { remaining: 3, grantedAt: Date.now() }
+      const { rateLimits: _removed, ...rest } = original
+      const expected: KeyRecord = { ...rest, name: 'Credits only', credits }
+
+      expect(
+        await store.update(
+          original.id,
+          { name: 'Credits only', rateLimits: null, credits },
+          { activeAt: Date.now() },
+        ),
+      ).toStrictEqual(expected)
+      expect(await store.get(original.id)).toStrictEqual(expected)
+      // An empty array is kept as such: "no limits at all", not "no limits of its own".
+      expect(await store.update(original.id, { rateLimits: [], credits: null })).toStrictEqual({
+        ...rest,
+        name: 'Credits only',
+        rateLimits: [],
+      })
+    })
+
     it('counts a record as active up to the millisecond before its expiresAt', async () => {
       const original = sampleRecord()
       await store.insert(original)
@@ -202,7 +247,12 @@ export function tokenStoreConformance(name: string, factory: TokenStoreFactory):
     it.each(inactive)(
       'resolves null for a record %s and writes nothing',
       async (_what, overrides, activeAtOf) => {
-        const original = sampleRecord({ lastUsedAt: Date.now() - MINUTE, ...overrides() })
+        const original = sampleRecord({
+          lastUsedAt: Date.now() - MINUTE,
+          rateLimits: [{ name: 'default', limit: 5, window: 1_000 }],
+          credits: { remaining: 0, grantedAt: Date.now() - MINUTE },
+          ...overrides(),
+        })
         await store.insert(original)
         const patch: KeyRecordPatch = {
           name: 'Must not land',
@@ -211,6 +261,8 @@ export function tokenStoreConformance(name: string, factory: TokenStoreFactory):
           metadata: { landed: true },
           rotatedTo: generateKeyId(),
           revokedAt: Date.now(),
+          rateLimits: null,
+          credits: null,
         }
 
         expect(
@@ -298,6 +350,17 @@ export function tokenStoreConformance(name: string, factory: TokenStoreFactory):
       await store.update(original.id, erasing).catch(() => undefined)
       expect(await store.get(original.id)).toStrictEqual(original)
     })
+
+    it.each(['name', 'scopes', 'expiresAt', 'metadata', 'rotatedTo', 'revokedAt'])(
+      'rejects a patch of %s to null and writes nothing (only limits can be removed)',
+      async (field) => {
+        const original = fullSampleRecord()
+        await store.insert(original)
+        const patch = { [field]: null, credits: null } as unknown as KeyRecordPatch
+        await expect(store.update(original.id, patch)).rejects.toThrow(TypeError)
+        expect(await store.get(original.id)).toStrictEqual(original)
+      },
+    )
 
     it('applies concurrent patches and touches of different fields without losing any', async () => {
       const original = sampleRecord()

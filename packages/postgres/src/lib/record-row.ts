@@ -44,7 +44,8 @@ export function recordValues(record: KeyRecord): unknown[] {
 
 /**
  * The columns a patch sets and their values, validated first so a bad patch writes nothing.
- * An `undefined` (from untyped code) sets nothing: no patch takes a field away.
+ * An `undefined` (from untyped code) sets nothing; `null` limits set their column to SQL
+ * `NULL` (not JSON `null`), which is how an absent field is stored.
  */
 export function patchColumns(patch: KeyRecordPatch): Array<[column: string, value: unknown]> {
   assertRecordPatch(patch)
@@ -53,8 +54,13 @@ export function patchColumns(patch: KeyRecordPatch): Array<[column: string, valu
   if (patch.scopes !== undefined) set.push(['scopes', JSON.stringify(patch.scopes)])
   if (patch.expiresAt !== undefined) set.push(['expires_at', patch.expiresAt])
   if (patch.metadata !== undefined) set.push(['metadata', JSON.stringify(patch.metadata)])
-  if (patch.rateLimits !== undefined) set.push(['rate_limits', JSON.stringify(patch.rateLimits)])
-  if (patch.credits !== undefined) set.push(['credits', JSON.stringify(patch.credits)])
+  for (const [field, column] of [
+    ['rateLimits', 'rate_limits'],
+    ['credits', 'credits'],
+  ] as const) {
+    const value = patch[field]
+    if (value !== undefined) set.push([column, value === null ? null : JSON.stringify(value)])
+  }
   if (patch.rotatedTo !== undefined) set.push(['rotated_to', patch.rotatedTo])
   if (patch.revokedAt !== undefined) set.push(['revoked_at', patch.revokedAt])
   return set

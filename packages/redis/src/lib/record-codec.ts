@@ -39,19 +39,26 @@ export function encodeRecord(record: KeyRecord): string[] {
   return fields
 }
 
-/** The hash fields a patch changes, validated first so a bad patch writes nothing. */
-export function encodePatch(patch: KeyRecordPatch): string[] {
+/**
+ * What a patch does to the hash, validated first so a bad patch writes nothing: the fields it
+ * sets, flattened as `HSET` takes them, and the fields it removes (`null` limits) for `HDEL`.
+ */
+export function encodePatch(patch: KeyRecordPatch): { set: string[]; removed: string[] } {
   assertRecordPatch(patch)
-  const fields: string[] = []
-  if (patch.name !== undefined) fields.push('name', patch.name)
-  if (patch.scopes !== undefined) fields.push('scopes', JSON.stringify(patch.scopes))
-  if (patch.expiresAt !== undefined) fields.push('expiresAt', String(patch.expiresAt))
-  if (patch.metadata !== undefined) fields.push('metadata', JSON.stringify(patch.metadata))
-  if (patch.rateLimits !== undefined) fields.push('rateLimits', JSON.stringify(patch.rateLimits))
-  if (patch.credits !== undefined) fields.push('credits', JSON.stringify(patch.credits))
-  if (patch.rotatedTo !== undefined) fields.push('rotatedTo', patch.rotatedTo)
-  if (patch.revokedAt !== undefined) fields.push('revokedAt', String(patch.revokedAt))
-  return fields
+  const set: string[] = []
+  const removed: string[] = []
+  if (patch.name !== undefined) set.push('name', patch.name)
+  if (patch.scopes !== undefined) set.push('scopes', JSON.stringify(patch.scopes))
+  if (patch.expiresAt !== undefined) set.push('expiresAt', String(patch.expiresAt))
+  if (patch.metadata !== undefined) set.push('metadata', JSON.stringify(patch.metadata))
+  for (const field of ['rateLimits', 'credits'] as const) {
+    const value = patch[field]
+    if (value === null) removed.push(field)
+    else if (value !== undefined) set.push(field, JSON.stringify(value))
+  }
+  if (patch.rotatedTo !== undefined) set.push('rotatedTo', patch.rotatedTo)
+  if (patch.revokedAt !== undefined) set.push('revokedAt', String(patch.revokedAt))
+  return { set, removed }
 }
 
 /** `HGETALL`'s flat array form (as Lua returns it) as an object. */
