@@ -1,8 +1,10 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit'
 import {
+  type CreditsInput,
   createManagementClient,
   type ManagementClient,
   ProblemError,
+  type RateLimitInput,
 } from './lib/management-client.js'
 import {
   expiryOf,
@@ -10,11 +12,12 @@ import {
   formatDate,
   formatDateTime,
   formatDuration,
+  formatWindow,
   relativeTime,
 } from './lib/time.js'
 import { type ApiKeysStrings, defaultStrings } from './strings.js'
 import { styles } from './styles.js'
-import type { ApiKeyJson, Catalog, CatalogScope } from './types.js'
+import type { ApiKeyJson, Catalog, CatalogScope, RateLimitJson } from './types.js'
 
 const DAY_MS = 86_400_000
 const DAY_S = 86_400
@@ -22,6 +25,10 @@ const DAY_S = 86_400
 const PRESET_DAYS = [30, 90, 365]
 /** Rotation grace choices, in seconds; the catalog's `maxGracePeriod` is always offered too. */
 const GRACE_CHOICES = [0, 3_600, DAY_S, 7 * DAY_S, 30 * DAY_S]
+/** Rate limit windows offered, in seconds; a key's own other window is offered too. */
+const WINDOW_CHOICES = [1, 60, 3_600, DAY_S]
+/** Credit refill intervals offered, in seconds; a key's own other interval is offered too. */
+const REFILL_CHOICES = [3_600, DAY_S, 7 * DAY_S, 30 * DAY_S]
 const NAME_MAX = 100
 
 /** What `keyward-change` reports. The one-time token is never part of it. */
@@ -31,7 +38,16 @@ export interface ApiKeysChangeDetail {
   key?: ApiKeyJson
 }
 
-type Field = 'form' | 'name' | 'expiration' | 'scopes' | 'grace' | 'confirm'
+type Field =
+  | 'form'
+  | 'name'
+  | 'expiration'
+  | 'scopes'
+  | 'grace'
+  | 'confirm'
+  | 'rateLimit'
+  | 'credits'
+  | 'refill'
 type Errors = Partial<Record<Field, string>>
 /** The form inputs by `name`, and the field whose error they carry. */
 const FIELD_OF_INPUT = {
@@ -41,11 +57,16 @@ const FIELD_OF_INPUT = {
   scopes: 'scopes',
   grace: 'grace',
   confirm: 'confirm',
+  rateLimit: 'rateLimit',
+  rateWindow: 'rateLimit',
+  credits: 'credits',
+  refill: 'refill',
+  refillEvery: 'refill',
 } as const satisfies Record<string, Field>
 
 type FormDialog =
   | { kind: 'create' }
-  | { kind: 'rotate' | 'extend' | 'rename' | 'delete'; key: ApiKeyJson }
+  | { kind: 'rotate' | 'extend' | 'rename' | 'limits' | 'delete'; key: ApiKeyJson }
   | { kind: 'revokeAll' }
 
 /** The one-time token on show. Dropped (from state and DOM) as soon as its dialog closes. */
@@ -60,15 +81,16 @@ interface Reveal {
 /** Where focus returns when the dialogs close: a key's "…" button, or a page button. */
 type FocusReturn = { keyId: string } | 'create' | 'revoke-all'
 
-type MenuAction = 'rotate' | 'extend' | 'rename' | 'delete'
+type MenuAction = 'rotate' | 'extend' | 'rename' | 'limits' | 'delete'
 
 /**
  * `<keyward-api-keys>`: the "Settings → API Keys" page of a signed-in person, as a web
  * component talking to Keyward's management API (same origin, with the page's session cookie).
  *
  * It lists the viewer's organisation's keys and lets them create a key (name, expiry within the
- * server's `maxLifetime`, permissions they may grant), copy its token once, rotate, extend,
- * rename and delete keys, and revoke them all. Everything renders in a shadow root; theme it
+ * server's `maxLifetime`, permissions they may grant, optional rate limit and credits), copy
+ * its token once, rotate, extend, rename, change the limits of and delete keys, and revoke
+ * them all. Everything renders in a shadow root; theme it
  * with `--keyward-*` custom properties and `::part()`, and translate it with `strings`.
  *
  * @fires keyward-change - after a key was created, rotated, updated or deleted, or all were
@@ -291,6 +313,7 @@ export class KeywardApiKeys extends LitElement {
             <th scope="col">${s.columnName}</th>
             <th scope="col">${s.columnKey}</th>
             <th scope="col">${s.columnPermissions}</th>
+            <th scope="col">${s.columnLimits}</th>
             <th scope="col">${s.columnCreated}</th>
             <th scope="col">${s.columnLastUsed}</th>
             <th scope="col">${s.columnExpires}</th>
@@ -324,6 +347,7 @@ export class KeywardApiKeys extends LitElement {
             </ul>`
         }
       </td>
+      <td>${this._renderKeyLimits(s, key)}</td>
       <td class="nowrap" title=${formatDateTime(key.createdAt, locale)}>
         ${formatDate(key.createdAt, locale)}
       </td>
@@ -352,7 +376,7 @@ export class KeywardApiKeys extends LitElement {
   }
 
   private _actionsOf(key: ApiKeyJson): MenuAction[] {
-    if (key.status === 'active') return ['rotate', 'extend', 'rename', 'delete']
+    if (key.status === 'active') return ['rotate', 'extend', 'rename', 'limits', 'delete']
     // A replaced key may still work during its grace period: it can be ended early.
     if (key.status === 'rotated') return ['delete']
     return []
@@ -366,6 +390,7 @@ export class KeywardApiKeys extends LitElement {
       rotate: s.rotate,
       extend: s.extend,
       rename: s.rename,
+      limits: s.changeLimits,
       delete: s.delete,
     }
     return html`<button
@@ -421,7 +446,8 @@ export class KeywardApiKeys extends LitElement {
       case 'create':
         title = s.createTitle
         submit = s.createSubmit
-        body = html`${this._renderName(s, '')}${this._renderExpiry(s)}${this._renderScopes(s)}`
+        body = html`${this._renderName(s, '')}${this._renderExpiry(s)}${this._renderScopes(s)}
+          ${this._renderLimits(s)}`
         break
       case 'rotate':
         title = s.rotateTitle(dialog.key.name)
@@ -441,6 +467,11 @@ export class KeywardApiKeys extends LitElement {
         title = s.renameTitle(dialog.key.name)
         submit = s.renameSubmit
         body = this._renderName(s, dialog.key.name)
+        break
+      case 'limits':
+        title = s.limitsTitle(dialog.key.name)
+        submit = s.limitsSubmit
+        body = this._renderLimits(s, dialog.key)
         break
       case 'delete':
         title = s.deleteTitle
@@ -638,6 +669,110 @@ export class KeywardApiKeys extends LitElement {
         </div>`,
       )}
       ${errorText('grace-error', error)}
+    </fieldset>`
+  }
+
+  /** A key's limits in words, one line each: its own, or the deployment's, and its credits. */
+  private _limitsInWords(s: ApiKeysStrings, key: ApiKeyJson): string[] {
+    const defaults = this._rateLimitsInWords(s, this._catalog?.defaultRateLimits ?? [])
+    const own = key.rateLimits
+    const lines =
+      own === undefined
+        ? defaults.map((limit) => s.deploymentDefault(limit))
+        : own.length === 0 && defaults.length > 0
+          ? [s.noRateLimit]
+          : this._rateLimitsInWords(s, own)
+    const credits = key.credits
+    if (credits) {
+      const refill = credits.refill
+      const count = this._count
+      lines.push(
+        s.credits(
+          count(credits.remaining),
+          refill && {
+            amount: count(refill.amount),
+            every: formatWindow(refill.interval, this._locale),
+          },
+        ),
+      )
+    }
+    return lines
+  }
+
+  private _rateLimitsInWords(s: ApiKeysStrings, limits: readonly RateLimitJson[]): string[] {
+    return limits.map((rate) =>
+      s.rateLimit(this._count(rate.limit), formatWindow(rate.window, this._locale)),
+    )
+  }
+
+  private _count = (value: number): string => new Intl.NumberFormat(this._locale).format(value)
+
+  private _renderKeyLimits(s: ApiKeysStrings, key: ApiKeyJson) {
+    const lines = this._limitsInWords(s, key)
+    return lines.length === 0
+      ? html`<span class="muted">${s.noLimits}</span>`
+      : html`<ul class="limits">
+          ${lines.map((line) => html`<li>${line}</li>`)}
+        </ul>`
+  }
+
+  /**
+   * The limits fieldset: one rate limit (the key's first; any others are kept as they are)
+   * and the credits with their refill, empty for none.
+   */
+  private _renderLimits(s: ApiKeysStrings, key?: ApiKeyJson) {
+    const errors = this._errors
+    const rate = key?.rateLimits?.[0]
+    const credits = key?.credits
+    const defaults = this._rateLimitsInWords(s, this._catalog?.defaultRateLimits ?? [])
+    const count = (
+      id: string,
+      name: string,
+      label: string,
+      value: number | undefined,
+      error: string | undefined,
+      describedBy = '',
+    ) => html`<label for=${id}>${label}</label>
+      <input
+        type="text"
+        inputmode="numeric"
+        autocomplete="off"
+        id=${id}
+        name=${name}
+        .value=${value === undefined ? '' : String(value)}
+        aria-invalid=${error ? 'true' : 'false'}
+        aria-describedby=${`${error ? `${id}-error ` : ''}${describedBy}`.trim() || nothing}
+      />`
+    const choice = (id: string, name: string, label: string, choices: number[], value: number) =>
+      html`<label for=${id}>${label}</label>
+        <select id=${id} name=${name}>
+          ${[...new Set([...choices, value])]
+            .sort((a, b) => a - b)
+            .map(
+              (seconds) =>
+                html`<option value=${String(seconds)} ?selected=${seconds === value}>
+                  ${formatWindow(seconds, this._locale)}
+                </option>`,
+            )}
+        </select>`
+    return html`<fieldset aria-describedby="limits-help">
+      <legend>${s.limitsLabel}</legend>
+      <p class="help" id="limits-help">${s.limitsHelp(defaults.join(', ') || undefined)}</p>
+      <div class="inline">
+        ${count('rate-limit', 'rateLimit', s.requestsLabel, rate?.limit, errors.rateLimit)}
+        ${choice('rate-window', 'rateWindow', s.perLabel, WINDOW_CHOICES, rate?.window ?? 60)}
+      </div>
+      ${errorText('rate-limit-error', errors.rateLimit)}
+      <div class="inline">
+        ${count('credits', 'credits', s.creditsLabel, credits?.remaining, errors.credits, 'credits-help')}
+      </div>
+      <p class="help" id="credits-help">${s.creditsHelp}</p>
+      ${errorText('credits-error', errors.credits)}
+      <div class="inline">
+        ${count('refill', 'refill', s.refillLabel, credits?.refill?.amount, errors.refill)}
+        ${choice('refill-every', 'refillEvery', s.everyLabel, REFILL_CHOICES, credits?.refill?.interval ?? 30 * DAY_S)}
+      </div>
+      ${errorText('refill-error', errors.refill)}
     </fieldset>`
   }
 
@@ -857,8 +992,15 @@ export class KeywardApiKeys extends LitElement {
         const name = this._readName(data, errors)
         const expiry = this._readExpiry(data, errors)
         const scopes = data.getAll('scopes').map(String)
+        const { rate, credits } = this._readLimits(data, errors)
         run = async () => {
-          const issued = await client.create({ name, scopes, ...expiry })
+          const issued = await client.create({
+            name,
+            scopes,
+            ...expiry,
+            ...(rate ? { rateLimits: [rate] } : {}),
+            ...(credits ? { credits } : {}),
+          })
           this._show(issued.token, false)
           this._done(s.created(issued.key.name), 'created', issued.key)
         }
@@ -886,6 +1028,15 @@ export class KeywardApiKeys extends LitElement {
         run = async () => {
           const key = await client.update(dialog.key.id, { name })
           this._done(s.renamed(key.name), 'updated', key)
+        }
+        break
+      }
+      case 'limits': {
+        const patch = this._limitsPatch(dialog.key, this._readLimits(data, errors))
+        run = async () => {
+          if (Object.keys(patch).length === 0) return
+          const key = await client.update(dialog.key.id, patch)
+          this._done(s.limitsChanged(key.name), 'updated', key)
         }
         break
       }
@@ -959,6 +1110,63 @@ export class KeywardApiKeys extends LitElement {
       errors.expiration = s.dateTooLate(formatDate(last, this._locale))
     } else errors.expiration = s.dateTooEarly
     return { expiresAt: '' }
+  }
+
+  /** A whole number typed in `input`: `undefined` when empty, an error below `min` or when not whole. */
+  private _readCount(data: FormData, input: Field, min: number, errors: Errors) {
+    const text = String(data.get(input) ?? '').trim()
+    if (text === '') return undefined
+    const value = Number(text)
+    if (!Number.isSafeInteger(value) || value < min) errors[input] ??= this._s.wholeNumber(min)
+    return value
+  }
+
+  /** The limits fieldset's values, `undefined` where left empty. */
+  private _readLimits(
+    data: FormData,
+    errors: Errors,
+  ): { rate: RateLimitInput | undefined; credits: CreditsInput | undefined } {
+    const limit = this._readCount(data, 'rateLimit', 1, errors)
+    const remaining = this._readCount(data, 'credits', 0, errors)
+    const amount = this._readCount(data, 'refill', 1, errors)
+    if (amount !== undefined && remaining === undefined)
+      errors.refill ??= this._s.refillNeedsCredits
+    const seconds = (input: string) => Number(data.get(input))
+    return {
+      rate: limit === undefined ? undefined : { limit, window: seconds('rateWindow') },
+      credits:
+        remaining === undefined
+          ? undefined
+          : amount === undefined
+            ? { remaining }
+            : { remaining, refill: { amount, interval: seconds('refillEvery') } },
+    }
+  }
+
+  /**
+   * What a PATCH changes of `key`'s limits: only what differs from the key as listed (granting
+   * the same credits again would reset the balance left); `null` removes the key's own rate
+   * limits (the deployment's apply again) or its credits.
+   */
+  private _limitsPatch(
+    key: ApiKeyJson,
+    { rate, credits }: { rate: RateLimitInput | undefined; credits: CreditsInput | undefined },
+  ): { rateLimits?: RateLimitInput[] | null; credits?: CreditsInput | null } {
+    const patch: { rateLimits?: RateLimitInput[] | null; credits?: CreditsInput | null } = {}
+    const [first, ...rest] = key.rateLimits ?? []
+    if (rate?.limit !== first?.limit || rate?.window !== first?.window) {
+      const rates = rate ? [first ? { ...rate, name: first.name } : rate, ...rest] : rest
+      patch.rateLimits = rates.length === 0 ? null : rates
+    }
+    const had = key.credits
+    if (
+      credits?.remaining !== had?.remaining ||
+      credits?.refill?.amount !== had?.refill?.amount ||
+      credits?.refill?.interval !== had?.refill?.interval
+    ) {
+      patch.credits = credits ?? null
+    }
+    return patch
   }
 
   private async _showErrors(errors: Errors): Promise<void> {
@@ -1078,6 +1286,9 @@ function errorsOf(error: unknown): Errors {
     if (field === 'expiresAt' || field === 'expiresIn') return { expiration: error.message }
     if (field === 'scopes') return { scopes: error.message }
     if (field === 'gracePeriod') return { grace: error.message }
+    if (field.startsWith('rateLimits')) return { rateLimit: error.message }
+    if (field.startsWith('credits.refill')) return { refill: error.message }
+    if (field.startsWith('credits')) return { credits: error.message }
   }
   return { form: messageOf(error) }
 }

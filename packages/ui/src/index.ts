@@ -6,7 +6,15 @@ import { KeywardApiKeys } from './api-keys-element.js'
 
 export { type ApiKeysChangeDetail, KeywardApiKeys } from './api-keys-element.js'
 export { type ApiKeysStrings, defaultStrings } from './strings.js'
-export type { ApiKeyJson, Catalog, CatalogScope, IssuedKeyJson, KeyStatus } from './types.js'
+export type {
+  ApiKeyJson,
+  Catalog,
+  CatalogScope,
+  CreditsJson,
+  IssuedKeyJson,
+  KeyStatus,
+  RateLimitJson,
+} from './types.js'
 
 if (!customElements.get('keyward-api-keys')) {
   customElements.define('keyward-api-keys', KeywardApiKeys)

@@ -24,7 +24,18 @@ export interface ApiKeysStrings {
   columnExpires: string
   columnStatus: string
   columnActions: string
+  columnLimits: string
   noPermissions: string
+  /** In the limits column of a key with no rate limit and no credits. */
+  noLimits: string
+  /** A rate limit in words; `limit` is formatted, `window` is e.g. "minute" or "30 days". */
+  rateLimit: (limit: string, window: string) => string
+  /** The deployment's default limits (already in words) applying to a key without its own. */
+  deploymentDefault: (limits: string) => string
+  /** A key whose own empty list of rate limits overrides the deployment's defaults. */
+  noRateLimit: string
+  /** A key's credits; `refill` is given when they refill: its amount and interval in words. */
+  credits: (remaining: string, refill?: { amount: string; every: string }) => string
   never: string
   status: Record<KeyStatus, string>
   /** The warning beside a key that expires soon; `relative` is e.g. "in 6 days". */
@@ -34,6 +45,8 @@ export interface ApiKeysStrings {
   rotate: string
   extend: string
   rename: string
+  /** The menu entry opening the limits dialog. */
+  changeLimits: string
   delete: string
   cancel: string
   close: string
@@ -58,6 +71,20 @@ export interface ApiKeysStrings {
   /** A group of permissions' heading, from the scope names' resource part. */
   resource: (resource: string) => string
   noGrantable: string
+  limitsLabel: string
+  /** Below the limits' legend; `defaults` is the deployment's default limits in words, if any. */
+  limitsHelp: (defaults?: string) => string
+  requestsLabel: string
+  /** The label of the rate limit's window, between "Requests" and its choices. */
+  perLabel: string
+  creditsLabel: string
+  creditsHelp: string
+  refillLabel: string
+  /** The label of the refill interval, between "Refill to" and its choices. */
+  everyLabel: string
+  /** A number field's content is not a whole number of at least `min`. */
+  wholeNumber: (min: number) => string
+  refillNeedsCredits: string
   createSubmit: string
   tokenTitle: string
   rotatedTokenTitle: string
@@ -83,6 +110,8 @@ export interface ApiKeysStrings {
   extendSubmit: string
   renameTitle: (name: string) => string
   renameSubmit: string
+  limitsTitle: (name: string) => string
+  limitsSubmit: string
   deleteTitle: string
   deleteBody: (name: string, hint: string) => string
   deleteSubmit: string
@@ -100,6 +129,7 @@ export interface ApiKeysStrings {
   rotated: (name: string) => string
   renamed: (name: string) => string
   extended: (name: string) => string
+  limitsChanged: (name: string) => string
   deleted: (name: string) => string
   revokedAll: string
 }
@@ -123,7 +153,14 @@ export const defaultStrings: ApiKeysStrings = {
   columnExpires: 'Expires',
   columnStatus: 'Status',
   columnActions: 'Actions',
+  columnLimits: 'Limits',
   noPermissions: 'None',
+  noLimits: 'None',
+  rateLimit: (limit, window) => `${limit} requests per ${window}`,
+  deploymentDefault: (limits) => `${limits} (deployment default)`,
+  noRateLimit: 'No rate limit',
+  credits: (remaining, refill) =>
+    `${remaining} credits${refill ? `, refilled to ${refill.amount} every ${refill.every}` : ''}`,
   never: 'Never',
   status: { active: 'Active', expired: 'Expired', revoked: 'Revoked', rotated: 'Rotated' },
   expiresSoon: (relative) => `Expires ${relative}`,
@@ -131,6 +168,7 @@ export const defaultStrings: ApiKeysStrings = {
   rotate: 'Rotate',
   extend: 'Extend expiry',
   rename: 'Rename',
+  changeLimits: 'Change limits',
   delete: 'Delete',
   cancel: 'Cancel',
   close: 'Close',
@@ -155,6 +193,18 @@ export const defaultStrings: ApiKeysStrings = {
     return words.charAt(0).toUpperCase() + words.slice(1)
   },
   noGrantable: 'You hold no permission you could grant.',
+  limitsLabel: 'Limits',
+  limitsHelp: (defaults) =>
+    `Optional: leave a field empty for no limit${defaults ? `; without a rate limit, the deployment default applies (${defaults})` : ''}.`,
+  requestsLabel: 'Requests',
+  perLabel: 'per',
+  creditsLabel: 'Credits',
+  creditsHelp:
+    'Each request uses one credit; when none are left, requests are refused. Saving a balance replaces what is left.',
+  refillLabel: 'Refill to',
+  everyLabel: 'every',
+  wholeNumber: (min) => `Enter a whole number, ${min} or more.`,
+  refillNeedsCredits: 'Enter the credits to refill.',
   createSubmit: 'Create key',
   tokenTitle: 'Copy your new API key',
   rotatedTokenTitle: 'Copy your new rotated API key',
@@ -182,6 +232,8 @@ export const defaultStrings: ApiKeysStrings = {
   extendSubmit: 'Save expiry',
   renameTitle: (name) => `Rename “${name}”`,
   renameSubmit: 'Save name',
+  limitsTitle: (name) => `Limits of “${name}”`,
+  limitsSubmit: 'Save limits',
   deleteTitle: 'Delete this API key?',
   deleteBody: (name, hint) =>
     `“${name}” (${hint}) will be deleted, and it stops working immediately: anything still using it is refused. This cannot be undone.`,
@@ -201,6 +253,7 @@ export const defaultStrings: ApiKeysStrings = {
   rotated: (name) => `API key “${name}” rotated.`,
   renamed: (name) => `API key renamed to “${name}”.`,
   extended: (name) => `The expiry of “${name}” was changed.`,
+  limitsChanged: (name) => `The limits of “${name}” were changed.`,
   deleted: (name) => `API key “${name}” deleted.`,
   revokedAll: 'Every API key was revoked.',
 }

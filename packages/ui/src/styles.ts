@@ -173,6 +173,13 @@ export const styles = css`
     padding: 0 0.55em;
     font-size: 0.85em;
   }
+  ul.limits {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+    font-size: 0.9em;
+    min-width: 10em;
+  }
   .nowrap {
     white-space: nowrap;
   }
@@ -320,6 +327,17 @@ export const styles = css`
     padding: 0.45em 0.6em;
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
+  }
+  .inline {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.4em 0.6em;
+    margin-top: 0.6em;
+  }
+  .inline input,
+  .inline select {
+    width: 8em;
   }
   [aria-invalid='true'] {
     border-color: var(--_danger) !important;

@@ -23,6 +23,29 @@ export interface ApiKeyJson {
   metadata?: Record<string, unknown>
   rotatedFrom?: string
   rotatedTo?: string
+  /** The key's own rate limits; absent when the deployment's defaults apply, `[]` for none. */
+  rateLimits?: RateLimitJson[]
+  /** The key's credits, absent when it has none. */
+  credits?: CreditsJson
+}
+
+/** A rate limit: `limit` requests (cost units) per `window` seconds, counted per key. */
+export interface RateLimitJson {
+  /** Shown in the `RateLimit` headers, e.g. `default`. */
+  name: string
+  limit: number
+  /** Seconds. */
+  window: number
+}
+
+/**
+ * A key's credit grant: `remaining` as granted at `grantedAt` (each request then takes its
+ * cost from it), raised to `refill.amount` every `refill.interval` seconds when it refills.
+ */
+export interface CreditsJson {
+  remaining: number
+  grantedAt: string
+  refill?: { amount: number; interval: number }
 }
 
 /** One scope of `GET /api-keys/catalog`. */
@@ -46,6 +69,11 @@ export interface Catalog {
   defaultExpiresIn: number | null
   /** Longest rotation grace period, seconds. */
   maxGracePeriod: number
+  /**
+   * The deployment's default rate limits, for keys without their own; `null` when there are
+   * none. Servers that do not send it leave keys without limits of their own showing none.
+   */
+  defaultRateLimits?: RateLimitJson[] | null
 }
 
 /** What `POST /api-keys` and `POST /api-keys/:id/rotate` answer. The token is shown once. */

@@ -1,4 +1,13 @@
-import type { ApiKeyJson, Catalog, IssuedKeyJson } from '../types.js'
+import type { ApiKeyJson, Catalog, IssuedKeyJson, RateLimitJson } from '../types.js'
+
+/** Credits as the management API takes them: a balance granted now, perhaps refilled. */
+export interface CreditsInput {
+  remaining: number
+  refill?: { amount: number; interval: number }
+}
+
+/** A rate limit as the management API takes it (`name` defaults to `default`). */
+export type RateLimitInput = Omit<RateLimitJson, 'name'> & { name?: string }
 
 /**
  * A failed request as the management API described it (RFC 9457 problem+json), or a network
@@ -27,10 +36,19 @@ export interface ManagementClient {
     scopes: string[]
     expiresAt?: string
     expiresIn?: number
+    rateLimits?: RateLimitInput[]
+    credits?: CreditsInput
   }): Promise<IssuedKeyJson>
+  /** `null` removes the key's own rate limits (the deployment's apply again) or its credits. */
   update(
     id: string,
-    input: { name?: string; expiresAt?: string; expiresIn?: number },
+    input: {
+      name?: string
+      expiresAt?: string
+      expiresIn?: number
+      rateLimits?: RateLimitInput[] | null
+      credits?: CreditsInput | null
+    },
   ): Promise<ApiKeyJson>
   rotate(id: string, gracePeriod: number): Promise<IssuedKeyJson>
   revoke(id: string): Promise<void>

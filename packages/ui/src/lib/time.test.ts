@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { expiryOf, expiryRange, formatDuration, localDay, relativeTime } from './time.js'
+import {
+  expiryOf,
+  expiryRange,
+  formatDuration,
+  formatWindow,
+  localDay,
+  relativeTime,
+} from './time.js'
 
 const DAY = 86_400
 const YEAR = 365 * DAY
@@ -43,5 +50,14 @@ describe('words for times', () => {
     expect(formatDuration(7 * DAY, 'en')).toBe('7 days')
     expect(formatDuration(3_600, 'en')).toBe('1 hour')
     expect(formatDuration(90, 'en')).toBe('90 seconds')
+  })
+
+  it('names a window as it follows "per" or "every": one whole unit without its number', () => {
+    expect(formatWindow(60, 'en')).toBe('minute')
+    expect(formatWindow(DAY, 'en')).toBe('day')
+    expect(formatWindow(1, 'en')).toBe('second')
+    expect(formatWindow(30 * DAY, 'en')).toBe('30 days')
+    expect(formatWindow(90, 'en')).toBe('90 seconds')
+    expect(formatWindow(3_600, 'de')).toBe('Stunde')
   })
 })

@@ -59,21 +59,37 @@ export function formatDateTime(at: string | number | Date, locale: string | unde
 
 /** A length of time in seconds in words, in its largest whole unit: "24 hours", "7 days". */
 export function formatDuration(seconds: number, locale: string | undefined): string {
-  const units = [
+  const [unit, count] = largestUnit(seconds)
+  return unitFormat(unit, locale).format(count)
+}
+
+/**
+ * A window or interval as it follows "per" or "every": "minute" for one whole unit, else
+ * as {@link formatDuration} ("30 days").
+ */
+export function formatWindow(seconds: number, locale: string | undefined): string {
+  const [unit, count] = largestUnit(seconds)
+  if (count !== 1) return unitFormat(unit, locale).format(count)
+  return unitFormat(unit, locale)
+    .formatToParts(1)
+    .filter((part) => part.type === 'unit')
+    .map((part) => part.value)
+    .join('')
+}
+
+type Unit = 'day' | 'hour' | 'minute' | 'second'
+
+function largestUnit(seconds: number): [Unit, number] {
+  for (const [unit, size] of [
     ['day', 86_400],
     ['hour', 3_600],
     ['minute', 60],
-  ] as const
-  for (const [unit, size] of units) {
-    if (seconds >= size && seconds % size === 0) {
-      return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' }).format(
-        seconds / size,
-      )
-    }
+  ] as const) {
+    if (seconds >= size && seconds % size === 0) return [unit, seconds / size]
   }
-  return new Intl.NumberFormat(locale, {
-    style: 'unit',
-    unit: 'second',
-    unitDisplay: 'long',
-  }).format(seconds)
+  return ['second', seconds]
+}
+
+function unitFormat(unit: Unit, locale: string | undefined): Intl.NumberFormat {
+  return new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: 'long' })
 }
