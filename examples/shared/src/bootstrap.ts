@@ -21,7 +21,14 @@
  * Keys are issued and accepted with the `kw_test` prefix only: a test server never takes
  * production (`kw_live`) keys, and they are refused as malformed before any lookup.
  */
-import { createKeyward, type Keyward, type RevocationList, type TokenStore } from '@keyward/core'
+import {
+  createKeyward,
+  isKeywardError,
+  type Keyward,
+  type RevocationList,
+  type TokenStore,
+  type VerifiedKey,
+} from '@keyward/core'
 import {
   type AccessTokens,
   createAccessTokens,
@@ -81,6 +88,61 @@ async function signingKey(): Promise<SigningKey> {
   }
   const { kid } = privateKey as { kid?: unknown }
   return { kid: typeof kid === 'string' ? kid : 'example', privateKey }
+}
+
+/** Why `JWT_PRIVATE_JWK` cannot be used, with the recipe for one that can. */
+function unusableJwk(reason: string): Error {
+  return new Error(
+    `JWT_PRIVATE_JWK is not a usable private key (${reason}); make one with: ${MAKE_JWK}`,
+  )
+}
+
+/**
+ * The access tokens, once a token signed with the active key has verified against the public
+ * key `jwks()` publishes. Keys are imported lazily, so without this a JWK of the right shape
+ * but with bad key data (a `d` too short, or from another key than `x`) would start the
+ * server and fail at the first token. The probe token is never handed out.
+ */
+async function checkedAccessTokens(issuer: string, signing: SigningKey): Promise<AccessTokens> {
+  const given = process.env.JWT_PRIVATE_JWK !== undefined && process.env.JWT_PRIVATE_JWK !== ''
+  let accessTokens: AccessTokens
+  try {
+    accessTokens = createAccessTokens({
+      issuer,
+      audience: 'urn:keyward:example-api',
+      signingKeys: [signing],
+    })
+  } catch (error) {
+    // Only the key's own checks are about JWT_PRIVATE_JWK; a bad ISSUER says so itself.
+    if (given && error instanceof TypeError && error.message.startsWith('signingKeys')) {
+      throw unusableJwk(error.message)
+    }
+    throw error
+  }
+  const at = Date.now()
+  const probe: VerifiedKey = {
+    id: 'start-up-check',
+    name: 'Start-up check',
+    ownerId: 'example',
+    scopes: ['api_keys:read'],
+    createdAt: at,
+    expiresAt: at + 60_000,
+    kind: 'api_key',
+  }
+  try {
+    await accessTokens.verifyAccessToken(await accessTokens.mintAccessToken(probe))
+  } catch (error) {
+    if (!given) throw error
+    throw unusableJwk(
+      // A signature that does not verify: the private and public halves are of two keys.
+      isKeywardError(error)
+        ? 'a token it signs does not verify with its public key'
+        : error instanceof Error
+          ? error.message
+          : String(error),
+    )
+  }
+  return accessTokens
 }
 
 /** `PORT`: an integer from 0 to 65535, default 3000. */
@@ -144,7 +206,10 @@ async function adminToken(keyward: Keyward<Scope>, shared: boolean): Promise<str
 export async function bootstrap(): Promise<Example> {
   const port = listenPort()
   const host = process.env.HOST || '127.0.0.1'
-  const signing = await signingKey()
+  // OAuth clients discover the server at the issuer, so it is the URL they reach.
+  const issuer = process.env.ISSUER || `http://${host}:${port}`
+  // Before any backend is connected: a key that cannot sign stops the start right here.
+  const accessTokens = await checkedAccessTokens(issuer, await signingKey())
   const redisUrl = process.env.REDIS_URL
   const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 2 }) : undefined
   if (redis) logConnectionState(redis)
@@ -174,23 +239,6 @@ export async function bootstrap(): Promise<Example> {
   }
   if (list) backends.revocations = list
 
-  let accessTokens: AccessTokens
-  try {
-    accessTokens = createAccessTokens({
-      // OAuth clients discover the server at the issuer, so it is the URL they reach.
-      issuer: process.env.ISSUER || `http://${host}:${port}`,
-      audience: 'urn:keyward:example-api',
-      signingKeys: [signing],
-    })
-    // A JWK of the right shape that does not import fails here, not at the first token.
-    await accessTokens.jwks()
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    if (!process.env.JWT_PRIVATE_JWK || !/signingKeys|key/i.test(message)) throw error
-    throw new Error(
-      `JWT_PRIVATE_JWK is not a usable private key (${message}); make one with: ${MAKE_JWK}`,
-    )
-  }
   const keyward = createKeyward({
     prefix: PREFIX,
     scopes,
