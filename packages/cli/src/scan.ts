@@ -1,6 +1,13 @@
 import { lstat, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { BODY_LENGTH, isValidPrefix, MAX_PREFIX_LENGTH, parseToken, tokenHint } from '@keyward/core'
+import {
+  CHECKSUM_LENGTH,
+  isValidPrefix,
+  MAX_PREFIX_LENGTH,
+  parseToken,
+  SECRET_LENGTH,
+  tokenHint,
+} from '@keyward/core'
 
 /** A Keyward token found in text. `token` is for the caller's use; never print it. */
 export interface FoundToken {
@@ -25,7 +32,7 @@ export interface Finding {
 
 // The part after a token's last `_`: 32 base62 of secret and 6 of checksum, not followed by
 // more letters or digits.
-const BODY = new RegExp(`_[0-9A-Za-z]{${BODY_LENGTH}}(?![0-9A-Za-z])`, 'g')
+const BODY = new RegExp(`_[0-9A-Za-z]{${SECRET_LENGTH + CHECKSUM_LENGTH}}(?![0-9A-Za-z])`, 'g')
 const PREFIX_CHAR = /[a-z0-9_]/
 
 /**

@@ -150,7 +150,6 @@ export {
 } from './secret-scanning.js'
 export {
   assertPrefix,
-  BODY_LENGTH,
   CHECKSUM_LENGTH,
   generateKeyId,
   generateToken,

@@ -138,10 +138,6 @@ function validateGrants(
 
 /** A compiled scope requirement, built once per guard or `verify` option set. */
 export interface ScopeRequirement {
-  /** The scopes named by the requirement. */
-  readonly scopes: readonly string[]
-  /** `'all'`: every scope is needed; `'any'`: one suffices. */
-  readonly mode: 'all' | 'any'
   /** Throws `InsufficientScopeError` when `granted` does not satisfy the requirement. */
   check(granted: ReadonlySet<string>, realm?: string): void
 }
@@ -163,8 +159,6 @@ export function scopeRequirement(
   }
   const required = Object.freeze([...new Set(scopes)])
   return Object.freeze({
-    scopes: required,
-    mode,
     check(granted: ReadonlySet<string>, realm: string = DEFAULT_REALM) {
       if (required.length === 0) return
       if (mode === 'any') {
@@ -219,8 +213,6 @@ export function requirementCompiler(
           : all.length === 0
             ? anyOf
             : Object.freeze({
-                scopes: Object.freeze([...allOf.scopes, ...anyOf.scopes]),
-                mode: 'all' as const,
                 check: (granted: ReadonlySet<string>, realm?: string) => {
                   allOf.check(granted, realm)
                   anyOf.check(granted, realm)

@@ -7,7 +7,7 @@ export const SECRET_LENGTH = 32
 /** Length of the base62 CRC-32 checksum that ends a token. */
 export const CHECKSUM_LENGTH = 6
 /** Length of everything after a token's last `_`: secret and checksum. */
-export const BODY_LENGTH = SECRET_LENGTH + CHECKSUM_LENGTH
+const BODY_LENGTH = SECRET_LENGTH + CHECKSUM_LENGTH
 /** Longest allowed prefix. */
 export const MAX_PREFIX_LENGTH = 20
 
