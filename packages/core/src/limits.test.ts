@@ -3,8 +3,10 @@ import { createScopeGuard } from './authenticate.js'
 import { errorResponse, InvalidArgumentError, KeywardError, RateLimitedError } from './errors.js'
 import { createKeyward, type KeywardOptions } from './keyward.js'
 import { rateLimitHeaders } from './limits.js'
+import { MemoryRevocationList } from './memory-revocation-list.js'
+import { MemoryTokenStore } from './memory-token-store.js'
 import { defineScopes } from './scopes.js'
-import type { VerifiedKey } from './types.js'
+import type { KeyEvent, VerifiedKey } from './types.js'
 
 const T0 = Date.UTC(2026, 10, 26) // a multiple of every window below
 const MINUTE = 60_000
@@ -255,5 +257,108 @@ describe('lifecycle input', () => {
     expect(() => createKeyward({ rateLimits: [{ limit: 0, window: 60 }] as never })).toThrow(
       TypeError,
     )
+  })
+})
+
+describe("removing a key's own limits", () => {
+  /** Two instances on one store and one revocation list, as on a shared backend. */
+  function twoInstances(options: Partial<KeywardOptions<keyof typeof scopes.descriptions>> = {}) {
+    const clock = { now: T0 }
+    const shared = {
+      scopes,
+      store: new MemoryTokenStore(),
+      revocations: new MemoryRevocationList({ now: () => clock.now }),
+      now: () => clock.now,
+      ...options,
+    }
+    return { clock, a: createKeyward(shared), b: createKeyward(shared) }
+  }
+
+  it('credits: null makes the key unmetered at once on every instance; a new grant starts afresh', async () => {
+    const events: KeyEvent[] = []
+    const { clock, a, b } = twoInstances({ onEvent: (event) => void events.push(event) })
+    const { token, key } = await a.keys.create({ ...base, credits: { remaining: 1 } })
+    // The other instance holds the key in its cache, credits and all.
+    expect((await b.verify(token)).rateLimit?.policy).toBe('"credits";q=1')
+    expect(await outcome(b.verify(token))).toBe('usage_exceeded')
+
+    const updated = await a.keys.update(key.id, { credits: null })
+    expect(updated).not.toHaveProperty('credits')
+    expect(await b.keys.get(key.id)).not.toHaveProperty('credits')
+    expect(events.at(-1)).toMatchObject({ type: 'updated', changes: ['credits'] })
+    for (let i = 0; i < 3; i++) expect((await b.verify(token)).rateLimit).toBeUndefined()
+
+    // A grant is told apart by its time: a later one replaces any balance the limiter kept.
+    clock.now += 1
+    await a.keys.update(key.id, { credits: { remaining: 1 } })
+    expect(await outcome(b.verify(token))).toBe('ok')
+    expect(await outcome(b.verify(token))).toBe('usage_exceeded')
+  })
+
+  it('rateLimits: null brings the deployment defaults back on every instance; [] means none at all', async () => {
+    const { clock, a, b } = twoInstances({
+      rateLimits: [{ name: 'burst', limit: 2, window: '1m' }],
+    })
+    const { token, key } = await a.keys.create({
+      ...base,
+      rateLimits: [{ name: 'own', limit: 5, window: '1m' }],
+      credits: { remaining: 100 },
+    })
+    expect((await b.verify(token)).rateLimit?.policy).toBe('"own";q=5;w=60, "credits";q=100')
+
+    await a.keys.update(key.id, { rateLimits: [] })
+    expect((await b.verify(token)).rateLimit?.policy).toBe('"credits";q=100')
+
+    const updated = await a.keys.update(key.id, { rateLimits: null })
+    expect(updated).not.toHaveProperty('rateLimits')
+    expect(updated.credits?.remaining).toBe(100)
+    // In a new window, so the count of the key's own limit this minute plays no part.
+    clock.now += MINUTE
+    expect(rateLimitHeaders(await b.verify(token))).toEqual({
+      'ratelimit-policy': '"burst";q=2;w=60, "credits";q=100',
+      ratelimit: '"burst";r=1;t=60, "credits";r=97',
+    })
+
+    // Both at once: the defaults alone are left.
+    await a.keys.update(key.id, { rateLimits: null, credits: null })
+    expect(rateLimitHeaders(await b.verify(token))).toEqual({
+      'ratelimit-policy': '"burst";q=2;w=60',
+      ratelimit: '"burst";r=0;t=60',
+    })
+    expect(await outcome(b.verify(token))).toBe('rate_limited')
+  })
+
+  it('without deployment defaults, rateLimits: null leaves the key unlimited', async () => {
+    const { keyward } = setup()
+    const { token, key } = await keyward.keys.create({
+      ...base,
+      rateLimits: [{ name: 'default', limit: 1, window: '1m' }],
+    })
+    expect(await outcome(keyward.verify(token))).toBe('ok')
+    expect(await outcome(keyward.verify(token))).toBe('rate_limited')
+    await keyward.keys.update(key.id, { rateLimits: null })
+    for (let i = 0; i < 3; i++) expect((await keyward.verify(token)).rateLimit).toBeUndefined()
+  })
+
+  it('refuses anything else with a 422 naming the field, and null on create', async () => {
+    const { keyward } = setup()
+    const { key } = await keyward.keys.create({ ...base, credits: { remaining: 1 } })
+    const field = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'accepted',
+        (error: unknown) => (error instanceof InvalidArgumentError ? error.field : String(error)),
+      )
+    for (const credits of ['none', 0, false, [], {}]) {
+      expect(await field(keyward.keys.update(key.id, { credits } as never))).toMatch(/^credits/)
+    }
+    for (const rateLimits of ['none', 0, false, {}]) {
+      expect(await field(keyward.keys.update(key.id, { rateLimits } as never))).toBe('rateLimits')
+    }
+    // On create, leaving the field out is how to say "none of its own".
+    expect(await field(keyward.keys.create({ ...base, credits: null } as never))).toBe('credits')
+    expect(await field(keyward.keys.create({ ...base, rateLimits: null } as never))).toBe(
+      'rateLimits',
+    )
+    expect(await keyward.keys.get(key.id)).toHaveProperty('credits.remaining', 1)
   })
 })
