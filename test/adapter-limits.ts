@@ -97,3 +97,105 @@ export async function expectLimitCases(
   expect(answer.headers.get('ratelimit-policy')).toBeNull()
   expect(answer.headers.get('ratelimit')).toBeNull()
 }
+
+/**
+ * For the cases of removing limits through the management API: a deployment default of 10
+ * per hour, a manager key, and a key with its own limit (3 per minute) and 5 credits. The
+ * app serves the management API at `/api-keys` and `GET /cheap` behind `apiKeyAuth`.
+ */
+export interface LimitRemovalFixture {
+  keyward: Keyward<string>
+  manager: string
+  limited: { id: string; token: string }
+}
+
+export async function createLimitRemovalFixture(): Promise<LimitRemovalFixture> {
+  const at = Date.UTC(2026, 10, 26) + 15_000
+  const keyward = createKeyward<string>({
+    prefix: 'kw_test',
+    scopes: manageScopes,
+    now: () => at,
+    rateLimits: [{ name: 'hourly', limit: 10, window: '1h' }],
+  })
+  const base = { ownerId: 'org_1', expiresIn: '1d' }
+  const manager = await keyward.keys.create({
+    ...base,
+    name: 'manager',
+    scopes: ['api_keys:manage', 'projects:read'],
+    rateLimits: [],
+  })
+  const limited = await keyward.keys.create({
+    ...base,
+    name: 'limited',
+    scopes: ['api_keys:manage', 'projects:read'],
+    rateLimits: [{ name: 'own', limit: 3, window: '1m' }],
+    credits: { remaining: 5 },
+  })
+  return {
+    keyward,
+    manager: manager.token,
+    limited: { id: limited.key.id, token: limited.token },
+  }
+}
+
+const manageScopes = defineScopes({
+  'projects:read': 'Read projects',
+  'api_keys:manage': 'Manage API keys',
+})
+
+/**
+ * Runs the removal cases through `request`, which sends `body` (if any) as JSON with the
+ * token as a Bearer credential.
+ */
+export async function expectLimitRemovalCases(
+  fixture: LimitRemovalFixture,
+  request: (method: string, path: string, token: string, body?: unknown) => Promise<Answer>,
+): Promise<void> {
+  const { manager, limited } = fixture
+  const patch = (body: unknown, token = manager) =>
+    request('PATCH', `/api-keys/${limited.id}`, token, body)
+  const policyOf = async () =>
+    (await request('GET', '/cheap', limited.token)).headers.get('ratelimit-policy')
+
+  expect(await policyOf()).toBe('"own";q=3;w=60, "credits";q=5')
+
+  // A key never changes its own limits, taking them away included.
+  let answer = await patch({ credits: null }, limited.token)
+  expect(answer.status).toBe(403)
+  expect(answer.body.code).toBe('forbidden')
+  expect(await policyOf()).toBe('"own";q=3;w=60, "credits";q=5')
+
+  for (const [field, value] of [
+    ['credits', 'none'],
+    ['rateLimits', {}],
+    ['rateLimits', false],
+  ] as const) {
+    answer = await patch({ [field]: value })
+    expect(answer.status).toBe(422)
+    expect(answer.body).toMatchObject({ code: 'invalid_argument', field })
+  }
+
+  answer = await patch({ credits: null })
+  expect(answer.status).toBe(200)
+  expect(answer.body).not.toHaveProperty('credits')
+  expect(answer.body.rateLimits).toEqual([{ name: 'own', limit: 3, window: 60 }])
+  expect(await policyOf()).toBe('"own";q=3;w=60')
+
+  // Back to the deployment defaults.
+  answer = await patch({ rateLimits: null })
+  expect(answer.status).toBe(200)
+  expect(answer.body).not.toHaveProperty('rateLimits')
+  expect(answer.body).not.toHaveProperty('credits')
+  expect(await policyOf()).toBe('"hourly";q=10;w=3600')
+
+  // An empty array is not the same: no limits at all, whatever the defaults.
+  answer = await patch({ rateLimits: [] })
+  expect(answer.status).toBe(200)
+  expect(answer.body.rateLimits).toEqual([])
+  expect(await policyOf()).toBeNull()
+
+  answer = await request('GET', `/api-keys/${limited.id}`, manager)
+  expect(answer.status).toBe(200)
+  expect(answer.body.rateLimits).toEqual([])
+  expect(answer.body).not.toHaveProperty('credits')
+}

@@ -1,7 +1,12 @@
 import { Hono } from 'hono'
 import { describe, it } from 'vitest'
-import { createLimitFixture, expectLimitCases } from '../../../test/adapter-limits.js'
-import { type ApiKeyVariables, apiKeyAuth, requireScopes } from './index.js'
+import {
+  createLimitFixture,
+  createLimitRemovalFixture,
+  expectLimitCases,
+  expectLimitRemovalCases,
+} from '../../../test/adapter-limits.js'
+import { type ApiKeyVariables, apiKeyAuth, apiKeyRoutes, requireScopes } from './index.js'
 
 describe('Hono: rate limits and credits', () => {
   it('answers 429 with Retry-After and RateLimit headers, and sets them on every answer of a limited key', async () => {
@@ -13,6 +18,26 @@ describe('Hono: rate limits and credits', () => {
     app.get('/admin', requireScopes('projects:write'), (c) => c.json({ ok: true }))
     await expectLimitCases(fixture, async (path, token) => {
       const response = await app.request(path, { headers: { authorization: `Bearer ${token}` } })
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: (await response.json()) as Record<string, unknown>,
+      }
+    })
+  })
+
+  it('PATCH /api-keys/:id with credits or rateLimits null removes them; the defaults apply again', async () => {
+    const fixture = await createLimitRemovalFixture()
+    const app = new Hono<{ Variables: ApiKeyVariables }>()
+    app.route('/api-keys', apiKeyRoutes(fixture.keyward))
+    app.use('*', apiKeyAuth(fixture.keyward))
+    app.get('/cheap', (c) => c.json({ ok: true }))
+    await expectLimitRemovalCases(fixture, async (method, path, token, body) => {
+      const response = await app.request(path, {
+        method,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      })
       return {
         status: response.status,
         headers: response.headers,
