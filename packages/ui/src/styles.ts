@@ -339,6 +339,9 @@ export const styles = css`
   .inline select {
     width: 8em;
   }
+  .inline > label:first-child {
+    min-width: 5.5em;
+  }
   [aria-invalid='true'] {
     border-color: var(--_danger) !important;
   }
