@@ -23,6 +23,7 @@ const screenshotDir = `${root}docs/screenshots/`
 const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const DAY_MS = 86_400_000
 const KEY_NAME = 'Snowflake Native App Integration'
+const METERED = 'Metered partner'
 
 /** GET /v1/projects with `token` as a Bearer token, as `curl` would: the status. */
 async function projectsStatus(base: string, token: string): Promise<number> {
@@ -31,6 +32,28 @@ async function projectsStatus(base: string, token: string): Promise<number> {
   })
   await response.arrayBuffer()
   return response.status
+}
+
+/**
+ * GET /v1/projects with `token` until the first 429, at most `max` times: the statuses, and
+ * the `RateLimit-Policy` header of the last answer.
+ */
+async function untilRefused(
+  base: string,
+  token: string,
+  max: number,
+): Promise<{ statuses: number[]; policy: string | null }> {
+  const statuses: number[] = []
+  let policy: string | null = null
+  while (statuses.length < max && statuses.at(-1) !== 429) {
+    const response = await fetch(`${base}/v1/projects`, {
+      headers: { authorization: `Bearer ${token}` },
+    })
+    await response.arrayBuffer()
+    statuses.push(response.status)
+    policy = response.headers.get('ratelimit-policy')
+  }
+  return { statuses, policy }
 }
 
 /** `YYYY-MM-DD` of the local day `days` from now, as `<input type="date">` takes it. */
@@ -344,6 +367,97 @@ describe.each(FRAMEWORKS)('Settings → API Keys on %s', (framework, dir) => {
     )
     const row = page.getByRole('row', { name: /Nightly export/ })
     await row.getByText(inAYear).waitFor()
+  })
+
+  it('creates a key with a rate limit and credits through the Limits fields, showing refusals beside them', async () => {
+    await page.getByRole('button', { name: 'Create new API key' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Create new API key' })
+    await dialog.getByRole('textbox', { name: 'Name' }).fill(METERED)
+    await dialog.getByRole('checkbox', { name: 'projects:read' }).check()
+    const limits = dialog.getByRole('group', { name: 'Limits' })
+    const requests = limits.getByRole('textbox', { name: 'Requests' })
+    const credits = limits.getByRole('textbox', { name: 'Credits' })
+    await requests.fill('3')
+    await limits.getByRole('combobox', { name: 'per' }).selectOption({ label: 'day' })
+    await credits.fill('a thousand')
+    await limits.getByRole('textbox', { name: 'Refill to' }).fill('1000')
+    await limits.getByRole('combobox', { name: 'every' }).selectOption({ label: '30 days' })
+
+    // Not a number: refused in the page, beside the field, before any request.
+    const posts: string[] = []
+    const onRequest = (request: { method(): string; url(): string }) => {
+      if (request.method() === 'POST') posts.push(request.url())
+    }
+    page.on('request', onRequest)
+    await dialog.getByRole('button', { name: 'Create key' }).click()
+    await limits.getByText('Enter a whole number, 0 or more.').waitFor()
+    expect(await credits.getAttribute('aria-invalid')).toBe('true')
+    expect(posts).toEqual([])
+    page.off('request', onRequest)
+    await credits.fill('1000')
+    await limits.scrollIntoViewIfNeeded()
+    await shoot('9-create-limits')
+
+    // A limit the server refuses (sent as 0 anyway): its 422 names the field, shown beside it.
+    await page.route(`${base}/api-keys`, async (route) => {
+      const body = JSON.parse(route.request().postData() ?? '{}') as {
+        rateLimits: { limit: number }[]
+      }
+      body.rateLimits[0]!.limit = 0
+      await route.continue({ postData: JSON.stringify(body) })
+    })
+    const refused = page.waitForResponse((r) => r.url() === `${base}/api-keys`)
+    await dialog.getByRole('button', { name: 'Create key' }).click()
+    const response = await refused
+    await page.unroute(`${base}/api-keys`)
+    expect(response.status()).toBe(422)
+    expect(((await response.json()) as { field?: string }).field).toBe('rateLimits[0].limit')
+    expect(await limits.locator('#rate-limit-error').textContent()).toContain('limit')
+    expect(await requests.getAttribute('aria-invalid')).toBe('true')
+    expect(await credits.getAttribute('aria-invalid')).toBe('false')
+
+    await dialog.getByRole('button', { name: 'Create key' }).click()
+    const reveal = page.getByRole('dialog', { name: 'Copy your new API key' })
+    const token = await copyToken(reveal)
+    tokens.push(token)
+    await reveal.getByRole('button', { name: 'Done' }).click()
+    await reveal.waitFor({ state: 'hidden' })
+
+    const row = page.getByRole('row', { name: new RegExp(METERED) })
+    await row.getByText('3 requests per day').waitFor()
+    await row.getByText('1,000 credits, refilled to 1,000 every 30 days').waitFor()
+    await shoot('10-limits')
+  })
+
+  it('its token is refused with 429 past the limit, over real HTTP', async () => {
+    const token = tokens.at(-1)!
+    const { statuses, policy } = await untilRefused(base, token, 10)
+    // Three a day; a day boundary crossed during the loop would admit at most three more.
+    expect(statuses.at(-1)).toBe(429)
+    expect(statuses.filter((status) => status === 200).length).toBeGreaterThanOrEqual(3)
+    expect(policy).toBe('"default";q=3;w=86400, "credits";q=1000;w=2592000')
+  })
+
+  it('changes the limits through the page: the credits removed, the limit raised', async () => {
+    await keyMenu(METERED).click()
+    await page.getByRole('menuitem', { name: 'Change limits' }).click()
+    const dialog = page.getByRole('dialog', { name: `Limits of “${METERED}”` })
+    const requests = dialog.getByRole('textbox', { name: 'Requests' })
+    expect(await requests.inputValue()).toBe('3')
+    expect(await dialog.getByRole('textbox', { name: 'Credits' }).inputValue()).toBe('1000')
+    await requests.fill('100')
+    await dialog.getByRole('textbox', { name: 'Credits' }).fill('')
+    await dialog.getByRole('textbox', { name: 'Refill to' }).fill('')
+    await dialog.getByRole('button', { name: 'Save limits' }).click()
+    await dialog.waitFor({ state: 'hidden' })
+    await expect.poll(() => focused(page)).toBe(`button:Actions for ${METERED}`)
+
+    const row = page.getByRole('row', { name: new RegExp(METERED) })
+    await row.getByText('100 requests per day').waitFor()
+    expect(await row.getByText(/credits/).count()).toBe(0)
+    const { statuses, policy } = await untilRefused(base, tokens.at(-1)!, 1)
+    expect(statuses).toEqual([200])
+    expect(policy).toBe('"default";q=100;w=86400')
   })
 
   it('revokes every key after the word is typed: all 401', async () => {
