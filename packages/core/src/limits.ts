@@ -386,15 +386,40 @@ function charge(counters: Counters, policy: LimitPolicy, cost: number, at: numbe
 
 /** What an admitted request was charged, so a later route guard can charge more or refund it. */
 interface Charge {
-  limiter: Limiter
+  context: LimitContext
   policy: LimitPolicy
-  now: () => number
-  onError: (error: unknown) => void
   parts: Array<{ cost: number; outcome: LimitOutcome }>
   charged: number
+  /** Given back already (`refundRequest`): nothing more to charge or refund. */
+  refunded: boolean
 }
 
-const charges = new WeakMap<VerifiedKey, Charge>()
+/**
+ * The `rateLimit` of an admitted key. What the request was charged rides on it, private, for
+ * a later guard to charge more or refund: not in a `WeakMap` keyed by the key, whose entry per
+ * request cost more in garbage collection (ephemerons) than the rest of the limit step.
+ */
+class AdmittedLimit implements RateLimitState {
+  readonly policy: string
+  readonly state: string
+  readonly charged: number
+  readonly #charge: Charge
+
+  constructor(policy: string, state: string, charge: Charge) {
+    this.policy = policy
+    this.state = state
+    this.charged = charge.charged
+    this.#charge = charge
+    Object.freeze(this)
+  }
+
+  /** What the request holding `key` was charged and not refunded, if anything. */
+  static chargeOf(key: VerifiedKey | undefined): Charge | undefined {
+    const limit = key?.rateLimit
+    if (!(limit instanceof AdmittedLimit) || limit.#charge.refunded) return undefined
+    return limit.#charge
+  }
+}
 
 /** What {@link admit} needs besides the outcome. */
 export interface LimitContext {
@@ -423,19 +448,19 @@ function admit(
       state,
     })
   }
-  const charged = (previous?.charged ?? 0) + cost
-  // The cached key carries no `rateLimit`; a guard's re-charge replaces the request's.
-  const admitted: VerifiedKey = Object.freeze({
-    ...key,
-    rateLimit: Object.freeze({ policy: policy.header, state, charged }),
-  })
-  charges.set(admitted, {
-    ...context,
+  const part = { cost, outcome }
+  const charge: Charge = {
+    context,
     policy,
-    parts: [...(previous?.parts ?? []), { cost, outcome }],
-    charged,
-  })
-  return admitted
+    parts: previous === undefined ? [part] : [...previous.parts, part],
+    charged: (previous?.charged ?? 0) + cost,
+    refunded: false,
+  }
+  // The cached key carries no `rateLimit`; a guard's re-charge replaces the request's. Copied,
+  // then set: V8 (Node 20) clones `{ ...key, rateLimit }` on a slow path, several times dearer.
+  const admitted: { -readonly [K in keyof VerifiedKey]: VerifiedKey[K] } = { ...key }
+  admitted.rateLimit = new AdmittedLimit(policy.header, state, charge)
+  return Object.freeze(admitted)
 }
 
 /** A limiter that failed with something else than our own error: `unavailable` (fail closed). */
@@ -476,7 +501,7 @@ export function limitStep(
  * limits (or a route costing no more than was paid) is returned as it is.
  */
 export function chargeRoute(key: VerifiedKey, cost: number): VerifiedKey | Promise<VerifiedKey> {
-  const charge = charges.get(key)
+  const charge = AdmittedLimit.chargeOf(key)
   if (charge === undefined || cost <= charge.charged) return key
   const extra = cost - charge.charged
   const fail = (error: unknown): never => {
@@ -485,13 +510,13 @@ export function chargeRoute(key: VerifiedKey, cost: number): VerifiedKey | Promi
   }
   let outcome: LimitOutcome | Promise<LimitOutcome>
   try {
-    outcome = charge.limiter.consume(charge.policy, extra, charge.now())
+    outcome = charge.context.limiter.consume(charge.policy, extra, charge.context.now())
   } catch (error) {
     return fail(error)
   }
   const settle = (settled: LimitOutcome) => {
     try {
-      return admit(charge, charge.policy, key, settled, extra, charge)
+      return admit(charge.context, charge.policy, key, settled, extra, charge)
     } catch (error) {
       return fail(error)
     }
@@ -505,15 +530,15 @@ export function chargeRoute(key: VerifiedKey, cost: number): VerifiedKey | Promi
  * path; failures go to `onError`.
  */
 export function refundRequest(key: VerifiedKey | undefined): void {
-  const charge = key === undefined ? undefined : charges.get(key)
+  const charge = AdmittedLimit.chargeOf(key)
   if (charge === undefined) return
-  charges.delete(key!)
+  charge.refunded = true
   for (const part of charge.parts) {
     try {
-      const done = charge.limiter.refund(charge.policy, part.cost, part.outcome)
-      if (done instanceof Promise) done.catch(charge.onError)
+      const done = charge.context.limiter.refund(charge.policy, part.cost, part.outcome)
+      if (done instanceof Promise) done.catch(charge.context.onError)
     } catch (error) {
-      charge.onError(error)
+      charge.context.onError(error)
     }
   }
 }
