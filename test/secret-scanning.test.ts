@@ -15,7 +15,6 @@ import express from 'express'
 import { Hono } from 'hono'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { serveFetch } from './adapter-cases.js'
 import { type KeywardProcess, startKeywardProcess } from './support/keyward-process.js'
 import {
   connectRedis,
@@ -23,6 +22,7 @@ import {
   REDIS_URL,
   testNamespace,
 } from './support/redis-namespace.js'
+import { serveFetch } from './support/serve-fetch.js'
 
 // GitHub's secret-scanning reports, sent over real HTTP to both adapters, signed with a local
 // P-256 pair standing in for GitHub's; the public key list is served by a loopback server the

@@ -1,19 +1,13 @@
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import {
+  type AdapterFixture,
+  adapterConformance,
+  type ConformanceRoutes,
+  createAdapterFixture,
+} from '@keyward/core/testing'
 import express, { type RequestHandler } from 'express'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  ADAPTER_CASES,
-  type AdapterExports,
-  type AdapterFixture,
-  createAdapterFixture,
-  expectCase,
-  REPEATED_HEADER_CASES,
-  ROUTES,
-  rawCase,
-  requestInit,
-  routeChain,
-} from '../../../test/adapter-cases.js'
 import {
   apiKeyAuth,
   createGuards,
@@ -22,17 +16,10 @@ import {
   requireScopes,
 } from './index.js'
 
-function buildApp(fixture: AdapterFixture): express.Express {
+function buildApp(routes: ConformanceRoutes<RequestHandler>): express.Express {
   const app = express()
-  const adapter: AdapterExports<RequestHandler> = {
-    apiKeyAuth,
-    requireScopes,
-    requireAnyScope,
-    createGuards,
-  }
-  for (const route of ROUTES) {
-    const chain = routeChain(adapter, fixture, route)
-    app.all(route.path, ...chain, (req, res) => {
+  for (const { path, middleware } of routes) {
+    app.all(path, ...middleware, (req, res) => {
       res.json({ apiKey: req.apiKey ?? null })
     })
   }
@@ -48,31 +35,23 @@ async function listen(app: express.Express): Promise<{ url: string; server: Serv
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }
 }
 
+adapterConformance({
+  name: 'Express apiKeyAuth',
+  adapter: { apiKeyAuth, requireScopes, requireAnyScope, createGuards },
+  serve: async (routes) => {
+    const { url, server } = await listen(buildApp(routes))
+    return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) }
+  },
+})
+
 let fixture: AdapterFixture
-let url: string
-let server: Server
 
 beforeAll(async () => {
   fixture = await createAdapterFixture()
-  ;({ url, server } = await listen(buildApp(fixture)))
 })
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve))
   await fixture.keyward.close()
   await fixture.down.close()
-})
-
-describe('apiKeyAuth over real HTTP (shared adapter table)', () => {
-  it.each(ADAPTER_CASES)('$name', async (testCase) => {
-    const response = await fetch(url + testCase.path, requestInit(testCase, fixture.credentials))
-    await expectCase(testCase, response, fixture)
-  })
-})
-
-describe('apiKeyAuth over real HTTP, repeated header lines (shared adapter table)', () => {
-  it.each(REPEATED_HEADER_CASES)('$name', async (testCase) => {
-    await expectCase(testCase, await rawCase(url, testCase, fixture.credentials), fixture)
-  })
 })
 
 describe('apiKeyAuth({ passErrors: true })', () => {

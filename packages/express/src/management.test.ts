@@ -1,13 +1,12 @@
 import type { AddressInfo } from 'node:net'
 import { createKeyward, defineScopes } from '@keyward/core'
+import { managementConformance, type ServedApp } from '@keyward/core/testing'
 import express from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
-import { managementSuite, type Serve, type Served } from '../../../test/management-cases.js'
-import { principalSuite } from '../../../test/principal-cases.js'
 import { apiKeysRouter } from './management.js'
 
 /** Listens on 127.0.0.1, port 0; resolves once it accepts connections. */
-function listen(app: express.Express): Promise<Served> {
+function listen(app: express.Express): Promise<ServedApp> {
   return new Promise((resolve, reject) => {
     const server = app.listen(0, '127.0.0.1', (error?: Error) => {
       if (error) return reject(error)
@@ -21,22 +20,22 @@ function listen(app: express.Express): Promise<Served> {
   })
 }
 
-const serve: Serve = (keyward, options) => {
-  const app = express()
-  app.use('/api-keys', apiKeysRouter(keyward, options))
-  return listen(app)
-}
-
-managementSuite('Express', serve)
-
-principalSuite('Express', (keyward, resolve) => {
-  const app = express()
-  app.use('/api-keys', apiKeysRouter(keyward, { principal: (req) => resolve(req.get('cookie')) }))
-  return listen(app)
+managementConformance({
+  name: 'Express',
+  serve(keyward, options) {
+    const app = express()
+    app.use('/api-keys', apiKeysRouter(keyward, options))
+    return listen(app)
+  },
+  serveWithPrincipal(keyward, resolve) {
+    const app = express()
+    app.use('/api-keys', apiKeysRouter(keyward, { principal: (req) => resolve(req.get('cookie')) }))
+    return listen(app)
+  },
 })
 
 describe('apiKeysRouter in an app that parses JSON itself', () => {
-  const opened: Served[] = []
+  const opened: ServedApp[] = []
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((served) => served.close()))
   })

@@ -1,19 +1,14 @@
+import {
+  type AdapterFixture,
+  adapterConformance,
+  type ConformanceAdapter,
+  type ConformanceRoutes,
+  createAdapterFixture,
+} from '@keyward/core/testing'
 import { Hono, type MiddlewareHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  ADAPTER_CASES,
-  type AdapterExports,
-  type AdapterFixture,
-  createAdapterFixture,
-  expectCase,
-  REPEATED_HEADER_CASES,
-  ROUTES,
-  rawCase,
-  requestInit,
-  routeChain,
-  serveFetch,
-} from '../../../test/adapter-cases.js'
+import { serveFetch } from '../../../test/support/serve-fetch.js'
 import {
   type ApiKeyVariables,
   apiKeyAuth,
@@ -23,58 +18,45 @@ import {
   requireScopes,
 } from './index.js'
 
-function buildApp(fixture: AdapterFixture) {
+function buildApp(routes: ConformanceRoutes<MiddlewareHandler>) {
   const app = new Hono<{ Variables: Partial<ApiKeyVariables> }>()
-  const adapter: AdapterExports<MiddlewareHandler> = {
-    apiKeyAuth,
-    requireScopes,
-    requireAnyScope,
-    createGuards,
-  }
-  for (const route of ROUTES) {
-    const chain = routeChain(adapter, fixture, route)
-    for (const middleware of chain) app.on(['GET', 'OPTIONS'], route.path, middleware)
-    app.on(['GET', 'OPTIONS'], route.path, (c) => c.json({ apiKey: c.var.apiKey ?? null }))
+  for (const { path, middleware } of routes) {
+    for (const handler of middleware) app.on(['GET', 'OPTIONS'], path, handler)
+    app.on(['GET', 'OPTIONS'], path, (c) => c.json({ apiKey: c.var.apiKey ?? null }))
   }
   return app
 }
 
+const adapter: ConformanceAdapter<MiddlewareHandler> = {
+  apiKeyAuth,
+  requireScopes,
+  requireAnyScope,
+  createGuards,
+}
+
+adapterConformance({
+  name: 'Hono apiKeyAuth through app.request()',
+  adapter,
+  handle: (routes) => {
+    const app = buildApp(routes)
+    return (request) => app.request(request)
+  },
+})
+
+adapterConformance({
+  name: 'Hono apiKeyAuth via @hono/node-server',
+  adapter,
+  serve: (routes) => serveFetch(buildApp(routes).fetch),
+})
+
 let fixture: AdapterFixture
-let app: ReturnType<typeof buildApp>
-let server: Awaited<ReturnType<typeof serveFetch>>
 
 beforeAll(async () => {
   fixture = await createAdapterFixture()
-  app = buildApp(fixture)
-  server = await serveFetch(app.fetch)
 })
 afterAll(async () => {
-  await server.close()
   await fixture.keyward.close()
   await fixture.down.close()
-})
-
-describe('apiKeyAuth through app.request() (shared adapter table)', () => {
-  it.each(ADAPTER_CASES)('$name', async (testCase) => {
-    const response = await app.request(testCase.path, requestInit(testCase, fixture.credentials))
-    await expectCase(testCase, response, fixture)
-  })
-})
-
-describe('apiKeyAuth over real HTTP via @hono/node-server (shared adapter table)', () => {
-  it.each(ADAPTER_CASES)('$name', async (testCase) => {
-    const response = await fetch(
-      server.url + testCase.path,
-      requestInit(testCase, fixture.credentials),
-    )
-    await expectCase(testCase, response, fixture)
-  })
-})
-
-describe('apiKeyAuth over real HTTP via @hono/node-server, repeated header lines (shared adapter table)', () => {
-  it.each(REPEATED_HEADER_CASES)('$name', async (testCase) => {
-    await expectCase(testCase, await rawCase(server.url, testCase, fixture.credentials), fixture)
-  })
 })
 
 describe('failures are HTTPExceptions', () => {

@@ -1,13 +1,14 @@
 // @vitest-environment edge-runtime
-import { Hono } from 'hono'
-import { beforeAll, describe, expect, it } from 'vitest'
+
 import {
   ADAPTER_CASES,
   type AdapterFixture,
+  adapterCaseInit,
   createAdapterFixture,
-  expectCase,
-  requestInit,
-} from '../../../test/adapter-cases.js'
+  expectAdapterCase,
+} from '@keyward/core/testing'
+import { Hono } from 'hono'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { type ApiKeyVariables, apiKeyAuth, createGuards } from './index.js'
 
 // The shared table's verifier cases inside the edge runtime's globals: Web Crypto hashing, so
@@ -59,8 +60,11 @@ describe('apiKeyAuth in the edge runtime', () => {
   it.each(ADAPTER_CASES.filter((c) => paths.has(c.path) && c.method === undefined))(
     '$name',
     async (testCase) => {
-      const response = await app.request(testCase.path, requestInit(testCase, fixture.credentials))
-      await expectCase(testCase, response, fixture)
+      const response = await app.request(
+        testCase.path,
+        adapterCaseInit(testCase, fixture.credentials),
+      )
+      await expectAdapterCase(testCase, response, fixture)
     },
   )
 })

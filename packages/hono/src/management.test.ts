@@ -2,10 +2,9 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Readable } from 'node:stream'
 import { createKeyward, defineScopes } from '@keyward/core'
+import { managementConformance, type ServedApp } from '@keyward/core/testing'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
-import { managementSuite, type Served } from '../../../test/management-cases.js'
-import { principalSuite } from '../../../test/principal-cases.js'
 import { apiKeyAuth } from './api-key-auth.js'
 import { apiKeyRoutes } from './management.js'
 
@@ -13,7 +12,7 @@ import { apiKeyRoutes } from './management.js'
  * Serves a Hono app over real HTTP on 127.0.0.1, port 0, with the least bridge from
  * `node:http` to `app.fetch` (this package does not depend on `@hono/node-server`).
  */
-function listen(app: Hono): Promise<Served> {
+function listen(app: Hono): Promise<ServedApp> {
   const server = createServer(async (req, res) => {
     // From the raw header lines, as @hono/node-server does: a repeated header reaches the
     // app joined, not dropped (Node's `req.headers` keeps only the first Authorization).
@@ -52,19 +51,21 @@ function listen(app: Hono): Promise<Served> {
   })
 }
 
-managementSuite('Hono', (keyward, options) => {
-  const app = new Hono()
-  app.route('/api-keys', apiKeyRoutes(keyward, options))
-  return listen(app)
-})
-
-principalSuite('Hono', (keyward, resolve) => {
-  const app = new Hono()
-  app.route(
-    '/api-keys',
-    apiKeyRoutes(keyward, { principal: (c) => resolve(c.req.header('cookie')) }),
-  )
-  return listen(app)
+managementConformance({
+  name: 'Hono',
+  serve(keyward, options) {
+    const app = new Hono()
+    app.route('/api-keys', apiKeyRoutes(keyward, options))
+    return listen(app)
+  },
+  serveWithPrincipal(keyward, resolve) {
+    const app = new Hono()
+    app.route(
+      '/api-keys',
+      apiKeyRoutes(keyward, { principal: (c) => resolve(c.req.header('cookie')) }),
+    )
+    return listen(app)
+  },
 })
 
 describe('apiKeyRoutes', () => {

@@ -1,9 +1,37 @@
 export {
+  ADAPTER_CASES,
+  type AdapterCase,
+  type AdapterFixture,
+  adapterCaseInit,
+  type ConformanceScope,
+  type CredentialName,
+  type Credentials,
+  conformanceScopes,
+  createAdapterFixture,
+  expectAdapterCase,
+  REPEATED_HEADER_CASES,
+  type RepeatedHeaderCase,
+} from './adapter-cases.js'
+export {
+  type AdapterConformanceOptions,
+  adapterConformance,
+  type ConformanceAdapter,
+  type ConformanceRoute,
+  type ConformanceRoutes,
+} from './adapter-conformance.js'
+export {
+  type ManagementConformanceOptions,
+  managementConformance,
+  type ServeManagement,
+  type ServeManagementWithPrincipal,
+} from './management-conformance.js'
+export {
   type RevocationListConformanceOptions,
   type RevocationListFactory,
   type RevocationListInstances,
   revocationListConformance,
 } from './revocation-list-conformance.js'
+export type { ServedApp } from './served.js'
 export {
   type TokenStoreFactory,
   tokenStoreConformance,

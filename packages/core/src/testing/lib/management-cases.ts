@@ -1,40 +1,16 @@
 /**
- * One suite of management-API cases over real HTTP that drives both adapters
- * (`apiKeysRouter` for Express, `apiKeyRoutes` for Hono), so they cannot drift apart: each
- * adapter's test only says how to serve the API, and calls {@link managementSuite}.
- * Not a test file itself.
+ * The management-API cases over real HTTP that every adapter answers alike (DESIGN.md,
+ * "Management REST API"), registered by `managementConformance`.
  */
-
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http'
-import {
-  type AccessTokenIssuer,
-  type ApiKey,
-  createKeyward,
-  defineScopes,
-  type KeyEvent,
-  type KeyRecord,
-  type Keyward,
-  type ManagementApiOptions,
-} from '@keyward/core'
 import { afterEach, describe, expect, it } from 'vitest'
-import { sendWithLateBody, watchChecks } from './support/late-body.js'
-import { rawHeadersRequest } from './support/raw-http.js'
-
-export const scopes = defineScopes({
-  'projects:read': 'Read projects',
-  'projects:write': 'Create and change projects',
-  'api_keys:manage': 'Manage API keys',
-})
-
-/** A running server with the management API mounted at `/api-keys`. */
-export interface Served {
-  /** `http://127.0.0.1:<port>` */
-  url: string
-  close(): Promise<void>
-}
-
-/** Serves `keyward`'s management API at `/api-keys` on 127.0.0.1, port 0. */
-export type Serve = (keyward: Keyward<string>, options: ManagementApiOptions) => Promise<Served>
+import { createKeyward, type Keyward } from '../../keyward.js'
+import type { ManagementApiOptions } from '../../management.js'
+import type { AccessTokenIssuer, ApiKey, KeyEvent, KeyRecord } from '../../types.js'
+import { conformanceScopes as scopes } from '../adapter-cases.js'
+import type { ServeManagement } from '../management-conformance.js'
+import type { ServedApp } from '../served.js'
+import { watchChecks } from './late-body.js'
+import { answerAsResponse, type RawHttpAnswer, rawHttpRequest } from './raw-http.js'
 
 const DAY = 86_400_000
 const T0 = Date.UTC(2026, 10, 26)
@@ -67,33 +43,28 @@ const lifeOf = (record: KeyRecord | undefined) =>
   }
 
 /** One request with its path sent exactly as given (no dot resolution, no re-encoding). */
-export function rawRequest(
-  base: string,
+function rawRequest(
+  origin: string,
   method: string,
   path: string,
   headers: Record<string, string> = {},
   body?: string | Uint8Array,
-): Promise<{ status: number; headers: IncomingHttpHeaders; text: string }> {
-  const { hostname, port } = new URL(base)
-  return new Promise((resolve, reject) => {
-    const request = httpRequest({ host: hostname, port, method, path, headers }, (response) => {
-      const chunks: Buffer[] = []
-      response.on('data', (chunk: Buffer) => chunks.push(chunk))
-      response.on('end', () =>
-        resolve({
-          status: response.statusCode ?? 0,
-          headers: response.headers,
-          text: Buffer.concat(chunks).toString('utf8'),
-        }),
-      )
-    })
-    request.on('error', reject)
-    request.end(body)
+): Promise<RawHttpAnswer> {
+  return rawHttpRequest({
+    origin,
+    method,
+    path,
+    headers: Object.entries(headers),
+    ...(body === undefined ? {} : { body }),
   })
 }
 
-export function managementSuite(adapter: string, serve: Serve): void {
-  const opened: Served[] = []
+/**
+ * Registers the management cases for the adapter named `adapter`, each on an app `serve`
+ * builds: see `managementConformance`.
+ */
+export function managementCases(adapter: string, serve: ServeManagement): void {
+  const opened: ServedApp[] = []
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((served) => served.close()))
   })
@@ -157,10 +128,14 @@ export function managementSuite(adapter: string, serve: Serve): void {
       const waitMs =
         authenticatesOnHeaders === undefined ? 2_000 : authenticatesOnHeaders ? 4_000 : 0
       const authenticated = watch.nextCheck(token, waitMs)
-      return sendWithLateBody({
-        url: `${served.url}/api-keys${path}`,
+      return rawHttpRequest({
+        origin: served.url,
         method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        path: `/api-keys${path}`,
+        headers: [
+          ['authorization', `Bearer ${token}`],
+          ['content-type', 'application/json'],
+        ],
         body: JSON.stringify(body),
         async beforeBody() {
           const seen = await authenticated
@@ -170,7 +145,7 @@ export function managementSuite(adapter: string, serve: Serve): void {
           authenticatesOnHeaders ??= seen
           await meanwhile()
         },
-      })
+      }).then(answerAsResponse)
     }
     const grantsOf = async (grants: string[], ownerId = 'org_1') =>
       keyward.keys.create({ name: 'limited', ownerId, scopes: grants, expiresIn: '30d' })
@@ -191,7 +166,7 @@ export function managementSuite(adapter: string, serve: Serve): void {
   describe(`${adapter} management API over HTTP`, () => {
     it('authenticates by itself: no token is 401 with a Bearer challenge, a bad one 401 invalid_token', async () => {
       const { call } = await setup()
-      const anonymous = await fetch(`${(opened[0] as Served).url}/api-keys`)
+      const anonymous = await fetch(`${(opened[0] as ServedApp).url}/api-keys`)
       expect(anonymous.status).toBe(401)
       expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="api"')
       const bad = await call('GET', '', undefined, 'kw_test_nope')
@@ -465,7 +440,7 @@ export function managementSuite(adapter: string, serve: Serve): void {
       expect(response.status, `${method} ${path}: ${response.text}`).toBe(status)
       if (method === 'HEAD') return
       if (status === 404) {
-        expect(response.headers['content-type']).toMatch(/^application\/problem\+json/)
+        expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/)
         expect(JSON.parse(response.text).code).toBe('not_found')
       } else expect(response.text).toContain(id)
     })
@@ -505,7 +480,7 @@ export function managementSuite(adapter: string, serve: Serve): void {
           typeof body === 'string' ? body : body,
         )
         expect(response.status).toBe(400)
-        expect(response.headers['content-type']).toMatch(/^application\/problem\+json/)
+        expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/)
         expect(JSON.parse(response.text).code).toBe('invalid_request')
         expect((await keyward.keys.list('org_1')).length).toBe(before)
       },
@@ -539,13 +514,18 @@ export function managementSuite(adapter: string, serve: Serve): void {
         [other.token, admin.token],
         [admin.token, admin.token],
       ]) {
-        const response = await rawHeadersRequest(served.url, 'GET', '/api-keys', [
-          ['authorization', `Bearer ${first}`],
-          ['authorization', `Bearer ${second}`],
-        ])
+        const response = await rawHttpRequest({
+          origin: served.url,
+          method: 'GET',
+          path: '/api-keys',
+          headers: [
+            ['authorization', `Bearer ${first}`],
+            ['authorization', `Bearer ${second}`],
+          ],
+        })
         expect(response.status).toBe(400)
         expect(JSON.parse(response.text).code).toBe('invalid_request')
-        expect(response.headers['cache-control']).toBe('no-store')
+        expect(response.headers.get('cache-control')).toBe('no-store')
       }
     })
 

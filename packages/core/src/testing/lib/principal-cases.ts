@@ -1,25 +1,15 @@
 /**
  * Management-API cases for people signed in through the app's own login (a `principal`
- * resolver reading a session cookie), over real HTTP, shared by both adapters like
- * `management-cases.ts`: each adapter's test says how to serve the API with a resolver, and
- * calls {@link principalSuite}. Forged requests are sent the way a hostile page's browser
- * would send them. Not a test file itself.
+ * resolver reading a session cookie), over real HTTP, registered by `managementConformance`.
+ * Forged requests are sent the way a hostile page's browser would send them.
  */
-import {
-  createKeyward,
-  defineScopes,
-  type KeyEvent,
-  type Keyward,
-  type Principal,
-} from '@keyward/core'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Served } from './management-cases.js'
-
-const scopes = defineScopes({
-  'projects:read': 'Read projects',
-  'projects:write': 'Create and change projects',
-  'api_keys:manage': 'Manage API keys',
-})
+import { createKeyward } from '../../keyward.js'
+import type { Principal } from '../../management.js'
+import type { KeyEvent } from '../../types.js'
+import { conformanceScopes as scopes } from '../adapter-cases.js'
+import type { ServeManagementWithPrincipal } from '../management-conformance.js'
+import type { ServedApp } from '../served.js'
 
 /** The demo person the session cookie `kw_session=ada` stands for. */
 const ada: Principal = {
@@ -28,19 +18,14 @@ const ada: Principal = {
   actor: 'person:ada',
 }
 
-/**
- * Serves `keyward`'s management API at `/api-keys` on 127.0.0.1, port 0, with a `principal`
- * option that hands the request's `Cookie` header to `resolve`.
- */
-export type ServeWithPrincipal = (
-  keyward: Keyward<string>,
-  resolve: (cookie: string | undefined) => Principal | undefined,
-) => Promise<Served>
-
 const input = { name: 'CI deploy', scopes: ['projects:read'], expiresIn: '90d' }
 
-export function principalSuite(adapter: string, serve: ServeWithPrincipal): void {
-  const opened: Served[] = []
+/**
+ * Registers the signed-in-person cases for the adapter named `adapter`, each on an app
+ * `serve` builds: see `managementConformance`.
+ */
+export function principalCases(adapter: string, serve: ServeManagementWithPrincipal): void {
+  const opened: ServedApp[] = []
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((served) => served.close()))
   })

@@ -1,80 +1,27 @@
 /**
- * One table of authentication cases that drives both adapters (`@keyward/express` and
- * `@keyward/hono`), so they cannot drift apart: each adapter's test mounts {@link ROUTES}
- * with its own middleware, sends every case of {@link ADAPTER_CASES} and checks the answer
- * with {@link expectCase}. Not a test file itself.
+ * The adapter case table: requests and the answers every framework adapter of Keyward gives
+ * alike, the keys they are sent with, and the check of an answer. {@link adapterConformance}
+ * runs them all against an adapter; they are exported to run a subset elsewhere (another
+ * runtime, a hand-built app).
  */
-import {
-  type AuthenticateOptions,
-  createKeyward,
-  defineScopes,
-  type GuardFactories,
-  generateToken,
-  type Keyward,
-  type KeywardErrorCode,
-  type TokenStore,
-} from '@keyward/core'
-import { expect } from 'vitest'
-import { rawHeadersRequest } from './support/raw-http.js'
 
-export const scopes = defineScopes({
+import { expect } from 'vitest'
+import type { KeywardErrorCode } from '../errors.js'
+import { createKeyward, type Keyward } from '../keyward.js'
+import { defineScopes } from '../scopes.js'
+import { generateToken } from '../token.js'
+import type { TokenStore } from '../types.js'
+
+/** The scope catalog of the fixture's instances. */
+export const conformanceScopes = defineScopes({
   'projects:read': 'Read projects',
   'projects:write': 'Create and change projects',
   'api_keys:manage': 'Manage API keys',
 })
-export type Scope = (typeof scopes.names)[number]
+/** A scope of {@link conformanceScopes}. */
+export type ConformanceScope = (typeof conformanceScopes.names)[number]
 
-/** A route every adapter mounts; its handler answers 200 `{ apiKey }` (`null` when anonymous). */
-export interface RouteSpec {
-  path: string
-  /** `apiKeyAuth` options; absent = no `apiKeyAuth` on the route. */
-  auth?: AuthenticateOptions<Scope>
-  /** Authenticate against the instance whose store rejects everything. */
-  down?: true
-  /** `requireScopes(...)`, built with `createGuards(keyward)` unless `plainGuard`. */
-  requireScopes?: [Scope, ...Scope[]]
-  /** `requireAnyScope(...)`. */
-  requireAnyScope?: [Scope, ...Scope[]]
-  /** Use the plain `requireScopes` export instead of the keyward-bound one. */
-  plainGuard?: true
-}
-
-export const ROUTES: readonly RouteSpec[] = [
-  { path: '/whoami', auth: {} },
-  { path: '/projects', auth: {}, requireScopes: ['projects:read'] },
-  { path: '/projects/edit', auth: {}, requireScopes: ['projects:read', 'projects:write'] },
-  { path: '/projects/any', auth: {}, requireAnyScope: ['projects:write', 'api_keys:manage'] },
-  { path: '/inline-scopes', auth: { scopes: ['projects:write'] } },
-  { path: '/optional', auth: { optional: true } },
-  { path: '/optional/guarded', auth: { optional: true }, requireScopes: ['projects:read'] },
-  { path: '/x-api-key', auth: { apiKeyHeader: true } },
-  { path: '/guard-only', requireScopes: ['projects:read'], plainGuard: true },
-  { path: '/plain-guard', auth: {}, requireScopes: ['projects:read'], plainGuard: true },
-  { path: '/strict-preflight', auth: { passPreflight: false } },
-  { path: '/down', auth: {}, down: true },
-]
-
-/** What each adapter exports for authentication, over its own middleware type `M`. */
-export interface AdapterExports<M> extends GuardFactories<M> {
-  apiKeyAuth(keyward: Keyward<Scope>, options: AuthenticateOptions<Scope>): M
-}
-
-/** The middleware chain of one route of {@link ROUTES}, built from an adapter's exports. */
-export function routeChain<M>(
-  adapter: AdapterExports<M>,
-  fixture: AdapterFixture,
-  route: RouteSpec,
-): M[] {
-  const guards = route.plainGuard ? adapter : adapter.createGuards(fixture.keyward)
-  const chain: M[] = []
-  if (route.auth)
-    chain.push(adapter.apiKeyAuth(route.down ? fixture.down : fixture.keyward, route.auth))
-  if (route.requireScopes) chain.push(guards.requireScopes(...route.requireScopes))
-  if (route.requireAnyScope) chain.push(guards.requireAnyScope(...route.requireAnyScope))
-  return chain
-}
-
-/** The credentials a case can name in its headers as `{name}`. */
+/** The credentials a case can name in its headers as `{name}`; see {@link AdapterFixture}. */
 export type CredentialName =
   | 'reader'
   | 'writer'
@@ -83,13 +30,21 @@ export type CredentialName =
   | 'revoked'
   | 'unknown'
   | 'malformed'
+/** Each credential of an {@link AdapterFixture}: a token, or a string that is not one. */
 export type Credentials = Record<CredentialName, string>
 
+/**
+ * The instances and keys the adapter cases run against: `reader` holds `projects:read`,
+ * `writer` the wildcard `projects:*`, `manager` `api_keys:manage`; `expired` is past its
+ * expiry on the fixture's clock, `revoked` is revoked, `unknown` is a well-formed token of
+ * no key and `malformed` fails the checksum.
+ */
 export interface AdapterFixture {
   /** The instance the routes authenticate against, on an injected clock. */
-  keyward: Keyward<Scope>
+  keyward: Keyward<ConformanceScope>
   /** An instance whose store rejects every call (a backend that is down). */
-  down: Keyward<Scope>
+  down: Keyward<ConformanceScope>
+  /** Each credential's token (or non-token). */
   credentials: Credentials
   /** Key id of each credential that has one. */
   keyIds: Partial<Record<CredentialName, string>>
@@ -113,14 +68,22 @@ function unreachableStore(): TokenStore {
   }
 }
 
-/** Builds both instances and one key per case: valid, wildcard, expired (clock moved past it), revoked. */
+/**
+ * Builds both instances and one key per credential: valid, wildcard, expired (the injected
+ * clock moved past it), revoked. Close `keyward` and `down` when done.
+ */
 export async function createAdapterFixture(): Promise<AdapterFixture> {
   let clock = T0
   const now = () => clock
-  const keyward = createKeyward({ prefix: 'kw_test', scopes, now, onError: () => {} })
+  const keyward = createKeyward({
+    prefix: 'kw_test',
+    scopes: conformanceScopes,
+    now,
+    onError: () => {},
+  })
   const down = createKeyward({
     prefix: 'kw_test',
-    scopes,
+    scopes: conformanceScopes,
     now,
     store: unreachableStore(),
     singleInstance: true,
@@ -128,7 +91,7 @@ export async function createAdapterFixture(): Promise<AdapterFixture> {
   })
   const issue = (
     name: string,
-    granted: Array<Scope | 'projects:*'>,
+    granted: Array<ConformanceScope | 'projects:*'>,
     expiresIn: number | string = '30d',
   ) => keyward.keys.create({ name, ownerId: 'org_1', scopes: granted, expiresIn })
   const reader = await issue('reader', ['projects:read'])
@@ -158,13 +121,17 @@ export async function createAdapterFixture(): Promise<AdapterFixture> {
   }
 }
 
+/** One request of the adapter table and the answer a conforming adapter gives. */
 export interface AdapterCase {
+  /** The test's title. */
   name: string
   /** Default `GET`. */
   method?: string
+  /** One of the paths {@link adapterConformance} mounts. */
   path: string
   /** Request headers; `{reader}` and the like are replaced by that credential. */
   headers?: Record<string, string>
+  /** The answer's status. */
   status: number
   /** For a 2xx: the credential whose key the handler saw, or `null` for anonymous. */
   apiKey?: CredentialName | null
@@ -183,6 +150,11 @@ export interface AdapterCase {
 const invalidToken = { error: 'invalid_token' } as const
 const invalidRequest = { error: 'invalid_request' } as const
 
+/**
+ * The authentication cases every adapter answers alike: which credential is read and how
+ * (schemes, `X-API-Key`, conflicts), what the verifier says of it, scope guards, anonymous
+ * access and CORS preflights, and a backend that is down.
+ */
 export const ADAPTER_CASES: readonly AdapterCase[] = [
   // Which credential, if any
   {
@@ -447,14 +419,18 @@ export const ADAPTER_CASES: readonly AdapterCase[] = [
   },
 ]
 
+/** An {@link AdapterCase} whose header lines are written to the socket as given. */
+export interface RepeatedHeaderCase extends AdapterCase {
+  /** Header lines in order, a name repeated; `{reader}` and the like are replaced by that credential. */
+  lines: readonly (readonly [string, string])[]
+}
+
 /**
  * Cases whose header lines repeat a name. Fetch and Node's client would merge or refuse them,
  * and Node's server keeps only the first `Authorization` in `req.headers`, so they are sent
- * over a raw socket ({@link rawCase}) to every adapter that serves real HTTP.
+ * over a raw socket to every adapter that serves real HTTP.
  */
-export const REPEATED_HEADER_CASES: readonly (AdapterCase & {
-  lines: readonly (readonly [string, string])[]
-})[] = [
+export const REPEATED_HEADER_CASES: readonly RepeatedHeaderCase[] = [
   {
     name: 'two Authorization headers, different keys → 400',
     path: '/whoami',
@@ -501,27 +477,8 @@ export const REPEATED_HEADER_CASES: readonly (AdapterCase & {
   },
 ]
 
-/** Sends a {@link REPEATED_HEADER_CASES} case over a raw socket; answers like `fetch` does. */
-export async function rawCase(
-  base: string,
-  testCase: (typeof REPEATED_HEADER_CASES)[number],
-  credentials: Credentials,
-): Promise<Response> {
-  const fill = (value: string) =>
-    value.replace(/\{(\w+)\}/g, (_, credential: CredentialName) => credentials[credential])
-  const answer = await rawHeadersRequest(
-    base,
-    testCase.method ?? 'GET',
-    testCase.path,
-    testCase.lines.map(([name, value]) => [name, fill(value)] as const),
-  )
-  const headers = new Headers()
-  for (const [name, value] of Object.entries(answer.headers)) headers.set(name, value)
-  return new Response(answer.text, { status: answer.status, headers })
-}
-
-/** The `fetch` init of a case, credentials filled in. */
-export function requestInit(testCase: AdapterCase, credentials: Credentials): RequestInit {
+/** The `fetch` init of `testCase`, its `{credential}` placeholders filled in from `credentials`. */
+export function adapterCaseInit(testCase: AdapterCase, credentials: Credentials): RequestInit {
   const headers: Record<string, string> = {}
   for (const [name, value] of Object.entries(testCase.headers ?? {})) {
     headers[name] = value.replace(
@@ -532,8 +489,14 @@ export function requestInit(testCase: AdapterCase, credentials: Credentials): Re
   return { method: testCase.method ?? 'GET', headers }
 }
 
-/** Asserts what a user of the adapter would see for `testCase`. */
-export async function expectCase(
+/**
+ * Asserts what a user of the adapter sees for `testCase` in `response` (through vitest's
+ * `expect`): the status; no token echoed in the body or `WWW-Authenticate`; for a success,
+ * the JSON body `{ apiKey }` naming the expected key (or `null`); for a failure, a
+ * problem+json body with the case's `code`, the RFC 6750 challenge the case names, and
+ * `Retry-After` on a 503 only.
+ */
+export async function expectAdapterCase(
   testCase: AdapterCase,
   response: Response,
   fixture: AdapterFixture,
@@ -571,26 +534,4 @@ export async function expectCase(
   }
   if (testCase.status === 503) expect(response.headers.get('retry-after')).toMatch(/^\d+$/)
   else expect(response.headers.get('retry-after')).toBeNull()
-}
-
-/**
- * Serves a fetch handler (a Hono app's `app.fetch`) over real HTTP on 127.0.0.1 through
- * `@hono/node-server`, on a free port. Kept here because that server is a dependency of the
- * integration workspace, not of the adapters.
- */
-export async function serveFetch(
-  fetch: (request: Request) => Response | Promise<Response>,
-): Promise<{ url: string; close: () => Promise<void> }> {
-  const { serve } = await import('@hono/node-server')
-  return new Promise((resolve) => {
-    const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
-      resolve({
-        url: `http://127.0.0.1:${info.port}`,
-        close: () =>
-          new Promise<void>((done, fail) =>
-            server.close((error) => (error ? fail(error) : done())),
-          ),
-      })
-    })
-  })
 }
