@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { generateKeyPairSync } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
@@ -355,9 +356,25 @@ describe.each(EXAMPLES)('the %s example, where it can go wrong', (_, dir) => {
   })
 })
 
+/**
+ * A private JWK of the right shape whose private members come from a second key. Node
+ * refuses such an Ed25519 key on import; an RSA one imports, and only a signature that does
+ * not verify with the JWK's own public members gives it away.
+ */
+function mismatchedJwk(type: 'ed25519' | 'rsa'): string {
+  const jwk = () =>
+    type === 'rsa'
+      ? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' })
+      : generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' })
+  const [own, other] = [jwk(), jwk()]
+  return JSON.stringify(type === 'rsa' ? { ...other, n: own.n } : { ...own, d: other.d })
+}
+
 // The environment is read by the shared bootstrap, so one framework covers both.
 describe('a wrong environment stops the example with one line and exit code 1', () => {
   const jwkRecipe = /make one with: node -e "/
+  const badKeyData =
+    /JWT_PRIVATE_JWK is not a usable private key \(signingKeys\[0\] must be a valid EdDSA key\); make one with: node -e "/
   it.each([
     ['PORT=abc', { PORT: 'abc' }, /PORT must be an integer from 0 to 65535.*"abc"/],
     ['PORT=70000', { PORT: '70000' }, /PORT must be an integer from 0 to 65535/],
@@ -371,6 +388,21 @@ describe('a wrong environment stops the example with one line and exit code 1', 
       { PORT: '0', JWT_PRIVATE_JWK: '{"kty":"OKP","crv":"Ed25519","x":"abc"}' },
       jwkRecipe,
     ],
+    [
+      'JWT_PRIVATE_JWK an Ed25519 key whose x and d are too short',
+      { PORT: '0', JWT_PRIVATE_JWK: '{"kty":"OKP","crv":"Ed25519","x":"AAAA","d":"AAAA"}' },
+      badKeyData,
+    ],
+    [
+      'JWT_PRIVATE_JWK an Ed25519 key whose d is of another key',
+      { PORT: '0', JWT_PRIVATE_JWK: mismatchedJwk('ed25519') },
+      badKeyData,
+    ],
+    [
+      'JWT_PRIVATE_JWK an RSA key whose private members are of another key',
+      { PORT: '0', JWT_PRIVATE_JWK: mismatchedJwk('rsa') },
+      /JWT_PRIVATE_JWK is not a usable private key \(a token it signs does not verify with its public key\); make one with: node -e "/,
+    ],
   ] as const)('%s', async (_, env, message) => {
     const { code, stdout, stderr } = await runToExit(EXAMPLES[0][1], env)
     expect(code).toBe(1)
@@ -379,6 +411,9 @@ describe('a wrong environment stops the example with one line and exit code 1', 
     expect(stderr[0]).toMatch(message)
     expect(stderr[0]).not.toMatch(LEAK)
     expect(stderr[0]).not.toContain('hunter2')
+    // The private key's `d` is never quoted back.
+    const d = 'JWT_PRIVATE_JWK' in env ? /"d":"([^"]+)"/.exec(env.JWT_PRIVATE_JWK)?.[1] : undefined
+    if (d !== undefined) expect(stderr[0]).not.toContain(d)
     expect(stdout).toBe('')
   })
 
