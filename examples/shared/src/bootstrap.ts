@@ -13,7 +13,8 @@
  * - `ADMIN_TOKEN` (with a shared backend): reuse this admin token instead of minting one, so
  *   a second instance shares the first one's admin. It must verify, or the process exits.
  * - `JWT_PRIVATE_JWK`: the private JWK (JSON) signing access tokens; default a key generated
- *   at start. Give every instance the same one so each verifies the others' tokens.
+ *   at start. Give every instance the same one so each verifies the others' tokens. One
+ *   that cannot sign a token its own public key verifies stops the start.
  * - `ISSUER`: the OAuth issuer identifier, the `iss` of access tokens and of the metadata at
  *   `/.well-known/oauth-authorization-server`; default `http://<HOST>:<PORT>`. Set it to the
  *   URL clients reach (with `PORT=0`, or behind a proxy).
