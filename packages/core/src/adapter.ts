@@ -1,12 +1,42 @@
 /**
- * `@keyward/core/adapter`: what Keyward's own packages, and anyone writing a store, limiter
- * or framework adapter, build on without it being part of the application-facing API.
+ * `@keyward/core/adapter`: what Keyward's own packages, and anyone writing a store, limiter,
+ * token kind or framework adapter, build on without it being part of the application-facing
+ * API (`@keyward/core`). Each decision stays in core, once:
  *
- * Option validation: each check once, one message style (`TypeError('<option> must be …')`),
- * thrown at construction rather than on a request.
+ * - option validation: each check once, one message style (`TypeError('<option> must be …')`),
+ *   thrown at construction rather than on a request;
+ * - a framework adapter's middleware (`createAuthenticator` on a minimal request shape, the
+ *   scope guards of `createGuardFactories`) and routes (`createManagementApi`,
+ *   `createOAuthServer`, `createSecretScanningHandler`), framework-free;
+ * - what a store checks (`assertKeyRecord`, `assertRecordPatch`), what a shared revocation list
+ *   builds on (`RevocationMirror` and its message format), what a limiter implements, and the
+ *   arguments of those interfaces;
+ * - scope requirements compiled once, least privilege, and what a failed backend becomes.
  *
  * @packageDocumentation
  */
+
+/** A framework adapter's middleware: credential, verification, scope guards. */
+export {
+  type AuthenticateOptions,
+  type AuthenticationRequest,
+  type Authenticator,
+  assertKeyward,
+  createAuthenticator,
+  createGuardFactories,
+  createScopeGuard,
+  type GuardArguments,
+  type GuardFactories,
+  type GuardOptions,
+  type Guards,
+  grantedScopes,
+  type ScopeGuard,
+} from './authenticate.js'
+/** A duration (seconds or `'90d'`) in milliseconds, or `undefined`. */
+export { durationToMs } from './duration.js'
+/** Bearer challenges for components that answer their own 401s, with Keyward's default realm. */
+export { challengeValue, DEFAULT_REALM } from './errors.js'
+/** Option validation. */
 export {
   assertEpochMs,
   assertImplements,
@@ -26,7 +56,73 @@ export {
 } from './lib/options.js'
 /** A failed backend becomes `unavailable` (503, fail closed), decided once. */
 export { fromBackend, unavailable } from './lib/unavailable.js'
-/** What every `TokenStore` checks of an update before it writes anything. */
-export { assertRecordPatch, conditionActiveAt } from './record.js'
-/** Scope decisions made once: the compiled requirement of an option set and least privilege. */
-export { assertGrantable, missingScopes, requirementCompiler } from './scopes.js'
+/** What a limiter implements (`KeywardOptions.limiter`). */
+export { type Limiter, type LimitOutcome, type LimitPolicy, limitPolicyOf } from './limits.js'
+/** A framework adapter's management routes, framework-free. */
+export {
+  bodyText,
+  createManagementApi,
+  type ManagementApi,
+  type ManagementApiOptions,
+  type ManagementBody,
+  type ManagementBodyFailure,
+  type ManagementRequest,
+  type ManagementResponse,
+} from './management.js'
+/** The OAuth token endpoint and metadata, framework-free. */
+export {
+  createOAuthServer,
+  createTokenEndpoint,
+  type OAuthAccessTokens,
+  type OAuthServer,
+  type OAuthServerOptions,
+  type TokenEndpoint,
+  type TokenEndpointOptions,
+} from './oauth.js'
+/** A header from Node's raw header lines, repeated lines joined, so two credentials are seen. */
+export { rawHeaderValue } from './raw-headers.js'
+/** What every `TokenStore` checks of what it reads and of an update before it writes. */
+export { assertKeyRecord, assertRecordPatch, conditionActiveAt } from './record.js'
+/** What a shared `RevocationList` builds on: the mirror and the shipped lists' message format. */
+export {
+  decodeRevocationMessage,
+  encodeRevocationMessage,
+  type MirrorReading,
+  type RevocationChange,
+  type RevocationMessage,
+  RevocationMirror,
+  type RevocationMirrorOptions,
+  type RevocationState,
+  revocationEventOf,
+} from './revocation-mirror.js'
+/** Scope decisions made once: compiled requirements, grant syntax and least privilege. */
+export {
+  assertGrantable,
+  isScopeGrant,
+  missingScopes,
+  requirementCompiler,
+  type ScopeRequirement,
+  scopeRequirement,
+} from './scopes.js'
+/** The GitHub secret-scanning endpoint, framework-free. */
+export {
+  createSecretScanningHandler,
+  type SecretScanningHandler,
+  type SecretScanningOptions,
+  type SecretScanningRequest,
+  type SecretScanningResponse,
+  type SecretScanningResult,
+} from './secret-scanning.js'
+/** Types of the store, revocation and token-kind interfaces' arguments. */
+export type {
+  AccessTokenIssuer,
+  IssuedAccessToken,
+  KeyRecordPatch,
+  RevocationEvent,
+  RevocationSubject,
+  TokenClaims,
+  TokenKind,
+  UpdateCondition,
+} from './types.js'
+/** A token kind's (say `@keyward/jwt`'s) verified credential, in Keyward's one shape. */
+export { verifiedKeyOf } from './verify.js'
