@@ -1,5 +1,11 @@
-import type { KeyRecord, KeyRecordPatch, TokenStore, UpdateCondition } from '@keyward/core'
-import { assertEpochMs, assertObject, conditionActiveAt } from '@keyward/core/adapter'
+import type { KeyRecord, TokenStore } from '@keyward/core'
+import {
+  assertEpochMs,
+  assertObject,
+  conditionActiveAt,
+  type KeyRecordPatch,
+  type UpdateCondition,
+} from '@keyward/core/adapter'
 import { assertPool, identifier, type PgPool, schemaOption } from './lib/client.js'
 import { COLUMNS, decodeRow, patchColumns, recordValues } from './lib/record-row.js'
 
