@@ -1,4 +1,4 @@
-import type { RevocationEvent } from '@keyward/core'
+import type { RevocationEvent } from '@keyward/core/adapter'
 import { PostgresRevocationList } from '@keyward/postgres'
 import type pg from 'pg'
 import { afterAll, describe, expect, it, vi } from 'vitest'
