@@ -1,5 +1,5 @@
-import { assertKeyRecord, type KeyRecord, type KeyRecordPatch } from '@keyward/core'
-import { assertRecordPatch } from '@keyward/core/adapter'
+import type { KeyRecord } from '@keyward/core'
+import { assertKeyRecord, assertRecordPatch, type KeyRecordPatch } from '@keyward/core/adapter'
 
 /**
  * How a {@link KeyRecord} sits in a Redis hash: strings as they are, times as decimal
