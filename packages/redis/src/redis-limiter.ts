@@ -1,7 +1,10 @@
-import { type Limiter, type LimitOutcome, type LimitPolicy, UnavailableError } from '@keyward/core'
+import { UnavailableError } from '@keyward/core'
 import {
   assertObject,
   fromBackend,
+  type Limiter,
+  type LimitOutcome,
+  type LimitPolicy,
   logError,
   nonNegativeIntegerOption,
   nowOption,
