@@ -1,11 +1,13 @@
+import type { KeyRecord, TokenStore } from '@keyward/core'
 import {
+  assertEpochMs,
+  assertObject,
+  conditionActiveAt,
   configDuration,
-  type KeyRecord,
   type KeyRecordPatch,
-  type TokenStore,
+  nowOption,
   type UpdateCondition,
-} from '@keyward/core'
-import { assertEpochMs, assertObject, conditionActiveAt, nowOption } from '@keyward/core/adapter'
+} from '@keyward/core/adapter'
 import { assertRedisClient, explainReplyError, type RedisClient } from './lib/client.js'
 import { LuaScript } from './lib/lua-script.js'
 import { hashTag } from './lib/namespace.js'
