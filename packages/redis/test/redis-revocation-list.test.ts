@@ -4,10 +4,10 @@ import {
   generateToken,
   type Keyward,
   MemoryTokenStore,
-  type RevocationEvent,
   type RevocationList,
   UnavailableError,
 } from '@keyward/core'
+import type { RevocationEvent } from '@keyward/core/adapter'
 import { RedisRevocationList, RedisTokenStore } from '@keyward/redis'
 import { Redis } from 'ioredis'
 import { afterAll, describe, expect, it, vi } from 'vitest'
