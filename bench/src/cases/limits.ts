@@ -1,4 +1,4 @@
-import { limitPolicyOf } from '@keyward/core'
+import { limitPolicyOf } from '@keyward/core/adapter'
 import { RedisLimiter } from '@keyward/redis'
 import autocannon from 'autocannon'
 import { Redis } from 'ioredis'
