@@ -1,18 +1,19 @@
+import { type RevocationList, UnavailableError } from '@keyward/core'
 import {
+  assertNonEmptyString,
+  assertObject,
   decodeRevocationMessage,
   encodeRevocationMessage,
+  fromBackend,
   type MirrorReading,
   type RevocationChange,
   type RevocationEvent,
-  type RevocationList,
   RevocationMirror,
   type RevocationMirrorOptions,
   type RevocationState,
   type RevocationSubject,
   revocationEventOf,
-  UnavailableError,
-} from '@keyward/core'
-import { assertNonEmptyString, assertObject, fromBackend } from '@keyward/core/adapter'
+} from '@keyward/core/adapter'
 import {
   assertPool,
   bigintValue,
