@@ -2,10 +2,10 @@ import {
   createKeyward,
   isKeywardError,
   type Keyward,
-  type RevocationEvent,
   UnavailableError,
   type VerifiedKey,
 } from '@keyward/core'
+import type { RevocationEvent } from '@keyward/core/adapter'
 import { migrate, PostgresRevocationList, PostgresTokenStore } from '@keyward/postgres'
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'

@@ -1,10 +1,5 @@
-import {
-  createKeyward,
-  isKeywardError,
-  type Keyward,
-  type RevocationEvent,
-  type RevocationList,
-} from '@keyward/core'
+import { createKeyward, isKeywardError, type Keyward, type RevocationList } from '@keyward/core'
+import type { RevocationEvent } from '@keyward/core/adapter'
 import { RedisRevocationList, RedisTokenStore } from '@keyward/redis'
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'

@@ -2,10 +2,10 @@ import {
   createKeyward,
   isKeywardError,
   type Keyward,
-  type RevocationEvent,
   UnavailableError,
   type VerifiedKey,
 } from '@keyward/core'
+import type { RevocationEvent } from '@keyward/core/adapter'
 import { RedisRevocationList, RedisTokenStore } from '@keyward/redis'
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'

@@ -1,4 +1,5 @@
-import { type RevocationSubject, UnavailableError } from '@keyward/core'
+import { UnavailableError } from '@keyward/core'
+import type { RevocationSubject } from '@keyward/core/adapter'
 import { RedisRevocationList } from '@keyward/redis'
 import { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'

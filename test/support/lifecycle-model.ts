@@ -19,18 +19,20 @@
 import {
   type ApiKey,
   createKeyward,
-  createManagementApi,
   defineScopes,
   isKeywardError,
   type Keyward,
-  type ManagementApi,
-  type ManagementResponse,
   MemoryRevocationList,
   MemoryTokenStore,
   type RevocationList,
   type TokenStore,
   type VerifiedKey,
 } from '@keyward/core'
+import {
+  createManagementApi,
+  type ManagementApi,
+  type ManagementResponse,
+} from '@keyward/core/adapter'
 import {
   type AccessTokens,
   createAccessTokens,

@@ -5,7 +5,8 @@
  * together), then prints `{ admitted, rateLimited, usageExceeded, failed }` and exits.
  */
 import { createInterface } from 'node:readline'
-import { isKeywardError, type KeyRecord, limitPolicyOf } from '@keyward/core'
+import { isKeywardError, type KeyRecord } from '@keyward/core'
+import { limitPolicyOf } from '@keyward/core/adapter'
 import { RedisLimiter } from '@keyward/redis'
 import { Redis } from 'ioredis'
 

@@ -1,24 +1,15 @@
-export {
-  type AuthenticateOptions,
-  type AuthenticationRequest,
-  type Authenticator,
-  assertKeyward,
-  createAuthenticator,
-  createGuardFactories,
-  createScopeGuard,
-  type GuardArguments,
-  type GuardFactories,
-  type GuardOptions,
-  type Guards,
-  grantedScopes,
-  type ScopeGuard,
-  type ScopeName,
-} from './authenticate.js'
-export { configDuration, type Duration, durationToMs, parseDuration } from './duration.js'
+/**
+ * `@keyward/core`: what an application uses — `createKeyward`, scopes, errors, the store and
+ * revocation interfaces and their in-memory defaults, the token format. What stores, limiters
+ * and framework adapters build on is `@keyward/core/adapter`; the conformance suites are
+ * `@keyward/core/testing`.
+ *
+ * @packageDocumentation
+ */
+export type { ScopeName } from './authenticate.js'
+export { type Duration, parseDuration } from './duration.js'
 export {
   type AnyKeywardError,
-  challengeValue,
-  DEFAULT_REALM,
   type ErrorResponse,
   errorResponse,
   ForbiddenError,
@@ -42,12 +33,7 @@ export {
   RequestTooLargeError,
   UnavailableError,
 } from './errors.js'
-export {
-  createTokenHasher,
-  hashToken,
-  type TokenHasher,
-  type TokenHasherOptions,
-} from './hash.js'
+export { createTokenHasher, hashToken, type TokenHasher, type TokenHasherOptions } from './hash.js'
 export type {
   ActionContext,
   CreateKeyInput,
@@ -60,126 +46,52 @@ export type {
   UpdateKeyInput,
 } from './keys.js'
 export { createKeyward, type KeyLimits, type Keyward, type KeywardOptions } from './keyward.js'
-export { parseInstant } from './lib/key-input.js'
 export {
-  CREDITS_POLICY,
   type CreditsInput,
-  type Limiter,
-  type LimitOutcome,
-  type LimitPolicy,
-  limitPolicyOf,
   MemoryLimiter,
   type MemoryLimiterOptions,
-  parseCredits,
-  parseRateLimits,
   type RateLimitInput,
   type RateLimitState,
   rateLimitHeaders,
-  rateLimitState,
-  retryAfterOf,
 } from './limits.js'
 export {
   type ApiKeyJson,
-  bodyText,
   type CatalogJson,
   type CatalogScopeJson,
-  createManagementApi,
-  type ManagementApi,
-  type ManagementApiOptions,
-  type ManagementBody,
-  type ManagementBodyFailure,
-  type ManagementRequest,
-  type ManagementResponse,
   type Principal,
   toApiKeyJson,
 } from './management.js'
 export { MemoryRevocationList, type MemoryRevocationListOptions } from './memory-revocation-list.js'
 export { MemoryTokenStore } from './memory-token-store.js'
+export { defineScopes, type ScopeCatalog, type ScopeGrant, type WildcardGrant } from './scopes.js'
 export {
-  ACCESS_TOKEN_TYPE,
-  createOAuthServer,
-  createTokenEndpoint,
-  JWT_TOKEN_TYPE,
-  type OAuthAccessTokens,
-  type OAuthServer,
-  type OAuthServerOptions,
-  TOKEN_EXCHANGE_GRANT,
-  type TokenEndpoint,
-  type TokenEndpointOptions,
-} from './oauth.js'
-export { rawHeaderValue } from './raw-headers.js'
-export { assertKeyRecord, toApiKey } from './record.js'
-export {
-  decodeRevocationMessage,
-  encodeRevocationMessage,
-  type MirrorReading,
-  type RevocationChange,
-  type RevocationMessage,
-  RevocationMirror,
-  type RevocationMirrorOptions,
-  type RevocationState,
-  revocationEventOf,
-} from './revocation-mirror.js'
-export {
-  defineScopes,
-  grantCovers,
-  grants,
-  isScope,
-  isScopeGrant,
-  isSubsetOf,
-  openScopeCatalog,
-  type ScopeCatalog,
-  type ScopeGrant,
-  type ScopeRequirement,
-  scopeRequirement,
-  type WildcardGrant,
-} from './scopes.js'
-export {
-  createSecretScanningHandler,
   GITHUB_SECRET_SCANNING_KEYS_URL,
   type GitHubPublicKeysOptions,
   githubPublicKeys,
-  type SecretScanningHandler,
   type SecretScanningKeySource,
-  type SecretScanningOptions,
   type SecretScanningPublicKey,
-  type SecretScanningRequest,
-  type SecretScanningResponse,
-  type SecretScanningResult,
   secretScanningPattern,
 } from './secret-scanning.js'
 export {
-  assertPrefix,
   CHECKSUM_LENGTH,
-  generateKeyId,
   generateToken,
-  isKeyId,
   isValidPrefix,
   MAX_PREFIX_LENGTH,
   type ParsedToken,
   parseToken,
   SECRET_LENGTH,
-  tokenChecksum,
   tokenHint,
 } from './token.js'
 export type {
-  AccessTokenIssuer,
   ApiKey,
-  IssuedAccessToken,
   KeyCredits,
   KeyEvent,
   KeyMetadata,
   KeyRecord,
-  KeyRecordPatch,
   KeyStatus,
   RateLimit,
-  RevocationEvent,
   RevocationList,
-  RevocationSubject,
-  TokenClaims,
-  TokenKind,
   TokenStore,
-  UpdateCondition,
   VerifiedKey,
 } from './types.js'
-export { type VerifyCacheOptions, type VerifyOptions, verifiedKeyOf } from './verify.js'
+export type { VerifyCacheOptions, VerifyOptions } from './verify.js'

@@ -1,10 +1,5 @@
-import {
-  type AuthenticateOptions,
-  createAuthenticator,
-  type Keyward,
-  type VerifiedKey,
-} from '@keyward/core'
-import { booleanOption } from '@keyward/core/adapter'
+import type { Keyward, VerifiedKey } from '@keyward/core'
+import { type AuthenticateOptions, booleanOption, createAuthenticator } from '@keyward/core/adapter'
 import type { Request, RequestHandler, Response } from 'express'
 import { authenticationRequest } from './lib/headers.js'
 import { fail, markPassErrors } from './lib/respond.js'

@@ -1,5 +1,4 @@
 export {
-  type AuthenticateOptions,
   errorResponse,
   InsufficientScopeError,
   InvalidRequestError,
@@ -12,6 +11,7 @@ export {
   UnavailableError,
   type VerifiedKey,
 } from '@keyward/core'
+export type { AuthenticateOptions } from '@keyward/core/adapter'
 export { type ApiKeyAuthOptions, apiKeyAuth } from './api-key-auth.js'
 export { keywardErrorHandler } from './error-handler.js'
 export { type ApiKeysRouterOptions, apiKeysRouter } from './management.js'

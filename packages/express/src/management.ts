@@ -1,10 +1,9 @@
+import type { Keyward, Principal } from '@keyward/core'
 import {
   createManagementApi,
-  type Keyward,
+  functionOption,
   type ManagementApiOptions,
-  type Principal,
-} from '@keyward/core'
-import { functionOption } from '@keyward/core/adapter'
+} from '@keyward/core/adapter'
 import express, { type Request, type Router } from 'express'
 import { bodyFailure, bodyOf } from './lib/body.js'
 import { headerOf } from './lib/headers.js'

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net'
-import { createKeyward, defineScopes, type OAuthAccessTokens } from '@keyward/core'
+import { createKeyward, defineScopes } from '@keyward/core'
+import type { OAuthAccessTokens } from '@keyward/core/adapter'
 import express from 'express'
 import { afterAll, expect, it } from 'vitest'
 import { apiKeysRouter } from './management.js'

@@ -1,4 +1,5 @@
-import { createOAuthServer, type Keyward, type OAuthServerOptions } from '@keyward/core'
+import type { Keyward } from '@keyward/core'
+import { createOAuthServer, type OAuthServerOptions } from '@keyward/core/adapter'
 import express, { type Router } from 'express'
 import { bodyFailure, bodyOf } from './lib/body.js'
 import { headerOf } from './lib/headers.js'

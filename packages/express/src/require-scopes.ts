@@ -3,7 +3,7 @@ import {
   createGuardFactories,
   type GuardFactories,
   type ScopeGuard,
-} from '@keyward/core'
+} from '@keyward/core/adapter'
 import type { RequestHandler } from 'express'
 import { authenticated } from './api-key-auth.js'
 import { fail } from './lib/respond.js'

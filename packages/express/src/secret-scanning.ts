@@ -1,9 +1,9 @@
+import type { Keyward } from '@keyward/core'
 import {
   createSecretScanningHandler,
-  type Keyward,
   type SecretScanningOptions,
   type SecretScanningRequest,
-} from '@keyward/core'
+} from '@keyward/core/adapter'
 import express, { type Request, type RequestHandler } from 'express'
 
 /** Options of {@link secretScanning}: see `SecretScanningOptions` in `@keyward/core`. */

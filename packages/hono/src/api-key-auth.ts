@@ -1,12 +1,10 @@
+import { type Keyward, rateLimitHeaders, type VerifiedKey } from '@keyward/core'
 import {
   type AuthenticateOptions,
   type AuthenticationRequest,
   createAuthenticator,
-  type Keyward,
-  rateLimitHeaders,
   rawHeaderValue,
-  type VerifiedKey,
-} from '@keyward/core'
+} from '@keyward/core/adapter'
 import type { Context, MiddlewareHandler, Next } from 'hono'
 import { toHTTPException } from './lib/http-exception.js'
 

@@ -1,11 +1,10 @@
+import type { Keyward, Principal } from '@keyward/core'
 import {
   createManagementApi,
-  type Keyward,
+  functionOption,
   type ManagementApiOptions,
   type ManagementBody,
-  type Principal,
-} from '@keyward/core'
-import { functionOption } from '@keyward/core/adapter'
+} from '@keyward/core/adapter'
 import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { ApiKeyVariables } from './api-key-auth.js'

@@ -1,9 +1,9 @@
+import type { Keyward } from '@keyward/core'
 import {
   createOAuthServer,
-  type Keyward,
   type ManagementBody,
   type OAuthServerOptions,
-} from '@keyward/core'
+} from '@keyward/core/adapter'
 import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { ApiKeyVariables } from './api-key-auth.js'

@@ -3,7 +3,7 @@ import {
   createGuardFactories,
   type GuardFactories,
   type ScopeGuard,
-} from '@keyward/core'
+} from '@keyward/core/adapter'
 import type { MiddlewareHandler } from 'hono'
 import { type ApiKeyVariables, authenticated } from './api-key-auth.js'
 import { toHTTPException } from './lib/http-exception.js'

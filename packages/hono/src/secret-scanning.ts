@@ -1,9 +1,9 @@
+import type { Keyward } from '@keyward/core'
 import {
   createSecretScanningHandler,
-  type Keyward,
   type SecretScanningOptions,
   type SecretScanningRequest,
-} from '@keyward/core'
+} from '@keyward/core/adapter'
 import type { Handler } from 'hono'
 
 /** Options of {@link secretScanning}: see `SecretScanningOptions` in `@keyward/core`. */

@@ -1,5 +1,10 @@
-import type { TokenClaims, TokenKind, VerifiedKey } from '@keyward/core'
-import { assertObject, booleanOption } from '@keyward/core/adapter'
+import type { VerifiedKey } from '@keyward/core'
+import {
+  assertObject,
+  booleanOption,
+  type TokenClaims,
+  type TokenKind,
+} from '@keyward/core/adapter'
 import { jwksKeySource } from './lib/key-sources.js'
 import { readAlgorithms, readVerificationSettings } from './lib/options.js'
 import { createTokenVerification, KIND } from './lib/token-verification.js'

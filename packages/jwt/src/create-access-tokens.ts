@@ -1,14 +1,18 @@
 import {
-  type AccessTokenIssuer,
-  configDuration,
   InvalidArgumentError,
   InvalidTokenError,
-  type IssuedAccessToken,
-  isScopeGrant,
   parseDuration,
   type VerifiedKey,
 } from '@keyward/core'
-import { assertGrantable, assertObject, booleanOption } from '@keyward/core/adapter'
+import {
+  type AccessTokenIssuer,
+  assertGrantable,
+  assertObject,
+  booleanOption,
+  configDuration,
+  type IssuedAccessToken,
+  isScopeGrant,
+} from '@keyward/core/adapter'
 import { base64url, type JSONWebKeySet, type JWK, SignJWT } from 'jose'
 import type { AccessTokenVerifier } from './create-access-token-verifier.js'
 import { jwksKeySource, localKeySource } from './lib/key-sources.js'

@@ -1,4 +1,5 @@
-import { createKeyward, type TokenKind } from '@keyward/core'
+import { createKeyward } from '@keyward/core'
+import type { TokenKind } from '@keyward/core/adapter'
 import { describe, expect, test, vi } from 'vitest'
 import { MINUTE, setup } from '../test/fixtures.js'
 

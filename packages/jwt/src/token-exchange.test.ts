@@ -1,4 +1,4 @@
-import { createManagementApi } from '@keyward/core'
+import { createManagementApi } from '@keyward/core/adapter'
 import { describe, expect, test } from 'vitest'
 import { decodePart, setup } from '../test/fixtures.js'
 

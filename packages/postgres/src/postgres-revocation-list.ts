@@ -248,15 +248,14 @@ UNION ALL SELECT 'g', NULL, revoked_before FROM ${global}`,
   ): Promise<void> {
     const message = encodeRevocationMessage(this.#origin, change)
     // Every other instance refuses at once: a bare notification (nothing to make durable)
-    // goes out beside the durable write, which announces the change again as it commits, so
-    // a reload in between cannot lose it. Heard early, a change that then fails to commit
-    // only revokes more, until the next reload; the caller sees the failure and retries.
-    const early = this.#query('notify', [this.channel, message]).catch(() => {})
-    try {
-      await this.#query(statement, [...values, this.channel, message])
-    } finally {
-      await early
-    }
+    // goes out first, then the durable write, which announces the change again as it
+    // commits, so a reload in between cannot lose it. Heard early, a change that then fails
+    // to commit only revokes more, until the next reload; the caller sees the failure and
+    // retries. One after the other, not side by side: PostgreSQL serialises every commit that
+    // notifies behind one lock held through the commit's WAL flush, so a durable write that
+    // reached its commit first would hold the bare notification back until its flush ended.
+    await this.#query('notify', [this.channel, message]).catch(() => {})
+    await this.#query(statement, [...values, this.channel, message])
     this.#mirror.apply(change)
   }
 

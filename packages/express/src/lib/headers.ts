@@ -1,4 +1,4 @@
-import { type AuthenticationRequest, rawHeaderValue } from '@keyward/core'
+import { type AuthenticationRequest, rawHeaderValue } from '@keyward/core/adapter'
 import type { Request } from 'express'
 
 /**

@@ -1,4 +1,4 @@
-import { bodyText, type ManagementBody } from '@keyward/core'
+import { bodyText, type ManagementBody } from '@keyward/core/adapter'
 import type { Context } from 'hono'
 
 /**

@@ -1,5 +1,4 @@
-import { challengeValue, DEFAULT_REALM, durationToMs } from '@keyward/core'
-import { nowOption } from '@keyward/core/adapter'
+import { challengeValue, DEFAULT_REALM, durationToMs, nowOption } from '@keyward/core/adapter'
 import type { AccessTokenAlgorithm, AccessTokenVerificationOptions } from '../types.js'
 
 /** The verification settings both factories share, validated once. */

@@ -1,12 +1,10 @@
+import { InvalidTokenError, type KeyMetadata, type VerifiedKey } from '@keyward/core'
 import {
-  InvalidTokenError,
   isScopeGrant,
-  type KeyMetadata,
+  requirementCompiler,
   type TokenClaims,
-  type VerifiedKey,
   verifiedKeyOf,
-} from '@keyward/core'
-import { requirementCompiler } from '@keyward/core/adapter'
+} from '@keyward/core/adapter'
 import { type JWTPayload, jwtVerify } from 'jose'
 import type { AccessTokenAlgorithm, VerifyAccessTokenOptions } from '../types.js'
 import { isCanonicalCompactJws } from './canonical-base64url.js'
