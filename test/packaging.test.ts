@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -293,6 +293,29 @@ describe('the packed tarballs in a fresh npm project', () => {
     for (const [file, { result, stderr }] of await consumeBoth()) {
       expect(stderr, file).toBe('')
       expect(result, file).toMatchObject(expected(5))
+    }
+  })
+
+  it('ships the conformance kit: @keyward/core/testing exports it once vitest is installed', async () => {
+    // vitest is an optional peer the consumer lacks: lend it this workspace's for one load.
+    const link = join(app, 'node_modules', 'vitest')
+    await symlink(join(ROOT, 'node_modules', 'vitest'), link, 'dir')
+    try {
+      const load = "console.log(JSON.stringify(Object.keys(await import('@keyward/core/testing'))))"
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', load], {
+        cwd: app,
+        env: cleanEnv(),
+      })
+      expect(JSON.parse(stdout)).toEqual(
+        expect.arrayContaining([
+          'adapterConformance',
+          'managementConformance',
+          'tokenStoreConformance',
+          'revocationListConformance',
+        ]),
+      )
+    } finally {
+      await rm(link)
     }
   })
 })
