@@ -39,7 +39,7 @@ export interface ConformanceRoute<M> {
   middleware: readonly M[]
 }
 
-/** Builds the app under test from the routes, for {@link AdapterConformanceOptions}. */
+/** Every route the app under test mounts, as `serve` or `handle` of {@link AdapterConformanceOptions} receive them. */
 export type ConformanceRoutes<M> = readonly ConformanceRoute<M>[]
 
 /**
