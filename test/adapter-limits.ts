@@ -47,6 +47,24 @@ export interface Answer {
   body: Record<string, unknown>
 }
 
+/** What {@link expectLimitCases} and {@link expectLimitRemovalCases} read of a `fetch` answer. */
+export async function answerOf(response: Response): Promise<Answer> {
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: (await response.json()) as Record<string, unknown>,
+  }
+}
+
+/** A request with `token` as its Bearer credential, and `body` (if any) as JSON. */
+export function requestInit(method: string, token: string, body?: unknown): RequestInit {
+  return {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  }
+}
+
 const POLICY = '"default";q=20;w=60, "credits";q=7'
 
 /** Runs every case through `request(path, token)`. */

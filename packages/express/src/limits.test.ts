@@ -1,13 +1,27 @@
 import type { AddressInfo } from 'node:net'
-import express from 'express'
+import express, { type Express } from 'express'
 import { describe, it } from 'vitest'
 import {
+  answerOf,
   createLimitFixture,
   createLimitRemovalFixture,
   expectLimitCases,
   expectLimitRemovalCases,
+  requestInit,
 } from '../../../test/adapter-limits.js'
 import { apiKeyAuth, apiKeysRouter, requireScopes } from './index.js'
+
+/** Serves `app` on 127.0.0.1 while `run` uses its base URL. */
+async function served(app: Express, run: (base: string) => Promise<void>): Promise<void> {
+  const server = app.listen(0, '127.0.0.1')
+  await new Promise((resolve) => server.once('listening', resolve))
+  const { port } = server.address() as AddressInfo
+  try {
+    await run(`http://127.0.0.1:${port}`)
+  } finally {
+    await new Promise((resolve) => server.close(resolve))
+  }
+}
 
 describe('Express: rate limits and credits', () => {
   it('answers 429 with Retry-After and RateLimit headers, and sets them on every answer of a limited key', async () => {
@@ -23,23 +37,11 @@ describe('Express: rate limits and credits', () => {
     app.get('/admin', requireScopes('projects:write'), (_req, res) => {
       res.json({ ok: true })
     })
-    const server = app.listen(0, '127.0.0.1')
-    await new Promise((resolve) => server.once('listening', resolve))
-    const { port } = server.address() as AddressInfo
-    try {
-      await expectLimitCases(fixture, async (path, token) => {
-        const response = await fetch(`http://127.0.0.1:${port}${path}`, {
-          headers: { authorization: `Bearer ${token}` },
-        })
-        return {
-          status: response.status,
-          headers: response.headers,
-          body: (await response.json()) as Record<string, unknown>,
-        }
-      })
-    } finally {
-      await new Promise((resolve) => server.close(resolve))
-    }
+    await served(app, (base) =>
+      expectLimitCases(fixture, async (path, token) =>
+        answerOf(await fetch(`${base}${path}`, requestInit('GET', token))),
+      ),
+    )
   })
 
   it('PATCH /api-keys/:id with credits or rateLimits null removes them; the defaults apply again', async () => {
@@ -50,24 +52,10 @@ describe('Express: rate limits and credits', () => {
     app.get('/cheap', (_req, res) => {
       res.json({ ok: true })
     })
-    const server = app.listen(0, '127.0.0.1')
-    await new Promise((resolve) => server.once('listening', resolve))
-    const { port } = server.address() as AddressInfo
-    try {
-      await expectLimitRemovalCases(fixture, async (method, path, token, body) => {
-        const response = await fetch(`http://127.0.0.1:${port}${path}`, {
-          method,
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        })
-        return {
-          status: response.status,
-          headers: response.headers,
-          body: (await response.json()) as Record<string, unknown>,
-        }
-      })
-    } finally {
-      await new Promise((resolve) => server.close(resolve))
-    }
+    await served(app, (base) =>
+      expectLimitRemovalCases(fixture, async (method, path, token, body) =>
+        answerOf(await fetch(`${base}${path}`, requestInit(method, token, body))),
+      ),
+    )
   })
 })

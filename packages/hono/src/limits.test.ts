@@ -1,10 +1,12 @@
 import { Hono } from 'hono'
 import { describe, it } from 'vitest'
 import {
+  answerOf,
   createLimitFixture,
   createLimitRemovalFixture,
   expectLimitCases,
   expectLimitRemovalCases,
+  requestInit,
 } from '../../../test/adapter-limits.js'
 import { type ApiKeyVariables, apiKeyAuth, apiKeyRoutes, requireScopes } from './index.js'
 
@@ -16,14 +18,9 @@ describe('Hono: rate limits and credits', () => {
     app.get('/cheap', (c) => c.json({ ok: true }))
     app.get('/reports', requireScopes('reports:run', { cost: 5 }), (c) => c.json({ ok: true }))
     app.get('/admin', requireScopes('projects:write'), (c) => c.json({ ok: true }))
-    await expectLimitCases(fixture, async (path, token) => {
-      const response = await app.request(path, { headers: { authorization: `Bearer ${token}` } })
-      return {
-        status: response.status,
-        headers: response.headers,
-        body: (await response.json()) as Record<string, unknown>,
-      }
-    })
+    await expectLimitCases(fixture, async (path, token) =>
+      answerOf(await app.request(path, requestInit('GET', token))),
+    )
   })
 
   it('PATCH /api-keys/:id with credits or rateLimits null removes them; the defaults apply again', async () => {
@@ -32,17 +29,8 @@ describe('Hono: rate limits and credits', () => {
     app.route('/api-keys', apiKeyRoutes(fixture.keyward))
     app.use('*', apiKeyAuth(fixture.keyward))
     app.get('/cheap', (c) => c.json({ ok: true }))
-    await expectLimitRemovalCases(fixture, async (method, path, token, body) => {
-      const response = await app.request(path, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      })
-      return {
-        status: response.status,
-        headers: response.headers,
-        body: (await response.json()) as Record<string, unknown>,
-      }
-    })
+    await expectLimitRemovalCases(fixture, async (method, path, token, body) =>
+      answerOf(await app.request(path, requestInit(method, token, body))),
+    )
   })
 })
