@@ -1,11 +1,13 @@
+import { createKeyward } from '@keyward/core'
 import { limitPolicyOf } from '@keyward/core/adapter'
 import { RedisLimiter } from '@keyward/redis'
 import autocannon from 'autocannon'
 import { Redis } from 'ioredis'
 import { nextMessage, request, startChild, stopChild } from '../child.js'
 import { load } from '../load.js'
+import { compare } from '../micro.js'
 import { benchRedis, callsBetween, commandCalls, deleteNamespace } from '../redis-server.js'
-import type { Row } from '../report.js'
+import { formatNs, type Row } from '../report.js'
 import type { BenchSettings, CaseResult } from '../settings.js'
 
 const median = (values: number[]) => {
@@ -63,6 +65,43 @@ async function overshoot(url: string, namespace: string): Promise<number[]> {
 }
 
 /**
+ * The limit step alone, in this process: `check()` (what the adapters call) of a key with a
+ * rate limit it never reaches against a key without limits, on an approximate RedisLimiter.
+ */
+async function checkStep(url: string, namespace: string, settings: BenchSettings): Promise<Row> {
+  const redis = new Redis(url)
+  const limiter = new RedisLimiter(redis, { namespace, mode: 'approximate' })
+  try {
+    const keyward = createKeyward({ prefix: 'kw_live', limiter })
+    const base = { name: 'bench', ownerId: 'org_bench', scopes: ['projects:read'], expiresIn: '1h' }
+    const [limited, unlimited] = await Promise.all([
+      keyward.keys.create({ ...base, rateLimits: [{ name: 'default', limit: 1e9, window: '1m' }] }),
+      keyward.keys.create(base),
+    ])
+    // The first check of the limited key learns its counts from Redis; later ones do not ask.
+    await keyward.check(limited.token)
+    const comparison = await compare(
+      { name: 'check(), limited key', run: () => keyward.check(limited.token) },
+      { name: 'check(), key without limits', run: () => keyward.check(unlimited.token) },
+      settings.micro,
+    )
+    return {
+      case: 'limit step: check() of a limited key, approximate mode, in one process',
+      baseline: 'check() of a key without limits',
+      ratio: comparison.ratio,
+      format: 'times',
+      measured: formatNs(comparison.candidate.nsPerOp),
+      baselineMeasured: formatNs(comparison.baseline.nsPerOp),
+      note: `the limit step adds ${formatNs(comparison.candidate.nsPerOp - comparison.baseline.nsPerOp)}`,
+      raw: { comparison },
+    }
+  } finally {
+    await limiter.close()
+    redis.disconnect()
+  }
+}
+
+/**
  * Case 9: per-key limits. On one Express server over Redis (store, revocation list,
  * RedisLimiter), a key with a rate limit it never reaches against a key without limits, in
  * alternating rounds, for exact and approximate mode; Redis commands per limited request
@@ -73,7 +112,11 @@ export async function limitsCase(settings: BenchSettings): Promise<CaseResult> {
   const namespace = `kwbench_limits_${process.pid}_${Date.now()}`
   const client = new Redis(redis.url)
   const servers: ReturnType<typeof startChild>[] = []
-  const { connections, pipelining, rounds, roundSeconds, warmupSeconds } = settings.http
+  const { connections, pipelining, warmupSeconds } = settings.http
+  // One-second rounds, as many as fit in the time of the HTTP case's rounds: the pairs of
+  // rounds a ratio is taken of lie closer in time, so a burst of outside load splits fewer.
+  const roundSeconds = 1
+  const rounds = settings.http.rounds * settings.http.roundSeconds
   try {
     const rows: Row[] = []
     const ratios: Record<string, number> = {}
@@ -114,7 +157,8 @@ export async function limitsCase(settings: BenchSettings): Promise<CaseResult> {
       if (counted['2xx'] !== COUNTED) throw new Error('counted requests failed')
       const scripts = (calls.get('evalsha') ?? 0) + (calls.get('eval') ?? 0)
       perRequest[mode] = scripts / COUNTED
-      const ratio = median(limitedRps.map((rps, i) => rps / unlimitedRps[i]!))
+      const perRound = limitedRps.map((rps, i) => rps / unlimitedRps[i]!)
+      const ratio = median(perRound)
       ratios[mode] = ratio
       rows.push({
         case: `limited key, ${mode} mode`,
@@ -123,9 +167,11 @@ export async function limitsCase(settings: BenchSettings): Promise<CaseResult> {
         format: 'percent',
         measured: `${Math.round(median(limitedRps))} req/s; ${perRequest[mode]!.toFixed(4)} limiter scripts per request`,
         baselineMeasured: `${Math.round(median(unlimitedRps))} req/s`,
+        note: `rounds ${Math.round(Math.min(...perRound) * 100)}–${Math.round(Math.max(...perRound) * 100)} %`,
         raw: { limitedRps, unlimitedRps, scripts, requests: COUNTED },
       })
     }
+    rows.push(await checkStep(redis.url, namespace, settings))
     const over = await overshoot(redis.url, namespace)
     const worst = Math.max(...over)
     const bound = INSTANCES * 2 * BUDGET * LIMIT
