@@ -1,24 +1,23 @@
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+import { clockedKeyward, DAY, recordingStore, T0 } from '../test/keyward.js'
 import { outcome, projectKey } from '../test/outcome.js'
-import { createKeyward } from './keyward.js'
+import { createKeyward, type KeywardOptions } from './keyward.js'
 import { MemoryRevocationList } from './memory-revocation-list.js'
 import { MemoryTokenStore } from './memory-token-store.js'
 import { defineScopes } from './scopes.js'
-
-const T0 = Date.UTC(2026, 10, 26)
-const DAY = 86_400_000
+import type { KeyEvent } from './types.js'
 
 const scopes = defineScopes({
   'projects:read': 'Read projects',
   'projects:write': 'Create and change projects',
 })
 
-/** Two instances sharing a store: `fresh()` is one started later, whose revocation list is empty. */
-function setup() {
-  const clock = { now: T0 }
-  const now = () => clock.now
-  const store = new MemoryTokenStore()
-  const keyward = createKeyward({ scopes, store, now })
+/**
+ * A keyward on a hand-driven clock; `fresh()` is another instance on the same store, started
+ * later, whose revocation list is empty.
+ */
+function setup(options: Partial<KeywardOptions<keyof typeof scopes.descriptions>> = {}) {
+  const { keyward, store, clock, now } = clockedKeyward(scopes, options)
   const fresh = () =>
     createKeyward({ scopes, store, now, revocations: new MemoryRevocationList({ now }) })
   return { keyward, store, clock, fresh }
@@ -26,6 +25,172 @@ function setup() {
 
 const code = outcome
 const input = projectKey
+
+describe('keys lifecycle', () => {
+  it('lists an owner’s live keys, oldest first, never with hashes', async () => {
+    const { keyward, clock } = setup()
+    const first = await keyward.keys.create(input)
+    clock.now += 1
+    const second = await keyward.keys.create({ ...input, name: 'second' })
+    await keyward.keys.create({ ...input, ownerId: 'someone_else' })
+    const keys = await keyward.keys.list(input.ownerId)
+    expect(keys.map((k) => k.id)).toEqual([first.key.id, second.key.id])
+    for (const key of keys) expect(key).not.toHaveProperty('hash')
+    expect(await keyward.keys.get(first.key.id)).toEqual(first.key)
+    expect(await keyward.keys.get('key_doesnotexist00')).toBeUndefined()
+  })
+
+  it('rejects invalid input naming the field, and writes nothing', async () => {
+    const { store, calls } = recordingStore(new MemoryTokenStore())
+    const { keyward } = setup({ store })
+    const cases: [Record<string, unknown>, string][] = [
+      [{ name: '   ' }, 'name'],
+      [{ name: 'x'.repeat(101) }, 'name'],
+      [{ name: 7 }, 'name'],
+      [{ ownerId: '' }, 'ownerId'],
+      [{ scopes: ['projects:delete'] }, 'scopes[0]'],
+      [{ scopes: ['billing:*'] }, 'scopes[0]'],
+      [{ expiresIn: undefined }, 'expiresAt'],
+      [{ expiresIn: '1y' }, 'expiresIn'],
+      [{ expiresIn: 0 }, 'expiresIn'],
+      [{ expiresIn: '366d' }, 'expiresIn'],
+      [{ expiresIn: undefined, expiresAt: T0 - 1 }, 'expiresAt'],
+      [{ expiresIn: undefined, expiresAt: T0 }, 'expiresAt'],
+      [{ expiresIn: undefined, expiresAt: new Date(T0 + 366 * DAY) }, 'expiresAt'],
+      [{ expiresIn: undefined, expiresAt: 'next tuesday' }, 'expiresAt'],
+      [{ expiresAt: new Date(T0 + DAY) }, 'expiresAt'],
+      [{ metadata: [] }, 'metadata'],
+      [{ metadata: { big: 'x'.repeat(5000) } }, 'metadata'],
+    ]
+    for (const [change, field] of cases) {
+      const error = await keyward.keys
+        .create({ ...input, ...change } as never)
+        .catch((e: unknown) => e)
+      expect(error, JSON.stringify(change)).toMatchObject({
+        code: 'invalid_argument',
+        status: 422,
+        field,
+      })
+    }
+    expect(calls).toEqual([])
+  })
+
+  it('accepts expiry as a Date, epoch ms or ISO string, up to maxLifetime exactly', async () => {
+    const { keyward } = setup()
+    const at = T0 + 365 * DAY
+    for (const expiresAt of [new Date(at), at, new Date(at).toISOString()]) {
+      const { key } = await keyward.keys.create({
+        ...input,
+        expiresIn: undefined,
+        expiresAt,
+      } as never)
+      expect(key.expiresAt).toBe(at)
+    }
+    const short = setup({ maxLifetime: '30d', defaultExpiresIn: '7d' }).keyward
+    const { key } = await short.keys.create({ name: 'n', ownerId: 'o', scopes: ['projects:read'] })
+    expect(key.expiresAt).toBe(T0 + 7 * DAY)
+    expect(await code(short.keys.create({ ...input, expiresIn: '31d' }))).toBe('invalid_argument')
+  })
+
+  it('caps an extended expiry at maxLifetime from now on update', async () => {
+    const { keyward, clock } = setup()
+    const { key } = await keyward.keys.create({ ...input, expiresIn: '365d' })
+    clock.now += 100 * DAY
+    await expect(keyward.keys.update(key.id, { expiresIn: '366d' })).rejects.toMatchObject({
+      field: 'expiresIn',
+    })
+    const updated = await keyward.keys.update(key.id, { expiresIn: '365d' })
+    expect(updated.expiresAt).toBe(clock.now + 365 * DAY)
+    await expect(keyward.keys.update(key.id, {})).rejects.toMatchObject({
+      code: 'invalid_argument',
+    })
+    await expect(keyward.keys.update('key_doesnotexist00', { name: 'x' })).rejects.toMatchObject({
+      code: 'not_found',
+      status: 404,
+    })
+  })
+
+  it('bounds the rotation grace period and refuses expired or revoked keys', async () => {
+    const { keyward, clock } = setup()
+    const { key } = await keyward.keys.create({ ...input, expiresIn: '2d' })
+    await expect(keyward.keys.rotate(key.id, { gracePeriod: '25h' })).rejects.toMatchObject({
+      field: 'gracePeriod',
+    })
+    await expect(keyward.keys.rotate(key.id, { gracePeriod: 'soon' })).rejects.toMatchObject({
+      field: 'gracePeriod',
+    })
+    clock.now += 2 * DAY
+    await expect(keyward.keys.rotate(key.id)).rejects.toMatchObject({
+      code: 'key_inactive',
+      keyStatus: 'expired',
+      status: 409,
+    })
+    clock.now = T0
+    await keyward.keys.revoke(key.id)
+    await expect(keyward.keys.rotate(key.id)).rejects.toMatchObject({
+      code: 'key_inactive',
+      keyStatus: 'revoked',
+    })
+    await expect(keyward.keys.rotate('key_doesnotexist00')).rejects.toMatchObject({
+      code: 'not_found',
+    })
+  })
+
+  it('a grace period never extends the old key past its own expiry', async () => {
+    const { keyward, clock } = setup()
+    const { token, key } = await keyward.keys.create({ ...input, expiresIn: '30m' })
+    await keyward.keys.rotate(key.id, { gracePeriod: '1h' })
+    clock.now = key.expiresAt
+    expect(await code(keyward.verify(token))).toBe('expired_token')
+  })
+
+  it('leaves nothing half-done when rotation cannot end the old key', async () => {
+    const store = new MemoryTokenStore()
+    const revocations = new MemoryRevocationList()
+    const { keyward } = setup({ store, revocations })
+    const { key } = await keyward.keys.create(input)
+    vi.spyOn(revocations, 'revoke').mockRejectedValueOnce(new Error('redis down'))
+    await expect(keyward.keys.rotate(key.id)).rejects.toMatchObject({ code: 'unavailable' })
+    expect((await keyward.keys.list(input.ownerId)).map((k) => k.id)).toEqual([key.id])
+  })
+
+  it('reports every change to onEvent, without tokens or hashes', async () => {
+    const events: KeyEvent[] = []
+    const { keyward, clock } = setup({ onEvent: (event) => void events.push(event) })
+    const { token, key } = await keyward.keys.create(input)
+    await keyward.keys.update(key.id, { name: 'renamed' })
+    const rotated = await keyward.keys.rotate(key.id, { gracePeriod: 10 })
+    await keyward.keys.revoke(rotated.key.id)
+    clock.now += 1
+    await keyward.keys.revokeAll({ ownerId: input.ownerId })
+    await keyward.keys.revokeAll()
+    expect(events.map((e) => e.type)).toEqual([
+      'created',
+      'updated',
+      'rotated',
+      'revoked',
+      'revoked_all',
+      'revoked_all',
+    ])
+    expect(events[1]).toMatchObject({ changes: ['name'] })
+    expect(events[2]).toMatchObject({ previousId: key.id, previousExpiresAt: T0 + 10_000 })
+    const text = JSON.stringify(events)
+    expect(text).not.toContain(token)
+    expect(text).not.toContain(rotated.token)
+    expect(text).not.toContain('"hash"')
+  })
+
+  it('a failing audit hook does not undo or fail the change', async () => {
+    const errors: unknown[] = []
+    const { keyward } = setup({
+      onEvent: () => Promise.reject(new Error('audit sink down')),
+      onError: (error) => errors.push(error),
+    })
+    const { token } = await keyward.keys.create(input)
+    expect(await code(keyward.verify(token))).toBe('ok')
+    expect(errors).toHaveLength(1)
+  })
+})
 
 describe('revocation is a permanent property of the record', () => {
   it('a revoked key stays revoked after its list entry is gone: on a fresh instance, after its expiry, after an update', async () => {
