@@ -150,6 +150,40 @@ describe.each(FRAMEWORKS)('Settings → API Keys on %s', (framework, dir) => {
     return page.evaluate(() => navigator.clipboard.readText())
   }
   const keyMenu = (name: string) => page.getByRole('button', { name: `Actions for ${name}` })
+  /** The POST requests the page sends while `action` runs. */
+  const postsDuring = async (action: () => Promise<void>): Promise<string[]> => {
+    const posts: string[] = []
+    const onRequest = (request: { method(): string; url(): string }) => {
+      if (request.method() === 'POST') posts.push(request.url())
+    }
+    page.on('request', onRequest)
+    try {
+      await action()
+    } finally {
+      page.off('request', onRequest)
+    }
+    return posts
+  }
+  /**
+   * Clicks "Create key" with the request body changed by `rewrite`, as a client sending it
+   * anyway would: the answer's status and the field its problem names.
+   */
+  const createRewritten = async (
+    dialog: Locator,
+    rewrite: (body: Record<string, unknown>) => void,
+  ): Promise<{ status: number; field: string | undefined }> => {
+    await page.route(`${base}/api-keys`, async (route) => {
+      const body = JSON.parse(route.request().postData() ?? '{}') as Record<string, unknown>
+      rewrite(body)
+      await route.continue({ postData: JSON.stringify(body) })
+    })
+    const answered = page.waitForResponse((r) => r.url() === `${base}/api-keys`)
+    await dialog.getByRole('button', { name: 'Create key' }).click()
+    const response = await answered
+    await page.unroute(`${base}/api-keys`)
+    const { field } = (await response.json()) as { field?: string }
+    return { status: response.status(), field }
+  }
 
   beforeAll(async () => {
     ;[app, chromium] = await Promise.all([startExampleApp(dir), launchChromium()])
@@ -222,32 +256,21 @@ describe.each(FRAMEWORKS)('Settings → API Keys on %s', (framework, dir) => {
     const date = dialog.getByLabel('Expiration date')
     expect(await date.getAttribute('max')).toBe(dayFromNow(365))
 
-    const posts: string[] = []
-    const onRequest = (request: { method(): string; url(): string }) => {
-      if (request.method() === 'POST') posts.push(request.url())
-    }
-    page.on('request', onRequest)
-    await date.fill(dayFromNow(400))
-    await dialog.getByRole('button', { name: 'Create key' }).click()
-    await dialog.getByText('Choose a date no later than').waitFor()
+    const posts = await postsDuring(async () => {
+      await date.fill(dayFromNow(400))
+      await dialog.getByRole('button', { name: 'Create key' }).click()
+      await dialog.getByText('Choose a date no later than').waitFor()
+    })
     expect(await date.getAttribute('aria-invalid')).toBe('true')
     expect(posts).toEqual([])
-    page.off('request', onRequest)
 
     // Sent anyway (the request rewritten past the limit): the server answers 422 on
     // expiresAt, and the page shows its message next to the date.
     await date.fill(dayFromNow(300))
-    await page.route(`${base}/api-keys`, async (route) => {
-      const body = JSON.parse(route.request().postData() ?? '{}') as Record<string, unknown>
+    const refused = await createRewritten(dialog, (body) => {
       body.expiresAt = new Date(Date.now() + 400 * DAY_MS).toISOString()
-      await route.continue({ postData: JSON.stringify(body) })
     })
-    const refused = page.waitForResponse((r) => r.url() === `${base}/api-keys`)
-    await dialog.getByRole('button', { name: 'Create key' }).click()
-    const response = await refused
-    await page.unroute(`${base}/api-keys`)
-    expect(response.status()).toBe(422)
-    expect(((await response.json()) as { field?: string }).field).toBe('expiresAt')
+    expect(refused).toEqual({ status: 422, field: 'expiresAt' })
     const error = await dialog.locator('#expiration-error').textContent()
     expect(error?.trim()).not.toBe('')
     expect(await date.getAttribute('aria-invalid')).toBe('true')
@@ -384,34 +407,21 @@ describe.each(FRAMEWORKS)('Settings → API Keys on %s', (framework, dir) => {
     await limits.getByRole('combobox', { name: 'every' }).selectOption({ label: '30 days' })
 
     // Not a number: refused in the page, beside the field, before any request.
-    const posts: string[] = []
-    const onRequest = (request: { method(): string; url(): string }) => {
-      if (request.method() === 'POST') posts.push(request.url())
-    }
-    page.on('request', onRequest)
-    await dialog.getByRole('button', { name: 'Create key' }).click()
-    await limits.getByText('Enter a whole number, 0 or more.').waitFor()
+    const posts = await postsDuring(async () => {
+      await dialog.getByRole('button', { name: 'Create key' }).click()
+      await limits.getByText('Enter a whole number, 0 or more.').waitFor()
+    })
     expect(await credits.getAttribute('aria-invalid')).toBe('true')
     expect(posts).toEqual([])
-    page.off('request', onRequest)
     await credits.fill('1000')
     await limits.scrollIntoViewIfNeeded()
     await shoot('9-create-limits')
 
     // A limit the server refuses (sent as 0 anyway): its 422 names the field, shown beside it.
-    await page.route(`${base}/api-keys`, async (route) => {
-      const body = JSON.parse(route.request().postData() ?? '{}') as {
-        rateLimits: { limit: number }[]
-      }
-      body.rateLimits[0]!.limit = 0
-      await route.continue({ postData: JSON.stringify(body) })
+    const refused = await createRewritten(dialog, (body) => {
+      ;(body.rateLimits as { limit: number }[])[0]!.limit = 0
     })
-    const refused = page.waitForResponse((r) => r.url() === `${base}/api-keys`)
-    await dialog.getByRole('button', { name: 'Create key' }).click()
-    const response = await refused
-    await page.unroute(`${base}/api-keys`)
-    expect(response.status()).toBe(422)
-    expect(((await response.json()) as { field?: string }).field).toBe('rateLimits[0].limit')
+    expect(refused).toEqual({ status: 422, field: 'rateLimits[0].limit' })
     expect(await limits.locator('#rate-limit-error').textContent()).toContain('limit')
     expect(await requests.getAttribute('aria-invalid')).toBe('true')
     expect(await credits.getAttribute('aria-invalid')).toBe('false')
