@@ -15,9 +15,14 @@ export interface BenchSettings {
     connections: number
     pipelining: number
   }
+  /** Revocation time-to-effect (cases 4 and 8), see `src/time-to-effect.ts`. */
   revocation: {
-    /** Revocations timed. */
+    /** Rounds kept: one sample of each kind (Keyward's change, the bare message, …) per round. */
     samples: number
+    /** Rounds run first and discarded. */
+    warmup: number
+    /** Time bound of the kept rounds of one measurement, in s: fewer rounds are kept past it. */
+    seconds: number
   }
   redisRoundTrips: {
     /** Requests before the measured window (cache and touch warm-up). */
@@ -43,7 +48,7 @@ export function benchSettings(mode: 'full' | 'quick'): BenchSettings {
       mode,
       micro: { rounds: 6, warmupMs: 100, batchMs: 15 },
       http: { warmupSeconds: 1, roundSeconds: 1, rounds: 2, connections: 32, pipelining: 1 },
-      revocation: { samples: 20 },
+      revocation: { samples: 100, warmup: 10, seconds: 10 },
       redisRoundTrips: { warmupRequests: 500, windowSeconds: 1 },
       memory: { keys: 100_000 },
       redisUrl,
@@ -55,7 +60,7 @@ export function benchSettings(mode: 'full' | 'quick'): BenchSettings {
     micro: { rounds: 15, warmupMs: 500, batchMs: 60 },
     // Many short rounds: a burst of outside load then hits few rounds, and the median drops them.
     http: { warmupSeconds: 2, roundSeconds: 2, rounds: 10, connections: 32, pipelining: 1 },
-    revocation: { samples: 200 },
+    revocation: { samples: 1_200, warmup: 50, seconds: 180 },
     redisRoundTrips: { warmupRequests: 2_000, windowSeconds: 3 },
     memory: { keys: 1_000_000 },
     redisUrl,

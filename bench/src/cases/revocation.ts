@@ -7,6 +7,7 @@ import { percentile } from '../micro.js'
 import { benchRedis, deleteNamespace } from '../redis-server.js'
 import type { Row } from '../report.js'
 import type { BenchSettings, CaseResult } from '../settings.js'
+import { interleave, ms, quantileRatio, quantileRows, type Sample } from '../time-to-effect.js'
 
 interface Key {
   type: 'key'
@@ -26,11 +27,10 @@ interface LoadDone {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-const ms = (value: number) => `${value.toFixed(2)} ms`
 
 /**
- * Case 4: from `keys.revoke()` in process A (this runner) to process B rejecting the token,
- * while B serves autocannon load; against a bare Redis pub/sub message timed the same way.
+ * Case 4: from a revocation in process A (this runner) to process B rejecting the token, with B
+ * idle and while B serves autocannon load; against a bare Redis pub/sub message timed the same way.
  */
 export async function revocationCase(settings: BenchSettings): Promise<CaseResult> {
   const redis = await benchRedis(settings.redisUrl)
@@ -43,6 +43,7 @@ export async function revocationCase(settings: BenchSettings): Promise<CaseResul
     store: new RedisTokenStore(client, { namespace }),
     revocations: new RedisRevocationList(client, { namespace }),
   })
+  const closing: Array<() => void> = []
   try {
     const { port } = await nextMessage<{ type: 'ready'; port: number }>(b, 'ready')
     await a.ready()
@@ -56,94 +57,136 @@ export async function revocationCase(settings: BenchSettings): Promise<CaseResul
       headers: { authorization: `Bearer ${loadKey.token}` },
     })
 
-    /** Times `samples` revocations and as many bare messages while B serves `rate` req/s (or all it can). */
+    const revocations = a.revocations
+    const rawChannel = `${namespace}:bench-raw`
+    // A subscribes to the bare channel too, as the list in A subscribes to its own: in any
+    // design built on pub/sub every instance subscribes, the writer included, and hears itself.
+    const echo = client.duplicate()
+    echo.on('message', (_channel: string, payload: string) => JSON.parse(payload))
+    await echo.subscribe(rawChannel)
+    closing.push(() => echo.disconnect())
+    /**
+     * Interleaved rounds of three kinds while B serves `rate` req/s (none when `rate` is 0, all
+     * it can when `undefined`): the list's revoke(), keys.revoke() and a bare PUBLISH of the id.
+     */
     const measure = async (rate: number | undefined) => {
-      loader = startChild('src/probes/load.ts', [
-        url,
-        `Bearer ${loadKey.token}`,
-        String(connections),
-        String(pipelining),
-        ...(rate === undefined ? [] : [String(Math.round(rate))]),
-      ])
-      await nextMessage(loader, 'started')
-      await sleep(300) // let the load settle
-      const keyward = { fromCall: [] as number[], fromReturn: [] as number[] }
-      const raw = { fromCall: [] as number[], fromReturn: [] as number[] }
-      for (let i = 0; i < settings.revocation.samples * 2; i++) {
-        const bare = i % 2 === 1
-        let revoke: () => Promise<unknown>
-        if (bare) {
-          await request(b, { type: 'arm-raw' }, 'armed')
-          revoke = () => client.publish(`${namespace}:bench-raw`, 'revoked')
-        } else {
-          const { token, key } = await a.keys.create({
-            name: 'revoked in the benchmark',
-            ownerId: 'org_bench',
-            scopes: ['projects:read'],
-            expiresIn: '1h',
-          })
-          await request(b, { type: 'arm', token }, 'armed')
-          revoke = () => a.keys.revoke(key.id)
-        }
-        const rejected = nextMessage<Rejected>(b, 'rejected', 10_000)
-        await sleep(Math.random() * 3)
-        const calledAt = wallClock()
-        await revoke()
-        const returnedAt = wallClock()
-        const { at, code } = await rejected
-        if (code !== (bare ? 'message' : 'revoked_token')) throw new Error(`B answered ${code}`)
-        const into = bare ? raw : keyward
-        into.fromCall.push(at - calledAt)
-        into.fromReturn.push(at - returnedAt)
+      // Every key is issued before the timing starts, so no sample follows a write of its own.
+      const issued: Array<Awaited<ReturnType<typeof a.keys.create>>> = []
+      const count = 3 * (settings.revocation.warmup + settings.revocation.samples)
+      while (issued.length < count) {
+        issued.push(
+          ...(await Promise.all(
+            Array.from({ length: Math.min(16, count - issued.length) }, () =>
+              a.keys.create({
+                name: 'revoked in the benchmark',
+                ownerId: 'org_bench',
+                scopes: ['projects:read'],
+                expiresIn: '1h',
+              }),
+            ),
+          )),
+        )
       }
-      loader.send({ type: 'stop' })
-      const served = await nextMessage<LoadDone>(loader, 'result')
-      await stopChild(loader)
-      loader = undefined
-      if (served.failures > 0) throw new Error(`B failed ${served.failures} requests under load`)
-      return { keyward, raw, served }
+      if (rate !== 0) {
+        loader = startChild('src/probes/load.ts', [
+          url,
+          `Bearer ${loadKey.token}`,
+          String(connections),
+          String(pipelining),
+          ...(rate === undefined ? [] : [String(Math.round(rate))]),
+        ])
+        await nextMessage(loader, 'started')
+        await sleep(300) // let the load settle
+      }
+      const timed =
+        (until: 'refused' | 'message', act: (key: { id: string; expiresAt: number }) => unknown) =>
+        async (): Promise<Sample> => {
+          const next = issued.pop()
+          if (next === undefined) throw new Error('ran out of issued keys')
+          const { token, key } = next
+          const expiresAt = key.expiresAt ?? Date.now() + 3_600_000
+          await request(b, { type: 'arm', token, id: key.id, until }, 'armed')
+          const rejected = nextMessage<Rejected>(b, 'rejected', 10_000)
+          await sleep(Math.random() * 3)
+          const calledAt = wallClock()
+          await act({ id: key.id, expiresAt })
+          const returnedAt = wallClock()
+          const { at, code } = await rejected
+          if (code !== (until === 'message' ? 'message' : 'revoked_token'))
+            throw new Error(`B answered ${code}`)
+          return { fromCall: at - calledAt, fromReturn: at - returnedAt }
+        }
+      const sampled = await interleave(
+        {
+          list: timed('refused', (key) => revocations.revoke(key.id, key.expiresAt)),
+          keys: timed('refused', (key) => a.keys.revoke(key.id)),
+          bare: timed('message', (key) =>
+            client.publish(rawChannel, JSON.stringify({ id: key.id })),
+          ),
+        },
+        settings.revocation,
+      )
+      let served: LoadDone | undefined
+      if (loader) {
+        loader.send({ type: 'stop' })
+        served = await nextMessage<LoadDone>(loader, 'result')
+        await stopChild(loader)
+        loader = undefined
+        if (served.failures > 0) throw new Error(`B failed ${served.failures} requests under load`)
+      }
+      const of = (kind: 'list' | 'keys' | 'bare', from: keyof Sample) =>
+        sampled.samples[kind].map((sample) => sample[from])
+      return { sampled, served, of }
     }
 
+    const idle = await measure(0)
     const half = await measure(capacity.requestsPerSecond / 2)
-    const saturated = await measure(undefined)
 
-    const rows = (level: string, m: Awaited<ReturnType<typeof measure>>): Row[] =>
-      [50, 99].flatMap((p) =>
-        (['fromReturn', 'fromCall'] as const).map((from) => {
-          const candidate = percentile(m.keyward[from], p)
-          const baseline = percentile(m.raw[from], p)
-          return {
-            case: `${level}: p${p} from revoke() ${from === 'fromCall' ? 'called' : 'returning'} in A to B refusing`,
-            baseline: 'bare Redis PUBLISH seen by B, same loop',
-            ratio: baseline > 0 ? candidate / baseline : null,
-            format: 'times',
-            measured: ms(candidate),
-            baselineMeasured: ms(baseline),
-            raw: m,
-          } satisfies Row
-        }),
-      )
-    const servedNote = (level: string, m: Awaited<ReturnType<typeof measure>>) =>
-      `${level}: B served ${m.served.requests} requests (${(m.served.requests / m.served.seconds).toFixed(0)} req/s) during the samples, none failed.`
-    const p99 = percentile(half.keyward.fromReturn, 99)
+    const rows = (level: string, m: Awaited<ReturnType<typeof measure>>): Row[] => [
+      ...quantileRows(
+        (p) => `${level}: p${p} from revocations.revoke() called in A to B refusing`,
+        'bare Redis PUBLISH seen by B, from the call, same loop',
+        m.of('list', 'fromCall'),
+        m.of('bare', 'fromCall'),
+      ).map((row, i) => (i === 0 ? { ...row, raw: m.sampled.samples } : row)),
+      ...quantileRows(
+        (p) => `${level}: p${p} from keys.revoke() returning in A to B refusing`,
+        'bare Redis PUBLISH seen by B, from its return',
+        m.of('keys', 'fromReturn'),
+        m.of('bare', 'fromReturn'),
+      ).map(({ note: _spread, ...row }) => ({ ...row, ratio: null })),
+    ]
+    const levelNote = (level: string, m: Awaited<ReturnType<typeof measure>>) =>
+      `${level}: ${m.sampled.rounds} rounds kept (${m.sampled.seconds.toFixed(0)} s)` +
+      (m.served
+        ? `; B served ${m.served.requests} requests (${(m.served.requests / m.served.seconds).toFixed(0)} req/s), none failed.`
+        : '.')
+    const p99 = percentile(half.of('keys', 'fromReturn'), 99)
+    const rawP99 = percentile(half.of('bare', 'fromReturn'), 99)
+    const callRatio = quantileRatio(half.of('list', 'fromCall'), half.of('bare', 'fromCall'), 99)
+    const idleP99 = percentile(idle.of('keys', 'fromReturn'), 99)
     return {
       section: {
         id: 'revocation',
         title: '4. Revocation propagation over Redis',
         description:
-          'Process A (the runner) calls `keyward.keys.revoke(id)`; process B, an Express app with ' +
-          '`apiKeyAuth` over RedisTokenStore and RedisRevocationList, had verified that key and checks it ' +
-          'again on every turn of its event loop until it is refused (`revoked_token`). Both take times ' +
-          'from `performance.timeOrigin + performance.now()`, the shared machine clock. Meanwhile ' +
-          `autocannon (its own process, ${settings.http.connections} connections) loads B with another key, first at ` +
-          'half of the req/s B managed flat out, then flat out. At each level ' +
-          `${settings.revocation.samples} revocations, interleaved with as many bare PUBLISH messages ` +
-          'that B watches for in the same loop (the baseline: what any pub/sub-based design pays). ' +
-          'The target applies at half capacity.',
-        rows: [...rows('B at half capacity', half), ...rows('B saturated', saturated)],
+          'Process A (the runner) makes a change; process B, an Express app with `apiKeyAuth` over ' +
+          'RedisTokenStore and RedisRevocationList, has verified a fresh key and runs `check()` on it ' +
+          'on every turn of its event loop until the change shows: the key refused (`revoked_token`), ' +
+          'or (the baseline) a plain pub/sub message naming it arrived on a connection of its own (A ' +
+          'subscribes to that channel too, as its list does to its own). ' +
+          'Both take times from `performance.timeOrigin + performance.now()`, the shared machine ' +
+          "clock. Three kinds, one sample of each per round in a random order: the list's revoke() " +
+          '(the script that writes and publishes), keys.revoke() (which first reads the record and ' +
+          'writes revokedAt on it) and a bare PUBLISH of the id. First with B idle, then while ' +
+          `autocannon (its own process, ${settings.http.connections} connections) loads B at half of the ` +
+          `req/s it managed flat out. ${settings.revocation.warmup} rounds of warm-up discarded at each ` +
+          'level. Ratios are of percentiles over all kept rounds; the note gives the range over 4 ' +
+          'consecutive blocks of rounds. The target applies at half capacity, from keys.revoke() returning.',
+        rows: [...rows('B idle', idle), ...rows('B at half capacity', half)],
         notes: [
-          `B's capacity, measured first: ${capacity.requestsPerSecond.toFixed(0)} req/s. ${servedNote('Half', half)} ${servedNote('Saturated', saturated)}`,
-          "Saturated, B's event loop is busy with queued requests, so the time to run its next check dominates; the bare message pays the same.",
+          `B's capacity, measured first: ${capacity.requestsPerSecond.toFixed(0)} req/s. ${levelNote('Idle', idle)} ${levelNote('Half', half)}`,
+          "Under load, B's event loop is busy with queued requests, so the time to run its next check dominates; the bare message pays the same.",
           'A value below zero means B refused the key before `revoke()` had returned in A: the message reaches B ' +
             'as soon as Redis runs the script, while A still waits for the reply.',
           redis.private
@@ -158,13 +201,16 @@ export async function revocationCase(settings: BenchSettings): Promise<CaseResul
           unit: 'ms',
           goal: '≤ 5 ms',
           met: p99 <= 5,
-          note: `bare PUBLISH p99 in the same run: ${ms(percentile(half.raw.fromReturn, 99))}`,
+          note:
+            `bare PUBLISH p99 from its return, same rounds: ${ms(rawP99)}; from the call, list ÷ bare ` +
+            `p99 ${callRatio === null ? 'n/a' : `${callRatio.toFixed(2)}×`}; B idle: ${ms(idleP99)}`,
         },
       ],
     }
   } finally {
     if (loader) await stopChild(loader)
     await stopChild(b)
+    for (const close of closing) close()
     await a.close()
     if (!redis.private) await deleteNamespace(redis.url, namespace)
     client.disconnect()

@@ -4,20 +4,22 @@
  * - `create-key` → `{ type: 'key', id, token }`
  * - `touches` → `{ type: 'touches', count }`: `store.touch` calls so far (background writes)
  * - `touch` `{ id }` → `{ type: 'touched' }` after one direct `store.touch` (to count its commands)
- * - `arm` `{ token }` → `{ type: 'armed' }`; then checks the token on every turn of the event
- *   loop and sends `{ type: 'rejected', at, code }` once it fails
- * - `arm-raw` → `{ type: 'armed' }`; the same loop watching a plain pub/sub message instead
- *   (the baseline), sending `{ type: 'rejected', at }` once it arrived
+ * - `arm` `{ token, id, until }` → `{ type: 'armed' }` once it has verified `token`; then, on
+ *   every turn of the event loop, checks `token` as a request would and sends
+ *   `{ type: 'rejected', at, code }` once `until` happened: `'refused'`, the check failed (code:
+ *   the error's); `'message'`, a plain pub/sub message naming `id` arrived on
+ *   `<namespace>:bench-raw` (the baseline; code `'message'`). Every kind pays the same loop.
  * Times are `performance.timeOrigin + performance.now()`: one machine clock for every process.
  * argv: <redis url> <namespace> <cache max>
  */
 import type { AddressInfo } from 'node:net'
-import { createKeyward, isKeywardError } from '@keyward/core'
+import { createKeyward } from '@keyward/core'
 import { apiKeyAuth } from '@keyward/express'
 import { RedisRevocationList, RedisTokenStore } from '@keyward/redis'
 import express from 'express'
 import { Redis } from 'ioredis'
-import { childLifecycle, onParentMessage, toParent, wallClock } from '../child.js'
+import { childLifecycle, onParentMessage, toParent } from '../child.js'
+import { names, watch } from './watch.js'
 
 childLifecycle()
 
@@ -40,11 +42,14 @@ const keyward = createKeyward({
 })
 await keyward.ready()
 
+// The baseline subscribes on a connection of its own, as the list's subscriber does, and reads
+// the id from the payload as any consumer of a bare message must.
 const raw = redis.duplicate()
+let armedId: string | undefined
 let rawArrived = false
 await raw.subscribe(`${namespace}:bench-raw`)
-raw.on('message', () => {
-  rawArrived = true
+raw.on('message', (_channel: string, payload: string) => {
+  if (names(payload, armedId)) rawArrived = true
 })
 
 const app = express()
@@ -55,16 +60,6 @@ app.get('/v1/projects', (_req, res) => {
 const server = app.listen(0, '127.0.0.1', () => {
   toParent({ type: 'ready', port: (server.address() as AddressInfo).port })
 })
-
-/** Runs `failed` on every turn of the event loop until it returns an error code. */
-function watch(failed: () => string | undefined) {
-  const turn = () => {
-    const code = failed()
-    if (code === undefined) setImmediate(turn)
-    else toParent({ type: 'rejected', at: wallClock(), code })
-  }
-  setImmediate(turn)
-}
 
 onParentMessage(async (message) => {
   switch (message.type) {
@@ -88,22 +83,11 @@ onParentMessage(async (message) => {
     case 'arm': {
       const token = String(message.token)
       await keyward.verify(token)
-      watch(() => {
-        try {
-          const result = keyward.check(token)
-          if (result instanceof Promise) result.catch(() => {})
-          return undefined
-        } catch (error) {
-          return isKeywardError(error) ? error.code : 'error'
-        }
-      })
+      armedId = String(message.id)
+      rawArrived = false
+      watch(() => keyward.check(token), message.until === 'message' ? () => rawArrived : undefined)
       toParent({ type: 'armed' })
       break
     }
-    case 'arm-raw':
-      rawArrived = false
-      watch(() => (rawArrived ? 'message' : undefined))
-      toParent({ type: 'armed' })
-      break
   }
 })
