@@ -289,11 +289,16 @@ describe('GET /catalog', () => {
       maxLifetime: 365 * 86_400,
       defaultExpiresIn: 30 * 86_400,
       maxGracePeriod: 12 * 3_600,
+      defaultRateLimits: null,
     })
   })
 
-  it('expands wildcards, answers null without a default expiry, and needs the manage scope', async () => {
-    const keyward = createKeyward<string>({ scopes, now: () => T0 })
+  it('expands wildcards, answers null without a default expiry, shows the default limits, and needs the manage scope', async () => {
+    const keyward = createKeyward<string>({
+      scopes,
+      now: () => T0,
+      rateLimits: [{ name: 'default', limit: 100, window: '1m' }],
+    })
     const api = createManagementApi(keyward)
     const call = async (grants: string[]) => {
       const { token } = await keyward.keys.create({
@@ -309,6 +314,7 @@ describe('GET /catalog', () => {
       grantable: ['projects:read', 'projects:write', 'api_keys:manage'],
       defaultExpiresIn: null,
       maxGracePeriod: 86_400,
+      defaultRateLimits: [{ name: 'default', limit: 100, window: 60 }],
     })
     expect((await call(['projects:read'])).status).toBe(403)
     const post = await api.handle({

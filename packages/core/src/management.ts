@@ -20,7 +20,14 @@ import { rateLimitHeaders, refundRequest } from './limits.js'
 import { createTokenEndpoint } from './oauth.js'
 import { assertGrantable, grants, isScope, isSubsetOf, scopeRequirement } from './scopes.js'
 import { isKeyId } from './token.js'
-import type { AccessTokenIssuer, ApiKey, KeyMetadata, KeyStatus, VerifiedKey } from './types.js'
+import type {
+  AccessTokenIssuer,
+  ApiKey,
+  KeyMetadata,
+  KeyStatus,
+  RateLimit,
+  VerifiedKey,
+} from './types.js'
 
 /** Options of {@link createManagementApi}. Invalid options throw `TypeError` at once. */
 export interface ManagementApiOptions {
@@ -159,7 +166,7 @@ export interface ApiKeyJson {
   /** The id of the key that replaced this one through rotation. */
   rotatedTo?: string
   /** The key's own rate limits (`window` in seconds); absent when the deployment defaults apply. */
-  rateLimits?: Array<{ name: string; limit: number; window: number }>
+  rateLimits?: RateLimitJson[]
   /**
    * The key's credit grant: `remaining` as granted at `grantedAt` (the live balance is in the
    * `RateLimit` header of its requests), and its refill (`interval` in seconds).
@@ -169,6 +176,18 @@ export interface ApiKeyJson {
     grantedAt: string
     refill?: { amount: number; interval: number }
   }
+}
+
+/** A rate limit in JSON: `limit` requests per `window` seconds, named in the headers. */
+export interface RateLimitJson {
+  name: string
+  limit: number
+  /** Window length in seconds. */
+  window: number
+}
+
+function rateLimitsJson(limits: readonly RateLimit[]): RateLimitJson[] {
+  return limits.map(({ name, limit, window }) => ({ name, limit, window: window / 1000 }))
 }
 
 /** One scope of `GET /catalog`. */
@@ -196,6 +215,11 @@ export interface CatalogJson {
   defaultExpiresIn: number | null
   /** Longest rotation grace period, in seconds. */
   maxGracePeriod: number
+  /**
+   * The deployment's default rate limits (`createKeyward({ rateLimits })`), applied to keys
+   * without their own; `null` when there are none.
+   */
+  defaultRateLimits: RateLimitJson[] | null
 }
 
 /** The management REST API, built once and shared by the Express and Hono adapters. */
@@ -258,11 +282,7 @@ export function toApiKeyJson(key: ApiKey, at: number = Date.now()): ApiKeyJson {
   if (key.rotatedFrom !== undefined) json.rotatedFrom = key.rotatedFrom
   if (key.rotatedTo !== undefined) json.rotatedTo = key.rotatedTo
   if (key.rateLimits !== undefined) {
-    json.rateLimits = key.rateLimits.map((rate) => ({
-      name: rate.name,
-      limit: rate.limit,
-      window: rate.window / 1000,
-    }))
+    json.rateLimits = rateLimitsJson(key.rateLimits)
   }
   if (key.credits !== undefined) {
     const { remaining, grantedAt, refill } = key.credits
@@ -342,6 +362,7 @@ export function createManagementApi<S extends string>(
     else catalogGroups.set(resource, [name])
   }
   const seconds = (ms: number) => Math.floor(ms / 1000)
+  const { defaultRateLimits } = keyward
   const catalogOf = (caller: Caller): CatalogJson => {
     const held = new Set(caller.scopes)
     const scopes = catalogScopes.map((scope) => ({ ...scope, grantable: grants(held, scope.name) }))
@@ -353,6 +374,7 @@ export function createManagementApi<S extends string>(
       maxLifetime: seconds(maxLifetime),
       defaultExpiresIn: defaultExpiresIn === undefined ? null : seconds(defaultExpiresIn),
       maxGracePeriod: seconds(maxGracePeriod),
+      defaultRateLimits: defaultRateLimits === undefined ? null : rateLimitsJson(defaultRateLimits),
     }
   }
   const jsonOf = (key: ApiKey) => toApiKeyJson(key, keyward.now())
