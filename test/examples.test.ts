@@ -218,7 +218,7 @@ describe.each(EXAMPLES)('the %s example', (_, dir) => {
     expect(signedIn.status).toBe(303)
     expect(signedIn.headers.get('location')).toBe('/settings/api-keys')
     const setCookie = signedIn.headers.get('set-cookie') ?? ''
-    expect(setCookie).toMatch(/^kw_demo_session=[\w-]{43}; Path=\/; HttpOnly; SameSite=Lax/)
+    expect(setCookie).toMatch(/^kw_demo_session=[0-9a-f]{64}; Path=\/; HttpOnly; SameSite=Lax/)
     const cookie = setCookie.split(';')[0]!
     const settings = await page('/settings/api-keys', { headers: { cookie } })
     expect(settings.status).toBe(200)
