@@ -150,13 +150,24 @@ export async function limitsCase(settings: BenchSettings): Promise<CaseResult> {
           ;(isLimited ? limitedRps : unlimitedRps).push(result.requestsPerSecond)
         }
       }
-      // A fixed number of requests, so none is in flight when the count is read.
+      // A fixed number of requests, so none is in flight when the counts are read; divided by
+      // what the server answered (autocannon may send a few beyond `amount`).
+      const answered = async () =>
+        (
+          await request<{ type: 'answered'; count: number }>(
+            server,
+            { type: 'answered' },
+            'answered',
+          )
+        ).count
+      const answeredBefore = await answered()
       const before = await commandCalls(client)
       const counted = await autocannon({ url, headers: limited, amount: COUNTED, connections: 8 })
       const calls = callsBetween(before, await commandCalls(client))
+      const requests = (await answered()) - answeredBefore
       if (counted['2xx'] !== COUNTED) throw new Error('counted requests failed')
       const scripts = (calls.get('evalsha') ?? 0) + (calls.get('eval') ?? 0)
-      perRequest[mode] = scripts / COUNTED
+      perRequest[mode] = scripts / requests
       const perRound = limitedRps.map((rps, i) => rps / unlimitedRps[i]!)
       const ratio = median(perRound)
       ratios[mode] = ratio
@@ -168,7 +179,7 @@ export async function limitsCase(settings: BenchSettings): Promise<CaseResult> {
         measured: `${Math.round(median(limitedRps))} req/s; ${perRequest[mode]!.toFixed(4)} limiter scripts per request`,
         baselineMeasured: `${Math.round(median(unlimitedRps))} req/s`,
         note: `rounds ${Math.round(Math.min(...perRound) * 100)}–${Math.round(Math.max(...perRound) * 100)} %`,
-        raw: { limitedRps, unlimitedRps, scripts, requests: COUNTED },
+        raw: { limitedRps, unlimitedRps, scripts, requests, calls: Object.fromEntries(calls) },
       })
     }
     rows.push(await checkStep(redis.url, namespace, settings))

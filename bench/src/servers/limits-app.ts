@@ -2,7 +2,8 @@
  * Child process for case 9: an Express app with `apiKeyAuth` over RedisTokenStore,
  * RedisRevocationList and a RedisLimiter in the mode given, on 127.0.0.1, port 0. Sends
  * `{ type: 'ready', port }`, then answers `create-key` `{ limited }` → `{ type: 'key', token }`:
- * a key with a rate limit it never reaches (1e9 a minute), or one without limits.
+ * a key with a rate limit it never reaches (1e9 a minute), or one without limits; and
+ * `answered` → `{ type: 'answered', count }`: the requests the route has answered so far.
  * argv: <redis url> <namespace> <exact|approximate>
  */
 import type { AddressInfo } from 'node:net'
@@ -25,9 +26,11 @@ const keyward = createKeyward({
 })
 await keyward.ready()
 
+let answered = 0
 const app = express()
 app.use(apiKeyAuth(keyward))
 app.get('/v1/projects', (_req, res) => {
+  answered++
   res.json({ projects: [{ id: 'prj_1', name: 'Demo' }] })
 })
 const server = app.listen(0, '127.0.0.1', () => {
@@ -35,6 +38,10 @@ const server = app.listen(0, '127.0.0.1', () => {
 })
 
 onParentMessage(async (message) => {
+  if (message.type === 'answered') {
+    toParent({ type: 'answered', count: answered })
+    return
+  }
   if (message.type !== 'create-key') return
   const { token } = await keyward.keys.create({
     name: 'bench',
