@@ -47,9 +47,10 @@ export interface RedisLimiterOptions {
    * How long a request waits for Redis, in ms, before it is answered as if Redis were
    * unreachable (`onUnavailable`): a connection that is up but silent (a stalled link, a
    * frozen server) would otherwise hold every limited request. From that timeout until the
-   * late reply arrives, requests of limited keys are answered so at once: Redis answers in
+   * late reply arrives, requests that need Redis are answered so at once: Redis answers in
    * order, so nothing sent meanwhile could be answered sooner. A charge whose reply comes late
-   * is refunded (the request was refused, or admitted uncharged). Default `1_000`.
+   * is refunded (the request was refused, or admitted uncharged); a reconciliation that comes
+   * late (approximate mode) is counted once, when it lands. Default `1_000`.
    */
   timeout?: number
   /**
