@@ -160,7 +160,13 @@ export async function limitsCase(settings: BenchSettings): Promise<CaseResult> {
             'answered',
           )
         ).count
-      const answeredBefore = await answered()
+      // Requests of the last timed round may still be in flight: wait until none is answered.
+      let answeredBefore = await answered()
+      for (let last = -1; last !== answeredBefore; ) {
+        last = answeredBefore
+        await new Promise((resolve) => setTimeout(resolve, 200))
+        answeredBefore = await answered()
+      }
       const before = await commandCalls(client)
       const counted = await autocannon({ url, headers: limited, amount: COUNTED, connections: 8 })
       const calls = callsBetween(before, await commandCalls(client))
