@@ -136,9 +136,9 @@ adapterConformance({
       const path = new URL(req.url ?? '/', 'http://localhost').pathname
       const route = routes.find((candidate) => candidate.path === path)
       if (route === undefined) return send(res, { status: 404, headers: {} })
-      for (const middleware of route.middleware) if (await middleware(req, res)) return
+      for (const middleware of route.middleware) if (await middleware(req, res)) return true
       const headers = { 'content-type': 'application/json' }
-      send(res, { status: 200, headers, body: { apiKey: req.apiKey ?? null } })
+      return send(res, { status: 200, headers, body: { apiKey: req.apiKey ?? null } })
     }),
 })
 
