@@ -127,3 +127,17 @@ export function quantileRows(
     } satisfies Row
   })
 }
+
+/** The samples of each kind for results.json: ms, 3 decimals, space-separated (one line a list). */
+export function rawSamples<K extends string>(
+  samples: Record<K, Sample[]>,
+): Record<K, { fromCall: string; fromReturn: string }> {
+  const line = (values: Sample[], from: keyof Sample) =>
+    values.map((sample) => sample[from].toFixed(3)).join(' ')
+  return Object.fromEntries(
+    Object.entries<Sample[]>(samples).map(([kind, values]) => [
+      kind,
+      { fromCall: line(values, 'fromCall'), fromReturn: line(values, 'fromReturn') },
+    ]),
+  ) as Record<K, { fromCall: string; fromReturn: string }>
+}

@@ -18,6 +18,7 @@ import {
   QUANTILES,
   quantileRatio,
   quantileRows,
+  rawSamples,
   type Sample,
 } from '../time-to-effect.js'
 import { microRow } from './verify.js'
@@ -228,7 +229,7 @@ export async function postgresCase(settings: BenchSettings): Promise<CaseResult>
         'bare pg_notify seen by B, from the call, same loop',
         fromCall('list'),
         fromCall('bare'),
-      ).map((row, i) => (i === 0 ? { ...row, raw: sampled.samples } : row)),
+      ).map((row, i) => (i === 0 ? { ...row, raw: rawSamples(sampled.samples) } : row)),
       ...quantileRows(
         (p) => `p${p} from keys.revoke() returning in A to B refusing`,
         'bare pg_notify seen by B, from its return',
@@ -270,10 +271,9 @@ export async function postgresCase(settings: BenchSettings): Promise<CaseResult>
           'Durable writes wait for the WAL flush at commit; a bare pg_notify writes no WAL. One ' +
             'statement writing a row and notifying (no Keyward), same rounds: ' +
             QUANTILES.map((p) => `p${p} ${ms(percentile(fromCall('durable'), p))}`).join(', ') +
-            ' from the call to B seeing it. The list announces each revocation with a bare ' +
-            'notification beside that durable write (and again as it commits), so B refuses at ' +
-            "the bare notification's pace while the revocation is still made durable before " +
-            'revoke() returns.',
+            ' from the call to B seeing it. The list sends a bare notification first, then the ' +
+            'durable write (which notifies again as it commits), so B refuses at the bare ' +
+            "notification's pace while the revocation is still durable before revoke() returns.",
           'A value below zero means B refused the key before the call had returned in A: the ' +
             'notification leaves the server at commit, while A still waits for the reply.',
         ],

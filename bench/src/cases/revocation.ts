@@ -7,7 +7,14 @@ import { percentile } from '../micro.js'
 import { benchRedis, deleteNamespace } from '../redis-server.js'
 import type { Row } from '../report.js'
 import type { BenchSettings, CaseResult } from '../settings.js'
-import { interleave, ms, quantileRatio, quantileRows, type Sample } from '../time-to-effect.js'
+import {
+  interleave,
+  ms,
+  quantileRatio,
+  quantileRows,
+  rawSamples,
+  type Sample,
+} from '../time-to-effect.js'
 
 interface Key {
   type: 'key'
@@ -148,7 +155,7 @@ export async function revocationCase(settings: BenchSettings): Promise<CaseResul
         'bare Redis PUBLISH seen by B, from the call, same loop',
         m.of('list', 'fromCall'),
         m.of('bare', 'fromCall'),
-      ).map((row, i) => (i === 0 ? { ...row, raw: m.sampled.samples } : row)),
+      ).map((row, i) => (i === 0 ? { ...row, raw: rawSamples(m.sampled.samples) } : row)),
       ...quantileRows(
         (p) => `${level}: p${p} from keys.revoke() returning in A to B refusing`,
         'bare Redis PUBLISH seen by B, from its return',
