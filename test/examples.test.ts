@@ -21,11 +21,14 @@ import {
 } from './support/redis-namespace.js'
 import { startTcpProxy } from './support/tcp-proxy.js'
 
-// Each example is started as a real program (`tsx src/main.ts`, as `pnpm start` does), then
-// driven over HTTP the way the root README's curl session drives it.
+// Each example is started as a real program (its `src/main.ts` through tsx's loader, as
+// `pnpm start` runs it), then driven over HTTP the way the root README's curl session drives it.
+// Node runs it directly (`node --import tsx`), not through the `tsx` command: that wrapper
+// relays a signal and kills the program (exit 143) when the relay is not confirmed within
+// 30 ms, which a loaded machine misses, and the exit-code tests would then judge the wrapper.
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const tsx = `${root}node_modules/.bin/tsx`
+const tsxLoader = ['--import', 'tsx', 'src/main.ts']
 const EXAMPLES = [
   ['Express', 'examples/express-api'],
   ['Hono', 'examples/hono-api'],
@@ -45,7 +48,7 @@ afterEach(async () => {
 
 /** Starts an example on a free port and resolves once it printed its URL and admin token. */
 function startExample(dir: string, env: Record<string, string> = {}): Promise<Example> {
-  const child = spawn(tsx, ['src/main.ts'], {
+  const child = spawn(process.execPath, tsxLoader, {
     cwd: `${root}${dir}`,
     env: {
       ...process.env,
@@ -86,7 +89,7 @@ function startExample(dir: string, env: Record<string, string> = {}): Promise<Ex
 
 /** Runs an example expected to fail at start; resolves with its exit code and output lines. */
 function runToExit(dir: string, env: Record<string, string>) {
-  const child = spawn(tsx, ['src/main.ts'], {
+  const child = spawn(process.execPath, tsxLoader, {
     cwd: `${root}${dir}`,
     env: { ...process.env, HOST: '127.0.0.1', REDIS_URL: '', DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
