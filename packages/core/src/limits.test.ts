@@ -73,6 +73,29 @@ describe('per-key rate limits', () => {
     expect(await outcome(keyward.verify(token))).toBe('ok')
   })
 
+  it("keeps each limit's count by its name when the key's limits are reordered or changed", async () => {
+    const { keyward } = setup()
+    const burst = { name: 'burst', limit: 2, window: '1m' }
+    const steady = { name: 'steady', limit: 100, window: '1h' }
+    const { token, key } = await keyward.keys.create({ ...base, rateLimits: [burst, steady] })
+    await keyward.verify(token)
+    await keyward.verify(token)
+    expect((await refusal(keyward.verify(token))).code).toBe('rate_limited')
+    // Same limits, other order: the burst window is still spent, and steady still counts 2.
+    await keyward.keys.update(key.id, { rateLimits: [steady, burst] })
+    const refused = await refusal(keyward.verify(token))
+    expect(errorResponse(refused).headers.ratelimit).toBe('"steady";r=98;t=3600, "burst";r=0;t=60')
+    // A limit that replaces another of the same name keeps its count; a new name starts at 0.
+    await keyward.keys.update(key.id, {
+      rateLimits: [
+        { name: 'burst', limit: 3, window: '1m' },
+        { ...steady, name: 'hourly' },
+      ],
+    })
+    const admitted = await keyward.verify(token)
+    expect(rateLimitHeaders(admitted)?.ratelimit).toBe('"burst";r=0;t=60, "hourly";r=99;t=3600')
+  })
+
   it('charges nothing for a request refused for another reason (scope, revocation)', async () => {
     const { keyward } = setup()
     const { token, key } = await keyward.keys.create({

@@ -267,10 +267,12 @@ export function rateLimitHeaders(key: VerifiedKey | undefined): Record<string, s
   return { 'ratelimit-policy': state.policy, ratelimit: state.state }
 }
 
-/** One in-process counter set: per rate limit its window and count; the credit balance. */
+/**
+ * One in-process counter set: per rate limit, by name, its window and count (as the Redis
+ * script keeps them, so both limiters agree when a key's limits change); the credit balance.
+ */
 interface Counters {
-  windows: number[]
-  counts: number[]
+  rates: Map<string, { window: number; count: number }>
   balance: number
   grantedAt: number
   period: number
@@ -312,8 +314,9 @@ export class MemoryLimiter implements Limiter {
     const counters = this.#counters.get(policy.id)
     if (counters === undefined) return
     for (let i = 0; i < policy.rates.length; i++) {
-      if (counters.windows[i] === outcome.windows[i]) {
-        counters.counts[i] = Math.max(0, (counters.counts[i] ?? 0) - cost)
+      const rate = counters.rates.get(policy.rates[i]!.name)
+      if (rate !== undefined && rate.window === outcome.windows[i]) {
+        rate.count = Math.max(0, rate.count - cost)
       }
     }
     if (policy.credits !== undefined && counters.grantedAt === policy.credits.grantedAt) {
@@ -323,7 +326,7 @@ export class MemoryLimiter implements Limiter {
 }
 
 function fresh(): Counters {
-  return { windows: [], counts: [], balance: 0, grantedAt: -1, period: 0 }
+  return { rates: new Map(), balance: 0, grantedAt: -1, period: 0 }
 }
 
 /**
@@ -336,17 +339,23 @@ function charge(counters: Counters, policy: LimitPolicy, cost: number, at: numbe
   const remaining: number[] = []
   const resets: number[] = []
   const windows: number[] = []
+  const counts: Array<{ window: number; count: number }> = []
   let refused: LimitOutcome['refused']
   for (let i = 0; i < rates.length; i++) {
     const rate = rates[i]!
     const window = Math.floor(at / rate.window)
-    if (counters.windows[i] !== window) {
-      counters.windows[i] = window
-      counters.counts[i] = 0
+    let counter = counters.rates.get(rate.name)
+    if (counter === undefined) {
+      counter = { window, count: 0 }
+      counters.rates.set(rate.name, counter)
+    } else if (counter.window !== window) {
+      counter.window = window
+      counter.count = 0
     }
+    counts.push(counter)
     windows.push(window)
     resets.push((window + 1) * rate.window - at)
-    const left = rate.limit - counters.counts[i]!
+    const left = rate.limit - counter.count
     if (left < cost) refused = 'rate_limited'
     remaining.push(left)
   }
@@ -372,7 +381,7 @@ function charge(counters: Counters, policy: LimitPolicy, cost: number, at: numbe
   }
   if (refused === undefined) {
     for (let i = 0; i < rates.length; i++) {
-      counters.counts[i]! += cost
+      counts[i]!.count += cost
       remaining[i]! -= cost
     }
     if (credits !== undefined) {
