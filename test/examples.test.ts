@@ -534,6 +534,29 @@ describe('two instances sharing Redis', () => {
     },
   )
 
+  it('Express: a key limited to 3 requests an hour gets 3 in all from the two instances, not 3 from each', async () => {
+    const env = { REDIS_URL, REDIS_NAMESPACE: `${namespace}-limits` }
+    const first = await startExample(EXAMPLES[0][1], env)
+    const second = await startExample(EXAMPLES[0][1], { ...env, ADMIN_TOKEN: first.adminToken })
+    const created = await curl(first.url, 'POST', '/api-keys', {
+      token: first.adminToken,
+      body: {
+        name: 'limited',
+        scopes: ['projects:read'],
+        expiresIn: '1d',
+        rateLimits: [{ name: 'hourly', limit: 3, window: '1h' }],
+      },
+    })
+    expect(created.status).toBe(201)
+    const { token } = created.json as { token: string }
+    const statuses: number[] = []
+    for (const url of [first.url, second.url, first.url, second.url, first.url, second.url]) {
+      statuses.push((await curl(url, 'GET', '/v1/projects', { token })).status)
+    }
+    expect(statuses.filter((status) => status === 200)).toHaveLength(3)
+    expect(statuses.slice(3)).toEqual([429, 429, 429])
+  })
+
   it('refuses to start with an ADMIN_TOKEN the store does not know', async () => {
     const env = {
       REDIS_URL,

@@ -8,8 +8,9 @@
  *   created at start by `migrate`).
  * - `REDIS_URL`: keep keys and revocations in Redis, shared by every instance pointing at
  *   it (`REDIS_NAMESPACE`, default `keyward-example`). With `DATABASE_URL` too, keys stay in
- *   PostgreSQL and only revocations go through Redis (the mixed deployment).
- *   With neither, the memory store.
+ *   PostgreSQL and only revocations go through Redis (the mixed deployment). Per-key rate
+ *   limits and credits are counted in Redis too (`RedisLimiter`), across instances.
+ *   With neither, the memory store; without Redis, limits are counted per instance.
  * - `ADMIN_TOKEN` (with a shared backend): reuse this admin token instead of minting one, so
  *   a second instance shares the first one's admin. It must verify, or the process exits.
  * - `JWT_PRIVATE_JWK`: the private JWK (JSON) signing access tokens; default a key generated
@@ -26,8 +27,7 @@ import {
   createKeyward,
   isKeywardError,
   type Keyward,
-  type RevocationList,
-  type TokenStore,
+  type KeywardOptions,
   type VerifiedKey,
 } from '@keyward/core'
 import {
@@ -37,7 +37,7 @@ import {
   type SigningKey,
 } from '@keyward/jwt'
 import { migrate, PostgresRevocationList, PostgresTokenStore } from '@keyward/postgres'
-import { RedisRevocationList, RedisTokenStore } from '@keyward/redis'
+import { RedisLimiter, RedisRevocationList, RedisTokenStore } from '@keyward/redis'
 import { Redis } from 'ioredis'
 import pg from 'pg'
 import { type Scope, scopes } from './app.js'
@@ -67,7 +67,7 @@ export interface Example {
    * on the memory store.
    */
   ready(): boolean
-  /** Closes `keyward`, then the Redis connection and the PostgreSQL pool if there are. */
+  /** Closes `keyward` and the limiter, then the Redis connection and the PostgreSQL pool if there are. */
   close(): Promise<void>
 }
 
@@ -221,7 +221,7 @@ export async function bootstrap(): Promise<Example> {
   pool?.on('error', (error) => console.error('postgres:', error.message))
   const schema = process.env.DATABASE_SCHEMA || 'public'
   if (pool) await migrate(pool, { schema })
-  const backends: { store?: TokenStore; revocations?: RevocationList } = {}
+  const backends: Pick<KeywardOptions<Scope>, 'store' | 'revocations' | 'limiter'> = {}
   const where: string[] = []
   if (pool) {
     backends.store = new PostgresTokenStore(pool, { schema })
@@ -239,6 +239,9 @@ export async function bootstrap(): Promise<Example> {
     list = new PostgresRevocationList(pool, { schema })
   }
   if (list) backends.revocations = list
+  // Per-key rate limits and credits are counted in Redis when there is one, so every
+  // instance counts against the same limit; else in this process (each instance on its own).
+  if (redis) backends.limiter = new RedisLimiter(redis, { namespace })
 
   const keyward = createKeyward({
     prefix: PREFIX,
@@ -258,6 +261,8 @@ export async function bootstrap(): Promise<Example> {
     ready: () => list?.fresh ?? true,
     async close() {
       await keyward.close()
+      // Passed in, so not closed by keyward: its pending counts go out before Redis does.
+      await backends.limiter?.close?.()
       await redis?.quit()
       await pool?.end()
     },
