@@ -93,6 +93,7 @@ export {
   RevocationMirror,
   type RevocationMirrorOptions,
   type RevocationState,
+  revocationChange,
   revocationEventOf,
 } from './revocation-mirror.js'
 /** Scope decisions made once: compiled requirements, grant syntax and least privilege. */

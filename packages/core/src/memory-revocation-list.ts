@@ -1,4 +1,5 @@
 import { nowOption } from './lib/options.js'
+import { revocationChange } from './revocation-mirror.js'
 import type { RevocationEvent, RevocationList, RevocationSubject } from './types.js'
 
 /** Below this many entries a pruning pass is not worth its cost. */
@@ -33,22 +34,26 @@ export class MemoryRevocationList implements RevocationList {
   }
 
   async revoke(id: string, expiresAt: number): Promise<void> {
+    revocationChange.revoked(id, expiresAt)
     if (this.#revoked.size >= this.#pruneAt) this.#prune()
     this.#revoked.set(id, Math.max(expiresAt, this.#revoked.get(id) ?? 0))
     this.#emit({ type: 'revoked', id })
   }
 
   async revokeOwner(ownerId: string, at: number): Promise<void> {
+    revocationChange.revokedOwner(ownerId, at)
     this.#ownerEpochs.set(ownerId, Math.max(at, this.#ownerEpochs.get(ownerId) ?? at))
     this.#emit({ type: 'revoked_owner', ownerId, at })
   }
 
   async revokeAll(at: number): Promise<void> {
+    revocationChange.revokedAll(at)
     this.#globalEpoch = Math.max(this.#globalEpoch, at)
     this.#emit({ type: 'revoked_all', at })
   }
 
   async publishUpdate(id: string): Promise<void> {
+    revocationChange.updated(id)
     this.#emit({ type: 'updated', id })
   }
 

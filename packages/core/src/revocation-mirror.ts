@@ -1,5 +1,7 @@
 import { UnavailableError } from './errors.js'
 import {
+  assertEpochMs,
+  assertNonEmptyString,
   logError,
   nowOption,
   onErrorOption,
@@ -18,6 +20,32 @@ export type RevocationChange =
   | { type: 'updated'; id: string }
   | { type: 'revoked_owner'; ownerId: string; at: number }
   | { type: 'revoked_all'; at: number }
+
+/**
+ * The change each `RevocationList` write makes, its arguments checked once for every list
+ * (a `TypeError` naming the bad one: an empty id, a time that is not epoch milliseconds), so
+ * a list never writes, announces or mirrors a change it could not read back.
+ */
+export const revocationChange = Object.freeze({
+  revoked(id: string, expiresAt: number): RevocationChange {
+    assertNonEmptyString(id, 'id')
+    assertEpochMs(expiresAt, 'expiresAt')
+    return { type: 'revoked', id, expiresAt }
+  },
+  revokedOwner(ownerId: string, at: number): RevocationChange {
+    assertNonEmptyString(ownerId, 'ownerId')
+    assertEpochMs(at, 'at')
+    return { type: 'revoked_owner', ownerId, at }
+  },
+  revokedAll(at: number): RevocationChange {
+    assertEpochMs(at, 'at')
+    return { type: 'revoked_all', at }
+  },
+  updated(id: string): RevocationChange {
+    assertNonEmptyString(id, 'id')
+    return { type: 'updated', id }
+  },
+})
 
 /** What a shared list announces: the change, and which instance made it (so it can skip its own). */
 export interface RevocationMessage {

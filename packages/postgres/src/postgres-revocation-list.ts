@@ -1,6 +1,5 @@
 import { type RevocationList, UnavailableError } from '@keyward/core'
 import {
-  assertNonEmptyString,
   assertObject,
   decodeRevocationMessage,
   encodeRevocationMessage,
@@ -12,6 +11,7 @@ import {
   type RevocationMirrorOptions,
   type RevocationState,
   type RevocationSubject,
+  revocationChange,
   revocationEventOf,
 } from '@keyward/core/adapter'
 import {
@@ -166,27 +166,21 @@ UNION ALL SELECT 'g', NULL, revoked_before FROM ${global}`,
   }
 
   async revoke(id: string, expiresAt: number): Promise<void> {
-    assertNonEmptyString(id, 'id')
-    if (!Number.isSafeInteger(expiresAt))
-      throw new TypeError('expiresAt must be epoch milliseconds')
-    const change: RevocationChange = { type: 'revoked', id, expiresAt }
+    const change = revocationChange.revoked(id, expiresAt)
     await this.#write('revoke', [id, expiresAt, Math.floor(this.#mirror.now())], change)
   }
 
   async revokeOwner(ownerId: string, at: number): Promise<void> {
-    assertNonEmptyString(ownerId, 'ownerId')
-    if (!Number.isSafeInteger(at)) throw new TypeError('at must be epoch milliseconds')
-    await this.#write('revokeOwner', [ownerId, at], { type: 'revoked_owner', ownerId, at })
+    const change = revocationChange.revokedOwner(ownerId, at)
+    await this.#write('revokeOwner', [ownerId, at], change)
   }
 
   async revokeAll(at: number): Promise<void> {
-    if (!Number.isSafeInteger(at)) throw new TypeError('at must be epoch milliseconds')
-    await this.#write('revokeAll', [at], { type: 'revoked_all', at })
+    await this.#write('revokeAll', [at], revocationChange.revokedAll(at))
   }
 
   async publishUpdate(id: string): Promise<void> {
-    assertNonEmptyString(id, 'id')
-    const change: RevocationChange = { type: 'updated', id }
+    const change = revocationChange.updated(id)
     await this.#query('notify', [this.channel, encodeRevocationMessage(this.#origin, change)])
     this.#mirror.emit(revocationEventOf(change))
   }

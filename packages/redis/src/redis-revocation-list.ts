@@ -1,6 +1,5 @@
 import { type RevocationList, UnavailableError } from '@keyward/core'
 import {
-  assertNonEmptyString,
   assertObject,
   decodeRevocationMessage,
   encodeRevocationMessage,
@@ -11,6 +10,7 @@ import {
   RevocationMirror,
   type RevocationState,
   type RevocationSubject,
+  revocationChange,
   revocationEventOf,
 } from '@keyward/core/adapter'
 import {
@@ -222,27 +222,21 @@ export class RedisRevocationList implements RevocationList {
   }
 
   async revoke(id: string, expiresAt: number): Promise<void> {
-    assertNonEmptyString(id, 'id')
-    if (!Number.isFinite(expiresAt)) throw new TypeError('expiresAt must be epoch milliseconds')
-    const change: RevocationChange = { type: 'revoked', id, expiresAt }
+    const change = revocationChange.revoked(id, expiresAt)
     await this.#write(REVOKE, this.#keys.revoked, [this.#mirror.now(), id, expiresAt], change)
   }
 
   async revokeOwner(ownerId: string, at: number): Promise<void> {
-    assertNonEmptyString(ownerId, 'ownerId')
-    if (!Number.isFinite(at)) throw new TypeError('at must be epoch milliseconds')
-    const change: RevocationChange = { type: 'revoked_owner', ownerId, at }
+    const change = revocationChange.revokedOwner(ownerId, at)
     await this.#write(REVOKE_OWNER, this.#keys.ownerEpochs, [ownerId, at], change)
   }
 
   async revokeAll(at: number): Promise<void> {
-    if (!Number.isFinite(at)) throw new TypeError('at must be epoch milliseconds')
-    await this.#write(REVOKE_ALL, this.#keys.globalEpoch, [at], { type: 'revoked_all', at })
+    await this.#write(REVOKE_ALL, this.#keys.globalEpoch, [at], revocationChange.revokedAll(at))
   }
 
   async publishUpdate(id: string): Promise<void> {
-    assertNonEmptyString(id, 'id')
-    const change: RevocationChange = { type: 'updated', id }
+    const change = revocationChange.updated(id)
     await this.#redis.publish(this.#keys.channel, encodeRevocationMessage(this.#origin, change))
     this.#mirror.emit(revocationEventOf(change))
   }

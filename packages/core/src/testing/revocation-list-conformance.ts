@@ -154,6 +154,20 @@ export function revocationListConformance(
       expect(peer.isRevoked(subject())).toBe(false)
     })
 
+    it('rejects a write whose arguments it could not read back with a TypeError naming them, and changes nothing', async () => {
+      const target = subject()
+      await expect(list.revoke('', expiresAt())).rejects.toThrow(/^id must/)
+      await expect(list.revoke(target.id, Number.NaN)).rejects.toThrow(/^expiresAt must/)
+      await expect(list.revoke(target.id, 1.5)).rejects.toThrow(TypeError)
+      await expect(list.revokeOwner('', Date.now())).rejects.toThrow(/^ownerId must/)
+      await expect(list.revokeOwner(target.ownerId, Number.POSITIVE_INFINITY)).rejects.toThrow(
+        /^at must/,
+      )
+      await expect(list.revokeAll(-1)).rejects.toThrow(/^at must/)
+      expect(list.isRevoked(target)).toBe(false)
+      expect(peer.isRevoked(target)).toBe(false)
+    })
+
     it('revokes one key id on every instance, and no other', async () => {
       const target = subject()
       const bystander = subject({ ownerId: target.ownerId })
