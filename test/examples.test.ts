@@ -46,7 +46,7 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((child) => stopProcess(child)))
 })
 
-/** Starts an example on a free port and resolves once it printed its URL and admin token. */
+/** Starts an example on a free port and resolves once it printed its start-up lines (URL, admin token, settings page). */
 function startExample(dir: string, env: Record<string, string> = {}): Promise<Example> {
   const child = spawn(process.execPath, tsxLoader, {
     cwd: `${root}${dir}`,
@@ -67,7 +67,11 @@ function startExample(dir: string, env: Record<string, string> = {}): Promise<Ex
   return new Promise((resolve, reject) => {
     let url: string | undefined
     let adminToken: string | undefined
-    const timer = setTimeout(() => fail('it printed no URL and admin token within 30 s'), 30_000)
+    let settingsPage = false
+    const timer = setTimeout(
+      () => fail('it printed no URL, admin token and settings page within 30 s'),
+      30_000,
+    )
     function fail(why: string) {
       clearTimeout(timer)
       reject(new Error(`${dir}: ${why}. Output:\n${output.join('\n')}`))
@@ -76,7 +80,9 @@ function startExample(dir: string, env: Record<string, string> = {}): Promise<Ex
       output.push(line)
       url ??= /listening on (http:\/\/\S+)/.exec(line)?.[1]
       adminToken ??= /^admin token: (\S+)$/.exec(line)?.[1]
-      if (url !== undefined && adminToken !== undefined) {
+      // The last start-up line: the lines may arrive in several chunks.
+      settingsPage ||= line.startsWith('settings page: ')
+      if (url !== undefined && adminToken !== undefined && settingsPage) {
         clearTimeout(timer)
         resolve({ url, adminToken, output, child })
       }
