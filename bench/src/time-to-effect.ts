@@ -4,6 +4,9 @@
  * random order each round, so drift and neighbours' load hit every kind alike. The first
  * rounds are discarded as warm-up.
  */
+import type { ChildProcess } from 'node:child_process'
+import type { Keyward } from '@keyward/core'
+import { nextMessage, request, wallClock } from './child.js'
 import { percentile } from './micro.js'
 import type { Row } from './report.js'
 
@@ -140,4 +143,73 @@ export function rawSamples<K extends string>(
       { fromCall: line(values, 'fromCall'), fromReturn: line(values, 'fromReturn') },
     ]),
   ) as Record<K, { fromCall: string; fromReturn: string }>
+}
+
+/** A key issued before the timing starts, with its token. */
+export type IssuedKey = Awaited<ReturnType<Keyward['keys']['create']>>
+
+/**
+ * Issues `count` keys on `keyward`, `parallel` at a time, before any timing starts, so no
+ * sample follows a write of its own.
+ */
+export async function issueKeys(
+  keyward: Keyward,
+  count: number,
+  parallel: number,
+): Promise<IssuedKey[]> {
+  const issued: IssuedKey[] = []
+  while (issued.length < count) {
+    const batch = Math.min(parallel, count - issued.length)
+    issued.push(
+      ...(await Promise.all(
+        Array.from({ length: batch }, () =>
+          keyward.keys.create({
+            name: 'revoked in the benchmark',
+            ownerId: 'org_bench',
+            scopes: ['projects:read'],
+            expiresIn: '1h',
+          }),
+        ),
+      )),
+    )
+  }
+  return issued
+}
+
+interface Rejected {
+  type: 'rejected'
+  at: number
+  code: string
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/**
+ * The sampler of one kind of change: takes the next issued key, arms the observer B's check
+ * loop on it (`until`: B refuses the key, or B hears the bare message naming it), runs `act`
+ * in A after a random pause of up to 3 ms (so samples do not lock to B's loop), and times
+ * B's answer from the call and from its return, on the wall clock both processes share.
+ */
+export function timedChange(
+  observer: ChildProcess,
+  issued: IssuedKey[],
+  until: 'refused' | 'message',
+  act: (key: { id: string; expiresAt: number }) => unknown,
+): () => Promise<Sample> {
+  return async () => {
+    const next = issued.pop()
+    if (next === undefined) throw new Error('ran out of issued keys')
+    const { token, key } = next
+    await request(observer, { type: 'arm', token, id: key.id, until }, 'armed')
+    const rejected = nextMessage<Rejected>(observer, 'rejected', 10_000)
+    await sleep(Math.random() * 3)
+    const calledAt = wallClock()
+    await act({ id: key.id, expiresAt: key.expiresAt })
+    const returnedAt = wallClock()
+    const { at, code } = await rejected
+    if (code !== (until === 'message' ? 'message' : 'revoked_token')) {
+      throw new Error(`B answered ${code}`)
+    }
+    return { fromCall: at - calledAt, fromReturn: at - returnedAt }
+  }
 }

@@ -7,29 +7,24 @@ import {
   PostgresTokenStore,
 } from '@keyward/postgres'
 import pg from 'pg'
-import { nextMessage, request, startChild, stopChild, wallClock } from '../child.js'
+import { nextMessage, startChild, stopChild } from '../child.js'
 import { compare, percentile } from '../micro.js'
 import type { Row } from '../report.js'
 import type { BenchSettings, CaseResult } from '../settings.js'
 import {
   blockSpread,
   interleave,
+  issueKeys,
   ms,
   QUANTILES,
   quantileRatio,
   quantileRows,
   rawSamples,
-  type Sample,
+  timedChange,
 } from '../time-to-effect.js'
 import { microRow } from './verify.js'
 
-interface Rejected {
-  type: 'rejected'
-  at: number
-  code: string
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+const _sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** A pool that counts the statements sent through it, by prepared-statement name. */
 function countingPool(pool: pg.Pool): { pool: PgPool; counts: Map<string, number> } {
@@ -49,27 +44,6 @@ function countingPool(pool: pg.Pool): { pool: PgPool; counts: Map<string, number
 
 const total = (counts: Map<string, number>, skip: string[] = []) =>
   [...counts].reduce((sum, [name, n]) => (skip.includes(name) ? sum : sum + n), 0)
-
-/** Issues `count` keys on `keyward`, `parallel` at a time. */
-async function issue(keyward: Keyward, count: number, parallel: number) {
-  const issued: Array<Awaited<ReturnType<Keyward['keys']['create']>>> = []
-  while (issued.length < count) {
-    const batch = Math.min(parallel, count - issued.length)
-    issued.push(
-      ...(await Promise.all(
-        Array.from({ length: batch }, () =>
-          keyward.keys.create({
-            name: 'revoked in the benchmark',
-            ownerId: 'org_bench',
-            scopes: ['projects:read'],
-            expiresIn: '1h',
-          }),
-        ),
-      )),
-    )
-  }
-  return issued
-}
 
 /**
  * Case 8: PostgreSQL. Statements per verified request after warm-up; a verification that
@@ -173,29 +147,15 @@ export async function postgresCase(settings: BenchSettings): Promise<CaseResult>
     })
     // Every key is issued before the timing starts, so no sample follows a fresh write of its own.
     const kinds = 4
-    const issued = await issue(
+    const issued = await issueKeys(
       a,
       kinds * (settings.revocation.warmup + settings.revocation.samples),
       4,
     )
-    const timed =
-      (until: 'refused' | 'message', act: (key: { id: string; expiresAt: number }) => unknown) =>
-      async (): Promise<Sample> => {
-        const next = issued.pop()
-        if (next === undefined) throw new Error('ran out of issued keys')
-        const { token, key } = next
-        const expiresAt = key.expiresAt ?? Date.now() + 3_600_000
-        await request(child, { type: 'arm', token, id: key.id, until }, 'armed')
-        const rejected = nextMessage<Rejected>(child, 'rejected', 10_000)
-        await sleep(Math.random() * 3)
-        const calledAt = wallClock()
-        await act({ id: key.id, expiresAt })
-        const returnedAt = wallClock()
-        const { at, code } = await rejected
-        if (code !== (until === 'message' ? 'message' : 'revoked_token'))
-          throw new Error(`B answered ${code}`)
-        return { fromCall: at - calledAt, fromReturn: at - returnedAt }
-      }
+    const timed = (
+      until: 'refused' | 'message',
+      act: (key: { id: string; expiresAt: number }) => unknown,
+    ) => timedChange(child, issued, until, act)
     const revocations = a.revocations
     const sampled = await interleave(
       {

@@ -1,7 +1,7 @@
 import { createKeyward } from '@keyward/core'
 import { RedisRevocationList, RedisTokenStore } from '@keyward/redis'
 import { Redis } from 'ioredis'
-import { nextMessage, request, startChild, stopChild, wallClock } from '../child.js'
+import { nextMessage, request, startChild, stopChild } from '../child.js'
 import { load } from '../load.js'
 import { percentile } from '../micro.js'
 import { benchRedis, deleteNamespace } from '../redis-server.js'
@@ -9,22 +9,19 @@ import type { Row } from '../report.js'
 import type { BenchSettings, CaseResult } from '../settings.js'
 import {
   interleave,
+  issueKeys,
   ms,
   quantileRatio,
   quantileRows,
   rawSamples,
   type Sample,
+  timedChange,
 } from '../time-to-effect.js'
 
 interface Key {
   type: 'key'
   id: string
   token: string
-}
-interface Rejected {
-  type: 'rejected'
-  at: number
-  code: string
 }
 interface LoadDone {
   type: 'result'
@@ -78,22 +75,11 @@ export async function revocationCase(settings: BenchSettings): Promise<CaseResul
      */
     const measure = async (rate: number | undefined) => {
       // Every key is issued before the timing starts, so no sample follows a write of its own.
-      const issued: Array<Awaited<ReturnType<typeof a.keys.create>>> = []
-      const count = 3 * (settings.revocation.warmup + settings.revocation.samples)
-      while (issued.length < count) {
-        issued.push(
-          ...(await Promise.all(
-            Array.from({ length: Math.min(16, count - issued.length) }, () =>
-              a.keys.create({
-                name: 'revoked in the benchmark',
-                ownerId: 'org_bench',
-                scopes: ['projects:read'],
-                expiresIn: '1h',
-              }),
-            ),
-          )),
-        )
-      }
+      const issued = await issueKeys(
+        a,
+        3 * (settings.revocation.warmup + settings.revocation.samples),
+        16,
+      )
       if (rate !== 0) {
         loader = startChild('src/probes/load.ts', [
           url,
@@ -105,24 +91,10 @@ export async function revocationCase(settings: BenchSettings): Promise<CaseResul
         await nextMessage(loader, 'started')
         await sleep(300) // let the load settle
       }
-      const timed =
-        (until: 'refused' | 'message', act: (key: { id: string; expiresAt: number }) => unknown) =>
-        async (): Promise<Sample> => {
-          const next = issued.pop()
-          if (next === undefined) throw new Error('ran out of issued keys')
-          const { token, key } = next
-          const expiresAt = key.expiresAt ?? Date.now() + 3_600_000
-          await request(b, { type: 'arm', token, id: key.id, until }, 'armed')
-          const rejected = nextMessage<Rejected>(b, 'rejected', 10_000)
-          await sleep(Math.random() * 3)
-          const calledAt = wallClock()
-          await act({ id: key.id, expiresAt })
-          const returnedAt = wallClock()
-          const { at, code } = await rejected
-          if (code !== (until === 'message' ? 'message' : 'revoked_token'))
-            throw new Error(`B answered ${code}`)
-          return { fromCall: at - calledAt, fromReturn: at - returnedAt }
-        }
+      const timed = (
+        until: 'refused' | 'message',
+        act: (key: { id: string; expiresAt: number }) => unknown,
+      ) => timedChange(b, issued, until, act)
       const sampled = await interleave(
         {
           list: timed('refused', (key) => revocations.revoke(key.id, key.expiresAt)),
