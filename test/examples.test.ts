@@ -412,6 +412,21 @@ describe('a wrong environment stops the example with one line and exit code 1', 
       { PORT: '0', JWT_PRIVATE_JWK: mismatchedJwk('rsa') },
       /JWT_PRIVATE_JWK is not a usable private key \(a token it signs does not verify with its public key\); make one with: node -e "/,
     ],
+    [
+      'RATE_LIMIT without a window',
+      { PORT: '0', RATE_LIMIT: '100' },
+      /RATE_LIMIT must be <limit>\/<window> like 100\/1m, not "100"\.$/,
+    ],
+    [
+      'RATE_LIMIT=0/1m (core refuses the limit)',
+      { PORT: '0', RATE_LIMIT: '0/1m' },
+      /RATE_LIMIT must be <limit>\/<window> like 100\/1m, not "0\/1m": the limit /,
+    ],
+    [
+      'RATE_LIMIT=100/1w (core refuses the window)',
+      { PORT: '0', RATE_LIMIT: '100/1w' },
+      /RATE_LIMIT must be <limit>\/<window> like 100\/1m, not "100\/1w": the window /,
+    ],
   ] as const)('%s', async (_, env, message) => {
     const { code, stdout, stderr } = await runToExit(EXAMPLES[0][1], env)
     expect(code).toBe(1)
@@ -436,6 +451,34 @@ describe('a wrong environment stops the example with one line and exit code 1', 
     const jwks = await curl(url, 'GET', '/.well-known/jwks.json')
     expect(jwks.json.keys[0]).toMatchObject({ kty: 'OKP', crv: 'Ed25519', kid: 'example' })
     expect(jwks.json.keys[0]).not.toHaveProperty('d')
+  })
+})
+
+describe('a deployment default rate limit (RATE_LIMIT)', () => {
+  // Read by the shared bootstrap, so one framework covers both.
+  it('refuses a key without limits of its own with 429 past it, while the admin token keeps working', async () => {
+    const { url, adminToken } = await startExample(EXAMPLES[0][1], { RATE_LIMIT: '2/1h' })
+    const catalog = await curl(url, 'GET', '/api-keys/catalog', { token: adminToken })
+    expect(catalog.json.defaultRateLimits).toEqual([{ name: 'default', limit: 2, window: 3600 }])
+    const created = await curl(url, 'POST', '/api-keys', {
+      token: adminToken,
+      body: { name: 'no limits of its own', scopes: ['projects:read'], expiresIn: '1d' },
+    })
+    expect(created.status).toBe(201)
+    expect(created.json.key).not.toHaveProperty('rateLimits')
+    const { token } = created.json as { token: string }
+    const answers = []
+    for (let i = 0; i < 5; i++) answers.push(await curl(url, 'GET', '/v1/projects', { token }))
+    // Two an hour; an hour boundary crossed during the loop would admit at most two more.
+    expect(answers.slice(0, 2).map((answer) => answer.status)).toEqual([200, 200])
+    expect(answers.at(-1)!.status).toBe(429)
+    expect(answers.at(-1)!.headers.get('ratelimit-policy')).toBe('"default";q=2;w=3600')
+
+    for (let i = 0; i < 5; i++) {
+      const whoami = await curl(url, 'GET', '/v1/whoami', { token: adminToken })
+      expect(whoami.status).toBe(200)
+      expect(whoami.headers.get('ratelimit-policy')).toBeNull()
+    }
   })
 })
 

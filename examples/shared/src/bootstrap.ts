@@ -19,6 +19,11 @@
  * - `ISSUER`: the OAuth issuer identifier, the `iss` of access tokens and of the metadata at
  *   `/.well-known/oauth-authorization-server`; default `http://<HOST>:<PORT>`. Set it to the
  *   URL clients reach (with `PORT=0`, or behind a proxy).
+ * - `RATE_LIMIT`: the deployment's default rate limit, `<limit>/<window>` (`100/1m`: 100
+ *   requests a minute; the window in seconds or `1s`, `1m`, `1h`, `1d`), counted per key for
+ *   every key without limits of its own; default none. The bootstrap admin token is created
+ *   with no limits (`rateLimits: []`), so the default never throttles it. A value core refuses
+ *   (a limit of 0, a window past 366 days) stops the start.
  *
  * Keys are issued and accepted with the `kw_test` prefix only: a test server never takes
  * production (`kw_live`) keys, and they are refused as malformed before any lookup.
@@ -28,6 +33,7 @@ import {
   isKeywardError,
   type Keyward,
   type KeywardOptions,
+  type RateLimitInput,
   type VerifiedKey,
 } from '@keyward/core'
 import {
@@ -159,6 +165,46 @@ function listenPort(): number {
   return port
 }
 
+/** What `RATE_LIMIT` must look like, for its error messages. */
+const RATE_LIMIT_SHAPE = 'RATE_LIMIT must be <limit>/<window> like 100/1m'
+
+/**
+ * `RATE_LIMIT` split into core's rate limit input, or `undefined` when not set. Only its
+ * shape is checked here; the numbers are core's to judge (see {@link keywardWith}).
+ */
+function defaultRateLimit(): RateLimitInput | undefined {
+  const given = process.env.RATE_LIMIT
+  if (given === undefined || given === '') return undefined
+  const [limit, window, ...rest] = given.split('/')
+  if (limit === undefined || window === undefined || rest.length > 0) {
+    throw new Error(`${RATE_LIMIT_SHAPE}, not "${given}".`)
+  }
+  const digits = /^\d+$/
+  return {
+    name: 'default',
+    // Anything but digits becomes NaN, which core refuses like any other bad limit.
+    limit: digits.test(limit) ? Number(limit) : Number.NaN,
+    window: digits.test(window) ? Number(window) : window,
+  }
+}
+
+/**
+ * `createKeyward(options)`, its `TypeError` about `rateLimits` (the one option the
+ * environment sets) told in `RATE_LIMIT`'s terms.
+ */
+function keywardWith(options: KeywardOptions<Scope>): Keyward<Scope> {
+  try {
+    return createKeyward(options)
+  } catch (error) {
+    if (!(error instanceof TypeError) || !error.message.startsWith('rateLimits')) throw error
+    const reason = error.message
+      .replace(/^.*? must be valid: /, '')
+      .replaceAll('rateLimits[0].limit', 'the limit')
+      .replaceAll('rateLimits[0].window', 'the window')
+    throw new Error(`${RATE_LIMIT_SHAPE}, not "${process.env.RATE_LIMIT}": ${reason}`)
+  }
+}
+
 /**
  * Logs the Redis connection's state changes, once each: down (with the reason) and back.
  * Without an `error` listener ioredis prints "Unhandled error event" with a stack on every
@@ -178,7 +224,10 @@ function logConnectionState(redis: Redis): void {
   })
 }
 
-/** The admin token: `ADMIN_TOKEN` when Redis already knows it, else a new one. */
+/**
+ * The admin token: `ADMIN_TOKEN` when Redis already knows it, else a new one without rate
+ * limits (an empty list of its own, which `RATE_LIMIT`'s default does not replace).
+ */
 async function adminToken(keyward: Keyward<Scope>, shared: boolean): Promise<string> {
   const given = process.env.ADMIN_TOKEN
   if (given !== undefined && given !== '') {
@@ -195,6 +244,8 @@ async function adminToken(keyward: Keyward<Scope>, shared: boolean): Promise<str
     ownerId: 'admin',
     scopes: ['*'],
     expiresIn: '30d',
+    // Its own empty list: never throttled by `RATE_LIMIT`, so the README's session keeps working.
+    rateLimits: [],
   })
   return token
 }
@@ -202,7 +253,8 @@ async function adminToken(keyward: Keyward<Scope>, shared: boolean): Promise<str
 /**
  * Reads the environment (see the top of this file), connects Redis if asked, builds the
  * access tokens and the Keyward instance, waits until it is ready and resolves the admin
- * token. Rejects when `ADMIN_TOKEN` does not verify or a backend cannot be reached.
+ * token. Rejects when `ADMIN_TOKEN` does not verify, `RATE_LIMIT` is refused or a backend
+ * cannot be reached.
  */
 export async function bootstrap(): Promise<Example> {
   const port = listenPort()
@@ -211,6 +263,7 @@ export async function bootstrap(): Promise<Example> {
   const issuer = process.env.ISSUER || `http://${host}:${port}`
   // Before any backend is connected: a key that cannot sign stops the start right here.
   const accessTokens = await checkedAccessTokens(issuer, await signingKey())
+  const rateLimit = defaultRateLimit()
   const redisUrl = process.env.REDIS_URL
   const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 2 }) : undefined
   if (redis) logConnectionState(redis)
@@ -243,11 +296,12 @@ export async function bootstrap(): Promise<Example> {
   // instance counts against the same limit; else in this process (each instance on its own).
   if (redis) backends.limiter = new RedisLimiter(redis, { namespace })
 
-  const keyward = createKeyward({
+  const keyward = keywardWith({
     prefix: PREFIX,
     scopes,
     ...backends,
     tokenKinds: [accessTokens],
+    ...(rateLimit === undefined ? {} : { rateLimits: [rateLimit] }),
   })
   await keyward.ready()
 
