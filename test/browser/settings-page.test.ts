@@ -536,3 +536,54 @@ describe.each(FRAMEWORKS)('Settings → API Keys on %s', (framework, dir) => {
     await page.getByRole('heading', { name: 'No API keys yet' }).waitFor()
   })
 })
+
+describe('Settings → API Keys with a deployment default rate limit (RATE_LIMIT=100/1m)', () => {
+  // The default is read by the shared bootstrap, so one framework covers both.
+  let app: ExampleApp
+  let chromium: Chromium
+
+  beforeAll(async () => {
+    ;[app, chromium] = await Promise.all([
+      startExampleApp(FRAMEWORKS[0][1], { RATE_LIMIT: '100/1m' }),
+      launchChromium(),
+    ])
+  })
+
+  afterAll(async () => {
+    await Promise.allSettled([chromium?.close(), app?.stop()])
+  })
+
+  it('lists a key created without limits with the default, marked as the deployment’s', async () => {
+    const page = chromium.context.pages()[0] ?? (await chromium.context.newPage())
+    await page.goto(`${app.url}/sign-in`)
+    await page.getByRole('button', { name: 'Sign in as the demo person' }).click()
+    await page.waitForURL(`${app.url}/settings/api-keys`)
+    await page.getByRole('button', { name: 'Create new API key' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Create new API key' })
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('Unmetered partner')
+    await dialog.getByRole('checkbox', { name: 'projects:read' }).check()
+    const limits = dialog.getByRole('group', { name: 'Limits' })
+    // Left empty: the help beside the fields says what applies instead.
+    expect(await limits.getByRole('textbox', { name: 'Requests' }).inputValue()).toBe('')
+    await limits
+      .getByText('without a rate limit, the deployment default applies (100 requests per minute)')
+      .waitFor()
+    await dialog.getByRole('button', { name: 'Create key' }).click()
+    const reveal = page.getByRole('dialog', { name: 'Copy your new API key' })
+    await reveal.getByRole('button', { name: 'Copy', exact: true }).click()
+    await reveal.getByRole('button', { name: 'Copied' }).waitFor()
+    const token = await page.evaluate(() => navigator.clipboard.readText())
+    await reveal.getByRole('button', { name: 'Done' }).click()
+    await reveal.waitFor({ state: 'hidden' })
+
+    const row = page.getByRole('row', { name: /Unmetered partner/ })
+    // The limits cell holds that one line, and nothing else.
+    await row
+      .getByRole('cell', { name: '100 requests per minute (deployment default)', exact: true })
+      .waitFor()
+    // What the row says is what the server counts.
+    const { statuses, policy } = await untilRefused(app.url, token, 1)
+    expect(statuses).toEqual([200])
+    expect(policy).toBe('"default";q=100;w=60')
+  })
+})

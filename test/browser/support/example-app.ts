@@ -16,9 +16,13 @@ export interface ExampleApp {
 
 /**
  * Starts `dir` (`examples/express-api` or `examples/hono-api`) with `tsx src/main.ts` on a
- * free loopback port, keys in memory, and resolves once it printed where it listens.
+ * free loopback port, keys in memory, and resolves once it printed where it listens. `env`
+ * adds to (or overrides) its environment, e.g. `{ RATE_LIMIT: '100/1m' }`.
  */
-export function startExampleApp(dir: string): Promise<ExampleApp> {
+export function startExampleApp(
+  dir: string,
+  env: Record<string, string> = {},
+): Promise<ExampleApp> {
   const child = spawn(tsx, ['src/main.ts'], {
     cwd: `${root}${dir}`,
     env: {
@@ -28,6 +32,7 @@ export function startExampleApp(dir: string): Promise<ExampleApp> {
       REDIS_URL: '',
       DATABASE_URL: '',
       ADMIN_TOKEN: '',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
