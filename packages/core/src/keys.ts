@@ -398,6 +398,12 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
       // A successor by rotation keeps drawing on its predecessor's counters.
       const account = current.credits?.account
       if (patch.credits != null && account !== undefined) patch.credits.account = account
+      // Limiters tell grants apart by `grantedAt`: one in the same ms as the key's previous
+      // grant would be taken for it, and its balance would not replace the one spent.
+      const previous = current.credits?.grantedAt
+      if (patch.credits != null && previous !== undefined && patch.credits.grantedAt <= previous) {
+        patch.credits.grantedAt = previous + 1
+      }
       const updated = await backend(() => store.update(id as string, patch, { activeAt: at }))
       if (!updated) return refused(id as string, updated, at)
       await changed(updated.id)

@@ -186,6 +186,17 @@ describe('usage credits', () => {
     expect(await outcome(keyward.verify(token))).toBe('usage_exceeded')
   })
 
+  it('a grant in the same millisecond as the previous one still replaces the balance', async () => {
+    const { keyward } = setup()
+    const { token, key } = await keyward.keys.create({ ...base, credits: { remaining: 0 } })
+    expect(await outcome(keyward.verify(token))).toBe('usage_exceeded')
+    // Same clock reading: the limiter must not take this grant for the one it has counted.
+    const updated = await keyward.keys.update(key.id, { credits: { remaining: 1 } })
+    expect(updated.credits?.grantedAt).toBe(T0 + 1)
+    expect((await keyward.verify(token)).rateLimit?.state).toBe('"credits";r=0')
+    expect(await outcome(keyward.verify(token))).toBe('usage_exceeded')
+  })
+
   it('a rotated key spends its predecessor balance', async () => {
     const { keyward } = setup()
     const first = await keyward.keys.create({ ...base, credits: { remaining: 2 } })
