@@ -95,6 +95,10 @@ for i = 0, n - 1 do
   local name, limit, window = ARGV[at], tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2])
   local index = tonumber(ARGV[at + 3]) or math.floor(now / window)
   local stored = tonumber(state['w:' .. name])
+  -- Window indexes of another length say nothing about this one (a limit whose window was
+  -- changed): start afresh rather than take the old index for a later, "stale" one.
+  local length = tonumber(state['l:' .. name])
+  if length ~= nil and length ~= window then stored = nil end
   local count = 0
   if stored == index then count = tonumber(state['c:' .. name]) end
   local stale = stored ~= nil and stored > index
@@ -130,7 +134,7 @@ if refused == 0 then
   for _, rate in ipairs(rates) do
     if not rate.stale then
       if mode == 'refund' then rate.count = math.max(0, rate.count - cost) else rate.count = rate.count + cost end
-      redis.call('HSET', KEYS[1], 'w:' .. rate.name, rate.index, 'c:' .. rate.name, rate.count)
+      redis.call('HSET', KEYS[1], 'w:' .. rate.name, rate.index, 'c:' .. rate.name, rate.count, 'l:' .. rate.name, rate.window)
     end
   end
   if credits then
