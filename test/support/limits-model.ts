@@ -18,11 +18,10 @@ import {
   errorResponse,
   isKeywardError,
   type Keyward,
-  type Limiter,
   RateLimitedError,
   type VerifiedKey,
 } from '@keyward/core'
-import { createScopeGuard } from '@keyward/core/adapter'
+import { createScopeGuard, type Limiter } from '@keyward/core/adapter'
 import fc from 'fast-check'
 import { expect } from 'vitest'
 
