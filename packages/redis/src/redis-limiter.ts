@@ -382,7 +382,24 @@ export class RedisLimiter implements Limiter {
       )
     }
     // A rebuilt cache entry brings an equal policy (or a changed one): keep what is pending.
-    if (local.policy !== policy) local.policy = policy
+    if (local.policy !== policy) {
+      // Changed limits: the windows and counts held per position are of other limits (or of
+      // other window lengths, whose indexes say nothing about these). Start them afresh; the
+      // next reconciliation brings what Redis counted for these.
+      if (!sameRates(local.policy, policy)) {
+        local.windows = policy.rates.map(() => -1)
+        local.seen = policy.rates.map(() => 0)
+        local.resets = policy.rates.map((rate) => rate.window)
+      }
+      // A new credit grant replaces the balance, as the script will when it sees the grant.
+      const grant = policy.credits
+      if (grant?.grantedAt !== local.grantedAt) {
+        local.grantedAt = grant?.grantedAt
+        local.balance = grant?.remaining
+        local.creditsReset = undefined
+      }
+      local.policy = policy
+    }
     return this.#decide(local, cost, at, false)
   }
 
@@ -476,10 +493,16 @@ export class RedisLimiter implements Limiter {
     this.#local.set(policy.id, local)
   }
 
-  #apply(local: LocalState, reply: number[]): void {
+  /** Takes in what Redis answered for `sent`, the policy the request was made with. */
+  #apply(local: LocalState, reply: number[], sent: LimitPolicy = local.policy): void {
     local.readAt = this.#now?.() ?? Date.now()
-    local.balance = reply[1]! < 0 ? undefined : reply[1]!
-    local.creditsReset = reply[2]! < 0 ? undefined : reply[2]!
+    // The limits or the grant changed while the reply was on its way: its counts or its
+    // balance are of the old ones, and the next reconciliation brings the new.
+    if (sent.credits?.grantedAt === local.policy.credits?.grantedAt) {
+      local.balance = reply[1]! < 0 ? undefined : reply[1]!
+      local.creditsReset = reply[2]! < 0 ? undefined : reply[2]!
+    }
+    if (sent !== local.policy && !sameRates(sent, local.policy)) return
     for (let i = 0; i < local.policy.rates.length; i++) {
       const window = reply[3 + i * 3 + 2]!
       if (local.windows[i] !== undefined && local.windows[i]! > window) continue
@@ -507,7 +530,8 @@ export class RedisLimiter implements Limiter {
       local.inflight = local.pending
       local.pending = 0
       try {
-        this.#apply(local, await this.#run(local.policy, 'add', local.inflight, local.windows))
+        const sent = local.policy
+        this.#apply(local, await this.#run(sent, 'add', local.inflight, local.windows), sent)
         local.inflight = 0
       } catch (error) {
         // Not confirmed: counted as pending again, sent with the next reconciliation.
@@ -554,4 +578,12 @@ function unlimited(policy: LimitPolicy): LimitOutcome {
     credits: policy.credits?.remaining,
     creditsReset: undefined,
   }
+}
+
+/** Whether two policies hold the same rate limits (name and window length) in the same order. */
+function sameRates(a: LimitPolicy, b: LimitPolicy): boolean {
+  return (
+    a.rates.length === b.rates.length &&
+    a.rates.every((rate, i) => rate.name === b.rates[i]!.name && rate.window === b.rates[i]!.window)
+  )
 }
