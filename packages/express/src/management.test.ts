@@ -3,6 +3,7 @@ import { createKeyward, defineScopes } from '@keyward/core'
 import { managementConformance, type ServedApp } from '@keyward/core/testing'
 import express from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
+import { apiKeyAuth } from './api-key-auth.js'
 import { apiKeysRouter } from './management.js'
 
 /** Listens on 127.0.0.1, port 0; resolves once it accepts connections. */
@@ -22,8 +23,9 @@ function listen(app: express.Express): Promise<ServedApp> {
 
 managementConformance({
   name: 'Express',
-  serve(keyward, options) {
+  serve(keyward, options, { authenticateFirst }) {
     const app = express()
+    if (authenticateFirst) app.use(apiKeyAuth(keyward))
     app.use('/api-keys', apiKeysRouter(keyward, options))
     return listen(app)
   },

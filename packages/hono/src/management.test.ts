@@ -53,8 +53,9 @@ function listen(app: Hono): Promise<ServedApp> {
 
 managementConformance({
   name: 'Hono',
-  serve(keyward, options) {
+  serve(keyward, options, { authenticateFirst }) {
     const app = new Hono()
+    if (authenticateFirst) app.use('*', apiKeyAuth(keyward))
     app.route('/api-keys', apiKeyRoutes(keyward, options))
     return listen(app)
   },

@@ -20,6 +20,7 @@ export {
   type ConformanceRoutes,
 } from './adapter-conformance.js'
 export {
+  type ManagementApp,
   type ManagementConformanceOptions,
   managementConformance,
   type ServeManagement,

@@ -144,7 +144,14 @@ adapterConformance({
 
 managementConformance({
   name: 'node:http',
-  serve: (keyward, options) => listen(apiKeyRoutes(keyward, '/api-keys', options)),
+  serve(keyward, options, { authenticateFirst }) {
+    const authenticate = apiKeyAuth(keyward)
+    const routes = apiKeyRoutes(keyward, '/api-keys', options)
+    // An app protecting every route: the key is verified on the headers, the API re-checks it.
+    return listen(async (req, res) => {
+      if (!(authenticateFirst && (await authenticate(req, res)))) await routes(req, res)
+    })
+  },
   serveWithPrincipal: (keyward, resolve) =>
     listen(apiKeyRoutes(keyward, '/api-keys', { principal: (req) => resolve(req.headers.cookie) })),
 })

@@ -7,7 +7,7 @@ import { createKeyward, type Keyward } from '../../keyward.js'
 import type { ManagementApiOptions } from '../../management.js'
 import type { AccessTokenIssuer, ApiKey, KeyEvent, KeyRecord } from '../../types.js'
 import { conformanceScopes as scopes } from '../adapter-cases.js'
-import type { ServeManagement } from '../management-conformance.js'
+import type { ManagementApp, ServeManagement } from '../management-conformance.js'
 import type { ServedApp } from '../served.js'
 import { watchChecks } from './late-body.js'
 import { answerAsResponse, type RawHttpAnswer, rawHttpRequest } from './raw-http.js'
@@ -68,14 +68,10 @@ export function managementCases(adapter: string, serve: ServeManagement): void {
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((served) => served.close()))
   })
-  /**
-   * Whether this adapter's server authenticates a request before its body arrives, learnt
-   * by the first late-body request. A server that reads the whole body first (a buffering
-   * bridge) cannot be raced; its late-body cases then only check the answer.
-   */
-  let authenticatesOnHeaders: boolean | undefined
-
-  async function setup(options: ManagementApiOptions = {}) {
+  async function setup(
+    options: ManagementApiOptions = {},
+    app: ManagementApp = { authenticateFirst: false },
+  ) {
     let clock = T0
     const events: KeyEvent[] = []
     const keyward = createKeyward<string>({
@@ -87,7 +83,7 @@ export function managementCases(adapter: string, serve: ServeManagement): void {
       },
     })
     const watch = watchChecks(keyward)
-    const served = await serve(watch.keyward, options)
+    const served = await serve(watch.keyward, options, app)
     opened.push(served)
     const admin = await keyward.keys.create({
       name: 'admin',
@@ -116,7 +112,8 @@ export function managementCases(adapter: string, serve: ServeManagement): void {
       })
     /**
      * Sends `body` as JSON after the headers, once the server has authenticated `token` and
-     * `meanwhile` has run: the caller's state changes between its headers and its body.
+     * `meanwhile` has run: the caller's state changes between its headers and its body. The
+     * app must verify the caller on its headers (`authenticateFirst`), or there is no race.
      */
     const callLate = (
       method: string,
@@ -125,9 +122,7 @@ export function managementCases(adapter: string, serve: ServeManagement): void {
       token: string,
       meanwhile: () => Promise<unknown>,
     ) => {
-      const waitMs =
-        authenticatesOnHeaders === undefined ? 2_000 : authenticatesOnHeaders ? 4_000 : 0
-      const authenticated = watch.nextCheck(token, waitMs)
+      const authenticated = watch.nextCheck(token, 4_000)
       return rawHttpRequest({
         origin: served.url,
         method,
@@ -138,11 +133,11 @@ export function managementCases(adapter: string, serve: ServeManagement): void {
         ],
         body: JSON.stringify(body),
         async beforeBody() {
-          const seen = await authenticated
-          if (authenticatesOnHeaders && !seen) {
-            throw new Error(`the server did not authenticate ${method} ${path} on its headers`)
+          if (!(await authenticated)) {
+            throw new Error(
+              `the server did not authenticate ${method} ${path} on its headers: serve must mount apiKeyAuth app-wide when asked to authenticateFirst, and stream the body`,
+            )
           }
-          authenticatesOnHeaders ??= seen
           await meanwhile()
         },
       }).then(answerAsResponse)
@@ -591,13 +586,16 @@ export function managementCases(adapter: string, serve: ServeManagement): void {
   ]
 
   describe.each(callerChanges)(
-    `${adapter} management API when %s between the headers and the body`,
+    `${adapter} management API behind an app-wide apiKeyAuth, when %s between the headers and the body`,
     (_, code, sparesOthers, change) => {
       it.each(actingRequests)(
         '%s answers 401 and does nothing',
         async (_, method, path, body, callerKind) => {
           const mintedFor: string[] = []
-          const s = await setup({ accessTokens: recordingIssuer(mintedFor) })
+          const s = await setup(
+            { accessTokens: recordingIssuer(mintedFor) },
+            { authenticateFirst: true },
+          )
           const reader = await s.grantsOf(['projects:read'])
           const target = await s.keyward.keys.create({ ...input, ownerId: 'org_1' })
           const caller = callerKind === 'admin' ? s.admin : reader
