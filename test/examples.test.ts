@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
@@ -6,13 +6,14 @@ import { fileURLToPath } from 'node:url'
 import { generateToken } from '@keyward/core'
 import type { Redis } from 'ioredis'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { spawnExample } from './support/example-process.js'
 import {
   connectPostgres,
   DATABASE_URL,
   dropSchema,
   testSchema as testPostgresSchema,
 } from './support/postgres-schema.js'
-import { stopProcess, track, waitFor } from './support/processes.js'
+import { stopProcess, waitFor } from './support/processes.js'
 import {
   connectRedis,
   deleteNamespace,
@@ -21,14 +22,10 @@ import {
 } from './support/redis-namespace.js'
 import { startTcpProxy } from './support/tcp-proxy.js'
 
-// Each example is started as a real program (its `src/main.ts` through tsx's loader, as
-// `pnpm start` runs it), then driven over HTTP the way the root README's curl session drives it.
-// Node runs it directly (`node --import tsx`), not through the `tsx` command: that wrapper
-// relays a signal and kills the program (exit 143) when the relay is not confirmed within
-// 30 ms, which a loaded machine misses, and the exit-code tests would then judge the wrapper.
+// Each example is started as a real program (`spawnExample`), then driven over HTTP the way
+// the root README's curl session drives it.
 
 const root = fileURLToPath(new URL('..', import.meta.url))
-const tsxLoader = ['--import', 'tsx', 'src/main.ts']
 const EXAMPLES = [
   ['Express', 'examples/express-api'],
   ['Hono', 'examples/hono-api'],
@@ -48,20 +45,7 @@ afterEach(async () => {
 
 /** Starts an example on a free port and resolves once it printed its start-up lines (URL, admin token, settings page). */
 function startExample(dir: string, env: Record<string, string> = {}): Promise<Example> {
-  const child = spawn(process.execPath, tsxLoader, {
-    cwd: `${root}${dir}`,
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      REDIS_URL: '',
-      DATABASE_URL: '',
-      ADMIN_TOKEN: '',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  track(child)
+  const child = spawnExample(dir, env)
   running.push(child)
   const output: string[] = []
   return new Promise((resolve, reject) => {
@@ -95,12 +79,7 @@ function startExample(dir: string, env: Record<string, string> = {}): Promise<Ex
 
 /** Runs an example expected to fail at start; resolves with its exit code and output lines. */
 function runToExit(dir: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, tsxLoader, {
-    cwd: `${root}${dir}`,
-    env: { ...process.env, HOST: '127.0.0.1', REDIS_URL: '', DATABASE_URL: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  track(child)
+  const child = spawnExample(dir, env)
   running.push(child)
   let stdout = ''
   let stderr = ''

@@ -1,17 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { createServer } from 'node:net'
 import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
 import * as oauth from 'oauth4webapi'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sleep, stopProcess, track } from './support/processes.js'
+import { spawnExample } from './support/example-process.js'
+import { sleep, stopProcess } from './support/processes.js'
 
 // An off-the-shelf OAuth client (oauth4webapi) against the real example servers: what a new
 // user's OAuth library, gateway or resource server would do with Keyward.
 
-const root = fileURLToPath(new URL('..', import.meta.url))
-const tsx = `${root}node_modules/.bin/tsx`
 const AUDIENCE = 'urn:keyward:example-api'
 const EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange'
 const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
@@ -31,19 +29,7 @@ async function startExample(
   dir: string,
 ): Promise<{ child: ChildProcess; issuer: string; adminToken: string }> {
   const port = await freePort()
-  const child = spawn(tsx, ['src/main.ts'], {
-    cwd: `${root}${dir}`,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      REDIS_URL: '',
-      ADMIN_TOKEN: '',
-      ISSUER: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  track(child)
+  const child = spawnExample(dir, { PORT: String(port), ISSUER: '' })
   const output: string[] = []
   createInterface({ input: child.stderr! }).on('line', (line) => output.push(line))
   const adminToken = await new Promise<string>((resolve, reject) => {

@@ -1,10 +1,6 @@
-import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
-import { stopProcess, track } from '../../support/processes.js'
-
-const root = fileURLToPath(new URL('../../..', import.meta.url))
-const tsx = `${root}node_modules/.bin/tsx`
+import { spawnExample } from '../../support/example-process.js'
+import { stopProcess } from '../../support/processes.js'
 
 /** An example app running as its own program, as `pnpm start` runs it. */
 export interface ExampleApp {
@@ -15,7 +11,7 @@ export interface ExampleApp {
 }
 
 /**
- * Starts `dir` (`examples/express-api` or `examples/hono-api`) with `tsx src/main.ts` on a
+ * Starts `dir` (`examples/express-api` or `examples/hono-api`) with `spawnExample` on a
  * free loopback port, keys in memory, and resolves once it printed where it listens. `env`
  * adds to (or overrides) its environment, e.g. `{ RATE_LIMIT: '100/1m' }`.
  */
@@ -23,20 +19,7 @@ export function startExampleApp(
   dir: string,
   env: Record<string, string> = {},
 ): Promise<ExampleApp> {
-  const child = spawn(tsx, ['src/main.ts'], {
-    cwd: `${root}${dir}`,
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      REDIS_URL: '',
-      DATABASE_URL: '',
-      ADMIN_TOKEN: '',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  track(child)
+  const child = spawnExample(dir, env)
   const output: string[] = []
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail('it printed no URL within 30 s'), 30_000)
