@@ -1,11 +1,13 @@
-import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { generateToken } from '@keyward/core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { keyward, root, spawnKeyward } from './support.js'
+import { spawnExample } from '../../../test/support/example-process.js'
+import { stopProcess } from '../../../test/support/processes.js'
+import { keyward, spawnKeyward } from './support.js'
 
 // The CLI as a user runs it, reading stdout, stderr and the exit code: in-process through the
 // program's `run()` entry (what the bin calls), and the real `keyward` bin in its own process
@@ -120,23 +122,12 @@ describe('keyward --help', () => {
 })
 
 describe('keyward against a running example app (--api)', () => {
-  let server: ReturnType<typeof spawn>
+  let server: ChildProcess
   let url: string
   let adminToken: string
 
   beforeAll(async () => {
-    server = spawn(`${root}node_modules/.bin/tsx`, ['src/main.ts'], {
-      cwd: `${root}examples/express-api`,
-      env: {
-        ...process.env,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        REDIS_URL: '',
-        DATABASE_URL: '',
-        ADMIN_TOKEN: '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    server = spawnExample('examples/express-api')
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('the example did not start')), 30_000)
       createInterface({ input: server.stdout! }).on('line', (line) => {
@@ -149,13 +140,7 @@ describe('keyward against a running example app (--api)', () => {
       })
     })
   })
-  afterAll(async () => {
-    if (server?.pid !== undefined && server.exitCode === null) {
-      const exited = new Promise((resolve) => server.once('exit', resolve))
-      process.kill(server.pid, 'SIGTERM')
-      await exited
-    }
-  })
+  afterAll(() => stopProcess(server))
 
   it('creates, lists, rotates and revokes through the management API', async () => {
     const env = { KEYWARD_API_TOKEN: adminToken }
