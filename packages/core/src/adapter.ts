@@ -16,6 +16,25 @@
  * @packageDocumentation
  */
 
+/** What every `TokenStore` checks of what it reads and of an update before it writes. */
+export { assertKeyRecord, assertRecordPatch, conditionActiveAt } from './backends/record.js'
+/** What a shared `RevocationList` builds on: the mirror and the shipped lists' message format. */
+export {
+  decodeRevocationMessage,
+  encodeRevocationMessage,
+  type MirrorReading,
+  type RevocationChange,
+  type RevocationMessage,
+  RevocationMirror,
+  type RevocationMirrorOptions,
+  type RevocationState,
+  revocationChange,
+  revocationEventOf,
+} from './backends/revocation-mirror.js'
+/** A duration (seconds or `'90d'`) in milliseconds, or `undefined`. */
+export { durationToMs } from './duration.js'
+/** Bearer challenges for components that answer their own 401s, with Keyward's default realm. */
+export { challengeValue, DEFAULT_REALM } from './errors.js'
 /** A framework adapter's middleware: credential, verification, scope guards. */
 export {
   type AuthenticateOptions,
@@ -31,11 +50,39 @@ export {
   type Guards,
   grantedScopes,
   type ScopeGuard,
-} from './authenticate.js'
-/** A duration (seconds or `'90d'`) in milliseconds, or `undefined`. */
-export { durationToMs } from './duration.js'
-/** Bearer challenges for components that answer their own 401s, with Keyward's default realm. */
-export { challengeValue, DEFAULT_REALM } from './errors.js'
+} from './http/authenticate.js'
+/** A framework adapter's management routes, framework-free. */
+export {
+  bodyText,
+  createManagementApi,
+  type ManagementApi,
+  type ManagementApiOptions,
+  type ManagementBody,
+  type ManagementBodyFailure,
+  type ManagementRequest,
+  type ManagementResponse,
+} from './http/management/api.js'
+/** The OAuth token endpoint and metadata, framework-free. */
+export {
+  createOAuthServer,
+  createTokenEndpoint,
+  type OAuthAccessTokens,
+  type OAuthServer,
+  type OAuthServerOptions,
+  type TokenEndpoint,
+  type TokenEndpointOptions,
+} from './http/oauth/server.js'
+/** A header from Node's raw header lines, repeated lines joined, so two credentials are seen. */
+export { rawHeaderValue } from './http/raw-headers.js'
+/** The GitHub secret-scanning endpoint, framework-free. */
+export {
+  createSecretScanningHandler,
+  type SecretScanningHandler,
+  type SecretScanningOptions,
+  type SecretScanningRequest,
+  type SecretScanningResponse,
+  type SecretScanningResult,
+} from './http/secret-scanning.js'
 /** Option validation. */
 export {
   assertEpochMs,
@@ -54,48 +101,13 @@ export {
   oneOfOption,
   positiveIntegerOption,
 } from './lib/options.js'
-/** A failed backend becomes `unavailable` (503, fail closed), decided once. */
-export { fromBackend, unavailable } from './lib/unavailable.js'
 /** What a limiter implements (`KeywardOptions.limiter`). */
-export { type Limiter, type LimitOutcome, type LimitPolicy, limitPolicyOf } from './limits.js'
-/** A framework adapter's management routes, framework-free. */
 export {
-  bodyText,
-  createManagementApi,
-  type ManagementApi,
-  type ManagementApiOptions,
-  type ManagementBody,
-  type ManagementBodyFailure,
-  type ManagementRequest,
-  type ManagementResponse,
-} from './management.js'
-/** The OAuth token endpoint and metadata, framework-free. */
-export {
-  createOAuthServer,
-  createTokenEndpoint,
-  type OAuthAccessTokens,
-  type OAuthServer,
-  type OAuthServerOptions,
-  type TokenEndpoint,
-  type TokenEndpointOptions,
-} from './oauth.js'
-/** A header from Node's raw header lines, repeated lines joined, so two credentials are seen. */
-export { rawHeaderValue } from './raw-headers.js'
-/** What every `TokenStore` checks of what it reads and of an update before it writes. */
-export { assertKeyRecord, assertRecordPatch, conditionActiveAt } from './record.js'
-/** What a shared `RevocationList` builds on: the mirror and the shipped lists' message format. */
-export {
-  decodeRevocationMessage,
-  encodeRevocationMessage,
-  type MirrorReading,
-  type RevocationChange,
-  type RevocationMessage,
-  RevocationMirror,
-  type RevocationMirrorOptions,
-  type RevocationState,
-  revocationChange,
-  revocationEventOf,
-} from './revocation-mirror.js'
+  type Limiter,
+  type LimitOutcome,
+  type LimitPolicy,
+  limitPolicyOf,
+} from './limits/limits.js'
 /** Scope decisions made once: compiled requirements, grant syntax and least privilege. */
 export {
   assertGrantable,
@@ -105,15 +117,6 @@ export {
   type ScopeRequirement,
   scopeRequirement,
 } from './scopes.js'
-/** The GitHub secret-scanning endpoint, framework-free. */
-export {
-  createSecretScanningHandler,
-  type SecretScanningHandler,
-  type SecretScanningOptions,
-  type SecretScanningRequest,
-  type SecretScanningResponse,
-  type SecretScanningResult,
-} from './secret-scanning.js'
 /** Types of the store, revocation and token-kind interfaces' arguments. */
 export type {
   AccessTokenIssuer,
@@ -125,5 +128,7 @@ export type {
   TokenKind,
   UpdateCondition,
 } from './types.js'
+/** A failed backend becomes `unavailable` (503, fail closed), decided once. */
+export { fromBackend, unavailable } from './unavailable.js'
 /** A token kind's (say `@keyward/jwt`'s) verified credential, in Keyward's one shape. */
-export { verifiedKeyOf } from './verify.js'
+export { verifiedKeyOf } from './verify/verifier.js'

@@ -6,7 +6,12 @@
  *
  * @packageDocumentation
  */
-export type { ScopeName } from './authenticate.js'
+
+export {
+  MemoryRevocationList,
+  type MemoryRevocationListOptions,
+} from './backends/memory-revocation-list.js'
+export { MemoryTokenStore } from './backends/memory-token-store.js'
 export { type Duration, parseDuration } from './duration.js'
 export {
   type AnyKeywardError,
@@ -33,7 +38,22 @@ export {
   RequestTooLargeError,
   UnavailableError,
 } from './errors.js'
-export { createTokenHasher, hashToken, type TokenHasher, type TokenHasherOptions } from './hash.js'
+export type { ScopeName } from './http/authenticate.js'
+export {
+  type ApiKeyJson,
+  type CatalogJson,
+  type CatalogScopeJson,
+  type Principal,
+  toApiKeyJson,
+} from './http/management/api.js'
+export {
+  GITHUB_SECRET_SCANNING_KEYS_URL,
+  type GitHubPublicKeysOptions,
+  githubPublicKeys,
+  type SecretScanningKeySource,
+  type SecretScanningPublicKey,
+  secretScanningPattern,
+} from './http/secret-scanning.js'
 export type {
   ActionContext,
   CreateKeyInput,
@@ -44,7 +64,7 @@ export type {
   LeakReport,
   RotateKeyInput,
   UpdateKeyInput,
-} from './keys.js'
+} from './keys/lifecycle.js'
 export { createKeyward, type KeyLimits, type Keyward, type KeywardOptions } from './keyward.js'
 export {
   type CreditsInput,
@@ -53,25 +73,14 @@ export {
   type RateLimitInput,
   type RateLimitState,
   rateLimitHeaders,
-} from './limits.js'
-export {
-  type ApiKeyJson,
-  type CatalogJson,
-  type CatalogScopeJson,
-  type Principal,
-  toApiKeyJson,
-} from './management.js'
-export { MemoryRevocationList, type MemoryRevocationListOptions } from './memory-revocation-list.js'
-export { MemoryTokenStore } from './memory-token-store.js'
+} from './limits/limits.js'
 export { defineScopes, type ScopeCatalog, type ScopeGrant, type WildcardGrant } from './scopes.js'
 export {
-  GITHUB_SECRET_SCANNING_KEYS_URL,
-  type GitHubPublicKeysOptions,
-  githubPublicKeys,
-  type SecretScanningKeySource,
-  type SecretScanningPublicKey,
-  secretScanningPattern,
-} from './secret-scanning.js'
+  createTokenHasher,
+  hashToken,
+  type TokenHasher,
+  type TokenHasherOptions,
+} from './token/hash.js'
 export {
   CHECKSUM_LENGTH,
   generateToken,
@@ -81,7 +90,7 @@ export {
   parseToken,
   SECRET_LENGTH,
   tokenHint,
-} from './token.js'
+} from './token/token.js'
 export type {
   ApiKey,
   KeyCredits,
@@ -94,4 +103,4 @@ export type {
   TokenStore,
   VerifiedKey,
 } from './types.js'
-export type { VerifyCacheOptions, VerifyOptions } from './verify.js'
+export type { VerifyCacheOptions, VerifyOptions } from './verify/verifier.js'

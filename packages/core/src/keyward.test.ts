@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { clockedKeyward } from '../test/keyward.js'
 import { outcome, projectKey } from '../test/outcome.js'
+import { MemoryRevocationList } from './backends/memory-revocation-list.js'
+import { MemoryTokenStore } from './backends/memory-token-store.js'
 import type { KeywardError } from './errors.js'
 import { createKeyward, type KeywardOptions } from './keyward.js'
-import { MemoryRevocationList } from './memory-revocation-list.js'
-import { MemoryTokenStore } from './memory-token-store.js'
 import { defineScopes } from './scopes.js'
 
 const scopes = defineScopes({

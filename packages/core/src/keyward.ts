@@ -1,7 +1,8 @@
+import { MemoryRevocationList } from './backends/memory-revocation-list.js'
+import { MemoryTokenStore } from './backends/memory-token-store.js'
 import { configDuration } from './duration.js'
 import { challengeValue, DEFAULT_REALM } from './errors.js'
-import { createTokenHasher } from './hash.js'
-import { createKeyLifecycle, type KeyLifecycle } from './keys.js'
+import { createKeyLifecycle, type KeyLifecycle } from './keys/lifecycle.js'
 import {
   assertImplements,
   assertNonNegativeInteger,
@@ -14,11 +15,15 @@ import {
   onErrorOption,
   positiveIntegerOption,
 } from './lib/options.js'
-import { configRateLimits, type Limiter, MemoryLimiter, type RateLimitInput } from './limits.js'
-import { MemoryRevocationList } from './memory-revocation-list.js'
-import { MemoryTokenStore } from './memory-token-store.js'
+import {
+  configRateLimits,
+  type Limiter,
+  MemoryLimiter,
+  type RateLimitInput,
+} from './limits/limits.js'
 import { isScope, openScopeCatalog, type ScopeCatalog, type ScopeRequirement } from './scopes.js'
-import { assertPrefix } from './token.js'
+import { createTokenHasher } from './token/hash.js'
+import { assertPrefix } from './token/token.js'
 import type {
   KeyEvent,
   RateLimit,
@@ -27,7 +32,7 @@ import type {
   TokenStore,
   VerifiedKey,
 } from './types.js'
-import { createVerifier, type VerifyCacheOptions, type VerifyOptions } from './verify.js'
+import { createVerifier, type VerifyCacheOptions, type VerifyOptions } from './verify/verifier.js'
 
 /** Options of {@link createKeyward}. Invalid options throw `TypeError('<option> must be …')` at once. */
 export interface KeywardOptions<S extends string = string> {

@@ -1,4 +1,4 @@
-import type { RateLimitState } from './limits.js'
+import type { RateLimitState } from './limits/limits.js'
 
 /** Free-form, JSON-serialisable data the application attaches to a key. */
 export type KeyMetadata = Record<string, unknown>

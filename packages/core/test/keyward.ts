@@ -1,5 +1,5 @@
+import { MemoryTokenStore } from '../src/backends/memory-token-store.js'
 import { createKeyward, type KeywardOptions } from '../src/keyward.js'
-import { MemoryTokenStore } from '../src/memory-token-store.js'
 import type { ScopeCatalog } from '../src/scopes.js'
 import type { TokenStore } from '../src/types.js'
 

@@ -9,7 +9,7 @@ import { expect } from 'vitest'
 import type { KeywardErrorCode } from '../errors.js'
 import { createKeyward, type Keyward } from '../keyward.js'
 import { defineScopes } from '../scopes.js'
-import { generateToken } from '../token.js'
+import { generateToken } from '../token/token.js'
 import type { TokenStore } from '../types.js'
 
 /** The scope catalog of the fixture's instances. */

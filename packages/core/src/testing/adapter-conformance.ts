@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, it } from 'vitest'
-import type { AuthenticateOptions, GuardFactories } from '../authenticate.js'
+import type { AuthenticateOptions, GuardFactories } from '../http/authenticate.js'
 import type { Keyward } from '../keyward.js'
 import {
   ADAPTER_CASES,

@@ -1,5 +1,5 @@
+import type { ManagementApiOptions, Principal } from '../http/management/api.js'
 import type { Keyward } from '../keyward.js'
-import type { ManagementApiOptions, Principal } from '../management.js'
 import { managementCases } from './lib/management-cases.js'
 import { principalCases } from './lib/principal-cases.js'
 import type { ServedApp } from './served.js'

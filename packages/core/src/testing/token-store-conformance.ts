@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest'
-import { generateKeyId } from '../token.js'
+import { generateKeyId } from '../token/token.js'
 import type { KeyRecord, KeyRecordPatch, TokenStore } from '../types.js'
 import { fullSampleRecord, sampleHash, sampleOwnerId, sampleRecord } from './lib/sample.js'
 

@@ -3,8 +3,8 @@
  * "Management REST API"), registered by `managementConformance`.
  */
 import { afterEach, describe, expect, it } from 'vitest'
+import type { ManagementApiOptions } from '../../http/management/api.js'
 import { createKeyward, type Keyward } from '../../keyward.js'
-import type { ManagementApiOptions } from '../../management.js'
 import type { AccessTokenIssuer, ApiKey, KeyEvent, KeyRecord } from '../../types.js'
 import { conformanceScopes as scopes } from '../adapter-cases.js'
 import type { ManagementApp, ServeManagement } from '../management-conformance.js'

@@ -4,8 +4,8 @@
  * Forged requests are sent the way a hostile page's browser would send them.
  */
 import { afterEach, describe, expect, it } from 'vitest'
+import type { Principal } from '../../http/management/api.js'
 import { createKeyward } from '../../keyward.js'
-import type { Principal } from '../../management.js'
 import type { KeyEvent } from '../../types.js'
 import { conformanceScopes as scopes } from '../adapter-cases.js'
 import type { ServeManagementWithPrincipal } from '../management-conformance.js'

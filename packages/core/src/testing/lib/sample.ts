@@ -1,5 +1,5 @@
 import { toBase64Url } from '../../lib/base64url.js'
-import { generateKeyId } from '../../token.js'
+import { generateKeyId } from '../../token/token.js'
 import type { KeyRecord } from '../../types.js'
 
 const DAY = 86_400_000

@@ -1,0 +1,178 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { UnavailableError } from '../errors.js'
+import type { RevocationEvent } from '../types.js'
+import {
+  decodeRevocationMessage,
+  encodeRevocationMessage,
+  type RevocationChange,
+  RevocationMirror,
+  type RevocationMirrorOptions,
+} from './revocation-mirror.js'
+
+const T0 = 1_700_000_000_000
+const subject = (id = 'key_a', ownerId = 'org_1', createdAt = T0 - 1_000) => ({
+  id,
+  ownerId,
+  createdAt,
+})
+const empty = { revoked: [], ownerEpochs: [] }
+
+const mirrors = new Set<RevocationMirror>()
+afterEach(() => {
+  for (const mirror of mirrors) mirror.close()
+  mirrors.clear()
+})
+
+function mirrorAt(clock: { now: number }, options: RevocationMirrorOptions = {}) {
+  const mirror = new RevocationMirror({ now: () => clock.now, ...options }, 'TestDB')
+  mirrors.add(mirror)
+  return mirror
+}
+
+describe('RevocationMirror', () => {
+  it('refuses bad options with TypeErrors naming the option', () => {
+    expect(() => new RevocationMirror({ maxStaleness: 0 })).toThrow(/^maxStaleness must be/)
+    expect(() => new RevocationMirror({ maxStaleness: 100, heartbeatInterval: 100 })).toThrow(
+      /^heartbeatInterval must be/,
+    )
+    expect(() => new RevocationMirror({ onStale: 'maybe' as 'fail' })).toThrow(/^onStale must be/)
+    expect(() => new RevocationMirror({ now: 5 as unknown as () => number })).toThrow(
+      /^now must be/,
+    )
+  })
+
+  it('fails closed before the first load, naming the backend', () => {
+    const mirror = mirrorAt({ now: T0 })
+    expect(() => mirror.isRevoked(subject())).toThrow(UnavailableError)
+    expect(() => mirror.isRevoked(subject())).toThrow(/TestDB/)
+    expect(mirror.lastContact).toBeUndefined()
+  })
+
+  it('answers from a loaded snapshot, skipping ids of keys already expired', async () => {
+    const clock = { now: T0 }
+    const mirror = mirrorAt(clock)
+    const sent = mirror.reading()
+    await mirror.load(async () => ({
+      state: {
+        revoked: [
+          ['key_gone', T0 + 60_000],
+          ['key_old', T0 - 1],
+        ],
+        ownerEpochs: [['org_2', T0 - 500]],
+        globalEpoch: T0 - 5_000,
+      },
+      sent,
+    }))
+    expect(mirror.lastContact).toBe(T0)
+    expect(mirror.isRevoked(subject('key_gone'))).toBe(true)
+    expect(mirror.isRevoked(subject('key_old'))).toBe(false)
+    expect(mirror.isRevoked(subject('key_x', 'org_2', T0 - 500))).toBe(true)
+    expect(mirror.isRevoked(subject('key_x', 'org_2', T0 - 499))).toBe(false)
+    expect(mirror.isRevoked(subject('key_y', 'org_3', T0 - 5_000))).toBe(true)
+  })
+
+  it('keeps changes that arrive while a snapshot is read, and never lets an epoch go back', async () => {
+    const mirror = mirrorAt({ now: T0 })
+    await mirror.load(async () => {
+      mirror.apply({ type: 'revoked', id: 'key_during', expiresAt: T0 + 1_000 })
+      mirror.apply({ type: 'revoked_owner', ownerId: 'org_1', at: T0 })
+      return { state: empty, sent: mirror.reading() }
+    })
+    expect(mirror.isRevoked(subject('key_during', 'org_9'))).toBe(true)
+    mirror.apply({ type: 'revoked_owner', ownerId: 'org_1', at: T0 - 10_000 })
+    expect(mirror.isRevoked(subject('key_b', 'org_1', T0 - 1))).toBe(true)
+  })
+
+  it('tells subscribers after the state changed, and a throwing subscriber goes to onError', async () => {
+    const onError = vi.fn()
+    const mirror = mirrorAt({ now: T0 }, { onError })
+    await mirror.load(async () => ({ state: empty, sent: mirror.reading() }))
+    const seen: Array<[RevocationEvent, boolean]> = []
+    mirror.subscribe(() => {
+      throw new Error('boom')
+    })
+    const unsubscribe = mirror.subscribe((event) =>
+      seen.push([event, mirror.isRevoked(subject('key_a'))]),
+    )
+    mirror.apply({ type: 'revoked', id: 'key_a', expiresAt: T0 + 1 })
+    unsubscribe()
+    mirror.apply({ type: 'updated', id: 'key_a' })
+    expect(seen).toStrictEqual([[{ type: 'revoked', id: 'key_a' }, true]])
+    expect(onError).toHaveBeenCalledTimes(2)
+  })
+
+  it('fails closed maxStaleness after the last confirmed contact, whatever the feed looks like', async () => {
+    const clock = { now: T0 }
+    const mirror = mirrorAt(clock, { maxStaleness: 1_000 })
+    const sent = mirror.reading()
+    clock.now += 300
+    await mirror.load(async () => ({ state: empty, sent }))
+    mirror.markFresh()
+    expect(mirror.isRevoked(subject(), T0 + 1_000)).toBe(false)
+    expect(() => mirror.isRevoked(subject(), T0 + 1_001)).toThrow(
+      /no confirmed contact with TestDB/,
+    )
+    expect(() => mirror.isRevoked(subject(), Number.NaN)).toThrow(UnavailableError)
+    // A later confirmation moves the deadline; an older one arriving late does not move it back.
+    const older = mirror.reading()
+    const newer = { at: T0 + 500, number: mirror.reading().number }
+    mirror.confirm(newer)
+    mirror.confirm(older)
+    expect(mirror.lastContact).toBe(T0 + 500)
+  })
+
+  it("with onStale: 'allow' keeps answering once loaded", async () => {
+    const mirror = mirrorAt({ now: T0 }, { maxStaleness: 1_000, onStale: 'allow' })
+    expect(() => mirror.isRevoked(subject())).toThrow(UnavailableError)
+    await mirror.load(async () => ({ state: empty, sent: mirror.reading() }))
+    expect(mirror.isRevoked(subject(), T0 + 10_000_000)).toBe(false)
+  })
+
+  it('confirms contact from answered heartbeats and reports a silent feed as lost', async () => {
+    vi.useFakeTimers()
+    try {
+      const clock = { now: T0 }
+      const mirror = mirrorAt(clock, { maxStaleness: 1_000, heartbeatInterval: 100 })
+      await mirror.load(async () => ({ state: empty, sent: mirror.reading() }))
+      mirror.markFresh()
+      let answer = true
+      const silent = vi.fn()
+      mirror.startHeartbeat(() => (answer ? Promise.resolve() : new Promise(() => {})), silent)
+      clock.now = T0 + 150
+      await vi.advanceTimersByTimeAsync(100)
+      expect(mirror.lastContact).toBe(T0 + 150)
+      answer = false
+      clock.now = T0 + 250
+      await vi.advanceTimersByTimeAsync(100)
+      expect(silent).not.toHaveBeenCalled()
+      const generation = mirror.generation
+      await vi.advanceTimersByTimeAsync(100)
+      expect(silent).toHaveBeenCalledOnce()
+      expect(mirror.fresh).toBe(false)
+      expect(mirror.generation).toBe(generation + 1)
+      expect(mirror.lastContact).toBe(T0 + 150)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})
+
+describe('revocation messages', () => {
+  it('round-trips every change and refuses what it cannot read', () => {
+    const changes: RevocationChange[] = [
+      { type: 'revoked', id: 'key_a', expiresAt: T0 },
+      { type: 'updated', id: 'key_a' },
+      { type: 'revoked_owner', ownerId: 'org_1', at: T0 },
+      { type: 'revoked_all', at: T0 },
+    ]
+    for (const change of changes) {
+      expect(decodeRevocationMessage(encodeRevocationMessage('me', change))).toStrictEqual({
+        origin: 'me',
+        change,
+      })
+    }
+    for (const text of ['', 'null', '{"origin":"me","type":"revoked","id":"k"}', '{"type":"x"}']) {
+      expect(decodeRevocationMessage(text)).toBeUndefined()
+    }
+  })
+})
