@@ -12,8 +12,14 @@ import {
   oneOfOption,
   positiveIntegerOption,
 } from '@keyward/core/adapter'
+import { ApproximateCounter } from './lib/approximate-counter.js'
 import { assertRedisClient, type RedisClient } from './lib/client.js'
-import { LuaScript } from './lib/lua-script.js'
+import {
+  type LimitScriptMode,
+  type LimitScriptReply,
+  outcomeOf,
+  runLimitScript,
+} from './lib/limit-script.js'
 import { hashTag } from './lib/namespace.js'
 
 /** Options of {@link RedisLimiter}. */
@@ -68,115 +74,6 @@ export interface RedisLimiterOptions {
   onError?: (error: unknown) => void
 }
 
-// One script for every operation, so the check and the charges are one atomic step.
-// ARGV: mode, now ('' = TIME), cost, expireAt, n, then per rate: name, limit, window, index
-// ('' = the current one), then credits: has, remaining, grantedAt, refill amount, interval.
-// Modes: `charge` refuses (charging nothing) when any limit lacks `cost`; `add` charges
-// unconditionally (credits floor at zero): approximate mode's reconciliation; `refund`
-// gives `cost` back to the windows named and to the same credit grant.
-// Returns: refused (0 none, 1 rate, 2 credits), balance (-1 none), credit reset ms (-1
-// none), then per rate: count after, reset ms, window index.
-const LIMIT_SCRIPT = new LuaScript(`
-local mode = ARGV[1]
-local now = tonumber(ARGV[2])
-if not now then
-  local t = redis.call('TIME')
-  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-end
-local cost = tonumber(ARGV[3])
-local n = tonumber(ARGV[5])
-local state = {}
-local flat = redis.call('HGETALL', KEYS[1])
-for i = 1, #flat, 2 do state[flat[i]] = flat[i + 1] end
-local refused = 0
-local rates = {}
-for i = 0, n - 1 do
-  local at = 6 + i * 4
-  local name, limit, window = ARGV[at], tonumber(ARGV[at + 1]), tonumber(ARGV[at + 2])
-  local index = tonumber(ARGV[at + 3]) or math.floor(now / window)
-  local stored = tonumber(state['w:' .. name])
-  -- Window indexes of another length say nothing about this one (a limit whose window was
-  -- changed): start afresh rather than take the old index for a later, "stale" one.
-  local length = tonumber(state['l:' .. name])
-  if length ~= nil and length ~= window then stored = nil end
-  local count = 0
-  if stored == index then count = tonumber(state['c:' .. name]) end
-  local stale = stored ~= nil and stored > index
-  rates[i + 1] = { name = name, limit = limit, window = window, index = index, count = count, stale = stale }
-  if mode == 'charge' and limit - count < cost then refused = 1 end
-end
-local at = 6 + n * 4
-local credits = ARGV[at] == '1'
-local balance, reset, period, grantedAt = -1, -1, 0, 0
-if credits then
-  local remaining = tonumber(ARGV[at + 1])
-  grantedAt = tonumber(ARGV[at + 2])
-  local amount, interval = tonumber(ARGV[at + 3]), tonumber(ARGV[at + 4])
-  if tonumber(state.cg) == grantedAt then
-    balance, period = tonumber(state.cb), tonumber(state.cp)
-  elseif mode == 'refund' then
-    credits = false
-  else
-    balance, period = remaining, 0
-  end
-  if credits and interval > 0 then
-    local current = math.max(0, math.floor((now - grantedAt) / interval))
-    if current > period then
-      period = current
-      if balance < amount then balance = amount end
-    end
-    reset = grantedAt + (current + 1) * interval - now
-  end
-  if mode == 'charge' and refused == 0 and balance < cost then refused = 2 end
-end
-local out = { refused, balance, reset }
-if refused == 0 then
-  for _, rate in ipairs(rates) do
-    if not rate.stale then
-      if mode == 'refund' then rate.count = math.max(0, rate.count - cost) else rate.count = rate.count + cost end
-      redis.call('HSET', KEYS[1], 'w:' .. rate.name, rate.index, 'c:' .. rate.name, rate.count, 'l:' .. rate.name, rate.window)
-    end
-  end
-  if credits then
-    if mode == 'refund' then balance = balance + cost else balance = math.max(0, balance - cost) end
-    redis.call('HSET', KEYS[1], 'cg', grantedAt, 'cb', balance, 'cp', period)
-    out[2] = balance
-  end
-  redis.call('PEXPIREAT', KEYS[1], ARGV[4])
-end
-for _, rate in ipairs(rates) do
-  table.insert(out, rate.count)
-  table.insert(out, (rate.index + 1) * rate.window - now)
-  table.insert(out, rate.index)
-end
-return out
-`)
-
-type Mode = 'charge' | 'add' | 'refund'
-
-/** What approximate mode knows of one key between reconciliations. */
-interface LocalState {
-  /** Per rate: the window the counts are of, and the count Redis last confirmed. */
-  windows: number[]
-  seen: number[]
-  resets: number[]
-  /** When `resets` were read (local clock), so they can be aged. */
-  readAt: number
-  /** Credits Redis last confirmed, and ms to their refill. */
-  balance: number | undefined
-  creditsReset: number | undefined
-  grantedAt: number | undefined
-  /** Units admitted here and not yet sent, and units in the script in flight. */
-  pending: number
-  inflight: number
-  /** The reconciliation in flight. */
-  syncing: Promise<void> | undefined
-  /** A reconciliation is due (its timer runs). */
-  due: boolean
-  policy: LimitPolicy
-}
-
-const DAY = 86_400_000
 /** The longest delay `setTimeout` honours. */
 const MAX_TIMEOUT = 2_147_483_647
 const DOWN = new Set(['reconnecting', 'close', 'end'])
@@ -194,13 +91,12 @@ export class RedisLimiter implements Limiter {
   readonly #redis: RedisClient
   readonly #prefix: string
   readonly #mode: 'exact' | 'approximate'
-  readonly #budget: number
   readonly #allow: boolean
   readonly #now: (() => number) | undefined
   readonly #onError: (error: unknown) => void
-  readonly #syncInterval: number
   readonly #timeout: number
-  readonly #local = new Map<string, LocalState>()
+  /** Approximate mode's local counts; `undefined` in exact mode. */
+  readonly #approximate: ApproximateCounter | undefined
   /** Scripts whose caller gave up waiting and whose reply has not come yet. */
   #overdue = 0
 
@@ -214,7 +110,6 @@ export class RedisLimiter implements Limiter {
     if (typeof budget !== 'number' || !(budget > 0 && budget <= 1)) {
       throw new TypeError('budget must be a number above 0 and at most 1')
     }
-    this.#budget = budget
     const onUnavailable = oneOfOption(
       options.onUnavailable ?? 'refuse',
       'onUnavailable',
@@ -223,12 +118,23 @@ export class RedisLimiter implements Limiter {
     )
     this.#allow = onUnavailable === 'allow'
     this.#now = nowOption(options.now, true)
-    this.#syncInterval = nonNegativeIntegerOption(options.syncInterval ?? 20, 'syncInterval', 20)
+    const syncInterval = nonNegativeIntegerOption(options.syncInterval ?? 20, 'syncInterval', 20)
     this.#onError = onErrorOption(options.onError ?? logError)
     this.#timeout = positiveIntegerOption(options.timeout, 'timeout', 1_000, 'milliseconds')
     if (this.#timeout > MAX_TIMEOUT) {
       throw new TypeError(`timeout must be a positive integer of milliseconds up to ${MAX_TIMEOUT}`)
     }
+    this.#approximate =
+      this.#mode === 'exact'
+        ? undefined
+        : new ApproximateCounter(
+            {
+              run: (policy, mode, cost, windows) => this.#run(policy, mode, cost, windows),
+              timed: (work) => this.#timed(work),
+              unavailable: (policy, error) => this.#unavailable(policy, error),
+            },
+            { budget, syncInterval, now: this.#now, onError: this.#onError },
+          )
   }
 
   /** Which mode this limiter runs in. */
@@ -237,89 +143,56 @@ export class RedisLimiter implements Limiter {
   }
 
   consume(policy: LimitPolicy, cost: number, at: number): LimitOutcome | Promise<LimitOutcome> {
-    if (this.#mode === 'exact') return this.#exact(policy, cost)
-    return this.#approximate(policy, cost, at)
+    if (this.#approximate === undefined) return this.#exact(policy, cost)
+    return this.#approximate.consume(policy, cost, at)
   }
 
   refund(policy: LimitPolicy, cost: number, outcome: LimitOutcome): void | Promise<void> {
-    const local = this.#mode === 'approximate' ? this.#local.get(policy.id) : undefined
-    if (local !== undefined && local.pending >= cost) {
-      local.pending -= cost
-      return
-    }
+    if (this.#approximate?.refundUnsent(policy, cost)) return
     return this.#run(policy, 'refund', cost, outcome.windows).then(() => undefined)
   }
 
   /** Waits for reconciliations in flight and sends what was admitted since (approximate mode). */
   async close(): Promise<void> {
-    await Promise.all([...this.#local.values()].map((state) => this.#flush(state)))
-  }
-
-  async #flush(local: LocalState): Promise<void> {
-    try {
-      await local.syncing
-    } catch {
-      // Its units are pending again, sent below.
-    }
-    try {
-      if (local.pending > 0) await this.#sync(local)
-    } catch (error) {
-      this.#onError(error)
-    }
+    await this.#approximate?.close()
   }
 
   async #exact(policy: LimitPolicy, cost: number): Promise<LimitOutcome> {
-    let reply: number[]
+    let reply: LimitScriptReply
     try {
       reply = await this.#timed(this.#run(policy, 'charge', cost), (late) => {
         // Answered already (503, or admitted uncharged): what the script charged goes back.
-        if (late[0] !== 0) return
-        this.#run(policy, 'refund', cost, outcomeOf(policy, late).windows).catch(this.#onError)
+        if (late.refused !== undefined) return
+        const windows = late.rates.map((rate) => rate.window)
+        this.#run(policy, 'refund', cost, windows).catch(this.#onError)
       })
     } catch (error) {
-      if (this.#allow) return unlimited(policy)
-      throw error
+      return this.#unavailable(policy, error)
     }
     return outcomeOf(policy, reply)
+  }
+
+  /** A request Redis failed: admitted uncharged when `onUnavailable: 'allow'`, else refused. */
+  #unavailable(policy: LimitPolicy, error: unknown): LimitOutcome {
+    if (this.#allow) return unlimited(policy)
+    throw error
   }
 
   /** Runs the script; a client that lost its connection is `unavailable` at once, never queued. */
   async #run(
     policy: LimitPolicy,
-    mode: Mode,
+    mode: LimitScriptMode,
     cost: number,
     windows?: readonly number[],
-  ): Promise<number[]> {
+  ): Promise<LimitScriptReply> {
     // Reconnecting (or closed): a command would wait in ioredis's queue; answer at once.
     // Silent: a reply is overdue, and nothing sent now could be answered before it.
     if (DOWN.has(this.#redis.status) || this.#overdue > 0) {
       throw new UnavailableError('The rate limiter (Redis) is unavailable.')
     }
-    const args: (string | number)[] = [
-      mode,
-      this.#now === undefined ? '' : this.#now(),
-      cost,
-      // Counters outlive the key by a day (and the longest window), then Redis drops them.
-      policy.expiresAt + DAY + Math.max(0, ...policy.rates.map((rate) => rate.window)),
-      policy.rates.length,
-    ]
-    policy.rates.forEach((rate, i) => {
-      args.push(rate.name, rate.limit, rate.window, windows?.[i] ?? '')
-    })
-    const credits = policy.credits
-    if (credits === undefined) args.push('0', 0, 0, 0, 0)
-    else {
-      args.push(
-        '1',
-        credits.remaining,
-        credits.grantedAt,
-        credits.refill?.amount ?? 0,
-        credits.refill?.interval ?? 0,
-      )
-    }
+    const now = this.#now === undefined ? '' : this.#now()
     return fromBackend(
-      async () =>
-        (await LIMIT_SCRIPT.run(this.#redis, [this.#prefix + policy.id], args)) as number[],
+      () => runLimitScript(this.#redis, this.#prefix + policy.id, policy, mode, now, cost, windows),
       'The rate limiter (Redis) is unavailable.',
     )
   }
@@ -364,208 +237,6 @@ export class RedisLimiter implements Limiter {
       )
     })
   }
-
-  #approximate(
-    policy: LimitPolicy,
-    cost: number,
-    at: number,
-  ): LimitOutcome | Promise<LimitOutcome> {
-    const local = this.#local.get(policy.id)
-    if (local === undefined) {
-      // First use here (or the key changed): learn the counts before answering.
-      return this.#timed(this.#learn(policy)).then(
-        () => this.#decide(this.#local.get(policy.id)!, cost, at, true),
-        (error: unknown) => {
-          if (this.#allow) return unlimited(policy)
-          throw error
-        },
-      )
-    }
-    // A rebuilt cache entry brings an equal policy (or a changed one): keep what is pending.
-    if (local.policy !== policy) {
-      // Changed limits: the windows and counts held per position are of other limits (or of
-      // other window lengths, whose indexes say nothing about these). Start them afresh; the
-      // next reconciliation brings what Redis counted for these.
-      if (!sameRates(local.policy, policy)) {
-        local.windows = policy.rates.map(() => -1)
-        local.seen = policy.rates.map(() => 0)
-        local.resets = policy.rates.map((rate) => rate.window)
-      }
-      // A new credit grant replaces the balance, as the script will when it sees the grant.
-      const grant = policy.credits
-      if (grant?.grantedAt !== local.grantedAt) {
-        local.grantedAt = grant?.grantedAt
-        local.balance = grant?.remaining
-        local.creditsReset = undefined
-      }
-      local.policy = policy
-    }
-    return this.#decide(local, cost, at, false)
-  }
-
-  /** Answers from the local state; awaits one reconciliation when the local budget is spent. */
-  #decide(
-    local: LocalState,
-    cost: number,
-    at: number,
-    synced: boolean,
-  ): LimitOutcome | Promise<LimitOutcome> {
-    const policy = local.policy
-    const unconfirmed = local.pending + local.inflight
-    const remaining: number[] = []
-    const resets: number[] = []
-    let refused: LimitOutcome['refused']
-    let budgetSpent = false
-    const age = at - local.readAt
-    for (let i = 0; i < policy.rates.length; i++) {
-      const rate = policy.rates[i]!
-      const window = Math.floor(at / rate.window)
-      if (local.windows[i] !== window && window > (local.windows[i] ?? -1)) {
-        // A new window here; Redis learns it at the next reconciliation.
-        local.windows[i] = window
-        local.seen[i] = 0
-        local.resets[i] = rate.window + age
-      }
-      const left = rate.limit - local.seen[i]! - unconfirmed
-      if (left < cost) refused = 'rate_limited'
-      if (unconfirmed + cost > Math.max(1, Math.floor(rate.limit * this.#budget))) {
-        budgetSpent = true
-      }
-      remaining.push(left)
-      resets.push(Math.max(0, local.resets[i]! - age))
-    }
-    let credits: number | undefined
-    if (policy.credits !== undefined && local.balance !== undefined) {
-      credits = local.balance - unconfirmed
-      if (refused === undefined && credits < cost) refused = 'usage_exceeded'
-      if (unconfirmed + cost > Math.max(1, Math.floor(policy.credits.remaining * this.#budget))) {
-        budgetSpent = true
-      }
-    }
-    if (refused === undefined && budgetSpent && !synced) {
-      // This instance admitted its share unconfirmed: wait for Redis once, then decide. A
-      // reconciliation that outlives `timeout` goes on, and is counted once, when it lands.
-      return this.#timed(this.#sync(local)).then(
-        () => this.#decide(local, cost, at, true),
-        (error: unknown) => {
-          if (this.#allow) return unlimited(policy)
-          throw error
-        },
-      )
-    }
-    if (refused === undefined) {
-      local.pending += cost
-      for (let i = 0; i < remaining.length; i++) remaining[i]! -= cost
-      if (credits !== undefined) credits -= cost
-      this.#schedule(local)
-    }
-    for (let i = 0; i < remaining.length; i++) remaining[i] = Math.max(0, remaining[i]!)
-    return {
-      refused,
-      remaining,
-      resets,
-      windows: [...local.windows],
-      credits: credits === undefined ? undefined : Math.max(0, credits),
-      creditsReset:
-        local.creditsReset === undefined ? undefined : Math.max(0, local.creditsReset - age),
-    }
-  }
-
-  /** Reads a key's counters (an `add` of nothing). */
-  async #learn(policy: LimitPolicy): Promise<void> {
-    const reply = await this.#run(policy, 'add', 0)
-    const local: LocalState = {
-      windows: [],
-      seen: [],
-      resets: [],
-      readAt: 0,
-      balance: undefined,
-      creditsReset: undefined,
-      grantedAt: policy.credits?.grantedAt,
-      pending: 0,
-      inflight: 0,
-      syncing: undefined,
-      due: false,
-      policy,
-    }
-    this.#apply(local, reply)
-    if (this.#local.size >= 100_000) this.#local.delete(this.#local.keys().next().value as string)
-    this.#local.set(policy.id, local)
-  }
-
-  /** Takes in what Redis answered for `sent`, the policy the request was made with. */
-  #apply(local: LocalState, reply: number[], sent: LimitPolicy = local.policy): void {
-    local.readAt = this.#now?.() ?? Date.now()
-    // The limits or the grant changed while the reply was on its way: its counts or its
-    // balance are of the old ones, and the next reconciliation brings the new.
-    if (sent.credits?.grantedAt === local.policy.credits?.grantedAt) {
-      local.balance = reply[1]! < 0 ? undefined : reply[1]!
-      local.creditsReset = reply[2]! < 0 ? undefined : reply[2]!
-    }
-    if (sent !== local.policy && !sameRates(sent, local.policy)) return
-    for (let i = 0; i < local.policy.rates.length; i++) {
-      const window = reply[3 + i * 3 + 2]!
-      if (local.windows[i] !== undefined && local.windows[i]! > window) continue
-      local.windows[i] = window
-      local.seen[i] = reply[3 + i * 3]!
-      local.resets[i] = reply[3 + i * 3 + 1]!
-    }
-  }
-
-  /** Starts a reconciliation unless one is in flight (it re-schedules itself when it ends). */
-  #schedule(local: LocalState): void {
-    if (local.due) return
-    local.due = true
-    const timer = setTimeout(() => {
-      local.due = false
-      if (local.pending > 0) this.#sync(local).catch(this.#onError)
-    }, this.#syncInterval)
-    ;(timer as { unref?: () => void }).unref?.()
-  }
-
-  /** Sends what was admitted here and reads back the confirmed counts. */
-  #sync(local: LocalState): Promise<void> {
-    if (local.syncing !== undefined) return local.syncing
-    const run = async () => {
-      local.inflight = local.pending
-      local.pending = 0
-      try {
-        const sent = local.policy
-        this.#apply(local, await this.#run(sent, 'add', local.inflight, local.windows), sent)
-        local.inflight = 0
-      } catch (error) {
-        // Not confirmed: counted as pending again, sent with the next reconciliation.
-        local.pending += local.inflight
-        local.inflight = 0
-        throw error
-      } finally {
-        local.syncing = undefined
-      }
-      if (local.pending > 0) this.#schedule(local)
-    }
-    local.syncing = run()
-    return local.syncing
-  }
-}
-
-function outcomeOf(policy: LimitPolicy, reply: number[]): LimitOutcome {
-  const refused = reply[0] === 1 ? 'rate_limited' : reply[0] === 2 ? 'usage_exceeded' : undefined
-  const remaining: number[] = []
-  const resets: number[] = []
-  const windows: number[] = []
-  policy.rates.forEach((rate, i) => {
-    remaining.push(Math.max(0, rate.limit - reply[3 + i * 3]!))
-    resets.push(reply[3 + i * 3 + 1]!)
-    windows.push(reply[3 + i * 3 + 2]!)
-  })
-  return {
-    refused,
-    remaining,
-    resets,
-    windows,
-    credits: reply[1]! < 0 ? undefined : reply[1]!,
-    creditsReset: reply[2]! < 0 ? undefined : reply[2]!,
-  }
 }
 
 /** Fail open: admitted, uncharged; the headers show the full quota. */
@@ -578,12 +249,4 @@ function unlimited(policy: LimitPolicy): LimitOutcome {
     credits: policy.credits?.remaining,
     creditsReset: undefined,
   }
-}
-
-/** Whether two policies hold the same rate limits (name and window length) in the same order. */
-function sameRates(a: LimitPolicy, b: LimitPolicy): boolean {
-  return (
-    a.rates.length === b.rates.length &&
-    a.rates.every((rate, i) => rate.name === b.rates[i]!.name && rate.window === b.rates[i]!.window)
-  )
 }

@@ -1,0 +1,293 @@
+import type { LimitOutcome, LimitPolicy } from '@keyward/core/adapter'
+import type { LimitScriptMode, LimitScriptReply } from './limit-script.js'
+
+/** What the approximate counter needs of its `RedisLimiter`. */
+export interface LimitBackend {
+  /** Runs the limit script for `policy` (`UnavailableError` when Redis is down). */
+  run(
+    policy: LimitPolicy,
+    mode: LimitScriptMode,
+    cost: number,
+    windows?: readonly number[],
+  ): Promise<LimitScriptReply>
+  /** `work`, or `UnavailableError` once the limiter's `timeout` passes first. */
+  timed<T>(work: Promise<T>): Promise<T>
+  /** The answer to a request Redis failed: admitted uncharged, or `error` thrown. */
+  unavailable(policy: LimitPolicy, error: unknown): LimitOutcome
+}
+
+/** The approximate-mode options of `RedisLimiter`, validated. */
+export interface ApproximateCounterOptions {
+  /** The share of each limit (and credit grant) admitted before Redis confirms it. */
+  budget: number
+  /** ms admitted units wait, at most, before they are sent. */
+  syncInterval: number
+  /** The limiter's clock, epoch ms; `undefined` for Redis `TIME` (then ages use `Date.now`). */
+  now: (() => number) | undefined
+  /** Receives background reconciliation failures. */
+  onError: (error: unknown) => void
+}
+
+/** What approximate mode knows of one key between reconciliations. */
+interface LocalState {
+  /** Per rate: the window the counts are of, and the count Redis last confirmed. */
+  windows: number[]
+  seen: number[]
+  resets: number[]
+  /** When `resets` were read (local clock), so they can be aged. */
+  readAt: number
+  /** Credits Redis last confirmed, and ms to their refill. */
+  balance: number | undefined
+  creditsReset: number | undefined
+  grantedAt: number | undefined
+  /** Units admitted here and not yet sent, and units in the script in flight. */
+  pending: number
+  inflight: number
+  /** The reconciliation in flight. */
+  syncing: Promise<void> | undefined
+  /** A reconciliation is due (its timer runs). */
+  due: boolean
+  policy: LimitPolicy
+}
+
+/** Keys this instance keeps local state for, at most: the oldest is dropped beyond. */
+const MAX_KEYS = 100_000
+
+/**
+ * Approximate mode of `RedisLimiter`: answers from each key's local windows and the counts
+ * Redis last confirmed, admitting up to `budget` of each limit unconfirmed, and sends what it
+ * admitted in the background (one reconciliation per key in flight).
+ */
+export class ApproximateCounter {
+  readonly #backend: LimitBackend
+  readonly #budget: number
+  readonly #syncInterval: number
+  readonly #now: (() => number) | undefined
+  readonly #onError: (error: unknown) => void
+  readonly #local = new Map<string, LocalState>()
+
+  constructor(backend: LimitBackend, options: ApproximateCounterOptions) {
+    this.#backend = backend
+    this.#budget = options.budget
+    this.#syncInterval = options.syncInterval
+    this.#now = options.now
+    this.#onError = options.onError
+  }
+
+  consume(policy: LimitPolicy, cost: number, at: number): LimitOutcome | Promise<LimitOutcome> {
+    const local = this.#local.get(policy.id)
+    if (local === undefined) {
+      // First use here (or the key changed): learn the counts before answering.
+      return this.#backend.timed(this.#learn(policy)).then(
+        () => this.#decide(this.#local.get(policy.id)!, cost, at, true),
+        (error: unknown) => this.#backend.unavailable(policy, error),
+      )
+    }
+    // A rebuilt cache entry brings an equal policy (or a changed one): keep what is pending.
+    if (local.policy !== policy) adopt(local, policy)
+    return this.#decide(local, cost, at, false)
+  }
+
+  /**
+   * Takes back `cost` units admitted here and not sent yet; `false` when fewer are pending
+   * (they were sent), and the refund must go to Redis.
+   */
+  refundUnsent(policy: LimitPolicy, cost: number): boolean {
+    const local = this.#local.get(policy.id)
+    if (local === undefined || local.pending < cost) return false
+    local.pending -= cost
+    return true
+  }
+
+  /** Waits for reconciliations in flight and sends what was admitted since. */
+  async close(): Promise<void> {
+    await Promise.all([...this.#local.values()].map((state) => this.#flush(state)))
+  }
+
+  async #flush(local: LocalState): Promise<void> {
+    try {
+      await local.syncing
+    } catch {
+      // Its units are pending again, sent below.
+    }
+    try {
+      if (local.pending > 0) await this.#sync(local)
+    } catch (error) {
+      this.#onError(error)
+    }
+  }
+
+  /** Answers from the local state; awaits one reconciliation when the local budget is spent. */
+  #decide(
+    local: LocalState,
+    cost: number,
+    at: number,
+    synced: boolean,
+  ): LimitOutcome | Promise<LimitOutcome> {
+    const policy = local.policy
+    const unconfirmed = local.pending + local.inflight
+    const remaining: number[] = []
+    const resets: number[] = []
+    let refused: LimitOutcome['refused']
+    let budgetSpent = false
+    const age = at - local.readAt
+    for (let i = 0; i < policy.rates.length; i++) {
+      const rate = policy.rates[i]!
+      const window = Math.floor(at / rate.window)
+      if (local.windows[i] !== window && window > (local.windows[i] ?? -1)) {
+        // A new window here; Redis learns it at the next reconciliation.
+        local.windows[i] = window
+        local.seen[i] = 0
+        local.resets[i] = rate.window + age
+      }
+      const left = rate.limit - local.seen[i]! - unconfirmed
+      if (left < cost) refused = 'rate_limited'
+      if (unconfirmed + cost > Math.max(1, Math.floor(rate.limit * this.#budget))) {
+        budgetSpent = true
+      }
+      remaining.push(left)
+      resets.push(Math.max(0, local.resets[i]! - age))
+    }
+    let credits: number | undefined
+    if (policy.credits !== undefined && local.balance !== undefined) {
+      credits = local.balance - unconfirmed
+      if (refused === undefined && credits < cost) refused = 'usage_exceeded'
+      if (unconfirmed + cost > Math.max(1, Math.floor(policy.credits.remaining * this.#budget))) {
+        budgetSpent = true
+      }
+    }
+    if (refused === undefined && budgetSpent && !synced) {
+      // This instance admitted its share unconfirmed: wait for Redis once, then decide. A
+      // reconciliation that outlives `timeout` goes on, and is counted once, when it lands.
+      return this.#backend.timed(this.#sync(local)).then(
+        () => this.#decide(local, cost, at, true),
+        (error: unknown) => this.#backend.unavailable(policy, error),
+      )
+    }
+    if (refused === undefined) {
+      local.pending += cost
+      for (let i = 0; i < remaining.length; i++) remaining[i]! -= cost
+      if (credits !== undefined) credits -= cost
+      this.#schedule(local)
+    }
+    for (let i = 0; i < remaining.length; i++) remaining[i] = Math.max(0, remaining[i]!)
+    return {
+      refused,
+      remaining,
+      resets,
+      windows: [...local.windows],
+      credits: credits === undefined ? undefined : Math.max(0, credits),
+      creditsReset:
+        local.creditsReset === undefined ? undefined : Math.max(0, local.creditsReset - age),
+    }
+  }
+
+  /** Reads a key's counters (an `add` of nothing). */
+  async #learn(policy: LimitPolicy): Promise<void> {
+    const reply = await this.#backend.run(policy, 'add', 0)
+    const local: LocalState = {
+      windows: [],
+      seen: [],
+      resets: [],
+      readAt: 0,
+      balance: undefined,
+      creditsReset: undefined,
+      grantedAt: policy.credits?.grantedAt,
+      pending: 0,
+      inflight: 0,
+      syncing: undefined,
+      due: false,
+      policy,
+    }
+    this.#apply(local, reply)
+    if (this.#local.size >= MAX_KEYS) this.#local.delete(this.#local.keys().next().value as string)
+    this.#local.set(policy.id, local)
+  }
+
+  /** Takes in what Redis answered for `sent`, the policy the request was made with. */
+  #apply(local: LocalState, reply: LimitScriptReply, sent: LimitPolicy = local.policy): void {
+    local.readAt = this.#now?.() ?? Date.now()
+    // The limits or the grant changed while the reply was on its way: its counts or its
+    // balance are of the old ones, and the next reconciliation brings the new.
+    if (sent.credits?.grantedAt === local.policy.credits?.grantedAt) {
+      local.balance = reply.balance
+      local.creditsReset = reply.creditsReset
+    }
+    if (sent !== local.policy && !sameRates(sent, local.policy)) return
+    for (let i = 0; i < local.policy.rates.length; i++) {
+      const rate = reply.rates[i]!
+      if (local.windows[i] !== undefined && local.windows[i]! > rate.window) continue
+      local.windows[i] = rate.window
+      local.seen[i] = rate.count
+      local.resets[i] = rate.reset
+    }
+  }
+
+  /** Starts a reconciliation unless one is in flight (it re-schedules itself when it ends). */
+  #schedule(local: LocalState): void {
+    if (local.due) return
+    local.due = true
+    const timer = setTimeout(() => {
+      local.due = false
+      if (local.pending > 0) this.#sync(local).catch(this.#onError)
+    }, this.#syncInterval)
+    ;(timer as { unref?: () => void }).unref?.()
+  }
+
+  /** Sends what was admitted here and reads back the confirmed counts. */
+  #sync(local: LocalState): Promise<void> {
+    if (local.syncing !== undefined) return local.syncing
+    const run = async () => {
+      local.inflight = local.pending
+      local.pending = 0
+      try {
+        const sent = local.policy
+        this.#apply(
+          local,
+          await this.#backend.run(sent, 'add', local.inflight, local.windows),
+          sent,
+        )
+        local.inflight = 0
+      } catch (error) {
+        // Not confirmed: counted as pending again, sent with the next reconciliation.
+        local.pending += local.inflight
+        local.inflight = 0
+        throw error
+      } finally {
+        local.syncing = undefined
+      }
+      if (local.pending > 0) this.#schedule(local)
+    }
+    local.syncing = run()
+    return local.syncing
+  }
+}
+
+/**
+ * Takes a changed policy of the same key. Changed limits: the windows and counts held per
+ * position are of other limits (or of other window lengths, whose indexes say nothing about
+ * these); start them afresh, and the next reconciliation brings what Redis counted for these.
+ */
+function adopt(local: LocalState, policy: LimitPolicy): void {
+  if (!sameRates(local.policy, policy)) {
+    local.windows = policy.rates.map(() => -1)
+    local.seen = policy.rates.map(() => 0)
+    local.resets = policy.rates.map((rate) => rate.window)
+  }
+  // A new credit grant replaces the balance, as the script will when it sees the grant.
+  const grant = policy.credits
+  if (grant?.grantedAt !== local.grantedAt) {
+    local.grantedAt = grant?.grantedAt
+    local.balance = grant?.remaining
+    local.creditsReset = undefined
+  }
+  local.policy = policy
+}
+
+/** Whether two policies hold the same rate limits (name and window length) in the same order. */
+function sameRates(a: LimitPolicy, b: LimitPolicy): boolean {
+  return (
+    a.rates.length === b.rates.length &&
+    a.rates.every((rate, i) => rate.name === b.rates[i]!.name && rate.window === b.rates[i]!.window)
+  )
+}
