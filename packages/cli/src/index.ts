@@ -6,6 +6,7 @@ export {
 } from './backends/postgres.js'
 export { connectRedisBackend, type RedisBackendOptions } from './backends/redis.js'
 export { checkToken, type TokenCheck } from './check.js'
+export type { CliIo } from './cli-io.js'
 export { EXIT, type ExitCode } from './exit-codes.js'
-export { type CliIo, run } from './program.js'
+export { run } from './program.js'
 export { type Finding, type FoundToken, findTokens, type ScanOptions, scanPaths } from './scan.js'

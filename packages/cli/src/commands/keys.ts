@@ -1,0 +1,176 @@
+import { InvalidArgumentError, type KeyMetadata, parseDuration } from '@keyward/core'
+import type { Command } from 'commander'
+import type { KeyView } from '../backends/backend.js'
+import { EXIT } from '../exit-codes.js'
+import type { CommandContext } from './context.js'
+import { repeatable } from './repeatable.js'
+
+/** `keyward keys list|create|rotate|revoke|expiring`: one key at a time. */
+export function registerKeys(program: Command, ctx: CommandContext): void {
+  const keys = program.command('keys').description('list, create, rotate and revoke API keys')
+  registerList(keys, ctx)
+  registerCreate(keys, ctx)
+  registerRotate(keys, ctx)
+  registerRevoke(keys, ctx)
+  registerExpiring(keys, ctx)
+}
+
+function registerList(keys: Command, ctx: CommandContext): void {
+  keys
+    .command('list')
+    .description('list keys that are not revoked, of one owner or of every owner')
+    .option('--owner <ownerId>', 'only the keys of this owner')
+    .action(async (options: { owner?: string }) => {
+      const list = await ctx.withBackend((backend) => backend.list(options.owner))
+      if (ctx.json()) ctx.printJson(list)
+      else if (list.length === 0) ctx.info('No keys.')
+      else ctx.out(table(list))
+      ctx.done(EXIT.ok)
+    })
+}
+
+interface CreateOptions {
+  name: string
+  owner?: string
+  scope?: string[]
+  expiresIn?: string
+  expiresAt?: string
+  metadata?: string
+  prefix?: string
+}
+
+function registerCreate(keys: Command, ctx: CommandContext): void {
+  keys
+    .command('create')
+    .description('create a key; prints its token once, alone on stdout, so it can be piped')
+    .requiredOption('--name <name>', 'what the key is for, 1–100 characters')
+    .option('--owner <ownerId>', 'who the key belongs to (required with a store backend)')
+    .option('--scope <scope>', 'grant a scope; repeat or separate with commas', repeatable)
+    .option('--expires-in <duration>', 'lifetime: 90d, 12h, 30m or seconds')
+    .option('--expires-at <date>', 'expiry as an ISO 8601 date-time, e.g. 2027-01-31T00:00:00Z')
+    .option('--metadata <json>', 'application data, a JSON object')
+    .option('--prefix <prefix>', 'token prefix (default: $KEYWARD_PREFIX, else kw_live)')
+    .action(async (options: CreateOptions) => {
+      if (options.expiresIn === undefined && options.expiresAt === undefined) {
+        throw new InvalidArgumentError('expires-in', 'Give --expires-in or --expires-at.')
+      }
+      const metadata = options.metadata === undefined ? undefined : parseMetadata(options.metadata)
+      const issued = await ctx.withBackend(async (backend) => {
+        if (options.owner === undefined && ctx.global().api === undefined) {
+          throw new InvalidArgumentError('owner', '--owner is required with a store backend.')
+        }
+        return backend.create({
+          name: options.name,
+          ...(options.owner === undefined ? {} : { ownerId: options.owner }),
+          scopes: options.scope ?? [],
+          ...(options.expiresIn === undefined ? {} : { expiresIn: seconds(options.expiresIn) }),
+          ...(options.expiresAt === undefined ? {} : { expiresAt: options.expiresAt }),
+          ...(metadata === undefined ? {} : { metadata }),
+        })
+      }, options.prefix ?? ctx.io.env.KEYWARD_PREFIX)
+      if (ctx.json()) ctx.printJson(issued)
+      else {
+        ctx.out(issued.token)
+        ctx.info(
+          `Created ${issued.key.id} "${issued.key.name}" for ${issued.key.ownerId}, expires ${issued.key.expiresAt}. The token is shown once; it is not stored.`,
+        )
+      }
+      ctx.done(EXIT.ok)
+    })
+}
+
+function registerRotate(keys: Command, ctx: CommandContext): void {
+  keys
+    .command('rotate')
+    .description('issue a new token for a key; prints it once, alone on stdout')
+    .argument('<id>', 'the key id, key_…')
+    .option('--grace <duration>', 'how long the old token keeps working, e.g. 1h (default: none)')
+    .action(async (id: string, options: { grace?: string }) => {
+      const issued = await ctx.withBackend((backend) =>
+        backend.rotate(id, options.grace === undefined ? undefined : seconds(options.grace)),
+      )
+      if (ctx.json()) ctx.printJson(issued)
+      else {
+        ctx.out(issued.token)
+        ctx.info(
+          `Rotated ${id} to ${issued.key.id}; the old token ${options.grace ? `ends in ${options.grace}` : 'is revoked'}.`,
+        )
+      }
+      ctx.done(EXIT.ok)
+    })
+}
+
+function registerRevoke(keys: Command, ctx: CommandContext): void {
+  keys
+    .command('revoke')
+    .description('revoke a key everywhere, at once and for good')
+    .argument('<id>', 'the key id, key_…')
+    .action(async (id: string) => {
+      const revoked = await ctx.withBackend((backend) => backend.revoke(id))
+      if (ctx.json()) ctx.printJson({ id, revoked })
+      else ctx.out(revoked ? `Revoked ${id}.` : `${id} was revoked already.`)
+      ctx.done(EXIT.ok)
+    })
+}
+
+function registerExpiring(keys: Command, ctx: CommandContext): void {
+  keys
+    .command('expiring')
+    .description('list active keys that expire soon, soonest first (for reminders)')
+    .option('--within <duration>', 'how soon: 7d, 12h, …', '7d')
+    .option('--owner <ownerId>', 'only the keys of this owner')
+    .action(async (options: { within: string; owner?: string }) => {
+      const within = parseDuration(seconds(options.within), 'within')
+      const until = Date.now() + within
+      const list = (await ctx.withBackend((backend) => backend.list(options.owner)))
+        .filter((key) => key.status === 'active' && Date.parse(key.expiresAt) <= until)
+        .sort((a, b) => Date.parse(a.expiresAt) - Date.parse(b.expiresAt))
+      if (ctx.json()) ctx.printJson(list)
+      else if (list.length === 0) ctx.info(`No key expires within ${options.within}.`)
+      else ctx.out(table(list))
+      ctx.done(EXIT.ok)
+    })
+}
+
+/** A duration as typed: digits alone are seconds, anything else goes to core as is (`90d`). */
+function seconds(value: string): string | number {
+  return /^\d+$/.test(value) ? Number(value) : value
+}
+
+function parseMetadata(text: string): KeyMetadata {
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    throw new InvalidArgumentError('metadata', '--metadata must be a JSON object.')
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidArgumentError('metadata', '--metadata must be a JSON object.')
+  }
+  return value as KeyMetadata
+}
+
+/** Keys as aligned columns, a header first. */
+function table(keys: readonly KeyView[]): string {
+  const rows = [
+    ['ID', 'OWNER', 'NAME', 'HINT', 'SCOPES', 'EXPIRES', 'STATUS'],
+    ...keys.map((key) => [
+      key.id,
+      key.ownerId,
+      key.name,
+      key.hint,
+      key.scopes.join(' ') || '-',
+      key.expiresAt,
+      key.status,
+    ]),
+  ]
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)))
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')
+}
