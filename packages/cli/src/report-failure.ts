@@ -7,6 +7,15 @@ const EXIT_BY_CODE: Partial<Record<string, ExitCode>> = {
   unavailable: EXIT.unavailable,
 }
 
+/** What a file system error code means to someone who named the path. */
+const FILE_ERROR_WORDS: Partial<Record<string, string>> = {
+  ENOENT: 'no such file or directory, or a symbolic link to none (ENOENT)',
+  EACCES: 'permission denied (EACCES)',
+  EPERM: 'permission denied (EPERM)',
+  ELOOP: 'a loop of symbolic links (ELOOP)',
+  ENOTDIR: 'a part of the path is not a directory (ENOTDIR)',
+}
+
 /**
  * Tells the user on stderr why a command failed (as `{ error: { code, message, field? } }`
  * with `--json`) and returns the exit code for it: core's errors by their code, an unreadable
@@ -22,7 +31,7 @@ export function reportFailure(io: CliIo, json: boolean, error: unknown): ExitCod
     exitCode = EXIT_BY_CODE[error.code] ?? EXIT.refused
   } else if (isFileError(error)) {
     code = 'file_error'
-    message = `Cannot read ${error.path}: ${error.code}.`
+    message = `Cannot read ${error.path}: ${FILE_ERROR_WORDS[error.code] ?? error.code}.`
     exitCode = EXIT.usage
   } else {
     code = 'unexpected'

@@ -1,7 +1,8 @@
-import { lstat, readdir, readFile } from 'node:fs/promises'
+import { lstat, readdir, readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
   CHECKSUM_LENGTH,
+  InvalidArgumentError,
   isValidPrefix,
   MAX_PREFIX_LENGTH,
   parseToken,
@@ -81,8 +82,11 @@ export interface ScanOptions {
 }
 
 /**
- * Scans files, and directories recursively (symbolic links are not followed), for Keyward
- * tokens. Rejects when a path cannot be read, naming it.
+ * Scans files, and directories recursively, for Keyward tokens. The paths given are followed
+ * when they are symbolic links (a linked checkout or `.env`); links found inside directories
+ * are not, so a walk never leaves the tree or loops. Rejects, naming the path, when a given
+ * path cannot be read (missing, permission denied, a link to nothing) or is neither a file
+ * nor a directory, so nothing unread is ever reported clean.
  */
 export async function scanPaths(
   paths: readonly string[],
@@ -93,15 +97,18 @@ export async function scanPaths(
   let files = 0
 
   const visit = async (path: string, explicit: boolean): Promise<void> => {
-    const stat = await lstat(path)
-    if (stat.isDirectory()) {
+    const stats = explicit ? await stat(path) : await lstat(path)
+    if (stats.isDirectory()) {
       if (!explicit && skip.has(path.split(/[\\/]/).pop()!)) return
       const entries = await readdir(path)
       entries.sort()
       for (const entry of entries) await visit(join(path, entry), false)
       return
     }
-    if (!stat.isFile()) return
+    if (!stats.isFile()) {
+      if (explicit) throw new InvalidArgumentError('paths', `${path} is not a file or directory.`)
+      return
+    }
     files++
     const text = await readFile(path, 'utf8')
     for (const token of findTokens(text, options.prefixes)) {

@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -96,6 +96,43 @@ describe('keyward check and scan (offline)', () => {
     const missing = await keyward(['scan', join(dir, 'nope')])
     expect(missing.code).toBe(2)
     expect(missing.stderr).toContain('nope')
+  })
+
+  it('scan: follows a symbolic link named on the command line, and never calls an unreadable path clean', async () => {
+    const token = generateToken('kw_live')
+    const checkout = join(dir, 'linked', 'checkout')
+    await mkdir(checkout, { recursive: true })
+    await writeFile(join(checkout, '.env'), `KEY=${token}\n`)
+    await symlink(checkout, join(dir, 'linked', 'app'))
+    await symlink(join(checkout, '.env'), join(dir, 'linked', '.env'))
+    await symlink(join(dir, 'linked', 'gone'), join(dir, 'linked', 'dangling'))
+
+    const viaDirectory = await spawnKeyward(['scan', join(dir, 'linked', 'app')])
+    expect(viaDirectory.code).toBe(1)
+    expect(viaDirectory.stdout).toBe(
+      `${join(dir, 'linked', 'app', '.env')}:1:5: kw_live token ${token.slice(0, 12)}…\n`,
+    )
+    const viaFile = await keyward(['scan', join(dir, 'linked', '.env')])
+    expect(viaFile.code).toBe(1)
+    expect(viaFile.stdout).toContain(`${join(dir, 'linked', '.env')}:1:5: kw_live token`)
+
+    // Inside a directory, links stay unfollowed: the file is found once, through its real path.
+    const walked = await keyward(['--json', 'scan', join(dir, 'linked')])
+    expect(JSON.parse(walked.stdout).map((f: { path: string }) => f.path)).toEqual([
+      join(checkout, '.env'),
+    ])
+
+    const dangling = await spawnKeyward(['scan', join(dir, 'linked', 'dangling')])
+    expect(dangling.code).toBe(2)
+    expect(dangling.stderr).toBe(
+      `keyward: Cannot read ${join(dir, 'linked', 'dangling')}: no such file or directory, or a symbolic link to none (ENOENT).\n`,
+    )
+    expect(dangling.stderr).not.toMatch(/No Keyward token/)
+    const notAFile = await keyward(['scan', '/dev/null'])
+    expect(notAFile).toMatchObject({
+      code: 2,
+      stderr: 'keyward: /dev/null is not a file or directory.\n',
+    })
   })
 })
 
