@@ -1,0 +1,83 @@
+import { html, nothing, type TemplateResult } from 'lit'
+import { DAY_MS } from '../lib/form-choices.js'
+import { limitsInWords } from '../lib/limits-in-words.js'
+import { formatDate, formatDateTime, relativeTime } from '../lib/time.js'
+import type { ApiKeysStrings } from '../strings.js'
+import type { ApiKeyJson, RateLimitJson } from '../types.js'
+import { type RowMenuEvents, rowMenuView } from './row-menu.js'
+
+/** What every row of the list is drawn with besides its key. */
+export interface KeyRowContext {
+  strings: ApiKeysStrings
+  locale: string | undefined
+  /** When the list is drawn (epoch ms): the origin of "3 hours ago" and "Expires in 6 days". */
+  now: number
+  /** How close to its expiry (days) an active key shows a warning. */
+  expiryWarningDays: number
+  /** The deployment's rate limits, shown for keys without their own. */
+  defaultRateLimits: readonly RateLimitJson[]
+  /** The id of the key whose menu is open, if any. */
+  openMenu: string | undefined
+}
+
+/** One key's row: name, hint, permissions, limits, dates, status and its "…" menu. */
+export function keyRowView(
+  context: KeyRowContext,
+  key: ApiKeyJson,
+  index: number,
+  events: RowMenuEvents,
+): TemplateResult {
+  const { strings: s, locale, now } = context
+  const expiresAt = Date.parse(key.expiresAt)
+  const soon =
+    key.status === 'active' &&
+    expiresAt > now &&
+    expiresAt - now < context.expiryWarningDays * DAY_MS
+  return html`<tr part="row">
+      <th scope="row">${key.name}</th>
+      <td><code class="hint">${key.hint}</code></td>
+      <td>
+        ${
+          key.scopes.length === 0
+            ? html`<span class="muted">${s.noPermissions}</span>`
+            : html`<ul class="scopes">
+              ${key.scopes.map((scope) => html`<li><code>${scope}</code></li>`)}
+            </ul>`
+        }
+      </td>
+      <td>${keyLimitsView(s, limitsInWords(s, key, context.defaultRateLimits, locale))}</td>
+      <td class="nowrap" title=${formatDateTime(key.createdAt, locale)}>
+        ${formatDate(key.createdAt, locale)}
+      </td>
+      <td class="nowrap">
+        ${
+          key.lastUsedAt === null
+            ? html`<span class="muted">${s.never}</span>`
+            : html`<span title=${formatDateTime(key.lastUsedAt, locale)}
+              >${relativeTime(now, Date.parse(key.lastUsedAt), locale)}</span
+            >`
+        }
+      </td>
+      <td title=${formatDateTime(expiresAt, locale)}>
+        <span class="nowrap">${formatDate(expiresAt, locale)}</span>
+        ${
+          soon
+            ? html`<br /><span class="soon" part="expiry-warning"
+                >${s.expiresSoon(relativeTime(now, expiresAt, locale))}</span
+              >`
+            : nothing
+        }
+      </td>
+      <td><span class="status status-${key.status}">${s.status[key.status]}</span></td>
+      <td class="menu-host">${rowMenuView(s, key, index, context.openMenu === key.id, events)}</td>
+    </tr>`
+}
+
+/** A key's limits cell: its lines in words, or "No limits". */
+function keyLimitsView(strings: ApiKeysStrings, lines: string[]): TemplateResult {
+  return lines.length === 0
+    ? html`<span class="muted">${strings.noLimits}</span>`
+    : html`<ul class="limits">
+          ${lines.map((line) => html`<li>${line}</li>`)}
+        </ul>`
+}

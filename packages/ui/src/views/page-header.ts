@@ -1,0 +1,25 @@
+import { html, type TemplateResult } from 'lit'
+import type { ApiKeysStrings } from '../strings.js'
+
+/** The page's title, introduction and "Create new API key +" button (disabled until the catalog loaded). */
+export function pageHeaderView(
+  strings: ApiKeysStrings,
+  canCreate: boolean,
+  onCreate: () => void,
+): TemplateResult {
+  return html`<header part="header">
+          <div>
+            <h2 id="title">${strings.title}</h2>
+            <p class="muted">${strings.intro}</p>
+          </div>
+          <button
+            id="create"
+            class="primary"
+            part="button create-button"
+            ?disabled=${!canCreate}
+            @click=${onCreate}
+          >
+            ${strings.create} <span aria-hidden="true">+</span>
+          </button>
+        </header>`
+}
