@@ -64,6 +64,37 @@ describe('keyward check and scan (offline)', () => {
     expect(JSON.parse(fromStdin.stdout)).toMatchObject({ valid: false })
   })
 
+  it('check: says which part of a malformed token is wrong: prefix, length, alphabet or checksum', async () => {
+    const token = generateToken('kw_live')
+    const cases = [
+      ['prefix', `KW${token.slice(2)}`, /does not start with a prefix and _ \(like kw_live_\)/],
+      ['length', token.slice(0, -1), /after its last _ is 37 characters long, not 38/],
+      ['alphabet', `${token.slice(0, 20)}-${token.slice(21)}`, /^Character 21 is not a letter/],
+      [
+        'checksum',
+        `${token.slice(0, -1)}${token.endsWith('a') ? 'b' : 'a'}`,
+        /checksum .* does not match/,
+      ],
+    ] as const
+    for (const [part, given, reason] of cases) {
+      const human = await keyward(['check', given])
+      expect(human).toMatchObject({ code: 1, stdout: '' })
+      expect(human.stderr).toMatch(new RegExp(`^Malformed \\(${part}\\): .+\n$`))
+      const json = await keyward(['--json', 'check', '-'], { input: `${given}\n` })
+      expect(json.code).toBe(1)
+      const answer = JSON.parse(json.stdout) as { part: string; reason: string }
+      expect(answer).toMatchObject({ valid: false, part })
+      expect(answer.reason).toMatch(reason)
+      expect(human.stderr + json.stdout).not.toContain(token.slice(8, 40))
+    }
+    const notAccepted = await keyward(['--json', 'check', token, '--prefix', 'kw_test'])
+    expect(JSON.parse(notAccepted.stdout)).toEqual({
+      valid: false,
+      part: 'prefix',
+      reason: 'Its prefix is not kw_test.',
+    })
+  })
+
   it('scan: finds planted tokens by prefix and checksum, ignores look-alikes, exits 1', async () => {
     const live = generateToken('kw_live')
     const test = generateToken('acme_test')
