@@ -265,6 +265,29 @@ describe('keyward against a running example app (--api)', () => {
     expect(refused.stderr).not.toContain(wrong)
   })
 
+  it('a wrong --api URL (HTTP 404 from the app) is a usage error naming the URL, not unavailable', async () => {
+    const env = { KEYWARD_API_TOKEN: adminToken }
+    const wrong = await keyward(['--api', `${url}/v1/api-keys`, 'keys', 'list'], { env })
+    expect(wrong.code).toBe(2)
+    expect(wrong.stderr).toBe(
+      `keyward: Nothing answers at ${url}/v1/api-keys: GET ${url}/v1/api-keys/ is HTTP 404. Give --api the URL the management API is mounted at, e.g. https://api.example.com/api-keys.\n`,
+    )
+    const asJson = await keyward(['--json', '--api', `${url}/v1/api-keys`, 'keys', 'list'], { env })
+    expect(JSON.parse(asJson.stderr)).toMatchObject({
+      error: { code: 'invalid_argument', field: 'api' },
+    })
+
+    // The management API's own 404 (no such key) is still a refusal.
+    const noKey = await keyward(
+      ['--api', `${url}/api-keys`, 'keys', 'revoke', 'key_0000000000000000'],
+      {
+        env,
+      },
+    )
+    expect(noKey.code).toBe(3)
+    expect(noKey.stderr).toMatch(/No such API key/)
+  })
+
   it('revoke-all --owner of the admin revokes the admin token itself', async () => {
     const env = { KEYWARD_API_TOKEN: adminToken }
     const result = await keyward(['--api', `${url}/api-keys`, 'revoke-all', '--owner', 'admin'], {

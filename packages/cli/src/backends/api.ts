@@ -53,6 +53,13 @@ export function apiBackend(options: ApiBackendOptions): Backend {
     const problem = json as { code?: unknown; detail?: unknown; field?: unknown } | undefined
     const code = typeof problem?.code === 'string' ? (problem.code as KeywardErrorCode) : undefined
     const detail = typeof problem?.detail === 'string' ? problem.detail : `HTTP ${response.status}`
+    if (code === undefined && response.status === 404) {
+      // Not the management API's own 404 (that carries a code): nothing is mounted there.
+      throw new InvalidArgumentError(
+        'api',
+        `Nothing answers at ${where}: ${method} ${where}${path} is HTTP 404. Give --api the URL the management API is mounted at, e.g. https://api.example.com/api-keys.`,
+      )
+    }
     if (code === undefined || response.status >= 500) {
       throw new UnavailableError(`The management API at ${where} failed: ${detail}`)
     }
