@@ -32,7 +32,7 @@ export {
   revocationEventOf,
 } from './backends/revocation-mirror.js'
 /** A duration (seconds or `'90d'`) in milliseconds, or `undefined`. */
-export { durationToMs } from './duration.js'
+export { configDuration, durationToMs } from './duration.js'
 /** Bearer challenges for components that answer their own 401s, with Keyward's default realm. */
 export { challengeValue, DEFAULT_REALM } from './errors.js'
 /** A framework adapter's middleware: credential, verification, scope guards. */
@@ -53,14 +53,9 @@ export {
 } from './http/authenticate.js'
 /** A framework adapter's management routes, framework-free. */
 export {
-  bodyText,
   createManagementApi,
   type ManagementApi,
   type ManagementApiOptions,
-  type ManagementBody,
-  type ManagementBodyFailure,
-  type ManagementRequest,
-  type ManagementResponse,
 } from './http/management/api.js'
 /** The OAuth token endpoint and metadata, framework-free. */
 export {
@@ -74,6 +69,14 @@ export {
 } from './http/oauth/server.js'
 /** A header from Node's raw header lines, repeated lines joined, so two credentials are seen. */
 export { rawHeaderValue } from './http/raw-headers.js'
+/** The framework-free request and response shapes, and the body reading every adapter shares. */
+export {
+  bodyText,
+  type ManagementBody,
+  type ManagementBodyFailure,
+  type ManagementRequest,
+  type ManagementResponse,
+} from './http/request.js'
 /** The GitHub secret-scanning endpoint, framework-free. */
 export {
   createSecretScanningHandler,
@@ -91,7 +94,6 @@ export {
   assertNonNegativeInteger,
   assertObject,
   booleanOption,
-  configDuration,
   functionOption,
   hasMethods,
   logError,

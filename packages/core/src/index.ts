@@ -43,9 +43,9 @@ export {
   type ApiKeyJson,
   type CatalogJson,
   type CatalogScopeJson,
-  type Principal,
   toApiKeyJson,
 } from './http/management/api.js'
+export type { Principal } from './http/principal.js'
 export {
   GITHUB_SECRET_SCANNING_KEYS_URL,
   type GitHubPublicKeysOptions,
@@ -71,7 +71,6 @@ export {
   MemoryLimiter,
   type MemoryLimiterOptions,
   type RateLimitInput,
-  type RateLimitState,
   rateLimitHeaders,
 } from './limits/limits.js'
 export { defineScopes, type ScopeCatalog, type ScopeGrant, type WildcardGrant } from './scopes.js'
@@ -99,6 +98,7 @@ export type {
   KeyRecord,
   KeyStatus,
   RateLimit,
+  RateLimitState,
   RevocationList,
   TokenStore,
   VerifiedKey,

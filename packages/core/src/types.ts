@@ -1,5 +1,3 @@
-import type { RateLimitState } from './limits/limits.js'
-
 /** Free-form, JSON-serialisable data the application attaches to a key. */
 export type KeyMetadata = Record<string, unknown>
 
@@ -311,3 +309,13 @@ export type KeyEvent =
       reporter?: string
       at: number
     }
+
+/** The limit state of one admitted request, as `VerifiedKey.rateLimit` carries it. */
+export interface RateLimitState {
+  /** The `RateLimit-Policy` header value. */
+  readonly policy: string
+  /** The `RateLimit` header value. */
+  readonly state: string
+  /** The cost charged to this request so far. */
+  readonly charged: number
+}

@@ -1,7 +1,6 @@
 import { ForbiddenError } from '../errors.js'
 import { parseOwnerId } from '../keys/input.js'
 import { isScopeGrant } from '../scopes.js'
-import type { Principal } from './management/api.js'
 
 /**
  * A principal as the application's resolver returned it, checked and copied. A malformed one
@@ -89,4 +88,19 @@ function originOf(url: string): string | undefined {
   }
   // Opaque origins (`null`, `file:`) match nothing, not even each other.
   return origin === 'null' ? undefined : origin
+}
+
+/**
+ * A person signed in through the application's own login (its session cookie, Passport,
+ * better-auth, Auth.js…), as the adapters' `principal` option resolves them. On the
+ * management API they act like an API key of `ownerId` holding `scopes`: they need the
+ * manage scope, see and change only `ownerId`'s keys, and grant only scopes they hold.
+ */
+export interface Principal {
+  /** Whose keys they manage (their organisation, or themselves). */
+  ownerId: string
+  /** What they hold: scopes or wildcard grants (`projects:*`, `*`), as on a key. */
+  scopes: readonly string[]
+  /** Who they are in audit events (`KeyEvent.actor`), e.g. `'person:42'`. */
+  actor: string
 }

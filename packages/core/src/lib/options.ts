@@ -3,10 +3,6 @@
  * style: `TypeError('<option> must be …')`, thrown at construction rather than on a request.
  * Private to core; the other packages reach it through `@keyward/core/adapter`.
  */
-import { configDuration } from '../duration.js'
-
-export { configDuration }
-
 /** The `onError` every component uses when none is given: one `console.error` line. */
 export const logError = (error: unknown): void => console.error('keyward:', error)
 

@@ -1,7 +1,7 @@
 import { durationToMs } from '../duration.js'
 import { InvalidArgumentError, RateLimitedError } from '../errors.js'
 import { positiveIntegerOption } from '../lib/options.js'
-import type { KeyCredits, KeyRecord, RateLimit, VerifiedKey } from '../types.js'
+import type { KeyCredits, KeyRecord, RateLimit, RateLimitState, VerifiedKey } from '../types.js'
 import { unavailable } from '../unavailable.js'
 
 /**
@@ -68,16 +68,6 @@ export interface Limiter {
   refund(policy: LimitPolicy, cost: number, outcome: LimitOutcome): void | Promise<void>
   /** Releases what the limiter opened (timers, background syncs). */
   close?(): Promise<void>
-}
-
-/** The limit state of one admitted request, as `VerifiedKey.rateLimit` carries it. */
-export interface RateLimitState {
-  /** The `RateLimit-Policy` header value. */
-  readonly policy: string
-  /** The `RateLimit` header value. */
-  readonly state: string
-  /** The cost charged to this request so far. */
-  readonly charged: number
 }
 
 const NAME = /^[a-z0-9_.-]{1,32}$/

@@ -1,9 +1,8 @@
 import { createHmac } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { createTokenHasher, hashToken } from './hash.js'
+import { createTokenHasher, hashToken, webCryptoHasher } from './hash.js'
 import { generateToken } from './token.js'
-import { webCryptoHasher } from './web-crypto-hash.js'
 
 describe('token hashing', () => {
   it('is SHA-256 as base64url, 43 characters', async () => {

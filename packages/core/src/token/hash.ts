@@ -4,7 +4,7 @@
  * run time, so this module has no static `node:` import and still runs on edge runtimes,
  * where `crypto.subtle` is used; both give identical output.
  */
-import { webCryptoHasher } from './web-crypto-hash.js'
+import { toBase64Url } from '../lib/base64url.js'
 
 interface NodeCrypto {
   hash?(algorithm: string, data: string, encoding: 'base64url'): string
@@ -79,5 +79,29 @@ function lazy<T>(make: () => T): () => T {
   return () => {
     value ??= make()
     return value
+  }
+}
+
+// crypto.subtle, the path of runtimes without node:crypto; exported for the hashing test, which
+// compares it with the node:crypto path on Node. Not part of any entry.
+
+/** SHA-256 (or HMAC-SHA-256 with `pepper`, already validated) of tokens, as base64url. */
+export function webCryptoHasher(pepper: Uint8Array<ArrayBuffer> | undefined): TokenHasher {
+  if (pepper !== undefined) {
+    const key = crypto.subtle.importKey('raw', pepper, { name: 'HMAC', hash: 'SHA-256' }, false, [
+      'sign',
+    ])
+    return {
+      hashSync: undefined,
+      hash: async (token) =>
+        toBase64Url(
+          new Uint8Array(await crypto.subtle.sign('HMAC', await key, encoder.encode(token))),
+        ),
+    }
+  }
+  return {
+    hashSync: undefined,
+    hash: async (token) =>
+      toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', encoder.encode(token)))),
   }
 }

@@ -3,12 +3,8 @@ import { InvalidArgumentError, KeywardError } from '../../errors.js'
 import { createKeyward } from '../../keyward.js'
 import { defineScopes } from '../../scopes.js'
 import type { AccessTokenIssuer, VerifiedKey } from '../../types.js'
-import {
-  createManagementApi,
-  type ManagementApiOptions,
-  type ManagementBody,
-  type ManagementResponse,
-} from './api.js'
+import type { ManagementBody, ManagementResponse } from '../request.js'
+import { createManagementApi, type ManagementApiOptions } from './api.js'
 
 const DAY = 86_400_000
 const T0 = Date.UTC(2026, 10, 26)

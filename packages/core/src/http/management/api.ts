@@ -28,6 +28,7 @@ import type {
 import { createAuthenticator } from '../authenticate.js'
 import { createTokenEndpoint } from '../oauth/server.js'
 import { assertPrincipal, assertSameOrigin } from '../principal.js'
+import type { ManagementBody, ManagementRequest, ManagementResponse } from '../request.js'
 
 /** Options of {@link createManagementApi}. Invalid options throw `TypeError` at once. */
 export interface ManagementApiOptions {
@@ -45,103 +46,6 @@ export interface ManagementApiOptions {
   accessTokens?: AccessTokenIssuer
   /** Largest request body accepted, in bytes; larger ones answer 413. Default `16_384`. */
   maxBodyBytes?: number
-}
-
-/** A request body as an adapter could not read it. */
-export interface ManagementBodyFailure {
-  /** `'too_large'`: the adapter stopped reading at `maxBodyBytes` (413); `'unreadable'`: bad encoding (400). */
-  readonly failure: 'too_large' | 'unreadable'
-}
-
-/**
- * What an adapter read of the request body: nothing, its text (parsed as JSON here, whatever
- * the `Content-Type`, so `curl -d` works), or why it could not be read.
- */
-export type ManagementBody = string | ManagementBodyFailure | undefined
-
-const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
-
-/**
- * The text of a request body, decided once for every adapter of the management and OAuth
- * APIs: `bytes` as received (no body: `undefined`) and the request's `Content-Type` and
- * `Content-Encoding`. Only UTF-8 is read: a `charset` other than UTF-8, a `Content-Encoding`
- * other than `identity`, and bytes that are not valid UTF-8 are `unreadable` (400), never
- * decoded with replacement characters; more than `maxBytes` is `too_large` (413).
- */
-export function bodyText(
-  bytes: Uint8Array | undefined,
-  headers: { contentType?: string | undefined; contentEncoding?: string | undefined },
-  maxBytes: number,
-): ManagementBody {
-  if (bytes === undefined) return undefined
-  if (bytes.byteLength > maxBytes) return { failure: 'too_large' }
-  const encoding = headers.contentEncoding?.trim().toLowerCase()
-  if (encoding !== undefined && encoding !== '' && encoding !== 'identity') {
-    return { failure: 'unreadable' }
-  }
-  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(headers.contentType ?? '')?.[1]
-  if (charset !== undefined && !/^utf-?8$/i.test(charset)) return { failure: 'unreadable' }
-  try {
-    return UTF8.decode(bytes)
-  } catch {
-    return { failure: 'unreadable' }
-  }
-}
-
-/**
- * A person signed in through the application's own login (its session cookie, Passport,
- * better-auth, Auth.js…), as the adapters' `principal` option resolves them. On the
- * management API they act like an API key of `ownerId` holding `scopes`: they need the
- * manage scope, see and change only `ownerId`'s keys, and grant only scopes they hold.
- */
-export interface Principal {
-  /** Whose keys they manage (their organisation, or themselves). */
-  ownerId: string
-  /** What they hold: scopes or wildcard grants (`projects:*`, `*`), as on a key. */
-  scopes: readonly string[]
-  /** Who they are in audit events (`KeyEvent.actor`), e.g. `'person:42'`. */
-  actor: string
-}
-
-/** The framework-free shape of a management request. */
-export interface ManagementRequest {
-  /** HTTP method, upper case. */
-  method: string
-  /** Path relative to where the API is mounted: `'/'`, `'/key_…'`, `'/key_…/rotate'`. */
-  path: string
-  /**
-   * A request header by lower-case name, `undefined` when absent (Express's `req.get`, Hono's
-   * `c.req.header`). Adapters always give it; without it (and without `apiKey`) the request
-   * is unauthenticated.
-   */
-  header?(name: string): string | undefined
-  /**
-   * A caller an earlier middleware already verified (an app-wide `apiKeyAuth`). Default:
-   * the API authenticates the request from its headers itself. Either way the caller is
-   * re-checked right before anything is done.
-   */
-  apiKey?: VerifiedKey
-  /**
-   * The caller as the application's own login resolved it. When given, it is the caller (no
-   * API key is read), `POST /token` is refused (403: a person is not a key), and
-   * state-changing requests must pass the CSRF rule: `Content-Type: application/json` and a
-   * same-origin `Origin` (or `Sec-Fetch-Site: same-origin`), else 403 `forbidden`. A
-   * malformed principal is a `TypeError` (a bug), not an answer.
-   */
-  principal?: Principal
-  /**
-   * The request's own origin, `scheme://host[:port]`, as the client reached the server (the
-   * `Host` header): what a principal's `Origin` must equal. Adapters always give it.
-   */
-  origin?: string
-  body?: ManagementBody
-}
-
-/** The answer an adapter sends as is: `body` is JSON, absent for 204. */
-export interface ManagementResponse {
-  status: number
-  headers: Record<string, string>
-  body?: unknown
 }
 
 /** A key as management responses show it: times as ISO 8601, never the hash. */

@@ -2,12 +2,9 @@ import { describe, expect, it } from 'vitest'
 import { createKeyward } from '../../keyward.js'
 import { defineScopes } from '../../scopes.js'
 import type { AccessTokenIssuer, KeyEvent } from '../../types.js'
-import {
-  createManagementApi,
-  type ManagementApiOptions,
-  type ManagementRequest,
-  type Principal,
-} from './api.js'
+import type { Principal } from '../principal.js'
+import type { ManagementRequest } from '../request.js'
+import { createManagementApi, type ManagementApiOptions } from './api.js'
 
 const DAY = 86_400_000
 const T0 = Date.UTC(2026, 10, 26)

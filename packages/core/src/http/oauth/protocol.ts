@@ -2,7 +2,7 @@ import { challengeValue, KeywardError } from '../../errors.js'
 import type { Keyward } from '../../keyward.js'
 import type { VerifiedKey } from '../../types.js'
 import type { Authenticator } from '../authenticate.js'
-import type { ManagementBody, ManagementRequest, ManagementResponse } from '../management/api.js'
+import type { ManagementBody, ManagementRequest, ManagementResponse } from '../request.js'
 
 /**
  * What the OAuth endpoints share: reading an RFC 6749 request (form body, client

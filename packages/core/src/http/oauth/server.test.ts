@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { createKeyward } from '../../keyward.js'
 import { defineScopes } from '../../scopes.js'
 import type { VerifiedKey } from '../../types.js'
-import { createManagementApi, type ManagementResponse } from '../management/api.js'
+import { createManagementApi } from '../management/api.js'
+import type { ManagementResponse } from '../request.js'
 import {
   ACCESS_TOKEN_TYPE,
   createOAuthServer,

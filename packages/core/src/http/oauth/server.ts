@@ -9,7 +9,7 @@ import { assertImplements, assertObject, positiveIntegerOption } from '../../lib
 import { isScope, isSubsetOf, missingScopes } from '../../scopes.js'
 import type { AccessTokenIssuer, TokenClaims, VerifiedKey } from '../../types.js'
 import { createAuthenticator } from '../authenticate.js'
-import type { ManagementRequest, ManagementResponse } from '../management/api.js'
+import type { ManagementRequest, ManagementResponse } from '../request.js'
 import {
   authenticateClient,
   type ClientCredentials,

@@ -4,12 +4,11 @@
  * Forged requests are sent the way a hostile page's browser would send them.
  */
 import { afterEach, describe, expect, it } from 'vitest'
-import type { Principal } from '../../http/management/api.js'
+import type { Principal } from '../../http/principal.js'
 import { createKeyward } from '../../keyward.js'
 import type { KeyEvent } from '../../types.js'
 import { conformanceScopes as scopes } from '../adapter-cases.js'
-import type { ServeManagementWithPrincipal } from '../management-conformance.js'
-import type { ServedApp } from '../served.js'
+import type { ServedApp, ServeManagementWithPrincipal } from '../served.js'
 
 /** The demo person the session cookie `kw_session=ada` stands for. */
 const ada: Principal = {
