@@ -34,13 +34,17 @@ export interface RedisLimiterOptions {
    * exactly `limit` requests per window, credits never below zero, whatever the number of
    * instances. `'approximate'`: each instance answers from a local budget with no round trip
    * and reconciles in the background (one script per key in flight at a time); an instance
-   * admits at most `budget × limit` units beyond what Redis has confirmed, so the overshoot
-   * per window is at most `2 × budget × limit` per instance (measured in bench/).
+   * admits at most its budget (`budget × limit` rounded down, at least one unit) beyond what
+   * Redis has confirmed, so the overshoot per window is at most two budgets per instance
+   * (measured in bench/). A request costing more than the budget is charged in Redis first,
+   * as in exact mode.
    */
   mode?: 'exact' | 'approximate'
   /**
    * Approximate mode: the share of each limit (and of a credit grant) an instance may admit
    * before Redis confirms it, from 0 (exclusive) to 1. Default `0.05`. At least one unit.
+   * When it is spent a request waits for one reconciliation; a request costing more (or
+   * still beyond it after that) is charged in Redis before it is admitted.
    */
   budget?: number
   /**
@@ -131,6 +135,7 @@ export class RedisLimiter implements Limiter {
             {
               run: (policy, mode, cost, windows) => this.#run(policy, mode, cost, windows),
               timed: (work) => this.#timed(work),
+              charge: (policy, cost) => this.#charge(policy, cost),
               unavailable: (policy, error) => this.#unavailable(policy, error),
             },
             { budget, syncInterval, now: this.#now, onError: this.#onError },
@@ -158,18 +163,21 @@ export class RedisLimiter implements Limiter {
   }
 
   async #exact(policy: LimitPolicy, cost: number): Promise<LimitOutcome> {
-    let reply: LimitScriptReply
     try {
-      reply = await this.#timed(this.#run(policy, 'charge', cost), (late) => {
-        // Answered already (503, or admitted uncharged): what the script charged goes back.
-        if (late.refused !== undefined) return
-        const windows = late.rates.map((rate) => rate.window)
-        this.#run(policy, 'refund', cost, windows).catch(this.#onError)
-      })
+      return outcomeOf(policy, await this.#charge(policy, cost))
     } catch (error) {
       return this.#unavailable(policy, error)
     }
-    return outcomeOf(policy, reply)
+  }
+
+  /** One checked charge in Redis, waited for at most `timeout`. */
+  #charge(policy: LimitPolicy, cost: number): Promise<LimitScriptReply> {
+    return this.#timed(this.#run(policy, 'charge', cost), (late) => {
+      // Answered already (503, or admitted uncharged): what the script charged goes back.
+      if (late.refused !== undefined) return
+      const windows = late.rates.map((rate) => rate.window)
+      this.#run(policy, 'refund', cost, windows).catch(this.#onError)
+    })
   }
 
   /** A request Redis failed: admitted uncharged when `onUnavailable: 'allow'`, else refused. */

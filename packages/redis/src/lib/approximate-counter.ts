@@ -1,5 +1,5 @@
 import type { LimitOutcome, LimitPolicy } from '@keyward/core/adapter'
-import type { LimitScriptMode, LimitScriptReply } from './limit-script.js'
+import { type LimitScriptMode, type LimitScriptReply, outcomeOf } from './limit-script.js'
 
 /** What the approximate counter needs of its `RedisLimiter`. */
 export interface LimitBackend {
@@ -12,6 +12,8 @@ export interface LimitBackend {
   ): Promise<LimitScriptReply>
   /** `work`, or `UnavailableError` once the limiter's `timeout` passes first. */
   timed<T>(work: Promise<T>): Promise<T>
+  /** A checked charge in Redis, as exact mode makes it (timed; refunded if it lands late). */
+  charge(policy: LimitPolicy, cost: number): Promise<LimitScriptReply>
   /** The answer to a request Redis failed: admitted uncharged, or `error` thrown. */
   unavailable(policy: LimitPolicy, error: unknown): LimitOutcome
 }
@@ -47,7 +49,27 @@ interface LocalState {
   syncing: Promise<void> | undefined
   /** A reconciliation is due (its timer runs). */
   due: boolean
+  /**
+   * Scripts sent for this key, and the number of the latest whose reply was taken in. Redis
+   * runs one connection's scripts in the order sent, so a reply of an earlier script (whose
+   * handler may run later) holds older counts and is not taken in.
+   */
+  sent: number
+  applied: number
   policy: LimitPolicy
+}
+
+/** What the local state says of one request, before it is admitted. */
+interface LocalAnswer {
+  refused: LimitOutcome['refused']
+  /** Per rate, units left before this request; credits left before it (if the key has some). */
+  remaining: number[]
+  resets: number[]
+  credits: number | undefined
+  /** ms since the counts were read, to age `resets` and the credit reset by. */
+  age: number
+  /** The most this instance may admit unconfirmed: the smallest budget of any limit. */
+  budget: number
 }
 
 /** Keys this instance keeps local state for, at most: the oldest is dropped beyond. */
@@ -65,6 +87,8 @@ export class ApproximateCounter {
   readonly #now: (() => number) | undefined
   readonly #onError: (error: unknown) => void
   readonly #local = new Map<string, LocalState>()
+  /** First reads of keys in flight, shared by the requests that come meanwhile. */
+  readonly #learning = new Map<string, Promise<LocalState>>()
 
   constructor(backend: LimitBackend, options: ApproximateCounterOptions) {
     this.#backend = backend
@@ -77,9 +101,12 @@ export class ApproximateCounter {
   consume(policy: LimitPolicy, cost: number, at: number): LimitOutcome | Promise<LimitOutcome> {
     const local = this.#local.get(policy.id)
     if (local === undefined) {
-      // First use here (or the key changed): learn the counts before answering.
-      return this.#backend.timed(this.#learn(policy)).then(
-        () => this.#decide(this.#local.get(policy.id)!, cost, at, true),
+      // First use here (or the key was dropped): learn the counts before answering.
+      return this.#backend.timed(this.#learnOnce(policy)).then(
+        (learned) => {
+          if (learned.policy !== policy) adopt(learned, policy)
+          return this.#decide(learned, cost, at, true)
+        },
         (error: unknown) => this.#backend.unavailable(policy, error),
       )
     }
@@ -117,52 +144,32 @@ export class ApproximateCounter {
     }
   }
 
-  /** Answers from the local state; awaits one reconciliation when the local budget is spent. */
+  /**
+   * Answers from the local state when the request fits this instance's unconfirmed budget.
+   * Beyond it, a request waits for one reconciliation and is decided again; one that costs
+   * more than the budget, or is still beyond it once the counts are confirmed, is charged in
+   * Redis first (as in exact mode). So an instance never holds more than its budget
+   * unconfirmed, which is what bounds the overshoot of all instances together.
+   */
   #decide(
     local: LocalState,
     cost: number,
     at: number,
     synced: boolean,
   ): LimitOutcome | Promise<LimitOutcome> {
-    const policy = local.policy
-    const unconfirmed = local.pending + local.inflight
-    const remaining: number[] = []
-    const resets: number[] = []
-    let refused: LimitOutcome['refused']
-    let budgetSpent = false
-    const age = at - local.readAt
-    for (let i = 0; i < policy.rates.length; i++) {
-      const rate = policy.rates[i]!
-      const window = Math.floor(at / rate.window)
-      if (local.windows[i] !== window && window > (local.windows[i] ?? -1)) {
-        // A new window here; Redis learns it at the next reconciliation.
-        local.windows[i] = window
-        local.seen[i] = 0
-        local.resets[i] = rate.window + age
+    const answer = this.#answer(local, cost, at)
+    const { refused, remaining, age } = answer
+    let credits = answer.credits
+    if (refused === undefined && local.pending + local.inflight + cost > answer.budget) {
+      if (cost <= answer.budget && !synced) {
+        // A reconciliation that outlives `timeout` goes on, and is counted once, when it lands.
+        const policy = local.policy
+        return this.#backend.timed(this.#sync(local)).then(
+          () => this.#decide(local, cost, at, true),
+          (error: unknown) => this.#backend.unavailable(policy, error),
+        )
       }
-      const left = rate.limit - local.seen[i]! - unconfirmed
-      if (left < cost) refused = 'rate_limited'
-      if (unconfirmed + cost > Math.max(1, Math.floor(rate.limit * this.#budget))) {
-        budgetSpent = true
-      }
-      remaining.push(left)
-      resets.push(Math.max(0, local.resets[i]! - age))
-    }
-    let credits: number | undefined
-    if (policy.credits !== undefined && local.balance !== undefined) {
-      credits = local.balance - unconfirmed
-      if (refused === undefined && credits < cost) refused = 'usage_exceeded'
-      if (unconfirmed + cost > Math.max(1, Math.floor(policy.credits.remaining * this.#budget))) {
-        budgetSpent = true
-      }
-    }
-    if (refused === undefined && budgetSpent && !synced) {
-      // This instance admitted its share unconfirmed: wait for Redis once, then decide. A
-      // reconciliation that outlives `timeout` goes on, and is counted once, when it lands.
-      return this.#backend.timed(this.#sync(local)).then(
-        () => this.#decide(local, cost, at, true),
-        (error: unknown) => this.#backend.unavailable(policy, error),
-      )
+      return this.#charge(local, cost)
     }
     if (refused === undefined) {
       local.pending += cost
@@ -174,7 +181,7 @@ export class ApproximateCounter {
     return {
       refused,
       remaining,
-      resets,
+      resets: answer.resets,
       windows: [...local.windows],
       credits: credits === undefined ? undefined : Math.max(0, credits),
       creditsReset:
@@ -182,8 +189,72 @@ export class ApproximateCounter {
     }
   }
 
+  /** What the local counts say of a request of `cost` at `at`; moves on to new windows. */
+  #answer(local: LocalState, cost: number, at: number): LocalAnswer {
+    const policy = local.policy
+    const unconfirmed = local.pending + local.inflight
+    const answer: LocalAnswer = {
+      refused: undefined,
+      remaining: [],
+      resets: [],
+      credits: undefined,
+      age: at - local.readAt,
+      budget: Number.POSITIVE_INFINITY,
+    }
+    for (let i = 0; i < policy.rates.length; i++) {
+      const rate = policy.rates[i]!
+      const window = Math.floor(at / rate.window)
+      if (local.windows[i] !== window && window > (local.windows[i] ?? -1)) {
+        // A new window here; Redis learns it at the next reconciliation.
+        local.windows[i] = window
+        local.seen[i] = 0
+        local.resets[i] = rate.window + answer.age
+      }
+      const left = rate.limit - local.seen[i]! - unconfirmed
+      if (left < cost) answer.refused = 'rate_limited'
+      answer.budget = Math.min(answer.budget, this.#budgetOf(rate.limit))
+      answer.remaining.push(left)
+      answer.resets.push(Math.max(0, local.resets[i]! - answer.age))
+    }
+    if (policy.credits !== undefined && local.balance !== undefined) {
+      answer.credits = local.balance - unconfirmed
+      if (answer.refused === undefined && answer.credits < cost) answer.refused = 'usage_exceeded'
+      answer.budget = Math.min(answer.budget, this.#budgetOf(policy.credits.remaining))
+    }
+    return answer
+  }
+
+  /** Units of a limit (or a credit grant) one instance may admit unconfirmed: at least one. */
+  #budgetOf(units: number): number {
+    return Math.max(1, Math.floor(units * this.#budget))
+  }
+
+  /** Charges a request in Redis (checked, atomic) and takes in the counts it answers. */
+  async #charge(local: LocalState, cost: number): Promise<LimitOutcome> {
+    const policy = local.policy
+    const order = ++local.sent
+    let reply: LimitScriptReply
+    try {
+      reply = await this.#backend.charge(policy, cost)
+    } catch (error) {
+      return this.#backend.unavailable(policy, error)
+    }
+    this.#apply(local, reply, order, policy)
+    return outcomeOf(policy, reply)
+  }
+
+  /** The key's local state once its counts are read: one read for all requests meanwhile. */
+  #learnOnce(policy: LimitPolicy): Promise<LocalState> {
+    let learning = this.#learning.get(policy.id)
+    if (learning === undefined) {
+      learning = this.#learn(policy).finally(() => this.#learning.delete(policy.id))
+      this.#learning.set(policy.id, learning)
+    }
+    return learning
+  }
+
   /** Reads a key's counters (an `add` of nothing). */
-  async #learn(policy: LimitPolicy): Promise<void> {
+  async #learn(policy: LimitPolicy): Promise<LocalState> {
     const reply = await this.#backend.run(policy, 'add', 0)
     const local: LocalState = {
       windows: [],
@@ -197,15 +268,28 @@ export class ApproximateCounter {
       inflight: 0,
       syncing: undefined,
       due: false,
+      sent: 1,
+      applied: 0,
       policy,
     }
-    this.#apply(local, reply)
+    this.#apply(local, reply, 1)
     if (this.#local.size >= MAX_KEYS) this.#local.delete(this.#local.keys().next().value as string)
     this.#local.set(policy.id, local)
+    return local
   }
 
-  /** Takes in what Redis answered for `sent`, the policy the request was made with. */
-  #apply(local: LocalState, reply: LimitScriptReply, sent: LimitPolicy = local.policy): void {
+  /**
+   * Takes in what Redis answered to the `order`th script sent for this key, made with the
+   * policy `sent`; a reply older than one taken in already is left out.
+   */
+  #apply(
+    local: LocalState,
+    reply: LimitScriptReply,
+    order: number,
+    sent: LimitPolicy = local.policy,
+  ): void {
+    if (order < local.applied) return
+    local.applied = order
     local.readAt = this.#now?.() ?? Date.now()
     // The limits or the grant changed while the reply was on its way: its counts or its
     // balance are of the old ones, and the next reconciliation brings the new.
@@ -242,11 +326,9 @@ export class ApproximateCounter {
       local.pending = 0
       try {
         const sent = local.policy
-        this.#apply(
-          local,
-          await this.#backend.run(sent, 'add', local.inflight, local.windows),
-          sent,
-        )
+        const order = ++local.sent
+        const reply = await this.#backend.run(sent, 'add', local.inflight, local.windows)
+        this.#apply(local, reply, order, sent)
         local.inflight = 0
       } catch (error) {
         // Not confirmed: counted as pending again, sent with the next reconciliation.
