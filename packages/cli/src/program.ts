@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander'
 import type { CliIo } from './cli-io.js'
 import { registerCheck } from './commands/check.js'
 import { createCommandContext, type GlobalOptions } from './commands/context.js'
+import { helpExample } from './commands/help-example.js'
 import { registerKeys } from './commands/keys.js'
 import { registerRevokeAll } from './commands/revoke-all.js'
 import { registerScan } from './commands/scan.js'
@@ -18,7 +19,8 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
     exitCode = code
   })
   try {
-    await program.parseAsync([...argv], { from: 'user' })
+    // Bare `keyward` is someone finding their way: the help, as `--help` gives it (exit 0).
+    await program.parseAsync(argv.length === 0 ? ['--help'] : [...argv], { from: 'user' })
     return exitCode
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -66,6 +68,10 @@ Exit codes: 0 done, 1 found (scan) or malformed (check), 2 usage, 3 refused
 (no such key, inactive key, credential refused), 4 backend unavailable, 5 aborted.
 Environment: REDIS_URL, KEYWARD_NAMESPACE, DATABASE_URL, DATABASE_SCHEMA, KEYWARD_PEPPER,
 KEYWARD_PREFIX, KEYWARD_API_TOKEN.`,
+    )
+    .addHelpText(
+      'after',
+      helpExample('REDIS_URL=redis://127.0.0.1:6379 keyward keys list --owner org_42'),
     )
 
   const ctx = createCommandContext(program, io, done)

@@ -168,24 +168,40 @@ describe('keyward check and scan (offline)', () => {
 })
 
 describe('keyward --help', () => {
+  const commands = [
+    [],
+    ['keys'],
+    ['keys', 'list'],
+    ['keys', 'create'],
+    ['keys', 'rotate'],
+    ['keys', 'revoke'],
+    ['keys', 'expiring'],
+    ['revoke-all'],
+    ['check'],
+    ['scan'],
+  ]
+
   it('answers --help for every command, exit 0', async () => {
-    const commands = [
-      [],
-      ['keys'],
-      ['keys', 'list'],
-      ['keys', 'create'],
-      ['keys', 'rotate'],
-      ['keys', 'revoke'],
-      ['keys', 'expiring'],
-      ['revoke-all'],
-      ['check'],
-      ['scan'],
-    ]
     for (const command of commands) {
       const help = await keyward([...command, '--help'])
       expect(help.code).toBe(0)
       expect(help.stdout).toMatch(new RegExp(`^Usage: keyward ${command.join(' ')}`.trimEnd()))
     }
+  })
+
+  it("shows exactly one example, a keyward command line, in every command's --help", async () => {
+    for (const command of commands) {
+      const help = await keyward([...command, '--help'])
+      expect(help.stdout.match(/^Example:$/gm), command.join(' ')).toHaveLength(1)
+      expect(help.stdout).toMatch(/\nExample:\n {2}(\S+=\S+ )?\S*keyward .+\n$/)
+    }
+  })
+
+  it('prints the help for a bare keyward, on stdout, exit 0 as --help does (the real bin)', async () => {
+    const bare = await spawnKeyward([])
+    const help = await keyward(['--help'])
+    expect(bare).toMatchObject({ code: 0, stderr: '', stdout: help.stdout })
+    expect(bare.stdout).toMatch(/^Usage: keyward \[options\] \[command\]\n/)
   })
 })
 

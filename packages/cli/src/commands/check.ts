@@ -3,6 +3,7 @@ import { diagnoseToken } from '../check.js'
 import { EXIT } from '../exit-codes.js'
 import { readLine } from '../lib/read-line.js'
 import type { CommandContext } from './context.js'
+import { helpExample } from './help-example.js'
 import { repeatable } from './repeatable.js'
 
 /** `keyward check TOKEN`: offline, is this a well-formed Keyward token? */
@@ -14,6 +15,7 @@ export function registerCheck(program: Command, ctx: CommandContext): void {
     )
     .argument('<token>', 'the token, or - for stdin')
     .option('--prefix <prefix>', 'accept only this prefix; repeat for several', repeatable, [])
+    .addHelpText('after', helpExample('keyward check - --prefix kw_live < suspicious.txt'))
     .action(async (given: string, options: { prefix: string[] }) => {
       const token = given === '-' ? ((await readLine(ctx.io.stdin)) ?? '').trim() : given
       const result = diagnoseToken(token, options.prefix)

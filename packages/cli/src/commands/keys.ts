@@ -3,11 +3,15 @@ import type { Command } from 'commander'
 import type { KeyView } from '../backends/backend.js'
 import { EXIT } from '../exit-codes.js'
 import type { CommandContext } from './context.js'
+import { helpExample } from './help-example.js'
 import { repeatable } from './repeatable.js'
 
 /** `keyward keys list|create|rotate|revoke|expiring`: one key at a time. */
 export function registerKeys(program: Command, ctx: CommandContext): void {
-  const keys = program.command('keys').description('list, create, rotate and revoke API keys')
+  const keys = program
+    .command('keys')
+    .description('list, create, rotate and revoke API keys')
+    .addHelpText('after', helpExample('keyward keys expiring --within 7d'))
   registerList(keys, ctx)
   registerCreate(keys, ctx)
   registerRotate(keys, ctx)
@@ -20,6 +24,7 @@ function registerList(keys: Command, ctx: CommandContext): void {
     .command('list')
     .description('list keys that are not revoked, of one owner or of every owner')
     .option('--owner <ownerId>', 'only the keys of this owner')
+    .addHelpText('after', helpExample('keyward --json keys list --owner org_42'))
     .action(async (options: { owner?: string }) => {
       const list = await ctx.withBackend((backend) => backend.list(options.owner))
       if (ctx.json()) ctx.printJson(list)
@@ -50,6 +55,12 @@ function registerCreate(keys: Command, ctx: CommandContext): void {
     .option('--expires-at <date>', 'expiry as an ISO 8601 date-time, e.g. 2027-01-31T00:00:00Z')
     .option('--metadata <json>', 'application data, a JSON object')
     .option('--prefix <prefix>', 'token prefix (default: $KEYWARD_PREFIX, else kw_live)')
+    .addHelpText(
+      'after',
+      helpExample(
+        'TOKEN=$(keyward keys create --owner org_42 --name "CI deploys" --scope projects:read --expires-in 90d)',
+      ),
+    )
     .action(async (options: CreateOptions) => {
       if (options.expiresIn === undefined && options.expiresAt === undefined) {
         throw new InvalidArgumentError('expires-in', 'Give --expires-in or --expires-at.')
@@ -85,6 +96,7 @@ function registerRotate(keys: Command, ctx: CommandContext): void {
     .description('issue a new token for a key; prints it once, alone on stdout')
     .argument('<id>', 'the key id, key_…')
     .option('--grace <duration>', 'how long the old token keeps working, e.g. 1h (default: none)')
+    .addHelpText('after', helpExample('keyward keys rotate key_3fA9xYz012345678 --grace 1h'))
     .action(async (id: string, options: { grace?: string }) => {
       const issued = await ctx.withBackend((backend) =>
         backend.rotate(id, options.grace === undefined ? undefined : seconds(options.grace)),
@@ -105,6 +117,7 @@ function registerRevoke(keys: Command, ctx: CommandContext): void {
     .command('revoke')
     .description('revoke a key everywhere, at once and for good')
     .argument('<id>', 'the key id, key_…')
+    .addHelpText('after', helpExample('keyward keys revoke key_3fA9xYz012345678'))
     .action(async (id: string) => {
       const revoked = await ctx.withBackend((backend) => backend.revoke(id))
       if (ctx.json()) ctx.printJson({ id, revoked })
@@ -119,6 +132,7 @@ function registerExpiring(keys: Command, ctx: CommandContext): void {
     .description('list active keys that expire soon, soonest first (for reminders)')
     .option('--within <duration>', 'how soon: 7d, 12h, …', '7d')
     .option('--owner <ownerId>', 'only the keys of this owner')
+    .addHelpText('after', helpExample('keyward keys expiring --within 7d --owner org_42'))
     .action(async (options: { within: string; owner?: string }) => {
       const within = parseDuration(seconds(options.within), 'within')
       const until = Date.now() + within

@@ -4,6 +4,7 @@ import type { Backend } from '../backends/backend.js'
 import { EXIT } from '../exit-codes.js'
 import { readLine } from '../lib/read-line.js'
 import type { CommandContext } from './context.js'
+import { helpExample } from './help-example.js'
 
 interface RevokeAllOptions {
   owner?: string
@@ -19,6 +20,7 @@ export function registerRevokeAll(program: Command, ctx: CommandContext): void {
     .addOption(new Option('--owner <ownerId>', 'revoke every key of this owner'))
     .addOption(new Option('--everyone', 'revoke every key of every owner').conflicts('owner'))
     .option('--yes', 'do not ask for confirmation')
+    .addHelpText('after', helpExample('keyward revoke-all --owner org_42'))
     .action(async (options: RevokeAllOptions) => {
       if (options.owner === undefined && !options.everyone) {
         throw new InvalidArgumentError('owner', 'Give --owner <ownerId> or --everyone.')

@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { EXIT } from '../exit-codes.js'
 import { type Finding, scanPaths } from '../scan.js'
 import type { CommandContext } from './context.js'
+import { helpExample } from './help-example.js'
 import { repeatable } from './repeatable.js'
 
 /** `keyward scan [PATH…]`: leaked tokens in files, exit 1 when any is found. */
@@ -13,6 +14,7 @@ export function registerScan(program: Command, ctx: CommandContext): void {
     )
     .argument('[paths...]', 'files and directories to scan', ['.'])
     .option('--prefix <prefix>', 'only tokens of this prefix; repeat for several', repeatable, [])
+    .addHelpText('after', helpExample('keyward scan . --prefix kw_live'))
     .action(async (paths: string[], options: { prefix: string[] }) => {
       const { findings, files } = await scanPaths(paths, { prefixes: options.prefix })
       if (ctx.json()) ctx.printJson(findings)
