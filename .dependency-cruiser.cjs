@@ -22,7 +22,8 @@ module.exports = {
   forbidden: [
     {
       name: 'no-circular',
-      comment: 'An import cycle ties files together: cut it by moving the shared part down a layer.',
+      comment:
+        'An import cycle ties files together: cut it by moving the shared part down a layer.',
       severity: 'error',
       from: { path: '^packages/[^/]+/src/' },
       to: { circular: true },
