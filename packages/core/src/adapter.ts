@@ -57,16 +57,19 @@ export {
   type ManagementApi,
   type ManagementApiOptions,
 } from './http/management/api.js'
-/** The OAuth token endpoint and metadata, framework-free. */
+/** The OAuth metadata and introspection endpoints, framework-free. */
 export {
   createOAuthServer,
-  createTokenEndpoint,
-  type OAuthAccessTokens,
   type OAuthServer,
   type OAuthServerOptions,
+} from './http/oauth/server.js'
+/** The OAuth token endpoint, framework-free. */
+export {
+  createTokenEndpoint,
+  type OAuthAccessTokens,
   type TokenEndpoint,
   type TokenEndpointOptions,
-} from './http/oauth/server.js'
+} from './http/oauth/token-endpoint.js'
 /** A header from Node's raw header lines, repeated lines joined, so two credentials are seen. */
 export { rawHeaderValue } from './http/raw-headers.js'
 /** The framework-free request and response shapes, and the body reading every adapter shares. */

@@ -26,7 +26,7 @@ import type {
   VerifiedKey,
 } from '../../types.js'
 import { createAuthenticator } from '../authenticate.js'
-import { createTokenEndpoint } from '../oauth/server.js'
+import { createTokenEndpoint } from '../oauth/token-endpoint.js'
 import { assertPrincipal, assertSameOrigin } from '../principal.js'
 import type { ManagementBody, ManagementRequest, ManagementResponse } from '../request.js'
 

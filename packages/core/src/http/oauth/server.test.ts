@@ -4,12 +4,12 @@ import { defineScopes } from '../../scopes.js'
 import type { VerifiedKey } from '../../types.js'
 import { createManagementApi } from '../management/api.js'
 import type { ManagementResponse } from '../request.js'
+import { createOAuthServer } from './server.js'
 import {
   ACCESS_TOKEN_TYPE,
-  createOAuthServer,
   type OAuthAccessTokens,
   TOKEN_EXCHANGE_GRANT,
-} from './server.js'
+} from './token-endpoint.js'
 
 const T0 = Date.UTC(2026, 10, 26)
 const ISSUER = 'https://api.example.test'
