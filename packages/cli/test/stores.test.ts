@@ -288,6 +288,63 @@ describe.each(Object.keys(deployments))('keyward against %s', (name) => {
   })
 })
 
+describe('keyward keys create and the prefixes a deployment issues', () => {
+  const namespace = `${RUN}_prefix`
+  const store = ['--redis', REDIS_URL, '--namespace', namespace]
+  const create = (args: string[] = [], env: Record<string, string> = {}) =>
+    keyward(
+      [
+        ...store,
+        'keys',
+        'create',
+        '--owner',
+        'org_p',
+        '--name',
+        'p',
+        '--expires-in',
+        '1d',
+        ...args,
+      ],
+      { env },
+    )
+
+  it('warns in one line on stderr when no key of the deployment has the prefix it issues', async () => {
+    // A deployment like the examples': it accepts and issues kw_test only.
+    const app = createKeyward({
+      prefixes: ['kw_test'],
+      store: new RedisTokenStore(redis, { namespace }),
+      revocations: new RedisRevocationList(redis, { namespace }),
+      onError: () => {},
+    })
+    apps.push(app)
+    await app.ready()
+    const first = await create(['--prefix', 'kw_test']) // an empty store shows nothing to compare
+    expect(first.code).toBe(0)
+    expect(first.stderr).toMatch(/^Created key_\w{16} "p" for org_p/)
+
+    const byDefault = await create()
+    expect(byDefault.code).toBe(0)
+    const [warning, created, ...rest] = byDefault.stderr.split('\n')
+    expect(warning).toMatch(
+      new RegExp(
+        `^keyward: warning: the keys in Redis at \\S+ \\(namespace ${namespace}\\) have the prefix kw_test, not kw_live; applications that accept only those refuse this token as malformed \\(set --prefix or KEYWARD_PREFIX\\)\\.$`,
+      ),
+    )
+    expect(created).toMatch(/^Created key_/)
+    expect(rest).toEqual([''])
+    await expect(outcome(app, byDefault.stdout.trim())).resolves.toBe('malformed_token')
+
+    for (const agreeing of [
+      await create(['--prefix', 'kw_test']),
+      await create([], { KEYWARD_PREFIX: 'kw_test' }),
+    ]) {
+      expect(agreeing.code).toBe(0)
+      expect(agreeing.stderr).toMatch(/^Created key_/)
+      await expect(app.verify(agreeing.stdout.trim())).resolves.toMatchObject({ ownerId: 'org_p' })
+    }
+  })
+})
+
 describe('keyward finding its store', () => {
   let schema: string
   let app: Keyward

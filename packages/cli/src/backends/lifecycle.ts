@@ -8,6 +8,9 @@ import {
 } from '@keyward/core'
 import { type Backend, keyView } from './backend.js'
 
+/** The prefix new tokens get when none is given: core's default, for production keys. */
+export const DEFAULT_PREFIX = 'kw_live'
+
 /** What a store backend is made of: the shared store and list, and how to see every owner. */
 export interface LifecycleParts {
   /** Shown in messages, e.g. `Redis at redis://host:6379 (namespace keyward)`. */
@@ -35,7 +38,7 @@ export function lifecycleBackend(parts: LifecycleParts): Backend {
   const { store, revocations } = parts
   let keyward: Keyward | undefined
   /** One instance per run, issuing `prefix` (rotation keeps the key's own prefix). */
-  const lifecycle = async (prefix = parts.prefix ?? 'kw_live') => {
+  const lifecycle = async (prefix = parts.prefix ?? DEFAULT_PREFIX) => {
     keyward ??= createKeyward({
       prefix,
       store,

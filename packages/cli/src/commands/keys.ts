@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type KeyMetadata, parseDuration } from '@keyward/core'
 import type { Command } from 'commander'
-import type { KeyView } from '../backends/backend.js'
+import type { Backend, KeyView } from '../backends/backend.js'
+import { DEFAULT_PREFIX } from '../backends/lifecycle.js'
 import { EXIT } from '../exit-codes.js'
 import type { CommandContext } from './context.js'
 import { helpExample } from './help-example.js'
@@ -66,10 +67,15 @@ function registerCreate(keys: Command, ctx: CommandContext): void {
         throw new InvalidArgumentError('expires-in', 'Give --expires-in or --expires-at.')
       }
       const metadata = options.metadata === undefined ? undefined : parseMetadata(options.metadata)
+      const prefix = options.prefix ?? ctx.io.env.KEYWARD_PREFIX
       const issued = await ctx.withBackend(async (backend) => {
-        if (options.owner === undefined && ctx.global().api === undefined) {
+        // The management API issues its application's own prefix; only a store can be given
+        // one its applications do not accept.
+        const store = ctx.global().api === undefined
+        if (options.owner === undefined && store) {
           throw new InvalidArgumentError('owner', '--owner is required with a store backend.')
         }
+        if (store) await warnOfUnusedPrefix(ctx, backend, prefix ?? DEFAULT_PREFIX)
         return backend.create({
           name: options.name,
           ...(options.owner === undefined ? {} : { ownerId: options.owner }),
@@ -78,7 +84,7 @@ function registerCreate(keys: Command, ctx: CommandContext): void {
           ...(options.expiresAt === undefined ? {} : { expiresAt: options.expiresAt }),
           ...(metadata === undefined ? {} : { metadata }),
         })
-      }, options.prefix ?? ctx.io.env.KEYWARD_PREFIX)
+      }, prefix)
       if (ctx.json()) ctx.printJson(issued)
       else {
         ctx.out(issued.token)
@@ -88,6 +94,26 @@ function registerCreate(keys: Command, ctx: CommandContext): void {
       }
       ctx.done(EXIT.ok)
     })
+}
+
+/**
+ * Warns in one line on stderr when the deployment holds keys and none of them has `prefix`.
+ * Which prefixes the applications accept is their configuration, which no store records,
+ * but the keys they issued show it; a token of a prefix they do not accept is refused as
+ * malformed (the examples accept only kw_test, the CLI's default is kw_live).
+ */
+async function warnOfUnusedPrefix(
+  ctx: CommandContext,
+  backend: Backend,
+  prefix: string,
+): Promise<void> {
+  const inUse = new Set(
+    (await backend.list()).map((key) => key.hint.slice(0, key.hint.lastIndexOf('_'))),
+  )
+  if (inUse.size === 0 || inUse.has(prefix)) return
+  ctx.info(
+    `keyward: warning: the keys in ${backend.description} have the prefix ${[...inUse].sort().join(', ')}, not ${prefix}; applications that accept only those refuse this token as malformed (set --prefix or KEYWARD_PREFIX).`,
+  )
 }
 
 function registerRotate(keys: Command, ctx: CommandContext): void {
