@@ -1,4 +1,5 @@
 import { KeywardError, type KeywardErrorOptions, UnavailableError } from './errors.js'
+import { withinDeadline } from './lib/deadline.js'
 
 /**
  * What a failed backend (store, revocation list, limiter, key source) becomes, decided once:
@@ -15,14 +16,44 @@ export function unavailable(
   return new UnavailableError(message, { ...options, cause: error })
 }
 
-/** Awaits `work`; a failure rejects as {@link unavailable} decides (with `message`). */
+/** How long one backend call may keep its caller waiting, and what becomes of a reply after that. */
+export interface BackendBound<T> {
+  /**
+   * Milliseconds the caller waits at most. Past them the call rejects `UnavailableError`
+   * (503, `Retry-After`), while the backend call itself goes on: it cannot be recalled.
+   */
+  timeout: number
+  /**
+   * Receives what the call yields once its caller has given up on it, so a write that lands
+   * late can be completed or undone. Default: nothing is done with it.
+   */
+  late?: (value: T) => void
+  /** Receives a failure of `late`. Default: it is dropped. */
+  onError?: (error: unknown) => void
+}
+
+/**
+ * Awaits `work`; a failure rejects as {@link unavailable} decides (with `message`). With a
+ * `bound`, waits at most `bound.timeout` ms, then rejects `UnavailableError` saying the
+ * backend did not answer in time; a value that arrives later goes to `bound.late`.
+ */
 export async function fromBackend<T>(
   work: () => T | Promise<T>,
   message: string,
   options?: KeywardErrorOptions,
+  bound?: BackendBound<T>,
 ): Promise<T> {
   try {
-    return await work()
+    const pending = work()
+    if (bound === undefined || !(pending instanceof Promise)) return await pending
+    return await withinDeadline(
+      pending,
+      bound.timeout,
+      () =>
+        new UnavailableError(`${message} It did not answer within ${bound.timeout} ms.`, options),
+      bound.late,
+      bound.onError,
+    )
   } catch (error) {
     throw unavailable(error, message, options)
   }

@@ -41,6 +41,35 @@ describe('RevocationMirror', () => {
     )
   })
 
+  it('reports its freshness as isRevoked judges it: answering until maxStaleness after the last contact', async () => {
+    const clock = { now: T0 }
+    const mirror = mirrorAt(clock, { maxStaleness: 1_000 })
+    expect(mirror.freshness()).toMatchObject({
+      backend: 'TestDB',
+      loaded: false,
+      age: undefined,
+      answers: false,
+    })
+    const sent = mirror.reading()
+    await mirror.load(async () => ({ state: empty, sent }))
+    mirror.markFresh()
+    expect(mirror.freshness()).toEqual({
+      backend: 'TestDB',
+      loaded: true,
+      fresh: true,
+      age: 0,
+      maxStaleness: 1_000,
+      answers: true,
+    })
+    mirror.lost()
+    clock.now = T0 + 1_000
+    expect(mirror.freshness()).toMatchObject({ fresh: false, age: 1_000, answers: true })
+    expect(mirror.isRevoked(subject())).toBe(false)
+    clock.now = T0 + 1_001
+    expect(mirror.freshness()).toMatchObject({ age: 1_001, answers: false })
+    expect(() => mirror.isRevoked(subject())).toThrow(UnavailableError)
+  })
+
   it('fails closed before the first load, naming the backend', () => {
     const mirror = mirrorAt({ now: T0 })
     expect(() => mirror.isRevoked(subject())).toThrow(UnavailableError)

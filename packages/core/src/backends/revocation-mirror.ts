@@ -149,6 +149,29 @@ export interface RevocationMirrorOptions {
   onError?: (error: unknown) => void
 }
 
+/**
+ * Where a shared list's mirror stands at one moment: what a readiness check reports, and
+ * whether `isRevoked` answers or fails closed.
+ */
+export interface MirrorFreshness {
+  /** The backend the mirror copies, e.g. `'Redis'`. */
+  readonly backend: string
+  /** Whether a snapshot has been loaded at least once. */
+  readonly loaded: boolean
+  /** Whether the feed is believed complete (connections up, reloaded since the last loss). */
+  readonly fresh: boolean
+  /** Milliseconds since the last confirmed contact; `undefined` before the first load. */
+  readonly age: number | undefined
+  /** The list's `maxStaleness`, ms. */
+  readonly maxStaleness: number
+  /**
+   * Whether `isRevoked` answers at this moment. `false` once the mirror is older than
+   * `maxStaleness` (unless `onStale: 'allow'`), and before the first load: every
+   * verification then fails closed with 503 `unavailable`.
+   */
+  readonly answers: boolean
+}
+
 /** Below this many entries a pruning pass is not worth its cost. */
 const MIN_PRUNE_SIZE = 1_024
 
@@ -329,6 +352,21 @@ export class RevocationMirror {
     // Negated, so that a NaN reading fails closed too.
     if (!((at ?? this.now()) <= this.#deadline)) this.#refuse()
     return this.#table.isRevoked(subject)
+  }
+
+  /**
+   * Where the mirror stands at `at` (default `now()`), judged exactly as `isRevoked` judges it.
+   * Off the hot path: it allocates.
+   */
+  freshness(at: number = this.now()): MirrorFreshness {
+    return {
+      backend: this.#backend,
+      loaded: this.#loaded,
+      fresh: this.#fresh,
+      age: this.#loaded ? Math.max(0, at - this.#lastContact) : undefined,
+      maxStaleness: this.maxStaleness,
+      answers: at <= this.#deadline,
+    }
   }
 
   /** Reads the clock before contacting the backend: the reading to {@link RevocationMirror.confirm} once it answers. */
