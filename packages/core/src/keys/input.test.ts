@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseInstant, parseMetadata, parseName, parseOwnerId } from './input.js'
+import { parseExpiry, parseInstant, parseMetadata, parseName, parseOwnerId } from './input.js'
 
 const invalid = (field: string) =>
   expect.objectContaining({ code: 'invalid_argument', status: 422, field })
@@ -376,5 +376,40 @@ describe('parseMetadata', () => {
       expect(() => parseMetadata(bad)).toThrowError(invalid('metadata'))
     }
     expect(() => parseMetadata({ big: 'x'.repeat(5000) })).toThrowError(invalid('metadata'))
+  })
+})
+
+describe('parseExpiry', () => {
+  const DAY = 86_400_000
+  const at = Date.UTC(2027, 0, 1)
+  const bounds = { maxLifetime: 30 * DAY, defaultExpiresIn: 7 * DAY }
+
+  it('reads expiresAt or expiresIn, not both, naming the field given', () => {
+    expect(parseExpiry({ expiresAt: at + DAY }, at, bounds, false)).toBe(at + DAY)
+    expect(parseExpiry({ expiresIn: '2d' }, at, bounds, false)).toBe(at + 2 * DAY)
+    expect(() =>
+      parseExpiry({ expiresAt: at + DAY, expiresIn: 60 }, at, bounds, false),
+    ).toThrowError(invalid('expiresAt'))
+    expect(() => parseExpiry({ expiresIn: 0 }, at, bounds, false)).toThrowError(
+      invalid('expiresIn'),
+    )
+    expect(() => parseExpiry({ expiresAt: at }, at, bounds, false)).toThrowError(
+      invalid('expiresAt'),
+    )
+  })
+
+  it('allows maxLifetime from now exactly, and says the bound in days', () => {
+    expect(parseExpiry({ expiresIn: '30d' }, at, bounds, false)).toBe(at + 30 * DAY)
+    expect(() => parseExpiry({ expiresIn: '31d' }, at, bounds, false)).toThrow(
+      'expiresIn must be at most 30 days from now.',
+    )
+  })
+
+  it('a new key without either gets defaultExpiresIn, or must give one; an update changes nothing', () => {
+    expect(parseExpiry({}, at, bounds, true)).toBe(at + 7 * DAY)
+    expect(() => parseExpiry({}, at, { ...bounds, defaultExpiresIn: undefined }, true)).toThrow(
+      'expiresAt or expiresIn is required.',
+    )
+    expect(parseExpiry({}, at, bounds, false)).toBeUndefined()
   })
 })

@@ -1,3 +1,4 @@
+import { parseDuration } from '../duration.js'
 import { InvalidArgumentError } from '../errors.js'
 import type { KeyMetadata } from '../types.js'
 
@@ -94,6 +95,98 @@ export function parseMetadata(metadata: unknown): KeyMetadata | undefined {
     )
   }
   return copy
+}
+
+/** An instant: a `Date`, epoch milliseconds, or an RFC 3339 date-time string with its offset (`2027-01-31T00:00:00Z`). */
+export type Instant = Date | number | string
+
+/**
+ * Who makes a lifecycle change, for audit events: the optional last argument of `create`,
+ * `update`, `rotate`, `revoke` and `revokeAll`. The management API passes its caller.
+ */
+export interface ActionContext {
+  /**
+   * Named as the event's `actor`: `'key:<id>'` for an API key, or the application's own name
+   * for a signed-in person (`'person:42'`). Default: none, and events carry no `actor`.
+   */
+  actor?: string
+}
+
+/** The `actor` of an event, from a lifecycle call's optional context. */
+export function parseActor(context: ActionContext | undefined): { actor?: string } {
+  if (context === undefined) return {}
+  assertObject(context, 'context')
+  const { actor } = context
+  if (actor === undefined) return {}
+  if (typeof actor !== 'string' || actor.trim() === '') {
+    throw new InvalidArgumentError('actor', 'actor must be a non-blank string.')
+  }
+  return { actor }
+}
+
+/** The deployment's bounds on a key's expiry, in milliseconds (`KeywardOptions`, resolved). */
+export interface ExpiryBounds {
+  /** Longest lifetime a key may be given, from the moment of the change. */
+  readonly maxLifetime: number
+  /** Lifetime of a key created without `expiresAt` or `expiresIn`; `undefined`: one is required. */
+  readonly defaultExpiresIn: number | undefined
+}
+
+/**
+ * Parses a key's expiry from `expiresAt` (an {@link Instant}) or `expiresIn` (a lifetime from
+ * `at`; seconds or a duration string), at most one of them, to epoch milliseconds after `at`
+ * and at most `maxLifetime` from it; the error names the field given. When `required` (a new
+ * key), giving neither means `defaultExpiresIn` from `at`, or an error without one; otherwise
+ * (an update) it means no change, `undefined`.
+ */
+export function parseExpiry(
+  input: { expiresAt?: unknown; expiresIn?: unknown },
+  at: number,
+  bounds: ExpiryBounds,
+  required: true,
+): number
+export function parseExpiry(
+  input: { expiresAt?: unknown; expiresIn?: unknown },
+  at: number,
+  bounds: ExpiryBounds,
+  required: false,
+): number | undefined
+export function parseExpiry(
+  input: { expiresAt?: unknown; expiresIn?: unknown },
+  at: number,
+  bounds: ExpiryBounds,
+  required: boolean,
+): number | undefined {
+  if (input.expiresAt !== undefined && input.expiresIn !== undefined) {
+    throw new InvalidArgumentError('expiresAt', 'Give expiresAt or expiresIn, not both.')
+  }
+  let expiresAt: number | undefined
+  let field = 'expiresAt'
+  if (input.expiresAt !== undefined) expiresAt = parseInstant(input.expiresAt, 'expiresAt')
+  else if (input.expiresIn !== undefined) {
+    field = 'expiresIn'
+    expiresAt = at + parseDuration(input.expiresIn, 'expiresIn')
+  } else if (required) {
+    if (bounds.defaultExpiresIn === undefined) {
+      throw new InvalidArgumentError('expiresAt', 'expiresAt or expiresIn is required.')
+    }
+    expiresAt = at + bounds.defaultExpiresIn
+  }
+  if (expiresAt === undefined) return undefined
+  if (expiresAt <= at) throw new InvalidArgumentError(field, `${field} must be in the future.`)
+  if (expiresAt > at + bounds.maxLifetime) {
+    throw new InvalidArgumentError(
+      field,
+      `${field} must be at most ${formatDays(bounds.maxLifetime)} from now.`,
+    )
+  }
+  return expiresAt
+}
+
+/** A lifetime for an error message: whole days when it is some, else seconds. */
+function formatDays(ms: number): string {
+  const days = ms / 86_400_000
+  return Number.isInteger(days) ? `${days} days` : `${ms / 1000} seconds`
 }
 
 /**

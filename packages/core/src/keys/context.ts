@@ -1,0 +1,112 @@
+import type { ScopeCatalog } from '../scopes.js'
+import type { TokenHasher } from '../token/hash.js'
+import type { KeyEvent, RevocationList, TokenStore } from '../types.js'
+import { fromBackend } from '../unavailable.js'
+import type { ExpiryBounds } from './input.js'
+
+/** What `createKeyward` hands the lifecycle: its resolved options and the parts it built. */
+export interface LifecycleConfig {
+  prefix: string
+  prefixes: ReadonlySet<string>
+  catalog: ScopeCatalog<string>
+  hasher: TokenHasher
+  store: TokenStore
+  revocations: RevocationList
+  now: () => number
+  maxLifetime: number
+  defaultExpiresIn: number | undefined
+  maxGracePeriod: number
+  onEvent: ((event: KeyEvent) => void | Promise<void>) | undefined
+  onError: (error: unknown) => void
+  /** Drops this instance's cached verification of a key that just changed. */
+  forget: (id: string) => void
+}
+
+/** What every lifecycle operation works with; built once per `Keyward`. */
+export interface LifecycleContext {
+  /** The prefix of tokens issued now. */
+  readonly prefix: string
+  /** Every prefix a token of ours may carry (the current one and those accepted still). */
+  readonly prefixes: ReadonlySet<string>
+  readonly catalog: ScopeCatalog<string>
+  readonly hasher: TokenHasher
+  readonly store: TokenStore
+  readonly revocations: RevocationList
+  /** This instance's clock, epoch milliseconds. */
+  readonly now: () => number
+  /** Bounds on expiry and on the rotation grace period, in milliseconds. */
+  readonly limits: ExpiryBounds & { readonly maxGracePeriod: number }
+  /** Tells the application's `onEvent` hook; never rejects (see {@link createLifecycleContext}). */
+  readonly emit: (event: KeyEvent) => Promise<void>
+  readonly onError: (error: unknown) => void
+  /** Drops this instance's cached verification of a key that just changed. */
+  readonly forget: (id: string) => void
+}
+
+/** Builds the lifecycle's context from `createKeyward`'s config. */
+export function createLifecycleContext(config: LifecycleConfig): LifecycleContext {
+  const { onEvent, onError } = config
+  // The change is made before its event: a failing audit hook must not undo or fail it.
+  const emit = async function emitKeyEvent(event: KeyEvent): Promise<void> {
+    if (!onEvent) return
+    try {
+      await onEvent(event)
+    } catch (error) {
+      onError(error)
+    }
+  }
+  return {
+    prefix: config.prefix,
+    prefixes: config.prefixes,
+    catalog: config.catalog,
+    hasher: config.hasher,
+    store: config.store,
+    revocations: config.revocations,
+    now: config.now,
+    limits: {
+      maxLifetime: config.maxLifetime,
+      defaultExpiresIn: config.defaultExpiresIn,
+      maxGracePeriod: config.maxGracePeriod,
+    },
+    emit,
+    onError,
+    forget: config.forget,
+  }
+}
+
+/** Runs a store or revocation-list call: its failures become `unavailable`; our own errors pass through. */
+export function callBackend<T>(work: () => Promise<T>): Promise<T> {
+  return fromBackend(work, 'The key store is unavailable.')
+}
+
+/**
+ * The shared clock that `createdAt` and revoke-all epochs come from (Redis `TIME` with the
+ * Redis list), so instances with skewed clocks still order creations and revoke-alls right.
+ */
+export function readSharedClock(ctx: LifecycleContext): Promise<number> | number {
+  const { revocations } = ctx
+  return revocations.time ? callBackend(() => revocations.time!()) : ctx.now()
+}
+
+/** A key's record changed: this instance's cache drops it now, the others when told. */
+export async function announceChange(ctx: LifecycleContext, id: string): Promise<void> {
+  ctx.forget(id)
+  const { revocations } = ctx
+  if (revocations.publishUpdate) await callBackend(() => revocations.publishUpdate!(id))
+}
+
+/**
+ * Puts a revoked key on the revocation list and out of this instance's cache.
+ *
+ * The record keeps `revokedAt` for as long as it exists, so a revoked key never verifies
+ * and never changes again, whatever the list prunes; the list entry is what makes every
+ * instance refuse it at once, cached or not.
+ */
+export async function announceRevocation(
+  ctx: LifecycleContext,
+  id: string,
+  expiresAt: number,
+): Promise<void> {
+  await callBackend(() => ctx.revocations.revoke(id, expiresAt))
+  ctx.forget(id)
+}

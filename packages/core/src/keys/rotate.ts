@@ -1,0 +1,151 @@
+import { toApiKey } from '../backends/record.js'
+import { parseDuration } from '../duration.js'
+import { InvalidArgumentError } from '../errors.js'
+import type { KeyRecord, KeyRecordPatch } from '../types.js'
+import {
+  announceChange,
+  announceRevocation,
+  callBackend,
+  type LifecycleContext,
+} from './context.js'
+import { chooseCreatedAt, type IssuedKey, issueKey } from './create.js'
+import { type ActionContext, assertObject, parseActor } from './input.js'
+import { explainRefusal, readActiveRecord } from './read.js'
+
+/** Options of `keyward.keys.rotate`. */
+export interface RotateKeyInput {
+  /**
+   * How long the old token keeps working: seconds or a duration string. Default `0`: the old
+   * key is revoked at once. At most `maxGracePeriod`.
+   */
+  gracePeriod?: number | string
+}
+
+/**
+ * `keyward.keys.rotate`: issues a successor with the key's data, then ends the old key (at
+ * once, or after the grace period) in one conditional store write, so a key gets at most one
+ * successor; emits `rotated`.
+ */
+export async function rotateKey(
+  ctx: LifecycleContext,
+  id: string,
+  input: RotateKeyInput = {},
+  action: ActionContext | undefined,
+): Promise<IssuedKey> {
+  assertObject(input, 'input')
+  const actor = parseActor(action)
+  const at = ctx.now()
+  const grace = parseGracePeriod(ctx, input)
+  const old = await readActiveRecord(ctx, id, at)
+  // The successor exists before the old key ends, so a failure leaves the old key as it was.
+  const { token, record } = await issueSuccessor(ctx, old)
+  const previousExpiresAt = Math.min(at + grace, old.expiresAt)
+  const ended = await endPredecessor(ctx, old, record, { at, grace, previousExpiresAt })
+  const successor = await takeLastState(ctx, ended, record)
+  // Committed: the new token must reach the caller even if the announcement of the old
+  // key's new end is lost (other instances then learn it within `cache.ttl`).
+  if (grace > 0) await announceChange(ctx, old.id).catch(ctx.onError)
+  const key = toApiKey(successor)
+  await ctx.emit({ type: 'rotated', key, previousId: old.id, previousExpiresAt, at, ...actor })
+  return { token, key }
+}
+
+/** The grace period in milliseconds: `0` when not given, at most `maxGracePeriod`. */
+function parseGracePeriod(ctx: LifecycleContext, input: RotateKeyInput): number {
+  const grace =
+    input.gracePeriod === undefined ? 0 : parseDuration(input.gracePeriod, 'gracePeriod')
+  const { maxGracePeriod } = ctx.limits
+  if (grace > maxGracePeriod) {
+    throw new InvalidArgumentError(
+      'gracePeriod',
+      `gracePeriod must be at most ${maxGracePeriod / 1000} seconds.`,
+    )
+  }
+  return grace
+}
+
+/** Stores the successor of `old`: its data under a new id and token, drawing on its credits. */
+async function issueSuccessor(
+  ctx: LifecycleContext,
+  old: KeyRecord,
+): Promise<{ token: string; record: KeyRecord }> {
+  return issueKey(ctx, {
+    name: old.name,
+    ownerId: old.ownerId,
+    scopes: old.scopes,
+    createdAt: await chooseCreatedAt(ctx, old.ownerId),
+    expiresAt: old.expiresAt,
+    rotatedFrom: old.id,
+    ...(old.metadata === undefined ? {} : { metadata: old.metadata }),
+    ...(old.rateLimits === undefined ? {} : { rateLimits: old.rateLimits }),
+    ...(old.credits === undefined
+      ? {}
+      : { credits: { ...old.credits, account: old.credits.account ?? old.id } }),
+  })
+}
+
+/**
+ * The commit: marks `old` as rotated to `successor` and ending at `previousExpiresAt` (revoked
+ * now without grace), only if it is still active. Returns the old record as it ended; when
+ * that fails or is refused, the successor is deleted and the call rejects.
+ */
+async function endPredecessor(
+  ctx: LifecycleContext,
+  old: KeyRecord,
+  successor: KeyRecord,
+  end: { at: number; grace: number; previousExpiresAt: number },
+): Promise<KeyRecord> {
+  const { at, grace } = end
+  let ended: KeyRecord | null | undefined
+  try {
+    // Without grace the old key is refused everywhere before the rotation commits, so a
+    // failure here leaves the old key as it was and no successor behind.
+    if (grace === 0) await announceRevocation(ctx, old.id, old.expiresAt)
+    // One atomic step: only an active key gets a successor, so racing rotations yield one.
+    ended = await callBackend(() =>
+      ctx.store.update(
+        old.id,
+        {
+          rotatedTo: successor.id,
+          expiresAt: end.previousExpiresAt,
+          ...(grace === 0 ? { revokedAt: at } : {}),
+        },
+        { activeAt: at },
+      ),
+    )
+  } catch (error) {
+    await ctx.store.delete(successor.id).catch(ctx.onError)
+    throw error
+  }
+  if (!ended) {
+    await ctx.store.delete(successor.id).catch(ctx.onError)
+    return explainRefusal(ctx, old.id, ended, at)
+  }
+  return ended
+}
+
+/**
+ * A change that landed between the read and the commit is the old key's last state: the
+ * successor takes it (its scopes may only have narrowed). Returns the successor as stored.
+ */
+async function takeLastState(
+  ctx: LifecycleContext,
+  ended: KeyRecord,
+  successor: KeyRecord,
+): Promise<KeyRecord> {
+  const drift: KeyRecordPatch = {}
+  if (ended.name !== successor.name) drift.name = ended.name
+  if (!sameScopes(ended.scopes, successor.scopes)) drift.scopes = ended.scopes
+  if (ended.metadata !== undefined && !sameJson(ended.metadata, successor.metadata))
+    drift.metadata = ended.metadata
+  if (Object.keys(drift).length === 0) return successor
+  return (await callBackend(() => ctx.store.update(successor.id, drift))) ?? successor
+}
+
+function sameScopes(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((scope) => b.includes(scope))
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b)
+}
