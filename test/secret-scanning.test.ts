@@ -183,3 +183,48 @@ describe.each(adapters)('GitHub secret scanning over HTTP (%s)', (_name, serve) 
     expect(keyListFetches).toBeLessThanOrEqual(2) // one per adapter's source
   })
 })
+
+describe('GitHub secret scanning over HTTP while GitHub’s key list has never loaded (Hono)', () => {
+  let downList: Server
+  let downFetches = 0
+  let server: Awaited<ReturnType<Serve>>
+  beforeAll(async () => {
+    // GitHub's key list, down since before the endpoint started.
+    downList = createServer((_req, res) => {
+      downFetches++
+      res.statusCode = 503
+      res.end()
+    })
+    await new Promise<void>((resolve) => downList.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(downList.address() as AddressInfo).port}/meta/public_keys/secret_scanning`
+    // A stopped clock: all reports fall within one minRefreshInterval however slow the machine.
+    const publicKeys = githubPublicKeys({ url, now: () => 1_700_000_000_000 })
+    server = await serveFetch(
+      new Hono().post('/github/secret-scanning', honoSecretScanning(keyward, { publicKeys })).fetch,
+    )
+  })
+  afterAll(async () => {
+    await server?.close()
+    await new Promise((resolve) => downList?.close(resolve))
+  })
+
+  it('answers 50 forged reports 503 and asks GitHub for the list once, not once per report', async () => {
+    const statuses: number[] = []
+    for (let i = 0; i < 50; i++) {
+      const body = JSON.stringify([{ token: generateToken('kw_test'), type: 'keyward_test_key' }])
+      const response = await fetch(`${server.url}/github/secret-scanning`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'Github-Public-Key-Identifier': KEY_ID,
+          'Github-Public-Key-Signature': signWith(impostor, body),
+        },
+        body,
+      })
+      await response.arrayBuffer()
+      statuses.push(response.status)
+    }
+    expect(statuses).toEqual(Array(50).fill(503))
+    expect(downFetches).toBe(1)
+  })
+})

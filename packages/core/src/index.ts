@@ -40,20 +40,22 @@ export {
 } from './errors.js'
 export type { ScopeName } from './http/authenticate.js'
 export {
+  GITHUB_SECRET_SCANNING_KEYS_URL,
+  type GitHubPublicKeysOptions,
+  githubPublicKeys,
+} from './http/github-public-keys.js'
+export {
   type ApiKeyJson,
   type CatalogJson,
   type CatalogScopeJson,
   toApiKeyJson,
 } from './http/management/api.js'
 export type { Principal } from './http/principal.js'
-export {
-  GITHUB_SECRET_SCANNING_KEYS_URL,
-  type GitHubPublicKeysOptions,
-  githubPublicKeys,
-  type SecretScanningKeySource,
-  type SecretScanningPublicKey,
-  secretScanningPattern,
-} from './http/secret-scanning.js'
+export { secretScanningPattern } from './http/secret-scanning.js'
+export type {
+  SecretScanningKeySource,
+  SecretScanningPublicKey,
+} from './http/secret-scanning-signature.js'
 export type {
   ActionContext,
   CreateKeyInput,

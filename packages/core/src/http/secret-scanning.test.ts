@@ -3,12 +3,9 @@ import { describe, expect, it } from 'vitest'
 import { createKeyward } from '../keyward.js'
 import { generateToken } from '../token/token.js'
 import type { KeyEvent } from '../types.js'
-import {
-  createSecretScanningHandler,
-  githubPublicKeys,
-  type SecretScanningPublicKey,
-  secretScanningPattern,
-} from './secret-scanning.js'
+import { githubPublicKeys } from './github-public-keys.js'
+import { createSecretScanningHandler, secretScanningPattern } from './secret-scanning.js'
+import type { SecretScanningPublicKey } from './secret-scanning-signature.js'
 
 // A locally generated P-256 pair stands in for GitHub's; signatures are made the way GitHub
 // makes them (DER-encoded ECDSA over the raw body) by node:crypto, independently of the code
@@ -239,6 +236,37 @@ describe('githubPublicKeys', () => {
     fail = true
     clock += 7_200_000
     expect((await handler.handle(request)).status).toBe(200)
+  })
+
+  it('fetches at most once per minRefreshInterval while the list has never loaded, a failed fetch counting', async () => {
+    // GitHub (or the network) is down from the start, and forged reports keep coming: each
+    // answers 503, and only the first of them may reach out for the list.
+    let clock = 0
+    let fetches = 0
+    const source = githubPublicKeys({
+      fetch: async () => {
+        fetches++
+        throw new TypeError('fetch failed')
+      },
+      now: () => clock,
+    })
+    const handler = createSecretScanningHandler(createKeyward(), { publicKeys: source })
+    const forged = keyPair('forged')
+    const forge = () => {
+      const body = JSON.stringify([{ token: generateToken('kw_live'), type: 't' }])
+      return handler.handle({ body, keyIdentifier: 'forged', signature: forged.sign(body) })
+    }
+    const statuses: number[] = []
+    for (let i = 0; i < 50; i++) statuses.push((await forge()).status)
+    expect(statuses).toEqual(Array(50).fill(503))
+    expect(fetches).toBe(1)
+
+    clock += 59_999
+    expect((await forge()).status).toBe(503)
+    expect(fetches).toBe(1)
+    clock += 1
+    expect((await forge()).status).toBe(503)
+    expect(fetches).toBe(2)
   })
 
   it('refuses a non-http URL at construction', () => {
