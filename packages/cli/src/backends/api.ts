@@ -50,29 +50,7 @@ export function apiBackend(options: ApiBackendOptions): Backend {
     const text = await response.text()
     const json = text === '' ? undefined : parseJson(text)
     if (response.ok) return json as T
-    const problem = json as { code?: unknown; detail?: unknown; field?: unknown } | undefined
-    const code = typeof problem?.code === 'string' ? (problem.code as KeywardErrorCode) : undefined
-    const detail = typeof problem?.detail === 'string' ? problem.detail : `HTTP ${response.status}`
-    if (code === undefined && response.status === 404) {
-      // Not the management API's own 404 (that carries a code): nothing is mounted there.
-      throw new InvalidArgumentError(
-        'api',
-        `Nothing answers at ${where}: ${method} ${where}${path} is HTTP 404. Give --api the URL the management API is mounted at, e.g. https://api.example.com/api-keys.`,
-      )
-    }
-    if (code === undefined || response.status >= 500) {
-      throw new UnavailableError(`The management API at ${where} failed: ${detail}`)
-    }
-    if (code === 'invalid_argument') {
-      const field = typeof problem?.field === 'string' ? problem.field : 'input'
-      throw new InvalidArgumentError(field, detail)
-    }
-    const why = response.status === 401 ? ' (check KEYWARD_API_TOKEN)' : ''
-    throw new KeywardError({
-      code,
-      status: response.status,
-      message: `The management API refused: ${detail}${why}`,
-    })
+    throw refusal(response.status, json, where, `${method} ${where}${path}`)
   }
 
   const list = async () => ((await call<{ keys: ApiKeyJson[] }>('GET', '/')).keys ?? []).map(view)
@@ -131,6 +109,37 @@ export function apiBackend(options: ApiBackendOptions): Backend {
     },
     async close() {},
   }
+}
+
+/**
+ * The error for an answer of the management API at `where` that is not ok: core's error of
+ * its problem `code`; usage when nothing is mounted there (a 404 without a code); unavailable
+ * for a server error or an answer that is not the management API's.
+ */
+function refusal(status: number, json: unknown, where: string, request: string): KeywardError {
+  const problem = json as { code?: unknown; detail?: unknown; field?: unknown } | undefined
+  const code = typeof problem?.code === 'string' ? (problem.code as KeywardErrorCode) : undefined
+  const detail = typeof problem?.detail === 'string' ? problem.detail : `HTTP ${status}`
+  if (code === undefined && status === 404) {
+    // Not the management API's own 404 (that carries a code): nothing is mounted there.
+    return new InvalidArgumentError(
+      'api',
+      `Nothing answers at ${where}: ${request} is HTTP 404. Give --api the URL the management API is mounted at, e.g. https://api.example.com/api-keys.`,
+    )
+  }
+  if (code === undefined || status >= 500) {
+    return new UnavailableError(`The management API at ${where} failed: ${detail}`)
+  }
+  if (code === 'invalid_argument') {
+    const field = typeof problem?.field === 'string' ? problem.field : 'input'
+    return new InvalidArgumentError(field, detail)
+  }
+  const why = status === 401 ? ' (check KEYWARD_API_TOKEN)' : ''
+  return new KeywardError({
+    code,
+    status,
+    message: `The management API refused: ${detail}${why}`,
+  })
 }
 
 function parseJson(text: string): unknown {
