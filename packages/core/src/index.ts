@@ -49,7 +49,7 @@ export {
   type CatalogJson,
   type CatalogScopeJson,
   toApiKeyJson,
-} from './http/management/api.js'
+} from './http/management/json.js'
 export type { Principal } from './http/principal.js'
 export { secretScanningPattern } from './http/secret-scanning.js'
 export type {

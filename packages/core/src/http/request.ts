@@ -17,6 +17,12 @@ export interface ManagementBodyFailure {
  */
 export type ManagementBody = string | ManagementBodyFailure | undefined
 
+/**
+ * The body limit of the management API and the OAuth endpoints when none is given, in bytes:
+ * room for any JSON or form body they take, with a margin, and nothing more.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 16_384
+
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
 
 /**

@@ -1,0 +1,43 @@
+/**
+ * What every management route is given: the instance it acts on ({@link ManagementContext})
+ * and who acts ({@link Caller}), with the one least-privilege check they all apply.
+ */
+import type { Keyward } from '../../keyward.js'
+import { assertGrantable, type ScopeCatalog } from '../../scopes.js'
+import type { VerifiedKey } from '../../types.js'
+
+/** The parts of a Keyward instance the routes use, bound once by `createManagementApi`. */
+export interface ManagementContext {
+  /** The lifecycle the routes call; the catalog's scope names are plain strings here. */
+  readonly keys: Keyward['keys']
+  /** The scope catalog grants are validated against. */
+  readonly scopes: ScopeCatalog
+  /** The `realm` of challenges. */
+  readonly realm: string
+  /** The clock, for a key's `status` in answers. */
+  readonly now: () => number
+}
+
+/** Who acts on a manage route: an API key or a signed-in `Principal`. */
+export interface Caller {
+  ownerId: string
+  scopes: readonly string[]
+  /** `KeyEvent.actor`: `'key:<id>'`, or the principal's own. */
+  actor: string
+  /** The caller's own key id when it is a key: a key may not change its own life. */
+  keyId?: string
+}
+
+/** The caller an API key makes. */
+export function callerOf(key: VerifiedKey): Caller {
+  return { ownerId: key.ownerId, scopes: key.scopes, actor: `key:${key.id}`, keyId: key.id }
+}
+
+/** Least privilege: the caller must hold every scope in `scopes` (core's one check, 403). */
+export function assertCallerHolds(
+  ctx: ManagementContext,
+  caller: { scopes: readonly string[] },
+  scopes: readonly string[],
+): void {
+  assertGrantable(scopes, caller.scopes, ctx.realm)
+}

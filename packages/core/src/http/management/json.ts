@@ -1,0 +1,153 @@
+/**
+ * What the management API answers, in JSON: the shapes of keys, rate limits and the catalog
+ * (instants as ISO 8601, windows in seconds, never a hash), and the envelope every answer goes
+ * out in.
+ */
+import type { ErrorResponse } from '../../errors.js'
+import type { ApiKey, KeyMetadata, KeyStatus, RateLimit } from '../../types.js'
+import type { ManagementResponse } from '../request.js'
+
+/** A key as management responses show it: times as ISO 8601, never the hash. */
+export interface ApiKeyJson {
+  id: string
+  name: string
+  hint: string
+  ownerId: string
+  scopes: string[]
+  createdAt: string
+  expiresAt: string
+  /** `null` until the key is first used. */
+  lastUsedAt: string | null
+  /**
+   * Where the key stands when answered: `revoked`, else `rotated` (replaced, perhaps still
+   * in its grace period), else `expired`, else `active`.
+   */
+  status: KeyStatus
+  metadata?: KeyMetadata
+  /** The id of the key this one replaced through rotation. */
+  rotatedFrom?: string
+  /** The id of the key that replaced this one through rotation. */
+  rotatedTo?: string
+  /** The key's own rate limits (`window` in seconds); absent when the deployment defaults apply. */
+  rateLimits?: RateLimitJson[]
+  /**
+   * The key's credit grant: `remaining` as granted at `grantedAt` (the live balance is in the
+   * `RateLimit` header of its requests), and its refill (`interval` in seconds).
+   */
+  credits?: {
+    remaining: number
+    grantedAt: string
+    refill?: { amount: number; interval: number }
+  }
+}
+
+/** A rate limit in JSON: `limit` requests per `window` seconds, named in the headers. */
+export interface RateLimitJson {
+  name: string
+  limit: number
+  /** Window length in seconds. */
+  window: number
+}
+
+/** One scope of `GET /catalog`. */
+export interface CatalogScopeJson {
+  name: string
+  /** What a UI shows next to it. */
+  description: string
+  /** The part of the name before the first `:`. */
+  resource: string
+  /** Whether the caller holds it, so may grant it. */
+  grantable: boolean
+}
+
+/** The answer of `GET /catalog`: what a settings page needs to draw itself. */
+export interface CatalogJson {
+  /** Every declared scope, in declaration order. */
+  scopes: CatalogScopeJson[]
+  /** The scope names by resource, in order of first appearance. */
+  groups: { resource: string; scopes: string[] }[]
+  /** The names of the declared scopes the caller holds (wildcards expanded). */
+  grantable: string[]
+  /** Longest key lifetime, in seconds. */
+  maxLifetime: number
+  /** Lifetime of a key created without an expiry, in seconds; `null` when one is required. */
+  defaultExpiresIn: number | null
+  /** Longest rotation grace period, in seconds. */
+  maxGracePeriod: number
+  /**
+   * The deployment's default rate limits (`createKeyward({ rateLimits })`), applied to keys
+   * without their own; `null` when there are none.
+   */
+  defaultRateLimits: RateLimitJson[] | null
+}
+
+/** Rate limits with their windows in seconds, as JSON shows them. */
+export function toRateLimitsJson(limits: readonly RateLimit[]): RateLimitJson[] {
+  return limits.map(({ name, limit, window }) => ({ name, limit, window: window / 1000 }))
+}
+
+/**
+ * A key as management responses show it: times as ISO 8601, never the hash; `status` as of
+ * `at` (epoch ms, default now).
+ */
+export function toApiKeyJson(key: ApiKey, at: number = Date.now()): ApiKeyJson {
+  const json: ApiKeyJson = {
+    id: key.id,
+    name: key.name,
+    hint: key.hint,
+    ownerId: key.ownerId,
+    scopes: [...key.scopes],
+    createdAt: new Date(key.createdAt).toISOString(),
+    expiresAt: new Date(key.expiresAt).toISOString(),
+    lastUsedAt: key.lastUsedAt === undefined ? null : new Date(key.lastUsedAt).toISOString(),
+    status:
+      key.revokedAt !== undefined
+        ? 'revoked'
+        : key.rotatedTo !== undefined
+          ? 'rotated'
+          : at >= key.expiresAt
+            ? 'expired'
+            : 'active',
+  }
+  if (key.metadata !== undefined) json.metadata = key.metadata
+  if (key.rotatedFrom !== undefined) json.rotatedFrom = key.rotatedFrom
+  if (key.rotatedTo !== undefined) json.rotatedTo = key.rotatedTo
+  if (key.rateLimits !== undefined) {
+    json.rateLimits = toRateLimitsJson(key.rateLimits)
+  }
+  if (key.credits !== undefined) {
+    const { remaining, grantedAt, refill } = key.credits
+    json.credits = { remaining, grantedAt: new Date(grantedAt).toISOString() }
+    if (refill !== undefined) {
+      json.credits.refill = { amount: refill.amount, interval: refill.interval / 1000 }
+    }
+  }
+  return json
+}
+
+/** A JSON answer; `headers` add to (or override) the JSON content type and `no-store`. */
+export function jsonResponse(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): ManagementResponse {
+  // Every answer is about credentials: never let a cache keep it, least of all a token.
+  return {
+    status,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      ...headers,
+    },
+    body,
+  }
+}
+
+/** A `KeywardError`'s problem+json answer, kept out of caches like every other answer. */
+export function problemResponse(response: ErrorResponse): ManagementResponse {
+  return {
+    status: response.status,
+    headers: { ...response.headers, 'cache-control': 'no-store' },
+    body: response.body,
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * The key routes of the management API, one function each over the {@link ManagementContext}:
+ * list, create, get, update, rotate, delete (revoke) and revoke-all. Every one acts for a
+ * {@link Caller} already authenticated, re-checked and holding the manage scope, and only on
+ * keys of the caller's owner.
+ */
+import { ForbiddenError, InvalidArgumentError, NotFoundError } from '../../errors.js'
+import type { CreateKeyInput, RotateKeyInput, UpdateKeyInput } from '../../keys/lifecycle.js'
+import { isSubsetOf } from '../../scopes.js'
+import { isKeyId } from '../../token/token.js'
+import type { ApiKey } from '../../types.js'
+import type { ManagementResponse } from '../request.js'
+import { bodyFields } from './body.js'
+import { assertCallerHolds, type Caller, type ManagementContext } from './context.js'
+import { type ApiKeyJson, jsonResponse, toApiKeyJson } from './json.js'
+
+const CREATE_FIELDS = [
+  'name',
+  'scopes',
+  'expiresAt',
+  'expiresIn',
+  'metadata',
+  'rateLimits',
+  'credits',
+] as const
+/** What `PATCH` may change: the same fields as on create (the owner never changes). */
+const UPDATE_FIELDS = CREATE_FIELDS
+const ROTATE_FIELDS = ['gracePeriod'] as const
+/** What a key may never change about itself: its own life, reach and limits. */
+const LIFE_FIELDS = ['expiresAt', 'expiresIn', 'scopes', 'rateLimits', 'credits'] as const
+
+/** `GET /`: the caller's owner's keys. */
+export async function listKeys(
+  ctx: ManagementContext,
+  caller: Caller,
+): Promise<ManagementResponse> {
+  const keys = await ctx.keys.list(caller.ownerId)
+  return jsonResponse(200, { keys: keys.map((key) => keyJson(ctx, key)) })
+}
+
+/** `POST /`: a new key of the caller's owner, with scopes the caller holds; 201 with its token. */
+export async function createKey(
+  ctx: ManagementContext,
+  caller: Caller,
+  body: unknown,
+): Promise<ManagementResponse> {
+  const input = bodyFields(body, CREATE_FIELDS)
+  assertIsoExpiry(input)
+  const scopes = ctx.scopes.validateGrants(input.scopes)
+  assertCallerHolds(ctx, caller, scopes)
+  // The remaining fields are checked by keys.create, which names the field it rejects.
+  const create = { ...input, scopes, ownerId: caller.ownerId } as unknown as CreateKeyInput
+  const issued = await ctx.keys.create(create, { actor: caller.actor })
+  return jsonResponse(201, { key: keyJson(ctx, issued.key), token: issued.token })
+}
+
+/** `GET /:id`: one key, not revoked. */
+export async function getKey(
+  ctx: ManagementContext,
+  caller: Caller,
+  id: string,
+): Promise<ManagementResponse> {
+  return jsonResponse(200, keyJson(ctx, await ownedKey(ctx, caller, id)))
+}
+
+/**
+ * `PATCH /:id`: changes a key the caller's scopes cover. Scopes only narrow (422), and a key
+ * never changes its own life, reach or limits (403).
+ */
+export async function updateKey(
+  ctx: ManagementContext,
+  caller: Caller,
+  id: string,
+  body: unknown,
+): Promise<ManagementResponse> {
+  const input = bodyFields(body, UPDATE_FIELDS)
+  if (Object.keys(input).length === 0) {
+    throw new InvalidArgumentError('body', `Give at least one of ${UPDATE_FIELDS.join(', ')}.`)
+  }
+  assertIsoExpiry(input)
+  const key = await ownedKey(ctx, caller, id, true)
+  assertCallerHolds(ctx, caller, key.scopes)
+  const lifeChanges = LIFE_FIELDS.filter((field) => input[field] !== undefined)
+  if (key.id === caller.keyId && lifeChanges.length > 0) {
+    throw new ForbiddenError(
+      `An API key cannot change its own ${lifeChanges.join(', ')}; use another key or ask its owner.`,
+    )
+  }
+  if (input.scopes !== undefined) {
+    const scopes = ctx.scopes.validateGrants(input.scopes)
+    assertCallerHolds(ctx, caller, scopes)
+    if (!isSubsetOf(scopes, key.scopes)) {
+      throw new InvalidArgumentError(
+        'scopes',
+        'scopes can only be narrowed; create a new key for more scopes.',
+      )
+    }
+    input.scopes = scopes
+  }
+  const updated = await ctx.keys.update(key.id, input as UpdateKeyInput, { actor: caller.actor })
+  return jsonResponse(200, keyJson(ctx, updated))
+}
+
+/** `POST /:id/rotate`: a successor of a key the caller's scopes cover; 201 with its token. */
+export async function rotateKey(
+  ctx: ManagementContext,
+  caller: Caller,
+  id: string,
+  body: unknown,
+): Promise<ManagementResponse> {
+  const input = bodyFields(body, ROTATE_FIELDS)
+  const key = await ownedKey(ctx, caller, id, true)
+  assertCallerHolds(ctx, caller, key.scopes)
+  const issued = await ctx.keys.rotate(key.id, input as RotateKeyInput, { actor: caller.actor })
+  return jsonResponse(201, { key: keyJson(ctx, issued.key), token: issued.token })
+}
+
+/** `DELETE /:id`: revokes a key; 204, again for a key already revoked. */
+export async function revokeKey(
+  ctx: ManagementContext,
+  caller: Caller,
+  id: string,
+): Promise<ManagementResponse> {
+  const key = await ownedKey(ctx, caller, id, true)
+  await ctx.keys.revoke(key.id, { actor: caller.actor })
+  return { status: 204, headers: { 'cache-control': 'no-store' } }
+}
+
+/** `POST /revoke-all`: revokes every key of the caller's owner issued until now. */
+export async function revokeAllKeys(
+  ctx: ManagementContext,
+  caller: Caller,
+  body: unknown,
+): Promise<ManagementResponse> {
+  bodyFields(body, [])
+  const { revokedBefore } = await ctx.keys.revokeAll(
+    { ownerId: caller.ownerId },
+    { actor: caller.actor },
+  )
+  return jsonResponse(200, { revokedBefore: new Date(revokedBefore).toISOString() })
+}
+
+/**
+ * Another owner's key and a missing one are the same 404; so is a revoked one for reading.
+ * Changes find revoked keys too, so that they answer 409 (`key_inactive`) or, for DELETE,
+ * succeed idempotently.
+ */
+async function ownedKey(
+  ctx: ManagementContext,
+  caller: Caller,
+  id: string,
+  includeRevoked = false,
+): Promise<ApiKey> {
+  const key = isKeyId(id) ? await ctx.keys.get(id, { includeRevoked }) : undefined
+  if (!key || key.ownerId !== caller.ownerId) throw new NotFoundError()
+  return key
+}
+
+function keyJson(ctx: ManagementContext, key: ApiKey): ApiKeyJson {
+  return toApiKeyJson(key, ctx.now())
+}
+
+/** In JSON an instant is an ISO 8601 string: a bare number would be ambiguous (seconds or ms?). */
+function assertIsoExpiry(input: Record<string, unknown>): void {
+  if (input.expiresAt !== undefined && typeof input.expiresAt !== 'string') {
+    throw new InvalidArgumentError('expiresAt', 'expiresAt must be an ISO 8601 string.')
+  }
+}
