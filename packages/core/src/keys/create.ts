@@ -11,7 +11,7 @@ import type { ApiKey, KeyMetadata, KeyRecord } from '../types.js'
 import { callBackend, type LifecycleContext, readSharedClock } from './context.js'
 import {
   type ActionContext,
-  assertObject,
+  assertObjectArgument,
   type Instant,
   parseActor,
   parseExpiry,
@@ -62,7 +62,7 @@ export async function createKey(
   input: CreateKeyInput,
   action: ActionContext | undefined,
 ): Promise<IssuedKey> {
-  assertObject(input, 'input')
+  assertObjectArgument(input, 'input')
   const actor = parseActor(action)
   const at = ctx.now()
   const name = parseName(input.name)

@@ -20,8 +20,12 @@ const MAX_METADATA_JSON = 4096
 const FORBIDDEN_IN_TEXT = /[\p{Cc}\u2028\u2029\p{Noncharacter_Code_Point}\p{Surrogate}]/u
 const LONE_SURROGATE = /\p{Surrogate}/u
 
-/** Throws `InvalidArgumentError(field)` unless `value` is a plain object (not null, not an array). */
-export function assertObject(value: unknown, field: string): asserts value is object {
+/**
+ * Throws `InvalidArgumentError(field)` (422 in management routes) unless `value` is a plain
+ * object (not null, not an array): for the arguments of lifecycle calls, which a client may
+ * have sent. Not `lib/options.ts`'s `assertObject`, which throws `TypeError` for options.
+ */
+export function assertObjectArgument(value: unknown, field: string): asserts value is object {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InvalidArgumentError(field, `${field} must be an object.`)
   }
@@ -115,7 +119,7 @@ export interface ActionContext {
 /** The `actor` of an event, from a lifecycle call's optional context. */
 export function parseActor(context: ActionContext | undefined): { actor?: string } {
   if (context === undefined) return {}
-  assertObject(context, 'context')
+  assertObjectArgument(context, 'context')
   const { actor } = context
   if (actor === undefined) return {}
   if (typeof actor !== 'string' || actor.trim() === '') {

@@ -2,7 +2,7 @@ import { toApiKey } from '../backends/record.js'
 import { parseToken } from '../token/token.js'
 import type { ApiKey } from '../types.js'
 import { callBackend, type LifecycleContext } from './context.js'
-import { assertObject } from './input.js'
+import { assertObjectArgument } from './input.js'
 import { revokeKey } from './revoke.js'
 
 /** Where a leaked token was found, as its reporter tells; each field optional, kept in the `leaked` event. */
@@ -36,7 +36,7 @@ export async function reportLeak(
   token: string,
   where: LeakReport = {},
 ): Promise<LeakOutcome | undefined> {
-  assertObject(where, 'where')
+  assertObjectArgument(where, 'where')
   try {
     parseToken(token, ctx.prefixes)
   } catch {

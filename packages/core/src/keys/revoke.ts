@@ -4,7 +4,7 @@ import {
   type LifecycleContext,
   readSharedClock,
 } from './context.js'
-import { type ActionContext, assertObject, parseActor, parseOwnerId } from './input.js'
+import { type ActionContext, assertObjectArgument, parseActor, parseOwnerId } from './input.js'
 import { readRecord, statusAt } from './read.js'
 
 /**
@@ -40,7 +40,7 @@ export async function revokeAllKeys(
   options: { ownerId?: string } = {},
   action: ActionContext | undefined,
 ): Promise<{ revokedBefore: number }> {
-  assertObject(options, 'options')
+  assertObjectArgument(options, 'options')
   const actor = parseActor(action)
   const ownerId = options.ownerId === undefined ? undefined : parseOwnerId(options.ownerId)
   const at = await readSharedClock(ctx)

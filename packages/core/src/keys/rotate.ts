@@ -9,7 +9,7 @@ import {
   type LifecycleContext,
 } from './context.js'
 import { chooseCreatedAt, type IssuedKey, issueKey } from './create.js'
-import { type ActionContext, assertObject, parseActor } from './input.js'
+import { type ActionContext, assertObjectArgument, parseActor } from './input.js'
 import { explainRefusal, readActiveRecord } from './read.js'
 
 /** Options of `keyward.keys.rotate`. */
@@ -32,7 +32,7 @@ export async function rotateKey(
   input: RotateKeyInput = {},
   action: ActionContext | undefined,
 ): Promise<IssuedKey> {
-  assertObject(input, 'input')
+  assertObjectArgument(input, 'input')
   const actor = parseActor(action)
   const at = ctx.now()
   const grace = parseGracePeriod(ctx, input)

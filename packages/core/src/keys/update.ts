@@ -11,7 +11,7 @@ import type { ApiKey, KeyMetadata, KeyRecord, KeyRecordPatch } from '../types.js
 import { announceChange, callBackend, type LifecycleContext } from './context.js'
 import {
   type ActionContext,
-  assertObject,
+  assertObjectArgument,
   type Instant,
   parseActor,
   parseExpiry,
@@ -52,7 +52,7 @@ export async function updateKey(
   input: UpdateKeyInput,
   action: ActionContext | undefined,
 ): Promise<ApiKey> {
-  assertObject(input, 'input')
+  assertObjectArgument(input, 'input')
   const actor = parseActor(action)
   const at = ctx.now()
   const patch = parseKeyPatch(ctx, input, at)
