@@ -43,10 +43,6 @@ export interface PostgresRevocationListOptions extends RevocationMirrorOptions {
 /** The fixed statements, prepared by name. */
 type Statement = 'revoke' | 'revokeOwner' | 'revokeAll' | 'notify' | 'snapshot' | 'time'
 
-/** First and longest wait before connecting the listener again, ms. */
-const RECONNECT_MIN_MS = 100
-const RECONNECT_MAX_MS = 1_000
-
 /** A failure to obtain a connection: shows in freshness, not worth an `onError` each retry. */
 class ConnectError extends Error {}
 
@@ -74,7 +70,9 @@ class ConnectError extends Error {}
  *
  * Takes the application's `pg` `Pool` and holds one of its connections for as long as it is
  * open (give the pool `max` ≥ 2); `close()` gives that one back, destroyed, and leaves the
- * pool open.
+ * pool open. A lost or silent listening connection is replaced after 50 ms doubling to at
+ * most 400 ms (jittered) per attempt; give the pool a `connectionTimeoutMillis` so that an
+ * attempt against a server that accepts but never answers gives up too.
  */
 export class PostgresRevocationList implements RevocationList {
   /** The schema of the revocation tables. */
@@ -163,6 +161,15 @@ UNION ALL SELECT 'g', NULL, revoked_before FROM ${global}`,
    */
   get lastContact(): number | undefined {
     return this.#mirror.lastContact
+  }
+
+  /**
+   * Where the mirror stands at `at` (default: now): loaded, fresh, its age since the last
+   * confirmed contact, `maxStaleness`, and whether `isRevoked` answers or fails closed. What
+   * core's `readiness(keyward)` reports; it contacts nothing.
+   */
+  freshness(at?: number): ReturnType<RevocationMirror['freshness']> {
+    return this.#mirror.freshness(at)
   }
 
   async revoke(id: string, expiresAt: number): Promise<void> {
@@ -287,8 +294,8 @@ UNION ALL SELECT 'g', NULL, revoked_before FROM ${global}`,
 
   #scheduleReload(): void {
     if (this.#closed || this.#retryTimer !== undefined) return
-    const delay = Math.min(RECONNECT_MIN_MS * 2 ** this.#retries, RECONNECT_MAX_MS)
-    this.#retries++
+    // Short, capped and jittered: the mirror is back within moments of the database.
+    const delay = RevocationMirror.reconnectDelay(++this.#retries)
     this.#retryTimer = setTimeout(() => {
       this.#retryTimer = undefined
       this.#reloadInBackground()

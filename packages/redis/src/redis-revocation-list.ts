@@ -67,8 +67,8 @@ export interface RedisRevocationListOptions {
    */
   now?: () => number
   /**
-   * Receives failures that reach no caller: a reload that failed (it is retried every
-   * second while connected), a message on the channel that could not be read (it
+   * Receives failures that reach no caller: a reload that failed (it is retried while
+   * connected, after at most 400 ms), a message on the channel that could not be read (it
    * triggers a reload), a subscriber that threw. Connection errors are not reported here:
    * they show in freshness, and on the caller's own client. Default: `console.error`.
    */
@@ -99,9 +99,6 @@ if current == nil or current < tonumber(ARGV[1]) then redis.call('SET', KEYS[1],
 redis.call('PUBLISH', ARGV[2], ARGV[3])
 return 1
 `)
-
-/** How long to wait before reloading again after a reload failed while connected. */
-const RELOAD_RETRY_MS = 1_000
 
 const epoch = (value: string, where: string): number => {
   const number = Number(value)
@@ -138,6 +135,10 @@ const epoch = (value: string, where: string): number => {
  *
  * Takes the caller's ioredis `Redis` or `Cluster` for reads and writes; the only
  * connection it opens is the subscriber, `redis.duplicate()`, and `close()` closes only that.
+ * The subscriber, which also carries the heartbeat, reconnects on its own short schedule
+ * (50 ms doubling to at most 400 ms, jittered); the caller's client reconnects on the
+ * caller's, and the mirror is reloaded once both are up, so give that client a short
+ * `retryStrategy` too (see the package README).
  */
 export class RedisRevocationList implements RevocationList {
   /** The namespace every key and the channel of this list live under. */
@@ -150,6 +151,8 @@ export class RedisRevocationList implements RevocationList {
   #loading: Promise<void> | undefined
   #closed = false
   #retryTimer: ReturnType<typeof setTimeout> | undefined
+  /** Reloads that failed in a row while connected: how long the next retry waits. */
+  #failedReloads = 0
 
   readonly #onConnect = () => {
     if (!this.#closed && isReady(this.#redis) && isReady(this.#subscriber))
@@ -172,7 +175,9 @@ export class RedisRevocationList implements RevocationList {
     this.#mirror = new RevocationMirror(options, 'Redis')
 
     this.#redis = redis
-    this.#subscriber = duplicateClient(redis)
+    // Its own reconnect schedule, not the caller's: a short capped backoff, so the mirror is
+    // reloaded within moments of Redis coming back (ioredis's default waits up to 2 s).
+    this.#subscriber = duplicateClient(redis, RevocationMirror.reconnectDelay)
     // Connection errors show as lost freshness; ioredis would otherwise print each one.
     this.#subscriber.on('error', () => {})
     this.#subscriber.on('ready', this.#onConnect)
@@ -219,6 +224,15 @@ export class RedisRevocationList implements RevocationList {
    */
   get lastContact(): number | undefined {
     return this.#mirror.lastContact
+  }
+
+  /**
+   * Where the mirror stands at `at` (default: now): loaded, fresh, its age since the last
+   * confirmed contact, `maxStaleness`, and whether `isRevoked` answers or fails closed. What
+   * core's `readiness(keyward)` reports; it contacts nothing.
+   */
+  freshness(at?: number): ReturnType<RevocationMirror['freshness']> {
+    return this.#mirror.freshness(at)
   }
 
   async revoke(id: string, expiresAt: number): Promise<void> {
@@ -322,17 +336,23 @@ export class RedisRevocationList implements RevocationList {
   }
 
   #reloadInBackground(): void {
-    this.#reload().catch((error) => {
-      if (this.#closed) return
-      this.#mirror.onError(error)
-      if (this.#retryTimer === undefined && isReady(this.#redis) && isReady(this.#subscriber)) {
-        this.#retryTimer = setTimeout(() => {
-          this.#retryTimer = undefined
-          this.#onConnect()
-        }, RELOAD_RETRY_MS)
-        this.#retryTimer.unref?.()
-      }
-    })
+    this.#reload().then(
+      () => {
+        this.#failedReloads = 0
+      },
+      (error) => {
+        if (this.#closed) return
+        this.#mirror.onError(error)
+        if (this.#retryTimer === undefined && isReady(this.#redis) && isReady(this.#subscriber)) {
+          const delay = RevocationMirror.reconnectDelay(++this.#failedReloads)
+          this.#retryTimer = setTimeout(() => {
+            this.#retryTimer = undefined
+            this.#onConnect()
+          }, delay)
+          this.#retryTimer.unref?.()
+        }
+      },
+    )
   }
 
   /** Joins the reload in flight, or starts one. */

@@ -70,6 +70,23 @@ describe('RevocationMirror', () => {
     expect(() => mirror.isRevoked(subject())).toThrow(UnavailableError)
   })
 
+  it('waits a short, capped and jittered time before a feed reconnects', () => {
+    const delays = (attempt: number) =>
+      Array.from({ length: 200 }, () => RevocationMirror.reconnectDelay(attempt))
+    for (const [attempt, ceiling] of [
+      [1, 50],
+      [2, 100],
+      [3, 200],
+      [4, 400],
+      [30, 400],
+    ] as const) {
+      const drawn = delays(attempt)
+      expect(Math.min(...drawn)).toBeGreaterThanOrEqual(ceiling / 2)
+      expect(Math.max(...drawn)).toBeLessThanOrEqual(ceiling)
+      expect(new Set(drawn).size).toBeGreaterThan(1)
+    }
+  })
+
   it('fails closed before the first load, naming the backend', () => {
     const mirror = mirrorAt({ now: T0 })
     expect(() => mirror.isRevoked(subject())).toThrow(UnavailableError)

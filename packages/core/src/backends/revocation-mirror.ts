@@ -172,6 +172,10 @@ export interface MirrorFreshness {
   readonly answers: boolean
 }
 
+/** First and longest wait before a shared list connects its feed again, ms. */
+const RECONNECT_FIRST_MS = 50
+const RECONNECT_CAP_MS = 400
+
 /** Below this many entries a pruning pass is not worth its cost. */
 const MIN_PRUNE_SIZE = 1_024
 
@@ -313,6 +317,17 @@ export class RevocationMirror {
     this.#allowStale = onStale === 'allow'
     this.now = nowOption(options.now ?? Date.now)
     this.onError = onErrorOption(options.onError ?? logError)
+  }
+
+  /**
+   * How long, in ms, a shared list waits before its `attempt`-th try (from 1) to connect its
+   * feed again: 50, 100, 200, then 400 ms at most, each drawn between half and all of that,
+   * so instances that lost the same server do not all knock at the same moment. Kept short
+   * because every moment spent waiting after the backend is back is a moment of 503s.
+   */
+  static reconnectDelay(attempt: number): number {
+    const ceiling = Math.min(RECONNECT_FIRST_MS * 2 ** Math.max(0, attempt - 1), RECONNECT_CAP_MS)
+    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2)
   }
 
   /** Whether a snapshot has been loaded at least once. */

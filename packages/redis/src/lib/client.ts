@@ -27,14 +27,24 @@ export function explainReplyError(error: unknown, key: string): unknown {
   return error
 }
 
+type RedisDuplicate = (this: RedisClient, override?: object) => RedisClient
+type ClusterDuplicate = (this: RedisClient, nodes?: unknown[], override?: object) => RedisClient
+
 /**
- * A new connection with `client`'s options (`redis.duplicate()`). ioredis 6 types `duplicate`
- * generically per class, so the union's two signatures cannot be called as one: both take no
- * argument here and answer their own class.
+ * A new connection with `client`'s options (`redis.duplicate()`), except that it reconnects
+ * after `reconnectDelay(attempt)` ms instead of on the caller's schedule. ioredis 6 types
+ * `duplicate` generically per class, so the union's two signatures cannot be called as one.
  */
-export function duplicateClient(client: RedisClient): RedisClient {
-  const duplicate: (this: RedisClient) => RedisClient = client.duplicate
-  return duplicate.call(client)
+export function duplicateClient(
+  client: RedisClient,
+  reconnectDelay: (attempt: number) => number,
+): RedisClient {
+  if (client.isCluster) {
+    const duplicate = client.duplicate as unknown as ClusterDuplicate
+    return duplicate.call(client, undefined, { clusterRetryStrategy: reconnectDelay })
+  }
+  const duplicate = client.duplicate as unknown as RedisDuplicate
+  return duplicate.call(client, { retryStrategy: reconnectDelay })
 }
 
 /** Whether a connection can carry commands right now. */
