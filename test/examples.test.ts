@@ -361,6 +361,11 @@ function mismatchedJwk(type: 'ed25519' | 'rsa'): string {
 // The environment is read by the shared bootstrap, so one framework covers both.
 describe('a wrong environment stops the example with one line and exit code 1', () => {
   const jwkRecipe = /make one with: node -e "/
+  const signingJwk = JSON.stringify(
+    generateKeyPairSync('ed25519').privateKey.export({ format: 'jwk' }),
+  )
+  const sharedIssuer =
+    /ISSUER must be set when JWT_PRIVATE_JWK is given with DATABASE_URL or REDIS_URL: every instance sharing the store must name the same issuer, and the default \(http:\/\/127\.0\.0\.1:0\) differs by port/
   const badKeyData =
     /JWT_PRIVATE_JWK is not a usable private key \(signingKeys\[0\] must be a valid EdDSA key\); make one with: node -e "/
   it.each([
@@ -390,6 +395,16 @@ describe('a wrong environment stops the example with one line and exit code 1', 
       'JWT_PRIVATE_JWK an RSA key whose private members are of another key',
       { PORT: '0', JWT_PRIVATE_JWK: mismatchedJwk('rsa') },
       /JWT_PRIVATE_JWK is not a usable private key \(a token it signs does not verify with its public key\); make one with: node -e "/,
+    ],
+    [
+      'JWT_PRIVATE_JWK with REDIS_URL but no ISSUER (instances would refuse each other’s tokens)',
+      { PORT: '0', REDIS_URL, ISSUER: '', JWT_PRIVATE_JWK: signingJwk },
+      sharedIssuer,
+    ],
+    [
+      'JWT_PRIVATE_JWK with DATABASE_URL but no ISSUER',
+      { PORT: '0', DATABASE_URL, ISSUER: '', JWT_PRIVATE_JWK: signingJwk },
+      sharedIssuer,
     ],
     [
       'RATE_LIMIT without a window',

@@ -14,11 +14,13 @@
  * - `ADMIN_TOKEN` (with a shared backend): reuse this admin token instead of minting one, so
  *   a second instance shares the first one's admin. It must verify, or the process exits.
  * - `JWT_PRIVATE_JWK`: the private JWK (JSON) signing access tokens; default a key generated
- *   at start. Give every instance the same one so each verifies the others' tokens. One
- *   that cannot sign a token its own public key verifies stops the start.
+ *   at start. Give every instance the same one so each verifies the others' tokens, and the
+ *   same `ISSUER` too: a token's `iss` is checked, and the default issuer differs by port.
+ *   One that cannot sign a token its own public key verifies stops the start, and so does
+ *   one given with a shared store but without `ISSUER`.
  * - `ISSUER`: the OAuth issuer identifier, the `iss` of access tokens and of the metadata at
  *   `/.well-known/oauth-authorization-server`; default `http://<HOST>:<PORT>`. Set it to the
- *   URL clients reach (with `PORT=0`, or behind a proxy).
+ *   URL clients reach (with `PORT=0`, behind a proxy, or on every instance sharing a store).
  * - `RATE_LIMIT`: the deployment's default rate limit, `<limit>/<window>` (`100/1m`: 100
  *   requests a minute; the window in seconds or `1s`, `1m`, `1h`, `1d`), counted per key for
  *   every key without limits of its own; default none. The bootstrap admin token is created
@@ -152,6 +154,26 @@ async function checkedAccessTokens(issuer: string, signing: SigningKey): Promise
   return accessTokens
 }
 
+/**
+ * `ISSUER`, default `http://<HOST>:<PORT>`. Instances sharing a store and a signing key
+ * accept each other's access tokens only under one issuer, and the default names each
+ * instance's own port: there it must be given, or the instances would refuse each other's
+ * tokens ("another issuer") long after a clean start.
+ */
+function oauthIssuer(host: string, port: number): string {
+  const given = process.env.ISSUER
+  if (given) return given
+  const sharedStore = Boolean(process.env.DATABASE_URL || process.env.REDIS_URL)
+  if (sharedStore && process.env.JWT_PRIVATE_JWK) {
+    throw new Error(
+      'ISSUER must be set when JWT_PRIVATE_JWK is given with DATABASE_URL or REDIS_URL: ' +
+        'every instance sharing the store must name the same issuer, and the default ' +
+        `(http://${host}:${port}) differs by port, so each would refuse the others' access tokens.`,
+    )
+  }
+  return `http://${host}:${port}`
+}
+
 /** `PORT`: an integer from 0 to 65535, default 3000. */
 function listenPort(): number {
   const given = process.env.PORT
@@ -260,7 +282,7 @@ export async function bootstrap(): Promise<Example> {
   const port = listenPort()
   const host = process.env.HOST || '127.0.0.1'
   // OAuth clients discover the server at the issuer, so it is the URL they reach.
-  const issuer = process.env.ISSUER || `http://${host}:${port}`
+  const issuer = oauthIssuer(host, port)
   // Before any backend is connected: a key that cannot sign stops the start right here.
   const accessTokens = await checkedAccessTokens(issuer, await signingKey())
   const rateLimit = defaultRateLimit()
