@@ -112,7 +112,7 @@ export {
   type LimitOutcome,
   type LimitPolicy,
   limitPolicyOf,
-} from './limits/limits.js'
+} from './limits/policy.js'
 /** Scope decisions made once: compiled requirements, grant syntax and least privilege. */
 export {
   assertGrantable,

@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 
+export { MemoryLimiter, type MemoryLimiterOptions } from './backends/memory-limiter.js'
 export {
   MemoryRevocationList,
   type MemoryRevocationListOptions,
@@ -68,13 +69,8 @@ export type {
   UpdateKeyInput,
 } from './keys/lifecycle.js'
 export { createKeyward, type KeyLimits, type Keyward, type KeywardOptions } from './keyward.js'
-export {
-  type CreditsInput,
-  MemoryLimiter,
-  type MemoryLimiterOptions,
-  type RateLimitInput,
-  rateLimitHeaders,
-} from './limits/limits.js'
+export type { CreditsInput, RateLimitInput } from './limits/input.js'
+export { rateLimitHeaders } from './limits/policy.js'
 export { defineScopes, type ScopeCatalog, type ScopeGrant, type WildcardGrant } from './scopes.js'
 export {
   createTokenHasher,

@@ -6,7 +6,7 @@ import { createScopeGuard } from '../http/authenticate.js'
 import { createKeyward, type KeywardOptions } from '../keyward.js'
 import { defineScopes } from '../scopes.js'
 import type { KeyEvent, VerifiedKey } from '../types.js'
-import { rateLimitHeaders } from './limits.js'
+import { rateLimitHeaders } from './policy.js'
 
 const T0 = Date.UTC(2026, 10, 26) // a multiple of every window below
 const MINUTE = 60_000

@@ -1,7 +1,8 @@
 import { LRUCache } from 'lru-cache'
 import { assertKeyRecord } from '../backends/record.js'
 import { InvalidTokenError, KeywardError } from '../errors.js'
-import { type Limiter, type LimitPolicy, limitPolicyOf, limitStep } from '../limits/limits.js'
+import { chargeRequest } from '../limits/charge.js'
+import { type Limiter, type LimitPolicy, limitPolicyOf } from '../limits/policy.js'
 import { isSubsetOf, requirementCompiler, type ScopeRequirement } from '../scopes.js'
 import type { TokenHasher } from '../token/hash.js'
 import { compileTokenChecker, type TokenChecker } from '../token/token.js'
@@ -207,7 +208,7 @@ function limit(
   cost: number,
   at: number,
 ): VerifiedKey | Promise<VerifiedKey> {
-  return limitStep(steps.limits, entry.limits!, entry.key, cost, at)
+  return chargeRequest(steps.limits, entry.limits!, entry.key, cost, at)
 }
 
 /** Step 9 — touch: `lastUsedAt`, written at most once per `touchInterval` per key, off the request path. */
