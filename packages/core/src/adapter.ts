@@ -136,4 +136,4 @@ export type {
 /** A failed backend becomes `unavailable` (503, fail closed), decided once. */
 export { fromBackend, unavailable } from './unavailable.js'
 /** A token kind's (say `@keyward/jwt`'s) verified credential, in Keyward's one shape. */
-export { verifiedKeyOf } from './verify/verifier.js'
+export { verifiedKeyOf } from './verify/entry.js'

@@ -101,4 +101,5 @@ export type {
   TokenStore,
   VerifiedKey,
 } from './types.js'
-export type { VerifyCacheOptions, VerifyOptions } from './verify/verifier.js'
+export type { VerifyCacheOptions } from './verify/cache.js'
+export type { VerifyOptions } from './verify/verifier.js'

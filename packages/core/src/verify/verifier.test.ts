@@ -7,7 +7,7 @@ import type { KeywardError } from '../errors.js'
 import { createKeyward, type KeywardOptions } from '../keyward.js'
 import { defineScopes } from '../scopes.js'
 import type { KeyRecord, TokenClaims, TokenKind } from '../types.js'
-import { intersectGrants } from './verifier.js'
+import { intersectGrants } from './entry.js'
 
 const scopes = defineScopes({
   'projects:read': 'Read projects',

@@ -1,0 +1,34 @@
+import type { LRUCache } from 'lru-cache'
+import type { LimitContext } from '../limits/charge.js'
+import type { TokenHasher } from '../token/hash.js'
+import type { TokenChecker } from '../token/token.js'
+import type { RateLimit, RevocationList, TokenKind, TokenStore } from '../types.js'
+import type { VerifyCache } from './cache.js'
+
+/**
+ * What every step of the verification pipeline reads, built once per verifier by
+ * `createVerifier` and passed to each step explicitly.
+ */
+export interface VerifyContext {
+  readonly realm: string
+  /** `{ realm }`, built once: the options of every `InvalidTokenError` the steps throw. */
+  readonly errorOptions: { readonly realm: string }
+  readonly now: () => number
+  readonly hasher: TokenHasher
+  /** Step 1: the token format of the configured prefixes, compiled once. */
+  readonly tokens: TokenChecker
+  /** Token kinds (access tokens) tried before the API-key format. */
+  readonly tokenKinds: readonly TokenKind[]
+  readonly store: TokenStore
+  readonly revocations: RevocationList
+  readonly cache: VerifyCache
+  /** Limits of keys that have none of their own (`createKeyward({ rateLimits })`). */
+  readonly defaultRateLimits: readonly RateLimit[] | undefined
+  /** What the limit step charges with. */
+  readonly limits: LimitContext
+  /** At most one `lastUsedAt` write per key per this many ms. */
+  readonly touchInterval: number
+  /** Key id → when its `lastUsedAt` write was last queued: per key, so its access tokens share its minute. */
+  readonly touched: LRUCache<string, number>
+  readonly onError: (error: unknown) => void
+}

@@ -1,0 +1,162 @@
+import { type LimitPolicy, limitPolicyOf } from '../limits/policy.js'
+import { isSubsetOf } from '../scopes.js'
+import type { KeyRecord, RateLimit, RevocationSubject, TokenClaims, VerifiedKey } from '../types.js'
+
+/** The `kind` of a key verified by its own token (not an access token of some token kind). */
+export const API_KEY = 'api_key'
+
+/**
+ * What a cache entry holds: everything the per-call steps need, precomputed. An API key's
+ * entry comes from its stored record; an access token's is its claims bounded by its parent
+ * key's entry (see {@link combine}).
+ */
+export interface Entry {
+  key: VerifiedKey
+  subject: RevocationSubject
+  granted: ReadonlySet<string>
+  /** The record carries `revokedAt` (or the token does not belong to the parent's record): revoked whatever the list says. */
+  revoked: boolean
+  /** How messages name the credential: `'API key'` or `'access token'`. */
+  noun: string
+  /** The key's limits, `undefined` when nothing limits it (the limit step is then skipped). */
+  limits: LimitPolicy | undefined
+  /** When this entry last queued a `lastUsedAt` write: spares the per-key lookup on most hits. */
+  touchedAt: number
+  /**
+   * When an API key's entry was read from the store; it is reused for `cache.ttl` from then.
+   * Checked against the clock `accept` reads anyway, which is cheaper than lru-cache's own
+   * TTL bookkeeping on the hot path, and follows an injected clock.
+   */
+  cachedAt: number
+}
+
+/** An access token's verified claims (they never change), and their last combination with the parent's entry. */
+export interface ClaimsEntry {
+  kind: string
+  claims: TokenClaims
+  parent: Entry | undefined
+  combined: Entry | undefined
+}
+
+/** What a cache entry is built from: a stored record, or an extension's verified claims. */
+interface Identity {
+  id: string
+  name: string
+  ownerId: string
+  scopes: readonly string[]
+  createdAt: number
+  expiresAt: number
+  metadata?: KeyRecord['metadata']
+}
+
+/** The frozen {@link VerifiedKey} handlers see, from a record or from a token kind's claims. */
+export function verifiedKeyOf(
+  kind: string,
+  identity: Pick<
+    Identity,
+    'id' | 'name' | 'ownerId' | 'scopes' | 'expiresAt' | 'createdAt' | 'metadata'
+  >,
+): VerifiedKey {
+  const key: VerifiedKey = {
+    id: identity.id,
+    name: identity.name,
+    ownerId: identity.ownerId,
+    scopes: Object.freeze([...identity.scopes]),
+    expiresAt: identity.expiresAt,
+    createdAt: identity.createdAt,
+    kind,
+  }
+  if (identity.metadata !== undefined) {
+    key.metadata = Object.freeze(structuredClone(identity.metadata))
+  }
+  return Object.freeze(key)
+}
+
+/** The entry of a stored record: an API key. */
+export function recordEntry(
+  record: KeyRecord,
+  cachedAt: number,
+  defaults: readonly RateLimit[] | undefined,
+): Entry {
+  return {
+    key: verifiedKeyOf(API_KEY, record),
+    subject: Object.freeze({
+      id: record.id,
+      ownerId: record.ownerId,
+      createdAt: record.createdAt,
+    }),
+    granted: new Set(record.scopes),
+    revoked: record.revokedAt !== undefined,
+    noun: 'API key',
+    limits: limitPolicyOf(record, defaults),
+    touchedAt: Number.NEGATIVE_INFINITY,
+    cachedAt,
+  }
+}
+
+/**
+ * An access token's entry: its claims bounded by its parent key's current entry. It ends
+ * when the parent ends (revocation by id, by the owner's or the global epoch judged by the
+ * parent's creation, expiry, the end of a rotation's grace), and grants only what both the
+ * token and the parent grant now. A token whose claims do not match the parent's record
+ * (another owner, another creation time) is treated as revoked.
+ */
+export function combine(kind: string, claims: TokenClaims, parent: Entry): Entry {
+  const parentScopes = parent.key.scopes
+  const granted = intersectGrants(claims.scopes, parentScopes)
+  const foreign =
+    claims.ownerId !== parent.key.ownerId || claims.keyCreatedAt !== parent.subject.createdAt
+  return {
+    key: verifiedKeyOf(kind, {
+      id: parent.key.id,
+      name: parent.key.name,
+      ownerId: parent.key.ownerId,
+      scopes: granted,
+      expiresAt: Math.min(claims.expiresAt, parent.key.expiresAt),
+      createdAt: parent.subject.createdAt,
+      ...(claims.metadata === undefined ? {} : { metadata: claims.metadata }),
+    }),
+    subject: parent.subject,
+    granted: new Set(granted),
+    revoked: parent.revoked || foreign,
+    noun: 'access token',
+    limits: parent.limits,
+    touchedAt: Number.NEGATIVE_INFINITY,
+    cachedAt: parent.cachedAt,
+  }
+}
+
+/** An access token judged by its claims alone (a `standalone` token kind: no store to read). */
+export function standaloneEntry(
+  kind: string,
+  claims: TokenClaims,
+  defaults: readonly RateLimit[] | undefined,
+): Entry {
+  const subject = Object.freeze({
+    id: claims.keyId,
+    ownerId: claims.ownerId,
+    createdAt: claims.keyCreatedAt,
+  })
+  return {
+    key: verifiedKeyOf(kind, { ...claims, id: claims.keyId, createdAt: claims.keyCreatedAt }),
+    subject,
+    granted: new Set(claims.scopes),
+    revoked: false,
+    noun: 'access token',
+    limits: limitPolicyOf({ id: claims.keyId, expiresAt: claims.expiresAt }, defaults),
+    touchedAt: Number.NEGATIVE_INFINITY,
+    cachedAt: Number.POSITIVE_INFINITY,
+  }
+}
+
+/**
+ * The grants held by both lists: a scope is granted by the result exactly when both grant
+ * it. Of two grants where one covers the other (`projects:*` and `projects:read`), the
+ * narrower one is kept.
+ */
+export function intersectGrants(a: readonly string[], b: readonly string[]): string[] {
+  const both = new Set<string>()
+  for (const grant of a) if (isSubsetOf([grant], b)) both.add(grant)
+  for (const grant of b) if (isSubsetOf([grant], a)) both.add(grant)
+  return [...both]
+}

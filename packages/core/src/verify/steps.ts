@@ -1,0 +1,79 @@
+import { InvalidTokenError, KeywardError } from '../errors.js'
+import { chargeRequest } from '../limits/charge.js'
+import type { ScopeRequirement } from '../scopes.js'
+import type { VerifiedKey } from '../types.js'
+import type { VerifyContext } from './context.js'
+import type { Entry } from './entry.js'
+
+// Steps 4–9 of DESIGN.md's pipeline, judging an entry found by steps 1–3 (see verifier.ts,
+// which runs them in order). API keys and access tokens go through the same steps on the same
+// kind of entry. Each step returns early, or throws the error the caller answers with.
+
+/**
+ * Step 4 — revocation: the record's own `revokedAt`, then the list (key id, owner and global
+ * epochs). The list judges its own staleness by its own clock, which need not be this one.
+ */
+export function checkRevocation(ctx: VerifyContext, entry: Entry): void {
+  if (entry.revoked || ctx.revocations.isRevoked(entry.subject)) {
+    throw new InvalidTokenError(
+      'revoked_token',
+      `The ${entry.noun} has been revoked.`,
+      ctx.errorOptions,
+    )
+  }
+}
+
+/** Step 5 — expiry: the credential fails from `expiresAt` on. */
+export function checkExpiry(ctx: VerifyContext, entry: Entry, at: number): void {
+  if (at >= entry.key.expiresAt) {
+    throw new InvalidTokenError('expired_token', `The ${entry.noun} has expired.`, ctx.errorOptions)
+  }
+}
+
+/** Step 6 — scopes: the requirement against what the credential grants now. */
+export function checkScopes(
+  ctx: VerifyContext,
+  entry: Entry,
+  requirement: ScopeRequirement | undefined,
+): void {
+  if (requirement === undefined) return
+  if (entry.limits === undefined) {
+    requirement.check(entry.granted, ctx.realm)
+    return
+  }
+  try {
+    requirement.check(entry.granted, ctx.realm)
+  } catch (error) {
+    // Every answer of a limited key carries its policy; it was not charged, so no state.
+    if (error instanceof KeywardError) error.addHeaders({ 'ratelimit-policy': entry.limits.header })
+    throw error
+  }
+}
+
+/**
+ * Step 7 — limits: a key with rate limits or credits is charged `cost` on every limit at
+ * once, or refused (429) having been charged nothing. Called for limited keys only (unlimited
+ * ones pay one property check in the pipeline). Returns the request's own key (with its
+ * `rateLimit` state), or a promise of it when the limiter asks its backend.
+ */
+export function chargeLimits(
+  ctx: VerifyContext,
+  entry: Entry,
+  cost: number,
+  at: number,
+): VerifiedKey | Promise<VerifiedKey> {
+  return chargeRequest(ctx.limits, entry.limits!, entry.key, cost, at)
+}
+
+/** Step 9 — touch: `lastUsedAt`, written at most once per `touchInterval` per key, off the request path. */
+export function touch(ctx: VerifyContext, entry: Entry, at: number): void {
+  if (at - entry.touchedAt < ctx.touchInterval) return
+  entry.touchedAt = at
+  const id = entry.key.id
+  const last = ctx.touched.get(id)
+  if (last !== undefined && at - last < ctx.touchInterval) return
+  ctx.touched.set(id, at)
+  queueMicrotask(() => {
+    ctx.store.touch(id, at).catch(ctx.onError)
+  })
+}
