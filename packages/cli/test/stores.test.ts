@@ -343,6 +343,20 @@ describe('keyward keys create and the prefixes a deployment issues', () => {
       await expect(app.verify(agreeing.stdout.trim())).resolves.toMatchObject({ ownerId: 'org_p' })
     }
   })
+
+  it('refuses a malformed prefix as a usage error naming where it came from, before touching the store', async () => {
+    for (const [args, env, named] of [
+      [['--prefix', 'KW-Live'], {}, '--prefix'],
+      [[], { KEYWARD_PREFIX: 'kw live' }, 'KEYWARD_PREFIX'],
+    ] as const) {
+      const run = await create([...args], env)
+      expect(run.code).toBe(2)
+      expect(run.stdout).toBe('')
+      expect(run.stderr).toBe(
+        `keyward: ${named} must be lower-case letters and digits in underscore-separated words, at most 20 characters (kw_live, acme).\n`,
+      )
+    }
+  })
 })
 
 describe('keyward finding its store', () => {

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type KeyMetadata, parseDuration } from '@keyward/core'
+import { InvalidArgumentError, isValidPrefix, type KeyMetadata, parseDuration } from '@keyward/core'
 import type { Command } from 'commander'
 import type { Backend, KeyView } from '../backends/backend.js'
 import { DEFAULT_PREFIX } from '../backends/lifecycle.js'
@@ -67,7 +67,14 @@ function registerCreate(keys: Command, ctx: CommandContext): void {
         throw new InvalidArgumentError('expires-in', 'Give --expires-in or --expires-at.')
       }
       const metadata = options.metadata === undefined ? undefined : parseMetadata(options.metadata)
-      const prefix = options.prefix ?? ctx.io.env.KEYWARD_PREFIX
+      const prefix = options.prefix ?? (ctx.io.env.KEYWARD_PREFIX || undefined)
+      if (prefix !== undefined && !isValidPrefix(prefix)) {
+        const field = options.prefix === undefined ? 'KEYWARD_PREFIX' : 'prefix'
+        throw new InvalidArgumentError(
+          field,
+          `${field === 'prefix' ? '--prefix' : 'KEYWARD_PREFIX'} must be lower-case letters and digits in underscore-separated words, at most 20 characters (kw_live, acme).`,
+        )
+      }
       const issued = await ctx.withBackend(async (backend) => {
         // The management API issues its application's own prefix; only a store can be given
         // one its applications do not accept.
