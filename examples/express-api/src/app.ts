@@ -1,4 +1,4 @@
-import type { Keyward } from '@keyward/core'
+import { type Keyward, readiness } from '@keyward/core'
 import {
   type Answer,
   type AppOptions,
@@ -30,9 +30,9 @@ export function createApp(keyward: Keyward<Scope>, options: AppOptions = {}): ex
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' })
   })
+  // Readiness as core judges it: 503 only once verifications fail closed (see the README).
   app.get('/ready', (_req, res) => {
-    if (options.ready?.() ?? true) res.json({ status: 'ready' })
-    else send(res, problems.notReady())
+    send(res, readiness(keyward))
   })
   if (accessTokens) {
     app.get('/.well-known/jwks.json', async (_req, res) => {

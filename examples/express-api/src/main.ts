@@ -25,7 +25,7 @@ async function main() {
   })
   const settings = { settingsPageHtml, componentBundle }
 
-  const app = createApp(keyward, { accessTokens, settings, ready: example.ready })
+  const app = createApp(keyward, { accessTokens, settings })
   const server = createServer(app)
   // A port already taken (or not ours) ends the process with one line, before any
   // "listening" line or admin token is printed.

@@ -1,4 +1,4 @@
-import type { Keyward } from '@keyward/core'
+import { type Keyward, readiness } from '@keyward/core'
 import {
   type Answer,
   type AppOptions,
@@ -38,9 +38,8 @@ export function createApp(keyward: Keyward<Scope>, options: AppOptions = {}) {
   const app = new Hono<{ Variables: ApiKeyVariables }>()
 
   app.get('/health', (c) => c.json({ status: 'ok' }))
-  app.get('/ready', (c) =>
-    (options.ready?.() ?? true) ? c.json({ status: 'ready' }) : send(c, problems.notReady()),
-  )
+  // Readiness as core judges it: 503 only once verifications fail closed (see the README).
+  app.get('/ready', (c) => send(c, readiness(keyward)))
   if (accessTokens) {
     app.get('/.well-known/jwks.json', async (c) => {
       c.header('cache-control', 'public, max-age=300')

@@ -25,7 +25,7 @@ async function main() {
   })
   const settings = { settingsPageHtml, componentBundle }
 
-  const app = createApp(keyward, { accessTokens, settings, ready: example.ready })
+  const app = createApp(keyward, { accessTokens, settings })
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
     printListening(example, 'Hono', info.port)
   })

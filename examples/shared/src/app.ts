@@ -11,7 +11,6 @@ import {
   PROBLEM_CONTENT_TYPE,
   RequestTooLargeError,
   type ScopeName,
-  UnavailableError,
 } from '@keyward/core'
 import type { AccessTokens } from '@keyward/jwt'
 import type { SettingsAssets } from './demo-sign-in.js'
@@ -64,11 +63,6 @@ export const problems = {
     errorResponse(new InvalidRequestError('The request body is not valid JSON.')),
   /** 413: the `POST /v1/projects` body exceeds {@link PROJECT_BODY_LIMIT}. */
   tooLarge: (): ErrorResponse => errorResponse(new RequestTooLargeError(PROJECT_BODY_LIMIT)),
-  /** 503 from `GET /ready`: the revocation mirror is stale, so keys cannot be checked now. */
-  notReady: (): ErrorResponse =>
-    errorResponse(
-      new UnavailableError('The revocation list is not up to date: this instance is not ready.'),
-    ),
   /** 500: anything else that went wrong; the server logs it, the client learns nothing more. */
   internal: (): Answer => ({
     status: 500,
@@ -100,13 +94,6 @@ export interface AppOptions {
    * none, and `/api-keys` takes API keys only.
    */
   settings?: SettingsAssets
-  /**
-   * Readiness, answered at `GET /ready`: 200 while it returns true, else 503 problem+json
-   * (a load balancer then sends the traffic elsewhere). `bootstrap()` gives one that is false
-   * while the revocation mirror is stale. `GET /health` stays liveness: 200 while the
-   * process answers at all. Default: always ready.
-   */
-  ready?: () => boolean
 }
 
 /** A project as the example API stores and returns it. */

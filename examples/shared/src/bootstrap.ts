@@ -69,14 +69,19 @@ export interface Example {
    * `PostgreSQL (<schema>)` (with `, revocations on Redis (<namespace>)` when mixed).
    */
   store: string
-  /**
-   * Readiness for `GET /ready`: false while the shared revocation list's mirror is stale
-   * (its backend unreachable), when every verification fails closed with 503; always true
-   * on the memory store.
-   */
-  ready(): boolean
   /** Closes `keyward` and the limiter, then the Redis connection and the PostgreSQL pool if there are. */
   close(): Promise<void>
+}
+
+/**
+ * The Redis client's options, as `@keyward/redis`'s README gives them: after an outage it
+ * reconnects within a few hundred ms of Redis coming back (ioredis's default waits up to 2 s,
+ * and the revocation list reloads only once this client is back too), with jitter so that
+ * instances do not all knock at once; a command waits for at most two reconnections.
+ */
+const REDIS_OPTIONS = {
+  retryStrategy: (attempt: number) => Math.min(50 * 2 ** attempt, 400) * (0.5 + Math.random() / 2),
+  maxRetriesPerRequest: 2,
 }
 
 /** Makes a `JWT_PRIVATE_JWK` (an Ed25519 private JWK), as the README's "Set up" shows. */
@@ -237,7 +242,9 @@ function logConnectionState(redis: Redis): void {
   redis.on('error', (error: Error) => {
     if (down) return
     down = true
-    console.error(`redis: connection lost (${error.message}); retrying, /ready answers 503`)
+    console.error(
+      `redis: connection lost (${error.message}); retrying, /ready answers 503 once the revocation mirror is older than maxStaleness`,
+    )
   })
   redis.on('ready', () => {
     if (!down) return
@@ -287,12 +294,16 @@ export async function bootstrap(): Promise<Example> {
   const accessTokens = await checkedAccessTokens(issuer, await signingKey())
   const rateLimit = defaultRateLimit()
   const redisUrl = process.env.REDIS_URL
-  const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 2 }) : undefined
+  const redis = redisUrl ? new Redis(redisUrl, REDIS_OPTIONS) : undefined
   if (redis) logConnectionState(redis)
   const namespace = process.env.REDIS_NAMESPACE ?? 'keyward-example'
   const databaseUrl = process.env.DATABASE_URL
   // One connection of the pool is held by the revocation list for LISTEN.
-  const pool = databaseUrl ? new pg.Pool({ connectionString: databaseUrl, max: 10 }) : undefined
+  // Connecting gives up after 2 s, so a server that accepts but never answers cannot hold
+  // the revocation list's reconnection (or a request) for longer.
+  const pool = databaseUrl
+    ? new pg.Pool({ connectionString: databaseUrl, max: 10, connectionTimeoutMillis: 2_000 })
+    : undefined
   pool?.on('error', (error) => console.error('postgres:', error.message))
   const schema = process.env.DATABASE_SCHEMA || 'public'
   if (pool) await migrate(pool, { schema })
@@ -334,7 +345,6 @@ export async function bootstrap(): Promise<Example> {
     accessTokens,
     adminToken: await adminToken(keyward, redis !== undefined || pool !== undefined),
     store: where.length > 0 ? where.join(', ') : 'memory',
-    ready: () => list?.fresh ?? true,
     async close() {
       await keyward.close()
       // Passed in, so not closed by keyward: its pending counts go out before Redis does.
