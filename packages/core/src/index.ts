@@ -68,7 +68,8 @@ export type {
   RotateKeyInput,
   UpdateKeyInput,
 } from './keys/lifecycle.js'
-export { createKeyward, type KeyLimits, type Keyward, type KeywardOptions } from './keyward.js'
+export { createKeyward, type KeyLimits, type Keyward } from './keyward.js'
+export type { KeywardOptions } from './keyward-options.js'
 export type { CreditsInput, RateLimitInput } from './limits/input.js'
 export { rateLimitHeaders } from './limits/policy.js'
 export { defineScopes, type ScopeCatalog, type ScopeGrant, type WildcardGrant } from './scopes.js'

@@ -4,7 +4,8 @@ import { outcome, projectKey } from '../test/outcome.js'
 import { MemoryRevocationList } from './backends/memory-revocation-list.js'
 import { MemoryTokenStore } from './backends/memory-token-store.js'
 import type { KeywardError } from './errors.js'
-import { createKeyward, type KeywardOptions } from './keyward.js'
+import { createKeyward } from './keyward.js'
+import type { KeywardOptions } from './keyward-options.js'
 import { defineScopes } from './scopes.js'
 
 const scopes = defineScopes({
@@ -117,5 +118,20 @@ describe('a shared store needs a shared revocation list', () => {
     expect(() => createKeyward({ singleInstance: 'yes' as never })).toThrowError(
       /^singleInstance must be a boolean/,
     )
+  })
+})
+
+describe('close', () => {
+  it('leaves a limiter it was given open: the limiter is its owner’s, shared or still counting', async () => {
+    let closed = 0
+    const limiter = {
+      consume: () => ({ allowed: true }) as never,
+      refund: () => {},
+      close: async () => {
+        closed++
+      },
+    }
+    await createKeyward({ limiter }).close()
+    expect(closed).toBe(0)
   })
 })

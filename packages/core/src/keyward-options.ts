@@ -1,0 +1,320 @@
+import { MemoryLimiter } from './backends/memory-limiter.js'
+import { MemoryRevocationList } from './backends/memory-revocation-list.js'
+import { MemoryTokenStore } from './backends/memory-token-store.js'
+import { configDuration } from './duration.js'
+import { challengeValue, DEFAULT_REALM } from './errors.js'
+import {
+  assertImplements,
+  assertObject,
+  booleanOption,
+  functionOption,
+  logError,
+  nonNegativeIntegerOption,
+  nowOption,
+  onErrorOption,
+  positiveIntegerOption,
+} from './lib/options.js'
+import { configRateLimits, type RateLimitInput } from './limits/input.js'
+import type { Limiter } from './limits/policy.js'
+import { isScope, openScopeCatalog, type ScopeCatalog } from './scopes.js'
+import { createTokenHasher, type TokenHasher } from './token/hash.js'
+import { assertPrefix } from './token/token.js'
+import type { KeyEvent, RateLimit, RevocationList, TokenKind, TokenStore } from './types.js'
+import type { VerifyCacheOptions } from './verify/cache.js'
+
+/**
+ * What `createKeyward` accepts, and every check of it: each option is validated here, once,
+ * and an invalid one throws `TypeError('<option> must be …')` before anything is built on it.
+ */
+
+/** Options of `createKeyward`. Invalid options throw `TypeError('<option> must be …')` at once. */
+export interface KeywardOptions<S extends string = string> {
+  /**
+   * The prefix new tokens are issued with, e.g. `'kw_live'`. Default: the first of
+   * `prefixes`, else `'kw_live'`.
+   */
+  prefix?: string
+  /**
+   * Every prefix `verify` accepts (environments, migrations). Default: `[prefix]`. When both
+   * are given, `prefix` must be among them.
+   */
+  prefixes?: readonly string[]
+  /** The scope catalog from `defineScopes`. Default: any well-formed scope is accepted. */
+  scopes?: ScopeCatalog<S>
+  /** Where key records live. Default: a new `MemoryTokenStore`. */
+  store?: TokenStore
+  /**
+   * Which keys are revoked. Default: a new `MemoryRevocationList` on the same clock. With a
+   * shared `store` (anything but a `MemoryTokenStore`), give a list every instance shares
+   * (`RedisRevocationList`, `PostgresRevocationList`): an in-process list would keep a
+   * revocation on the instance that made it while the others go on accepting the key, so
+   * that combination throws a `TypeError` unless `singleInstance` is `true`.
+   */
+  revocations?: RevocationList
+  /**
+   * `true` states that this is the only instance using `store`, so the in-process
+   * `MemoryRevocationList` is enough even though the store is shared (a single server on a
+   * database, a script, a test). Default `false`: a shared store with the in-process list
+   * throws at construction.
+   */
+  singleInstance?: boolean
+  /** Longest lifetime a key may be given on create or update. Seconds or `'365d'`. Default `'365d'`. */
+  maxLifetime?: number | string
+  /** Lifetime used when `create` gets neither `expiresAt` nor `expiresIn`. Default: none (expiry required). */
+  defaultExpiresIn?: number | string
+  /** Longest rotation grace period. Seconds or `'24h'`. Default `'24h'`. */
+  maxGracePeriod?: number | string
+  /**
+   * Server-side secret mixed into every stored hash (HMAC-SHA-256), at least 16 bytes. A
+   * leaked database then yields nothing to test guesses against. Default: none.
+   */
+  pepper?: string | Uint8Array
+  /** The `realm` of `WWW-Authenticate` challenges. Default `'api'`. */
+  realm?: string
+  /** The clock, epoch ms. Default `Date.now`. */
+  now?: () => number
+  /** Verification caches; see {@link VerifyCacheOptions}. */
+  cache?: VerifyCacheOptions
+  /** How often `lastUsedAt` is written per key, at most, in ms. Default `60_000`. */
+  touchInterval?: number
+  /** Further token kinds `verify` accepts, e.g. `@keyward/jwt` access tokens. Default: none. */
+  tokenKinds?: readonly TokenKind[]
+  /**
+   * Deployment default rate limits, for keys without `rateLimits` of their own (a key's own,
+   * even an empty array, replaces them): e.g. `[{ name: 'default', limit: 100, window: '1m' }]`.
+   * Default: none, and keys without limits of their own are never counted.
+   */
+  rateLimits?: readonly RateLimitInput[]
+  /**
+   * Where per-key rate limits and credits are counted. Default: a new in-process
+   * `MemoryLimiter` (exact for one instance). Several instances share a `RedisLimiter`
+   * from `@keyward/redis`.
+   */
+  limiter?: Limiter
+  /** Audit hook, awaited after each lifecycle change; its failures go to `onError`. */
+  onEvent?: (event: KeyEvent) => void | Promise<void>
+  /** Receives failures that cannot reach a caller (background `touch`, `onEvent`). Default: `console.error`. */
+  onError?: (error: unknown) => void
+}
+
+/**
+ * {@link KeywardOptions} checked and completed: every default filled in (the in-memory
+ * backends built), durations in milliseconds, and the token hasher built from `pepper`. It
+ * holds what the verifier and the key lifecycle are configured with, so `createKeyward`
+ * only hands it on.
+ */
+export interface ResolvedKeywardOptions {
+  /** The prefix new tokens are issued with. */
+  readonly prefix: string
+  /** Every prefix `verify` accepts; `prefix` is among them. */
+  readonly prefixes: ReadonlySet<string>
+  /** The declared catalog, or one accepting any well-formed scope. */
+  readonly catalog: ScopeCatalog<string>
+  /** Throws `TypeError` for a required scope the catalog does not declare, or a wildcard. */
+  readonly validateRequirement: (scope: string) => void
+  readonly store: TokenStore
+  readonly revocations: RevocationList
+  /** In ms. */
+  readonly maxLifetime: number
+  /** In ms; `undefined` when `create` requires an expiry. */
+  readonly defaultExpiresIn: number | undefined
+  /** In ms. */
+  readonly maxGracePeriod: number
+  readonly realm: string
+  readonly now: () => number
+  readonly cache: Required<VerifyCacheOptions>
+  /** In ms. */
+  readonly touchInterval: number
+  readonly tokenKinds: readonly TokenKind[]
+  readonly onEvent: ((event: KeyEvent) => void | Promise<void>) | undefined
+  readonly onError: (error: unknown) => void
+  /** `window` in ms; `undefined` when there are none. */
+  readonly defaultRateLimits: readonly RateLimit[] | undefined
+  readonly limiter: Limiter
+  /** `true` when `limiter` is the default one: the instance closes it; a given one is the caller's. */
+  readonly ownsLimiter: boolean
+  /** Hashes tokens for storage and lookup, with `pepper` when given. */
+  readonly hasher: TokenHasher
+}
+
+const DAY = 86_400_000
+
+/**
+ * Checks `options` and fills in the defaults. Throws `TypeError('<option> must be …')` for
+ * the first invalid option found; the clock is read first, as the default revocation list
+ * runs on it.
+ */
+export function resolveKeywardOptions<S extends string>(
+  options: KeywardOptions<S>,
+): ResolvedKeywardOptions {
+  assertObject(options)
+  const now = nowOption(options.now ?? Date.now)
+  const { prefix, prefixes } = resolvePrefixes(options)
+  const { catalog, validateRequirement } = resolveScopes(options.scopes)
+  const { store, revocations } = resolveBackends(options, now)
+  const { maxLifetime, defaultExpiresIn, maxGracePeriod } = resolveLifetimes(options)
+  const realm = realmOption(options.realm)
+  const cache = cacheOption(options.cache)
+  const touchInterval = positiveIntegerOption(options.touchInterval, 'touchInterval', 60_000)
+  const tokenKinds = tokenKindsOption(options.tokenKinds)
+  const onEvent = functionOption<NonNullable<KeywardOptions['onEvent']>>(options.onEvent, 'onEvent')
+  const onError = onErrorOption(options.onError ?? logError)
+  const defaultRateLimits = configRateLimits(options.rateLimits)
+  const limiter = options.limiter ?? new MemoryLimiter()
+  assertImplements(limiter, 'limiter', ['consume', 'refund'])
+  const hasher = createTokenHasher(options.pepper === undefined ? {} : { pepper: options.pepper })
+  return {
+    prefix,
+    prefixes,
+    catalog,
+    validateRequirement,
+    store,
+    revocations,
+    maxLifetime,
+    defaultExpiresIn,
+    maxGracePeriod,
+    realm,
+    now,
+    cache,
+    touchInterval,
+    tokenKinds,
+    onEvent,
+    onError,
+    defaultRateLimits,
+    limiter,
+    ownsLimiter: options.limiter === undefined,
+    hasher,
+  }
+}
+
+/** `prefix` and `prefixes`, each well-formed, the first among the second. */
+function resolvePrefixes(options: KeywardOptions<string>): {
+  prefix: string
+  prefixes: ReadonlySet<string>
+} {
+  if (options.prefixes !== undefined) {
+    if (!Array.isArray(options.prefixes) || options.prefixes.length === 0) {
+      throw new TypeError('prefixes must be a non-empty array of prefixes')
+    }
+    for (const [i, prefix] of options.prefixes.entries()) assertPrefix(prefix, `prefixes[${i}]`)
+  }
+  const prefix = options.prefix ?? options.prefixes?.[0] ?? 'kw_live'
+  assertPrefix(prefix, 'prefix')
+  const prefixes = new Set(options.prefixes ?? [prefix])
+  if (!prefixes.has(prefix)) throw new TypeError('prefix must be one of prefixes')
+  return { prefix, prefixes }
+}
+
+/**
+ * The scope catalog, and the check of scopes a route or `verify` call requires: declared in
+ * the catalog when there is one, and never a wildcard (a requirement names what it needs).
+ */
+function resolveScopes(scopes: ScopeCatalog<string> | undefined): {
+  catalog: ScopeCatalog<string>
+  validateRequirement: (scope: string) => void
+} {
+  const catalog = scopes ?? openScopeCatalog()
+  if (typeof catalog?.validateGrants !== 'function' || typeof catalog.has !== 'function') {
+    throw new TypeError('scopes must be a catalog from defineScopes()')
+  }
+  const declared = Boolean(scopes)
+  const validateRequirement = (scope: string) => {
+    if (declared && !catalog.has(scope)) {
+      throw new TypeError(`required scope "${scope}" must be declared in the scope catalog`)
+    }
+    if (!isScope(scope))
+      throw new TypeError(`required scope "${scope}" must be resource:action without wildcards`)
+  }
+  return { catalog, validateRequirement }
+}
+
+/**
+ * The store and the revocation list. A shared store with an in-process list is refused
+ * unless `singleInstance`: revocations would stay on the instance that made them while the
+ * others, reading the same store, kept accepting the key.
+ */
+function resolveBackends(
+  options: KeywardOptions<string>,
+  now: () => number,
+): { store: TokenStore; revocations: RevocationList } {
+  const store = options.store ?? new MemoryTokenStore()
+  assertImplements(store, 'store', [
+    'findByHash',
+    'get',
+    'listByOwner',
+    'insert',
+    'update',
+    'delete',
+    'touch',
+  ])
+  booleanOption(options.singleInstance, 'singleInstance', false)
+  if (
+    !(store instanceof MemoryTokenStore) &&
+    (options.revocations === undefined || options.revocations instanceof MemoryRevocationList) &&
+    options.singleInstance !== true
+  ) {
+    throw new TypeError(
+      'revocations must be a revocation list every instance shares (RedisRevocationList, ' +
+        'PostgresRevocationList) when store is shared; pass singleInstance: true if this ' +
+        'is the only instance using the store',
+    )
+  }
+  const revocations = options.revocations ?? new MemoryRevocationList({ now })
+  assertImplements(revocations, 'revocations', [
+    'revoke',
+    'revokeOwner',
+    'revokeAll',
+    'isRevoked',
+    'subscribe',
+    'ready',
+    'close',
+  ])
+  return { store, revocations }
+}
+
+/** The lifecycle's bounds in ms; a default lifetime may not exceed the longest one. */
+function resolveLifetimes(options: KeywardOptions<string>): {
+  maxLifetime: number
+  defaultExpiresIn: number | undefined
+  maxGracePeriod: number
+} {
+  const maxLifetime = configDuration(options.maxLifetime, 'maxLifetime', 365 * DAY)
+  const defaultExpiresIn =
+    options.defaultExpiresIn === undefined
+      ? undefined
+      : configDuration(options.defaultExpiresIn, 'defaultExpiresIn', 0)
+  if (defaultExpiresIn !== undefined && defaultExpiresIn > maxLifetime) {
+    throw new TypeError('defaultExpiresIn must not exceed maxLifetime')
+  }
+  const maxGracePeriod = configDuration(options.maxGracePeriod, 'maxGracePeriod', DAY)
+  return { maxLifetime, defaultExpiresIn, maxGracePeriod }
+}
+
+/** The realm goes into `WWW-Authenticate` as a quoted string, so it must need no escaping. */
+function realmOption(value: unknown): string {
+  const realm = value ?? DEFAULT_REALM
+  if (typeof realm !== 'string' || realm === '' || challengeValue(realm) !== realm) {
+    throw new TypeError('realm must be a non-empty string of printable ASCII without " or \\')
+  }
+  return realm
+}
+
+function cacheOption(value: VerifyCacheOptions | undefined): Required<VerifyCacheOptions> {
+  const cache = value ?? {}
+  assertObject(cache, 'cache')
+  return {
+    max: nonNegativeIntegerOption(cache.max, 'cache.max', 10_000),
+    ttl: positiveIntegerOption(cache.ttl, 'cache.ttl', 60_000),
+    negativeMax: nonNegativeIntegerOption(cache.negativeMax, 'cache.negativeMax', 10_000),
+    negativeTtl: positiveIntegerOption(cache.negativeTtl, 'cache.negativeTtl', 5_000),
+  }
+}
+
+function tokenKindsOption(value: readonly TokenKind[] | undefined): readonly TokenKind[] {
+  const tokenKinds = value ?? []
+  if (!Array.isArray(tokenKinds)) throw new TypeError('tokenKinds must be an array')
+  for (const [i, kind] of tokenKinds.entries()) {
+    assertImplements(kind, `tokenKinds[${i}]`, ['accepts', 'verify'])
+  }
+  return tokenKinds
+}
