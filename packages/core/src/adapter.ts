@@ -35,13 +35,15 @@ export {
 export { configDuration, durationToMs } from './duration.js'
 /** Bearer challenges for components that answer their own 401s, with Keyward's default realm. */
 export { challengeValue, DEFAULT_REALM } from './errors.js'
-/** A framework adapter's middleware: credential, verification, scope guards. */
+/** A framework adapter's middleware: credential and verification. */
 export {
   type AuthenticateOptions,
   type AuthenticationRequest,
   type Authenticator,
-  assertKeyward,
   createAuthenticator,
+} from './http/authenticate.js'
+/** A framework adapter's route guards: scopes checked and the route's cost charged. */
+export {
   createGuardFactories,
   createScopeGuard,
   type GuardArguments,
@@ -50,7 +52,7 @@ export {
   type Guards,
   grantedScopes,
   type ScopeGuard,
-} from './http/authenticate.js'
+} from './http/guards.js'
 /** A framework adapter's management routes, framework-free. */
 export {
   createManagementApi,
@@ -89,6 +91,8 @@ export {
   type SecretScanningResponse,
   type SecretScanningResult,
 } from './http/secret-scanning.js'
+/** The check that a value is a Keyward instance, for components built on one. */
+export { assertKeyward } from './keyward.js'
 /** Option validation. */
 export {
   assertEpochMs,

@@ -39,7 +39,6 @@ export {
   RequestTooLargeError,
   UnavailableError,
 } from './errors.js'
-export type { ScopeName } from './http/authenticate.js'
 export {
   GITHUB_SECRET_SCANNING_KEYS_URL,
   type GitHubPublicKeysOptions,
@@ -72,7 +71,13 @@ export { createKeyward, type KeyLimits, type Keyward } from './keyward.js'
 export type { KeywardOptions } from './keyward-options.js'
 export type { CreditsInput, RateLimitInput } from './limits/input.js'
 export { rateLimitHeaders } from './limits/policy.js'
-export { defineScopes, type ScopeCatalog, type ScopeGrant, type WildcardGrant } from './scopes.js'
+export {
+  defineScopes,
+  type ScopeCatalog,
+  type ScopeGrant,
+  type ScopeName,
+  type WildcardGrant,
+} from './scopes.js'
 export {
   createTokenHasher,
   hashToken,

@@ -1,6 +1,6 @@
 import { createKeyLifecycle, type KeyLifecycle } from './keys/lifecycle.js'
 import { type KeywardOptions, resolveKeywardOptions } from './keyward-options.js'
-import { assertNonNegativeInteger } from './lib/options.js'
+import { assertNonNegativeInteger, hasMethods } from './lib/options.js'
 import type { Limiter } from './limits/policy.js'
 import type { ScopeCatalog, ScopeRequirement } from './scopes.js'
 import type { RateLimit, RevocationList, TokenStore, VerifiedKey } from './types.js'
@@ -118,4 +118,17 @@ export function createKeyward<S extends string = string>(
       if (resolved.ownsLimiter) await limiter.close?.()
     },
   })
+}
+
+/**
+ * Throws a `TypeError` unless `keyward` looks like what `createKeyward` returns: components
+ * that take an instance (the authenticator, scope guards) check it once, when built.
+ */
+export function assertKeyward(keyward: unknown): asserts keyward is Keyward<string> {
+  if (
+    !hasMethods(keyward, ['check', 'requirement']) ||
+    typeof (keyward as Partial<Keyward>).realm !== 'string'
+  ) {
+    throw new TypeError('keyward must be an instance from createKeyward()')
+  }
 }

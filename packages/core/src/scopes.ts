@@ -60,6 +60,9 @@ export interface ScopeCatalog<S extends string = string> {
   validateGrants(scopes: unknown, field?: string): string[]
 }
 
+/** The scope names of a catalog: `ScopeName<typeof scopes>` is `'projects:read' | …`. */
+export type ScopeName<C extends ScopeCatalog<string>> = C['names'][number]
+
 /**
  * Declares the application's scopes. Throws `TypeError` when a name is not `resource:action`
  * or a description is empty.

@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest'
+import { thrown } from '../../test/thrown.js'
 import {
   InsufficientScopeError,
   InvalidRequestError,
-  KeywardError,
+  type KeywardError,
   MissingTokenError,
 } from '../errors.js'
 import { createKeyward } from '../keyward.js'
 import { defineScopes } from '../scopes.js'
 import type { VerifiedKey } from '../types.js'
-import { createAuthenticator, createScopeGuard, grantedScopes } from './authenticate.js'
+import { createAuthenticator } from './authenticate.js'
 
 const scopes = defineScopes({
   'projects:read': 'Read projects',
@@ -34,16 +35,6 @@ async function setup(realm = 'acme') {
 /** The request shape adapters hand over: a method and a header getter. */
 function request(headers: Record<string, string>, method = 'GET') {
   return { method, header: (name: string) => headers[name] }
-}
-
-function thrown(run: () => unknown): KeywardError {
-  try {
-    run()
-  } catch (error) {
-    if (error instanceof KeywardError) return error
-    throw error
-  }
-  throw new Error('expected a KeywardError')
 }
 
 describe('createAuthenticator', () => {
@@ -145,60 +136,5 @@ describe('createAuthenticator', () => {
     expect(() => createAuthenticator(keyward, { anyScopes: ['projects:nope' as never] })).toThrow(
       /must be declared in the scope catalog/,
     )
-  })
-})
-
-describe('createScopeGuard', () => {
-  const key: VerifiedKey = Object.freeze({
-    id: 'key_0000000000000000',
-    name: 'k',
-    ownerId: 'o',
-    scopes: ['projects:*'],
-    expiresAt: 0,
-    createdAt: 0,
-    kind: 'api_key',
-  })
-
-  it('checks an already-verified key, all or any', () => {
-    expect(() => createScopeGuard(['projects:read', 'projects:write'], 'all')(key)).not.toThrow()
-    expect(() => createScopeGuard(['datasets:read', 'projects:read'], 'any')(key)).not.toThrow()
-    const error = thrown(() => createScopeGuard(['datasets:read', 'projects:read'], 'all')(key))
-    expect(error).toMatchObject({
-      code: 'insufficient_scope',
-      status: 403,
-      missingScopes: ['datasets:read'],
-    })
-    expect(error.wwwAuthenticate).toContain('realm="api"')
-  })
-
-  it('refuses a request no key was verified for', () => {
-    expect(thrown(() => createScopeGuard(['projects:read'], 'all')(undefined))).toBeInstanceOf(
-      MissingTokenError,
-    )
-  })
-
-  it('bound to a keyward, validates against its catalog and uses its realm', async () => {
-    const { keyward } = await setup('acme')
-    expect(() => createScopeGuard(['datasets:read'], 'all', keyward)).toThrow(/catalog/)
-    const error = thrown(() =>
-      createScopeGuard(['projects:read'], 'all', keyward)({ ...key, scopes: [] }),
-    )
-    expect(error.wwwAuthenticate).toContain('realm="acme"')
-    expect(
-      thrown(() => createScopeGuard(['projects:read'], 'any', keyward)(undefined)).wwwAuthenticate,
-    ).toBe('Bearer realm="acme"')
-  })
-
-  it('throws TypeError for no scopes or a wildcard requirement', () => {
-    expect(() => createScopeGuard([], 'all')).toThrow('requireScopes needs at least one scope')
-    expect(() => createScopeGuard([], 'any')).toThrow('requireAnyScope needs at least one scope')
-    expect(() => createScopeGuard(['projects:*'], 'all')).toThrow(/without wildcards/)
-  })
-
-  it('builds the granted set once per scopes array, shared by per-request copies', () => {
-    expect(grantedScopes(key)).toBe(grantedScopes(key))
-    expect([...grantedScopes(key)]).toEqual(['projects:*'])
-    expect(grantedScopes({ ...key })).toBe(grantedScopes(key))
-    expect(grantedScopes({ ...key, scopes: ['projects:*'] })).not.toBe(grantedScopes(key))
   })
 })
