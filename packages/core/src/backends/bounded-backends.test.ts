@@ -1,13 +1,15 @@
 import { describe, expect, it, vi } from 'vitest'
 import { UnavailableError } from '../errors.js'
 import type { Limiter, LimitOutcome, LimitPolicy } from '../limits/policy.js'
-import type { KeyRecord, RevocationList } from '../types.js'
+import type { KeyRecord, RevocationList, TokenStore } from '../types.js'
 import {
+  boundBackends,
   boundLimiter,
   boundRevocationList,
   boundTokenStore,
   storeHealthOf,
 } from './bounded-backends.js'
+import { MemoryLimiter } from './memory-limiter.js'
 import { MemoryRevocationList } from './memory-revocation-list.js'
 import { MemoryTokenStore } from './memory-token-store.js'
 
@@ -153,5 +155,51 @@ describe('boundLimiter', () => {
     frozen.answer(admitted)
     await settle()
     expect(refund).toHaveBeenCalledExactlyOnceWith(policy, 3, admitted)
+  })
+})
+
+describe('boundBackends', () => {
+  const common = { backendTimeout: 20, now: () => T0, onError: vi.fn(), cache: { ttl: 60_000 } }
+
+  it('hands the in-process backends over as they are: they never wait', () => {
+    const backends = {
+      store: new MemoryTokenStore(),
+      revocations: new MemoryRevocationList(),
+      limiter: new MemoryLimiter(),
+    }
+    expect(boundBackends({ ...backends, ...common }, () => {})).toEqual(backends)
+  })
+
+  it('completes a revocation whose store write landed late: the list learns it, the cache drops it', async () => {
+    const store = new MemoryTokenStore()
+    await store.insert(record('key_a'))
+    // A shared store (anything but the memory one) whose writes hang until the test lets them go.
+    const frozen = silent<void>()
+    const shared: TokenStore = {
+      findByHash: (hash) => store.findByHash(hash),
+      get: (id) => store.get(id),
+      listByOwner: (ownerId) => store.listByOwner(ownerId),
+      insert: (r) => store.insert(r),
+      update: async (...args) => {
+        await frozen.promise
+        return store.update(...args)
+      },
+      delete: (id) => store.delete(id),
+      touch: (id, at) => store.touch(id, at),
+    }
+    const list = new MemoryRevocationList({ now: () => T0 })
+    const forget = vi.fn()
+    const bounded = boundBackends(
+      { store: shared, revocations: list, limiter: new MemoryLimiter(), ...common },
+      forget,
+    )
+    await expect(bounded.store.update('key_a', { revokedAt: T0 })).rejects.toMatchObject({
+      code: 'unavailable',
+    })
+    expect(list.isRevoked({ id: 'key_a', ownerId: 'org_1', createdAt: T0 })).toBe(false)
+    frozen.answer()
+    await settle()
+    expect(forget).toHaveBeenCalledWith('key_a')
+    expect(list.isRevoked({ id: 'key_a', ownerId: 'org_1', createdAt: T0 })).toBe(true)
   })
 })

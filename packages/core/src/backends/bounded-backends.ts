@@ -1,6 +1,9 @@
 import type { Limiter, LimitOutcome, LimitPolicy } from '../limits/policy.js'
 import type { KeyRecord, KeyRecordPatch, RevocationList, TokenStore } from '../types.js'
 import { type BackendBound, fromBackend } from '../unavailable.js'
+import { MemoryLimiter } from './memory-limiter.js'
+import { MemoryRevocationList } from './memory-revocation-list.js'
+import { MemoryTokenStore } from './memory-token-store.js'
 
 /**
  * Bounded waits on every backend call a request or a management action makes: the store,
@@ -158,6 +161,52 @@ export function boundLimiter(limiter: Limiter, options: BoundOptions): Limiter {
   }
   if (limiter.close) bounded.close = () => limiter.close!()
   return bounded
+}
+
+/** The backends of one Keyward instance, and what bounding their calls needs. */
+export interface InstanceBackends {
+  store: TokenStore
+  revocations: RevocationList
+  limiter: Limiter
+  /** `createKeyward`'s `backendTimeout`, ms. */
+  backendTimeout: number
+  now: () => number
+  onError: (error: unknown) => void
+  cache: { ttl: number }
+}
+
+/**
+ * The backends `createKeyward` hands its verifier and lifecycle: each shared one bounded by
+ * `backendTimeout`. The in-process ones answer without waiting on anything and are handed
+ * over as they are, so the memory defaults cost nothing more. `forget` drops this instance's
+ * cached entry of a key, for an update that lands late.
+ */
+export function boundBackends(
+  backends: InstanceBackends,
+  forget: (id: string) => void,
+): { store: TokenStore; revocations: RevocationList; limiter: Limiter } {
+  const { store, revocations, limiter, onError } = backends
+  const options: BoundOptions = { timeout: backends.backendTimeout, now: backends.now, onError }
+  // A late update stands in the store: the rest of the action is done as it would have been.
+  const completeUpdate = (record: KeyRecord, patch: KeyRecordPatch) => {
+    forget(record.id)
+    const announced =
+      patch.revokedAt !== undefined
+        ? revocations.revoke(record.id, record.expiresAt)
+        : revocations.publishUpdate?.(record.id)
+    announced?.catch(onError)
+  }
+  return {
+    store:
+      store instanceof MemoryTokenStore
+        ? store
+        : boundTokenStore(store, { ...options, cacheTtl: backends.cache.ttl, completeUpdate }),
+    revocations:
+      revocations instanceof MemoryRevocationList
+        ? revocations
+        : boundRevocationList(revocations, options),
+    limiter: limiter instanceof MemoryLimiter ? limiter : boundLimiter(limiter, options),
+  }
 }
 
 function boundOf<T>(options: BoundOptions, late?: (value: T) => void): BackendBound<T> {
