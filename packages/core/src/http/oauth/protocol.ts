@@ -1,13 +1,37 @@
-import { challengeValue, KeywardError } from '../../errors.js'
-import type { Keyward } from '../../keyward.js'
-import type { VerifiedKey } from '../../types.js'
-import type { Authenticator } from '../authenticate.js'
-import type { ManagementBody, ManagementRequest, ManagementResponse } from '../request.js'
+import { challengeValue, type KeywardError } from '../../errors.js'
+import { positiveIntegerOption } from '../../lib/options.js'
+import {
+  DEFAULT_MAX_BODY_BYTES,
+  type ManagementBody,
+  type ManagementRequest,
+  type ManagementResponse,
+} from '../request.js'
 
 /**
- * What the OAuth endpoints share: reading an RFC 6749 request (form body, client
- * authentication) and answering RFC 6749 §5.2 errors. Private to core.
+ * The RFC 6749 request and error shapes the OAuth endpoints share: the grant and token type
+ * names, reading a form request (its parameters and how the client says who it is) and
+ * answering RFC 6749 §5.2 errors. Nothing here verifies a credential. Private to core.
  */
+
+/** RFC 8693 §3: the token type of a Keyward API key used as `subject_token`, and of what is issued. */
+export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token'
+/** RFC 8693 §3: a JWT; an access token is one, so a client may ask for it by this name. */
+export const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt'
+/** RFC 8693 §2.1: the grant type of a token exchange. */
+export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange'
+/** The grant types the token endpoint answers. */
+export const GRANT_TYPES = ['client_credentials', TOKEN_EXCHANGE_GRANT] as const
+/** The RFC 8414 names of the client authentication methods accepted. */
+export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const
+
+/** The `maxBodyBytes` option of an OAuth endpoint, checked (`TypeError`); default `16_384`. */
+export function maxBodyBytesOption(value: unknown): number {
+  return positiveIntegerOption(
+    value ?? DEFAULT_MAX_BODY_BYTES,
+    'maxBodyBytes',
+    DEFAULT_MAX_BODY_BYTES,
+  )
+}
 
 /** The RFC 6749 §5.2 error codes, RFC 8693's `invalid_target`, and RFC 6750's for Bearer callers. */
 export type OAuthErrorCode =
@@ -93,6 +117,22 @@ export function isFormRequest(request: Pick<ManagementRequest, 'header'>): boole
 }
 
 /**
+ * The body as a JSON object, when it is one; `undefined` for anything else (a form, other
+ * JSON, no body). Only a body starting with `{` is parsed, so a form costs one character test.
+ */
+export function jsonObjectOf(body: ManagementBody): Record<string, unknown> | undefined {
+  if (typeof body !== 'string' || !body.trimStart().startsWith('{')) return undefined
+  try {
+    const value: unknown = JSON.parse(body)
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
  * The parameters of a form body. RFC 6749 §3.1: a parameter sent without a value counts as
  * omitted, and none may appear twice (`invalid_request`).
  */
@@ -156,6 +196,15 @@ export function readForm(
   maxBodyBytes: number,
   realm: string,
 ): { parameters: Map<string, string>; credentials: ClientCredentials } {
+  // Parsed as a form, JSON is one parameter named after the whole body: without this, the
+  // client would hear that grant_type or token is missing, which it believes it sent.
+  if (jsonObjectOf(request.body) !== undefined) {
+    throw new OAuthRefusal(
+      'invalid_request',
+      'The body looks like JSON, but OAuth parameters are form-encoded: send them as ' +
+        'application/x-www-form-urlencoded name=value pairs (curl -d name=value).',
+    )
+  }
   if (!isFormRequest(request)) {
     throw new OAuthRefusal(
       'invalid_request',
@@ -236,68 +285,4 @@ export function readClientCredentials(
     return { method: 'client_secret_post', clientId: bodyId, secret: bodySecret }
   }
   return bodyId === undefined ? { method: 'none' } : { method: 'none', clientId: bodyId }
-}
-
-/**
- * Verifies the client's credentials: the secret is an API key (not an access token) whose
- * id is `client_id`, re-checked now that the body has arrived. Failures are
- * `invalid_client` (401, challenging the scheme the client used); `none` is refused too.
- */
-export async function authenticateClient(
-  keyward: Keyward<string>,
-  authenticator: Authenticator,
-  request: ManagementRequest,
-  credentials: ClientCredentials,
-): Promise<VerifiedKey> {
-  const realm = keyward.realm
-  const challenge =
-    credentials.method === 'bearer'
-      ? undefined
-      : credentials.method === 'none'
-        ? anyChallenge(realm)
-        : basicChallenge(realm)
-  if (credentials.method === 'none') {
-    throw new OAuthRefusal(
-      'invalid_client',
-      'Client authentication is required: HTTP Basic, client_secret_post or a Bearer API key.',
-      401,
-      challenge,
-    )
-  }
-  const refuse = (message: string, error?: KeywardError): OAuthRefusal =>
-    new OAuthRefusal(
-      'invalid_client',
-      message,
-      401,
-      challenge ?? {
-        'www-authenticate':
-          (error?.headers() as Record<string, string | undefined> | undefined)?.[
-            'www-authenticate'
-          ] ?? `Bearer realm="${challengeValue(realm)}", error="invalid_token"`,
-      },
-    )
-  try {
-    const presented =
-      credentials.method === 'bearer'
-        ? (request.apiKey ??
-          (await authenticator({
-            method: request.method,
-            header: (name) => request.header?.(name),
-          })))
-        : await keyward.verify(credentials.secret)
-    if (presented === undefined) throw refuse('Client authentication failed.')
-    if (presented.kind !== 'api_key') {
-      throw refuse('An access token is not a client credential: authenticate with the API key.')
-    }
-    if (credentials.clientId !== undefined && credentials.clientId !== presented.id) {
-      throw refuse('client_id does not match the client secret.')
-    }
-    return await keyward.recheck(presented)
-  } catch (error) {
-    if (error instanceof KeywardError) {
-      if (error.status === 503 || error.status === 429) throw refusalOf(error, 'invalid_client')
-      throw refuse(error.message, error)
-    }
-    throw error
-  }
 }

@@ -4,12 +4,9 @@ import { defineScopes } from '../../scopes.js'
 import type { VerifiedKey } from '../../types.js'
 import { createManagementApi } from '../management/api.js'
 import type { ManagementResponse } from '../request.js'
+import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from './protocol.js'
 import { createOAuthServer } from './server.js'
-import {
-  ACCESS_TOKEN_TYPE,
-  type OAuthAccessTokens,
-  TOKEN_EXCHANGE_GRANT,
-} from './token-endpoint.js'
+import { createTokenEndpoint, type OAuthAccessTokens } from './token-endpoint.js'
 
 const T0 = Date.UTC(2026, 10, 26)
 const ISSUER = 'https://api.example.test'
@@ -29,6 +26,15 @@ const issuer: OAuthAccessTokens = {
   },
 }
 
+/** A POST labelled as a form (as `curl -d` sends every body) at `path`, with `body` as it is. */
+function formPost(path: string, body: string, headers: Record<string, string> = {}) {
+  const all: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    ...headers,
+  }
+  return { method: 'POST', path, header: (name: string) => all[name], body }
+}
+
 async function setup() {
   const keyward = createKeyward<string>({ prefix: 'kw_test', scopes, now: () => T0 })
   const api = createManagementApi(keyward, { accessTokens: issuer })
@@ -36,18 +42,8 @@ async function setup() {
     keyward.keys.create({ name: 'client', ownerId: 'org_1', scopes: grants, expiresIn: '30d' })
   const reader = await make(['projects:read', 'projects:write'])
   /** `POST /token` with a form body. */
-  const token = (form: Record<string, string>, headers: Record<string, string> = {}) => {
-    const all: Record<string, string> = {
-      'content-type': 'application/x-www-form-urlencoded',
-      ...headers,
-    }
-    return api.handle({
-      method: 'POST',
-      path: '/token',
-      header: (name) => all[name],
-      body: new URLSearchParams(form).toString(),
-    })
-  }
+  const token = (form: Record<string, string>, headers: Record<string, string> = {}) =>
+    api.handle(formPost('/token', new URLSearchParams(form).toString(), headers))
   return { keyward, api, make, reader, token }
 }
 
@@ -252,5 +248,152 @@ describe('createOAuthServer', () => {
     expect(() =>
       createOAuthServer(keyward, { issuer: ISSUER, introspectionScope: 'tokens:introspect' }),
     ).toThrow(/introspectionScope/)
+  })
+})
+
+describe('what OAuth requests cost a key with credits', () => {
+  async function metered() {
+    const keyward = createKeyward<string>({ prefix: 'kw_test', scopes, now: () => T0 })
+    const make = async (grants: string[], credits: number) =>
+      keyward.keys.create({
+        name: 'metered',
+        ownerId: 'org_1',
+        scopes: grants,
+        expiresIn: '30d',
+        credits: { remaining: credits },
+      })
+    /** The key's balance, read without charging it. */
+    const balance = async (token: string) =>
+      (await keyward.verify(token, { cost: 0 })).rateLimit?.state
+    const endpoint = createTokenEndpoint(keyward, { accessTokens: issuer })
+    const oauth = createOAuthServer(keyward, {
+      accessTokens: issuer,
+      introspectionScope: 'api_keys:manage',
+    })
+    const form = (path: string, parameters: Record<string, string>, headers = {}) => {
+      const request = formPost(path, new URLSearchParams(parameters).toString(), headers)
+      return path === '/token' ? endpoint.handle(request) : oauth.handle(request)
+    }
+    return { keyward, make, balance, form }
+  }
+
+  it('gives back what a refused token request was charged, and charges an exchange once', async () => {
+    const { make, balance, form } = await metered()
+    const { key, token } = await make(['projects:read'], 10)
+    const client = basic(key.id, token)
+    const exchange = {
+      grant_type: TOKEN_EXCHANGE_GRANT,
+      subject_token: token,
+      subject_token_type: ACCESS_TOKEN_TYPE,
+    }
+    const cases: [Record<string, string>, Record<string, string>, number, string][] = [
+      [{ grant_type: 'client_credentials', scope: 'projects:write' }, client, 400, 'r=10'],
+      [{ grant_type: 'client_credentials', scope: 'nope:x' }, client, 400, 'r=10'],
+      [
+        { grant_type: 'client_credentials', scope: 'projects:write' },
+        { authorization: `Bearer ${token}` },
+        400,
+        'r=10',
+      ],
+      [{ ...exchange, scope: 'projects:write' }, client, 400, 'r=10'],
+      [{ ...exchange, scope: 'projects:write' }, {}, 400, 'r=10'],
+      [{ grant_type: 'client_credentials' }, client, 200, 'r=9'],
+      [exchange, client, 200, 'r=8'],
+      [exchange, {}, 200, 'r=7'],
+    ]
+    const answered = []
+    for (const [parameters, headers] of cases) {
+      const answer = await form('/token', parameters, headers)
+      answered.push([answer.status, await balance(token)])
+    }
+    expect(answered).toEqual(
+      cases.map(([, , status, left]) => [status, `"credits";r=${left.slice(2)}`]),
+    )
+  })
+
+  it('introspection charges the caller only, gives it back on 403, and finds a spent key active', async () => {
+    const { make, balance, form } = await metered()
+    const inspected = await make(['projects:read'], 5)
+    const spent = await make(['projects:read'], 0)
+    const caller = await make(['api_keys:manage'], 2)
+    const narrow = await make(['projects:read'], 5)
+    const introspect = (token: string, by: typeof caller) =>
+      form('/oauth/introspect', { token }, basic(by.key.id, by.token))
+
+    const denied = await introspect(inspected.token, narrow)
+    expect(denied.status).toBe(403)
+    expect(await balance(narrow.token)).toBe('"credits";r=5')
+
+    const live = await introspect(inspected.token, caller)
+    expect(live.body).toMatchObject({ active: true, client_id: inspected.key.id })
+    expect(await balance(inspected.token)).toBe('"credits";r=5')
+    expect(await balance(caller.token)).toBe('"credits";r=1')
+
+    const idle = await introspect(spent.token, caller)
+    expect(idle.body).toMatchObject({ active: true, client_id: spent.key.id })
+    const limited = await introspect(inspected.token, caller)
+    expect([limited.status, bodyOf(limited).error]).toEqual([429, 'temporarily_unavailable'])
+  })
+})
+
+describe('how the OAuth endpoints answer what they do not take', () => {
+  it('answers an OAuth client 405 with Allow: POST to any other method at the token endpoint', async () => {
+    const { api, reader } = await setup()
+    for (const method of ['GET', 'PUT', 'DELETE']) {
+      const clients: Record<string, string>[] = [basic(reader.key.id, reader.token), {}]
+      for (const headers of clients) {
+        const answer = await api.handle({
+          method,
+          path: '/token',
+          header: (name) => headers[name],
+        })
+        expect([answer.status, answer.headers.allow, bodyOf(answer).error]).toEqual([
+          405,
+          'POST',
+          'invalid_request',
+        ])
+      }
+    }
+  })
+
+  it('challenges a 403 of introspection with insufficient_scope and the scope it needs', async () => {
+    const { keyward, make } = await setup()
+    const oauth = createOAuthServer(keyward, {
+      accessTokens: issuer,
+      introspectionScope: 'api_keys:manage',
+    })
+    const narrow = await make(['projects:read'])
+    for (const headers of [
+      basic(narrow.key.id, narrow.token),
+      { authorization: `Bearer ${narrow.token}` },
+    ]) {
+      const answer = await oauth.handle(
+        formPost('/oauth/introspect', `token=${narrow.token}`, headers),
+      )
+      expect(answer.status).toBe(403)
+      expect(answer.headers['www-authenticate']).toMatch(
+        /^Bearer realm="api", error="insufficient_scope", .*scope="api_keys:manage"$/,
+      )
+    }
+  })
+
+  it('says a body looks like JSON when OAuth parameters come as JSON, and leaves the JSON form to the JSON route', async () => {
+    const { api, reader } = await setup()
+    const asForm = (body: unknown, headers: Record<string, string> = {}) =>
+      api.handle(formPost('/token', JSON.stringify(body), headers))
+    const oauthAsJson = await asForm({
+      grant_type: 'client_credentials',
+      client_id: reader.key.id,
+      client_secret: reader.token,
+    })
+    expect([oauthAsJson.status, bodyOf(oauthAsJson).error]).toEqual([400, 'invalid_request'])
+    expect(bodyOf(oauthAsJson).error_description).toMatch(
+      /looks like JSON.*application\/x-www-form-urlencoded/,
+    )
+    const jsonForm = await asForm(
+      { scope: 'projects:read' },
+      { authorization: `Bearer ${reader.token}` },
+    )
+    expect([jsonForm.status, bodyOf(jsonForm).scope]).toEqual([200, 'projects:read'])
   })
 })
