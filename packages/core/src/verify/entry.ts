@@ -23,9 +23,9 @@ export interface Entry {
   /** When this entry last queued a `lastUsedAt` write: spares the per-key lookup on most hits. */
   touchedAt: number
   /**
-   * When an API key's entry was read from the store; it is reused for `cache.ttl` from then.
-   * Checked against the clock `accept` reads anyway, which is cheaper than lru-cache's own
-   * TTL bookkeeping on the hot path, and follows an injected clock.
+   * When an API key's entry was read from the store; it is reused for `cache.ttl` from then
+   * (see `VerifyCache.find`). An access token's entry shares its parent's; a standalone
+   * token's never goes stale (its claims end it).
    */
   cachedAt: number
 }
