@@ -51,6 +51,16 @@ export {
   toApiKeyJson,
 } from './http/management/json.js'
 export type { Principal } from './http/principal.js'
+export {
+  type BackendReadiness,
+  type BackendState,
+  type NotReadyBody,
+  type Readiness,
+  type ReadyBody,
+  type RevocationsReadiness,
+  readiness,
+  type StoreReadiness,
+} from './http/readiness.js'
 export { secretScanningPattern } from './http/secret-scanning.js'
 export type {
   SecretScanningKeySource,

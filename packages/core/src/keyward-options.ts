@@ -3,6 +3,7 @@ import { MemoryRevocationList } from './backends/memory-revocation-list.js'
 import { MemoryTokenStore } from './backends/memory-token-store.js'
 import { configDuration } from './duration.js'
 import { challengeValue, DEFAULT_REALM } from './errors.js'
+import { MAX_DEADLINE_MS } from './lib/deadline.js'
 import {
   assertImplements,
   assertObject,
@@ -91,6 +92,19 @@ export interface KeywardOptions<S extends string = string> {
    * from `@keyward/redis`.
    */
   limiter?: Limiter
+  /**
+   * How long, in ms, a request or a management action waits for one call to a shared
+   * backend (a store read or write, a revocation-list write, the shared clock, a limiter
+   * charge) before it is answered 503 `unavailable` with `Retry-After`, so a silent backend
+   * (a frozen server, a dead route, a lock never released) never leaves a caller hanging.
+   * The call itself cannot be recalled; what lands after its answer is settled: a key
+   * inserted late is deleted (its token reached nobody), an update that lands late is
+   * announced as the action would have announced it (a late `revokedAt` reaches the
+   * revocation list), a late limiter charge is refunded, and a revocation-list write
+   * completes by itself. The in-memory backends are never bounded: they do not wait. A
+   * positive integer. Default `2_000`.
+   */
+  backendTimeout?: number
   /** Audit hook, awaited after each lifecycle change; its failures go to `onError`. */
   onEvent?: (event: KeyEvent) => void | Promise<void>
   /** Receives failures that cannot reach a caller (background `touch`, `onEvent`). Default: `console.error`. */
@@ -125,6 +139,8 @@ export interface ResolvedKeywardOptions {
   readonly cache: Required<VerifyCacheOptions>
   /** In ms. */
   readonly touchInterval: number
+  /** In ms: the longest wait for one call to a shared backend. */
+  readonly backendTimeout: number
   readonly tokenKinds: readonly TokenKind[]
   readonly onEvent: ((event: KeyEvent) => void | Promise<void>) | undefined
   readonly onError: (error: unknown) => void
@@ -156,6 +172,7 @@ export function resolveKeywardOptions<S extends string>(
   const realm = realmOption(options.realm)
   const cache = cacheOption(options.cache)
   const touchInterval = positiveIntegerOption(options.touchInterval, 'touchInterval', 60_000)
+  const backendTimeout = backendTimeoutOption(options.backendTimeout)
   const tokenKinds = tokenKindsOption(options.tokenKinds)
   const onEvent = functionOption<NonNullable<KeywardOptions['onEvent']>>(options.onEvent, 'onEvent')
   const onError = onErrorOption(options.onError ?? logError)
@@ -177,6 +194,7 @@ export function resolveKeywardOptions<S extends string>(
     now,
     cache,
     touchInterval,
+    backendTimeout,
     tokenKinds,
     onEvent,
     onError,
@@ -185,6 +203,17 @@ export function resolveKeywardOptions<S extends string>(
     ownsLimiter: options.limiter === undefined,
     hasher,
   }
+}
+
+/** `backendTimeout`: a positive integer of ms that a timer can hold, default 2 s. */
+function backendTimeoutOption(value: unknown): number {
+  const timeout = positiveIntegerOption(value, 'backendTimeout', 2_000, 'milliseconds')
+  if (timeout > MAX_DEADLINE_MS) {
+    throw new TypeError(
+      `backendTimeout must be a positive integer of milliseconds up to ${MAX_DEADLINE_MS}`,
+    )
+  }
+  return timeout
 }
 
 /** `prefix` and `prefixes`, each well-formed, the first among the second. */

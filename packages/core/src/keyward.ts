@@ -1,3 +1,4 @@
+import { boundBackends } from './backends/bounded-backends.js'
 import { createKeyLifecycle, type KeyLifecycle } from './keys/lifecycle.js'
 import { type KeywardOptions, resolveKeywardOptions } from './keyward-options.js'
 import { assertNonNegativeInteger, hasMethods } from './lib/options.js'
@@ -83,8 +84,11 @@ export function createKeyward<S extends string = string>(
   options: KeywardOptions<S> = {},
 ): Keyward<S> {
   const resolved = resolveKeywardOptions(options)
-  const verifier = createVerifier(resolved)
-  const keys = createKeyLifecycle({ ...resolved, forget: verifier.forget })
+  // Every call to a shared backend on a request or management path waits at most
+  // `backendTimeout`; `isRevoked`, on the hot path, is the list's own (it never waits).
+  const bounded = boundBackends(resolved, (id) => verifier.forget(id))
+  const verifier = createVerifier({ ...resolved, store: bounded.store, limiter: bounded.limiter })
+  const keys = createKeyLifecycle({ ...resolved, ...bounded, forget: verifier.forget })
   const { maxLifetime, defaultExpiresIn, maxGracePeriod, revocations, limiter } = resolved
 
   return Object.freeze({
