@@ -1,7 +1,8 @@
 /**
  * The framework-free request and response shapes that adapters hand to the management API
- * and the OAuth endpoints, and the one reading of a request body they share.
+ * and the OAuth endpoints, the one reading of a request body they share, and its limit.
  */
+import { positiveIntegerOption } from '../lib/options.js'
 import type { VerifiedKey } from '../types.js'
 import type { Principal } from './principal.js'
 
@@ -22,6 +23,19 @@ export type ManagementBody = string | ManagementBodyFailure | undefined
  * room for any JSON or form body they take, with a margin, and nothing more.
  */
 export const DEFAULT_MAX_BODY_BYTES = 16_384
+
+/**
+ * The `maxBodyBytes` option of the management API and the OAuth endpoints, checked once the
+ * same way for all: a positive integer of bytes (else `TypeError`), default
+ * {@link DEFAULT_MAX_BODY_BYTES}.
+ */
+export function maxBodyBytesOption(value: unknown): number {
+  return positiveIntegerOption(
+    value ?? DEFAULT_MAX_BODY_BYTES,
+    'maxBodyBytes',
+    DEFAULT_MAX_BODY_BYTES,
+  )
+}
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
 

@@ -7,18 +7,14 @@ import {
   RateLimitedError,
 } from '../../errors.js'
 import type { Keyward } from '../../keyward.js'
-import { assertImplements, assertObject, positiveIntegerOption } from '../../lib/options.js'
+import { assertImplements, assertObject } from '../../lib/options.js'
 import { refundRequest } from '../../limits/charge.js'
 import { rateLimitHeaders } from '../../limits/policy.js'
 import { isScope, type ScopeRequirement, scopeRequirement } from '../../scopes.js'
 import type { AccessTokenIssuer, VerifiedKey } from '../../types.js'
 import { type Authenticator, createAuthenticator } from '../authenticate.js'
 import { assertPrincipal, assertSameOrigin, type Principal } from '../principal.js'
-import {
-  DEFAULT_MAX_BODY_BYTES,
-  type ManagementRequest,
-  type ManagementResponse,
-} from '../request.js'
+import { type ManagementRequest, type ManagementResponse, maxBodyBytesOption } from '../request.js'
 import { parseJsonBody } from './body.js'
 import { createCatalogRoute } from './catalog.js'
 import { callerOf, type ManagementContext } from './context.js'
@@ -99,11 +95,7 @@ export function createManagementApi<S extends string>(
   if (issuer !== undefined) {
     assertImplements(issuer, 'accessTokens', ['issueAccessToken'])
   }
-  const maxBodyBytes = positiveIntegerOption(
-    options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-    'maxBodyBytes',
-    DEFAULT_MAX_BODY_BYTES,
-  )
+  const maxBodyBytes = maxBodyBytesOption(options.maxBodyBytes)
   // Preflights are not let through: the management API answers no cross-origin requests.
   const authenticate = createAuthenticator(keyward, { passPreflight: false })
   const ctx: ManagementContext = {
