@@ -177,9 +177,3 @@ function presentedToken(
   }
   return other
 }
-
-/**
- * Transitional: `limits/limits.test.ts` and `testing/adapter-conformance.ts` still import these
- * from here, while others edit them; they live in `guards.ts`. Delete once both import that.
- */
-export { createScopeGuard, type GuardFactories } from './guards.js'

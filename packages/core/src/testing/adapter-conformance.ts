@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, it } from 'vitest'
-import type { AuthenticateOptions, GuardFactories } from '../http/authenticate.js'
+import type { AuthenticateOptions } from '../http/authenticate.js'
+import type { GuardFactories } from '../http/guards.js'
 import type { Keyward } from '../keyward.js'
 import {
   ADAPTER_CASES,

@@ -1,11 +1,5 @@
 import { challengeValue, type KeywardError } from '../../errors.js'
-import { positiveIntegerOption } from '../../lib/options.js'
-import {
-  DEFAULT_MAX_BODY_BYTES,
-  type ManagementBody,
-  type ManagementRequest,
-  type ManagementResponse,
-} from '../request.js'
+import type { ManagementBody, ManagementRequest, ManagementResponse } from '../request.js'
 
 /**
  * The RFC 6749 request and error shapes the OAuth endpoints share: the grant and token type
@@ -23,15 +17,6 @@ export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exch
 export const GRANT_TYPES = ['client_credentials', TOKEN_EXCHANGE_GRANT] as const
 /** The RFC 8414 names of the client authentication methods accepted. */
 export const AUTH_METHODS = ['client_secret_basic', 'client_secret_post'] as const
-
-/** The `maxBodyBytes` option of an OAuth endpoint, checked (`TypeError`); default `16_384`. */
-export function maxBodyBytesOption(value: unknown): number {
-  return positiveIntegerOption(
-    value ?? DEFAULT_MAX_BODY_BYTES,
-    'maxBodyBytes',
-    DEFAULT_MAX_BODY_BYTES,
-  )
-}
 
 /** The RFC 6749 §5.2 error codes, RFC 8693's `invalid_target`, and RFC 6750's for Bearer callers. */
 export type OAuthErrorCode =

@@ -3,13 +3,12 @@ import type { Keyward } from '../../keyward.js'
 import { assertImplements, assertObject } from '../../lib/options.js'
 import { isScope, isSubsetOf } from '../../scopes.js'
 import type { VerifiedKey } from '../../types.js'
-import type { ManagementRequest, ManagementResponse } from '../request.js'
+import { type ManagementRequest, type ManagementResponse, maxBodyBytesOption } from '../request.js'
 import { answerOAuthRequest, type RequestCharge } from './charge.js'
 import { authenticateClient, createOAuthContext, type OAuthContext } from './client.js'
 import {
   AUTH_METHODS,
   GRANT_TYPES,
-  maxBodyBytesOption,
   OAuthRefusal,
   oauthJson,
   readForm,

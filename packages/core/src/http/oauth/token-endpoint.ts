@@ -8,7 +8,7 @@ import type { Keyward } from '../../keyward.js'
 import { assertImplements, assertObject } from '../../lib/options.js'
 import { missingScopes } from '../../scopes.js'
 import type { AccessTokenIssuer, TokenClaims, VerifiedKey } from '../../types.js'
-import type { ManagementRequest, ManagementResponse } from '../request.js'
+import { type ManagementRequest, type ManagementResponse, maxBodyBytesOption } from '../request.js'
 import { answerOAuthRequest, type RequestCharge } from './charge.js'
 import { authenticateClient, createOAuthContext, type OAuthContext } from './client.js'
 import {
@@ -18,7 +18,6 @@ import {
   isFormRequest,
   JWT_TOKEN_TYPE,
   jsonObjectOf,
-  maxBodyBytesOption,
   OAuthRefusal,
   oauthJson,
   readForm,
