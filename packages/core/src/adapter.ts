@@ -22,14 +22,17 @@ export { assertKeyRecord, assertRecordPatch, conditionActiveAt } from './backend
 export {
   decodeRevocationMessage,
   encodeRevocationMessage,
-  type MirrorReading,
   type RevocationChange,
   type RevocationMessage,
+  revocationChange,
+  revocationEventOf,
+} from './backends/revocation-change.js'
+export {
+  type MirrorFreshness,
+  type MirrorReading,
   RevocationMirror,
   type RevocationMirrorOptions,
   type RevocationState,
-  revocationChange,
-  revocationEventOf,
 } from './backends/revocation-mirror.js'
 /** A duration (seconds or `'90d'`) in milliseconds, or `undefined`. */
 export { configDuration, durationToMs } from './duration.js'

@@ -4,6 +4,7 @@ import {
   decodeRevocationMessage,
   encodeRevocationMessage,
   fromBackend,
+  type MirrorFreshness,
   type MirrorReading,
   type RevocationChange,
   type RevocationEvent,
@@ -231,7 +232,7 @@ export class RedisRevocationList implements RevocationList {
    * confirmed contact, `maxStaleness`, and whether `isRevoked` answers or fails closed. What
    * core's `readiness(keyward)` reports; it contacts nothing.
    */
-  freshness(at?: number): ReturnType<RevocationMirror['freshness']> {
+  freshness(at?: number): MirrorFreshness {
     return this.#mirror.freshness(at)
   }
 

@@ -1,6 +1,6 @@
 import { nowOption } from '../lib/options.js'
 import type { RevocationEvent, RevocationList, RevocationSubject } from '../types.js'
-import { revocationChange } from './revocation-mirror.js'
+import { revocationChange } from './revocation-change.js'
 
 /** Below this many entries a pruning pass is not worth its cost. */
 const MIN_PRUNE_SIZE = 1_024

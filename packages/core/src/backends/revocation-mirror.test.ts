@@ -5,9 +5,8 @@ import {
   decodeRevocationMessage,
   encodeRevocationMessage,
   type RevocationChange,
-  RevocationMirror,
-  type RevocationMirrorOptions,
-} from './revocation-mirror.js'
+} from './revocation-change.js'
+import { RevocationMirror, type RevocationMirrorOptions } from './revocation-mirror.js'
 
 const T0 = 1_700_000_000_000
 const subject = (id = 'key_a', ownerId = 'org_1', createdAt = T0 - 1_000) => ({
