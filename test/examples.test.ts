@@ -499,10 +499,16 @@ describe('while Redis is down', () => {
         })
         expect((await curl(url, 'GET', '/ready')).status).toBe(200)
         await proxy.cut()
-        const stale = await waitFor('GET /ready to answer 503', async () => {
-          const ready = await curl(url, 'GET', '/ready')
-          return ready.status === 503 && ready
-        })
+        // 503 only once the mirror is past maxStaleness (10 s by default), so up to 10 s after
+        // the cut plus the probe's own wait.
+        const stale = await waitFor(
+          'GET /ready to answer 503',
+          async () => {
+            const ready = await curl(url, 'GET', '/ready')
+            return ready.status === 503 && ready
+          },
+          { timeoutMs: 20_000 },
+        )
         expect(stale.headers.get('content-type')).toBe('application/problem+json')
         expect(stale.json).toMatchObject({ code: 'unavailable' })
         expect(await curl(url, 'GET', '/health')).toMatchObject({ status: 200 })
