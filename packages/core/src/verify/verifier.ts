@@ -11,8 +11,6 @@ import type { Entry } from './entry.js'
 import { lookupAccessToken, lookupApiKey, lookupCurrent } from './lookup.js'
 import { chargeLimits, checkExpiry, checkRevocation, checkScopes, touch } from './steps.js'
 
-export type { VerifyCacheOptions } from './cache.js'
-
 /** Per-call options of `keyward.verify`. */
 export interface VerifyOptions<S extends string = string> {
   /** Every one of these scopes is required. Default: none. */
