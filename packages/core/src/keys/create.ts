@@ -4,7 +4,7 @@ import {
   parseCredits,
   parseRateLimits,
   type RateLimitInput,
-} from '../limits/limits.js'
+} from '../limits/input.js'
 import type { ScopeGrant } from '../scopes.js'
 import { generateKeyId, generateToken, parseToken, tokenHint } from '../token/token.js'
 import type { ApiKey, KeyMetadata, KeyRecord } from '../types.js'

@@ -5,7 +5,7 @@ import {
   parseCredits,
   parseRateLimits,
   type RateLimitInput,
-} from '../limits/limits.js'
+} from '../limits/input.js'
 import type { ScopeGrant } from '../scopes.js'
 import type { ApiKey, KeyMetadata, KeyRecord, KeyRecordPatch } from '../types.js'
 import { announceChange, callBackend, type LifecycleContext } from './context.js'
