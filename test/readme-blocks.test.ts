@@ -272,6 +272,8 @@ describe.each(EXAMPLES)("the READMEs' curl commands on the %s example", (_, dir)
  * the examples' own scripts do; until then the README says they report a failure.
  */
 const PNPM_STARTS = [
+  ['.', 'start'],
+  ['.', 'start:hono'],
   ['examples/express-api', 'start'],
   ['examples/hono-api', 'start'],
 ] as const
