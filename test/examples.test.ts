@@ -1,7 +1,6 @@
 import type { ChildProcess } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { generateToken } from '@keyward/core'
 import type { Redis } from 'ioredis'
@@ -20,6 +19,7 @@ import {
   REDIS_URL,
   testNamespace,
 } from './support/redis-namespace.js'
+import { startExample as startStartedExample } from './support/started-example.js'
 import { startTcpProxy } from './support/tcp-proxy.js'
 
 // Each example is started as a real program (`spawnExample`), then driven over HTTP the way
@@ -31,50 +31,16 @@ const EXAMPLES = [
   ['Hono', 'examples/hono-api'],
 ] as const
 
-interface Example {
-  url: string
-  adminToken: string
-  output: string[]
-  child: ChildProcess
-}
-
 const running: ChildProcess[] = []
 afterEach(async () => {
   await Promise.all(running.splice(0).map((child) => stopProcess(child)))
 })
 
-/** Starts an example on a free port and resolves once it printed its start-up lines (URL, admin token, settings page). */
-function startExample(dir: string, env: Record<string, string> = {}): Promise<Example> {
-  const child = spawnExample(dir, env)
-  running.push(child)
-  const output: string[] = []
-  return new Promise((resolve, reject) => {
-    let url: string | undefined
-    let adminToken: string | undefined
-    let settingsPage = false
-    const timer = setTimeout(
-      () => fail('it printed no URL, admin token and settings page within 30 s'),
-      30_000,
-    )
-    function fail(why: string) {
-      clearTimeout(timer)
-      reject(new Error(`${dir}: ${why}. Output:\n${output.join('\n')}`))
-    }
-    const collect = (line: string) => {
-      output.push(line)
-      url ??= /listening on (http:\/\/\S+)/.exec(line)?.[1]
-      adminToken ??= /^admin token: (\S+)$/.exec(line)?.[1]
-      // The last start-up line: the lines may arrive in several chunks.
-      settingsPage ||= line.startsWith('settings page: ')
-      if (url !== undefined && adminToken !== undefined && settingsPage) {
-        clearTimeout(timer)
-        resolve({ url, adminToken, output, child })
-      }
-    }
-    createInterface({ input: child.stdout! }).on('line', collect)
-    createInterface({ input: child.stderr! }).on('line', (line) => output.push(line))
-    child.once('exit', (code) => fail(`it exited with ${code}`))
-  })
+/** Starts an example on a free port (support's `startExample`); each test's end stops it. */
+async function startExample(dir: string, env: Record<string, string> = {}) {
+  const started = await startStartedExample(dir, env)
+  running.push(started.child)
+  return started
 }
 
 /** Runs an example expected to fail at start; resolves with its exit code and output lines. */
