@@ -1,5 +1,5 @@
 /**
- * Runs the example API on Hono, served on Node: `pnpm start:hono` (or `tsx src/main.ts`).
+ * Runs the example API on Hono, served on Node: `pnpm start:hono` (or `node --import tsx src/main.ts`).
  *
  * `bootstrap()` reads the environment (`PORT`, `HOST`, `REDIS_URL`, `REDIS_NAMESPACE`,
  * `ADMIN_TOKEN`, `JWT_PRIVATE_JWK`, documented in `examples/shared/src/bootstrap.ts`) and

@@ -14,11 +14,16 @@ export function printListening(example: Example, framework: string, port: number
 
 /** On the first SIGTERM or SIGINT: runs `stop`, then exits with 0 whether it succeeded or not. */
 export function stopOnSignal(stop: () => Promise<void>): void {
+  // Listening with `on` (not `once`) keeps a second Ctrl-C during shutdown from killing the
+  // process by the default action; the first signal alone starts the stop.
+  let stopping = false
   const onSignal = () => {
+    if (stopping) return
+    stopping = true
     stop().finally(() => process.exit(0))
   }
-  process.once('SIGTERM', onSignal)
-  process.once('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  process.on('SIGINT', onSignal)
 }
 
 /**
