@@ -5,7 +5,8 @@
  * rounds against one floor (one-shot SHA-256 + `Map.get`).
  *
  * Usage: npx tsx bench/compare-core.ts ../base/packages/core/src/index.ts [rounds]
- * Prints the median ns per call and the ratio to the floor for check() and verify() of each.
+ * Prints the median ns per call and the ratio to the floor for check() and verify() of each,
+ * and the median of the per-round new/old ratios.
  */
 import { hash } from 'node:crypto'
 import { resolve } from 'node:path'
@@ -65,16 +66,36 @@ const samples: Record<string, number[]> = {
   'old verify()': [],
   'new verify()': [],
 }
+// Each round times both cores back to back, in alternating order (so neither always runs on a
+// warmer or a colder machine), and the new/old ratio of that round is kept: the median of those
+// paired ratios is far steadier on a busy machine than the ratio of two medians.
+const paired: Record<'check()' | 'verify()', number[]> = { 'check()': [], 'verify()': [] }
 for (let round = 0; round < rounds; round++) {
   samples.floor!.push(timed((i) => hashes.get(hash('sha256', old.tokens[i % KEYS]!, 'base64url'))))
-  samples['old check()']!.push(timed((i) => old.keyward.check(old.tokens[i % KEYS]!)))
-  samples['new check()']!.push(timed((i) => now.keyward.check(now.tokens[i % KEYS]!)))
-  samples['old verify()']!.push(await timedAsync((i) => old.keyward.verify(old.tokens[i % KEYS]!)))
-  samples['new verify()']!.push(await timedAsync((i) => now.keyward.verify(now.tokens[i % KEYS]!)))
+  const order = round % 2 === 0 ? (['old', 'new'] as const) : (['new', 'old'] as const)
+  const ns: Record<string, number> = {}
+  for (const which of order) {
+    const core = which === 'old' ? old : now
+    ns[`${which} check()`] = timed((i) => core.keyward.check(core.tokens[i % KEYS]!))
+  }
+  for (const which of order) {
+    const core = which === 'old' ? old : now
+    ns[`${which} verify()`] = await timedAsync((i) => core.keyward.verify(core.tokens[i % KEYS]!))
+  }
+  for (const [name, value] of Object.entries(ns)) samples[name]!.push(value)
+  paired['check()'].push(ns['new check()']! / ns['old check()']!)
+  paired['verify()'].push(ns['new verify()']! / ns['old verify()']!)
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!
 const floor = median(samples.floor!)
 for (const [name, values] of Object.entries(samples)) {
   const ns = median(values)
   console.log(`${name.padEnd(13)} ${ns.toFixed(0).padStart(6)} ns  ${(ns / floor).toFixed(2)}×`)
+}
+for (const [name, ratios] of Object.entries(paired)) {
+  const sorted = [...ratios].sort((a, b) => a - b)
+  const quartile = (q: number) => sorted[Math.floor(q * (sorted.length - 1))]!.toFixed(3)
+  console.log(
+    `new/old ${name.padEnd(9)} ${median(ratios).toFixed(3)} (median of ${rounds} paired rounds; quartiles ${quartile(0.25)}–${quartile(0.75)})`,
+  )
 }
