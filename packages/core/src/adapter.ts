@@ -96,6 +96,8 @@ export {
 } from './http/secret-scanning.js'
 /** The check that a value is a Keyward instance, for components built on one. */
 export { assertKeyward } from './keyward.js'
+/** A bounded wait on work that cannot be recalled (a command already sent): late replies settled, not lost. */
+export { type Deadline, withinDeadline } from './lib/deadline.js'
 /** Option validation. */
 export {
   assertEpochMs,

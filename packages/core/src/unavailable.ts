@@ -46,14 +46,12 @@ export async function fromBackend<T>(
   try {
     const pending = work()
     if (bound === undefined || !(pending instanceof Promise)) return await pending
-    return await withinDeadline(
-      pending,
-      bound.timeout,
-      () =>
+    return await withinDeadline(pending, bound.timeout, {
+      expired: () =>
         new UnavailableError(`${message} It did not answer within ${bound.timeout} ms.`, options),
-      bound.late,
-      bound.onError,
-    )
+      late: bound.late,
+      onLateError: bound.onError,
+    })
   } catch (error) {
     throw unavailable(error, message, options)
   }

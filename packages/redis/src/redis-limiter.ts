@@ -11,6 +11,7 @@ import {
   onErrorOption,
   oneOfOption,
   positiveIntegerOption,
+  withinDeadline,
 } from '@keyward/core/adapter'
 import { ApproximateCounter } from './lib/approximate-counter.js'
 import { assertRedisClient, type RedisClient } from './lib/client.js'
@@ -215,34 +216,17 @@ export class RedisLimiter implements Limiter {
       work.catch(() => {})
       return Promise.reject(new UnavailableError('The rate limiter (Redis) is unavailable.'))
     }
-    return new Promise<T>((resolve, reject) => {
-      let overdue = false
-      const timer = setTimeout(() => {
-        overdue = true
+    return withinDeadline(work, this.#timeout, {
+      expired: () => {
         this.#overdue++
-        reject(
-          new UnavailableError(`The rate limiter (Redis) did not answer in ${this.#timeout} ms.`),
+        return new UnavailableError(
+          `The rate limiter (Redis) did not answer in ${this.#timeout} ms.`,
         )
-      }, this.#timeout)
-      work.then(
-        (value) => {
-          if (!overdue) {
-            clearTimeout(timer)
-            resolve(value)
-            return
-          }
-          this.#overdue--
-          late?.(value)
-        },
-        (error: unknown) => {
-          if (!overdue) {
-            clearTimeout(timer)
-            reject(error)
-            return
-          }
-          this.#overdue--
-        },
-      )
+      },
+      settledLate: () => {
+        this.#overdue--
+      },
+      late,
     })
   }
 }

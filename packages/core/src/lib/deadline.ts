@@ -8,23 +8,28 @@
 /** Milliseconds a bound may be, at most: what `setTimeout` takes without overflowing. */
 export const MAX_DEADLINE_MS = 2_147_483_647
 
+/** What {@link withinDeadline} does at the deadline and with what comes after it. */
+export interface Deadline<T> {
+  /** The error the caller gets at the deadline. */
+  expired: () => Error
+  /** Receives a value `work` yields after the deadline (a late failure goes nowhere). */
+  late?: ((value: T) => void) | undefined
+  /** Told when overdue `work` finally settles, either way, before `late`. */
+  settledLate?: (() => void) | undefined
+  /** Receives a failure thrown by `late`. Default: it is dropped. */
+  onLateError?: ((error: unknown) => void) | undefined
+}
+
 /**
- * Settles as `work` does if it settles within `ms`; else rejects with `expired()` at `ms`.
- * A value `work` yields after that goes to `late` (a failure after that goes nowhere: there
- * is nothing to complete or undo). `late` throwing is caught and handed to `onLateError`.
+ * Settles as `work` does if it settles within `ms`; else rejects with `deadline.expired()` at
+ * `ms`, and what `work` yields after that goes to `deadline.late` instead of to the caller.
  */
-export function withinDeadline<T>(
-  work: Promise<T>,
-  ms: number,
-  expired: () => Error,
-  late?: (value: T) => void,
-  onLateError: (error: unknown) => void = () => {},
-): Promise<T> {
+export function withinDeadline<T>(work: Promise<T>, ms: number, deadline: Deadline<T>): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let overdue = false
     const timer = setTimeout(() => {
       overdue = true
-      reject(expired())
+      reject(deadline.expired())
     }, ms)
     work.then(
       (value) => {
@@ -33,15 +38,19 @@ export function withinDeadline<T>(
           resolve(value)
           return
         }
-        if (late === undefined) return
+        deadline.settledLate?.()
+        if (deadline.late === undefined) return
         try {
-          late(value)
+          deadline.late(value)
         } catch (error) {
-          onLateError(error)
+          deadline.onLateError?.(error)
         }
       },
       (error: unknown) => {
-        if (overdue) return
+        if (overdue) {
+          deadline.settledLate?.()
+          return
+        }
         clearTimeout(timer)
         reject(error)
       },
