@@ -6,7 +6,7 @@ import { MemoryTokenStore } from '../backends/memory-token-store.js'
 import type { KeywardError } from '../errors.js'
 import { createKeyward, type KeywardOptions } from '../keyward.js'
 import { defineScopes } from '../scopes.js'
-import type { KeyRecord, TokenClaims, TokenKind } from '../types.js'
+import type { KeyRecord, RevocationEvent, TokenClaims, TokenKind } from '../types.js'
 import { intersectGrants } from './entry.js'
 
 const scopes = defineScopes({
@@ -33,6 +33,24 @@ class SlowStore extends MemoryTokenStore {
     if (!this.slow) return record
     await new Promise<void>((resolve) => this.held.push(resolve))
     return record
+  }
+}
+
+/** A memory list that can also announce a `reset`, as a shared list does after a reconnect. */
+class ResettableRevocationList extends MemoryRevocationList {
+  readonly #listeners = new Set<(event: RevocationEvent) => void>()
+
+  override subscribe(listener: (event: RevocationEvent) => void): () => void {
+    this.#listeners.add(listener)
+    const stop = super.subscribe(listener)
+    return () => {
+      this.#listeners.delete(listener)
+      stop()
+    }
+  }
+
+  reset(): void {
+    for (const listener of this.#listeners) listener({ type: 'reset' })
   }
 }
 
@@ -64,6 +82,48 @@ describe('a lookup in flight never caches what an eviction overtook', () => {
     expect(await code(keyward.verify(token, { scopes: ['projects:write'] }))).toBe(
       'insufficient_scope',
     )
+  })
+
+  /** A key whose store read is held; `release` lets it answer and checks what is cached after. */
+  async function heldLookup(options: Partial<KeywardOptions<keyof typeof scopes.descriptions>>) {
+    const clock = { now: T0 }
+    const store = new SlowStore()
+    const revocations = new ResettableRevocationList({ now: () => clock.now })
+    const keyward = createKeyward({ scopes, store, revocations, now: () => clock.now, ...options })
+    const { token, key } = await keyward.keys.create(input)
+    store.slow = true
+    const inFlight = keyward.verify(token, { scopes: ['projects:write'] })
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    expect(store.held).toHaveLength(1)
+    store.slow = false
+    const release = async () => {
+      store.held[0]!()
+      await inFlight
+      // From now on the narrowed scopes hold, however long the old read would have been cached.
+      expect(await code(keyward.verify(token, { scopes: ['projects:write'] }))).toBe(
+        'insufficient_scope',
+      )
+      clock.now += 30_000
+      expect(await code(keyward.verify(token, { scopes: ['projects:write'] }))).toBe(
+        'insufficient_scope',
+      )
+    }
+    return { keyward, store, revocations, key, release }
+  }
+
+  it('narrowed without an event, then a reset: the held read is not cached', async () => {
+    const { store, revocations, key, release } = await heldLookup({})
+    await store.update(key.id, { scopes: ['projects:read'] })
+    revocations.reset()
+    await release()
+  })
+
+  it('narrowed, then its eviction falls out of the per-id table under a burst of others', async () => {
+    const { keyward, revocations, key, release } = await heldLookup({ cache: { max: 1 } })
+    await keyward.keys.update(key.id, { scopes: ['projects:read'] })
+    // More evictions than the per-id table keeps (at least 1 000): the key's own is dropped.
+    for (let i = 0; i < 1_100; i++) await revocations.publishUpdate(`key_other${i}`)
+    await release()
   })
 })
 
