@@ -202,6 +202,36 @@ describe('RevocationMirror', () => {
   })
 })
 
+describe('RevocationMirror heartbeat across a reconnect', () => {
+  it('an answer to a ping sent before the connection was lost confirms nothing: the old deadline holds', async () => {
+    vi.useFakeTimers()
+    try {
+      const clock = { now: T0 }
+      const mirror = mirrorAt(clock, { maxStaleness: 1_000, heartbeatInterval: 100 })
+      await mirror.load(async () => ({ state: empty, sent: mirror.reading() }))
+      mirror.markFresh()
+      const answers: Array<() => void> = []
+      mirror.startHeartbeat(
+        () => new Promise<void>((resolve) => answers.push(resolve)),
+        () => {},
+      )
+      clock.now = T0 + 150
+      await vi.advanceTimersByTimeAsync(100)
+      expect(answers).toHaveLength(1)
+      // The connection drops with the ping outstanding; its answer arrives afterwards.
+      mirror.lost()
+      clock.now = T0 + 300
+      answers[0]!()
+      await vi.advanceTimersByTimeAsync(0)
+      expect(mirror.lastContact).toBe(T0)
+      expect(mirror.isRevoked(subject(), T0 + 1_000)).toBe(false)
+      expect(() => mirror.isRevoked(subject(), T0 + 1_001)).toThrow(UnavailableError)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})
+
 describe('revocation messages', () => {
   it('round-trips every change and refuses what it cannot read', () => {
     const changes: RevocationChange[] = [
