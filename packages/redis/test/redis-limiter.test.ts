@@ -28,6 +28,30 @@ it('counts a limit whose window was changed (same name) from the change on, not 
   expect(third.refused).toBe('rate_limited')
 })
 
+it('gives a refund of the last window back to that window only: the next still admits just its limit', async () => {
+  const redis = await connect()
+  let now = T0 + 59_999
+  const limiter = new RedisLimiter(redis, { namespace: testNamespace(), now: () => now })
+  const perMinute = limitPolicyOf(
+    {
+      id: 'key_refundwindow',
+      expiresAt: T0 + 86_400_000,
+      rateLimits: [{ name: 'minute', limit: 2, window: 60_000 }],
+    },
+    [],
+  )!
+  const last = await limiter.consume(perMinute, 1, now)
+  expect(last.refused).toBeUndefined()
+  now = T0 + 60_000
+  expect((await limiter.consume(perMinute, 1, now)).refused).toBeUndefined()
+  expect((await limiter.consume(perMinute, 1, now)).refused).toBeUndefined()
+  await limiter.refund(perMinute, 1, last)
+  expect(await limiter.consume(perMinute, 1, now)).toMatchObject({
+    refused: 'rate_limited',
+    remaining: [0],
+  })
+})
+
 /** Lets approximate mode's background reconciliation (every `syncInterval`, 20 ms) land. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 150))
 

@@ -102,6 +102,20 @@ describe('MemoryLimiter', () => {
     expect(limiter.consume(regranted, 1, T0 + HOUR + 4).credits).toBe(1)
   })
 
+  it('gives a refund of the last window back to that window only: the next still admits just its limit', () => {
+    const limiter = new MemoryLimiter()
+    const perMinute = policy('key_1', [{ name: 'minute', limit: 2, window: 60 * SECOND }])
+    const last = limiter.consume(perMinute, 1, T0 + 59_999)
+    expect(last.refused).toBeUndefined()
+    expect(limiter.consume(perMinute, 1, T0 + 60_000).refused).toBeUndefined()
+    expect(limiter.consume(perMinute, 1, T0 + 60_001).refused).toBeUndefined()
+    limiter.refund(perMinute, 1, last)
+    expect(limiter.consume(perMinute, 1, T0 + 60_002)).toMatchObject({
+      refused: 'rate_limited',
+      remaining: [0],
+    })
+  })
+
   it('keeps the counters of at most `max` keys, dropping the least recently used', () => {
     const limiter = new MemoryLimiter({ max: 2 })
     const once = (id: string) => policy(id, [{ name: 'hour', limit: 1, window: HOUR }])
