@@ -455,6 +455,30 @@ export function revocationListConformance(
       expect(late.isRevoked(subject({ createdAt: 2_001 }))).toBe(false)
     })
 
+    it('prunes only ids of keys expired by now: a list opened later still refuses a key that expires sooner', async () => {
+      const sooner = subject()
+      const later = subject()
+      await list.revoke(sooner.id, now() + 3_600_000)
+      // The second write prunes what has expired; the first id has not.
+      await list.revoke(later.id, now() + 7_200_000)
+      const late = await open()
+      expect(late.isRevoked(sooner)).toBe(true)
+      expect(late.isRevoked(later)).toBe(true)
+    })
+
+    it('keeps the later owner and global epochs in storage when an earlier one is written after', async () => {
+      const ownerId = sampleOwnerId()
+      await list.revokeOwner(ownerId, 20_000)
+      await list.revokeOwner(ownerId, 10_000)
+      await list.revokeAll(2_000)
+      await list.revokeAll(1_000)
+      const late = await open()
+      expect(late.isRevoked(subject({ ownerId, createdAt: 15_000 }))).toBe(true)
+      expect(late.isRevoked(subject({ ownerId, createdAt: 20_001 }))).toBe(false)
+      expect(late.isRevoked(subject({ createdAt: 1_500 }))).toBe(true)
+      expect(late.isRevoked(subject({ createdAt: 2_001 }))).toBe(false)
+    })
+
     it('resolves ready again once ready, and close twice', async () => {
       await expect(list.ready()).resolves.toBeUndefined()
       await expect(list.close()).resolves.toBeUndefined()
