@@ -703,6 +703,33 @@ export function managementCases(adapter: string, serve: ServeManagement): void {
       })
     })
 
+    it.each([
+      ['rateLimits, taking every limit off', { rateLimits: [] }],
+      [
+        'rateLimits, raising them',
+        { rateLimits: [{ name: 'default', limit: 1_000_000, window: 1 }] },
+      ],
+      ['credits', { credits: { remaining: 1_000_000 } }],
+    ])('a key may not PATCH its own %s: 403 forbidden, its limits unchanged', async (_, body) => {
+      const { call, keyward } = await setup()
+      const self = await keyward.keys.create({
+        name: 'limited',
+        ownerId: 'org_1',
+        scopes: ['api_keys:manage', 'projects:read'],
+        expiresIn: '30d',
+        rateLimits: [{ name: 'default', limit: 100, window: '1m' }],
+        credits: { remaining: 50 },
+      })
+      const limitsOf = (record: KeyRecord | undefined) =>
+        record && { rateLimits: record.rateLimits, credits: record.credits }
+      const before = limitsOf(await keyward.store.get(self.key.id))
+      expect(before?.rateLimits).toHaveLength(1)
+      const response = await call('PATCH', `/${self.key.id}`, body, self.token)
+      expect(response.status).toBe(403)
+      expect(await problem(response)).toMatchObject({ status: 403, code: 'forbidden' })
+      expect(limitsOf(await keyward.store.get(self.key.id))).toEqual(before)
+    })
+
     it('a key may rename itself (200)', async () => {
       const { call, grantsOf } = await setup()
       const self = await grantsOf(['api_keys:manage', 'projects:read'])
