@@ -40,9 +40,22 @@ function freezableStore() {
   }
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 10))
+/** A call that lands only when `land()` is called: after its caller gave up, in these tests. */
+function heldCall() {
+  let land: () => void = () => {}
+  const landed = new Promise<void>((resolve) => {
+    land = resolve
+  })
+  return { landed, land }
+}
 
-function instance(backendTimeout = 30) {
+/** Waits (bounded) for what a late write completes in the background. */
+const eventually = (check: () => Promise<void>) =>
+  vi.waitFor(check, { timeout: 5_000, interval: 10 })
+
+// Long enough that no call a test lets through can miss it on a loaded machine; the calls
+// meant to miss it are held until the test releases them.
+function instance(backendTimeout = 200) {
   const backend = freezableStore()
   const keyward = createKeyward({
     store: backend.store,
@@ -93,34 +106,38 @@ describe('createKeyward backendTimeout', () => {
     const { token, key } = await create()
     await keyward.verify(token)
     // The read before the write answers; the write itself hangs past the bound.
+    const write = heldCall()
     const update = vi.spyOn(backend.store, 'update')
     update.mockImplementationOnce(async (...args) => {
-      backend.freeze()
-      await settle()
-      await settle()
-      await settle()
+      await write.landed
       return backend.inner.update(...args)
     })
     await expect(keyward.keys.revoke(key.id)).rejects.toMatchObject({ code: 'unavailable' })
-    backend.thaw()
-    await settle()
-    await settle()
-    expect((await backend.inner.get(key.id))?.revokedAt).toBeTypeOf('number')
-    await expect(keyward.verify(token)).rejects.toMatchObject({ code: 'revoked_token' })
+    write.land()
+    await eventually(async () => {
+      expect((await backend.inner.get(key.id))?.revokedAt).toBeTypeOf('number')
+    })
+    await eventually(async () => {
+      await expect(keyward.verify(token)).rejects.toMatchObject({ code: 'revoked_token' })
+    })
   })
 
   it('undoes a key creation whose insert landed after its 503: no record is left', async () => {
     const { backend, create } = instance()
     const insert = vi.spyOn(backend.store, 'insert')
+    const write = heldCall()
+    const stored = heldCall()
     insert.mockImplementationOnce(async (record) => {
-      await settle()
-      await settle()
-      await settle()
-      return backend.inner.insert(record)
+      await write.landed
+      await backend.inner.insert(record)
+      stored.land()
     })
     await expect(create()).rejects.toMatchObject({ code: 'unavailable' })
-    await settle()
-    await settle()
-    expect(await backend.inner.listByOwner('org_1')).toEqual([])
+    write.land()
+    // The insert did land (the record was in the store), then was undone.
+    await stored.landed
+    await eventually(async () => {
+      expect(await backend.inner.listByOwner('org_1')).toEqual([])
+    })
   })
 })
