@@ -1,5 +1,7 @@
+import { execFile } from 'node:child_process'
+import { readFile } from 'node:fs/promises'
+import { promisify } from 'node:util'
 import { gzipSync } from 'node:zlib'
-import { componentBundle } from '@keyward/example-shared/settings-assets'
 import { build } from 'esbuild'
 import type { Row } from '../report.js'
 import type { CaseResult } from '../settings.js'
@@ -17,9 +19,19 @@ function sizesOf(code: string): Sizes {
   return { minified: bytes.length, gzipped: gzipSync(bytes, { level: 9 }).length }
 }
 
+const uiDir = new URL('../../../packages/ui/', import.meta.url).pathname
+
+/**
+ * The browser bundle as `@keyward/ui` publishes it (`dist/keyward-ui.js`), rebuilt first by
+ * the package's own `build:browser` script so the figure is the file a page would load.
+ */
+async function shippedBundle(): Promise<string> {
+  await promisify(execFile)('pnpm', ['run', '--silent', 'build:browser'], { cwd: uiDir })
+  return readFile(`${uiDir}dist/keyward-ui.js`, 'utf8')
+}
+
 /** Lit alone, bundled the same way: what every Lit element pays before its own code. */
 async function litBaseline(): Promise<string> {
-  const uiDir = new URL('../../../packages/ui/', import.meta.url).pathname
   const result = await build({
     stdin: {
       contents: "export { LitElement, css, html, nothing } from 'lit'",
@@ -40,11 +52,11 @@ async function litBaseline(): Promise<string> {
 const kB = (bytes: number) => `${(bytes / 1000).toFixed(1)} kB`
 
 /**
- * Case 7: the browser bundle of `<keyward-api-keys>` that the example apps serve (esbuild,
+ * Case 7: the browser bundle of `<keyward-api-keys>` that `@keyward/ui` ships (esbuild,
  * minified ES module, Lit included), gzipped at level 9, against Lit alone bundled the same way.
  */
 export async function uiBundleCase(): Promise<CaseResult> {
-  const [component, lit] = await Promise.all([componentBundle(), litBaseline()])
+  const [component, lit] = await Promise.all([shippedBundle(), litBaseline()])
   const ui = sizesOf(component)
   const base = sizesOf(lit)
   const row = (what: keyof Sizes, label: string): Row => ({
@@ -62,9 +74,9 @@ export async function uiBundleCase(): Promise<CaseResult> {
       id: 'ui-bundle',
       title: '7. UI bundle size',
       description:
-        'The `<keyward-api-keys>` bundle served by the example apps at ' +
-        '`/settings/keyward-api-keys.js` (`componentBundle()`: esbuild, one minified ES module, ' +
-        'Lit included), raw and gzipped (level 9), against Lit alone bundled the same way. ' +
+        'The `<keyward-api-keys>` browser bundle `@keyward/ui` ships, `dist/keyward-ui.js` ' +
+        '(its `build:browser` script: esbuild, one minified ES module, Lit included), raw and ' +
+        'gzipped (level 9), against Lit alone bundled the same way. ' +
         'Sizes are deterministic: no rounds.',
       rows: [row('minified', 'minified'), row('gzipped', 'minified + gzip')],
       notes: [`the component's own code adds ${kB(ui.gzipped - base.gzipped)} gzipped to Lit`],
