@@ -57,6 +57,7 @@ export class KeywardApiKeys extends LitElement {
     api: { type: String },
     locale: { type: String },
     expiryWarningDays: { type: Number, attribute: 'expiry-warning-days' },
+    theme: { type: String, reflect: true },
     strings: { attribute: false },
     headers: { attribute: false },
     _keys: { state: true },
@@ -80,6 +81,11 @@ export class KeywardApiKeys extends LitElement {
   declare locale: string | undefined
   /** How close to its expiry (days) a key shows a warning (attribute `expiry-warning-days`). Default 7. */
   declare expiryWarningDays: number
+  /**
+   * Colour scheme (attribute `theme`): `light`, `dark`, or `auto` to follow the system's
+   * `prefers-color-scheme`. Default `auto`. Reflected, since the styles select on it.
+   */
+  declare theme: 'light' | 'dark' | 'auto'
   /** Texts replacing {@link defaultStrings}, some or all. Default: none (English). */
   declare strings: Partial<ApiKeysStrings>
   /** Extra headers on every request, e.g. the app's own CSRF token. Default: none. */
@@ -129,6 +135,7 @@ export class KeywardApiKeys extends LitElement {
     this.api = '/api-keys'
     this.locale = undefined
     this.expiryWarningDays = 7
+    this.theme = 'auto'
     this.strings = {}
     this.headers = {}
     this._errors = {}
@@ -223,7 +230,7 @@ export class KeywardApiKeys extends LitElement {
       <section part="container" aria-labelledby="title">
         ${pageHeaderView(s, this._catalog !== undefined, this._openCreate)}
         ${keyListView(list, this._listEvents)}
-        ${dangerZoneView(s, this._keys !== undefined, this._openRevokeAll)}
+        ${dangerZoneView(s, this._keys, this._openRevokeAll)}
         <div role="status" class="visually-hidden">${this._announcement}</div>
         <dialog
           id="form-dialog"

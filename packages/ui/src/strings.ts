@@ -68,7 +68,10 @@ export interface ApiKeysStrings {
   dateTooEarly: string
   permissionsLabel: string
   permissionsHelp: string
-  /** A group of permissions' heading, from the scope names' resource part. */
+  /**
+   * A group of permissions' heading, from the scope names' resource part. Default: the
+   * resource as the catalog writes it (`api_keys`), which is what the scope names show.
+   */
   resource: (resource: string) => string
   noGrantable: string
   limitsLabel: string
@@ -188,10 +191,7 @@ export const defaultStrings: ApiKeysStrings = {
   dateTooEarly: 'Choose a date after today.',
   permissionsLabel: 'Permissions',
   permissionsHelp: 'Give only what the key needs. You can only grant permissions you hold.',
-  resource: (resource) => {
-    const words = resource.replaceAll('_', ' ')
-    return words.charAt(0).toUpperCase() + words.slice(1)
-  },
+  resource: (resource) => resource,
   noGrantable: 'You hold no permission you could grant.',
   limitsLabel: 'Limits',
   limitsHelp: (defaults) =>

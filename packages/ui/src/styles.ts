@@ -1,31 +1,82 @@
 import { css } from 'lit'
+import { keyListStyles } from './views/key-list-styles.js'
 
 /**
- * The element's styles, inside its shadow root: nothing leaks in or out. Theme it from
- * outside with the `--keyward-*` custom properties below or `::part(…)`.
+ * The page's styles, inside its shadow root: nothing leaks in or out. Theme it from outside
+ * with the `--keyward-*` custom properties below (`--keyward-color-*` in light,
+ * `--keyward-dark-color-*` in dark) or `::part(…)`.
  */
-export const styles = css`
+const pageStyles = css`
   :host {
-    --_bg: var(--keyward-color-background, #ffffff);
-    --_surface: var(--keyward-color-surface, #f6f7f9);
-    --_text: var(--keyward-color-text, #1a1d23);
-    --_muted: var(--keyward-color-muted, #596070);
-    --_border: var(--keyward-color-border, #d5d9e0);
-    --_accent: var(--keyward-color-accent, #2454d6);
-    --_accent-text: var(--keyward-color-accent-text, #ffffff);
-    --_danger: var(--keyward-color-danger, #b42318);
-    --_danger-text: var(--keyward-color-danger-text, #ffffff);
-    --_warning: var(--keyward-color-warning, #8a4b00);
-    --_warning-bg: var(--keyward-color-warning-background, #fff4e0);
-    --_success: var(--keyward-color-success, #16703a);
+    /* Each colour is light-dark(light, dark): the host's color-scheme (the theme attribute,
+       else the system's) picks one, and an app can set either side. */
+    --_bg: light-dark(
+      var(--keyward-color-background, #ffffff),
+      var(--keyward-dark-color-background, #16181d)
+    );
+    --_surface: light-dark(
+      var(--keyward-color-surface, #f6f7f9),
+      var(--keyward-dark-color-surface, #222630)
+    );
+    --_text: light-dark(var(--keyward-color-text, #1a1d23), var(--keyward-dark-color-text, #e8eaee));
+    --_muted: light-dark(
+      var(--keyward-color-muted, #596070),
+      var(--keyward-dark-color-muted, #a9b0bd)
+    );
+    --_border: light-dark(
+      var(--keyward-color-border, #d5d9e0),
+      var(--keyward-dark-color-border, #454b57)
+    );
+    --_accent: light-dark(
+      var(--keyward-color-accent, #2454d6),
+      var(--keyward-dark-color-accent, #8cb0ff)
+    );
+    --_accent-text: light-dark(
+      var(--keyward-color-accent-text, #ffffff),
+      var(--keyward-dark-color-accent-text, #0d1526)
+    );
+    --_danger: light-dark(
+      var(--keyward-color-danger, #b42318),
+      var(--keyward-dark-color-danger, #ff9488)
+    );
+    --_danger-text: light-dark(
+      var(--keyward-color-danger-text, #ffffff),
+      var(--keyward-dark-color-danger-text, #240a07)
+    );
+    --_warning: light-dark(
+      var(--keyward-color-warning, #8a4b00),
+      var(--keyward-dark-color-warning, #f6c27a)
+    );
+    --_warning-bg: light-dark(
+      var(--keyward-color-warning-background, #fff4e0),
+      var(--keyward-dark-color-warning-background, #3b2c12)
+    );
+    --_success: light-dark(
+      var(--keyward-color-success, #16703a),
+      var(--keyward-dark-color-success, #74d69c)
+    );
+    --_focus: light-dark(
+      var(--keyward-color-focus, #2454d6),
+      var(--keyward-dark-color-focus, #8cb0ff)
+    );
+    --_shadow: light-dark(rgb(0 0 0 / 0.14), rgb(0 0 0 / 0.5));
     --_radius: var(--keyward-radius, 8px);
-    --_focus: var(--keyward-focus-ring, 0 0 0 3px rgb(36 84 214 / 0.45));
+    color-scheme: light dark;
+    /* The list lays itself out by the width it is given, not the window's: the element may
+       sit in a narrow column of a wide page. */
+    container: keyward / inline-size;
     display: block;
     box-sizing: border-box;
     font: var(--keyward-font, 400 15px/1.5 system-ui, -apple-system, 'Segoe UI', sans-serif);
     color: var(--_text);
     background: var(--_bg);
     text-align: start;
+  }
+  :host([theme='light']) {
+    color-scheme: light;
+  }
+  :host([theme='dark']) {
+    color-scheme: dark;
   }
   :host([hidden]) {
     display: none;
@@ -86,6 +137,7 @@ export const styles = css`
     background: var(--_bg);
     color: var(--_text);
     padding: 0.45em 0.95em;
+    min-block-size: 2.5em;
     cursor: pointer;
     line-height: 1.3;
   }
@@ -96,12 +148,20 @@ export const styles = css`
   input:focus-visible,
   select:focus-visible,
   [tabindex='-1']:focus-visible {
-    outline: none;
-    box-shadow: var(--_focus);
+    outline: var(--keyward-focus-width, 3px) solid var(--_focus);
+    outline-offset: 2px;
+    box-shadow: var(--keyward-focus-ring, none);
   }
-  button[disabled] {
-    opacity: 0.6;
+  /* Disabled reads as disabled without fading below AA: the text stays legible. */
+  button[disabled],
+  button[aria-disabled='true'],
+  button.primary[disabled],
+  button.danger[aria-disabled='true'] {
+    background: var(--_surface);
+    border: 1px dashed var(--_muted);
+    color: var(--_muted);
     cursor: not-allowed;
+    filter: none;
   }
   button.primary {
     background: var(--_accent);
@@ -119,132 +179,6 @@ export const styles = css`
   button.danger-outline {
     color: var(--_danger);
     border-color: var(--_danger);
-  }
-  .table-wrap {
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-  }
-  table {
-    width: 100%;
-    border-collapse: collapse;
-  }
-  th,
-  td {
-    text-align: start;
-    padding: 0.7em 0.8em;
-    vertical-align: top;
-    border-bottom: 1px solid var(--_border);
-  }
-  tbody tr:last-child > * {
-    border-bottom: none;
-  }
-  thead th {
-    font-size: 0.85em;
-    font-weight: 600;
-    color: var(--_muted);
-    background: var(--_surface);
-    white-space: nowrap;
-  }
-  thead th:first-child {
-    border-start-start-radius: var(--_radius);
-  }
-  thead th:last-child {
-    border-start-end-radius: var(--_radius);
-  }
-  tbody th {
-    font-weight: 600;
-    overflow-wrap: anywhere;
-  }
-  .hint {
-    white-space: nowrap;
-  }
-  ul.scopes {
-    list-style: none;
-    margin: 0;
-    padding: 0;
-    display: flex;
-    flex-wrap: wrap;
-    gap: 0.3em;
-  }
-  ul.scopes li {
-    background: var(--_surface);
-    border: 1px solid var(--_border);
-    border-radius: 999px;
-    padding: 0 0.55em;
-    font-size: 0.85em;
-  }
-  ul.limits {
-    list-style: none;
-    margin: 0;
-    padding: 0;
-    font-size: 0.9em;
-    min-width: 10em;
-  }
-  .nowrap {
-    white-space: nowrap;
-  }
-  .soon {
-    display: inline-block;
-    margin-top: 0.2em;
-    color: var(--_warning);
-    background: var(--_warning-bg);
-    border-radius: 999px;
-    padding: 0 0.55em;
-    font-size: 0.85em;
-    font-weight: 600;
-    white-space: nowrap;
-  }
-  .status {
-    font-weight: 600;
-    white-space: nowrap;
-  }
-  .status-active {
-    color: var(--_success);
-  }
-  .status-expired,
-  .status-rotated {
-    color: var(--_muted);
-  }
-  .status-revoked {
-    color: var(--_danger);
-  }
-  .menu-host {
-    position: relative;
-  }
-  .menu-button {
-    padding: 0.2em 0.6em;
-    font-size: 1.1em;
-    line-height: 1;
-  }
-  [role='menu'] {
-    position: absolute;
-    inset-inline-end: 0.8em;
-    top: calc(100% - 0.4em);
-    z-index: 2;
-    min-width: 11em;
-    margin: 0;
-    padding: 0.3em;
-    background: var(--_bg);
-    border: 1px solid var(--_border);
-    border-radius: var(--_radius);
-    box-shadow: 0 8px 24px rgb(0 0 0 / 0.14);
-    display: flex;
-    flex-direction: column;
-  }
-  [role='menuitem'] {
-    border: none;
-    text-align: start;
-    font-weight: 500;
-    width: 100%;
-    border-radius: calc(var(--_radius) - 2px);
-  }
-  [role='menuitem']:focus,
-  [role='menuitem']:hover {
-    background: var(--_surface);
-    outline: none;
-  }
-  [role='menuitem'].danger-item {
-    color: var(--_danger);
   }
   .empty {
     border: 1px dashed var(--_border);
@@ -274,15 +208,17 @@ export const styles = css`
     color: var(--_danger);
   }
   dialog {
-    width: min(36em, calc(100vw - 2em));
-    max-height: calc(100vh - 2em);
+    width: min(36em, calc(100vw - 1em));
+    max-width: calc(100vw - 1em);
+    max-height: calc(100dvh - 1em);
     overflow: auto;
-    padding: 1.5em;
+    overscroll-behavior: contain;
+    padding: clamp(1em, 4vw, 1.5em);
     border: 1px solid var(--_border);
     border-radius: calc(var(--_radius) * 1.5);
     background: var(--_bg);
     color: var(--_text);
-    box-shadow: 0 20px 48px rgb(0 0 0 / 0.25);
+    box-shadow: 0 20px 48px var(--_shadow);
   }
   dialog::backdrop {
     background: var(--keyward-backdrop, rgb(15 20 30 / 0.5));
@@ -405,6 +341,7 @@ export const styles = css`
   }
   .token input {
     flex: 1;
+    min-width: 0;
     font-family: var(--keyward-font-mono, ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace);
     font-size: 0.92em;
     background: var(--_surface);
@@ -416,3 +353,9 @@ export const styles = css`
     border-radius: var(--_radius);
   }
 `
+
+/**
+ * The element's styles, inside its shadow root: the page's, then the key list's (which owns
+ * the narrow-width cards).
+ */
+export const styles = [pageStyles, keyListStyles]

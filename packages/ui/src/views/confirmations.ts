@@ -11,7 +11,11 @@ export function deleteConfirmation(strings: ApiKeysStrings, key: ApiKeyJson): Te
   return html`<p id="dialog-description">${strings.deleteBody(key.name, key.hint)}</p>`
 }
 
-/** Revoking every key: asks for the confirmation word to be typed, with its error if any. */
+/**
+ * Revoking every key: asks for the confirmation word to be typed, with its error if any. The
+ * submit button stays `aria-disabled` (still focusable, and pressing it says what is missing)
+ * until the word matches.
+ */
 export function revokeAllConfirmation(
   strings: ApiKeysStrings,
   error: string | undefined,
@@ -26,9 +30,17 @@ export function revokeAllConfirmation(
               autocomplete="off"
               spellcheck="false"
               autofocus
+              @input=${(event: Event) => markConfirmed(event, strings.revokeAllWord)}
               aria-invalid=${error ? 'true' : 'false'}
               aria-describedby=${error ? 'confirm-error' : nothing}
             />
             ${fieldError('confirm-error', error)}
           </div>`
+}
+
+/** Enables the form's submit button (visually and for assistive technology) once `word` is typed. */
+function markConfirmed(event: Event, word: string): void {
+  const input = event.currentTarget as HTMLInputElement
+  const submit = input.form?.querySelector('button[type="submit"]')
+  submit?.setAttribute('aria-disabled', String(input.value !== word))
 }

@@ -1,24 +1,24 @@
-import { html, type TemplateResult } from 'lit'
+import { html, nothing, type TemplateResult } from 'lit'
 import type { ApiKeysStrings } from '../strings.js'
+import type { ApiKeyJson } from '../types.js'
 
-/** The "Revoke all keys" section, its button disabled until the keys loaded. */
+/**
+ * The "Revoke all keys" section, shown only once the keys loaded and one of them still works
+ * (active, or rotated and in its grace period): with nothing to revoke it would only alarm.
+ */
 export function dangerZoneView(
   strings: ApiKeysStrings,
-  canRevokeAll: boolean,
+  keys: readonly ApiKeyJson[] | undefined,
   onRevokeAll: () => void,
-): TemplateResult {
+): TemplateResult | typeof nothing {
+  const revocable = keys?.some((key) => key.status === 'active' || key.status === 'rotated')
+  if (!revocable) return nothing
   return html`<section class="danger-zone" part="danger-zone" aria-labelledby="danger-title">
           <div>
             <h3 id="danger-title">${strings.dangerTitle}</h3>
             <p class="muted">${strings.dangerBody}</p>
           </div>
-          <button
-            id="revoke-all"
-            class="danger-outline"
-            part="button"
-            ?disabled=${!canRevokeAll}
-            @click=${onRevokeAll}
-          >
+          <button id="revoke-all" class="danger-outline" part="button" @click=${onRevokeAll}>
             ${strings.revokeAll}
           </button>
         </section>`

@@ -61,6 +61,7 @@ export function keyFormView(state: KeyFormState, events: KeyFormEvents): Templat
           part="button"
           class=${danger ? 'danger' : 'primary'}
           ?disabled=${state.busy}
+          aria-disabled=${dialog.kind === 'revokeAll' ? 'true' : nothing}
           aria-describedby=${danger ? 'dialog-description' : nothing}
         >
           ${submit}

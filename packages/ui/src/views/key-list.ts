@@ -36,7 +36,6 @@ export function keyListView(state: KeyListState, events: KeyListEvents): Templat
         <thead>
           <tr>
             <th scope="col">${s.columnName}</th>
-            <th scope="col">${s.columnKey}</th>
             <th scope="col">${s.columnPermissions}</th>
             <th scope="col">${s.columnLimits}</th>
             <th scope="col">${s.columnCreated}</th>

@@ -33,10 +33,15 @@ export function keyRowView(
     key.status === 'active' &&
     expiresAt > now &&
     expiresAt - now < context.expiryWarningDays * DAY_MS
+  // The hint sits under the name (a narrow column of its own squeezed the name); the other
+  // cells carry their column's name for the stacked cards of a narrow list (styles.ts).
   return html`<tr part="row">
-      <th scope="row">${key.name}</th>
-      <td><code class="hint">${key.hint}</code></td>
-      <td>
+      <th scope="row">
+        <span class="name">${key.name}</span>
+        <span class="visually-hidden">${s.columnKey}:</span>
+        <code class="hint">${key.hint}</code>
+      </th>
+      <td class="cell-scopes" data-label=${s.columnPermissions}>
         ${
           key.scopes.length === 0
             ? html`<span class="muted">${s.noPermissions}</span>`
@@ -45,30 +50,34 @@ export function keyRowView(
             </ul>`
         }
       </td>
-      <td>${keyLimitsView(s, limitsInWords(s, key, context.defaultRateLimits, locale))}</td>
-      <td class="nowrap" title=${formatDateTime(key.createdAt, locale)}>
-        ${formatDate(key.createdAt, locale)}
+      <td class="cell-limits" data-label=${s.columnLimits}>
+        ${keyLimitsView(s, limitsInWords(s, key, context.defaultRateLimits, locale))}
       </td>
-      <td class="nowrap">
+      <td class="cell-created" data-label=${s.columnCreated} title=${formatDateTime(key.createdAt, locale)}>
+        <span class="nowrap">${formatDate(key.createdAt, locale)}</span>
+      </td>
+      <td class="cell-used" data-label=${s.columnLastUsed}>
         ${
           key.lastUsedAt === null
             ? html`<span class="muted">${s.never}</span>`
-            : html`<span title=${formatDateTime(key.lastUsedAt, locale)}
+            : html`<span class="nowrap" title=${formatDateTime(key.lastUsedAt, locale)}
               >${relativeTime(now, Date.parse(key.lastUsedAt), locale)}</span
             >`
         }
       </td>
-      <td title=${formatDateTime(expiresAt, locale)}>
-        <span class="nowrap">${formatDate(expiresAt, locale)}</span>
-        ${
-          soon
-            ? html`<br /><span class="soon" part="expiry-warning"
-                >${s.expiresSoon(relativeTime(now, expiresAt, locale))}</span
-              >`
-            : nothing
-        }
+      <td class="cell-expires" data-label=${s.columnExpires} title=${formatDateTime(expiresAt, locale)}>
+        <div>
+          <span class="nowrap">${formatDate(expiresAt, locale)}</span>
+          ${
+            soon
+              ? html`<span class="soon" part="expiry-warning"
+                  >${s.expiresSoon(relativeTime(now, expiresAt, locale))}</span
+                >`
+              : nothing
+          }
+        </div>
       </td>
-      <td><span class="status status-${key.status}">${s.status[key.status]}</span></td>
+      <td class="cell-status"><span class="status status-${key.status}">${s.status[key.status]}</span></td>
       <td class="menu-host">${rowMenuView(s, key, index, context.openMenu === key.id, events)}</td>
     </tr>`
 }
