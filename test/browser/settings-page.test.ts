@@ -8,6 +8,7 @@ import type { Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Chromium, launchChromium } from './support/chromium.js'
 import { type ExampleApp, startExampleApp } from './support/example-app.js'
+import { focused, tabTo } from './support/page-focus.js'
 
 // The "Settings → API Keys" page in a real Chromium against the real example apps, on both
 // frameworks, driven as a person (and a screen reader) would: by role and accessible name.
@@ -61,28 +62,6 @@ function dayFromNow(days: number): string {
   const date = new Date(Date.now() + days * DAY_MS)
   const pad = (n: number) => String(n).padStart(2, '0')
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`
-}
-
-/** What has focus, through shadow roots: `tag:accessible text`. */
-function focused(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    let active = document.activeElement
-    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement
-    if (!active) return ''
-    const labels = (active as HTMLInputElement).labels
-    const text =
-      active.getAttribute('aria-label') ?? labels?.[0]?.textContent ?? active.textContent ?? ''
-    return `${active.tagName.toLowerCase()}:${text.replace(/\s+/g, ' ').trim()}`
-  })
-}
-
-/** Presses Tab until focus is on `target` (see {@link focused}); fails after 25 presses. */
-async function tabTo(page: Page, target: string): Promise<void> {
-  for (let i = 0; i < 25; i++) {
-    if ((await focused(page)) === target) return
-    await page.keyboard.press('Tab')
-  }
-  throw new Error(`Tab never reached ${target}; focus is on ${await focused(page)}`)
 }
 
 /** Whether `text` is anywhere in the page: markup, shadow roots, field values, element state. */
@@ -492,7 +471,8 @@ describe.each(FRAMEWORKS)('Settings → API Keys on %s', (framework, dir) => {
     const confirm = page.getByRole('alertdialog', { name: 'Revoke all API keys?' })
     const word = confirm.getByRole('textbox', { name: 'Type REVOKE to confirm' })
     await word.fill('revoke')
-    await confirm.getByRole('button', { name: 'Revoke all keys' }).click()
+    // aria-disabled until the word matches (Playwright will not click it): Enter submits.
+    await word.press('Enter')
     await confirm.getByText('Type REVOKE exactly to confirm.').waitFor()
     await word.fill('REVOKE')
     expect(await confirm.getByText('Type REVOKE exactly to confirm.').count()).toBe(0)
@@ -500,7 +480,8 @@ describe.each(FRAMEWORKS)('Settings → API Keys on %s', (framework, dir) => {
     await confirm.getByRole('button', { name: 'Revoke all keys' }).click()
     await confirm.waitFor({ state: 'hidden' })
     await page.getByRole('heading', { name: 'No API keys yet' }).waitFor()
-    await expect.poll(() => focused(page)).toBe('button:Revoke all keys')
+    // Nothing left to revoke: the danger zone is gone, focus goes to the create button.
+    await expect.poll(() => focused(page)).toBe('button:Create new API key +')
 
     const statuses = await Promise.all(tokens.map((token) => projectsStatus(base, token)))
     expect(statuses).toEqual(tokens.map(() => 401))
