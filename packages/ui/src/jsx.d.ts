@@ -18,6 +18,8 @@ export interface KeywardApiKeysProperties {
   locale?: string | undefined
   /** Days before its expiry a key shows a warning. Default 7. */
   expiryWarningDays?: number
+  /** Colour scheme: `light`, `dark`, or `auto` to follow `prefers-color-scheme`. Default `auto`. */
+  theme?: 'light' | 'dark' | 'auto'
   /** Texts replacing the English ones, some or all. Default: none. */
   strings?: Partial<ApiKeysStrings>
   /** Extra headers on every request, e.g. the app's own CSRF token. Default: none. */
