@@ -1,6 +1,12 @@
 import { css } from 'lit'
 import { keyListStyles } from './views/key-list-styles.js'
 
+// Why, kept out of the CSS (which ships in the bundle as written):
+// - Each colour is light-dark(light, dark): the host's color-scheme (the theme attribute,
+//   else the system's) picks one, and an app can set either side.
+// - `container` on the host: the list lays itself out by the width it is given, not the
+//   window's, since the element may sit in a narrow column of a wide page.
+// - Disabled buttons read as disabled without fading below AA: the text stays legible.
 /**
  * The page's styles, inside its shadow root: nothing leaks in or out. Theme it from outside
  * with the `--keyward-*` custom properties below (`--keyward-color-*` in light,
@@ -8,8 +14,6 @@ import { keyListStyles } from './views/key-list-styles.js'
  */
 const pageStyles = css`
   :host {
-    /* Each colour is light-dark(light, dark): the host's color-scheme (the theme attribute,
-       else the system's) picks one, and an app can set either side. */
     --_bg: light-dark(
       var(--keyward-color-background, #ffffff),
       var(--keyward-dark-color-background, #16181d)
@@ -62,8 +66,6 @@ const pageStyles = css`
     --_shadow: light-dark(rgb(0 0 0 / 0.14), rgb(0 0 0 / 0.5));
     --_radius: var(--keyward-radius, 8px);
     color-scheme: light dark;
-    /* The list lays itself out by the width it is given, not the window's: the element may
-       sit in a narrow column of a wide page. */
     container: keyward / inline-size;
     display: block;
     box-sizing: border-box;
@@ -152,7 +154,6 @@ const pageStyles = css`
     outline-offset: 2px;
     box-shadow: var(--keyward-focus-ring, none);
   }
-  /* Disabled reads as disabled without fading below AA: the text stays legible. */
   button[disabled],
   button[aria-disabled='true'],
   button.primary[disabled],

@@ -1,5 +1,12 @@
 import { css } from 'lit'
 
+// Why, kept out of the CSS (which ships in the bundle as written):
+// - `.name` is sized by its column, not its longest word (`contain: inline-size`), so one
+//   over-long word cannot widen the table; names wrap between words and break only inside a
+//   word longer than the line.
+// - The "…" button and its entries are 44 × 44 px touch targets at every width.
+// - Narrow: each key is a card, name and status first, then permissions, limits, dates and
+//   its actions, each under its column's name. 52em is where the table stops fitting.
 /**
  * The list of keys: a table where it fits, and below 52em of the element's own width (a
  * container query: the element may sit in a narrow column of a wide page) one card per key.
@@ -42,8 +49,6 @@ export const keyListStyles = css`
     font-weight: 600;
   }
   .name {
-    /* Sized by its column, not its longest word (contain), so one over-long word cannot widen
-       the table; names wrap between words and break only inside a word longer than the line. */
     contain: inline-size;
     overflow-wrap: break-word;
     word-break: normal;
@@ -113,7 +118,6 @@ export const keyListStyles = css`
     position: relative;
   }
   .menu-button {
-    /* A 44 × 44 px touch target (WCAG 2.5.5), wherever the list is shown. */
     min-inline-size: 44px;
     min-block-size: 44px;
     padding: 0 0.6em;
@@ -151,8 +155,6 @@ export const keyListStyles = css`
   [role='menuitem'].danger-item {
     color: var(--_danger);
   }
-  /* Narrow: each key is a card, name and status first, then permissions, limits, dates and
-     its actions, each under its column's name. 52em is where the table stops fitting. */
   @container keyward (max-width: 52em) {
     .table-wrap {
       border: none;
