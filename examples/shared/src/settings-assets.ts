@@ -23,14 +23,15 @@ export function settingsPageHtml(): string {
   <title>Settings → API Keys</title>
   <script type="module" src="${componentBundlePath}"></script>
   <style>
-    body { margin: 0; font: 15px/1.5 system-ui, -apple-system, 'Segoe UI', sans-serif; color: #1a1d23; background: #eef0f4; }
+    :root { color-scheme: light dark; }
+    body { margin: 0; font: 15px/1.5 system-ui, -apple-system, 'Segoe UI', sans-serif; color: light-dark(#1a1d23, #e6e8ee); background: light-dark(#eef0f4, #0f1115); }
     header { background: #1a1d23; color: #fff; padding: 0.8em 1.5em; }
     header strong { font-size: 1.05em; }
     main { max-width: 72em; margin: 2em auto; padding: 0 1em; }
     h1 { font-size: 1.6em; margin: 0 0 0.8em; }
-    .card { background: #fff; border-radius: 12px; padding: 1.5em; box-shadow: 0 1px 3px rgb(0 0 0 / 0.08); }
+    .card { background: light-dark(#fff, #16181d); border-radius: 12px; padding: 1.5em; box-shadow: 0 1px 3px rgb(0 0 0 / 0.08); }
     keyward-api-keys:not(:defined) { display: block; min-height: 12em; }
-    footer { max-width: 72em; margin: 0 auto 2em; padding: 0 1em; color: #4a5060; }
+    footer { max-width: 72em; margin: 0 auto 2em; padding: 0 1em; color: light-dark(#4a5060, #aeb4c2); }
     footer p { font-size: 0.9em; }
   </style>
 </head>
