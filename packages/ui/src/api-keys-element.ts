@@ -5,7 +5,7 @@ import { defaultExpiryChoice } from './lib/form-choices.js'
 import { type FormDialog, isDestructive } from './lib/form-dialog.js'
 import { errorsOf, type FieldErrors, fieldOfInput, messageOf } from './lib/form-errors.js'
 import { createManagementClient, type ManagementClient } from './lib/management-client.js'
-import { menuKeyOutcome } from './lib/menu-keys.js'
+import { menuButtonIn, menuItemsIn, menuKeyOutcome } from './lib/menu-keys.js'
 import { openModal } from './lib/modal.js'
 import { type ApiKeysStrings, defaultStrings } from './strings.js'
 import { styles } from './styles.js'
@@ -193,7 +193,7 @@ export class KeywardApiKeys extends LitElement {
     if (form && this._dialog && !form.open) openModal(form)
     if (token && this._reveal && !token.open) openModal(token)
     if (this._menuFocus && this._menu !== undefined) {
-      const items = this._menuItems()
+      const items = menuItemsIn(this.renderRoot)
       ;(this._menuFocus === 'first' ? items[0] : items.at(-1))?.focus()
       this._menuFocus = undefined
     }
@@ -258,14 +258,6 @@ export class KeywardApiKeys extends LitElement {
 
   // ---- the "…" menu (WAI-ARIA menu button pattern) ----------------------------------------
 
-  private _menuItems(): HTMLElement[] {
-    return [...this.renderRoot.querySelectorAll<HTMLElement>('[role="menuitem"]')]
-  }
-
-  private _menuButton(keyId: string): HTMLElement | null {
-    return this.renderRoot.querySelector<HTMLElement>(`[data-key="${CSS.escape(keyId)}"]`)
-  }
-
   private _toggleMenu(keyId: string, focus: 'first' | 'last'): void {
     if (this._menu === keyId) {
       this._menu = undefined
@@ -286,11 +278,11 @@ export class KeywardApiKeys extends LitElement {
   private _closeMenu(returnFocus: boolean): void {
     const keyId = this._menu
     this._menu = undefined
-    if (returnFocus && keyId !== undefined) this._menuButton(keyId)?.focus()
+    if (returnFocus && keyId !== undefined) menuButtonIn(this.renderRoot, keyId)?.focus()
   }
 
   private _onMenuKey(event: KeyboardEvent): void {
-    const items = this._menuItems()
+    const items = menuItemsIn(this.renderRoot)
     const current = items.indexOf(this.shadowRoot?.activeElement as HTMLElement)
     const labels = items.map((item) => item.textContent ?? '')
     const outcome = menuKeyOutcome(event.key, labels, current)
@@ -313,7 +305,7 @@ export class KeywardApiKeys extends LitElement {
     const menu = event.currentTarget as HTMLElement
     if (to && menu.contains(to)) return
     // Focus moving to the menu's own button: its click toggles the menu closed.
-    if (to && this._menu !== undefined && to === this._menuButton(this._menu)) return
+    if (to && this._menu !== undefined && to === menuButtonIn(this.renderRoot, this._menu)) return
     this._menu = undefined
   }
 
@@ -363,7 +355,7 @@ export class KeywardApiKeys extends LitElement {
     if (target === undefined) return
     this._focusReturn = undefined
     const element =
-      (typeof target === 'object' ? this._menuButton(target.keyId) : null) ??
+      (typeof target === 'object' ? menuButtonIn(this.renderRoot, target.keyId) : null) ??
       (target === 'revoke-all' ? this._byId('revoke-all') : null) ??
       this._byId('create')
     element?.focus()

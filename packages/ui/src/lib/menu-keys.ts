@@ -38,3 +38,13 @@ export function menuKeyOutcome(
   }
   return undefined
 }
+
+/** The items of the open menu in `root` (the element's shadow root). */
+export function menuItemsIn(root: ParentNode): HTMLElement[] {
+  return [...root.querySelectorAll<HTMLElement>('[role="menuitem"]')]
+}
+
+/** The "…" button that opens key `keyId`'s menu in `root`. */
+export function menuButtonIn(root: ParentNode, keyId: string): HTMLElement | null {
+  return root.querySelector<HTMLElement>(`[data-key="${CSS.escape(keyId)}"]`)
+}
