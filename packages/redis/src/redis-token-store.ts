@@ -34,6 +34,19 @@ export interface RedisTokenStoreOptions {
   now?: () => number
 }
 
+// KEYS: hash index. ARGV: the prefix of record keys (`{ns}:key:`), to which the indexed id is
+// appended: the same hash tag, so the same slot on a Cluster, and one round trip per lookup.
+// Returns nil when no key has the hash, else {id, fields as HGETALL gives them}; a read that
+// fails (data of another type) gives its error message in place of the id or of the fields.
+const FIND_BY_HASH = new LuaScript(`
+local id = redis.pcall('GET', KEYS[1])
+if not id then return false end
+if type(id) == 'table' then return {false, id.err} end
+local fields = redis.pcall('HGETALL', ARGV[1] .. id)
+if fields.err then return {id, fields.err} end
+return {id, fields}
+`)
+
 // KEYS: record, hash index, owner set. ARGV: id, createdAt, ttl ms, field, value, …
 // Returns 0, or 1 when the id exists, 2 when the hash exists, 3 when the owner key is foreign.
 const INSERT = new LuaScript(`
@@ -163,10 +176,17 @@ export class RedisTokenStore implements TokenStore {
 
   async findByHash(hash: string): Promise<KeyRecord | undefined> {
     const indexKey = this.#hashKey(hash)
-    const id = await this.#read(indexKey, () => this.#redis.get(indexKey))
-    if (id === null) return undefined
-    const record = await this.get(id)
-    if (record !== undefined && record.hash !== hash) {
+    const reply = (await this.#read(indexKey, () =>
+      FIND_BY_HASH.run(this.#redis, [indexKey], [this.#recordKey('')]),
+    )) as [string | null, string[] | string] | null
+    if (reply === null) return undefined
+    const [id, fields] = reply
+    if (id === null) throw explainReplyError(new Error(String(fields)), indexKey)
+    const key = this.#recordKey(id)
+    if (typeof fields === 'string') throw explainReplyError(new Error(fields), key)
+    if (fields.length === 0) return undefined
+    const record = decodeRecord(pairsToObject(fields), key, id)
+    if (record.hash !== hash) {
       throw new TypeError(
         `Redis key ${indexKey} is corrupt: it points to a record with another hash`,
       )
