@@ -266,6 +266,71 @@ describe('what RedisTokenStore keeps in Redis', () => {
   })
 })
 
+/**
+ * The commands naming `namespace` that clients send while `action` runs, as MONITOR on a
+ * connection of its own reports them (commands run inside a script are not round trips, so
+ * not counted). MONITOR reports in the order the server runs commands, so once a marker sent
+ * after `action` shows up, everything before it has.
+ */
+async function commandsSentFor(
+  namespace: string,
+  action: () => Promise<unknown>,
+): Promise<string[]> {
+  const monitor = await redis.monitor()
+  const tag = `{${namespace}}`
+  const marker = `${tag}:monitor-marker`
+  const sent: string[] = []
+  let markerSeen = false
+  monitor.on('monitor', (_time: string, args: string[], source: string) => {
+    if (markerSeen || source === 'lua' || !args.some((arg) => arg.includes(tag))) return
+    if (args.includes(marker)) markerSeen = true
+    else sent.push(String(args[0]).toLowerCase())
+  })
+  try {
+    await action()
+    await redis.exists(marker)
+    await vi.waitFor(() => expect(markerSeen).toBe(true))
+    return sent
+  } finally {
+    monitor.disconnect()
+  }
+}
+
+describe('round trips of a cache miss', () => {
+  it('finds a record by its hash in one command, known, unknown or gone', async () => {
+    const namespace = testNamespace()
+    const keyward = keywardOn(namespace)
+    const store = new RedisTokenStore(redis, { namespace })
+    const { key } = await keyward.keys.create(newKey)
+    const gone = await keyward.keys.create(newKey)
+    const { hash } = (await store.get(key.id))!
+    const goneHash = (await store.get(gone.key.id))!.hash
+    await redis.del(`{${namespace}}:key:${gone.key.id}`)
+    // The first script call on a server may cost a second command (NOSCRIPT, then EVAL).
+    await store.findByHash('u'.repeat(43))
+
+    let found: unknown
+    expect(
+      await commandsSentFor(namespace, async () => {
+        found = await store.findByHash(hash)
+      }),
+    ).toEqual(['evalsha'])
+    expect(found).toMatchObject({ id: key.id, hash })
+    expect(
+      await commandsSentFor(namespace, async () => {
+        found = await store.findByHash('v'.repeat(43))
+      }),
+    ).toEqual(['evalsha'])
+    expect(found).toBeUndefined()
+    expect(
+      await commandsSentFor(namespace, async () => {
+        found = await store.findByHash(goneHash)
+      }),
+    ).toEqual(['evalsha'])
+    expect(found).toBeUndefined()
+  })
+})
+
 describe('corrupt or foreign data under the namespace', () => {
   const corruptions: [
     string,
