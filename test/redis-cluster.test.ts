@@ -1,7 +1,7 @@
 import { createKeyward, isKeywardError, type Keyward } from '@keyward/core'
 import { revocationListConformance, tokenStoreConformance } from '@keyward/core/testing'
 import { RedisRevocationList, RedisTokenStore } from '@keyward/redis'
-import { Cluster } from 'ioredis'
+import { Cluster, Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RedisCluster, startRedisCluster } from './support/cluster.js'
 import { waitFor } from './support/processes.js'
@@ -41,6 +41,73 @@ tokenStoreConformance(
   'RedisTokenStore on a Redis Cluster',
   () => new RedisTokenStore(writer, { namespace }),
 )
+
+/**
+ * The commands naming `tag` that clients send to any master while `action` runs, as MONITOR
+ * on each node reports them (commands run inside a script are not round trips). MONITOR
+ * reports in the order a node runs commands, and every key under `tag` lives on one node, so
+ * once a marker key under `tag`, read after `action`, shows up, everything before it has.
+ */
+async function commandsSentFor(tag: string, action: () => Promise<unknown>): Promise<string[]> {
+  const marker = `${tag}:monitor-marker`
+  const sent: string[] = []
+  let markerSeen = false
+  const monitors = await Promise.all(
+    cluster.nodes.map(({ host, port }) => new Redis({ host, port }).monitor()),
+  )
+  for (const monitor of monitors) {
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (markerSeen || source === 'lua' || !args.some((arg) => arg.includes(tag))) return
+      if (args.includes(marker)) markerSeen = true
+      else sent.push(String(args[0]).toLowerCase())
+    })
+  }
+  try {
+    await action()
+    await writer.exists(marker)
+    await waitFor('MONITOR to report the marker', () => markerSeen, { timeoutMs: 5_000 })
+    return sent
+  } finally {
+    for (const monitor of monitors) monitor.disconnect()
+  }
+}
+
+describe('RedisTokenStore round trips on a Redis Cluster', () => {
+  it('finds a record by its hash in one command, known or unknown', async () => {
+    const storeNamespace = `${namespace}-count`
+    const tag = `{${storeNamespace}}`
+    const store = new RedisTokenStore(writer, { namespace: storeNamespace })
+    const now = Date.now()
+    const hash = 'h'.repeat(43)
+    await store.insert({
+      id: 'key_0123456789abcdef',
+      hash,
+      prefix: 'kw_test',
+      hint: 'kw_test_abcd…',
+      name: 'counted',
+      ownerId: 'org_count',
+      scopes: [],
+      createdAt: now,
+      expiresAt: now + 3_600_000,
+    })
+    // The first script call on a node may cost a second command (NOSCRIPT, then EVAL).
+    await store.findByHash('u'.repeat(43))
+
+    let found: unknown
+    expect(
+      await commandsSentFor(tag, async () => {
+        found = await store.findByHash(hash)
+      }),
+    ).toEqual(['evalsha'])
+    expect(found).toMatchObject({ id: 'key_0123456789abcdef', hash })
+    expect(
+      await commandsSentFor(tag, async () => {
+        found = await store.findByHash('v'.repeat(43))
+      }),
+    ).toEqual(['evalsha'])
+    expect(found).toBeUndefined()
+  })
+})
 
 // Every revocation test needs an empty backend: a namespace of its own.
 let lists = 0
