@@ -103,10 +103,15 @@ export function createKeyward<S extends string = string>(
     keys: keys as KeyLifecycle<S>,
     verify(token: string, verifyOptions?: VerifyOptions<S>): Promise<VerifiedKey> {
       // Not `async`: a cache hit is already answered, and wrapping it costs an async frame.
+      // Without options (the common call) there is no cost to validate and no requirement.
       try {
-        const cost = verifyOptions?.cost
-        if (cost !== undefined) assertNonNegativeInteger(cost, 'cost')
-        const result = verifier.check(token, verifier.requirement(verifyOptions), cost)
+        let result: VerifiedKey | Promise<VerifiedKey>
+        if (verifyOptions === undefined) result = verifier.check(token)
+        else {
+          const cost = verifyOptions.cost
+          if (cost !== undefined) assertNonNegativeInteger(cost, 'cost')
+          result = verifier.check(token, verifier.requirement(verifyOptions), cost)
+        }
         return result instanceof Promise ? result : Promise.resolve(result)
       } catch (error) {
         return Promise.reject(error)

@@ -48,11 +48,13 @@ export function createTokenHasher(options: TokenHasherOptions = {}): TokenHasher
   const pepper = options.pepper === undefined ? undefined : pepperBytes(options.pepper)
   const node = nodeCrypto()
   if (node) {
+    // The one-shot `hash` is read once: it runs on every verification, cache hits included.
+    const oneShot = node.hash
     const hashSync =
       pepper !== undefined
         ? (token: string) => node.createHmac('sha256', pepper).update(token).digest('base64url')
-        : node.hash
-          ? (token: string) => node.hash!('sha256', token, 'base64url')
+        : oneShot
+          ? (token: string) => oneShot('sha256', token, 'base64url')
           : (token: string) => node.createHash('sha256').update(token).digest('base64url')
     return { hashSync, hash: async (token) => hashSync(token) }
   }

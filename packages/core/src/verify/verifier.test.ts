@@ -1,3 +1,4 @@
+import fc from 'fast-check'
 import { describe, expect, it, vi } from 'vitest'
 import { clockedKeyward, DAY, recordingStore, T0 } from '../../test/keyward.js'
 import { outcome, projectKey } from '../../test/outcome.js'
@@ -210,6 +211,40 @@ describe('verify', () => {
     }
     expect(calls).toEqual([])
     expect(await code(keyward.verify(token))).toBe('ok')
+  })
+
+  it('a one-character change of a cached token is malformed_token without a store read (property)', async () => {
+    // The cache hit skips alphabet and checksum (issue 28): a changed token's hash is never a
+    // cached one, so it misses and must still fail step 1 before the negative cache or store.
+    const { store, calls } = recordingStore(new MemoryTokenStore())
+    const { keyward } = setup({ store })
+    const tokens: string[] = []
+    for (let i = 0; i < 3; i++) tokens.push((await keyward.keys.create(input)).token)
+    for (const token of tokens) expect(await code(keyward.verify(token))).toBe('ok')
+    calls.length = 0
+    const character = fc.oneof(
+      fc.constantFrom(...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_-. '),
+      fc.integer({ min: 0, max: 0xffff }).map((unit) => String.fromCharCode(unit)),
+    )
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...tokens),
+        fc.nat(),
+        character,
+        async (token, at, replacement) => {
+          const index = at % token.length
+          fc.pre(replacement !== token[index])
+          const changed = token.slice(0, index) + replacement + token.slice(index + 1)
+          expect(await code(keyward.verify(changed))).toBe('malformed_token')
+          expect(await code(Promise.resolve().then(() => keyward.check(changed)))).toBe(
+            'malformed_token',
+          )
+          expect(calls).toEqual([])
+        },
+      ),
+      { numRuns: 500 },
+    )
+    for (const token of tokens) expect(await code(keyward.verify(token))).toBe('ok')
   })
 
   it('verifies at expiresAt - 1 and fails at expiresAt', async () => {
