@@ -61,6 +61,7 @@ const timedAsync = async (work: (i: number) => Promise<unknown>) => {
 
 const samples: Record<string, number[]> = {
   floor: [],
+  'await floor': [],
   'old check()': [],
   'new check()': [],
   'old verify()': [],
@@ -72,6 +73,12 @@ const samples: Record<string, number[]> = {
 const paired: Record<'check()' | 'verify()', number[]> = { 'check()': [], 'verify()': [] }
 for (let round = 0; round < rounds; round++) {
   samples.floor!.push(timed((i) => hashes.get(hash('sha256', old.tokens[i % KEYS]!, 'base64url'))))
+  // verify()'s floor: the same work behind the one `await` every promise-returning API costs.
+  samples['await floor']!.push(
+    await timedAsync((i) =>
+      Promise.resolve(hashes.get(hash('sha256', old.tokens[i % KEYS]!, 'base64url'))),
+    ),
+  )
   const order = round % 2 === 0 ? (['old', 'new'] as const) : (['new', 'old'] as const)
   const ns: Record<string, number> = {}
   for (const which of order) {
@@ -88,9 +95,14 @@ for (let round = 0; round < rounds; round++) {
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!
 const floor = median(samples.floor!)
+const awaitFloor = median(samples['await floor']!)
 for (const [name, values] of Object.entries(samples)) {
   const ns = median(values)
-  console.log(`${name.padEnd(13)} ${ns.toFixed(0).padStart(6)} ns  ${(ns / floor).toFixed(2)}×`)
+  const versus = name.includes('verify') || name === 'await floor' ? awaitFloor : floor
+  const against = versus === floor ? 'floor' : 'await floor'
+  console.log(
+    `${name.padEnd(13)} ${ns.toFixed(0).padStart(6)} ns  ${(ns / versus).toFixed(2)}× ${against}`,
+  )
 }
 for (const [name, ratios] of Object.entries(paired)) {
   const sorted = [...ratios].sort((a, b) => a - b)
