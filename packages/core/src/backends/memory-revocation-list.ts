@@ -63,9 +63,13 @@ export class MemoryRevocationList implements RevocationList {
    */
   isRevoked(subject: RevocationSubject, _at?: number): boolean {
     if (this.#globalEpoch >= subject.createdAt) return true
-    const ownerEpoch = this.#ownerEpochs.get(subject.ownerId)
-    if (ownerEpoch !== undefined && ownerEpoch >= subject.createdAt) return true
-    return this.#revoked.has(subject.id)
+    // Runs on every verification, cache hits included: an empty table (no revoke-all for any
+    // owner, nothing revoked yet) is not searched.
+    if (this.#ownerEpochs.size !== 0) {
+      const ownerEpoch = this.#ownerEpochs.get(subject.ownerId)
+      if (ownerEpoch !== undefined && ownerEpoch >= subject.createdAt) return true
+    }
+    return this.#revoked.size !== 0 && this.#revoked.has(subject.id)
   }
 
   /**
