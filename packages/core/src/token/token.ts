@@ -117,10 +117,25 @@ export function compileTokenChecker(
     return malformed(known ? undefined : 'The API key has an unknown prefix.')
   }
 
+  // One prefix (the usual configuration): its length and head as constants of the closure.
+  const only = prefixes.length === 1 ? prefixes[0]! : undefined
+  const checkShape =
+    only === undefined
+      ? (token: unknown) => {
+          prefixState(token)
+        }
+      : (token: unknown) => {
+          if (
+            typeof token !== 'string' ||
+            token.length !== only.length ||
+            !token.startsWith(only.head)
+          ) {
+            throw shapeError(token)
+          }
+        }
+
   return {
-    checkShape(token: unknown): asserts token is string {
-      prefixState(token)
-    },
+    checkShape,
     check(token: unknown): asserts token is string {
       const state = prefixState(token)
       const text = token as string
