@@ -71,6 +71,11 @@ const samples: Record<string, number[]> = {
 // warmer or a colder machine), and the new/old ratio of that round is kept: the median of those
 // paired ratios is far steadier on a busy machine than the ratio of two medians.
 const paired: Record<'check()' | 'verify()', number[]> = { 'check()': [], 'verify()': [] }
+// The new core against its floors, paired by round too (issue 28's targets).
+const toFloor: Record<string, number[]> = {
+  'new check() ÷ floor': [],
+  'new verify() ÷ await floor': [],
+}
 for (let round = 0; round < rounds; round++) {
   samples.floor!.push(timed((i) => hashes.get(hash('sha256', old.tokens[i % KEYS]!, 'base64url'))))
   // verify()'s floor: the same work behind the one `await` every promise-returning API costs.
@@ -90,6 +95,9 @@ for (let round = 0; round < rounds; round++) {
     ns[`${which} verify()`] = await timedAsync((i) => core.keyward.verify(core.tokens[i % KEYS]!))
   }
   for (const [name, value] of Object.entries(ns)) samples[name]!.push(value)
+  const floors = { sync: samples.floor!.at(-1)!, awaited: samples['await floor']!.at(-1)! }
+  toFloor['new check() ÷ floor'].push(ns['new check()']! / floors.sync)
+  toFloor['new verify() ÷ await floor'].push(ns['new verify()']! / floors.awaited)
   paired['check()'].push(ns['new check()']! / ns['old check()']!)
   paired['verify()'].push(ns['new verify()']! / ns['old verify()']!)
 }
@@ -104,10 +112,12 @@ for (const [name, values] of Object.entries(samples)) {
     `${name.padEnd(13)} ${ns.toFixed(0).padStart(6)} ns  ${(ns / versus).toFixed(2)}× ${against}`,
   )
 }
-for (const [name, ratios] of Object.entries(paired)) {
+const spread = (ratios: number[]) => {
   const sorted = [...ratios].sort((a, b) => a - b)
   const quartile = (q: number) => sorted[Math.floor(q * (sorted.length - 1))]!.toFixed(3)
-  console.log(
-    `new/old ${name.padEnd(9)} ${median(ratios).toFixed(3)} (median of ${rounds} paired rounds; quartiles ${quartile(0.25)}–${quartile(0.75)})`,
-  )
+  return `${median(ratios).toFixed(3)} (median of ${rounds} paired rounds; quartiles ${quartile(0.25)}–${quartile(0.75)})`
 }
+for (const [name, ratios] of Object.entries(paired)) {
+  console.log(`new/old ${name.padEnd(9)} ${spread(ratios)}`)
+}
+for (const [name, ratios] of Object.entries(toFloor)) console.log(`${name} ${spread(ratios)}`)
