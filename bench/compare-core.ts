@@ -75,6 +75,7 @@ const paired: Record<'check()' | 'verify()', number[]> = { 'check()': [], 'verif
 const toFloor: Record<string, number[]> = {
   'new check() ÷ floor': [],
   'new verify() ÷ await floor': [],
+  'new verify() ÷ await check()': [],
 }
 for (let round = 0; round < rounds; round++) {
   samples.floor!.push(timed((i) => hashes.get(hash('sha256', old.tokens[i % KEYS]!, 'base64url'))))
@@ -94,6 +95,11 @@ for (let round = 0; round < rounds; round++) {
     const core = which === 'old' ? old : now
     ns[`${which} verify()`] = await timedAsync((i) => core.keyward.verify(core.tokens[i % KEYS]!))
   }
+  // What verify() adds to check() beyond its one await: timed against check() behind one.
+  const checkAwaited = await timedAsync((i) =>
+    Promise.resolve(now.keyward.check(now.tokens[i % KEYS]!)),
+  )
+  toFloor['new verify() ÷ await check()'].push(ns['new verify()']! / checkAwaited)
   for (const [name, value] of Object.entries(ns)) samples[name]!.push(value)
   const floors = { sync: samples.floor!.at(-1)!, awaited: samples['await floor']!.at(-1)! }
   toFloor['new check() ÷ floor'].push(ns['new check()']! / floors.sync)
