@@ -99,11 +99,11 @@ for (let round = 0; round < rounds; round++) {
   const checkAwaited = await timedAsync((i) =>
     Promise.resolve(now.keyward.check(now.tokens[i % KEYS]!)),
   )
-  toFloor['new verify() ÷ await check()'].push(ns['new verify()']! / checkAwaited)
+  toFloor['new verify() ÷ await check()']!.push(ns['new verify()']! / checkAwaited)
   for (const [name, value] of Object.entries(ns)) samples[name]!.push(value)
   const floors = { sync: samples.floor!.at(-1)!, awaited: samples['await floor']!.at(-1)! }
-  toFloor['new check() ÷ floor'].push(ns['new check()']! / floors.sync)
-  toFloor['new verify() ÷ await floor'].push(ns['new verify()']! / floors.awaited)
+  toFloor['new check() ÷ floor']!.push(ns['new check()']! / floors.sync)
+  toFloor['new verify() ÷ await floor']!.push(ns['new verify()']! / floors.awaited)
   paired['check()'].push(ns['new check()']! / ns['old check()']!)
   paired['verify()'].push(ns['new verify()']! / ns['old verify()']!)
 }

@@ -34,8 +34,9 @@ export interface Keyward<S extends string = string> {
   /** The clock. */
   readonly now: () => number
   /**
-   * Verifies a token: prefix, checksum, hash, lookup, revocation, expiry, scopes, in that
-   * order. Resolves to the {@link VerifiedKey}, or rejects with a `KeywardError`.
+   * Verifies a token: prefix and length, hash, cache (alphabet and checksum, then the store,
+   * only on a miss), revocation, expiry, scopes, in that order. Resolves to the
+   * {@link VerifiedKey}, or rejects with a `KeywardError`.
    */
   verify(token: string, options?: VerifyOptions<S>): Promise<VerifiedKey>
   /**
