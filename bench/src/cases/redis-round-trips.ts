@@ -1,10 +1,14 @@
+import { createKeyward } from '@keyward/core'
+import { RedisRevocationList, RedisTokenStore } from '@keyward/redis'
 import autocannon from 'autocannon'
 import { Redis } from 'ioredis'
 import { nextMessage, request, startChild, stopChild } from '../child.js'
 import { load } from '../load.js'
+import { type Comparison, compare } from '../micro.js'
 import { benchRedis, callsBetween, commandCalls, deleteNamespace } from '../redis-server.js'
 import type { Row } from '../report.js'
 import type { BenchSettings, CaseResult } from '../settings.js'
+import { microRow } from './verify.js'
 
 interface Key {
   type: 'key'
@@ -35,6 +39,82 @@ interface Measured {
   perTouch: number
   housekeeping: number
   calls: Map<string, number>
+}
+
+interface Miss {
+  comparison: Comparison
+  /** Commands the counted misses sent over the connection, touch writes taken out. */
+  commands: number
+  misses: number
+  /** What the server ran meanwhile (`INFO commandstats`), commands inside scripts included. */
+  calls: Map<string, number>
+}
+
+/** Counts the commands `client` sends (round trips) while `action` runs. */
+async function commandsSentBy(client: Redis, action: () => Promise<void>): Promise<number> {
+  let sent = 0
+  const send = client.sendCommand
+  client.sendCommand = function (this: Redis, ...args: Parameters<Redis['sendCommand']>) {
+    sent++
+    return send.apply(this, args)
+  }
+  try {
+    await action()
+  } finally {
+    client.sendCommand = send
+  }
+  return sent
+}
+
+/**
+ * A `verify()` that misses the cache (`cache.max 0`, so every call reads the store) against a
+ * bare `GET` of the key's hash index on the same connection, in alternating batches; then the
+ * commands a run of misses sends over that connection are counted. `INFO commandstats` counts
+ * the commands a script runs too, so it tells what the server did, not the round trips.
+ */
+async function measureMiss(url: string, namespace: string, settings: BenchSettings): Promise<Miss> {
+  const redis = new Redis(url)
+  const store = new RedisTokenStore(redis, { namespace })
+  let touches = 0
+  const touch = store.touch.bind(store)
+  store.touch = (id, lastUsedAt) => {
+    touches++
+    return touch(id, lastUsedAt)
+  }
+  const keyward = createKeyward({
+    prefix: 'kw_live',
+    store,
+    revocations: new RedisRevocationList(redis, { namespace }),
+    cache: { max: 0 },
+  })
+  try {
+    await keyward.ready()
+    const { token, key } = await keyward.keys.create({
+      name: 'miss',
+      ownerId: 'org_bench',
+      scopes: [],
+      expiresIn: '1h',
+    })
+    const indexKey = `{${namespace}}:hash:${(await store.get(key.id))?.hash}`
+    if ((await redis.get(indexKey)) !== key.id) throw new Error(`no hash index at ${indexKey}`)
+    const comparison = await compare(
+      { name: 'keyward.verify, cache.max 0', run: () => keyward.verify(token) },
+      { name: 'bare GET of the hash index, same connection', run: () => redis.get(indexKey) },
+      { ...settings.micro, batchMs: Math.max(settings.micro.batchMs, 100) },
+    )
+    const misses = 1_000
+    const touchesBefore = touches
+    const before = await commandCalls(redis)
+    const sent = await commandsSentBy(redis, async () => {
+      for (let i = 0; i < misses; i++) await keyward.verify(token)
+    })
+    const calls = callsBetween(before, await commandCalls(redis))
+    const commands = sent - (touches - touchesBefore)
+    return { comparison, commands, misses, calls }
+  } finally {
+    await keyward.close()
+    redis.disconnect()
+  }
 }
 
 /**
@@ -113,6 +193,8 @@ export async function redisRoundTripsCase(settings: BenchSettings): Promise<Case
     const [withCache, withoutCache] = await Promise.all([start(10_000), start(0)])
     const cached = await measure(withCache)
     const uncached = await measure(withoutCache)
+    const miss = await measureMiss(redis.url, `${namespace}_miss`, settings)
+    const perMiss = miss.commands / miss.misses
     const perRequest = (m: Measured) => m.hotPath / m.requests
     const row: Row = {
       case: 'commands per request, default cache, after warm-up',
@@ -127,6 +209,11 @@ export async function redisRoundTripsCase(settings: BenchSettings): Promise<Case
         uncached: { ...uncached, calls: Object.fromEntries(uncached.calls) },
       },
     }
+    const missRow = microRow(
+      'verify() missing the cache (one script reading index and record)',
+      miss.comparison,
+      `commands per miss ${perMiss.toFixed(2)} (${miss.commands} sent over ${miss.misses} misses, touch writes taken out; the server ran ${describe(miss.calls)}, the script's own reads included)`,
+    )
     const measured = perRequest(cached)
     return {
       section: {
@@ -138,8 +225,12 @@ export async function redisRoundTripsCase(settings: BenchSettings): Promise<Case
           `${settings.redisRoundTrips.windowSeconds} s; Redis commands counted by \`INFO commandstats\` ` +
           'before and after the window. Background writes are reported, not counted: `lastUsedAt` touches ' +
           '(counted in the app, times the commands one touch costs, measured alone) and the revocation ' +
-          "subscriber's heartbeat PINGs.",
-        rows: [row],
+          "subscriber's heartbeat PINGs. The cache-miss row times `verify()` in this process with " +
+          '`cache.max 0` (a RedisTokenStore lookup per call) against a bare `GET` of the same ' +
+          "key's hash index on the same connection, alternating batches; its commands per miss are " +
+          'those sent on that connection over 1 000 further misses (`INFO commandstats` also ' +
+          'counts the reads a script makes, so it cannot tell round trips).',
+        rows: [row, missRow],
         notes: [
           `Commands in the window, default cache: ${describe(cached.calls)}. One touch write costs ${cached.perTouch} command(s); it happens at most once a minute per key.`,
           `Commands in the window, cache.max 0: ${describe(uncached.calls)}.`,
@@ -156,6 +247,20 @@ export async function redisRoundTripsCase(settings: BenchSettings): Promise<Case
           goal: '0',
           met: measured < 0.001,
         },
+        {
+          name: 'Redis cache-miss verify ÷ bare GET',
+          measured: miss.comparison.ratio,
+          unit: 'times',
+          goal: '≤ 1.25×',
+          met: miss.comparison.ratio <= 1.25,
+        },
+        {
+          name: 'Redis commands per cache miss',
+          measured: perMiss,
+          unit: 'count',
+          goal: '1',
+          met: perMiss === 1,
+        },
       ],
     }
   } finally {
@@ -163,6 +268,7 @@ export async function redisRoundTripsCase(settings: BenchSettings): Promise<Case
     if (!redis.private) {
       await deleteNamespace(redis.url, `${namespace}_10000`)
       await deleteNamespace(redis.url, `${namespace}_0`)
+      await deleteNamespace(redis.url, `${namespace}_miss`)
     }
     client.disconnect()
     await redis.stop()
