@@ -62,7 +62,11 @@ const cases: CaseEntry[] = [
     id: 'redis-round-trips',
     title: '5. Redis round trips per verified request',
     needs: ['core', 'redis', 'express'],
-    targets: [{ name: 'Redis round trips per request (hot path)', unit: 'count', goal: '0' }],
+    targets: [
+      { name: 'Redis round trips per request (hot path)', unit: 'count', goal: '0' },
+      { name: 'Redis cache-miss verify ÷ bare GET', unit: 'times', goal: '≤ 1.25×' },
+      { name: 'Redis commands per cache miss', unit: 'count', goal: '1' },
+    ],
     run: async (s) => (await import('./src/cases/redis-round-trips.js')).redisRoundTripsCase(s),
   },
   {
