@@ -8,6 +8,7 @@ import { type Comparison, compare } from '../micro.js'
 import { benchRedis, callsBetween, commandCalls, deleteNamespace } from '../redis-server.js'
 import type { Row } from '../report.js'
 import type { BenchSettings, CaseResult } from '../settings.js'
+import { countTouches } from '../touch-counter.js'
 import { microRow } from './verify.js'
 
 interface Key {
@@ -75,12 +76,7 @@ async function commandsSentBy(client: Redis, action: () => Promise<void>): Promi
 async function measureMiss(url: string, namespace: string, settings: BenchSettings): Promise<Miss> {
   const redis = new Redis(url)
   const store = new RedisTokenStore(redis, { namespace })
-  let touches = 0
-  const touch = store.touch.bind(store)
-  store.touch = (id, lastUsedAt) => {
-    touches++
-    return touch(id, lastUsedAt)
-  }
+  const touches = countTouches(store)
   const keyward = createKeyward({
     prefix: 'kw_live',
     store,
@@ -103,13 +99,13 @@ async function measureMiss(url: string, namespace: string, settings: BenchSettin
       { ...settings.micro, batchMs: Math.max(settings.micro.batchMs, 100) },
     )
     const misses = 1_000
-    const touchesBefore = touches
+    const touchesBefore = touches()
     const before = await commandCalls(redis)
     const sent = await commandsSentBy(redis, async () => {
       for (let i = 0; i < misses; i++) await keyward.verify(token)
     })
     const calls = callsBetween(before, await commandCalls(redis))
-    const commands = sent - (touches - touchesBefore)
+    const commands = sent - (touches() - touchesBefore)
     return { comparison, commands, misses, calls }
   } finally {
     await keyward.close()

@@ -19,6 +19,7 @@ import { RedisRevocationList, RedisTokenStore } from '@keyward/redis'
 import express from 'express'
 import { Redis } from 'ioredis'
 import { childLifecycle, onParentMessage, toParent } from '../child.js'
+import { countTouches } from '../touch-counter.js'
 import { names, watch } from './watch.js'
 
 childLifecycle()
@@ -28,12 +29,9 @@ const [url = '', namespace = '', cacheMax = '10000'] = process.argv.slice(2)
 const redis = new Redis(url)
 const store = new RedisTokenStore(redis, { namespace })
 const revocations = new RedisRevocationList(redis, { namespace })
-let touches = 0
+// The parent's own `touch` requests go to the store uncounted.
 const touch = store.touch.bind(store)
-store.touch = (id, lastUsedAt) => {
-  touches++
-  return touch(id, lastUsedAt)
-}
+const touches = countTouches(store)
 const keyward = createKeyward({
   prefix: 'kw_live',
   store,
@@ -74,7 +72,7 @@ onParentMessage(async (message) => {
       break
     }
     case 'touches':
-      toParent({ type: 'touches', count: touches })
+      toParent({ type: 'touches', count: touches() })
       break
     case 'touch':
       await touch(String(message.id), Date.now())
