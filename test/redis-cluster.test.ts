@@ -5,6 +5,7 @@ import { Cluster, Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type RedisCluster, startRedisCluster } from './support/cluster.js'
 import { waitFor } from './support/processes.js'
+import { commandsSentFor as sentFor } from './support/redis-monitor.js'
 import { testNamespace } from './support/redis-namespace.js'
 
 // A real three-master Redis Cluster of our own (ports 7100–7102): every Keyward key lives
@@ -49,26 +50,11 @@ tokenStoreConformance(
  * once a marker key under `tag`, read after `action`, shows up, everything before it has.
  */
 async function commandsSentFor(tag: string, action: () => Promise<unknown>): Promise<string[]> {
-  const marker = `${tag}:monitor-marker`
-  const sent: string[] = []
-  let markerSeen = false
-  const monitors = await Promise.all(
-    cluster.nodes.map(({ host, port }) => new Redis({ host, port }).monitor()),
-  )
-  for (const monitor of monitors) {
-    monitor.on('monitor', (_time: string, args: string[], source: string) => {
-      if (markerSeen || source === 'lua' || !args.some((arg) => arg.includes(tag))) return
-      if (args.includes(marker)) markerSeen = true
-      else sent.push(String(args[0]).toLowerCase())
-    })
-  }
+  const nodes = cluster.nodes.map(({ host, port }) => new Redis({ host, port, lazyConnect: true }))
   try {
-    await action()
-    await writer.exists(marker)
-    await waitFor('MONITOR to report the marker', () => markerSeen, { timeoutMs: 5_000 })
-    return sent
+    return await sentFor(nodes, writer, tag, action)
   } finally {
-    for (const monitor of monitors) monitor.disconnect()
+    for (const node of nodes) node.disconnect()
   }
 }
 

@@ -2,6 +2,7 @@ import { createKeyward, type Keyward } from '@keyward/core'
 import { RedisRevocationList, RedisTokenStore } from '@keyward/redis'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { commandsSentFor } from '../../../test/support/redis-monitor.js'
 import { cleanUp, connect, dumpNamespace, testNamespace } from './support.js'
 
 const HOUR = 3_600_000
@@ -266,36 +267,6 @@ describe('what RedisTokenStore keeps in Redis', () => {
   })
 })
 
-/**
- * The commands naming `namespace` that clients send while `action` runs, as MONITOR on a
- * connection of its own reports them (commands run inside a script are not round trips, so
- * not counted). MONITOR reports in the order the server runs commands, so once a marker sent
- * after `action` shows up, everything before it has.
- */
-async function commandsSentFor(
-  namespace: string,
-  action: () => Promise<unknown>,
-): Promise<string[]> {
-  const monitor = await redis.monitor()
-  const tag = `{${namespace}}`
-  const marker = `${tag}:monitor-marker`
-  const sent: string[] = []
-  let markerSeen = false
-  monitor.on('monitor', (_time: string, args: string[], source: string) => {
-    if (markerSeen || source === 'lua' || !args.some((arg) => arg.includes(tag))) return
-    if (args.includes(marker)) markerSeen = true
-    else sent.push(String(args[0]).toLowerCase())
-  })
-  try {
-    await action()
-    await redis.exists(marker)
-    await vi.waitFor(() => expect(markerSeen).toBe(true))
-    return sent
-  } finally {
-    monitor.disconnect()
-  }
-}
-
 describe('round trips of a cache miss', () => {
   it('finds a record by its hash in one command, known, unknown or gone', async () => {
     const namespace = testNamespace()
@@ -311,19 +282,19 @@ describe('round trips of a cache miss', () => {
 
     let found: unknown
     expect(
-      await commandsSentFor(namespace, async () => {
+      await commandsSentFor([redis], redis, `{${namespace}}`, async () => {
         found = await store.findByHash(hash)
       }),
     ).toEqual(['evalsha'])
     expect(found).toMatchObject({ id: key.id, hash })
     expect(
-      await commandsSentFor(namespace, async () => {
+      await commandsSentFor([redis], redis, `{${namespace}}`, async () => {
         found = await store.findByHash('v'.repeat(43))
       }),
     ).toEqual(['evalsha'])
     expect(found).toBeUndefined()
     expect(
-      await commandsSentFor(namespace, async () => {
+      await commandsSentFor([redis], redis, `{${namespace}}`, async () => {
         found = await store.findByHash(goneHash)
       }),
     ).toEqual(['evalsha'])
