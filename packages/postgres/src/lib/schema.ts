@@ -30,6 +30,10 @@ CREATE TABLE IF NOT EXISTS ${s}.keyward_keys (
 -- Per-key limits (added after the first release: ADD COLUMN IF NOT EXISTS, safe to rerun).
 ALTER TABLE ${s}.keyward_keys ADD COLUMN IF NOT EXISTS rate_limits jsonb;
 ALTER TABLE ${s}.keyward_keys ADD COLUMN IF NOT EXISTS credits jsonb;
+-- Network rules and suspension (issue 22): NULL is none, so existing rows stay as they were.
+ALTER TABLE ${s}.keyward_keys ADD COLUMN IF NOT EXISTS allowed_ips text[];
+ALTER TABLE ${s}.keyward_keys ADD COLUMN IF NOT EXISTS suspended_at bigint;
+ALTER TABLE ${s}.keyward_keys ADD COLUMN IF NOT EXISTS suspend_reason text;
 CREATE INDEX IF NOT EXISTS keyward_keys_owner_idx ON ${s}.keyward_keys (owner_id, created_at, id);
 
 CREATE TABLE IF NOT EXISTS ${s}.keyward_revoked_keys (
