@@ -45,6 +45,13 @@ export {
   type Authenticator,
   createAuthenticator,
 } from './http/authenticate.js'
+/** The client address through trusted proxies only, for adapters without a trust setting of their own. */
+export {
+  clientAddress,
+  type ProxyTrust,
+  type TrustProxy,
+  trustProxyOption,
+} from './http/client-address.js'
 /** A framework adapter's route guards: scopes checked and the route's cost charged. */
 export {
   createGuardFactories,
