@@ -17,7 +17,13 @@
  */
 
 /** What every `TokenStore` checks of what it reads and of an update before it writes. */
-export { assertKeyRecord, assertRecordPatch, conditionActiveAt } from './backends/record.js'
+export {
+  assertKeyRecord,
+  assertRecordPatch,
+  conditionActiveAt,
+  MAX_ALLOWED_IPS,
+  meetsCondition,
+} from './backends/record.js'
 /** What a shared `RevocationList` builds on: the mirror and the shipped lists' message format. */
 export {
   decodeRevocationMessage,

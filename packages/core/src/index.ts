@@ -25,6 +25,7 @@ export {
   InvalidSignatureError,
   type InvalidTokenCode,
   InvalidTokenError,
+  IpNotAllowedError,
   isKeywardError,
   KeyInactiveError,
   KeywardError,

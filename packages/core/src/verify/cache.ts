@@ -161,8 +161,9 @@ export class VerifyCache {
       // Revocations need no eviction: the list is checked on every call, cached or not, and
       // keeps the id until the key would have expired anyway. (Keeping the entry spares the
       // revoked key's next request a store read on every other instance.)
-      if (event.type === 'updated') this.forget(event.id)
-      else if (event.type === 'reset') {
+      if (event.type === 'updated' || event.type === 'suspended' || event.type === 'resumed') {
+        this.forget(event.id)
+      } else if (event.type === 'reset') {
         this.#evictions.evictAll()
         this.#positive?.clear()
         this.#negative?.clear()
