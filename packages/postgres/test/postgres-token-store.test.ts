@@ -87,6 +87,7 @@ describe('migrate', () => {
       'keyward_keys',
       'keyward_owner_epochs',
       'keyward_revoked_keys',
+      'keyward_suspensions',
     ])
   })
 

@@ -42,6 +42,15 @@ CREATE TABLE IF NOT EXISTS ${s}.keyward_revoked_keys (
 );
 CREATE INDEX IF NOT EXISTS keyward_revoked_keys_expires_idx ON ${s}.keyward_revoked_keys (expires_at);
 
+-- Suspensions (issue 22): one row per key suspended or resumed since its last pruning;
+-- only rows with suspended = true count. Pruned once the key has expired (a resume's at once).
+CREATE TABLE IF NOT EXISTS ${s}.keyward_suspensions (
+  id          text PRIMARY KEY,
+  expires_at  bigint NOT NULL,
+  suspended   boolean NOT NULL
+);
+CREATE INDEX IF NOT EXISTS keyward_suspensions_expires_idx ON ${s}.keyward_suspensions (expires_at);
+
 CREATE TABLE IF NOT EXISTS ${s}.keyward_owner_epochs (
   owner_id        text PRIMARY KEY,
   revoked_before  bigint NOT NULL
