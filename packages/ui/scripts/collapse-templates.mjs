@@ -1,9 +1,21 @@
-// The markup and styles of Lit's html`` and css`` templates, with each run of white space that
-// holds a line break written as one space: the page renders the same (HTML and CSS treat such
-// runs as one space), and the browser bundle carries none of the source's indentation.
-// Everything else of the source (code, strings, comments, other templates) is kept as is.
+// The markup and styles of Lit's html`` and css`` templates with the source's indentation
+// left out: in markup, each run of white space that holds a line break becomes one space (HTML
+// treats such runs as one space); in styles, runs of white space become one space, and none is
+// kept around `{`, `}`, `;` and `,` or after `:` (where CSS gives white space no meaning). The
+// page renders the same. Everything else of the source (code, strings, comments, untagged
+// templates) is kept as is.
 
-const TAGGED = /\b(?:html|css)\s*$/
+const TAG = /\b(html|css)\s*$/
+
+/** @type {Record<string, (text: string) => string>} */
+const COLLAPSE = {
+  html: (text) => text.replace(/[ \t\r]*\n\s*/g, ' '),
+  css: (text) =>
+    text
+      .replace(/\s+/g, ' ')
+      .replace(/ ?([{};,]) ?/g, '$1')
+      .replace(/: /g, ':'),
+}
 
 /**
  * `source` (TypeScript) with the text of its `html` and `css` tagged templates collapsed.
@@ -39,7 +51,7 @@ function code(src, i, inExpression) {
       out += src.slice(i, j + 1)
       i = j + 1
     } else if (c === '`') {
-      const [text, j] = template(src, i + 1, TAGGED.test(out))
+      const [text, j] = template(src, i + 1, COLLAPSE[TAG.exec(out)?.[1] ?? ''])
       out += `\`${text}`
       i = j
     } else if (c === '\\') {
@@ -61,17 +73,17 @@ function code(src, i, inExpression) {
 
 /**
  * A template literal from `i` (just after its backtick): [its text, expressions and closing
- * backtick, the index after it], the text collapsed when `collapse`.
+ * backtick, the index after it], the text collapsed by `collapse` when given.
  * @param {string} src
  * @param {number} i
- * @param {boolean} collapse
+ * @param {((text: string) => string) | undefined} collapse
  * @returns {[string, number]}
  */
 function template(src, i, collapse) {
   let out = ''
   let text = ''
   const flush = () => {
-    out += collapse ? text.replace(/[ \t\r]*\n\s*/g, ' ') : text
+    out += collapse ? collapse(text) : text
     text = ''
   }
   while (i < src.length) {

@@ -8,7 +8,7 @@ const source = (...lines: string[]) => lines.join('\n').replaceAll('#{', `${'$'}
 const src = fileURLToPath(new URL('../src/', import.meta.url))
 
 describe('collapseTemplates (the browser bundle build)', () => {
-  it('collapses the white space of html and css templates, nested ones too, and nothing else', () => {
+  it('leaves the indentation out of html and css templates, nested ones too, and nothing else', () => {
     const input = source(
       '// a `comment` with html`',
       "const s = 'it`s\\n  kept'",
@@ -22,7 +22,7 @@ describe('collapseTemplates (the browser bundle build)', () => {
         "const s = 'it`s\\n  kept'",
         'const t = `untagged\n    kept #{1}`',
         'const v = html`<p> #{a ? html`<b> x</b>` : `c\n  d`} </p>`',
-        'const w = css` :host { color: red; } `',
+        'const w = css` :host{color:red;}`',
       ),
     )
   })
