@@ -60,7 +60,8 @@ describe('the client address on each runtime', () => {
   it("is the socket's peer on @hono/node-server", async () => {
     const node = (remoteAddress: string) => ({
       incoming: {
-        headers: { authorization: `Bearer ${documentation}` },
+        headers: {},
+        rawHeaders: ['Authorization', `Bearer ${documentation}`],
         socket: { remoteAddress },
       },
     })
@@ -111,7 +112,7 @@ describe('the clientIp and trustProxy options', () => {
     for (const build of [
       (options: object) => apiKeyAuth(keyward, options),
       (options: object) => apiKeyRoutes(keyward, options),
-      (options: object) => oauthRoutes(keyward, options),
+      (options: object) => oauthRoutes(keyward, { issuer: 'https://api.example.test', ...options }),
     ]) {
       expect(() => build({ trustProxy: 'nowhere' })).toThrow(/^trustProxy must be/)
       expect(() => build({ trustProxy: ['10.0.0.0/33'] })).toThrow(TypeError)
