@@ -348,12 +348,14 @@ describe.each(Object.keys(deployments))('keyward against %s', (name) => {
       'keys',
       'update',
       key.id,
+      '--name',
+      'branch office',
       '--allow-ip',
       '198.51.100.0/24',
     ])
     expect(moved).toMatchObject({
       code: 0,
-      stdout: `Updated ${key.id}: "office", usable only from 198.51.100.0/24.\n`,
+      stdout: `Updated ${key.id}: "branch office", usable only from 198.51.100.0/24.\n`,
     })
     await expect.poll(() => outcome(app, token, '203.0.113.7')).toBe('ip_not_allowed')
     expect(await outcome(app, token, '198.51.100.1')).toBe('verified')
@@ -361,7 +363,7 @@ describe.each(Object.keys(deployments))('keyward against %s', (name) => {
     const cleared = await keyward([...store, 'keys', 'update', key.id, '--clear-allowed-ips'])
     expect(cleared).toMatchObject({
       code: 0,
-      stdout: `Updated ${key.id}: "office", usable from anywhere.\n`,
+      stdout: `Updated ${key.id}: "branch office", usable from anywhere.\n`,
     })
     await expect.poll(() => outcome(app, token, '203.0.113.7')).toBe('verified')
     const listed = await keyward([...store, '--json', 'keys', 'list', '--owner', 'org_7'])
