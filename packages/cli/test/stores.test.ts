@@ -271,6 +271,20 @@ describe.each(Object.keys(deployments))('keyward against %s', (name) => {
       expiresIn: '1d',
     })
     await app.verify(token) // cached now: the suspension must reach the app through its list
+    const tooLong = await keyward([
+      ...store,
+      '--json',
+      'keys',
+      'suspend',
+      key.id,
+      '--reason',
+      'x'.repeat(201),
+    ])
+    expect(tooLong.code).toBe(2)
+    expect(JSON.parse(tooLong.stderr)).toMatchObject({
+      error: { code: 'invalid_argument', field: 'reason' },
+    })
+    expect(await outcome(app, token)).toBe('verified')
     const suspended = await keyward([
       ...store,
       'keys',
