@@ -102,11 +102,15 @@ describe('clientAddress', () => {
   it('gives canonical addresses, IPv4-mapped IPv6 as IPv4', () => {
     expect(address('::ffff:127.0.0.1', {})).toBe('127.0.0.1')
     expect(address('2001:DB8:0:0::1', {})).toBe('2001:db8::1')
+    expect(address('2001:DB8:0:0::1', {})).toBe('2001:db8::1')
+    expect(address('::FFFF:7f00:1', {})).toBe('127.0.0.1')
     expect(address('::1', {})).toBe('::1')
   })
 
   it('has no address for an unknown or malformed peer', () => {
-    for (const peer of [undefined, '', 'localhost', '127.1', '1.2.3.4:80', '[::1]', ' 127.0.0.1']) {
+    const peers = [undefined, '', 'localhost', '127.1', '1.2.3.4:80', '[::1]', ' 127.0.0.1', ':::1']
+    // Twice: what was once found not to be an address is remembered as such.
+    for (const peer of [...peers, ...peers]) {
       expect(address(peer, {}), String(peer)).toBeUndefined()
     }
   })

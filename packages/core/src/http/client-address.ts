@@ -91,15 +91,13 @@ export function clientAddress(
   header: (name: string) => string | undefined,
   trust: ProxyTrust | undefined,
 ): string | undefined {
-  const first = peer === undefined ? undefined : parseAddress(peer)
-  if (first === undefined) return undefined
-  const own = first.toString()
-  if (trust === undefined) return own
+  const own = peer === undefined ? undefined : canonicalAddress(peer)
+  if (own === undefined || trust === undefined) return own
   const forwarded = header('forwarded')
   const forwardedFor = header('x-forwarded-for')
   const viaForwarded = forwarded ? walk(own, forwardedHops(forwarded), trust) : undefined
   const viaForwardedFor = forwardedFor
-    ? walk(own, listElements(forwardedFor).map(parseAddress), trust)
+    ? walk(own, listElements(forwardedFor).map(canonicalAddress), trust)
     : undefined
   if (forwarded && forwardedFor) {
     return viaForwarded === viaForwardedFor ? viaForwarded : undefined
@@ -112,7 +110,7 @@ export function clientAddress(
 /** Walks `hops` (left to right as sent) from the right while each hop reached is trusted. */
 function walk(
   peer: string,
-  hops: ReadonlyArray<Address | undefined>,
+  hops: ReadonlyArray<string | undefined>,
   trust: ProxyTrust,
 ): string | undefined {
   let current = peer
@@ -120,10 +118,40 @@ function walk(
     if (!trust(current, hop)) return current
     const next = hops[index]
     if (next === undefined) return undefined
-    current = next.toString()
+    current = next
   }
   return current
 }
+
+const OCTET = '(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)'
+/** IPv4 in four decimal parts, no leading zeros: already canonical as written. */
+const IPV4 = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`)
+/** The usual spelling of an IPv4-mapped IPv6 address, what a dual-stack socket reports. */
+const IPV4_MAPPED = new RegExp(`^::ffff:(${OCTET}(?:\\.${OCTET}){3})$`, 'i')
+
+/**
+ * An address as {@link clientAddress} gives it, or `undefined`: IPv4 in four decimal parts only
+ * (not `127.1` or `0x7f.1`, which no proxy writes), IPv6 without brackets or port in
+ * `ipaddr.js`'s canonical form, an IPv4-mapped IPv6 address as IPv4. The common spellings are
+ * answered without parsing: this runs on every request.
+ */
+function canonicalAddress(text: string): string | undefined {
+  if (IPV4.test(text)) return text
+  const mapped = IPV4_MAPPED.exec(text)
+  if (mapped !== null) return mapped[1]
+  let canonical = IPV6_SEEN.get(text)
+  if (canonical === undefined) {
+    // `ipaddr.js` takes microseconds for IPv6; a peer is usually seen again (keep-alive).
+    if (IPV6_SEEN.size >= IPV6_SEEN_MAX) IPV6_SEEN.clear()
+    canonical = parseAddress(text)?.toString() ?? null
+    IPV6_SEEN.set(text, canonical)
+  }
+  return canonical ?? undefined
+}
+
+/** Canonical forms of IPv6 texts already parsed (`null`: not an address), at most this many. */
+const IPV6_SEEN_MAX = 1024
+const IPV6_SEEN = new Map<string, string | null>()
 
 /**
  * An address as `ipaddr.js` parses it, strictly: IPv4 in four decimal parts only (not `127.1`
@@ -131,8 +159,8 @@ function walk(
  * address becomes IPv4. `undefined` for anything else.
  */
 function parseAddress(text: string): Address | undefined {
-  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return ipaddr.IPv4.parse(text)
-  if (!ipaddr.IPv6.isValid(text)) return undefined
+  if (IPV4.test(text)) return ipaddr.IPv4.parse(text)
+  if (!text.includes(':') || !ipaddr.IPv6.isValid(text)) return undefined
   const address = ipaddr.IPv6.parse(text)
   return address.isIPv4MappedAddress() ? address.toIPv4Address() : address
 }
@@ -172,8 +200,8 @@ const NODE_PORT = /^:(?:\d{1,5}|_[A-Za-z0-9._-]+)$/
  * `undefined` for an element without a usable one (no `for`, two of them, `unknown`, an
  * obfuscated identifier, a syntax error).
  */
-function forwardedHops(value: string): Array<Address | undefined> {
-  const hops: Array<Address | undefined> = []
+function forwardedHops(value: string): Array<string | undefined> {
+  const hops: Array<string | undefined> = []
   for (const element of forwardedElements(value)) {
     const pairs = element === undefined ? undefined : forwardedPairs(element)
     const nodes = pairs?.filter(([name]) => name === 'for')
@@ -245,7 +273,7 @@ function forwardedPairs(element: string): Array<[string, string]> | undefined {
  * The address of an RFC 7239 node (`192.0.2.43`, `"192.0.2.43:47011"`,
  * `"[2001:db8::1]:443"`): `undefined` for `unknown`, an obfuscated `_name`, or anything else.
  */
-function nodeAddress(node: string): Address | undefined {
+function nodeAddress(node: string): string | undefined {
   let host: string
   let port: string
   if (node.startsWith('[')) {
@@ -258,8 +286,8 @@ function nodeAddress(node: string): Address | undefined {
     const colon = node.indexOf(':')
     host = colon === -1 ? node : node.slice(0, colon)
     port = colon === -1 ? '' : node.slice(colon)
-    if (!ipaddr.IPv4.isValidFourPartDecimal(host)) return undefined
+    if (!IPV4.test(host)) return undefined
   }
   if (port !== '' && !NODE_PORT.test(port)) return undefined
-  return parseAddress(host)
+  return canonicalAddress(host)
 }
