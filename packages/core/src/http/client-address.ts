@@ -58,7 +58,10 @@ export function trustProxyOption(value: unknown): ProxyTrust | undefined {
   else throw new TypeError(TRUST_SHAPE)
   const ranges: Array<[Address, number]> = []
   for (const entry of entries) {
-    const named = typeof entry === 'string' ? NAMED_RANGES[entry] : undefined
+    const named =
+      typeof entry === 'string' && Object.hasOwn(NAMED_RANGES, entry)
+        ? NAMED_RANGES[entry]
+        : undefined
     for (const range of named ?? [entry]) {
       const parsed = typeof range === 'string' ? parseRange(range) : undefined
       if (parsed === undefined) {
