@@ -59,6 +59,15 @@ describe('trustProxyOption', () => {
     expect(trustProxyOption(['uniquelocal'])!('172.32.0.1', 0)).toBe(false)
     expect(trustProxyOption('203.0.113.7')!('203.0.113.7', 0)).toBe(true)
     expect(trustProxyOption('203.0.113.7')!('203.0.113.8', 0)).toBe(false)
+    // IPv4 ranges are judged as integers: the edges of the space and of a prefix.
+    expect(trustProxyOption('0.0.0.0/0')!('255.255.255.255', 0)).toBe(true)
+    expect(trustProxyOption('0.0.0.0/0')!('2001:db8::1', 0)).toBe(false)
+    expect(trustProxyOption('255.255.255.255')!('255.255.255.255', 0)).toBe(true)
+    expect(trustProxyOption('255.255.255.255')!('255.255.255.254', 0)).toBe(false)
+    expect(trustProxyOption('128.0.0.0/1')!('200.1.1.1', 0)).toBe(true)
+    expect(trustProxyOption('128.0.0.0/1')!('127.255.255.255', 0)).toBe(false)
+    expect(trustProxyOption('10.1.2.3/8')!('10.255.0.1', 0)).toBe(true)
+    expect(trustProxyOption('10.0.0.0/8')!('not an address', 0)).toBe(false)
   })
 
   it('matches IPv4-mapped IPv6 ranges and addresses as IPv4', () => {
