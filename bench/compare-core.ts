@@ -6,7 +6,10 @@
  *
  * Usage: npx tsx bench/compare-core.ts ../base/packages/core/src/index.ts [rounds]
  * Prints the median ns per call and the ratio to the floor for check() and verify() of each,
- * and the median of the per-round new/old ratios.
+ * and the median of the per-round new/old ratios. Issue 22: the new core also times check()
+ * of keys with 10 CIDR ranges in `allowedIps` from a client address inside the last one (every
+ * range is tried), against check() of keys without rules in the same round (goal: ≤ 100 ns
+ * more), and an IPv6 client against 10 IPv6 ranges.
  */
 import { hash } from 'node:crypto'
 import { resolve } from 'node:path'
@@ -28,7 +31,13 @@ const current = (await import(
   pathToFileURL(resolve(import.meta.dirname, '../packages/core/src/index.ts')).href
 )) as Core
 
-async function setup(core: Core) {
+/** Ten IPv4 ranges; the bench's client is inside the last one only. */
+const RANGES_V4 = Array.from({ length: 10 }, (_, i) => `10.${i}.0.0/16`)
+const CLIENT_V4 = '10.9.200.7'
+const RANGES_V6 = Array.from({ length: 10 }, (_, i) => `2001:db8:${i}::/48`)
+const CLIENT_V6 = '2001:db8:9::1:7'
+
+async function setup(core: Core, allowedIps?: string[], clientIp?: string) {
   const keyward = core.createKeyward({ prefix: 'kw_live' })
   const tokens: string[] = []
   for (let i = 0; i < KEYS; i++) {
@@ -37,15 +46,18 @@ async function setup(core: Core) {
       ownerId: 'o',
       scopes: ['a:b'],
       expiresIn: '1d',
-    })
+      ...(allowedIps === undefined ? {} : { allowedIps }),
+    } as Parameters<typeof keyward.keys.create>[0])
     tokens.push(token)
   }
-  for (const token of tokens) await keyward.verify(token)
+  for (const token of tokens) await keyward.verify(token, clientIp ? { clientIp } : undefined)
   return { keyward, tokens }
 }
 
 const old = await setup(base)
 const now = await setup(current)
+const ruled = await setup(current, RANGES_V4, CLIENT_V4)
+const ruled6 = await setup(current, RANGES_V6, CLIENT_V6)
 const hashes = new Map(old.tokens.map((token) => [hash('sha256', token, 'base64url'), 1]))
 
 const timed = (work: (i: number) => unknown) => {
@@ -71,6 +83,12 @@ const samples: Record<string, number[]> = {
 // warmer or a colder machine), and the new/old ratio of that round is kept: the median of those
 // paired ratios is far steadier on a busy machine than the ratio of two medians.
 const paired: Record<'check()' | 'verify()', number[]> = { 'check()': [], 'verify()': [] }
+// Issue 22: check() of a key with 10 CIDR ranges minus check() of one without, same round.
+const network: Record<string, number[]> = {
+  'check() 10 IPv4 ranges − no rules (ns)': [],
+  'check() 10 IPv6 ranges − no rules (ns)': [],
+  'check() 10 IPv4 ranges ÷ no rules': [],
+}
 // The new core against its floors, paired by round too (issue 28's targets).
 const toFloor: Record<string, number[]> = {
   'new check() ÷ floor': [],
@@ -100,6 +118,14 @@ for (let round = 0; round < rounds; round++) {
     Promise.resolve(now.keyward.check(now.tokens[i % KEYS]!)),
   )
   toFloor['new verify() ÷ await check()']!.push(ns['new verify()']! / checkAwaited)
+  const plain = timed((i) => now.keyward.check(now.tokens[i % KEYS]!))
+  const ranges = timed((i) => ruled.keyward.check(ruled.tokens[i % KEYS]!, undefined, 1, CLIENT_V4))
+  const ranges6 = timed((i) =>
+    ruled6.keyward.check(ruled6.tokens[i % KEYS]!, undefined, 1, CLIENT_V6),
+  )
+  network['check() 10 IPv4 ranges − no rules (ns)']!.push(ranges - plain)
+  network['check() 10 IPv6 ranges − no rules (ns)']!.push(ranges6 - plain)
+  network['check() 10 IPv4 ranges ÷ no rules']!.push(ranges / plain)
   for (const [name, value] of Object.entries(ns)) samples[name]!.push(value)
   const floors = { sync: samples.floor!.at(-1)!, awaited: samples['await floor']!.at(-1)! }
   toFloor['new check() ÷ floor']!.push(ns['new check()']! / floors.sync)
@@ -127,3 +153,4 @@ for (const [name, ratios] of Object.entries(paired)) {
   console.log(`new/old ${name.padEnd(9)} ${spread(ratios)}`)
 }
 for (const [name, ratios] of Object.entries(toFloor)) console.log(`${name} ${spread(ratios)}`)
+for (const [name, values] of Object.entries(network)) console.log(`${name} ${spread(values)}`)

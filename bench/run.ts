@@ -119,6 +119,24 @@ const cases: CaseEntry[] = [
     ],
     run: async (s) => (await import('./src/cases/limits.js')).limitsCase(s),
   },
+  {
+    id: 'suspension',
+    title: '10. Suspension against revocation, time-to-effect in another process',
+    needs: ['core', 'redis', 'postgres', 'express'],
+    targets: [
+      {
+        name: 'Redis: suspension ÷ revocation time-to-effect in another process, p99',
+        unit: 'times',
+        goal: '≤ 1.10×',
+      },
+      {
+        name: 'PostgreSQL: suspension ÷ revocation time-to-effect in another process, p99',
+        unit: 'times',
+        goal: '≤ 1.10×',
+      },
+    ],
+    run: async (s) => (await import('./src/cases/suspension.js')).suspensionCase(s),
+  },
 ]
 
 const root = fileURLToPath(new URL('..', import.meta.url))

@@ -95,6 +95,27 @@ describe('the Hono example in the edge runtime', () => {
     expect(large.status).toBe(413)
   })
 
+  it('refuses a key with allowedIps where the runtime gives no client address (fail closed)', async () => {
+    const { admin, call } = await setup()
+    const create = async (allowedIps?: string[]) => {
+      const created = await call('POST', '/api-keys', admin, {
+        name: 'edge networks',
+        scopes: ['projects:read'],
+        expiresIn: '1d',
+        ...(allowedIps === undefined ? {} : { allowedIps }),
+      })
+      expect(created.status).toBe(201)
+      return ((await created.json()) as { token: string }).token
+    }
+    // app.request() has no connection, and the example trusts no proxy: no address at all.
+    const ruled = await create(['0.0.0.0/0', '::/0'])
+    const refused = await call('GET', '/v1/projects', ruled)
+    expect(refused.status).toBe(403)
+    expect(refused.headers.get('www-authenticate')).toBeNull()
+    expect(await refused.json()).toMatchObject({ code: 'ip_not_allowed' })
+    expect((await call('GET', '/v1/projects', await create())).status).toBe(200)
+  })
+
   it('mints an access token with Web Crypto and accepts it', async () => {
     const { admin, call } = await setup()
     const minted = await call('POST', '/api-keys/token', admin, {

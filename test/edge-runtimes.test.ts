@@ -106,8 +106,12 @@ async function inWorkerd(script: string, bindings: Bindings): Promise<Running> {
   return { url: url.origin, output: () => output, stop: () => mf.dispose() }
 }
 
-/** Deno or Bun serving `script`'s default export (a Worker-style `{ fetch(request, env) }`). */
-async function inProcess(runtime: 'deno' | 'bun', script: string, env: Bindings) {
+/**
+ * Deno or Bun serving `script`'s default export (a Worker-style `{ fetch(request, env) }`):
+ * with `env` as the bindings, or with `'runtime'` the runtime's own second argument (Deno's
+ * `ServeHandlerInfo`, Bun's `Server`), as `Deno.serve(app.fetch)` and `Bun.serve(app)` pass it.
+ */
+async function inProcess(runtime: 'deno' | 'bun', script: string, env: Bindings | 'runtime') {
   const entry = join(work, `${runtime}-${script.split('/').pop()}`)
   const serve =
     runtime === 'deno'
@@ -116,8 +120,11 @@ async function inProcess(runtime: 'deno' | 'bun', script: string, env: Bindings)
   await writeFile(
     entry,
     `import app from ${JSON.stringify(script)}\n` +
-      `const env = ${JSON.stringify(env)}\n` +
-      `const handle = (request) => app.fetch(request, env)\n${serve}\n`,
+      (env === 'runtime'
+        ? 'const handle = (request, info) => app.fetch(request, info)\n'
+        : `const env = ${JSON.stringify(env)}\n` +
+          'const handle = (request) => app.fetch(request, env)\n') +
+      `${serve}\n`,
   )
   const args = runtime === 'deno' ? ['run', '--allow-net=127.0.0.1', '--no-prompt', entry] : [entry]
   const child: ChildProcess = spawn(binaryOf(runtime), args, {
@@ -157,20 +164,58 @@ const RUNTIMES = {
   bun: (script: string, bindings: Bindings) => inProcess('bun', script, bindings),
 } as const
 
+/** The same, with the runtime's own connection info handed to the app where it has one. */
+const WITH_CONNECTION_INFO = {
+  workerd: (script: string) => inWorkerd(script, {}),
+  deno: (script: string) => inProcess('deno', script, 'runtime'),
+  bun: (script: string) => inProcess('bun', script, 'runtime'),
+} as const
+
+/**
+ * An app whose keys may be used from loopback only or from 203.0.113.0/24 only, made at the
+ * first request (`/keys`), behind `apiKeyAuth` without any client-address option: the address
+ * is the runtime's own (workerd: `CF-Connecting-IP`, which miniflare sets from the socket).
+ */
+const CLIENT_ADDRESS_APP = `
+import { createKeyward } from '@keyward/core'
+import { apiKeyAuth } from '@keyward/hono'
+import { Hono } from 'hono'
+
+const keyward = createKeyward()
+let keys
+const app = new Hono()
+app.get('/keys', async (c) => {
+  keys ??= (async () => {
+    const create = (allowedIps) =>
+      keyward.keys.create({ name: 'k', ownerId: 'org_1', scopes: ['projects:read'], expiresIn: '1d', allowedIps })
+    const [loopback, documentation] = await Promise.all([
+      create(['127.0.0.0/8', '::1']),
+      create(['203.0.113.0/24']),
+    ])
+    return { loopback: loopback.token, documentation: documentation.token }
+  })()
+  return c.json(await keys)
+})
+app.get('/v1/whoami', apiKeyAuth(keyward), (c) => c.json({ id: c.var.apiKey.id }))
+export default app
+`
+
 const get = (url: string, token?: string) =>
   fetch(url, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } })
 
 let readmeApp: string
 let edgeApp: string
+let addressApp: string
 let jwksServer: Server
 let jwksUrl: string
 let tokens: { read: string; write: string }
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'keyward-edge-'))
-  ;[readmeApp, edgeApp] = await Promise.all([
+  ;[readmeApp, edgeApp, addressApp] = await Promise.all([
     readmeExample().then((contents) => bundle('readme-hono', { contents })),
     bundle('edge-jwt', { path: source('examples/edge-jwt/src/app.ts') }),
+    bundle('client-address', { contents: CLIENT_ADDRESS_APP }),
   ])
 
   // The issuer, on Node: an API key exchanged for access tokens, its JWK Set over HTTP.
@@ -221,6 +266,30 @@ describe.each(Object.keys(RUNTIMES) as (keyof typeof RUNTIMES)[])('in %s', (runt
       expect(await ok.json()).toEqual({ owner: 'org_42', projects: [] })
       expect((await get(`${app.url}/v1/projects`, `${printed.reader}x`)).status).toBe(401)
       expect((await get(`${app.url}/v1/projects`, printed.writer)).status).toBe(403)
+    } finally {
+      await app.stop()
+    }
+  })
+
+  it("checks a key's allowedIps against the runtime's own client address", async () => {
+    const app = await WITH_CONNECTION_INFO[runtime](addressApp)
+    try {
+      const keys = (await (await fetch(`${app.url}/keys`)).json()) as Record<string, string>
+      const whoami = (token: string, headers: Record<string, string> = {}) =>
+        fetch(`${app.url}/v1/whoami`, { headers: { authorization: `Bearer ${token}`, ...headers } })
+      expect((await whoami(keys.loopback!)).status, app.output()).toBe(200)
+      const refused = await whoami(keys.documentation!)
+      expect(refused.status).toBe(403)
+      expect(await refused.json()).toMatchObject({ code: 'ip_not_allowed' })
+      // Forwarded headers are a client's own word without trustProxy.
+      const spoofed = { 'x-forwarded-for': '203.0.113.7', forwarded: 'for=203.0.113.7' }
+      expect((await whoami(keys.documentation!, spoofed)).status).toBe(403)
+      // CF-Connecting-IP is read on workerd only, where Cloudflare sets it (and miniflare keeps
+      // a client's own, as a local stand-in for the edge); elsewhere it is a client's header.
+      const cloudflare = { 'cf-connecting-ip': '203.0.113.7' }
+      expect((await whoami(keys.documentation!, cloudflare)).status).toBe(
+        runtime === 'workerd' ? 200 : 403,
+      )
     } finally {
       await app.stop()
     }

@@ -373,6 +373,17 @@ describe('a wrong environment stops the example with one line and exit code 1', 
       sharedIssuer,
     ],
     [
+      'TRUST_PROXY a word that names no range',
+      { PORT: '0', TRUST_PROXY: 'nowhere' },
+      /TRUST_PROXY must be a hop count \(1\) or a comma-separated list of loopback, linklocal, uniquelocal, addresses and CIDR ranges, not "nowhere"\.$/,
+    ],
+    [
+      'TRUST_PROXY with a range past /32',
+      { PORT: '0', TRUST_PROXY: 'loopback, 10.0.0.0/33' },
+      /TRUST_PROXY must be a hop count .*, not "loopback, 10\.0\.0\.0\/33"\.$/,
+    ],
+    ['TRUST_PROXY=-1', { PORT: '0', TRUST_PROXY: '-1' }, /TRUST_PROXY must be a hop count /],
+    [
       'RATE_LIMIT without a window',
       { PORT: '0', RATE_LIMIT: '100' },
       /RATE_LIMIT must be <limit>\/<window> like 100\/1m, not "100"\.$/,
@@ -440,6 +451,51 @@ describe('a deployment default rate limit (RATE_LIMIT)', () => {
       expect(whoami.headers.get('ratelimit-policy')).toBeNull()
     }
   })
+})
+
+describe('the client address behind a proxy (TRUST_PROXY)', () => {
+  /** A key usable only from 203.0.113.0/24, made through the management API. */
+  async function documentationKey(url: string, adminToken: string): Promise<string> {
+    const created = await curl(url, 'POST', '/api-keys', {
+      token: adminToken,
+      body: {
+        name: 'from the documentation network',
+        scopes: ['projects:read'],
+        expiresIn: '1d',
+        allowedIps: ['203.0.113.0/24'],
+      },
+    })
+    expect(created.status).toBe(201)
+    expect(created.json.key.allowedIps).toEqual(['203.0.113.0/24'])
+    return created.json.token
+  }
+
+  const whoami = (url: string, token: string, headers: Record<string, string> = {}) =>
+    fetch(`${url}/v1/whoami`, { headers: { authorization: `Bearer ${token}`, ...headers } })
+
+  it.each(EXAMPLES)(
+    '%s: with TRUST_PROXY=loopback the proxy’s X-Forwarded-For is the client',
+    async (_, dir) => {
+      const { url, adminToken } = await startExample(dir, { TRUST_PROXY: 'loopback' })
+      const token = await documentationKey(url, adminToken)
+      expect((await whoami(url, token, { 'x-forwarded-for': '203.0.113.7' })).status).toBe(200)
+      const direct = await whoami(url, token)
+      expect(direct.status).toBe(403)
+      expect(await direct.json()).toMatchObject({ code: 'ip_not_allowed' })
+    },
+  )
+
+  it.each(EXAMPLES)(
+    '%s: without TRUST_PROXY a spoofed X-Forwarded-For is ignored',
+    async (_, dir) => {
+      const { url, adminToken } = await startExample(dir)
+      const token = await documentationKey(url, adminToken)
+      const spoofed = await whoami(url, token, { 'x-forwarded-for': '203.0.113.7' })
+      expect(spoofed.status).toBe(403)
+      expect(spoofed.headers.get('www-authenticate')).toBeNull()
+      expect(await spoofed.json()).toMatchObject({ code: 'ip_not_allowed' })
+    },
+  )
 })
 
 describe('while Redis is down', () => {

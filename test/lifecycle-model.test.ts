@@ -7,11 +7,13 @@ import {
 } from './support/lifecycle-model.js'
 
 // Issue 9, "A dead key never acts again", as a stateful property: random sequences of
-// create, verify, mint, update, rotate, revoke, revoke-all, clock moves, races of a store
-// read against a change, and management requests whose body arrives after another command,
-// run against two Keyward instances (B's clock 3 s ahead) and a plain model of DESIGN.md's
-// rules. After every command each credential must verify on each instance exactly as the
-// model says. `pnpm exec tsx test/model-check.ts --runs 2000` runs many more.
+// create, verify, mint, update, rotate, revoke, revoke-all, suspend, resume, network rules
+// (issue 22), clock moves, races of a store read against a change, and management requests
+// whose body arrives after another command, run against two Keyward instances (B's clock
+// 3 s ahead) and a plain model of DESIGN.md's rules. After every command each credential
+// must verify on each instance exactly as the model says, from a client address inside or
+// outside its key's allowedIps (IPv4, IPv6, IPv4-mapped IPv6, or none): a suspended key and
+// its access tokens never verify, a resume never lifts a revocation. `pnpm exec tsx test/model-check.ts --runs 2000` runs many more.
 
 async function run(backend: Backend, numRuns: number, label: string): Promise<void> {
   const stats = createModelStats()

@@ -17,10 +17,11 @@ let a: KeywardProcess
 let b: KeywardProcess
 let c: KeywardProcess
 
+const startInstance = () => startKeywardProcess({ redisUrl: REDIS_URL, namespace })
+
 beforeAll(async () => {
   redis = await connectRedis()
-  const start = () => startKeywardProcess({ redisUrl: REDIS_URL, namespace })
-  ;[a, b, c] = await Promise.all([start(), start(), start()])
+  ;[a, b, c] = await Promise.all([startInstance(), startInstance(), startInstance()])
 })
 
 afterAll(async () => {
@@ -51,6 +52,18 @@ async function expectRejected(instance: KeywardProcess, token: string, scopes?: 
   const reply = await instance.verify(token, scopes === undefined ? {} : { scopes })
   if (reply.ok) expect.fail('expected the token to be rejected, but it verified')
   return reply.error
+}
+
+/** Verifies `token` on `instance` until it succeeds, at most {@link PROPAGATION_BOUND_MS}. */
+async function eventuallyVerifies(instance: KeywardProcess, token: string) {
+  const deadline = Date.now() + PROPAGATION_BOUND_MS
+  let reply = await instance.verify(token)
+  while (!reply.ok && Date.now() < deadline) {
+    await sleep(5)
+    reply = await instance.verify(token)
+  }
+  if (!reply.ok) expect.fail(`expected the token to verify again, still ${reply.error.code}`)
+  return reply.value
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -203,6 +216,47 @@ describe('Keyward instances in separate processes sharing Redis', () => {
         `min ${deltas[0]!.toFixed(2)} ms, p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, max ${deltas.at(-1)!.toFixed(2)} ms`,
     )
     expect(p99).toBeLessThan(1_000)
+  })
+
+  it('suspending on A refuses on B at its next request, and resuming on A admits on B again', async () => {
+    const { token, key } = await a.create({ ownerId: 'org_8', scopes: ['projects:read'] })
+    await expectVerifies(b, token) // cached on B
+    const suspended = await a.suspend(key.id, 'unpaid invoice')
+    if (!suspended.ok) expect.fail(`suspend failed on A: ${suspended.error.message}`)
+    expect(suspended.value).toMatchObject({ id: key.id, suspendReason: 'unpaid invoice' })
+    expect(typeof suspended.value.suspendedAt).toBe('number')
+    // The very next request on B, sent once A's suspend has resolved: no waiting allowed.
+    expect(await expectRejected(b, token)).toMatchObject({ code: 'suspended_token', status: 401 })
+
+    const resumed = await a.resume(key.id)
+    if (!resumed.ok) expect.fail(`resume failed on A: ${resumed.error.message}`)
+    expect(resumed.value.suspendedAt).toBeUndefined()
+    await eventuallyVerifies(b, token)
+  })
+
+  it('keeps suspensions and resumes across a restart of B, which still hears A afterwards', async () => {
+    const held = await a.create({ ownerId: 'org_9', scopes: ['projects:read'] })
+    const lifted = await a.create({ ownerId: 'org_9', scopes: ['projects:read'] })
+    expect((await a.suspend(held.key.id)).ok).toBe(true)
+    expect((await a.suspend(lifted.key.id)).ok).toBe(true)
+    expect((await a.resume(lifted.key.id)).ok).toBe(true)
+
+    await b.stop()
+    b = await startInstance()
+    expect(await expectRejected(b, held.token)).toMatchObject({ code: 'suspended_token' })
+    await expectVerifies(b, lifted.token)
+    expect((await a.resume(held.key.id)).ok).toBe(true)
+    await eventuallyVerifies(b, held.token)
+    expect((await a.suspend(lifted.key.id)).ok).toBe(true)
+    expect(await expectRejected(b, lifted.token)).toMatchObject({ code: 'suspended_token' })
+  })
+
+  it('lets a revocation on A win over a later resume: B keeps refusing the key', async () => {
+    const { token, key } = await a.create({ ownerId: 'org_10', scopes: ['projects:read'] })
+    expect((await a.suspend(key.id)).ok).toBe(true)
+    expect((await a.revoke(key.id)).ok).toBe(true)
+    expect(await a.resume(key.id)).toMatchObject({ ok: false, error: { code: 'key_inactive' } })
+    expect(await expectRejected(b, token)).toMatchObject({ code: 'revoked_token' })
   })
 
   // Last: a global epoch revokes every key in the namespace.

@@ -53,6 +53,10 @@ export interface KeywardProcess {
   get(id: string): Promise<ApiKey | undefined>
   update(id: string, input: { scopes?: string[]; name?: string }): Promise<Reply<ApiKey>>
   revokeAll(ownerId?: string): Promise<Reply<{ revokedBefore: number }>>
+  /** `keys.suspend(id, { reason })`; the reply's `at` is when it resolved. */
+  suspend(id: string, reason?: string): Promise<Reply<ApiKey>>
+  /** `keys.resume(id)`; the reply's `at` is when it resolved. */
+  resume(id: string): Promise<Reply<ApiKey>>
   /** Moves this process's Keyward clock forward by `ms` (the injected `now`). */
   advanceClock(ms: number): Promise<void>
   /**
@@ -186,6 +190,8 @@ export async function startKeywardProcess(options: KeywardProcessOptions): Promi
     get: async (id) => (await expectOk<ApiKey | null>('get', { id })) ?? undefined,
     update: (id, input) => send('update', { id, input }),
     revokeAll: (ownerId) => send('revokeAll', ownerId === undefined ? {} : { ownerId }),
+    suspend: (id, reason) => send('suspend', reason === undefined ? { id } : { id, reason }),
+    resume: (id) => send('resume', { id }),
     advanceClock: (ms) => expectOk('advanceClock', { ms }),
     async watch(token, timeoutMs, scopes) {
       const args = scopes === undefined ? { token, timeoutMs } : { token, timeoutMs, scopes }

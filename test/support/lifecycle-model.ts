@@ -4,13 +4,15 @@
  * "Verification pipeline", "Guarantees of revocation").
  *
  * The model is plain data and owes nothing to Keyward's code: keys (owner, scopes,
- * createdAt, expiresAt, revoked, rotatedTo), access tokens (parent, scopes, exp), revoke-all
- * epochs and one fake clock, read by instance A as is and by instance B 3 s ahead. Values
+ * createdAt, expiresAt, revoked, rotatedTo, suspended, network rules), access tokens
+ * (parent, scopes, exp), revoke-all epochs and one fake clock, read by instance A as is and by instance B 3 s ahead. Values
  * Keyward chooses itself (ids, tokens, `createdAt` and revoke-all epochs from the shared
  * clock) are adopted from what it returns, after checking what can be checked of them, so
  * the model stays exact even where a millisecond decides.
  *
- * After every command, every credential the model knows is verified on both instances and
+ * After every command, every credential the model knows is verified on both instances, each
+ * time from a client address picked in turn from a fixed list (inside and outside each
+ * network rule, IPv4, IPv6, IPv4-mapped IPv6, and none at all), and
  * must answer exactly what the model says (verifies or not, with which code, granting which
  * scopes). Management answers must carry a status and code the model allows; where the
  * rules leave the order of several failures open (a revoked caller sending a bad body, say)
@@ -70,6 +72,32 @@ const MAX_TTL_S = 3_600
 /** A fixed start for the memory runs, so a seed replays the same sub-second arithmetic. */
 const MEMORY_T0 = Date.UTC(2026, 10, 26, 12, 0, 0, 250)
 
+/** The network rules a key may carry (issue 22): none, or one of two sets. */
+type Rules = 'anywhere' | 'office' | 'home'
+const ALLOWED_IPS: Record<Exclude<Rules, 'anywhere'>, string[]> = {
+  office: ['203.0.113.0/24', '2001:db8:1::/48'],
+  home: ['198.51.100.7', '::ffff:192.0.2.0/120'],
+}
+/**
+ * The client addresses verifications come from, and which rules each one is inside: written
+ * out by hand, so the model owes nothing to Keyward's address parsing. `undefined` is a
+ * request whose adapter could not tell the address: inside no rules.
+ */
+const ADDRESSES: readonly { ip: string | undefined; inside: readonly Rules[] }[] = [
+  { ip: '203.0.113.7', inside: ['anywhere', 'office'] },
+  { ip: '::ffff:203.0.113.200', inside: ['anywhere', 'office'] },
+  { ip: '2001:db8:1::9', inside: ['anywhere', 'office'] },
+  { ip: '198.51.100.7', inside: ['anywhere', 'home'] },
+  { ip: '192.0.2.44', inside: ['anywhere', 'home'] },
+  { ip: '::ffff:198.51.100.8', inside: ['anywhere'] },
+  { ip: '2001:db8:2::1', inside: ['anywhere'] },
+  { ip: '203.0.114.1', inside: ['anywhere'] },
+  { ip: undefined, inside: ['anywhere'] },
+]
+type Address = (typeof ADDRESSES)[number]
+const addressOf = (index: number): Address => ADDRESSES[index % ADDRESSES.length]!
+const describeAddress = (address: Address) => address.ip ?? 'no address'
+
 type Instance = 0 | 1
 const NAMES = ['A', 'B'] as const
 
@@ -87,6 +115,10 @@ export interface ModelKey {
   expiresAt: number
   revoked: boolean
   rotatedTo?: string
+  /** Suspended by `keys.suspend`, until `keys.resume`. */
+  suspended: boolean
+  /** The key's `allowedIps`; its access tokens are held to them too. */
+  rules: Rules
 }
 
 export interface ModelToken {
@@ -111,7 +143,9 @@ export interface Model {
   globalEpoch: number
   ownerEpochs: Map<string, number>
   /** A management request whose headers were authenticated and whose body has not arrived. */
-  late: { instance: Instance; caller: Credential; action: LateAction } | undefined
+  late: { instance: Instance; caller: Credential; action: LateAction; address: Address } | undefined
+  /** Counts commands: the sweep after each one takes its client addresses from here on. */
+  round: number
 }
 
 function initialModel(t0: number): Model {
@@ -123,6 +157,7 @@ function initialModel(t0: number): Model {
     globalEpoch: Number.NEGATIVE_INFINITY,
     ownerEpochs: new Map(),
     late: undefined,
+    round: 0,
   }
 }
 
@@ -164,19 +199,23 @@ const grantsOf = (cred: Credential) =>
 
 type Expected = { ok: true; grants: string[]; expiresAt: number } | { ok: false; codes: string[] }
 
-/** What verifying `cred` on `instance` with `req` must answer. */
+/** What verifying `cred` on `instance` from `address` with `req` must answer. */
 function expectCredential(
   m: Model,
   cred: Credential,
   instance: Instance,
   req: Requirement,
+  address: Address,
 ): Expected {
   const t = clockOf(m, instance)
   const codes = new Set<string>()
   if (isRevoked(m, cred.key)) codes.add('revoked_token')
+  // An access token is held to its parent's suspension and network rules.
+  if (cred.key.suspended) codes.add('suspended_token')
   if (t >= cred.key.expiresAt) codes.add('expired_token')
   if (cred.kind === 'access_token' && t >= cred.access.exp) codes.add('expired_token')
   if (codes.size > 0) return { ok: false, codes: [...codes] }
+  if (!address.inside.includes(cred.key.rules)) return { ok: false, codes: ['ip_not_allowed'] }
   const grants = grantsOf(cred)
   if (!satisfies(grants, req)) return { ok: false, codes: ['insufficient_scope'] }
   return { ok: true, grants, expiresAt: cred.key.expiresAt }
@@ -530,15 +569,17 @@ async function verifyOn(
   cred: Credential,
   req: Requirement,
   what: string,
+  address: Address,
 ): Promise<Attempt<VerifiedKey>> {
-  const expected = expectCredential(m, cred, instance, req)
+  const expected = expectCredential(m, cred, instance, req, address)
   const options = {
     ...(req.all.length > 0 ? { scopes: req.all } : {}),
     ...(req.any.length > 0 ? { anyScopes: req.any } : {}),
+    ...(address.ip === undefined ? {} : { clientIp: address.ip }),
   }
   sut.stats.verifications++
   const result = await attempt(() => sut.instances[instance].keyward.verify(cred.token, options))
-  checkVerification(m, sut, what, cred, expected, result)
+  checkVerification(m, sut, `${what} from ${describeAddress(address)}`, cred, expected, result)
   return result
 }
 
@@ -565,7 +606,7 @@ const credentials = (m: Model): Credential[] => [
 
 /** The invariant after every command: each credential answers on each instance as the model says. */
 async function sweep(m: Model, sut: Sut): Promise<void> {
-  for (const cred of credentials(m)) {
+  for (const [n, cred] of credentials(m).entries()) {
     for (const instance of [0, 1] as const) {
       await verifyOn(
         m,
@@ -574,6 +615,8 @@ async function sweep(m: Model, sut: Sut): Promise<void> {
         cred,
         NO_REQUIREMENT,
         `invariant: ${cred.label} on ${NAMES[instance]}`,
+        // Each credential, on each instance, from another address after every command.
+        addressOf(m.round + 2 * n + instance),
       )
     }
   }
@@ -602,7 +645,13 @@ function adoptKey(
       rotatedFrom?: string | undefined
     }
   },
-  expected: { ownerId: string; scopes: readonly string[]; expiresAt: number; rotatedFrom?: string },
+  expected: {
+    ownerId: string
+    scopes: readonly string[]
+    expiresAt: number
+    rotatedFrom?: string
+    rules?: Rules
+  },
 ): ModelKey {
   const { key } = issued
   const problems: string[] = []
@@ -629,6 +678,8 @@ function adoptKey(
     createdAt: key.createdAt,
     expiresAt: key.expiresAt,
     revoked: false,
+    suspended: false,
+    rules: expected.rules ?? 'anywhere',
   }
   m.keys.push(created)
   return created
@@ -722,7 +773,7 @@ async function performRotate(
 ): Promise<void> {
   const t = clockOf(m, instance)
   const codes: string[] = []
-  if (inactive(m, key, t)) codes.push('key_inactive')
+  if (inactive(m, key, t) || key.suspended) codes.push('key_inactive')
   if (grace > MAX_GRACE_S) codes.push('invalid_argument')
   const result = await attempt(() =>
     sut.instances[instance].keyward.keys.rotate(key.id, { gracePeriod: grace }),
@@ -737,8 +788,64 @@ async function performRotate(
     scopes: key.scopes,
     expiresAt: key.expiresAt,
     rotatedFrom: key.id,
+    rules: key.rules,
   })
   applyRotation(key, successor, t, grace)
+}
+
+/** `keys.suspend`: an active key is suspended (again: unchanged); one that ended is refused. */
+async function performSuspend(
+  m: Model,
+  sut: Sut,
+  instance: Instance,
+  key: ModelKey,
+): Promise<void> {
+  const t = clockOf(m, instance)
+  const result = await attempt(() =>
+    sut.instances[instance].keyward.keys.suspend(key.id, { reason: `at ${relative(m, t)}` }),
+  )
+  await sut.settle(instance)
+  const what = `keys.suspend(key #${key.n}) on ${NAMES[instance]}`
+  sut.trace.push(`${what} → ${outcome(result)}`)
+  if (inactive(m, key, t)) return expectRefusal(m, sut, what, ['key_inactive'], result)
+  expectSuccess(m, sut, what, result)
+  key.suspended = true
+  if (result.value.suspendedAt === undefined) mismatch(m, sut, what, 'suspendedAt', 'none')
+}
+
+/** `keys.resume`: a suspended key works again; one that ended is refused (revocation wins). */
+async function performResume(m: Model, sut: Sut, instance: Instance, key: ModelKey): Promise<void> {
+  const t = clockOf(m, instance)
+  const result = await attempt(() => sut.instances[instance].keyward.keys.resume(key.id))
+  await sut.settle(instance)
+  const what = `keys.resume(key #${key.n}) on ${NAMES[instance]}`
+  sut.trace.push(`${what} → ${outcome(result)}`)
+  if (inactive(m, key, t)) return expectRefusal(m, sut, what, ['key_inactive'], result)
+  expectSuccess(m, sut, what, result)
+  key.suspended = false
+  if (result.value.suspendedAt !== undefined)
+    mismatch(m, sut, what, 'no suspendedAt', String(result.value.suspendedAt))
+}
+
+/** `keys.update({ allowedIps })`: new network rules for an active or suspended key. */
+async function performSetRules(
+  m: Model,
+  sut: Sut,
+  instance: Instance,
+  key: ModelKey,
+  rules: Rules,
+): Promise<void> {
+  const t = clockOf(m, instance)
+  const allowedIps = rules === 'anywhere' ? null : ALLOWED_IPS[rules]
+  const result = await attempt(() =>
+    sut.instances[instance].keyward.keys.update(key.id, { allowedIps }),
+  )
+  await sut.settle(instance)
+  const what = `keys.update(key #${key.n}, { allowedIps: ${rules} }) on ${NAMES[instance]}`
+  sut.trace.push(`${what} → ${outcome(result)}`)
+  if (inactive(m, key, t)) return expectRefusal(m, sut, what, ['key_inactive'], result)
+  expectSuccess(m, sut, what, result)
+  key.rules = rules
 }
 
 async function performRevoke(m: Model, sut: Sut, instance: Instance, key: ModelKey): Promise<void> {
@@ -829,6 +936,7 @@ async function performManagement(
   caller: Credential,
   headers: VerifiedKey,
   action: LateAction,
+  address: Address,
 ): Promise<void> {
   const t = clockOf(m, instance)
   const reasons: Reason[] = []
@@ -842,11 +950,12 @@ async function performManagement(
     caller,
     instance,
     needsManage ? { all: [MANAGE], any: [] } : NO_REQUIREMENT,
+    address,
   )
   if (!now.ok) {
     reasons.push(
-      now.codes.includes('insufficient_scope')
-        ? { status: 403, codes: ['insufficient_scope'] }
+      now.codes.includes('insufficient_scope') || now.codes.includes('ip_not_allowed')
+        ? { status: 403, codes: now.codes }
         : { status: 401, codes: now.codes },
     )
   }
@@ -855,7 +964,7 @@ async function performManagement(
   const resolveTarget = (pick: TargetPick) =>
     pick.self ? caller.key : m.keys[pick.index % m.keys.length]!
   /** Reasons that depend on the target: found, alive, and no broader than the caller. */
-  const targetReasons = (target: ModelKey, mustBeActive: boolean) => {
+  const targetReasons = (target: ModelKey, mustBeActive: boolean, notSuspended = false) => {
     if (target.ownerId !== owner) {
       reasons.push({ status: 404, codes: ['not_found'] })
       return false
@@ -866,7 +975,8 @@ async function performManagement(
           { status: 409, codes: ['key_inactive'] },
           { status: 404, codes: ['not_found'] },
         )
-      else if (inactive(m, target, t)) reasons.push({ status: 409, codes: ['key_inactive'] })
+      else if (inactive(m, target, t) || (notSuspended && target.suspended))
+        reasons.push({ status: 409, codes: ['key_inactive'] })
       if (!target.scopes.every((g) => holds(callerGrants, g)))
         reasons.push({ status: 403, codes: ['insufficient_scope'] })
     }
@@ -956,7 +1066,7 @@ async function performManagement(
       const target = resolveTarget(action.target)
       if (action.grace > MAX_GRACE_S) reasons.push({ status: 422, codes: ['invalid_argument'] })
       // Whether a key may rotate itself is not decided: either answer, applied as given.
-      if (targetReasons(target, true) && target.id === caller.key.id)
+      if (targetReasons(target, true, true) && target.id === caller.key.id)
         optional.push({ status: 403, codes: ['forbidden'] })
       request = {
         method: 'POST',
@@ -976,6 +1086,7 @@ async function performManagement(
             scopes: target.scopes,
             expiresAt: target.expiresAt,
             rotatedFrom: target.id,
+            rules: target.rules,
           },
         )
         applyRotation(target, successor, t, action.grace)
@@ -1042,10 +1153,14 @@ async function performManagement(
   }
 
   const result = await attempt(() =>
-    sut.instances[instance].api.handle({ ...request, apiKey: headers }),
+    sut.instances[instance].api.handle({
+      ...request,
+      apiKey: headers,
+      ...(address.ip === undefined ? {} : { clientIp: address.ip }),
+    }),
   )
   if (action.kind !== 'token') await sut.settle(instance)
-  const what = `${describeAction(action)} by ${caller.label} on ${NAMES[instance]}`
+  const what = `${describeAction(action)} by ${caller.label} on ${NAMES[instance]} from ${describeAddress(address)}`
   if (!result.ok) mismatch(m, sut, what, 'an answer', `handle rejected: ${result.code}`)
   const response: ManagementResponse = result.value
   const code = response.status >= 400 ? (response.body as Problem | undefined)?.code : undefined
@@ -1108,6 +1223,7 @@ abstract class Step implements fc.AsyncCommand<Model, Sut> {
     sut.stats.commands++
     sut.trace.push(`[${relative(m, m.t)}] ${this.toString()}`)
     await this.act(m, sut)
+    m.round++
     await sweep(m, sut)
   }
 }
@@ -1120,12 +1236,13 @@ class CreateKey extends Step {
     readonly ownerId: string,
     readonly grants: string[],
     readonly expiresIn: number,
+    readonly rules: Rules,
   ) {
     super()
   }
   check = () => true
   toString = () =>
-    `create on ${NAMES[this.instance]}: ${this.ownerId} ${list(this.grants)} expiresIn ${this.expiresIn}s`
+    `create on ${NAMES[this.instance]}: ${this.ownerId} ${list(this.grants)} expiresIn ${this.expiresIn}s, allowed ${this.rules}`
 
   protected async act(m: Model, sut: Sut) {
     const t = clockOf(m, this.instance)
@@ -1135,6 +1252,7 @@ class CreateKey extends Step {
         ownerId: this.ownerId,
         scopes: this.grants,
         expiresIn: this.expiresIn,
+        ...(this.rules === 'anywhere' ? {} : { allowedIps: ALLOWED_IPS[this.rules] }),
       }),
     )
     await sut.settle(this.instance)
@@ -1149,6 +1267,7 @@ class CreateKey extends Step {
       ownerId: this.ownerId,
       scopes: this.grants,
       expiresAt: t + this.expiresIn * SECOND,
+      rules: this.rules,
     })
   }
 }
@@ -1225,12 +1344,13 @@ class Verify extends Step {
     readonly instance: Instance,
     readonly pick: CredentialPick,
     readonly requirement: Requirement,
+    readonly address: number,
   ) {
     super()
   }
   check = hasKeys
   toString = () =>
-    `verify ${this.pick.kind}[${this.pick.index}] on ${NAMES[this.instance]} requiring ${JSON.stringify(this.requirement)}`
+    `verify ${this.pick.kind}[${this.pick.index}] on ${NAMES[this.instance]} requiring ${JSON.stringify(this.requirement)} from ${describeAddress(addressOf(this.address))}`
   protected async act(m: Model, sut: Sut) {
     const cred = pickCredential(m, this.pick)
     const result = await verifyOn(
@@ -1240,6 +1360,7 @@ class Verify extends Step {
       cred,
       this.requirement,
       `verify ${cred.label}`,
+      addressOf(this.address),
     )
     sut.trace.push(`  ${cred.label} → ${result.ok ? 'verified' : result.code}`)
   }
@@ -1253,13 +1374,15 @@ class Mint extends Step {
     readonly via: 'issuer' | 'management',
     readonly requested: string[] | undefined,
     readonly ttl: number | undefined,
+    readonly address: number,
   ) {
     super()
   }
   check = hasKeys
   toString = () =>
     `mint from key[${this.index}] on ${NAMES[this.instance]} via ${this.via}: ` +
-    `${this.requested ? list(this.requested) : '(all scopes)'} ttl ${this.ttl ?? 'default'}`
+    `${this.requested ? list(this.requested) : '(all scopes)'} ttl ${this.ttl ?? 'default'}` +
+    ` from ${describeAddress(addressOf(this.address))}`
 
   protected async act(m: Model, sut: Sut) {
     const key = pickKey(m, this.index)
@@ -1271,12 +1394,21 @@ class Mint extends Step {
       cred,
       NO_REQUIREMENT,
       `verify ${cred.label} to mint`,
+      addressOf(this.address),
     )
     sut.trace.push(`  ${cred.label} → ${headers.ok ? 'verified' : headers.code}`)
     if (!headers.ok) return
     const action = { kind: 'token', requested: this.requested, ttl: this.ttl } as const
     if (this.via === 'management') {
-      return performManagement(m, sut, this.instance, cred, headers.value, action)
+      return performManagement(
+        m,
+        sut,
+        this.instance,
+        cred,
+        headers.value,
+        action,
+        addressOf(this.address),
+      )
     }
     const t = clockOf(m, this.instance)
     const ttl = this.ttl ?? MAX_TTL_S
@@ -1355,14 +1487,16 @@ class LateBegin extends Step {
     readonly instance: Instance,
     readonly pick: CredentialPick,
     readonly action: LateAction,
+    readonly address: number,
   ) {
     super()
   }
   check = (m: Readonly<Model>) => hasKeys(m) && m.late === undefined
   toString = () =>
-    `headers of ${describeAction(this.action)} from ${this.pick.kind}[${this.pick.index}] on ${NAMES[this.instance]}`
+    `headers of ${describeAction(this.action)} from ${this.pick.kind}[${this.pick.index}] on ${NAMES[this.instance]} from ${describeAddress(addressOf(this.address))}`
   protected async act(m: Model, sut: Sut) {
     const caller = pickCredential(m, this.pick)
+    const address = addressOf(this.address)
     const headers = await verifyOn(
       m,
       sut,
@@ -1370,10 +1504,11 @@ class LateBegin extends Step {
       caller,
       NO_REQUIREMENT,
       `headers: verify ${caller.label}`,
+      address,
     )
     sut.trace.push(`  ${caller.label} → ${headers.ok ? 'verified; body pending' : headers.code}`)
     if (!headers.ok) return
-    m.late = { instance: this.instance, caller, action: this.action }
+    m.late = { instance: this.instance, caller, action: this.action, address }
     sut.lateHeaders = headers.value
   }
 }
@@ -1385,7 +1520,15 @@ class LateFinish extends Step {
   protected async act(m: Model, sut: Sut) {
     const late = m.late!
     m.late = undefined
-    await performManagement(m, sut, late.instance, late.caller, sut.lateHeaders!, late.action)
+    await performManagement(
+      m,
+      sut,
+      late.instance,
+      late.caller,
+      sut.lateHeaders!,
+      late.action,
+      late.address,
+    )
   }
 }
 
@@ -1394,6 +1537,9 @@ type RaceMutation =
   | { kind: 'expiry'; expiresIn: number }
   | { kind: 'revoke' }
   | { kind: 'rotate'; grace: number }
+  | { kind: 'suspend' }
+  | { kind: 'resume' }
+  | { kind: 'rules'; rules: Rules }
 
 /**
  * A verification whose store read happens before a change and whose result arrives after
@@ -1406,25 +1552,29 @@ class RaceVerify extends Step {
     readonly pick: CredentialPick,
     readonly mutation: RaceMutation,
     readonly mutationInstance: Instance,
+    readonly address: number,
   ) {
     super()
   }
   check = hasKeys
   toString = () =>
     `race: verify ${this.pick.kind}[${this.pick.index}] on ${NAMES[this.instance]} across ` +
-    `${JSON.stringify(this.mutation)} on ${NAMES[this.mutationInstance]}`
+    `${JSON.stringify(this.mutation)} on ${NAMES[this.mutationInstance]} from ${describeAddress(addressOf(this.address))}`
 
   protected async act(m: Model, sut: Sut) {
     const cred = pickCredential(m, this.pick)
     const key = cred.key
     // A rename evicts the key everywhere, so the verification below reads the store.
     await performUpdate(m, sut, this.instance, key, {})
-    const before = expectCredential(m, cred, this.instance, NO_REQUIREMENT)
+    const address = addressOf(this.address)
+    const before = expectCredential(m, cred, this.instance, NO_REQUIREMENT, address)
     const { gate, keyward } = sut.instances[this.instance]
     const read = gate.arm()
     let verification: Promise<Attempt<VerifiedKey>> | undefined
     try {
-      verification = attempt(() => keyward.verify(cred.token))
+      verification = attempt(() =>
+        keyward.verify(cred.token, address.ip === undefined ? {} : { clientIp: address.ip }),
+      )
       let timer: ReturnType<typeof setTimeout> | undefined
       const first = await Promise.race([
         read.then(() => 'read' as const),
@@ -1447,7 +1597,7 @@ class RaceVerify extends Step {
     }
     const settled = await verification
     sut.stats.verifications++
-    const after = expectCredential(m, cred, this.instance, NO_REQUIREMENT)
+    const after = expectCredential(m, cred, this.instance, NO_REQUIREMENT, address)
     const problem =
       verificationProblem(cred, before, settled) === undefined
         ? undefined
@@ -1475,7 +1625,56 @@ class RaceVerify extends Step {
         return performRevoke(m, sut, on, key)
       case 'rotate':
         return performRotate(m, sut, on, key, this.mutation.grace)
+      case 'suspend':
+        return performSuspend(m, sut, on, key)
+      case 'resume':
+        return performResume(m, sut, on, key)
+      case 'rules':
+        return performSetRules(m, sut, on, key, this.mutation.rules)
     }
+  }
+}
+
+class SuspendKey extends Step {
+  constructor(
+    readonly instance: Instance,
+    readonly index: number,
+  ) {
+    super()
+  }
+  check = hasKeys
+  toString = () => `suspend key[${this.index}] on ${NAMES[this.instance]}`
+  protected act(m: Model, sut: Sut) {
+    return performSuspend(m, sut, this.instance, pickKey(m, this.index))
+  }
+}
+
+class ResumeKey extends Step {
+  constructor(
+    readonly instance: Instance,
+    readonly index: number,
+  ) {
+    super()
+  }
+  check = hasKeys
+  toString = () => `resume key[${this.index}] on ${NAMES[this.instance]}`
+  protected act(m: Model, sut: Sut) {
+    return performResume(m, sut, this.instance, pickKey(m, this.index))
+  }
+}
+
+class SetRules extends Step {
+  constructor(
+    readonly instance: Instance,
+    readonly index: number,
+    readonly rules: Rules,
+  ) {
+    super()
+  }
+  check = hasKeys
+  toString = () => `allow key[${this.index}] ${this.rules} on ${NAMES[this.instance]}`
+  protected act(m: Model, sut: Sut) {
+    return performSetRules(m, sut, this.instance, pickKey(m, this.index), this.rules)
   }
 }
 
@@ -1483,6 +1682,8 @@ class RaceVerify extends Step {
 // Arbitraries and the property.
 
 const instanceArb = fc.constantFrom<Instance>(0, 1)
+const rulesArb = fc.constantFrom<Rules>('anywhere', 'anywhere', 'office', 'home')
+const addressArb = fc.nat(ADDRESSES.length - 1)
 const indexArb = fc.nat(1_000)
 const grantsArb = fc.subarray([...GRANTS])
 const lifetimeArb = fc.oneof(
@@ -1557,19 +1758,24 @@ const raceMutationArb: fc.Arbitrary<RaceMutation> = fc.oneof(
   lifetimeArb.map((expiresIn) => ({ kind: 'expiry' as const, expiresIn })),
   fc.constant({ kind: 'revoke' as const }),
   graceArb.map((grace) => ({ kind: 'rotate' as const, grace })),
+  fc.constant({ kind: 'suspend' as const }),
+  fc.constant({ kind: 'resume' as const }),
+  rulesArb.map((rules) => ({ kind: 'rules' as const, rules })),
 )
 
 const commandArb: fc.Arbitrary<Step> = fc.oneof(
   {
     arbitrary: fc
-      .tuple(instanceArb, fc.constantFrom(...OWNERS), grantsArb, lifetimeArb)
-      .map(([i, owner, grants, expiresIn]) => new CreateKey(i, owner, grants, expiresIn)),
+      .tuple(instanceArb, fc.constantFrom(...OWNERS), grantsArb, lifetimeArb, rulesArb)
+      .map(
+        ([i, owner, grants, expiresIn, rules]) => new CreateKey(i, owner, grants, expiresIn, rules),
+      ),
     weight: 5,
   },
   {
     arbitrary: fc
-      .tuple(instanceArb, pickArb, requirementArb)
-      .map(([i, pick, req]) => new Verify(i, pick, req)),
+      .tuple(instanceArb, pickArb, requirementArb, addressArb)
+      .map(([i, pick, req, address]) => new Verify(i, pick, req, address)),
     weight: 3,
   },
   {
@@ -1580,8 +1786,12 @@ const commandArb: fc.Arbitrary<Step> = fc.oneof(
         fc.constantFrom('issuer' as const, 'management' as const),
         requestedArb,
         ttlArb,
+        addressArb,
       )
-      .map(([i, index, via, requested, ttl]) => new Mint(i, index, via, requested, ttl)),
+      .map(
+        ([i, index, via, requested, ttl, address]) =>
+          new Mint(i, index, via, requested, ttl, address),
+      ),
     weight: 3,
   },
   {
@@ -1615,16 +1825,30 @@ const commandArb: fc.Arbitrary<Step> = fc.oneof(
   },
   {
     arbitrary: fc
-      .tuple(instanceArb, pickArb, lateActionArb)
-      .map(([i, pick, action]) => new LateBegin(i, pick, action)),
+      .tuple(instanceArb, pickArb, lateActionArb, addressArb)
+      .map(([i, pick, action, address]) => new LateBegin(i, pick, action, address)),
     weight: 3,
   },
   { arbitrary: fc.constant(null).map(() => new LateFinish()), weight: 4 },
   {
     arbitrary: fc
-      .tuple(instanceArb, pickArb, raceMutationArb, instanceArb)
-      .map(([i, pick, mutation, on]) => new RaceVerify(i, pick, mutation, on)),
+      .tuple(instanceArb, pickArb, raceMutationArb, instanceArb, addressArb)
+      .map(([i, pick, mutation, on, address]) => new RaceVerify(i, pick, mutation, on, address)),
     weight: 2,
+  },
+  {
+    arbitrary: fc.tuple(instanceArb, indexArb).map(([i, index]) => new SuspendKey(i, index)),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.tuple(instanceArb, indexArb).map(([i, index]) => new ResumeKey(i, index)),
+    weight: 2,
+  },
+  {
+    arbitrary: fc
+      .tuple(instanceArb, indexArb, rulesArb)
+      .map(([i, index, rules]) => new SetRules(i, index, rules)),
+    weight: 1,
   },
 )
 

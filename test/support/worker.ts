@@ -122,6 +122,12 @@ const commands: Record<string, (args: Args) => Promise<unknown>> = {
   update: (args) => keyward.keys.update(args.id as string, args.input as { scopes?: string[] }),
   revokeAll: (args) =>
     keyward.keys.revokeAll(args.ownerId === undefined ? {} : { ownerId: args.ownerId as string }),
+  suspend: (args) =>
+    keyward.keys.suspend(
+      args.id as string,
+      args.reason === undefined ? {} : { reason: args.reason as string },
+    ),
+  resume: (args) => keyward.keys.resume(args.id as string),
   advanceClock: async (args) => {
     clockOffset += args.ms as number
     if ((args.ms as number) > 0) await contactAfterJump()

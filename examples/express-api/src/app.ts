@@ -26,6 +26,9 @@ export function createApp(keyward: Keyward<Scope>, options: AppOptions = {}): ex
   const { requireScopes } = createGuards(keyward)
   const projects = createProjects(() => keyward.now())
   const app = express()
+  // Whom to believe about the client address (`req.ip`, which a key's `allowedIps` are
+  // checked against), and about the scheme and host (the settings page's origin).
+  if (options.trustProxy !== undefined) app.set('trust proxy', options.trustProxy)
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' })

@@ -36,6 +36,8 @@ export function createApp(keyward: Keyward<Scope>, options: AppOptions = {}) {
   const { requireScopes } = createGuards(keyward)
   const projects = createProjects(() => keyward.now())
   const app = new Hono<{ Variables: ApiKeyVariables }>()
+  // Whom to believe about the client address, which a key's `allowedIps` are checked against.
+  const trust = options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }
 
   app.get('/health', (c) => c.json({ status: 'ok' }))
   // Readiness as core judges it: 503 only once verifications fail closed (see the README).
@@ -49,7 +51,10 @@ export function createApp(keyward: Keyward<Scope>, options: AppOptions = {}) {
 
   if (accessTokens) {
     // RFC 8414 discovery and RFC 7662 introspection for OAuth clients and resource servers.
-    app.route('/', oauthRoutes(keyward, { accessTokens, introspectionScope: 'api_keys:manage' }))
+    app.route(
+      '/',
+      oauthRoutes(keyward, { accessTokens, introspectionScope: 'api_keys:manage', ...trust }),
+    )
   }
 
   const principal = options.settings && mountSettings(app, options.settings)
@@ -57,12 +62,13 @@ export function createApp(keyward: Keyward<Scope>, options: AppOptions = {}) {
     '/api-keys',
     apiKeyRoutes(keyward, {
       manageScope: 'api_keys:manage',
+      ...trust,
       ...(accessTokens && { accessTokens }),
       ...(principal && { principal }),
     }),
   )
 
-  app.use('/v1/*', apiKeyAuth(keyward))
+  app.use('/v1/*', apiKeyAuth(keyward, trust))
   app.get('/v1/whoami', (c) => c.json(c.var.apiKey))
   app.get('/v1/projects', requireScopes('projects:read'), (c) =>
     c.json({ projects: projects.list(c.var.apiKey.ownerId) }),

@@ -94,6 +94,13 @@ export interface AppOptions {
    * none, and `/api-keys` takes API keys only.
    */
   settings?: SettingsAssets
+  /**
+   * Which proxies in front are believed about the client address (what a key's `allowedIps`
+   * are checked against): a hop count or a list of `loopback`-style names, addresses and CIDR
+   * ranges, as `TRUST_PROXY` gives it. Express sets it as `trust proxy`, Hono passes it as
+   * `trustProxy`. Default: none, the connection's peer is the client.
+   */
+  trustProxy?: number | string[] | undefined
 }
 
 /** A project as the example API stores and returns it. */

@@ -26,6 +26,13 @@
  *   every key without limits of its own; default none. The bootstrap admin token is created
  *   with no limits (`rateLimits: []`), so the default never throttles it. A value core refuses
  *   (a limit of 0, a window past 366 days) stops the start.
+ * - `TRUST_PROXY`: which proxies in front of the example are believed about the client's
+ *   address (what a key's `allowedIps` are checked against), through `X-Forwarded-For` (and,
+ *   on Hono, RFC 7239 `Forwarded`): a hop count (`1`: the one proxy in front), or a
+ *   comma-separated list of `loopback`, `linklocal`, `uniquelocal`, addresses and CIDR ranges
+ *   (`loopback, 10.0.0.0/8`). Default none: the headers are ignored and the connection's peer
+ *   is the client. Express gets it as `app.set('trust proxy', …)`, Hono as `trustProxy`. A
+ *   value that is neither stops the start.
  *
  * Keys are issued and accepted with the `kw_test` prefix only: a test server never takes
  * production (`kw_live`) keys, and they are refused as malformed before any lookup.
@@ -38,6 +45,7 @@ import {
   type RateLimitInput,
   type VerifiedKey,
 } from '@keyward/core'
+import { trustProxyOption } from '@keyward/core/adapter'
 import {
   type AccessTokens,
   createAccessTokens,
@@ -64,6 +72,11 @@ export interface Example {
   accessTokens: AccessTokens
   /** A token holding every scope: `ADMIN_TOKEN` when Redis knows it, else a new one. */
   adminToken: string
+  /**
+   * `TRUST_PROXY`, checked: a hop count or a list of `loopback`-style names, addresses and
+   * CIDR ranges; `undefined` when proxies are not trusted (the default).
+   */
+  trustProxy: number | string[] | undefined
   /**
    * Where keys live, as printed at start: `memory`, `Redis (<namespace>)` or
    * `PostgreSQL (<schema>)` (with `, revocations on Redis (<namespace>)` when mixed).
@@ -192,6 +205,29 @@ function listenPort(): number {
   return port
 }
 
+/** What `TRUST_PROXY` must look like, for its error message. */
+const TRUST_PROXY_SHAPE =
+  'TRUST_PROXY must be a hop count (1) or a comma-separated list of loopback, linklocal, uniquelocal, addresses and CIDR ranges'
+
+/**
+ * `TRUST_PROXY` as both frameworks take it (Express's `trust proxy`, Hono's `trustProxy`): a
+ * hop count or a list; `undefined` when not set. Checked by core's `trustProxyOption`, so a
+ * typo stops the start instead of trusting nothing (or too much) in silence.
+ */
+function trustedProxies(): number | string[] | undefined {
+  const given = process.env.TRUST_PROXY
+  if (given === undefined || given === '') return undefined
+  const value = /^\d{1,3}$/.test(given)
+    ? Number(given)
+    : given.split(',').map((entry) => entry.trim())
+  try {
+    trustProxyOption(value)
+  } catch {
+    throw new Error(`${TRUST_PROXY_SHAPE}, not "${given}".`)
+  }
+  return value
+}
+
 /** What `RATE_LIMIT` must look like, for its error messages. */
 const RATE_LIMIT_SHAPE = 'RATE_LIMIT must be <limit>/<window> like 100/1m'
 
@@ -293,6 +329,7 @@ export async function bootstrap(): Promise<Example> {
   // Before any backend is connected: a key that cannot sign stops the start right here.
   const accessTokens = await checkedAccessTokens(issuer, await signingKey())
   const rateLimit = defaultRateLimit()
+  const trustProxy = trustedProxies()
   const redisUrl = process.env.REDIS_URL
   const redis = redisUrl ? new Redis(redisUrl, REDIS_OPTIONS) : undefined
   if (redis) logConnectionState(redis)
@@ -343,6 +380,7 @@ export async function bootstrap(): Promise<Example> {
     host,
     keyward,
     accessTokens,
+    trustProxy,
     adminToken: await adminToken(keyward, redis !== undefined || pool !== undefined),
     store: where.length > 0 ? where.join(', ') : 'memory',
     async close() {

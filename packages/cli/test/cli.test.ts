@@ -30,6 +30,23 @@ describe('keyward usage errors', () => {
     const unknown = await keyward(['keys', 'frobnicate'])
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toMatch(/unknown command 'frobnicate'/)
+    const both = await keyward([
+      'keys',
+      'update',
+      'key_0000000000000000',
+      '--allow-ip',
+      '10.0.0.0/8',
+      '--clear-allowed-ips',
+    ])
+    expect(both).toMatchObject({
+      code: 2,
+      stderr: 'keyward: Give --allow-ip (the new list) or --clear-allowed-ips, not both.\n',
+    })
+    const nothing = await keyward(['keys', 'update', 'key_0000000000000000'])
+    expect(nothing).toMatchObject({
+      code: 2,
+      stderr: 'keyward: Nothing to change: give --name, --allow-ip or --clear-allowed-ips.\n',
+    })
     const noExpiry = await keyward(['keys', 'create', '--name', 'n', '--owner', 'o'])
     expect(noExpiry).toMatchObject({
       code: 2,
@@ -173,7 +190,10 @@ describe('keyward --help', () => {
     ['keys'],
     ['keys', 'list'],
     ['keys', 'create'],
+    ['keys', 'update'],
     ['keys', 'rotate'],
+    ['keys', 'suspend'],
+    ['keys', 'resume'],
     ['keys', 'revoke'],
     ['keys', 'expiring'],
     ['revoke-all'],
@@ -266,6 +286,76 @@ describe('keyward against a running example app (--api)', () => {
     expect(otherOwner.stderr).toMatch(/only the owner of KEYWARD_API_TOKEN \(admin\)/)
     const everyone = await keyward([...api, 'revoke-all', '--everyone', '--yes'], { env })
     expect(everyone.code).toBe(2)
+  })
+
+  it('suspends, resumes and changes the allowed IPs through the management API, the app following', async () => {
+    const env = { KEYWARD_API_TOKEN: adminToken }
+    const api = ['--api', `${url}/api-keys`]
+    const projects = async (token: string) => {
+      const response = await fetch(`${url}/v1/projects`, {
+        headers: { authorization: `Bearer ${token}` },
+      })
+      const body = (await response.json()) as { code?: string }
+      return { status: response.status, code: body.code }
+    }
+    const created = await keyward(
+      [
+        ...api,
+        '--json',
+        'keys',
+        'create',
+        '--name',
+        'paused from the CLI',
+        '--scope',
+        'projects:read',
+        '--expires-in',
+        '1d',
+        '--allow-ip',
+        '127.0.0.1,::1',
+      ],
+      { env },
+    )
+    expect(created.code).toBe(0)
+    const { token, key } = JSON.parse(created.stdout) as {
+      token: string
+      key: { id: string; allowedIps: string[] }
+    }
+    expect(key.allowedIps).toEqual(['127.0.0.1', '::1'])
+    expect((await projects(token)).status).toBe(200)
+
+    const suspended = await keyward([...api, 'keys', 'suspend', key.id, '--reason', 'audit'], {
+      env,
+    })
+    expect(suspended).toMatchObject({
+      code: 0,
+      stdout: `Suspended ${key.id} (audit); it is refused until resumed.\n`,
+    })
+    expect(await projects(token)).toEqual({ status: 401, code: 'suspended_token' })
+    const resumed = await keyward([...api, '--json', 'keys', 'resume', key.id], { env })
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ id: key.id, status: 'active' })
+    expect((await projects(token)).status).toBe(200)
+
+    const elsewhere = await keyward(
+      [...api, 'keys', 'update', key.id, '--allow-ip', '10.0.0.0/8'],
+      {
+        env,
+      },
+    )
+    expect(elsewhere.code).toBe(0)
+    expect(await projects(token)).toEqual({ status: 403, code: 'ip_not_allowed' })
+    const bad = await keyward(
+      [...api, '--json', 'keys', 'update', key.id, '--allow-ip', '10.0.0.0/8,not-an-ip'],
+      { env },
+    )
+    expect(bad.code).toBe(2)
+    expect(JSON.parse(bad.stderr)).toMatchObject({
+      error: { code: 'invalid_argument', field: 'allowedIps[1]' },
+    })
+    const cleared = await keyward([...api, 'keys', 'update', key.id, '--clear-allowed-ips'], {
+      env,
+    })
+    expect(cleared.stdout).toBe(`Updated ${key.id}: "paused from the CLI", usable from anywhere.\n`)
+    expect((await projects(token)).status).toBe(200)
   })
 
   it('refuses a missing or wrong admin token without printing it', async () => {

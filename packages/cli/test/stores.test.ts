@@ -71,9 +71,9 @@ async function appOn(store: Keyward['store'], revocations: RevocationList): Prom
  * notification (Redis pub/sub, PostgreSQL NOTIFY) does, a moment after the command returns:
  * assertions of it poll for up to a second.
  */
-async function outcome(app: Keyward, token: string): Promise<string> {
+async function outcome(app: Keyward, token: string, clientIp?: string): Promise<string> {
   try {
-    await app.verify(token)
+    await app.verify(token, clientIp === undefined ? {} : { clientIp })
     return 'verified'
   } catch (error) {
     return (error as { code?: string }).code ?? String(error)
@@ -261,6 +261,141 @@ describe.each(Object.keys(deployments))('keyward against %s', (name) => {
     await expect.poll(() => outcome(app, b.token)).toBe('revoked_token')
     const after = await keyward([...store, '--json', 'keys', 'expiring', '--within', '30d'])
     expect(JSON.parse(after.stdout)).toEqual([])
+  })
+
+  it('suspends with a reason and resumes, each effect visible to the app at once', async () => {
+    const { token, key } = await app.keys.create({
+      name: 'paused',
+      ownerId: 'org_6',
+      scopes: [],
+      expiresIn: '1d',
+    })
+    await app.verify(token) // cached now: the suspension must reach the app through its list
+    const tooLong = await keyward([
+      ...store,
+      '--json',
+      'keys',
+      'suspend',
+      key.id,
+      '--reason',
+      'x'.repeat(201),
+    ])
+    expect(tooLong.code).toBe(2)
+    expect(JSON.parse(tooLong.stderr)).toMatchObject({
+      error: { code: 'invalid_argument', field: 'reason' },
+    })
+    expect(await outcome(app, token)).toBe('verified')
+    const suspended = await keyward([
+      ...store,
+      'keys',
+      'suspend',
+      key.id,
+      '--reason',
+      'unpaid invoice',
+    ])
+    expect(suspended).toMatchObject({
+      code: 0,
+      stdout: `Suspended ${key.id} (unpaid invoice); it is refused until resumed.\n`,
+    })
+    await expect.poll(() => outcome(app, token)).toBe('suspended_token')
+    const listed = await keyward([...store, '--json', 'keys', 'list', '--owner', 'org_6'])
+    expect(JSON.parse(listed.stdout)).toEqual([
+      expect.objectContaining({
+        id: key.id,
+        status: 'suspended',
+        suspendReason: 'unpaid invoice',
+        suspendedAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
+      }),
+    ])
+    const table = await keyward([...store, 'keys', 'list', '--owner', 'org_6'])
+    expect(table.stdout).toMatch(new RegExp(`${key.id} .* suspended\n$`))
+    // A suspended key cannot be rotated (key_inactive: refused, exit 3); suspending again is a no-op.
+    const rotation = await keyward([...store, 'keys', 'rotate', key.id])
+    expect(rotation.code).toBe(3)
+    expect((await keyward([...store, 'keys', 'suspend', key.id])).code).toBe(0)
+
+    const resumed = await keyward([...store, '--json', 'keys', 'resume', key.id])
+    expect(resumed.code).toBe(0)
+    const view = JSON.parse(resumed.stdout) as Record<string, unknown>
+    expect(view).toMatchObject({ id: key.id, status: 'active' })
+    expect(view).not.toHaveProperty('suspendedAt')
+    await expect.poll(() => outcome(app, token)).toBe('verified')
+    const human = await keyward([...store, 'keys', 'resume', key.id])
+    expect(human).toMatchObject({ code: 0, stdout: `Resumed ${key.id}; it is active.\n` })
+
+    await keyward([...store, 'keys', 'revoke', key.id])
+    const afterRevoke = await keyward([...store, 'keys', 'resume', key.id])
+    expect(afterRevoke.code).toBe(3)
+    const missing = await keyward([...store, 'keys', 'suspend', 'key_0000000000000000'])
+    expect(missing.code).toBe(3)
+  })
+
+  it('creates with --allow-ip and changes or clears the rules with keys update, the app following at once', async () => {
+    const created = await keyward([
+      ...store,
+      '--json',
+      'keys',
+      'create',
+      '--owner',
+      'org_7',
+      '--name',
+      'office',
+      '--expires-in',
+      '1d',
+      '--allow-ip',
+      '203.0.113.0/24',
+      '--allow-ip',
+      '2001:db8::/32,10.1.2.3',
+    ])
+    expect(created.code).toBe(0)
+    const { token, key } = JSON.parse(created.stdout) as {
+      token: string
+      key: { id: string; allowedIps: string[] }
+    }
+    expect(key.allowedIps).toEqual(['203.0.113.0/24', '2001:db8::/32', '10.1.2.3'])
+    expect(await outcome(app, token, '203.0.113.7')).toBe('verified')
+    expect(await outcome(app, token, '::ffff:203.0.113.9')).toBe('verified')
+    expect(await outcome(app, token, '198.51.100.1')).toBe('ip_not_allowed')
+
+    const moved = await keyward([
+      ...store,
+      'keys',
+      'update',
+      key.id,
+      '--name',
+      'branch office',
+      '--allow-ip',
+      '198.51.100.0/24',
+    ])
+    expect(moved).toMatchObject({
+      code: 0,
+      stdout: `Updated ${key.id}: "branch office", usable only from 198.51.100.0/24.\n`,
+    })
+    await expect.poll(() => outcome(app, token, '203.0.113.7')).toBe('ip_not_allowed')
+    expect(await outcome(app, token, '198.51.100.1')).toBe('verified')
+
+    const cleared = await keyward([...store, 'keys', 'update', key.id, '--clear-allowed-ips'])
+    expect(cleared).toMatchObject({
+      code: 0,
+      stdout: `Updated ${key.id}: "branch office", usable from anywhere.\n`,
+    })
+    await expect.poll(() => outcome(app, token, '203.0.113.7')).toBe('verified')
+    const listed = await keyward([...store, '--json', 'keys', 'list', '--owner', 'org_7'])
+    expect(JSON.parse(listed.stdout)[0]).not.toHaveProperty('allowedIps')
+
+    const bad = await keyward([
+      ...store,
+      '--json',
+      'keys',
+      'update',
+      key.id,
+      '--allow-ip',
+      '10.0.0.0/8,10.0.0.0/33',
+    ])
+    expect(bad.code).toBe(2)
+    expect(JSON.parse(bad.stderr)).toMatchObject({
+      error: { code: 'invalid_argument', field: 'allowedIps[1]' },
+    })
   })
 
   it('refuses bad input with exit 2, saying which field, as JSON with --json', async () => {

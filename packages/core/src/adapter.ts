@@ -17,7 +17,13 @@
  */
 
 /** What every `TokenStore` checks of what it reads and of an update before it writes. */
-export { assertKeyRecord, assertRecordPatch, conditionActiveAt } from './backends/record.js'
+export {
+  assertKeyRecord,
+  assertRecordPatch,
+  conditionActiveAt,
+  MAX_ALLOWED_IPS,
+  meetsCondition,
+} from './backends/record.js'
 /** What a shared `RevocationList` builds on: the mirror and the shipped lists' message format. */
 export {
   decodeRevocationMessage,
@@ -45,6 +51,13 @@ export {
   type Authenticator,
   createAuthenticator,
 } from './http/authenticate.js'
+/** The client address through trusted proxies only, for adapters without a trust setting of their own. */
+export {
+  clientAddress,
+  type ProxyTrust,
+  type TrustProxy,
+  trustProxyOption,
+} from './http/client-address.js'
 /** A framework adapter's route guards: scopes checked and the route's cost charged. */
 export {
   createGuardFactories,

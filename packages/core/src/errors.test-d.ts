@@ -8,6 +8,7 @@ import {
   InvalidSignatureError,
   type InvalidTokenCode,
   InvalidTokenError,
+  IpNotAllowedError,
   KeyInactiveError,
   KeywardError,
   type KeywardErrorCode,
@@ -40,6 +41,8 @@ describe('error codes', () => {
     expectTypeOf<ForbiddenError['code']>().toEqualTypeOf<'forbidden'>()
     expectTypeOf(InvalidSignatureError.code).toEqualTypeOf<'invalid_signature'>()
     expectTypeOf<InvalidSignatureError['code']>().toEqualTypeOf<'invalid_signature'>()
+    expectTypeOf(IpNotAllowedError.code).toEqualTypeOf<'ip_not_allowed'>()
+    expectTypeOf<IpNotAllowedError['code']>().toEqualTypeOf<'ip_not_allowed'>()
 
     expectTypeOf<(typeof InvalidTokenError.codes)[number]>().toEqualTypeOf<InvalidTokenCode>()
     expectTypeOf<InvalidTokenError['code']>().toEqualTypeOf<InvalidTokenCode>()
@@ -67,6 +70,7 @@ describe('error codes', () => {
         case 'unknown_token':
         case 'expired_token':
         case 'revoked_token':
+        case 'suspended_token':
           expectTypeOf(err).toEqualTypeOf<InvalidTokenError>()
           return err.code
         case 'insufficient_scope':
@@ -93,6 +97,9 @@ describe('error codes', () => {
           return err.message
         case 'invalid_signature':
           expectTypeOf(err).toEqualTypeOf<InvalidSignatureError>()
+          return err.message
+        case 'ip_not_allowed':
+          expectTypeOf(err).toEqualTypeOf<IpNotAllowedError>()
           return err.message
         case 'rate_limited':
         case 'usage_exceeded':

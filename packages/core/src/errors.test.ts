@@ -9,6 +9,7 @@ import {
   InvalidRequestError,
   InvalidSignatureError,
   InvalidTokenError,
+  IpNotAllowedError,
   KeyInactiveError,
   KeywardError,
   MissingTokenError,
@@ -85,6 +86,7 @@ describe('errors', () => {
       [KeyInactiveError, new KeyInactiveError('expired')],
       [ForbiddenError, new ForbiddenError('x')],
       [InvalidSignatureError, new InvalidSignatureError('x')],
+      [IpNotAllowedError, new IpNotAllowedError()],
     ] as const
     for (const [ErrorClass, error] of singles) expect(error.code).toBe(ErrorClass.code)
     expect(MissingTokenError.code).toBe('missing_token')
@@ -95,6 +97,7 @@ describe('errors', () => {
       'unknown_token',
       'expired_token',
       'revoked_token',
+      'suspended_token',
     ])
     for (const code of InvalidTokenError.codes)
       expect(new InvalidTokenError(code, 'x').code).toBe(code)
@@ -109,8 +112,8 @@ describe('errors', () => {
       ...RateLimitedError.codes,
     ]
     expect(new Set(codes).size).toBe(codes.length)
-    // KeywardErrorCode has 16 members; errors.test-d.ts checks these classes cover exactly them.
-    expect(codes).toHaveLength(16)
+    // KeywardErrorCode has 18 members; errors.test-d.ts checks these classes cover exactly them.
+    expect(codes).toHaveLength(18)
   })
 
   it('builds a base error from one options object', () => {

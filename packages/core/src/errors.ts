@@ -22,6 +22,8 @@ export type KeywardErrorCode =
   | 'invalid_signature'
   | 'rate_limited'
   | 'usage_exceeded'
+  | 'suspended_token'
+  | 'ip_not_allowed'
 
 /** The codes of a token that was presented but does not authenticate (401, `invalid_token`). */
 export type InvalidTokenCode =
@@ -29,6 +31,7 @@ export type InvalidTokenCode =
   | 'unknown_token'
   | 'expired_token'
   | 'revoked_token'
+  | 'suspended_token'
 
 /** Options every {@link KeywardError} subclass accepts. */
 export interface KeywardErrorOptions {
@@ -188,7 +191,8 @@ export class InvalidRequestError extends KeywardError {
 
 /**
  * A token was presented but does not authenticate: `malformed_token`, `unknown_token`,
- * `expired_token` or `revoked_token` (the caller picks), 401, challenge `error="invalid_token"`.
+ * `expired_token`, `revoked_token` or `suspended_token` (the caller picks), 401, challenge
+ * `error="invalid_token"`.
  */
 export class InvalidTokenError extends KeywardError {
   /** The codes this class carries: every {@link InvalidTokenCode}. */
@@ -197,6 +201,7 @@ export class InvalidTokenError extends KeywardError {
     'unknown_token',
     'expired_token',
     'revoked_token',
+    'suspended_token',
   ] as const satisfies readonly InvalidTokenCode[]
   static override readonly captureStack = false
 
@@ -336,27 +341,32 @@ export class RequestTooLargeError extends KeywardError {
 }
 
 /**
- * `update` or `rotate` of a key that is revoked, expired or already replaced by rotation:
- * `key_inactive`, 409 in management routes, no challenge. A grace deadline is never undone,
- * and a key has at most one successor.
+ * `update` or `rotate` of a key that is revoked, expired or already replaced by rotation (and
+ * `rotate`, a mint or a management call of a suspended one; `suspend` or `resume` of a key
+ * that has ended): `key_inactive`, 409 in management routes, no challenge. A grace deadline is
+ * never undone, and a key has at most one successor.
  */
 export class KeyInactiveError extends KeywardError {
   static readonly code = 'key_inactive' as const
 
   declare readonly code: typeof KeyInactiveError.code
   /** Why the key is inactive. */
-  readonly keyStatus: 'expired' | 'revoked' | 'rotated'
+  readonly keyStatus: 'expired' | 'revoked' | 'rotated' | 'suspended'
 
-  constructor(status: 'expired' | 'revoked' | 'rotated', options: KeywardErrorOptions = {}) {
+  constructor(
+    status: 'expired' | 'revoked' | 'rotated' | 'suspended',
+    options: KeywardErrorOptions = {},
+  ) {
     const why = {
-      expired: 'The API key has expired',
-      revoked: 'The API key has been revoked',
-      rotated: 'The API key has been replaced by rotation',
+      expired: 'The API key has expired; it can no longer be changed or rotated.',
+      revoked: 'The API key has been revoked; it can no longer be changed or rotated.',
+      rotated: 'The API key has been replaced by rotation; it can no longer be changed or rotated.',
+      suspended: 'The API key is suspended; resume it first.',
     }[status]
     super({
       code: KeyInactiveError.code,
       status: 409,
-      message: `${why}; it can no longer be changed or rotated.`,
+      message: why,
       cause: options.cause,
     })
     this.keyStatus = status
@@ -448,6 +458,28 @@ export class RateLimitedError extends KeywardError {
 }
 
 /**
+ * The key has network rules (`allowedIps`) and the request comes from outside them, or from
+ * an address the adapter could not tell: `ip_not_allowed`, 403, no `WWW-Authenticate` (no
+ * RFC 6750 error describes it). Nothing was charged and `lastUsedAt` is not touched.
+ */
+export class IpNotAllowedError extends KeywardError {
+  static readonly code = 'ip_not_allowed' as const
+  static override readonly captureStack = false
+
+  declare readonly code: typeof IpNotAllowedError.code
+
+  /** @param noun - What was presented: `'API key'` (default) or `'access token'`. */
+  constructor(noun = 'API key', options: KeywardErrorOptions = {}) {
+    super({
+      code: IpNotAllowedError.code,
+      status: 403,
+      message: `The ${noun} may not be used from this network address.`,
+      cause: options.cause,
+    })
+  }
+}
+
+/**
  * Every error class Keyward throws, as one union whose `code` tells them apart:
  * `switch (err.code)` narrows `err` to the class (`case 'insufficient_scope':` gives
  * `err.missingScopes`). Every {@link KeywardErrorCode} belongs to exactly one member.
@@ -465,6 +497,7 @@ export type AnyKeywardError =
   | ForbiddenError
   | InvalidSignatureError
   | RateLimitedError
+  | IpNotAllowedError
 
 /** Whether `value` is a {@link KeywardError}. */
 export function isKeywardError(value: unknown): value is KeywardError {
@@ -501,6 +534,8 @@ const TITLES: Record<KeywardErrorCode, string> = {
   invalid_signature: 'Invalid signature',
   rate_limited: 'Too many requests',
   usage_exceeded: 'Usage credits exhausted',
+  suspended_token: 'Invalid token',
+  ip_not_allowed: 'Address not allowed',
 }
 
 /** The media type of problem documents. */

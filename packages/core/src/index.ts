@@ -25,6 +25,7 @@ export {
   InvalidSignatureError,
   type InvalidTokenCode,
   InvalidTokenError,
+  IpNotAllowedError,
   isKeywardError,
   KeyInactiveError,
   KeywardError,
@@ -75,6 +76,7 @@ export type {
   LeakOutcome,
   LeakReport,
   RotateKeyInput,
+  SuspendKeyInput,
   UpdateKeyInput,
 } from './keys/lifecycle.js'
 export { createKeyward, type KeyLimits, type Keyward } from './keyward.js'

@@ -35,31 +35,36 @@ export interface Keyward<S extends string = string> {
   readonly now: () => number
   /**
    * Verifies a token: prefix and length, hash, cache (alphabet and checksum, then the store,
-   * only on a miss), revocation, expiry, scopes, in that order. Resolves to the
-   * {@link VerifiedKey}, or rejects with a `KeywardError`.
+   * only on a miss), revocation, suspension, expiry, network rules (for
+   * `options.clientIp`), scopes, limits, in that order. Resolves to the {@link VerifiedKey},
+   * or rejects with a `KeywardError`.
    */
   verify(token: string, options?: VerifyOptions<S>): Promise<VerifiedKey>
   /**
    * {@link Keyward.verify} for adapters' hot path: returns synchronously when no I/O is
    * needed (a cache hit on Node), else a promise; throws synchronously on early failures.
+   * `clientIp` is the address the adapter decided the request comes from (see
+   * `VerifyOptions.clientIp`); without it, keys with `allowedIps` are refused.
    */
   check(
     token: string,
     requirement?: ScopeRequirement,
     cost?: number,
+    clientIp?: string,
   ): VerifiedKey | Promise<VerifiedKey>
   /**
    * Re-checks a credential that verified earlier (when a request's headers arrived, say)
    * against the state at this moment: a fresh store read of the key, or of an access token's
-   * parent key, then revocation and expiry. Resolves to the credential as it stands now
-   * (current scopes, current end); rejects with a `KeywardError` like `verify`. The
-   * management API calls it right before it acts, so a caller revoked while its request
-   * body was still arriving cannot act.
+   * parent key, then revocation, suspension, expiry and the network rules for `clientIp`
+   * (a key with `allowedIps` and no `clientIp` is refused). Resolves to the credential as it
+   * stands now (current scopes, current end); rejects with a `KeywardError` like `verify`.
+   * The management API calls it right before it acts, so a caller revoked or suspended while
+   * its request body was still arriving cannot act.
    */
-  recheck(key: VerifiedKey): Promise<VerifiedKey>
+  recheck(key: VerifiedKey, clientIp?: string): Promise<VerifiedKey>
   /** Compiles verify options into a reusable requirement (validated against the catalog). */
   requirement(options: VerifyOptions<S>): ScopeRequirement | undefined
-  /** The key lifecycle: create, list, get, update, rotate, revoke, revokeAll. */
+  /** The key lifecycle: create, list, get, update, rotate, suspend, resume, revoke, revokeAll. */
   readonly keys: KeyLifecycle<S>
   /** The store in use. */
   readonly store: TokenStore
@@ -109,9 +114,12 @@ export function createKeyward<S extends string = string>(
         let result: VerifiedKey | Promise<VerifiedKey>
         if (verifyOptions === undefined) result = verifier.check(token)
         else {
-          const cost = verifyOptions.cost
+          const { cost, clientIp } = verifyOptions
           if (cost !== undefined) assertNonNegativeInteger(cost, 'cost')
-          result = verifier.check(token, verifier.requirement(verifyOptions), cost)
+          if (clientIp !== undefined && typeof clientIp !== 'string') {
+            throw new TypeError('clientIp must be a string')
+          }
+          result = verifier.check(token, verifier.requirement(verifyOptions), cost, clientIp)
         }
         return result instanceof Promise ? result : Promise.resolve(result)
       } catch (error) {

@@ -44,6 +44,15 @@ export interface KeyRecord {
   rateLimits?: RateLimit[]
   /** The key's usage credits: each charge takes its cost from the balance. Absent: unmetered. */
   credits?: KeyCredits
+  /**
+   * Networks the key may be used from: canonical addresses (`203.0.113.7`, `2001:db8::1`)
+   * and CIDR ranges with their network address (`203.0.113.0/24`), at most 100. Absent: anywhere.
+   */
+  allowedIps?: string[]
+  /** When the key was suspended, epoch ms; absent when it is not suspended. */
+  suspendedAt?: number
+  /** Why the key was suspended, as given to `suspend` (at most 200 characters). */
+  suspendReason?: string
 }
 
 /** A named rate limit: at most `limit` requests (cost units) per fixed `window`. */
@@ -77,8 +86,9 @@ export type ApiKey = Omit<KeyRecord, 'hash'>
 /**
  * What {@link TokenStore.update} may change. A field left out (or `undefined`) stays as it
  * is. `rateLimits: null` and `credits: null` take the key's own limits or credits away, so
- * the deployment defaults apply again and its use is unmetered; no other field can be taken
- * away (least of all `revokedAt` or `rotatedTo`).
+ * the deployment defaults apply again and its use is unmetered; `allowedIps: null` removes
+ * the network rules, `suspendedAt: null` and `suspendReason: null` lift a suspension. No
+ * other field can be taken away (least of all `revokedAt` or `rotatedTo`).
  */
 export type KeyRecordPatch = Partial<
   Pick<KeyRecord, 'name' | 'scopes' | 'expiresAt' | 'metadata' | 'rotatedTo' | 'revokedAt'>
@@ -87,6 +97,12 @@ export type KeyRecordPatch = Partial<
   rateLimits?: RateLimit[] | null
   /** A new credit grant; `null` removes the credits, so the key is unmetered. */
   credits?: KeyCredits | null
+  /** New network rules; `null` removes them, so the key may be used from anywhere. */
+  allowedIps?: string[] | null
+  /** Suspends the key as of this instant (epoch ms); `null` resumes it. */
+  suspendedAt?: number | null
+  /** Why it was suspended; `null` removes the reason. */
+  suspendReason?: string | null
 }
 
 /**
@@ -96,10 +112,18 @@ export type KeyRecordPatch = Partial<
  */
 export interface UpdateCondition {
   activeAt: number
+  /**
+   * When `true`, the patch applies only while the record has no `suspendedAt` either,
+   * checked in the same atomic step. Default `false`.
+   */
+  notSuspended?: boolean
 }
 
-/** Where a key stands, derived from its record and the clock. */
-export type KeyStatus = 'active' | 'expired' | 'revoked' | 'rotated'
+/**
+ * Where a key stands, derived from its record and the clock. When several hold, the first
+ * of `revoked`, `rotated`, `expired`, `suspended` wins; `active` otherwise.
+ */
+export type KeyStatus = 'active' | 'expired' | 'revoked' | 'rotated' | 'suspended'
 
 /** The identity of a successfully verified token, as handlers see it. */
 export interface VerifiedKey {
@@ -170,6 +194,10 @@ export interface RevocationSubject {
 export type RevocationEvent =
   | { type: 'revoked'; id: string }
   | { type: 'updated'; id: string }
+  /** Key `id` was suspended: caches drop it; {@link RevocationList.isSuspended} says so now. */
+  | { type: 'suspended'; id: string }
+  /** Key `id` was resumed: caches drop it. */
+  | { type: 'resumed'; id: string }
   | { type: 'revoked_owner'; ownerId: string; at: number }
   | { type: 'revoked_all'; at: number }
   /** The list lost its feed and reloaded everything: caches must drop everything. */
@@ -199,6 +227,20 @@ export interface RevocationList {
    * default: the list reads its own.
    */
   isRevoked(subject: RevocationSubject, at?: number): boolean
+  /**
+   * Suspends key `id` on every instance at once, until {@link RevocationList.resume};
+   * `expiresAt` (epoch ms) lets the entry be pruned once the key would have expired anyway.
+   * Optional, with `resume` and `isSuspended`: without them a suspension reaches other
+   * instances through the key record and `publishUpdate`, so within `cache.ttl` at worst.
+   */
+  suspend?(id: string, expiresAt: number): Promise<void>
+  /** Lifts a suspension of key `id` on every instance. Revocations are never lifted. */
+  resume?(id: string): Promise<void>
+  /**
+   * Whether key `id` is suspended, answered from the in-memory mirror, synchronously. Throws
+   * an `UnavailableError` when the mirror is too stale to be trusted, like `isRevoked`.
+   */
+  isSuspended?(id: string, at?: number): boolean
   /**
    * The clock every instance shares, epoch ms: keys' `createdAt` and revoke-all epochs are
    * taken from it, so an instance whose own clock runs ahead cannot create keys that escape
@@ -293,6 +335,10 @@ export type KeyEvent =
       actor?: string
     }
   | { type: 'revoked'; keyId: string; ownerId: string; at: number; actor?: string }
+  /** The key was suspended (`reason` as given to `suspend`). */
+  | { type: 'suspended'; key: ApiKey; reason?: string; at: number; actor?: string }
+  /** The key was resumed. */
+  | { type: 'resumed'; key: ApiKey; at: number; actor?: string }
   | { type: 'revoked_all'; ownerId?: string; at: number; actor?: string }
   /**
    * A token of this key was reported leaked (for example by GitHub secret scanning).

@@ -1,7 +1,7 @@
 import type { Keyward, VerifiedKey } from '@keyward/core'
 import { type AuthenticateOptions, booleanOption, createAuthenticator } from '@keyward/core/adapter'
 import type { Request, RequestHandler, Response } from 'express'
-import { authenticationRequest } from './lib/headers.js'
+import { authenticationRequest, clientIpOf } from './lib/headers.js'
 import { fail, markPassErrors } from './lib/respond.js'
 
 declare global {
@@ -30,7 +30,10 @@ export interface ApiKeyAuthOptions<S extends string = string> extends Authentica
  * Express middleware that authenticates each request with `Authorization: Bearer <token>`
  * (or `X-API-Key` when enabled) and sets `req.apiKey`. Failures are answered at once with
  * the RFC 6750 challenge and a problem+json body. Stays synchronous (no promise) when the
- * key is in the verification cache.
+ * key is in the verification cache. A key's `allowedIps` are checked against `req.ip`: the
+ * socket's peer, or behind proxies what Express's own `trust proxy` setting makes of
+ * `X-Forwarded-For` (`app.set('trust proxy', 'loopback')`; never set it to `true` unless the
+ * proxy overwrites the header).
  *
  * @example
  * app.use('/v1', apiKeyAuth(keyward))
@@ -46,7 +49,7 @@ export function apiKeyAuth<S extends string>(
     if (passErrors) markPassErrors(req)
     let result: ReturnType<typeof authenticate>
     try {
-      result = authenticate(authenticationRequest(req))
+      result = authenticate(authenticationRequest(req), clientIpOf(req))
     } catch (error) {
       fail(error, req, res, next)
       return

@@ -3,6 +3,7 @@ export {
   InsufficientScopeError,
   InvalidRequestError,
   InvalidTokenError,
+  IpNotAllowedError,
   isKeywardError,
   KeywardError,
   type KeywardErrorCode,

@@ -6,7 +6,7 @@ import {
 } from '@keyward/core/adapter'
 import express, { type Request, type Router } from 'express'
 import { bodyFailure, bodyOf } from './lib/body.js'
-import { headerOf } from './lib/headers.js'
+import { clientIpField, headerOf } from './lib/headers.js'
 
 /** Options of {@link apiKeysRouter}: `ManagementApiOptions` of `@keyward/core`, and `principal`. */
 export interface ApiKeysRouterOptions extends ManagementApiOptions {
@@ -31,6 +31,7 @@ export interface ApiKeysRouterOptions extends ManagementApiOptions {
  * re-checked), so mounting it alone is safe. Every decision is core's
  * `createManagementApi`; this only translates. With `principal`, people signed in to the app
  * manage their keys too (a settings page), protected against cross-site request forgery.
+ * The calling key's `allowedIps` are checked against `req.ip` (Express's `trust proxy`).
  *
  * @example
  * app.use('/api-keys', apiKeysRouter(keyward, { manageScope: 'api_keys:manage' }))
@@ -64,6 +65,7 @@ export function apiKeysRouter<S extends string>(
             path: mountRelativePath(req),
             header: (name) => headerOf(req, name),
             ...ownOrigin(req),
+            ...clientIpField(req),
             ...(principal === undefined ? {} : { principal }),
             // An app-wide `apiKeyAuth` already verified it; core re-checks it all the same.
             ...(req.apiKey === undefined ? {} : { apiKey: req.apiKey }),

@@ -2,7 +2,7 @@ import type { Keyward } from '@keyward/core'
 import { createOAuthServer, type OAuthServerOptions } from '@keyward/core/adapter'
 import express, { type Router } from 'express'
 import { bodyFailure, bodyOf } from './lib/body.js'
-import { headerOf } from './lib/headers.js'
+import { clientIpField, headerOf } from './lib/headers.js'
 
 /** Options of {@link oauthRouter}: `OAuthServerOptions` of `@keyward/core`. */
 export type OAuthRouterOptions = OAuthServerOptions
@@ -33,6 +33,7 @@ export function oauthRouter<S extends string>(
           method: req.method,
           path: req.path,
           header: (name) => headerOf(req, name),
+          ...clientIpField(req),
           ...(req.apiKey === undefined ? {} : { apiKey: req.apiKey }),
           body: error === undefined ? bodyOf(req, server.maxBodyBytes) : bodyFailure(error),
         })

@@ -1,11 +1,7 @@
 import { type Keyward, rateLimitHeaders, type VerifiedKey } from '@keyward/core'
-import {
-  type AuthenticateOptions,
-  type AuthenticationRequest,
-  createAuthenticator,
-  rawHeaderValue,
-} from '@keyward/core/adapter'
+import { type AuthenticateOptions, createAuthenticator } from '@keyward/core/adapter'
 import type { Context, MiddlewareHandler, Next } from 'hono'
+import { type ClientAddressOptions, clientAddressOf, requestOf } from './lib/client-address.js'
 import { toHTTPException } from './lib/http-exception.js'
 
 /** The context variables `apiKeyAuth` sets: `c.var.apiKey`. */
@@ -14,8 +10,12 @@ export type ApiKeyVariables = {
   apiKey: VerifiedKey
 }
 
-/** Options of {@link apiKeyAuth}; see `AuthenticateOptions` in `@keyward/core`. */
-export type ApiKeyAuthOptions<S extends string = string> = AuthenticateOptions<S>
+/**
+ * Options of {@link apiKeyAuth}: `AuthenticateOptions` of `@keyward/core`, and where the client
+ * address a key's `allowedIps` are checked against comes from (`trustProxy`, `clientIp`).
+ */
+export type ApiKeyAuthOptions<S extends string = string> = AuthenticateOptions<S> &
+  ClientAddressOptions
 
 /**
  * Hono middleware that authenticates each request with `Authorization: Bearer <token>`
@@ -39,6 +39,7 @@ export function apiKeyAuth(
   options: ApiKeyAuthOptions = {},
 ): MiddlewareHandler {
   const authenticate = createAuthenticator(keyward, options)
+  const addressOf = clientAddressOf(options)
   const fail = (error: unknown): never => {
     throw toHTTPException(error)
   }
@@ -51,7 +52,7 @@ export function apiKeyAuth(
   ): Promise<void> {
     let result: ReturnType<typeof authenticate>
     try {
-      result = authenticate(requestOf(c))
+      result = authenticate(requestOf(c), addressOf(c))
     } catch (error) {
       return fail(error)
     }
@@ -63,35 +64,6 @@ export function apiKeyAuth(
     }
     if (result !== undefined) authenticated(c, result)
     return next()
-  }
-}
-
-/** Node's request headers as `@hono/node-server` passes them (`HttpBindings.incoming`). */
-interface NodeBindings {
-  incoming?: {
-    headers?: Record<string, string | string[] | undefined>
-    rawHeaders?: readonly string[]
-  }
-}
-
-/**
- * The request as the authenticator reads it. On `@hono/node-server`, headers are read from
- * Node's own (already parsed, lower-cased) object, because `c.req.header()` would first
- * build a Fetch `Headers` from them on every request; everywhere else, `c.req` as it is.
- */
-function requestOf(c: Context): AuthenticationRequest {
-  const incoming = (c.env as NodeBindings | undefined)?.incoming
-  const headers = incoming?.headers
-  if (headers === undefined || typeof headers !== 'object') return c.req
-  const raw = incoming?.rawHeaders ?? []
-  return {
-    method: c.req.method,
-    header(name) {
-      // Node keeps only the first of repeated Authorization lines in `headers`.
-      if (name === 'authorization') return rawHeaderValue(raw, name)
-      const value = headers[name]
-      return Array.isArray(value) ? value.join(', ') : value
-    },
   }
 }
 

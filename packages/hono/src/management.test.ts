@@ -10,7 +10,8 @@ import { apiKeyRoutes } from './management.js'
 
 /**
  * Serves a Hono app over real HTTP on 127.0.0.1, port 0, with the least bridge from
- * `node:http` to `app.fetch` (this package does not depend on `@hono/node-server`).
+ * `node:http` to `app.fetch` (this package does not depend on `@hono/node-server`), handing
+ * the app the same `{ incoming }` bindings.
  */
 function listen(app: Hono): Promise<ServedApp> {
   const server = createServer(async (req, res) => {
@@ -35,6 +36,8 @@ function listen(app: Hono): Promise<ServedApp> {
           ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' }
           : {}),
       } as RequestInit),
+      // The bindings @hono/node-server passes: the client address is the socket's peer.
+      { incoming: req },
     )
     res.writeHead(response.status, Object.fromEntries(response.headers))
     res.end(Buffer.from(await response.arrayBuffer()))

@@ -9,9 +9,14 @@ import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { ApiKeyVariables } from './api-key-auth.js'
 import { bodyOf } from './lib/body.js'
+import { type ClientAddressOptions, clientAddressOf, clientIpField } from './lib/client-address.js'
 
-/** Options of {@link apiKeyRoutes}: `ManagementApiOptions` of `@keyward/core`, and `principal`. */
-export interface ApiKeyRoutesOptions extends ManagementApiOptions {
+/**
+ * Options of {@link apiKeyRoutes}: `ManagementApiOptions` of `@keyward/core`, `principal`, and
+ * where the client address a calling key's `allowedIps` are checked against comes from
+ * (`trustProxy`, `clientIp`, as on `apiKeyAuth`).
+ */
+export interface ApiKeyRoutesOptions extends ManagementApiOptions, ClientAddressOptions {
   /**
    * Resolves the caller from the app's own login (a session cookie, better-auth, Auth.js…;
    * `c.var` holds what the app's middleware set): a `Principal` `{ ownerId, scopes, actor }`,
@@ -47,6 +52,7 @@ export function apiKeyRoutes<S extends string>(
     undefined,
     'of the context resolving to a Principal',
   )
+  const addressOf = clientAddressOf(options)
 
   const answer = async (c: Context<ManagementEnv>, body: ManagementBody): Promise<Response> => {
     const apiKey = c.get('apiKey')
@@ -57,6 +63,7 @@ export function apiKeyRoutes<S extends string>(
       path: mountRelativePath(c),
       header: (name) => c.req.header(name),
       origin: `${url.protocol}//${c.req.header('host') ?? url.host}`,
+      ...clientIpField(addressOf(c)),
       ...(principal === undefined ? {} : { principal }),
       // An app-wide `apiKeyAuth` already verified it; core re-checks it all the same.
       ...(apiKey === undefined ? {} : { apiKey }),

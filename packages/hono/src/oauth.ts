@@ -8,9 +8,13 @@ import { type Context, Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { ApiKeyVariables } from './api-key-auth.js'
 import { bodyOf } from './lib/body.js'
+import { type ClientAddressOptions, clientAddressOf, clientIpField } from './lib/client-address.js'
 
-/** Options of {@link oauthRoutes}: `OAuthServerOptions` of `@keyward/core`. */
-export type OAuthRoutesOptions = OAuthServerOptions
+/**
+ * Options of {@link oauthRoutes}: `OAuthServerOptions` of `@keyward/core`, and where the client
+ * address of the key introspecting is taken from (`trustProxy`, `clientIp`, as on `apiKeyAuth`).
+ */
+export type OAuthRoutesOptions = OAuthServerOptions & ClientAddressOptions
 
 type OAuthEnv = { Variables: Partial<ApiKeyVariables> }
 
@@ -26,6 +30,7 @@ export function oauthRoutes<S extends string>(
   options: OAuthRoutesOptions = {},
 ): Hono<OAuthEnv> {
   const server = createOAuthServer(keyward, options)
+  const addressOf = clientAddressOf(options)
 
   const answer = async (c: Context<OAuthEnv>, body: ManagementBody): Promise<Response> => {
     const apiKey = c.get('apiKey')
@@ -33,6 +38,7 @@ export function oauthRoutes<S extends string>(
       method: c.req.method,
       path: c.req.path,
       header: (name) => c.req.header(name),
+      ...clientIpField(addressOf(c)),
       ...(apiKey === undefined ? {} : { apiKey }),
       body,
     })

@@ -44,6 +44,37 @@ describe('access tokens in keyward.verify', () => {
     })
   })
 
+  test('suspending the parent key refuses its access tokens at once, and resuming admits them again', async () => {
+    const { accessTokens, keyward, key } = await setup()
+    const token = await accessTokens.mintAccessToken(key)
+    await keyward.verify(token)
+    await keyward.keys.suspend(key.id, { reason: 'Investigation' })
+    await expect(keyward.verify(token)).rejects.toMatchObject({
+      code: 'suspended_token',
+      status: 401,
+    })
+    await keyward.keys.resume(key.id)
+    await expect(keyward.verify(token)).resolves.toMatchObject({ kind: 'access_token' })
+  })
+
+  test("access tokens are held to the parent key's allowedIps, cached or not", async () => {
+    const { accessTokens, keyward, key } = await setup()
+    const token = await accessTokens.mintAccessToken(key)
+    await keyward.verify(token)
+    await keyward.keys.update(key.id, { allowedIps: ['192.0.2.0/24'] })
+    await expect(keyward.verify(token, { clientIp: '192.0.2.9' })).resolves.toMatchObject({
+      kind: 'access_token',
+    })
+    await expect(keyward.verify(token, { clientIp: '::ffff:192.0.2.9' })).resolves.toBeDefined()
+    for (const outside of [{ clientIp: '198.51.100.1' }, {}]) {
+      await expect(keyward.verify(token, outside)).rejects.toMatchObject({
+        code: 'ip_not_allowed',
+        status: 403,
+        wwwAuthenticate: undefined,
+      })
+    }
+  })
+
   test("revoking the owner's keys kills their access tokens, and no other owner's", async () => {
     const { accessTokens, keyward, key, clock } = await setup()
     const { token: otherApiKey } = await keyward.keys.create({

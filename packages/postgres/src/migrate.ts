@@ -12,7 +12,7 @@ export interface MigrateOptions {
 }
 
 /**
- * Creates Keyward's tables (keys, revoked keys, owner and global epochs) and indexes in
+ * Creates Keyward's tables (keys, revoked keys, suspensions, owner and global epochs) and indexes in
  * `schema` if they do not exist yet: safe to run on every start, and by several instances at
  * once (they take turns on an advisory lock). Runs in one transaction on one connection of
  * `pool`. Rejects with the database's error when it cannot (no permission, unreachable).

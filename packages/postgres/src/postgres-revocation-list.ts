@@ -24,6 +24,7 @@ import {
   type PgPoolClient,
   schemaOption,
 } from './lib/client.js'
+import { revocationSql, type Statement } from './lib/revocation-sql.js'
 
 /** Options of {@link PostgresRevocationList}. Invalid values throw `TypeError('<option> must be …')`. */
 export interface PostgresRevocationListOptions extends RevocationMirrorOptions {
@@ -41,20 +42,20 @@ export interface PostgresRevocationListOptions extends RevocationMirrorOptions {
   onError?: (error: unknown) => void
 }
 
-/** The fixed statements, prepared by name. */
-type Statement = 'revoke' | 'revokeOwner' | 'revokeAll' | 'notify' | 'snapshot' | 'time'
-
 /** A failure to obtain a connection: shows in freshness, not worth an `onError` each retry. */
 class ConnectError extends Error {}
 
 /**
  * A {@link RevocationList} shared through PostgreSQL, for several processes.
  *
- * Durable state lives in three tables that `migrate` creates: `keyward_revoked_keys` (ids with
- * their key's expiry, pruned as revocations are written), `keyward_owner_epochs` and
- * `keyward_global_epoch`. Each write is one statement that changes the state and announces it
- * with `pg_notify` on `keyward:<schema>`, so the notification is sent exactly when the change
- * commits; the writing instance updates its own mirror at once too.
+ * Durable state lives in four tables that `migrate` creates: `keyward_revoked_keys` (ids with
+ * their key's expiry, pruned as revocations are written), `keyward_suspensions` (a row per
+ * suspended or resumed key, pruned once the key has expired; a resumed row at the next
+ * write), `keyward_owner_epochs` and `keyward_global_epoch`. Each write is one statement that
+ * changes the state and announces it with `pg_notify` on `keyward:<schema>`, so the
+ * notification is sent exactly when the change commits; the writing instance updates its own
+ * mirror at once too. Suspensions travel the same way as revocations, with the same
+ * staleness, and since a resume lifts one, every instance applies them in commit order.
  *
  * Each instance keeps a mirror in memory (core's `RevocationMirror`), so `isRevoked` never
  * waits on the database. A dedicated connection taken from the pool runs `LISTEN`; the mirror
@@ -82,6 +83,9 @@ export class PostgresRevocationList implements RevocationList {
   readonly channel: string
   readonly #pool: PgPool
   readonly #origin = crypto.randomUUID()
+  /** This list's suspension writes in flight, by the origin they announce under: heard back yet? */
+  readonly #inFlight = new Map<string, boolean>()
+  #writes = 0
   readonly #mirror: RevocationMirror
   readonly #sql: Record<Statement, string>
   #listener: PgPoolClient | undefined
@@ -98,46 +102,7 @@ export class PostgresRevocationList implements RevocationList {
     this.channel = channelOf(this.schema)
     this.#mirror = new RevocationMirror(options, 'PostgreSQL')
     this.#pool = pool
-    const s = identifier(this.schema)
-    const revoked = `${s}.keyward_revoked_keys`
-    const owners = `${s}.keyward_owner_epochs`
-    const global = `${s}.keyward_global_epoch`
-    this.#sql = {
-      // $1 id, $2 expiresAt, $3 now (prunes ids of keys expired anyway), $4 channel, $5 message.
-      // Pruning skips rows another revocation is pruning, so concurrent writers never wait
-      // on each other (nor deadlock) over entries that are dead anyway.
-      revoke: `WITH pruned AS (
-  DELETE FROM ${revoked} WHERE id IN (
-    SELECT id FROM ${revoked} WHERE expires_at <= $3 AND id <> $1
-    LIMIT 100 FOR UPDATE SKIP LOCKED
-  )
-),
-written AS (
-  INSERT INTO ${revoked} AS r (id, expires_at) VALUES ($1, $2)
-  ON CONFLICT (id) DO UPDATE SET expires_at = GREATEST(r.expires_at, EXCLUDED.expires_at)
-  RETURNING 1
-)
-SELECT pg_notify($4, $5) FROM written`,
-      // Epochs only move forward.
-      revokeOwner: `WITH written AS (
-  INSERT INTO ${owners} AS o (owner_id, revoked_before) VALUES ($1, $2)
-  ON CONFLICT (owner_id) DO UPDATE SET revoked_before = GREATEST(o.revoked_before, EXCLUDED.revoked_before)
-  RETURNING 1
-)
-SELECT pg_notify($3, $4) FROM written`,
-      revokeAll: `WITH written AS (
-  INSERT INTO ${global} AS g (singleton, revoked_before) VALUES (true, $1)
-  ON CONFLICT (singleton) DO UPDATE SET revoked_before = GREATEST(g.revoked_before, EXCLUDED.revoked_before)
-  RETURNING 1
-)
-SELECT pg_notify($2, $3) FROM written`,
-      notify: 'SELECT pg_notify($1, $2)',
-      // One statement, so one snapshot of all three tables.
-      snapshot: `SELECT 'r' AS kind, id AS subject, expires_at AS at FROM ${revoked} WHERE expires_at > $1
-UNION ALL SELECT 'o', owner_id, revoked_before FROM ${owners}
-UNION ALL SELECT 'g', NULL, revoked_before FROM ${global}`,
-      time: 'SELECT floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint AS now',
-    }
+    this.#sql = revocationSql(this.schema)
     this.#mirror.startHeartbeat(
       () => this.#ping(),
       () => this.#drop(),
@@ -185,6 +150,38 @@ UNION ALL SELECT 'g', NULL, revoked_before FROM ${global}`,
 
   async revokeAll(at: number): Promise<void> {
     await this.#write('revokeAll', [at], revocationChange.revokedAll(at))
+  }
+
+  /**
+   * Suspends key `id` on every instance until {@link PostgresRevocationList.resume}; kept in
+   * `keyward_suspensions` until the key expires. Announced first by a bare notification, like
+   * a revocation, so other instances refuse at once.
+   */
+  async suspend(id: string, expiresAt: number): Promise<void> {
+    const change = revocationChange.suspended(id, expiresAt)
+    const message = encodeRevocationMessage(this.#origin, change)
+    await this.#query('notify', [this.channel, message]).catch(() => {})
+    await this.#writeInOrder('suspend', [id, expiresAt, Math.floor(this.#mirror.now())], change)
+  }
+
+  /**
+   * Lifts a suspension of key `id` on every instance; no error when there is none. Announced
+   * only as it commits (no bare notification first: a resume that then failed to commit
+   * would admit a suspended key elsewhere until the next reload).
+   */
+  async resume(id: string): Promise<void> {
+    const change = revocationChange.resumed(id)
+    await this.#writeInOrder('resume', [id, Math.floor(this.#mirror.now())], change)
+  }
+
+  /**
+   * Whether key `id` is suspended, from the mirror, synchronously; fails closed exactly as
+   * {@link PostgresRevocationList.isRevoked} does.
+   *
+   * @param at The caller's reading of this list's `now` clock, epoch ms. Default: `now()`.
+   */
+  isSuspended(id: string, at?: number): boolean {
+    return this.#mirror.isSuspended(id, at)
   }
 
   async publishUpdate(id: string): Promise<void> {
@@ -259,6 +256,35 @@ UNION ALL SELECT 'g', NULL, revoked_before FROM ${global}`,
     await this.#query('notify', [this.channel, message]).catch(() => {})
     await this.#query(statement, [...values, this.channel, message])
     this.#mirror.apply(change)
+  }
+
+  /**
+   * A suspension or resume: unlike revocations, which only ever add up, these must be applied
+   * in commit order, or two instances suspending and resuming the same key at once could
+   * leave a mirror on the loser's state. The durable write announces under an origin of its
+   * own, which this list applies when the notification arrives, in commit order; the write
+   * applies its change itself only when that notification has not arrived yet (then nothing
+   * committed after it has arrived either).
+   */
+  async #writeInOrder(
+    statement: 'suspend' | 'resume',
+    values: unknown[],
+    change: RevocationChange,
+  ): Promise<void> {
+    const origin = `${this.#origin}:${++this.#writes}`
+    this.#inFlight.set(origin, false)
+    let heard: boolean | undefined
+    try {
+      await this.#query(statement, [
+        ...values,
+        this.channel,
+        encodeRevocationMessage(origin, change),
+      ])
+    } finally {
+      heard = this.#inFlight.get(origin)
+      this.#inFlight.delete(origin)
+    }
+    if (!heard) this.#mirror.apply(change)
   }
 
   #query(statement: Statement, values: unknown[]) {
@@ -396,6 +422,7 @@ UNION ALL SELECT 'g', NULL, revoked_before FROM ${global}`,
       return
     }
     if (message.origin === this.#origin) return
+    if (this.#inFlight.has(message.origin)) this.#inFlight.set(message.origin, true)
     this.#mirror.apply(message.change)
   }
 
@@ -408,6 +435,7 @@ UNION ALL SELECT 'g', NULL, revoked_before FROM ${global}`,
       values: [Math.floor(sent.at)],
     })
     const revoked: Array<[string, number]> = []
+    const suspended: Array<[string, number]> = []
     const ownerEpochs: Array<[string, number]> = []
     let globalEpoch: number | undefined
     for (const row of rows) {
@@ -418,9 +446,10 @@ UNION ALL SELECT 'g', NULL, revoked_before FROM ${global}`,
         )
       }
       if (row.kind === 'r') revoked.push([row.subject as string, at])
+      else if (row.kind === 's') suspended.push([row.subject as string, at])
       else if (row.kind === 'o') ownerEpochs.push([row.subject as string, at])
       else globalEpoch = at
     }
-    return { state: { revoked, ownerEpochs, globalEpoch }, sent }
+    return { state: { revoked, ownerEpochs, globalEpoch, suspended }, sent }
   }
 }

@@ -33,7 +33,8 @@ const SELECT = COLUMNS.join(', ')
  * until `delete` (expired and revoked keys keep answering `expired_token`/`revoked_token`).
  *
  * Every method is one statement, so it is atomic: a duplicate id or hash writes nothing, and
- * a conditional `update` checks that the record is active in the same `UPDATE … WHERE`.
+ * a conditional `update` checks that the record is active (and, with `notSuspended`, not
+ * suspended) in the same `UPDATE … WHERE`.
  * Every row read is checked with core's `assertKeyRecord`: a corrupt row rejects with a
  * `TypeError`, which the verifier reports as `unavailable`, never as a valid key.
  *
@@ -142,13 +143,15 @@ export class PostgresTokenStore implements TokenStore {
   ): Promise<KeyRecord | undefined | null> {
     const set = patchColumns(patch)
     const activeAt = condition === undefined ? null : conditionActiveAt(condition)
+    const notSuspended = condition?.notSuspended === true
     const t = this.#table
     const assignments =
-      set.length === 0 ? 'id = k.id' : set.map(([column], i) => `${column} = $${i + 3}`).join(', ')
+      set.length === 0 ? 'id = k.id' : set.map(([column], i) => `${column} = $${i + 4}`).join(', ')
     const text = `WITH updated AS (
   UPDATE ${t} AS k SET ${assignments}
   WHERE k.id = $1 AND ($2::bigint IS NULL OR
     (k.revoked_at IS NULL AND k.rotated_to IS NULL AND k.expires_at > $2::bigint))
+    AND (NOT $3::boolean OR k.suspended_at IS NULL)
   RETURNING ${COLUMNS.map((c) => `k.${c}`).join(', ')}, true AS updated
 )
 SELECT * FROM updated
@@ -157,7 +160,7 @@ SELECT ${SELECT}, false AS updated FROM ${t}
 WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM updated)`
     const { rows } = await this.#pool.query({
       text,
-      values: [id, activeAt, ...set.map(([, value]) => value)],
+      values: [id, activeAt, notSuspended, ...set.map(([, value]) => value)],
     })
     const row = rows[0]
     if (row === undefined) return undefined

@@ -1,4 +1,10 @@
-import { createKeyward, isKeywardError, type Keyward, MemoryRevocationList } from '@keyward/core'
+import {
+  createKeyward,
+  isKeywardError,
+  type KeyRecord,
+  type Keyward,
+  MemoryRevocationList,
+} from '@keyward/core'
 import {
   migrate,
   migrationSql,
@@ -31,6 +37,26 @@ afterAll(async () => {
   await cleanUp()
 })
 
+let records = 0
+/** A record of its own for a store-level test (unique id and hash). */
+function record(overrides: Partial<KeyRecord> = {}): KeyRecord {
+  records += 1
+  const n = String(records).padStart(4, '0')
+  const now = Date.now()
+  return {
+    id: `key_pgrules00000${n}`,
+    hash: `${n}${'p'.repeat(39)}`,
+    prefix: 'kw_test',
+    hint: 'kw_test_abcd…',
+    name: 'Rules',
+    ownerId: 'org_pg_rules',
+    scopes: ['projects:read'],
+    createdAt: now,
+    expiresAt: now + 3_600_000,
+    ...overrides,
+  }
+}
+
 const create = () =>
   keyward.keys.create({
     name: 'pg key',
@@ -61,6 +87,7 @@ describe('migrate', () => {
       'keyward_keys',
       'keyward_owner_epochs',
       'keyward_revoked_keys',
+      'keyward_suspensions',
     ])
   })
 
@@ -82,6 +109,47 @@ describe('migrate', () => {
     expect(rows.map((row) => row.column_name)).toStrictEqual(['credits', 'rate_limits'])
     const kept = await db.query(`SELECT count(*)::int AS n FROM "${old}".keyward_keys`)
     expect(kept.rows[0].n).toBe(1)
+  })
+
+  it('adds the network and suspension columns to a keys table made before them', async () => {
+    const old = await testSchema(db)
+    await db.query(
+      `ALTER TABLE "${old}".keyward_keys
+       DROP COLUMN allowed_ips, DROP COLUMN suspended_at, DROP COLUMN suspend_reason`,
+    )
+    const store = new PostgresTokenStore(db, { schema: old })
+    const before = record()
+    await db.query(
+      `INSERT INTO "${old}".keyward_keys (id, hash, prefix, hint, name, owner_id, scopes, created_at, expires_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        before.id,
+        before.hash,
+        before.prefix,
+        before.hint,
+        before.name,
+        before.ownerId,
+        JSON.stringify(before.scopes),
+        before.createdAt,
+        before.expiresAt,
+      ],
+    )
+    await migrate(db, { schema: old })
+    await migrate(db, { schema: old })
+    const { rows } = await db.query(
+      `SELECT column_name, data_type FROM information_schema.columns
+       WHERE table_schema = $1 AND table_name = 'keyward_keys'
+         AND column_name IN ('allowed_ips', 'suspended_at', 'suspend_reason')
+       ORDER BY 1`,
+      [old],
+    )
+    expect(rows).toStrictEqual([
+      { column_name: 'allowed_ips', data_type: 'ARRAY' },
+      { column_name: 'suspend_reason', data_type: 'text' },
+      { column_name: 'suspended_at', data_type: 'bigint' },
+    ])
+    // The row made before them reads as a key with no rules and no suspension.
+    expect(await store.get(before.id)).toStrictEqual(before)
   })
 
   it('ships its SQL, and refuses a schema name it could not quote as it is', async () => {
@@ -115,6 +183,9 @@ describe('PostgresTokenStore', () => {
       `metadata = '[1]'::jsonb`,
       `expires_at = -1`,
       `name = ''`,
+      `allowed_ips = ARRAY['10.0.0.1', NULL]`,
+      `allowed_ips = ARRAY['']`,
+      `suspended_at = -5`,
     ]
     for (const corruption of corruptions) {
       const { token, key } = await create()
@@ -122,6 +193,83 @@ describe('PostgresTokenStore', () => {
       expect(await outcome(token), corruption).toBe('unavailable')
       await expect(keyward.store.get(key.id)).rejects.toThrow(/is corrupt/)
     }
+  })
+
+  it('keeps allowedIps, suspendedAt and suspendReason exactly, in their columns', async () => {
+    const store = new PostgresTokenStore(db, { schema })
+    const suspended = record({
+      allowedIps: ['203.0.113.0/24', '2001:db8::1'],
+      suspendedAt: 1_700_000_000_123,
+      suspendReason: 'unpaid invoice',
+    })
+    await store.insert(suspended)
+    expect(await store.get(suspended.id)).toStrictEqual(suspended)
+    expect(await store.findByHash(suspended.hash)).toStrictEqual(suspended)
+    expect(await store.listByOwner(suspended.ownerId)).toContainEqual(suspended)
+    const { rows } = await db.query(
+      `SELECT allowed_ips, suspended_at::text AS suspended_at, suspend_reason
+       FROM "${schema}".keyward_keys WHERE id = $1`,
+      [suspended.id],
+    )
+    expect(rows[0]).toStrictEqual({
+      allowed_ips: ['203.0.113.0/24', '2001:db8::1'],
+      suspended_at: '1700000000123',
+      suspend_reason: 'unpaid invoice',
+    })
+    const empty = record({ allowedIps: [] })
+    await store.insert(empty)
+    expect(await store.get(empty.id)).toStrictEqual(empty)
+  })
+
+  it('sets them by patch and removes each with null (SQL NULL)', async () => {
+    const store = new PostgresTokenStore(db, { schema })
+    const plain = record()
+    await store.insert(plain)
+    const at = Date.now()
+    const rules = { allowedIps: ['10.0.0.0/8'], suspendedAt: at, suspendReason: 'investigation' }
+    expect(await store.update(plain.id, rules)).toStrictEqual({ ...plain, ...rules })
+    expect(await store.update(plain.id, { name: 'Renamed' })).toStrictEqual({
+      ...plain,
+      ...rules,
+      name: 'Renamed',
+    })
+    const cleared = await store.update(plain.id, {
+      allowedIps: null,
+      suspendedAt: null,
+      suspendReason: null,
+    })
+    expect(cleared).toStrictEqual({ ...plain, name: 'Renamed' })
+    const { rows } = await db.query(
+      `SELECT allowed_ips IS NULL AND suspended_at IS NULL AND suspend_reason IS NULL AS gone
+       FROM "${schema}".keyward_keys WHERE id = $1`,
+      [plain.id],
+    )
+    expect(rows[0].gone).toBe(true)
+  })
+
+  it('applies a notSuspended update only while the record is not suspended', async () => {
+    const store = new PostgresTokenStore(db, { schema })
+    const key = record()
+    await store.insert(key)
+    const condition = { activeAt: Date.now(), notSuspended: true }
+    expect(await store.update(key.id, { name: 'Active' }, condition)).toMatchObject({
+      name: 'Active',
+    })
+    await store.update(key.id, { suspendedAt: Date.now(), suspendReason: 'paused' })
+    const before = await store.get(key.id)
+    expect(
+      await store.update(key.id, { rotatedTo: 'key_successor0000000', name: 'R' }, condition),
+    ).toBeNull()
+    expect(await store.get(key.id)).toStrictEqual(before)
+    // The activity condition alone lets a suspended key change (a rename by support).
+    expect(
+      await store.update(key.id, { name: 'Renamed' }, { activeAt: condition.activeAt }),
+    ).toMatchObject({ name: 'Renamed', suspendReason: 'paused' })
+    await store.update(key.id, { suspendedAt: null, suspendReason: null })
+    expect(await store.update(key.id, { name: 'Again' }, condition)).toMatchObject({
+      name: 'Again',
+    })
+    expect(await store.update('key_nosuchkey0000000', { name: 'x' }, condition)).toBeUndefined()
   })
 
   it('keeps the revocation on the record, so a revoked key stays dead with an empty list', async () => {

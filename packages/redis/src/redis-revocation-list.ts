@@ -21,9 +21,10 @@ import {
   isReady,
   type RedisClient,
 } from './lib/client.js'
-import { LuaScript } from './lib/lua-script.js'
+import type { LuaScript } from './lib/lua-script.js'
 import { hashTag } from './lib/namespace.js'
 import { redisTime } from './lib/redis-time.js'
+import { RESUME, REVOKE, REVOKE_ALL, REVOKE_OWNER, SUSPEND } from './lib/revocation-scripts.js'
 
 /** Options of {@link RedisRevocationList}. Invalid values throw `TypeError('<option> must be …')`. */
 export interface RedisRevocationListOptions {
@@ -76,31 +77,6 @@ export interface RedisRevocationListOptions {
   onError?: (error: unknown) => void
 }
 
-// KEYS: revoked ids. ARGV: now, id, expiresAt, channel, message.
-const REVOKE = new LuaScript(`
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-local current = tonumber(redis.call('ZSCORE', KEYS[1], ARGV[2]))
-if current == nil or current < tonumber(ARGV[3]) then redis.call('ZADD', KEYS[1], ARGV[3], ARGV[2]) end
-redis.call('PUBLISH', ARGV[4], ARGV[5])
-return 1
-`)
-
-// KEYS: owner epochs. ARGV: ownerId, at, channel, message. Epochs only move forward.
-const REVOKE_OWNER = new LuaScript(`
-local current = tonumber(redis.call('HGET', KEYS[1], ARGV[1]))
-if current == nil or current < tonumber(ARGV[2]) then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
-redis.call('PUBLISH', ARGV[3], ARGV[4])
-return 1
-`)
-
-// KEYS: global epoch. ARGV: at, channel, message. The epoch only moves forward.
-const REVOKE_ALL = new LuaScript(`
-local current = tonumber(redis.call('GET', KEYS[1]))
-if current == nil or current < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
-redis.call('PUBLISH', ARGV[2], ARGV[3])
-return 1
-`)
-
 const epoch = (value: string, where: string): number => {
   const number = Number(value)
   if (value === '' || !Number.isFinite(number)) {
@@ -115,10 +91,13 @@ const epoch = (value: string, where: string): number => {
  * A {@link RevocationList} shared through Redis, for several processes.
  *
  * Durable state lives in Redis: a sorted set of revoked ids scored by their key's expiry
- * (`{ns}:revoked`, pruned as it goes), a hash of owner epochs (`{ns}:owner_epochs`) and the
- * global epoch (`{ns}:global_epoch`). Every write is a Lua script that changes the state and
- * publishes on `{ns}:revocations` atomically; the writing instance updates its own mirror
- * at once too.
+ * (`{ns}:revoked`, pruned as it goes), a sorted set of suspended ids scored the same way
+ * (`{ns}:suspended`: `resume` removes the entry, and only entries of keys expired by now are
+ * pruned), a hash of owner epochs (`{ns}:owner_epochs`) and the global epoch
+ * (`{ns}:global_epoch`). Every write is a Lua script that changes the state and publishes on
+ * `{ns}:revocations` atomically; the writing instance updates its own mirror at once too.
+ * Suspensions travel the same way as revocations, with the same staleness, and since a resume
+ * lifts one, every instance applies them in the order Redis ran the scripts.
  *
  * Each instance keeps a mirror in memory (core's `RevocationMirror`), so `isRevoked` never
  * waits on the network. The mirror is loaded by `ready()` (or as soon as both connections
@@ -146,8 +125,17 @@ export class RedisRevocationList implements RevocationList {
   readonly namespace: string
   readonly #redis: RedisClient
   readonly #subscriber: RedisClient
-  readonly #keys: { revoked: string; ownerEpochs: string; globalEpoch: string; channel: string }
+  readonly #keys: {
+    revoked: string
+    suspended: string
+    ownerEpochs: string
+    globalEpoch: string
+    channel: string
+  }
   readonly #origin = crypto.randomUUID()
+  /** This list's suspension writes in flight, by the origin they announce under: heard back yet? */
+  readonly #inFlight = new Map<string, boolean>()
+  #writes = 0
   readonly #mirror: RevocationMirror
   #loading: Promise<void> | undefined
   #closed = false
@@ -169,6 +157,7 @@ export class RedisRevocationList implements RevocationList {
     this.namespace = tag.slice(1, -1)
     this.#keys = {
       revoked: `${tag}:revoked`,
+      suspended: `${tag}:suspended`,
       ownerEpochs: `${tag}:owner_epochs`,
       globalEpoch: `${tag}:global_epoch`,
       channel: `${tag}:revocations`,
@@ -250,6 +239,27 @@ export class RedisRevocationList implements RevocationList {
     await this.#write(REVOKE_ALL, this.#keys.globalEpoch, [at], revocationChange.revokedAll(at))
   }
 
+  /** Suspends key `id` on every instance until {@link RedisRevocationList.resume}; kept in Redis until the key expires. */
+  async suspend(id: string, expiresAt: number): Promise<void> {
+    const change = revocationChange.suspended(id, expiresAt)
+    await this.#writeInOrder(SUSPEND, [this.#mirror.now(), id, expiresAt], change)
+  }
+
+  /** Lifts a suspension of key `id` on every instance, removing it from Redis; no error when there is none. */
+  async resume(id: string): Promise<void> {
+    await this.#writeInOrder(RESUME, [id], revocationChange.resumed(id))
+  }
+
+  /**
+   * Whether key `id` is suspended, from the mirror, synchronously; fails closed exactly as
+   * {@link RedisRevocationList.isRevoked} does.
+   *
+   * @param at The caller's reading of this list's `now` clock, epoch ms. Default: `now()`.
+   */
+  isSuspended(id: string, at?: number): boolean {
+    return this.#mirror.isSuspended(id, at)
+  }
+
   async publishUpdate(id: string): Promise<void> {
     const change = revocationChange.updated(id)
     await this.#redis.publish(this.#keys.channel, encodeRevocationMessage(this.#origin, change))
@@ -322,6 +332,35 @@ export class RedisRevocationList implements RevocationList {
     this.#mirror.apply(change)
   }
 
+  /**
+   * A suspension or resume: unlike revocations, which only ever add up, these must be applied
+   * in the order Redis ran them, or two instances suspending and resuming the same key at
+   * once could leave a mirror on the loser's state. Each write announces under an origin of
+   * its own, which this list applies when the channel delivers it, in channel order; the
+   * write applies its change itself only when the channel has not delivered it yet (then
+   * nothing announced after it has been delivered either).
+   */
+  async #writeInOrder(
+    script: LuaScript,
+    args: readonly (string | number)[],
+    change: RevocationChange,
+  ): Promise<void> {
+    const key = this.#keys.suspended
+    const origin = `${this.#origin}:${++this.#writes}`
+    const message = encodeRevocationMessage(origin, change)
+    this.#inFlight.set(origin, false)
+    let heard: boolean | undefined
+    try {
+      await script.run(this.#redis, [key], [...args, this.#keys.channel, message])
+    } catch (error) {
+      throw explainReplyError(error, key)
+    } finally {
+      heard = this.#inFlight.get(origin)
+      this.#inFlight.delete(origin)
+    }
+    if (!heard) this.#mirror.apply(change)
+  }
+
   #received(channel: string, text: string): void {
     if (this.#closed || channel !== this.#keys.channel) return
     const message = decodeRevocationMessage(text)
@@ -333,6 +372,7 @@ export class RedisRevocationList implements RevocationList {
       return
     }
     if (message.origin === this.#origin) return
+    if (this.#inFlight.has(message.origin)) this.#inFlight.set(message.origin, true)
     this.#mirror.apply(message.change)
   }
 
@@ -389,32 +429,36 @@ export class RedisRevocationList implements RevocationList {
 
   /** Reads the whole state in one `MULTI`; `sent` is the clock reading taken before sending it. */
   async #snapshot(): Promise<{ state: RevocationState; sent: MirrorReading }> {
-    const { revoked, ownerEpochs, globalEpoch } = this.#keys
+    const { revoked, ownerEpochs, globalEpoch, suspended } = this.#keys
     const sent = this.#mirror.reading()
     const replies = await this.#redis
       .multi()
       .zrange(revoked, '0', '-1', 'WITHSCORES') // strings: ioredis 6 types `stop` as one
       .hgetall(ownerEpochs)
       .get(globalEpoch)
+      .zrange(suspended, '0', '-1', 'WITHSCORES')
       .exec()
     if (!replies) throw new Error('the revocation snapshot transaction was aborted')
-    const keys = [revoked, ownerEpochs, globalEpoch]
+    const keys = [revoked, ownerEpochs, globalEpoch, suspended]
     replies.forEach(([error], i) => {
       if (error) throw explainReplyError(error, keys[i]!)
     })
-    const ids = replies[0]![1] as string[]
-    const revokedIds: Array<[string, number]> = []
-    for (let i = 0; i + 1 < ids.length; i += 2) {
-      revokedIds.push([ids[i]!, epoch(ids[i + 1]!, revoked)])
+    const scored = (reply: unknown, key: string) => {
+      const flat = reply as string[]
+      const entries: Array<[string, number]> = []
+      for (let i = 0; i + 1 < flat.length; i += 2)
+        entries.push([flat[i]!, epoch(flat[i + 1]!, key)])
+      return entries
     }
     const owners = Object.entries(replies[1]![1] as Record<string, string>).map(
       ([ownerId, at]) => [ownerId, epoch(at, ownerEpochs)] as const,
     )
     const global = replies[2]![1] as string | null
     const state: RevocationState = {
-      revoked: revokedIds,
+      revoked: scored(replies[0]![1], revoked),
       ownerEpochs: owners,
       globalEpoch: global === null ? undefined : epoch(global, globalEpoch),
+      suspended: scored(replies[3]![1], suspended),
     }
     return { state, sent }
   }

@@ -66,10 +66,12 @@ return 0
 
 // KEYS: record, hash index, owner set.
 // ARGV: id, hash, ownerId, activeAt or '' (no condition), now or '' (keep the TTL), retention ms,
-// n (how many fields to remove), the n fields to remove, then field, value, … to set.
+// '1' or '' (notSuspended), n (how many fields to remove), the n fields to remove, then field,
+// value, … to set.
 // Returns the whole record (HGETALL), nil when there is none, -1 when it changed under us,
-// -2 when a condition was given and the record is not active at activeAt, -3 when its
-// expiresAt is not a time so the condition cannot be judged; nothing is written for -1 to -3.
+// -2 when a condition was given and the record is not active at activeAt (or, with
+// notSuspended, is suspended), -3 when its expiresAt is not a time so the condition cannot be
+// judged; nothing is written for -1 to -3.
 // The TTL, when asked, is #ttl's, from the record as written: retention past the later of
 // expiresAt and revokedAt, or past now.
 const UPDATE = new LuaScript(`
@@ -78,17 +80,18 @@ local function time(value)
   if type(value) ~= 'string' or #value > 16 or not string.match(value, '^%d+$') then return nil end
   return tonumber(value)
 end
-local current = redis.call('HMGET', KEYS[1], 'hash', 'ownerId', 'expiresAt', 'revokedAt', 'rotatedTo')
+local current = redis.call('HMGET', KEYS[1], 'hash', 'ownerId', 'expiresAt', 'revokedAt', 'rotatedTo', 'suspendedAt')
 if current[1] ~= ARGV[2] or current[2] ~= ARGV[3] then return -1 end
 if ARGV[4] ~= '' then
   if current[4] or current[5] then return -2 end
+  if ARGV[7] ~= '' and current[6] then return -2 end
   local expiresAt = time(current[3])
   if expiresAt == nil then return -3 end
   if expiresAt <= tonumber(ARGV[4]) then return -2 end
 end
-local removed = tonumber(ARGV[7])
-if removed > 0 then redis.call('HDEL', KEYS[1], unpack(ARGV, 8, 7 + removed)) end
-if #ARGV > 7 + removed then redis.call('HSET', KEYS[1], unpack(ARGV, 8 + removed)) end
+local removed = tonumber(ARGV[8])
+if removed > 0 then redis.call('HDEL', KEYS[1], unpack(ARGV, 9, 8 + removed)) end
+if #ARGV > 8 + removed then redis.call('HSET', KEYS[1], unpack(ARGV, 9 + removed)) end
 if ARGV[5] ~= '' then
   local written = redis.call('HMGET', KEYS[1], 'expiresAt', 'revokedAt')
   local expiresAt = time(written[1])
@@ -147,7 +150,8 @@ const CHANGED = 'the key record changed while it was being written; retry'
  * the token hash, never a token.
  *
  * Every write is one Lua script, so it is atomic and a duplicate id or hash writes
- * nothing; a conditional `update` checks that the record is active inside the same script.
+ * nothing; a conditional `update` checks that the record is active (and, with
+ * `notSuspended`, not suspended) inside the same script.
  * Records expire in Redis `retention` after their `expiresAt` or `revokedAt`, whichever is
  * later. Every record read
  * is checked with core's `assertKeyRecord`: foreign or corrupt data rejects with a
@@ -268,6 +272,7 @@ export class RedisTokenStore implements TokenStore {
       activeAt,
       keepsTtl ? '' : this.#now(),
       this.#retention,
+      condition?.notSuspended === true ? '1' : '',
       removed.length,
       ...removed,
       ...set,

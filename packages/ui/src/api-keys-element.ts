@@ -27,13 +27,14 @@ type FocusReturn = { keyId: string } | 'create' | 'revoke-all'
  * component talking to Keyward's management API (same origin, with the page's session cookie).
  *
  * It lists the viewer's organisation's keys and lets them create a key (name, expiry within the
- * server's `maxLifetime`, permissions they may grant, optional rate limit and credits), copy
- * its token once, rotate, extend, rename, change the limits of and delete keys, and revoke
- * them all. Everything renders in a shadow root; theme it
+ * server's `maxLifetime`, permissions they may grant, optional limits and allowed IPs), copy
+ * its token once, rotate, extend, rename, change the limits or allowed IPs of, suspend, resume
+ * and delete keys, and revoke them all. Everything renders in a shadow root; theme it
  * with `--keyward-*` custom properties and `::part()`, and translate it with `strings`.
  *
- * @fires keyward-change - after a key was created, rotated, updated or deleted, or all were
- *   revoked; `detail` is an {@link ApiKeysChangeDetail}. Bubbles and crosses shadow roots.
+ * @fires keyward-change - after a key was created, rotated, updated (suspended and resumed
+ *   too) or deleted, or all were revoked; `detail` is an {@link ApiKeysChangeDetail}. Bubbles
+ *   and crosses shadow roots.
  * @csspart container - the whole page section
  * @csspart header - the title, introduction and create button
  * @csspart create-button - "Create new API key +"

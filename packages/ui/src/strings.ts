@@ -47,6 +47,10 @@ export interface ApiKeysStrings {
   rename: string
   /** The menu entry opening the limits dialog. */
   changeLimits: string
+  /** The menu entry opening the allowed networks dialog. */
+  changeAllowedIps: string
+  suspend: string
+  resume: string
   delete: string
   cancel: string
   close: string
@@ -88,6 +92,13 @@ export interface ApiKeysStrings {
   /** A number field's content is not a whole number of at least `min`. */
   wholeNumber: (min: number) => string
   refillNeedsCredits: string
+  allowedIpsLabel: string
+  allowedIpsHelp: string
+  /** An entry of the allowed IPs field that is no address or CIDR range. */
+  badIp: (entry: string) => string
+  tooManyIps: (max: number) => string
+  /** In the limits column of a key with allowed IPs: the first few, and how many more. */
+  onlyFrom: (entries: string, more: number) => string
   createSubmit: string
   tokenTitle: string
   rotatedTokenTitle: string
@@ -115,6 +126,18 @@ export interface ApiKeysStrings {
   renameSubmit: string
   limitsTitle: (name: string) => string
   limitsSubmit: string
+  allowedIpsTitle: (name: string) => string
+  allowedIpsSubmit: string
+  suspendTitle: (name: string) => string
+  suspendBody: string
+  reasonLabel: string
+  reasonHelp: string
+  suspendSubmit: string
+  /** Beside the "Suspended" status: why, as given when suspending it. */
+  suspendedBecause: (reason: string) => string
+  resumeTitle: (name: string) => string
+  resumeBody: string
+  resumeSubmit: string
   deleteTitle: string
   deleteBody: (name: string, hint: string) => string
   deleteSubmit: string
@@ -133,6 +156,9 @@ export interface ApiKeysStrings {
   renamed: (name: string) => string
   extended: (name: string) => string
   limitsChanged: (name: string) => string
+  allowedIpsChanged: (name: string) => string
+  suspended: (name: string) => string
+  resumed: (name: string) => string
   deleted: (name: string) => string
   revokedAll: string
 }
@@ -165,13 +191,22 @@ export const defaultStrings: ApiKeysStrings = {
   credits: (remaining, refill) =>
     `${remaining} credits${refill ? `, refilled to ${refill.amount} every ${refill.every}` : ''}`,
   never: 'Never',
-  status: { active: 'Active', expired: 'Expired', revoked: 'Revoked', rotated: 'Rotated' },
+  status: {
+    active: 'Active',
+    expired: 'Expired',
+    revoked: 'Revoked',
+    rotated: 'Rotated',
+    suspended: 'Suspended',
+  },
   expiresSoon: (relative) => `Expires ${relative}`,
   actionsFor: (name) => `Actions for ${name}`,
   rotate: 'Rotate',
   extend: 'Extend expiry',
   rename: 'Rename',
   changeLimits: 'Change limits',
+  changeAllowedIps: 'Allowed IPs',
+  suspend: 'Suspend',
+  resume: 'Resume',
   delete: 'Delete',
   cancel: 'Cancel',
   close: 'Close',
@@ -205,6 +240,11 @@ export const defaultStrings: ApiKeysStrings = {
   everyLabel: 'every',
   wholeNumber: (min) => `Enter a whole number, ${min} or more.`,
   refillNeedsCredits: 'Enter the credits to refill.',
+  allowedIpsLabel: 'Allowed IPs',
+  allowedIpsHelp: 'Optional: where it may be used from, one address or CIDR range per line.',
+  badIp: (entry) => `“${entry}” is not an IP address or CIDR range.`,
+  tooManyIps: (max) => `Give at most ${max}.`,
+  onlyFrom: (entries, more) => `Only from ${entries}${more > 0 ? ` and ${more} more` : ''}`,
   createSubmit: 'Create key',
   tokenTitle: 'Copy your new API key',
   rotatedTokenTitle: 'Copy your new rotated API key',
@@ -234,6 +274,17 @@ export const defaultStrings: ApiKeysStrings = {
   renameSubmit: 'Save name',
   limitsTitle: (name) => `Limits of “${name}”`,
   limitsSubmit: 'Save limits',
+  allowedIpsTitle: (name) => `Allowed IPs of “${name}”`,
+  allowedIpsSubmit: 'Save allowed IPs',
+  suspendTitle: (name) => `Suspend “${name}”`,
+  suspendBody: 'It is refused until you resume it.',
+  reasonLabel: 'Reason',
+  reasonHelp: 'Optional, shown beside the key.',
+  suspendSubmit: 'Suspend key',
+  suspendedBecause: (reason) => `Reason: ${reason}`,
+  resumeTitle: (name) => `Resume “${name}”`,
+  resumeBody: 'It works again at once.',
+  resumeSubmit: 'Resume key',
   deleteTitle: 'Delete this API key?',
   deleteBody: (name, hint) =>
     `“${name}” (${hint}) will be deleted, and it stops working immediately: anything still using it is refused. This cannot be undone.`,
@@ -254,6 +305,9 @@ export const defaultStrings: ApiKeysStrings = {
   renamed: (name) => `API key renamed to “${name}”.`,
   extended: (name) => `The expiry of “${name}” was changed.`,
   limitsChanged: (name) => `The limits of “${name}” were changed.`,
+  allowedIpsChanged: (name) => `The allowed IPs of “${name}” were changed.`,
+  suspended: (name) => `API key “${name}” suspended.`,
+  resumed: (name) => `API key “${name}” resumed.`,
   deleted: (name) => `API key “${name}” deleted.`,
   revokedAll: 'Every API key was revoked.',
 }

@@ -256,6 +256,7 @@ const pageStyles = css`
   }
   input[type='text'],
   input[type='date'],
+  textarea,
   select {
     font: inherit;
     color: inherit;

@@ -5,7 +5,7 @@
  */
 
 /** Where a key stands when the server answered. */
-export type KeyStatus = 'active' | 'expired' | 'revoked' | 'rotated'
+export type KeyStatus = 'active' | 'expired' | 'revoked' | 'rotated' | 'suspended'
 
 /** A key as `GET /api-keys` lists it (times as ISO 8601, never the secret). */
 export interface ApiKeyJson {
@@ -27,6 +27,12 @@ export interface ApiKeyJson {
   rateLimits?: RateLimitJson[]
   /** The key's credits, absent when it has none. */
   credits?: CreditsJson
+  /** Networks the key may be used from (addresses and CIDR ranges); absent: anywhere. */
+  allowedIps?: string[]
+  /** When the key was suspended; absent unless it is. */
+  suspendedAt?: string
+  /** Why, as given when suspending it. */
+  suspendReason?: string
 }
 
 /** A rate limit: `limit` requests (cost units) per `window` seconds, counted per key. */

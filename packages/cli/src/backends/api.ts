@@ -82,8 +82,19 @@ export function apiBackend(options: ApiBackendOptions): Backend {
         ...(input.expiresIn === undefined ? {} : { expiresIn: input.expiresIn }),
         ...(input.expiresAt === undefined ? {} : { expiresAt: input.expiresAt }),
         ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
+        ...(input.allowedIps === undefined ? {} : { allowedIps: input.allowedIps }),
       })
       return { token: issued.token, key: view(issued.key) }
+    },
+    async update(id, input) {
+      return view(await call<ApiKeyJson>('PATCH', `/${encodeURIComponent(id)}`, input))
+    },
+    async suspend(id, reason) {
+      const body = reason === undefined ? {} : { reason }
+      return view(await call<ApiKeyJson>('POST', `/${encodeURIComponent(id)}/suspend`, body))
+    },
+    async resume(id) {
+      return view(await call<ApiKeyJson>('POST', `/${encodeURIComponent(id)}/resume`, {}))
     },
     async rotate(id, gracePeriod) {
       const issued = await call<{ token: string; key: ApiKeyJson }>(

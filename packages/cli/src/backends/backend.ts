@@ -21,6 +21,15 @@ export interface CreateInput {
   expiresIn?: string | number
   expiresAt?: Instant
   metadata?: KeyMetadata
+  /** Networks the key may be used from (addresses and CIDR ranges); absent: anywhere. */
+  allowedIps?: string[]
+}
+
+/** What `keys update` changes; what is absent stays as it is. */
+export interface UpdateInput {
+  name?: string
+  /** The networks the key may be used from; `null` removes the rules (anywhere again). */
+  allowedIps?: string[] | null
 }
 
 /**
@@ -39,6 +48,15 @@ export interface Backend {
   list(ownerId?: string): Promise<KeyView[]>
   create(input: CreateInput): Promise<{ token: string; key: KeyView }>
   rotate(id: string, gracePeriod?: string | number): Promise<{ token: string; key: KeyView }>
+  /** Changes a key; rejects `NotFoundError`, or `KeyInactiveError` for a key that no longer works. */
+  update(id: string, input: UpdateInput): Promise<KeyView>
+  /**
+   * Suspends a key everywhere until resumed (a suspended key stays suspended); rejects
+   * `NotFoundError`, or `KeyInactiveError` for a revoked, expired or rotated key.
+   */
+  suspend(id: string, reason?: string): Promise<KeyView>
+  /** Lifts a key's suspension (an active key stays active); rejects as {@link Backend.suspend}. */
+  resume(id: string): Promise<KeyView>
   /** `false` when the key was revoked already; rejects `NotFoundError` when there is none. */
   revoke(id: string): Promise<boolean>
   /** Every key of `ownerId`, or every key of every owner when it is absent. */

@@ -74,8 +74,21 @@ export function lifecycleBackend(parts: LifecycleParts): Backend {
         ...(input.expiresIn === undefined ? {} : { expiresIn: input.expiresIn }),
         ...(input.expiresAt === undefined ? {} : { expiresAt: input.expiresAt }),
         ...(input.metadata === undefined ? {} : { metadata: input.metadata }),
+        ...(input.allowedIps === undefined ? {} : { allowedIps: input.allowedIps }),
       })
       return { token, key: keyView(key, now()) }
+    },
+    async update(id, input) {
+      const { keys, now } = await lifecycle()
+      return keyView(await keys.update(id, input), now())
+    },
+    async suspend(id, reason) {
+      const { keys, now } = await lifecycle()
+      return keyView(await keys.suspend(id, reason === undefined ? {} : { reason }), now())
+    },
+    async resume(id) {
+      const { keys, now } = await lifecycle()
+      return keyView(await keys.resume(id), now())
     },
     async rotate(id, gracePeriod) {
       const record = await store.get(id)

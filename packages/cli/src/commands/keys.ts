@@ -5,17 +5,19 @@ import { DEFAULT_PREFIX } from '../backends/lifecycle.js'
 import { EXIT } from '../exit-codes.js'
 import type { CommandContext } from './context.js'
 import { helpExample } from './help-example.js'
+import { ALLOW_IP_HELP, networksInWords, registerKeyChanges } from './key-changes.js'
 import { repeatable } from './repeatable.js'
 
-/** `keyward keys list|create|rotate|revoke|expiring`: one key at a time. */
+/** `keyward keys list|create|update|rotate|suspend|resume|revoke|expiring`: one key at a time. */
 export function registerKeys(program: Command, ctx: CommandContext): void {
   const keys = program
     .command('keys')
-    .description('list, create, rotate and revoke API keys')
+    .description('list, create, change, rotate, suspend, resume and revoke API keys')
     .addHelpText('after', helpExample('keyward keys expiring --within 7d'))
   registerList(keys, ctx)
   registerCreate(keys, ctx)
   registerRotate(keys, ctx)
+  registerKeyChanges(keys, ctx)
   registerRevoke(keys, ctx)
   registerExpiring(keys, ctx)
 }
@@ -43,6 +45,7 @@ interface CreateOptions {
   expiresAt?: string
   metadata?: string
   prefix?: string
+  allowIp?: string[]
 }
 
 function registerCreate(keys: Command, ctx: CommandContext): void {
@@ -56,6 +59,7 @@ function registerCreate(keys: Command, ctx: CommandContext): void {
     .option('--expires-at <date>', 'expiry as an ISO 8601 date-time, e.g. 2027-01-31T00:00:00Z')
     .option('--metadata <json>', 'application data, a JSON object')
     .option('--prefix <prefix>', 'token prefix (default: $KEYWARD_PREFIX, else kw_live)')
+    .option('--allow-ip <cidr>', ALLOW_IP_HELP, repeatable)
     .addHelpText(
       'after',
       helpExample(
@@ -90,13 +94,14 @@ function registerCreate(keys: Command, ctx: CommandContext): void {
           ...(options.expiresIn === undefined ? {} : { expiresIn: seconds(options.expiresIn) }),
           ...(options.expiresAt === undefined ? {} : { expiresAt: options.expiresAt }),
           ...(metadata === undefined ? {} : { metadata }),
+          ...(options.allowIp === undefined ? {} : { allowedIps: options.allowIp }),
         })
       }, prefix)
       if (ctx.json()) ctx.printJson(issued)
       else {
         ctx.out(issued.token)
         ctx.info(
-          `Created ${issued.key.id} "${issued.key.name}" for ${issued.key.ownerId}, expires ${issued.key.expiresAt}. The token is shown once; it is not stored.`,
+          `Created ${issued.key.id} "${issued.key.name}" for ${issued.key.ownerId}, expires ${issued.key.expiresAt}${issued.key.allowedIps ? `, ${networksInWords(issued.key)}` : ''}. The token is shown once; it is not stored.`,
         )
       }
       ctx.done(EXIT.ok)

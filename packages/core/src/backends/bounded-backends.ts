@@ -132,6 +132,9 @@ export function boundRevocationList(list: RevocationList, options: BoundOptions)
     close: () => list.close(),
   }
   if (list.publishUpdate) bounded.publishUpdate = (id) => call(() => list.publishUpdate!(id))
+  if (list.suspend) bounded.suspend = (id, expiresAt) => call(() => list.suspend!(id, expiresAt))
+  if (list.resume) bounded.resume = (id) => call(() => list.resume!(id))
+  if (list.isSuspended) bounded.isSuspended = list.isSuspended.bind(list)
   if (list.time) bounded.time = () => call(() => list.time!())
   return bounded
 }

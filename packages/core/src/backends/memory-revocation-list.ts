@@ -23,6 +23,8 @@ export interface MemoryRevocationListOptions {
 export class MemoryRevocationList implements RevocationList {
   readonly #revoked = new Map<string, number>()
   readonly #ownerEpochs = new Map<string, number>()
+  /** Suspended key id → its key's expiry, epoch ms. */
+  readonly #suspended = new Map<string, number>()
   #globalEpoch = Number.NEGATIVE_INFINITY
   /** The size at which the next pruning pass runs: twice what the last one left, so each revoke costs O(1) amortised. */
   #pruneAt = MIN_PRUNE_SIZE
@@ -50,6 +52,26 @@ export class MemoryRevocationList implements RevocationList {
     revocationChange.revokedAll(at)
     this.#globalEpoch = Math.max(this.#globalEpoch, at)
     this.#emit({ type: 'revoked_all', at })
+  }
+
+  /** Suspends key `id` until {@link MemoryRevocationList.resume}; the entry goes once the key has expired. */
+  async suspend(id: string, expiresAt: number): Promise<void> {
+    revocationChange.suspended(id, expiresAt)
+    if (this.#suspended.size >= this.#pruneAt) this.#prune()
+    this.#suspended.set(id, expiresAt)
+    this.#emit({ type: 'suspended', id })
+  }
+
+  /** Lifts a suspension of key `id`; a revocation stays. */
+  async resume(id: string): Promise<void> {
+    revocationChange.resumed(id)
+    this.#suspended.delete(id)
+    this.#emit({ type: 'resumed', id })
+  }
+
+  /** Whether key `id` is suspended. Never throws, like {@link MemoryRevocationList.isRevoked}. */
+  isSuspended(id: string, _at?: number): boolean {
+    return this.#suspended.size !== 0 && this.#suspended.has(id)
   }
 
   async publishUpdate(id: string): Promise<void> {
@@ -98,6 +120,7 @@ export class MemoryRevocationList implements RevocationList {
   #prune(): void {
     const now = this.#now()
     for (const [id, expiresAt] of this.#revoked) if (expiresAt <= now) this.#revoked.delete(id)
-    this.#pruneAt = Math.max(MIN_PRUNE_SIZE, this.#revoked.size * 2)
+    for (const [id, expiresAt] of this.#suspended) if (expiresAt <= now) this.#suspended.delete(id)
+    this.#pruneAt = Math.max(MIN_PRUNE_SIZE, this.#revoked.size * 2, this.#suspended.size * 2)
   }
 }

@@ -1,5 +1,5 @@
 import type { KeyRecord, KeyRecordPatch, TokenStore, UpdateCondition } from '../types.js'
-import { assertRecordPatch, conditionActiveAt } from './record.js'
+import { assertRecordPatch, conditionActiveAt, meetsCondition } from './record.js'
 
 const PATCHABLE = [
   'name',
@@ -10,11 +10,13 @@ const PATCHABLE = [
   'revokedAt',
   'rateLimits',
   'credits',
+  'allowedIps',
+  'suspendedAt',
+  'suspendReason',
 ] as const
 
-/** The {@link UpdateCondition} test: neither revoked nor rotated, and not expired at `activeAt`. */
-const isActive = (record: KeyRecord, activeAt: number): boolean =>
-  record.revokedAt === undefined && record.rotatedTo === undefined && record.expiresAt > activeAt
+/** The fields a patch may remove with `null` (assertRecordPatch refuses it for every other). */
+type Removable = 'rateLimits' | 'credits' | 'allowedIps' | 'suspendedAt' | 'suspendReason'
 
 /**
  * The embedded {@link TokenStore}: records in process memory, lost on restart and not
@@ -67,14 +69,14 @@ export class MemoryTokenStore implements TokenStore {
     if (condition !== undefined) conditionActiveAt(condition)
     const record = this.#byId.get(id)
     if (!record) return undefined
-    if (condition !== undefined && !isActive(record, condition.activeAt)) return null
+    if (condition !== undefined && !meetsCondition(record, condition)) return null
     const next: KeyRecord = { ...record }
     // Only the fields a patch may change, and only those it gives: an `undefined` slipped in
     // by untyped code never takes a field (least of all `revokedAt`) away; `null` removes
-    // the limits (assertRecordPatch refuses it for every other field).
+    // the limits, the network rules or a suspension (assertRecordPatch refuses it elsewhere).
     for (const field of PATCHABLE) {
       const value = patch[field]
-      if (value === null) delete next[field as 'rateLimits' | 'credits']
+      if (value === null) delete next[field as Removable]
       else if (value !== undefined) Object.assign(next, { [field]: structuredClone(value) })
     }
     this.#byId.set(id, next)

@@ -39,6 +39,9 @@ export function assertKeyRecord(value: unknown, where = 'key record'): asserts v
   if (record.revokedAt !== undefined && !isTime(record.revokedAt)) fail('revokedAt')
   if (record.rateLimits !== undefined && !isRateLimits(record.rateLimits)) fail('rateLimits')
   if (record.credits !== undefined && !isCredits(record.credits)) fail('credits')
+  if (record.allowedIps !== undefined && !isAllowedIps(record.allowedIps)) fail('allowedIps')
+  if (record.suspendedAt !== undefined && !isTime(record.suspendedAt)) fail('suspendedAt')
+  if (record.suspendReason !== undefined && !isString(record.suspendReason)) fail('suspendReason')
   if (
     record.metadata !== undefined &&
     (record.metadata === null ||
@@ -69,6 +72,18 @@ function isRateLimits(value: unknown): boolean {
   )
 }
 
+/** At most this many network rules per key (`allowedIps`). */
+export const MAX_ALLOWED_IPS = 100
+
+/** The shape of stored network rules; entries are parsed (and bad ones refused) by the verifier. */
+function isAllowedIps(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    value.length <= MAX_ALLOWED_IPS &&
+    value.every((entry) => isString(entry) && entry !== '' && entry.length <= 64)
+  )
+}
+
 function isCredits(value: unknown): boolean {
   if (!isObject(value) || !isCount(value.remaining) || !isTime(value.grantedAt)) return false
   if (value.account !== undefined && (!isString(value.account) || value.account === '')) {
@@ -88,15 +103,33 @@ function isCredits(value: unknown): boolean {
 export function conditionActiveAt(condition: UpdateCondition): number {
   const activeAt = (condition as UpdateCondition | null)?.activeAt
   assertEpochMs(activeAt, 'condition.activeAt')
+  const notSuspended = (condition as { notSuspended?: unknown }).notSuspended
+  if (notSuspended !== undefined && typeof notSuspended !== 'boolean') {
+    throw new TypeError('condition.notSuspended must be a boolean')
+  }
   return activeAt
+}
+
+/**
+ * The {@link UpdateCondition} test, for stores that check it in process (memory): neither
+ * revoked nor rotated, not expired at `activeAt`, and with `notSuspended` not suspended.
+ */
+export function meetsCondition(record: KeyRecord, condition: UpdateCondition): boolean {
+  return (
+    record.revokedAt === undefined &&
+    record.rotatedTo === undefined &&
+    record.expiresAt > condition.activeAt &&
+    (condition.notSuspended !== true || record.suspendedAt === undefined)
+  )
 }
 
 /**
  * What a store checks of a {@link KeyRecordPatch} before it writes anything: throws a
  * `TypeError` naming the field (`patch.name must be a non-empty string`, …). Fields left
- * `undefined` are not checked and change nothing; `null` is accepted for `rateLimits` and
- * `credits` only (the store then removes the field), and refused for every other field,
- * so no patch takes a name, an expiry, a revocation or a rotation away. Limits are checked
+ * `undefined` are not checked and change nothing; `null` is accepted for `rateLimits`,
+ * `credits`, `allowedIps`, `suspendedAt` and `suspendReason` only (the store then removes the
+ * field), and refused for every other field, so no patch takes a name, an expiry, a
+ * revocation or a rotation away. Limits are checked
  * whole by {@link assertKeyRecord} when the record is read back, here only their shape.
  */
 export function assertRecordPatch(patch: unknown): asserts patch is KeyRecordPatch {
@@ -121,6 +154,15 @@ export function assertRecordPatch(patch: unknown): asserts patch is KeyRecordPat
   }
   if (p.credits != null && (typeof p.credits !== 'object' || Array.isArray(p.credits))) {
     throw new TypeError('patch.credits must be an object or null')
+  }
+  if (p.allowedIps != null && !isAllowedIps(p.allowedIps)) {
+    throw new TypeError(
+      `patch.allowedIps must be an array of at most ${MAX_ALLOWED_IPS} address strings or null`,
+    )
+  }
+  if (p.suspendedAt != null) assertEpochMs(p.suspendedAt, 'patch.suspendedAt')
+  if (p.suspendReason != null && typeof p.suspendReason !== 'string') {
+    throw new TypeError('patch.suspendReason must be a string or null')
   }
   if (p.rotatedTo !== undefined) assertNonEmptyString(p.rotatedTo, 'patch.rotatedTo')
   if (p.revokedAt !== undefined) assertEpochMs(p.revokedAt, 'patch.revokedAt')

@@ -14,6 +14,8 @@ import type { RevocationEvent } from '../types.js'
 export type RevocationChange =
   | { type: 'revoked'; id: string; expiresAt: number }
   | { type: 'updated'; id: string }
+  | { type: 'suspended'; id: string; expiresAt: number }
+  | { type: 'resumed'; id: string }
   | { type: 'revoked_owner'; ownerId: string; at: number }
   | { type: 'revoked_all'; at: number }
 
@@ -40,6 +42,15 @@ export const revocationChange = Object.freeze({
   updated(id: string): RevocationChange {
     assertNonEmptyString(id, 'id')
     return { type: 'updated', id }
+  },
+  suspended(id: string, expiresAt: number): RevocationChange {
+    assertNonEmptyString(id, 'id')
+    assertEpochMs(expiresAt, 'expiresAt')
+    return { type: 'suspended', id, expiresAt }
+  },
+  resumed(id: string): RevocationChange {
+    assertNonEmptyString(id, 'id')
+    return { type: 'resumed', id }
   },
 })
 
@@ -79,6 +90,12 @@ export function decodeRevocationMessage(text: string): RevocationMessage | undef
         : undefined
     case 'updated':
       return isText(data.id) ? { origin, change: { type: 'updated', id: data.id } } : undefined
+    case 'suspended':
+      return isText(data.id) && isNumber(data.expiresAt)
+        ? { origin, change: { type: 'suspended', id: data.id, expiresAt: data.expiresAt } }
+        : undefined
+    case 'resumed':
+      return isText(data.id) ? { origin, change: { type: 'resumed', id: data.id } } : undefined
     case 'revoked_owner':
       return isText(data.ownerId) && isNumber(data.at)
         ? { origin, change: { type: 'revoked_owner', ownerId: data.ownerId, at: data.at } }
@@ -94,5 +111,8 @@ export function decodeRevocationMessage(text: string): RevocationMessage | undef
 
 /** The event subscribers see for a change (without the internal `expiresAt`). */
 export function revocationEventOf(change: RevocationChange): RevocationEvent {
-  return change.type === 'revoked' ? { type: 'revoked', id: change.id } : change
+  if (change.type === 'revoked' || change.type === 'suspended') {
+    return { type: change.type, id: change.id }
+  }
+  return change
 }

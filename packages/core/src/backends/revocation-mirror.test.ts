@@ -251,3 +251,61 @@ describe('revocation messages', () => {
     }
   })
 })
+
+describe('RevocationMirror suspensions', () => {
+  it('loads suspensions with a snapshot (dropping those of expired keys) and applies suspend and resume in feed order', async () => {
+    const clock = { now: T0 }
+    const mirror = mirrorAt(clock, { maxStaleness: 1_000 })
+    expect(() => mirror.isSuspended('key_a')).toThrow(UnavailableError)
+    const events: RevocationEvent[] = []
+    mirror.subscribe((event) => events.push(event))
+    const sent = mirror.reading()
+    await mirror.load(async () => {
+      // Delivered while the snapshot is read: replayed onto it, in order.
+      mirror.apply({ type: 'suspended', id: 'key_c', expiresAt: T0 + 60_000 })
+      mirror.apply({ type: 'resumed', id: 'key_a' })
+      return {
+        state: {
+          ...empty,
+          suspended: [
+            ['key_a', T0 + 60_000],
+            ['key_b', T0 + 60_000],
+            ['key_old', T0 - 1],
+          ],
+        },
+        sent,
+      }
+    })
+    expect(mirror.isSuspended('key_a')).toBe(false)
+    expect(mirror.isSuspended('key_b')).toBe(true)
+    expect(mirror.isSuspended('key_c')).toBe(true)
+    expect(mirror.isSuspended('key_old')).toBe(false)
+    mirror.apply({ type: 'resumed', id: 'key_b' })
+    mirror.apply({ type: 'suspended', id: 'key_a', expiresAt: T0 + 60_000 })
+    expect(mirror.isSuspended('key_b')).toBe(false)
+    expect(mirror.isSuspended('key_a')).toBe(true)
+    expect(mirror.isRevoked(subject('key_a'))).toBe(false)
+    expect(events).toContainEqual({ type: 'suspended', id: 'key_a' })
+    expect(events).toContainEqual({ type: 'resumed', id: 'key_b' })
+    // Stale: fails closed exactly like isRevoked.
+    expect(() => mirror.isSuspended('key_a', T0 + 1_001)).toThrow(UnavailableError)
+    expect(() => mirror.isSuspended('key_zzz', T0 + 1_001)).toThrow(UnavailableError)
+  })
+
+  it('announces and reads back suspension changes, refusing malformed ones', () => {
+    const changes: RevocationChange[] = [
+      { type: 'suspended', id: 'key_a', expiresAt: T0 },
+      { type: 'resumed', id: 'key_a' },
+    ]
+    for (const change of changes) {
+      expect(decodeRevocationMessage(encodeRevocationMessage('me', change))).toEqual({
+        origin: 'me',
+        change,
+      })
+    }
+    expect(decodeRevocationMessage('{"origin":"me","type":"suspended","id":"key_a"}')).toBe(
+      undefined,
+    )
+    expect(decodeRevocationMessage('{"origin":"me","type":"resumed"}')).toBe(undefined)
+  })
+})

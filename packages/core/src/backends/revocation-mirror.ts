@@ -17,6 +17,8 @@ export interface RevocationState {
   ownerEpochs: Iterable<readonly [ownerId: string, at: number]>
   /** The global epoch, epoch ms, or `undefined` when there is none. */
   globalEpoch?: number | undefined
+  /** Suspended key ids with their key's expiry, epoch ms. Default: none. */
+  suspended?: Iterable<readonly [id: string, expiresAt: number]> | undefined
 }
 
 /** A reading of the mirror's clock taken before contacting the backend, numbered in the order taken. */
@@ -88,14 +90,19 @@ const RECONNECT_CAP_MS = 400
 const MIN_PRUNE_SIZE = 1_024
 
 /**
- * The revocation state itself. Every change only ever revokes more (epochs take the maximum),
- * so changes may be applied in any order and on top of a snapshot without losing anything.
+ * The revocation state itself. Every revocation only ever revokes more (epochs take the
+ * maximum), so those changes may be applied in any order and on top of a snapshot without
+ * losing anything. Suspensions are the exception: a resume lifts one, so they are applied in
+ * the order the feed delivers them; a snapshot taken after the feed started is overtaken by
+ * the changes delivered after it, which are replayed onto it in order.
  */
 class RevocationTable {
   readonly revoked = new Map<string, number>()
   readonly ownerEpochs = new Map<string, number>()
+  readonly suspended = new Map<string, number>()
   globalEpoch = Number.NEGATIVE_INFINITY
   #pruneAt = MIN_PRUNE_SIZE
+  #suspendedPruneAt = MIN_PRUNE_SIZE
 
   static of(state: RevocationState, now: number): RevocationTable {
     const table = new RevocationTable()
@@ -106,7 +113,11 @@ class RevocationTable {
       table.ownerEpochs.set(ownerId, Math.max(at, table.ownerEpochs.get(ownerId) ?? at))
     }
     if (state.globalEpoch !== undefined) table.globalEpoch = state.globalEpoch
+    for (const [id, expiresAt] of state.suspended ?? []) {
+      if (expiresAt > now) table.suspended.set(id, expiresAt)
+    }
     table.#pruneAt = Math.max(MIN_PRUNE_SIZE, table.revoked.size * 2)
+    table.#suspendedPruneAt = Math.max(MIN_PRUNE_SIZE, table.suspended.size * 2)
     return table
   }
 
@@ -125,6 +136,13 @@ class RevocationTable {
       case 'revoked_all':
         this.globalEpoch = Math.max(this.globalEpoch, change.at)
         break
+      case 'suspended':
+        if (this.suspended.size >= this.#suspendedPruneAt) this.#pruneSuspended(now)
+        this.suspended.set(change.id, change.expiresAt)
+        break
+      case 'resumed':
+        this.suspended.delete(change.id)
+        break
       case 'updated':
         break
     }
@@ -135,6 +153,12 @@ class RevocationTable {
     const ownerEpoch = this.ownerEpochs.get(subject.ownerId)
     if (ownerEpoch !== undefined && ownerEpoch >= subject.createdAt) return true
     return this.revoked.has(subject.id)
+  }
+
+  /** Drops suspensions of keys that have expired anyway, as {@link RevocationTable.#prune} does revocations. */
+  #pruneSuspended(now: number): void {
+    for (const [id, expiresAt] of this.suspended) if (expiresAt <= now) this.suspended.delete(id)
+    this.#suspendedPruneAt = Math.max(MIN_PRUNE_SIZE, this.suspended.size * 2)
   }
 
   /** Drops ids of keys that have expired anyway; runs when the map has doubled, so O(1) amortised. */
@@ -275,6 +299,18 @@ export class RevocationMirror {
     // Negated, so that a NaN reading fails closed too.
     if (!((at ?? this.now()) <= this.#deadline)) this.#refuse()
     return this.#table.isRevoked(subject)
+  }
+
+  /**
+   * Whether key `id` is suspended, synchronously; fails closed exactly as
+   * {@link RevocationMirror.isRevoked} does.
+   *
+   * @param at The caller's reading of `now`, epoch ms. Default: `now()`.
+   */
+  isSuspended(id: string, at?: number): boolean {
+    if (!((at ?? this.now()) <= this.#deadline)) this.#refuse()
+    const suspended = this.#table.suspended
+    return suspended.size !== 0 && suspended.has(id)
   }
 
   /**

@@ -50,10 +50,14 @@ export interface AuthenticationRequest {
 /**
  * Authenticates one request: the verified key, `undefined` when the request may go through
  * anonymous (optional, preflight), a promise of either when the store must be asked, or a
- * thrown `KeywardError` (synchronously when found before any I/O).
+ * thrown `KeywardError` (synchronously when found before any I/O). `clientIp` is the address
+ * the adapter decided the request comes from (the socket's peer, or what trusted proxies
+ * forwarded; never a header the client controls): keys with `allowedIps` are judged by it,
+ * and refused without it.
  */
 export type Authenticator = (
   request: AuthenticationRequest,
+  clientIp?: string,
 ) => VerifiedKey | undefined | Promise<VerifiedKey | undefined>
 
 /** RFC 6750 §2.1 `b64token`. */
@@ -110,7 +114,8 @@ function bearerToken(value: string | undefined, realm: string): string | undefin
  * `apiKeyHeader`; an empty Bearer token or one with characters outside RFC 6750's
  * `b64token` is `invalid_request` (400), and so are two different credentials; no
  * credential is `missing_token` (401) unless `optional`; the token then goes through
- * `keyward.check`, which answers synchronously on a cache hit.
+ * `keyward.check` with the request's client address, which answers synchronously on a cache
+ * hit.
  */
 export function createAuthenticator<S extends string>(
   keyward: Keyward<S>,
@@ -134,14 +139,14 @@ export function createAuthenticator<S extends string>(
   if (options.cost !== undefined) assertNonNegativeInteger(options.cost, 'cost')
   const cost = options.cost ?? 1
 
-  return function authenticate(request) {
+  return function authenticate(request, clientIp) {
     if (passPreflight && isPreflight(request)) return undefined
     const token = presentedToken(request, headerName, realm)
     if (token === undefined) {
       if (optional) return undefined
       throw new MissingTokenError({ realm })
     }
-    return keyward.check(token, requirement, cost)
+    return keyward.check(token, requirement, cost, clientIp)
   }
 }
 

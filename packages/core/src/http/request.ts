@@ -97,6 +97,13 @@ export interface ManagementRequest {
    * `Host` header): what a principal's `Origin` must equal. Adapters always give it.
    */
   origin?: string
+  /**
+   * The address the request comes from, as the adapter decided it (the socket's peer, or
+   * what trusted proxies forwarded; never a header the client controls). An API-key caller
+   * with `allowedIps` is judged by it, and refused (403 `ip_not_allowed`) without it.
+   * Default: none.
+   */
+  clientIp?: string
   body?: ManagementBody
 }
 

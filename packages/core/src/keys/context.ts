@@ -110,3 +110,29 @@ export async function announceRevocation(
   await callBackend(() => ctx.revocations.revoke(id, expiresAt))
   ctx.forget(id)
 }
+
+/**
+ * Puts a suspended key on the revocation list's suspended set (every instance refuses it at
+ * once) and out of this instance's cache. A list without suspensions is told of an update
+ * instead: other instances then read the record's `suspendedAt` once their entry is evicted.
+ */
+export async function announceSuspension(
+  ctx: LifecycleContext,
+  id: string,
+  expiresAt: number,
+): Promise<void> {
+  ctx.forget(id)
+  const { revocations } = ctx
+  if (revocations.suspend) await callBackend(() => revocations.suspend!(id, expiresAt))
+  else if (revocations.publishUpdate) await callBackend(() => revocations.publishUpdate!(id))
+  ctx.forget(id)
+}
+
+/** Lifts a suspension on the revocation list (or announces the update), and drops the cached entry. */
+export async function announceResumption(ctx: LifecycleContext, id: string): Promise<void> {
+  ctx.forget(id)
+  const { revocations } = ctx
+  if (revocations.resume) await callBackend(() => revocations.resume!(id))
+  else if (revocations.publishUpdate) await callBackend(() => revocations.publishUpdate!(id))
+  ctx.forget(id)
+}

@@ -14,6 +14,7 @@ import {
   assertObjectArgument,
   type Instant,
   parseActor,
+  parseAllowedIps,
   parseExpiry,
   parseMetadata,
   parseName,
@@ -44,6 +45,13 @@ export interface CreateKeyInput<S extends string = string> {
   rateLimits?: readonly RateLimitInput[]
   /** Usage credits: each charge takes its cost from `remaining`. Default: none (unmetered). */
   credits?: CreditsInput
+  /**
+   * Networks the key may be used from: at most 100 IPv4 or IPv6 addresses and CIDR ranges
+   * (`203.0.113.7`, `203.0.113.0/24`, `2001:db8::/32`), stored canonical. Elsewhere (or when
+   * the adapter cannot tell the client's address) it is refused with 403 `ip_not_allowed`.
+   * Default: none (`[]` too), and the key works from anywhere.
+   */
+  allowedIps?: readonly string[]
 }
 
 /** A key just created or rotated: the only time its token exists. */
@@ -72,6 +80,7 @@ export async function createKey(
   const metadata = parseMetadata(input.metadata)
   const rateLimits = input.rateLimits === undefined ? undefined : parseRateLimits(input.rateLimits)
   const credits = input.credits === undefined ? undefined : parseCredits(input.credits, at)
+  const allowedIps = input.allowedIps === undefined ? [] : parseAllowedIps(input.allowedIps)
   const { token, record } = await issueKey(ctx, {
     name,
     ownerId,
@@ -81,6 +90,7 @@ export async function createKey(
     ...(metadata === undefined ? {} : { metadata }),
     ...(rateLimits === undefined ? {} : { rateLimits }),
     ...(credits === undefined ? {} : { credits }),
+    ...(allowedIps.length === 0 ? {} : { allowedIps }),
   })
   const key = toApiKey(record)
   await ctx.emit({ type: 'created', key, at, ...actor })

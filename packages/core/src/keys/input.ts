@@ -1,5 +1,7 @@
+import { MAX_ALLOWED_IPS } from '../backends/record.js'
 import { parseDuration } from '../duration.js'
 import { InvalidArgumentError } from '../errors.js'
+import { canonicalIpRule } from '../lib/ip-rules.js'
 import type { KeyMetadata } from '../types.js'
 
 /**
@@ -99,6 +101,65 @@ export function parseMetadata(metadata: unknown): KeyMetadata | undefined {
     )
   }
   return copy
+}
+
+/**
+ * Parses network rules (`allowedIps`): an array of at most 100 IPv4 or IPv6 addresses and
+ * CIDR ranges (`203.0.113.7`, `203.0.113.0/24`, `2001:db8::/32`), each trimmed. Returns them
+ * canonical (see `canonicalIpRule`: network address of a range, IPv4-mapped IPv6 as IPv4),
+ * without duplicates, in the order given; `[]` when there are none. A bad entry is an
+ * `InvalidArgumentError` naming it, e.g. `allowedIps[2]`.
+ */
+export function parseAllowedIps(value: unknown): string[] {
+  if (!Array.isArray(value)) {
+    throw new InvalidArgumentError(
+      'allowedIps',
+      'allowedIps must be an array of IP addresses and CIDR ranges.',
+    )
+  }
+  if (value.length > MAX_ALLOWED_IPS) {
+    throw new InvalidArgumentError(
+      'allowedIps',
+      `allowedIps must have at most ${MAX_ALLOWED_IPS} entries.`,
+    )
+  }
+  const rules = new Set<string>()
+  value.forEach((entry: unknown, index) => {
+    const field = `allowedIps[${index}]`
+    const canonical =
+      typeof entry === 'string' && entry.length <= 64 ? canonicalIpRule(entry.trim()) : undefined
+    if (canonical === undefined) {
+      const shown = typeof entry === 'string' ? ` ${excerpt(entry)}` : ''
+      throw new InvalidArgumentError(
+        field,
+        `${field}${shown} is not an IP address or CIDR range, like "203.0.113.7", "203.0.113.0/24" or "2001:db8::/32".`,
+      )
+    }
+    rules.add(canonical)
+  })
+  return [...rules]
+}
+
+const MAX_SUSPEND_REASON = 200
+
+/**
+ * Parses why a key is suspended: plain text (no control characters, well-formed), trimmed,
+ * at most 200 code points; `undefined` when absent or blank.
+ */
+export function parseSuspendReason(reason: unknown): string | undefined {
+  if (reason === undefined || reason === null) return undefined
+  if (typeof reason !== 'string') {
+    throw new InvalidArgumentError('reason', 'reason must be a string.')
+  }
+  assertPlainText(reason, 'reason')
+  const trimmed = reason.trim()
+  if (codePointsExceed(trimmed, MAX_SUSPEND_REASON)) {
+    throw new InvalidArgumentError(
+      'reason',
+      `reason must be at most ${MAX_SUSPEND_REASON} characters.`,
+    )
+  }
+  return trimmed === '' ? undefined : trimmed
 }
 
 /** An instant: a `Date`, epoch milliseconds, or an RFC 3339 date-time string with its offset (`2027-01-31T00:00:00Z`). */

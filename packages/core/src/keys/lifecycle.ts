@@ -6,6 +6,7 @@ import { getKey, listKeys } from './read.js'
 import { type LeakOutcome, type LeakReport, reportLeak } from './report-leak.js'
 import { revokeAllKeys, revokeKey } from './revoke.js'
 import { type RotateKeyInput, rotateKey } from './rotate.js'
+import { resumeKey, type SuspendKeyInput, suspendKey } from './suspend.js'
 import { type UpdateKeyInput, updateKey } from './update.js'
 
 // The public types of `keyward.keys`, each defined beside the operation that takes it.
@@ -14,6 +15,7 @@ export type { CreateKeyInput, IssuedKey } from './create.js'
 export type { ActionContext, Instant } from './input.js'
 export type { LeakOutcome, LeakReport } from './report-leak.js'
 export type { RotateKeyInput } from './rotate.js'
+export type { SuspendKeyInput } from './suspend.js'
 export type { UpdateKeyInput } from './update.js'
 
 /** The key lifecycle, `keyward.keys`. Invalid input rejects with `InvalidArgumentError`. */
@@ -39,6 +41,19 @@ export interface KeyLifecycle<S extends string = string> {
    * rejects `KeyInactiveError` (409), however many rotations race.
    */
   rotate(id: string, input?: RotateKeyInput, context?: ActionContext): Promise<IssuedKey>
+  /**
+   * Suspends an active key: it (and its access tokens) stops verifying on every instance at
+   * once with 401 `suspended_token`, cannot be rotated, mint or manage, until {@link
+   * KeyLifecycle.resume}. Already suspended: resolves the key unchanged. Rejects
+   * `NotFoundError`, and `KeyInactiveError` (409) for a revoked, expired or rotated key.
+   */
+  suspend(id: string, input?: SuspendKeyInput, context?: ActionContext): Promise<ApiKey>
+  /**
+   * Resumes a suspended key: it verifies again everywhere, unless it expired meanwhile. Not
+   * suspended: resolves the key unchanged. Rejects `NotFoundError`, and `KeyInactiveError`
+   * (409) for a revoked, expired or rotated key: a revocation is never lifted.
+   */
+  resume(id: string, context?: ActionContext): Promise<ApiKey>
   /**
    * Revokes a key everywhere, permanently (its record keeps `revokedAt`); idempotent.
    * Resolves `true` when a key that was not revoked yet was revoked.
@@ -71,6 +86,8 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
     get: (id, options) => getKey(ctx, id, options),
     update: (id, input, context) => updateKey(ctx, id, input, context),
     rotate: (id, input, context) => rotateKey(ctx, id, input, context),
+    suspend: (id, input, context) => suspendKey(ctx, id, input, context),
+    resume: (id, context) => resumeKey(ctx, id, context),
     revoke: (id, context) => revokeKey(ctx, id, context),
     revokeAll: (options, context) => revokeAllKeys(ctx, options, context),
     reportLeak: (token, where) => reportLeak(ctx, token, where),

@@ -24,7 +24,10 @@ export async function getKey(
   return toApiKey(record)
 }
 
-/** Where a record stands at `at`; a revoke-all epoch counts as revocation. */
+/**
+ * Where a record stands at `at`; a revoke-all epoch counts as revocation. The first of
+ * revoked, rotated, expired and suspended that holds; else active.
+ */
 export function statusAt(ctx: LifecycleContext, record: KeyRecord, at: number): KeyStatus {
   if (
     record.revokedAt !== undefined ||
@@ -37,7 +40,8 @@ export function statusAt(ctx: LifecycleContext, record: KeyRecord, at: number): 
     return 'revoked'
   }
   if (record.rotatedTo !== undefined) return 'rotated'
-  return at >= record.expiresAt ? 'expired' : 'active'
+  if (at >= record.expiresAt) return 'expired'
+  return record.suspendedAt === undefined ? 'active' : 'suspended'
 }
 
 /** The stored record of `id`, whatever its status; `InvalidArgumentError` unless `id` is a key id. */
@@ -50,16 +54,22 @@ export async function readRecord(
   return callBackend(() => ctx.store.get(id))
 }
 
-/** The record of `id` if it is active at `at`; else `NotFoundError` or `KeyInactiveError`. */
+/**
+ * The record of `id` if it is active at `at` (or, with `allowSuspended`, suspended); else
+ * `NotFoundError` or `KeyInactiveError`.
+ */
 export async function readActiveRecord(
   ctx: LifecycleContext,
   id: unknown,
   at: number,
+  allowSuspended = false,
 ): Promise<KeyRecord> {
   const record = await readRecord(ctx, id)
   if (!record) throw new NotFoundError()
   const status = statusAt(ctx, record, at)
-  if (status !== 'active') throw new KeyInactiveError(status)
+  if (status !== 'active' && !(allowSuspended && status === 'suspended')) {
+    throw new KeyInactiveError(status as Exclude<KeyStatus, 'active'>)
+  }
   return record
 }
 

@@ -78,6 +78,7 @@ async function issueSuccessor(
     rotatedFrom: old.id,
     ...(old.metadata === undefined ? {} : { metadata: old.metadata }),
     ...(old.rateLimits === undefined ? {} : { rateLimits: old.rateLimits }),
+    ...(old.allowedIps === undefined ? {} : { allowedIps: old.allowedIps }),
     ...(old.credits === undefined
       ? {}
       : { credits: { ...old.credits, account: old.credits.account ?? old.id } }),
@@ -101,7 +102,8 @@ async function endPredecessor(
     // Without grace the old key is refused everywhere before the rotation commits, so a
     // failure here leaves the old key as it was and no successor behind.
     if (grace === 0) await announceRevocation(ctx, old.id, old.expiresAt)
-    // One atomic step: only an active key gets a successor, so racing rotations yield one.
+    // One atomic step: only an active key gets a successor, so racing rotations yield one,
+    // and a suspension landing meanwhile is never escaped through a successor.
     ended = await callBackend(() =>
       ctx.store.update(
         old.id,
@@ -110,7 +112,7 @@ async function endPredecessor(
           expiresAt: end.previousExpiresAt,
           ...(grace === 0 ? { revokedAt: at } : {}),
         },
-        { activeAt: at },
+        { activeAt: at, notSuspended: true },
       ),
     )
   } catch (error) {
@@ -138,6 +140,7 @@ async function takeLastState(
   if (!sameScopes(ended.scopes, successor.scopes)) drift.scopes = ended.scopes
   if (ended.metadata !== undefined && !sameJson(ended.metadata, successor.metadata))
     drift.metadata = ended.metadata
+  if (!sameJson(ended.allowedIps, successor.allowedIps)) drift.allowedIps = ended.allowedIps ?? null
   if (Object.keys(drift).length === 0) return successor
   return (await callBackend(() => ctx.store.update(successor.id, drift))) ?? successor
 }

@@ -8,12 +8,18 @@ import {
 } from '../limits/input.js'
 import type { ScopeGrant } from '../scopes.js'
 import type { ApiKey, KeyMetadata, KeyRecord, KeyRecordPatch } from '../types.js'
-import { announceChange, callBackend, type LifecycleContext } from './context.js'
+import {
+  announceChange,
+  announceSuspension,
+  callBackend,
+  type LifecycleContext,
+} from './context.js'
 import {
   type ActionContext,
   assertObjectArgument,
   type Instant,
   parseActor,
+  parseAllowedIps,
   parseExpiry,
   parseMetadata,
   parseName,
@@ -40,11 +46,16 @@ export interface UpdateKeyInput<S extends string = string> {
    * the credits: the key is unmetered again (a later grant starts a fresh balance).
    */
   credits?: CreditsInput | null
+  /**
+   * New network rules (see `CreateKeyInput.allowedIps`), replacing the key's; `null` or `[]`
+   * removes them, so the key may be used from anywhere.
+   */
+  allowedIps?: readonly string[] | null
 }
 
 /**
- * `keyward.keys.update`: checks the input, then changes an active key in one conditional
- * store write, tells every instance and emits `updated`.
+ * `keyward.keys.update`: checks the input, then changes an active (or suspended) key in one
+ * conditional store write, tells every instance and emits `updated`.
  */
 export async function updateKey(
   ctx: LifecycleContext,
@@ -57,11 +68,16 @@ export async function updateKey(
   const at = ctx.now()
   const patch = parseKeyPatch(ctx, input, at)
   const changes = Object.keys(patch)
-  const current = await readActiveRecord(ctx, id, at)
+  // A suspended key may still be renamed or given other rules by the people managing it.
+  const current = await readActiveRecord(ctx, id, at, true)
   if (patch.credits != null) keepCreditAccount(patch.credits, current)
   const updated = await callBackend(() => ctx.store.update(id, patch, { activeAt: at }))
   if (!updated) return explainRefusal(ctx, id, updated, at)
   await announceChange(ctx, updated.id)
+  // A suspension is kept on the list until the key's end: a new end moves it.
+  if (updated.suspendedAt !== undefined && patch.expiresAt !== undefined) {
+    await announceSuspension(ctx, updated.id, updated.expiresAt)
+  }
   const key = toApiKey(updated)
   await ctx.emit({ type: 'updated', key, changes, at, ...actor })
   return key
@@ -81,10 +97,14 @@ function parseKeyPatch(ctx: LifecycleContext, input: UpdateKeyInput, at: number)
   if (input.credits !== undefined) {
     patch.credits = input.credits === null ? null : parseCredits(input.credits, at)
   }
+  if (input.allowedIps !== undefined) {
+    const rules = input.allowedIps === null ? [] : parseAllowedIps(input.allowedIps)
+    patch.allowedIps = rules.length === 0 ? null : rules
+  }
   if (Object.keys(patch).length === 0) {
     throw new InvalidArgumentError(
       'input',
-      'Give at least one of name, expiresAt, expiresIn, scopes, metadata, rateLimits, credits.',
+      'Give at least one of name, expiresAt, expiresIn, scopes, metadata, rateLimits, credits, allowedIps.',
     )
   }
   return patch

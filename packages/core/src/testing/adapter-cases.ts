@@ -28,6 +28,9 @@ export type CredentialName =
   | 'manager'
   | 'expired'
   | 'revoked'
+  | 'suspended'
+  | 'nearby'
+  | 'faraway'
   | 'unknown'
   | 'malformed'
 /** Each credential of an {@link AdapterFixture}: a token, or a string that is not one. */
@@ -36,7 +39,9 @@ export type Credentials = Record<CredentialName, string>
 /**
  * The instances and keys the adapter cases run against: `reader` holds `projects:read`,
  * `writer` the wildcard `projects:*`, `manager` `api_keys:manage`; `expired` is past its
- * expiry on the fixture's clock, `revoked` is revoked, `unknown` is a well-formed token of
+ * expiry on the fixture's clock, `revoked` is revoked, `suspended` is suspended, `nearby` may
+ * be used from loopback addresses only (`127.0.0.0/8`, `::1`) and `faraway` from `10.0.0.0/8`
+ * only (so never from a test on this machine), `unknown` is a well-formed token of
  * no key and `malformed` fails the checksum.
  */
 export interface AdapterFixture {
@@ -100,6 +105,18 @@ export async function createAdapterFixture(): Promise<AdapterFixture> {
   const expired = await issue('expired', ['projects:read'], 60)
   const revoked = await issue('revoked', ['projects:read'])
   await keyward.keys.revoke(revoked.key.id)
+  const suspended = await issue('suspended', ['projects:read'])
+  await keyward.keys.suspend(suspended.key.id, { reason: 'Conformance' })
+  const within = (name: string, allowedIps: string[]) =>
+    keyward.keys.create({
+      name,
+      ownerId: 'org_1',
+      scopes: ['projects:read'],
+      expiresIn: '30d',
+      allowedIps,
+    })
+  const nearby = await within('nearby', ['127.0.0.0/8', '::1'])
+  const faraway = await within('faraway', ['10.0.0.0/8'])
   clock += 120_000
   return {
     keyward,
@@ -110,6 +127,9 @@ export async function createAdapterFixture(): Promise<AdapterFixture> {
       manager: manager.token,
       expired: expired.token,
       revoked: revoked.token,
+      suspended: suspended.token,
+      nearby: nearby.token,
+      faraway: faraway.token,
       unknown: generateToken('kw_test'),
       malformed: 'kw_test_notAValidToken',
     },
@@ -117,6 +137,7 @@ export async function createAdapterFixture(): Promise<AdapterFixture> {
       reader: reader.key.id,
       writer: writer.key.id,
       manager: manager.key.id,
+      nearby: nearby.key.id,
     },
   }
 }
@@ -297,6 +318,38 @@ export const ADAPTER_CASES: readonly AdapterCase[] = [
     challenge: invalidToken,
   },
   {
+    name: 'suspended key → 401 suspended_token, invalid_token challenge',
+    path: '/whoami',
+    headers: { authorization: 'Bearer {suspended}' },
+    status: 401,
+    code: 'suspended_token',
+    challenge: invalidToken,
+  },
+  {
+    name: 'a key used from outside its allowedIps → 403 ip_not_allowed, no challenge',
+    path: '/whoami',
+    headers: { authorization: 'Bearer {faraway}' },
+    status: 403,
+    code: 'ip_not_allowed',
+    challenge: 'none',
+  },
+  {
+    name: 'a key outside its allowedIps is refused before its scopes are judged',
+    path: '/inline-scopes',
+    headers: { authorization: 'Bearer {faraway}' },
+    status: 403,
+    code: 'ip_not_allowed',
+    challenge: 'none',
+  },
+  {
+    name: 'a suspended key is refused before its scopes are judged',
+    path: '/inline-scopes',
+    headers: { authorization: 'Bearer {suspended}' },
+    status: 401,
+    code: 'suspended_token',
+    challenge: invalidToken,
+  },
+  {
     name: 'store unavailable → 503 with Retry-After, no challenge',
     path: '/down',
     headers: { authorization: 'Bearer {unknown}' },
@@ -474,6 +527,37 @@ export const REPEATED_HEADER_CASES: readonly RepeatedHeaderCase[] = [
     status: 400,
     code: 'invalid_request',
     challenge: invalidRequest,
+  },
+]
+
+/**
+ * Cases that need the request to come from a socket on this machine (so over HTTP only):
+ * the adapter gives core the peer's loopback address (`127.0.0.1`, `::ffff:127.0.0.1` or
+ * `::1`) as the client address, with no proxy trusted.
+ */
+export const LOOPBACK_CASES: readonly AdapterCase[] = [
+  {
+    name: 'a key allowed loopback addresses reaches the handler from a loopback peer',
+    path: '/whoami',
+    headers: { authorization: 'Bearer {nearby}' },
+    status: 200,
+    apiKey: 'nearby',
+  },
+  {
+    name: 'X-Forwarded-For naming an allowed network changes nothing without a trusted proxy',
+    path: '/whoami',
+    headers: { authorization: 'Bearer {faraway}', 'x-forwarded-for': '10.1.2.3' },
+    status: 403,
+    code: 'ip_not_allowed',
+    challenge: 'none',
+  },
+  {
+    name: 'Forwarded naming an allowed network changes nothing without a trusted proxy',
+    path: '/whoami',
+    headers: { authorization: 'Bearer {faraway}', forwarded: 'for=10.1.2.3' },
+    status: 403,
+    code: 'ip_not_allowed',
+    challenge: 'none',
   },
 ]
 

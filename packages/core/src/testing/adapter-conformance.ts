@@ -11,6 +11,7 @@ import {
   type Credentials,
   createAdapterFixture,
   expectAdapterCase,
+  LOOPBACK_CASES,
   REPEATED_HEADER_CASES,
   type RepeatedHeaderCase,
 } from './adapter-cases.js'
@@ -137,7 +138,9 @@ async function rawCase(
  * Registers vitest `describe` blocks checking that a framework adapter authenticates as
  * Keyward's own adapters do: one test per case of {@link ADAPTER_CASES} (credentials and
  * their conflicts, the verifier's refusals, scope guards, anonymous access, preflights, a
- * backend that is down) and, when served over HTTP, of {@link REPEATED_HEADER_CASES}. Each
+ * backend that is down, suspended keys and network rules) and, when served over HTTP, of
+ * {@link LOOPBACK_CASES} (the adapter must give core the socket peer's address as the client
+ * address) and {@link REPEATED_HEADER_CASES}. Each
  * answer is checked by {@link expectAdapterCase}.
  *
  * Call it at the top level of a test file. `vitest` must be installed (it is an optional
@@ -211,6 +214,15 @@ export function adapterConformance<M>(options: AdapterConformanceOptions<M>): vo
   })
 
   if (serve) {
+    describe(`${name}: adapter conformance over HTTP, from a loopback peer`, () => {
+      it.each(LOOPBACK_CASES)('$name', async (testCase) => {
+        const response = await fetchCase(
+          testCase.path,
+          adapterCaseInit(testCase, fixture.credentials),
+        )
+        await expectAdapterCase(testCase, response, fixture)
+      })
+    })
     describe(`${name}: adapter conformance over HTTP, repeated header lines`, () => {
       it.each(REPEATED_HEADER_CASES)('$name', async (testCase) => {
         const response = await rawCase(served!.url, testCase, fixture.credentials)

@@ -9,6 +9,7 @@ export {
   conformanceScopes,
   createAdapterFixture,
   expectAdapterCase,
+  LOOPBACK_CASES,
   REPEATED_HEADER_CASES,
   type RepeatedHeaderCase,
 } from './adapter-cases.js'

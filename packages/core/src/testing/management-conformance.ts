@@ -1,5 +1,6 @@
 import { managementCases } from './lib/management-cases.js'
 import { principalCases } from './lib/principal-cases.js'
+import { suspensionCases } from './lib/suspension-cases.js'
 import type { ServeManagement, ServeManagementWithPrincipal } from './served.js'
 
 export type { ManagementApp, ServeManagement, ServeManagementWithPrincipal } from './served.js'
@@ -17,7 +18,8 @@ export interface ManagementConformanceOptions {
 /**
  * Registers vitest `describe` blocks checking that an adapter's management REST API answers
  * as Keyward's own adapters do, over real HTTP: authentication and the manage scope, every
- * route (create, list, get, update, rotate, revoke, revoke-all, `POST /token`), the problem
+ * route (create, list, get, update, rotate, suspend, resume, revoke, revoke-all, `POST
+ * /token`), network rules judged on the socket peer's address, the problem
  * answers (400, 403, 404, 409, 413, 422) and `Cache-Control: no-store`, bodies in odd
  * encodings, raw paths routed as core routes them, repeated `Authorization` lines, a caller
  * that an app-wide `apiKeyAuth` verified on its headers and that is revoked or expired
@@ -58,5 +60,6 @@ export function managementConformance(options: ManagementConformanceOptions): vo
     throw new TypeError('serveWithPrincipal must be a function')
   }
   managementCases(name, serve)
+  suspensionCases(name, serve)
   principalCases(name, serveWithPrincipal)
 }

@@ -61,7 +61,10 @@ export interface RevocationListConformanceOptions {
  * after a subject's `createdAt` revokes it; later subjects are unaffected; an earlier
  * epoch never lifts a later one), a synchronous `isRevoked` that honours the caller's clock
  * reading `at`, a shared clock `time()` when there is one, events delivered to every
- * instance's subscribers after its mirror has changed, `unsubscribe`, `ready` and `close`.
+ * instance's subscribers after its mirror has changed, `unsubscribe`, `ready` and `close`;
+ * and suspensions (`suspend`, `resume`, `isSuspended`: on every instance at once, kept in
+ * storage for lists opened later, pruned only once the key has expired, failing closed like
+ * `isRevoked`, and never lifting a revocation).
  *
  * The suite calls `ready()` on every instance before using it and `close()` after each
  * test; `close()` must be harmless when called again. `vitest` must be installed (an optional peer dependency of `@keyward/core`).
@@ -477,6 +480,145 @@ export function revocationListConformance(
       expect(late.isRevoked(subject({ ownerId, createdAt: 20_001 }))).toBe(false)
       expect(late.isRevoked(subject({ createdAt: 1_500 }))).toBe(true)
       expect(late.isRevoked(subject({ createdAt: 2_001 }))).toBe(false)
+    })
+
+    /** The optional suspension methods, which every conforming list offers. */
+    const suspensions = (instance: RevocationList) => {
+      expect(
+        [instance.suspend, instance.resume, instance.isSuspended].map((method) => typeof method),
+        'suspend, resume and isSuspended are optional for createKeyward, but a conforming list has them',
+      ).toEqual(['function', 'function', 'function'])
+      return instance as RevocationList &
+        Required<Pick<RevocationList, 'suspend' | 'resume' | 'isSuspended'>>
+    }
+
+    it('suspends one key id on every instance, and no other, revoking nothing', async () => {
+      const target = subject()
+      const bystander = subject({ ownerId: target.ownerId })
+      const local = nextEvent(
+        list,
+        (e) => e.type === 'suspended' && e.id === target.id,
+        () => suspensions(list).isSuspended(target.id),
+      )
+      const remote = nextEvent(
+        peer,
+        (e) => e.type === 'suspended' && e.id === target.id,
+        () => suspensions(peer).isSuspended(target.id, now()),
+      )
+      expect(suspensions(list).isSuspended(target.id)).toBe(false)
+      await suspensions(list).suspend(target.id, expiresAt())
+
+      expect(await local).toEqual({ event: { type: 'suspended', id: target.id }, probed: true })
+      expect(await remote).toEqual({ event: { type: 'suspended', id: target.id }, probed: true })
+      for (const instance of [list, peer]) {
+        expect(suspensions(instance).isSuspended(target.id)).toBe(true)
+        expect(suspensions(instance).isSuspended(bystander.id)).toBe(false)
+        expect(instance.isRevoked(target)).toBe(false)
+      }
+    })
+
+    it('resumes a suspended key on every instance', async () => {
+      const target = subject()
+      const suspended = nextEvent(
+        peer,
+        (e) => e.type === 'suspended' && e.id === target.id,
+        () => null,
+      )
+      await suspensions(list).suspend(target.id, expiresAt())
+      await suspended
+      const resumed = nextEvent(
+        peer,
+        (e) => e.type === 'resumed' && e.id === target.id,
+        () => suspensions(peer).isSuspended(target.id),
+      )
+      await suspensions(list).resume(target.id)
+      expect(await resumed).toEqual({ event: { type: 'resumed', id: target.id }, probed: false })
+      expect(suspensions(list).isSuspended(target.id)).toBe(false)
+      // Resuming a key that is not suspended is no error and changes nothing.
+      await suspensions(list).resume(subject().id)
+      // Suspended again after a resume, it is suspended again.
+      const again = nextEvent(
+        peer,
+        (e) => e.type === 'suspended' && e.id === target.id,
+        () => suspensions(peer).isSuspended(target.id),
+      )
+      await suspensions(list).suspend(target.id, expiresAt())
+      expect((await again).probed).toBe(true)
+    })
+
+    it('rejects a suspension or resume whose arguments it could not read back, changing nothing', async () => {
+      const target = subject()
+      await expect(suspensions(list).suspend('', expiresAt())).rejects.toThrow(/^id must/)
+      await expect(suspensions(list).suspend(target.id, Number.NaN)).rejects.toThrow(
+        /^expiresAt must/,
+      )
+      await expect(suspensions(list).resume('')).rejects.toThrow(/^id must/)
+      expect(suspensions(list).isSuspended(target.id)).toBe(false)
+    })
+
+    it('keeps suspensions in storage: a list opened later knows them, and not a resumed one', async () => {
+      const kept = subject()
+      const lifted = subject()
+      await suspensions(list).suspend(kept.id, expiresAt())
+      await suspensions(list).suspend(lifted.id, expiresAt())
+      await suspensions(list).resume(lifted.id)
+      const late = await open()
+      await late.ready()
+      expect(suspensions(late).isSuspended(kept.id)).toBe(true)
+      expect(suspensions(late).isSuspended(lifted.id)).toBe(false)
+    })
+
+    it('prunes only suspensions of keys expired by now: a list opened later still knows live ones', async () => {
+      const sooner = subject()
+      const later = subject()
+      await suspensions(list).suspend(sooner.id, now() + 3_600_000)
+      await suspensions(list).suspend(later.id, now() + 7_200_000)
+      await list.revoke(subject().id, now() + 3_600_000)
+      const late = await open()
+      expect(suspensions(late).isSuspended(sooner.id)).toBe(true)
+      expect(suspensions(late).isSuspended(later.id)).toBe(true)
+    })
+
+    it('never lets a resume lift a revocation by id, owner epoch or global epoch', async () => {
+      const byId = subject({ createdAt: 9_000 })
+      const byOwner = subject({ createdAt: 8_000 })
+      const byGlobal = subject({ createdAt: 1_000 })
+      await list.revoke(byId.id, expiresAt())
+      await list.revokeOwner(byOwner.ownerId, 8_000)
+      await list.revokeAll(1_000)
+      for (const target of [byId, byOwner, byGlobal]) {
+        await suspensions(list).suspend(target.id, expiresAt())
+      }
+      const last = nextEvent(
+        peer,
+        (e) => e.type === 'resumed' && e.id === byGlobal.id,
+        () => null,
+      )
+      for (const target of [byId, byOwner, byGlobal]) await suspensions(list).resume(target.id)
+      await last
+      const late = await open()
+      for (const instance of [list, peer, late]) {
+        for (const target of [byId, byOwner, byGlobal]) {
+          expect(instance.isRevoked(target)).toBe(true)
+          expect(suspensions(instance).isSuspended(target.id)).toBe(false)
+        }
+      }
+    })
+
+    it('fails closed on isSuspended exactly as on isRevoked for a reading no contact has covered', async () => {
+      const target = subject()
+      await suspensions(list).suspend(target.id, expiresAt())
+      const outcome = (instance: RevocationList, at: number) => {
+        try {
+          return suspensions(instance).isSuspended(target.id, at)
+        } catch (error) {
+          return error
+        }
+      }
+      expect(outcome(list, now())).toBe(true)
+      if (maxStaleness === undefined) return
+      expect(outcome(list, now() + maxStaleness + 1)).toMatchObject({ code: 'unavailable' })
+      expect(outcome(peer, now() + maxStaleness + 1)).toMatchObject({ code: 'unavailable' })
     })
 
     it('resolves ready again once ready, and close twice', async () => {

@@ -15,9 +15,10 @@ const MINUTE = 60_000
 /**
  * Registers a vitest `describe` block checking that a {@link TokenStore} keeps the contract
  * Keyward relies on: every method, duplicate rejection with nothing written, atomic
- * patches, limits removed by a `null` patch (and no other field), conditional updates
- * (judged at `activeAt`, writing nothing when the record is revoked, rotated or expired,
- * and letting exactly one of two racing rotations win), a revocation that lands on a
+ * patches, limits, network rules and a suspension removed by a `null` patch (and no other
+ * field), conditional updates (judged at `activeAt`, writing nothing when the record is
+ * revoked, rotated or expired, or with `notSuspended` suspended, and letting exactly one of
+ * two racing rotations or suspensions win), a revocation that lands on a
  * rotated record and is never taken away, indexes removed on delete, `touch` never moving
  * backwards, and records handed in and out as copies.
  *
@@ -220,6 +221,114 @@ export function tokenStoreConformance(name: string, factory: TokenStoreFactory):
         name: 'Credits only',
         rateLimits: [],
       })
+    })
+
+    it('keeps allowedIps, suspendedAt and suspendReason whole through insert and update', async () => {
+      const original = sampleRecord({ allowedIps: ['203.0.113.0/24', '2001:db8::1'] })
+      await store.insert(original)
+      expect(await store.get(original.id)).toStrictEqual(original)
+      const suspendedAt = Date.now()
+      const patch: KeyRecordPatch = {
+        allowedIps: ['10.0.0.0/8', '192.0.2.7', '2001:db8::/32'],
+        suspendedAt,
+        suspendReason: 'Unpaid invoice ✓',
+      }
+      const expected = { ...original, ...patch } as KeyRecord
+      expect(await store.update(original.id, patch)).toStrictEqual(expected)
+      expect(await store.get(original.id)).toStrictEqual(expected)
+      expect(await store.findByHash(original.hash)).toStrictEqual(expected)
+      expect(await store.listByOwner(original.ownerId)).toStrictEqual([expected])
+    })
+
+    it('removes allowedIps, suspendedAt and suspendReason patched to null, and keeps every other field', async () => {
+      const full = fullSampleRecord()
+      const { allowedIps, suspendedAt, suspendReason, ...rest } = full
+      await store.insert(full)
+
+      const resumed: KeyRecord = { ...rest, allowedIps: allowedIps! }
+      expect(await store.update(full.id, { suspendedAt: null, suspendReason: null })).toStrictEqual(
+        resumed,
+      )
+      expect(await store.get(full.id)).toStrictEqual(resumed)
+      expect(await store.update(full.id, { allowedIps: null })).toStrictEqual(rest)
+      expect(await store.get(full.id)).toStrictEqual(rest)
+      expect(await store.findByHash(full.hash)).toStrictEqual(rest)
+      expect(await store.listByOwner(full.ownerId)).toStrictEqual([rest])
+      // Removing what is not there is no error and changes nothing.
+      expect(
+        await store.update(full.id, { allowedIps: null, suspendedAt: null, suspendReason: null }),
+      ).toStrictEqual(rest)
+      expect(suspendedAt).toBeTypeOf('number')
+      expect(suspendReason).toBeTypeOf('string')
+    })
+
+    it('applies a notSuspended conditional patch only while the record is not suspended', async () => {
+      const original = sampleRecord({ metadata: { plan: 'pro' } })
+      await store.insert(original)
+      const activeAt = Date.now()
+      const suspension = { suspendedAt: activeAt, suspendReason: 'Investigation' }
+      const suspended: KeyRecord = { ...original, ...suspension }
+
+      expect(
+        await store.update(original.id, suspension, { activeAt, notSuspended: true }),
+      ).toStrictEqual(suspended)
+      // A second suspension finds it suspended and writes nothing.
+      expect(
+        await store.update(
+          original.id,
+          { suspendedAt: activeAt + 1, suspendReason: 'Again' },
+          { activeAt, notSuspended: true },
+        ),
+      ).toBeNull()
+      expect(await store.get(original.id)).toStrictEqual(suspended)
+      // Without notSuspended, a suspended but active record still takes a conditional patch.
+      const renamed: KeyRecord = { ...suspended, name: 'Renamed while suspended' }
+      expect(await store.update(original.id, { name: renamed.name }, { activeAt })).toStrictEqual(
+        renamed,
+      )
+      expect(
+        await store.update(original.id, { name: 'No' }, { activeAt, notSuspended: false }),
+      ).toStrictEqual({ ...renamed, name: 'No' })
+      // Resumed, it takes a notSuspended patch again.
+      const { suspendedAt: _at, suspendReason: _reason, ...resumed } = { ...renamed, name: 'No' }
+      expect(
+        await store.update(original.id, { suspendedAt: null, suspendReason: null }, { activeAt }),
+      ).toStrictEqual(resumed)
+      expect(
+        await store.update(original.id, { name: 'Back' }, { activeAt, notSuspended: true }),
+      ).toStrictEqual({ ...resumed, name: 'Back' })
+    })
+
+    it('refuses a notSuspended patch to a revoked or expired record too', async () => {
+      const activeAt = Date.now()
+      const revoked = sampleRecord({ revokedAt: activeAt - 1 })
+      const expired = sampleRecord({ expiresAt: activeAt })
+      await store.insert(revoked)
+      await store.insert(expired)
+      const patch = { suspendedAt: activeAt }
+      expect(await store.update(revoked.id, patch, { activeAt, notSuspended: true })).toBeNull()
+      expect(await store.update(expired.id, patch, { activeAt, notSuspended: true })).toBeNull()
+      expect(await store.get(revoked.id)).toStrictEqual(revoked)
+      expect(await store.get(expired.id)).toStrictEqual(expired)
+    })
+
+    it('lets exactly one of two racing notSuspended suspensions win, whole', async () => {
+      for (let round = 0; round < 5; round += 1) {
+        const original = sampleRecord()
+        await store.insert(original)
+        const activeAt = Date.now()
+        const patches = [1, 2].map((n) => ({ suspendedAt: activeAt + n, suspendReason: `r${n}` }))
+        const results = await Promise.all(
+          patches.map((patch) =>
+            store.update(original.id, patch, { activeAt, notSuspended: true }),
+          ),
+        )
+        expect(results.filter((result) => result === null)).toHaveLength(1)
+        const won = results.findIndex((result) => result !== null)
+        const expected: KeyRecord = { ...original, ...patches[won] }
+        expect(results[won]).toStrictEqual(expected)
+        expect(await store.get(original.id)).toStrictEqual(expected)
+      }
     })
 
     it('counts a record as active up to the millisecond before its expiresAt', async () => {

@@ -48,7 +48,11 @@ function apiKeyAuth<S extends string>(
   const authenticate = createAuthenticator(keyward, options)
   return async (req, res) => {
     try {
-      const key = await authenticate({ method: req.method ?? 'GET', header: headerOf(req) })
+      // The client address is the socket's peer: this adapter trusts no proxy.
+      const key = await authenticate(
+        { method: req.method ?? 'GET', header: headerOf(req) },
+        req.socket.remoteAddress,
+      )
       if (key !== undefined) req.apiKey = key
       return false
     } catch (error) {
@@ -92,6 +96,8 @@ function apiKeyRoutes<S extends string>(
 ) {
   const api = createManagementApi(keyward, options)
   return async (req: KeywardRequest, res: ServerResponse) => {
+    // Read before the body: a body over the limit ends the connection.
+    const clientIp = req.socket.remoteAddress
     const body = await bodyOf(req, api.maxBodyBytes)
     // Dot segments resolved as the URL standard does; core routes the rest.
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname
@@ -106,6 +112,7 @@ function apiKeyRoutes<S extends string>(
         body,
         ...(principal && { principal }),
         ...(req.apiKey && { apiKey: req.apiKey }),
+        ...(clientIp && { clientIp }),
       }),
     )
   }

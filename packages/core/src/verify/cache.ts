@@ -152,16 +152,18 @@ export class VerifyCache {
   }
 
   /**
-   * Follows the revocation list's events; returns what stops following. An update evicts the
-   * key's entry; a reset (the list lost track of what it missed) drops every entry and every
+   * Follows the revocation list's events; returns what stops following. An update or a resume
+   * evicts the key's entry; a reset (the list lost track of what it missed) drops every entry and every
    * unknown hash.
    */
   follow(revocations: RevocationList): () => void {
     return revocations.subscribe((event) => {
-      // Revocations need no eviction: the list is checked on every call, cached or not, and
-      // keeps the id until the key would have expired anyway. (Keeping the entry spares the
-      // revoked key's next request a store read on every other instance.)
-      if (event.type === 'updated') this.forget(event.id)
+      // Revocations and suspensions need no eviction: the list is checked on every call,
+      // cached or not, and keeps the id until the key would have expired anyway (a list that
+      // announces `suspended` answers `isSuspended`). Keeping the entry spares the key's next
+      // request a store read on every other instance. A resume lifts what the cached record
+      // may still say, so it evicts.
+      if (event.type === 'updated' || event.type === 'resumed') this.forget(event.id)
       else if (event.type === 'reset') {
         this.#evictions.evictAll()
         this.#positive?.clear()

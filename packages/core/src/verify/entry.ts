@@ -1,3 +1,4 @@
+import { compileIpRules, type IpMatcher } from '../lib/ip-rules.js'
 import { type LimitPolicy, limitPolicyOf } from '../limits/policy.js'
 import { isSubsetOf } from '../scopes.js'
 import type { KeyRecord, RateLimit, RevocationSubject, TokenClaims, VerifiedKey } from '../types.js'
@@ -16,6 +17,13 @@ export interface Entry {
   granted: ReadonlySet<string>
   /** The record carries `revokedAt` (or the token does not belong to the parent's record): revoked whatever the list says. */
   revoked: boolean
+  /** The record carries `suspendedAt` (an access token: its parent's): suspended whatever the list says. */
+  suspended: boolean
+  /**
+   * The key's network rules (an access token: its parent's), compiled once when the entry is
+   * built; `undefined` when it may be used from anywhere (the network step is then skipped).
+   */
+  network: IpMatcher | undefined
   /** How messages name the credential: `'API key'` or `'access token'`. */
   noun: string
   /** The key's limits, `undefined` when nothing limits it (the limit step is then skipped). */
@@ -87,6 +95,11 @@ export function recordEntry(
     }),
     granted: new Set(record.scopes),
     revoked: record.revokedAt !== undefined,
+    suspended: record.suspendedAt !== undefined,
+    network:
+      record.allowedIps === undefined || record.allowedIps.length === 0
+        ? undefined
+        : compileIpRules(record.allowedIps),
     noun: 'API key',
     limits: limitPolicyOf(record, defaults),
     touchedAt: Number.NEGATIVE_INFINITY,
@@ -97,8 +110,9 @@ export function recordEntry(
 /**
  * An access token's entry: its claims bounded by its parent key's current entry. It ends
  * when the parent ends (revocation by id, by the owner's or the global epoch judged by the
- * parent's creation, expiry, the end of a rotation's grace), and grants only what both the
- * token and the parent grant now. A token whose claims do not match the parent's record
+ * parent's creation, expiry, the end of a rotation's grace), is refused while the parent is
+ * suspended and outside the parent's network rules, and grants only what both the token and
+ * the parent grant now. A token whose claims do not match the parent's record
  * (another owner, another creation time) is treated as revoked.
  */
 export function combine(kind: string, claims: TokenClaims, parent: Entry): Entry {
@@ -119,6 +133,8 @@ export function combine(kind: string, claims: TokenClaims, parent: Entry): Entry
     subject: parent.subject,
     granted: new Set(granted),
     revoked: parent.revoked || foreign,
+    suspended: parent.suspended,
+    network: parent.network,
     noun: 'access token',
     limits: parent.limits,
     touchedAt: Number.NEGATIVE_INFINITY,
@@ -126,7 +142,10 @@ export function combine(kind: string, claims: TokenClaims, parent: Entry): Entry
   }
 }
 
-/** An access token judged by its claims alone (a `standalone` token kind: no store to read). */
+/**
+ * An access token judged by its claims alone (a `standalone` token kind: no store to read):
+ * the parent's network rules are unknown here, and its suspension only through the list.
+ */
 export function standaloneEntry(
   kind: string,
   claims: TokenClaims,
@@ -142,6 +161,8 @@ export function standaloneEntry(
     subject,
     granted: new Set(claims.scopes),
     revoked: false,
+    suspended: false,
+    network: undefined,
     noun: 'access token',
     limits: limitPolicyOf({ id: claims.keyId, expiresAt: claims.expiresAt }, defaults),
     touchedAt: Number.NEGATIVE_INFINITY,

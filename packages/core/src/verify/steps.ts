@@ -1,11 +1,11 @@
-import { InvalidTokenError, KeywardError } from '../errors.js'
+import { InvalidTokenError, IpNotAllowedError, KeywardError } from '../errors.js'
 import { chargeRequest } from '../limits/charge.js'
 import type { ScopeRequirement } from '../scopes.js'
 import type { VerifiedKey } from '../types.js'
 import type { VerifyContext } from './context.js'
 import type { Entry } from './entry.js'
 
-// Steps 4–9 of DESIGN.md's pipeline, judging an entry found by steps 1–3 (see verifier.ts,
+// Steps 4–11 of DESIGN.md's pipeline, judging an entry found by steps 1–3 (see verifier.ts,
 // which runs them in order). API keys and access tokens go through the same steps on the same
 // kind of entry. Each step returns early, or throws the error the caller answers with.
 
@@ -23,14 +23,38 @@ export function checkRevocation(ctx: VerifyContext, entry: Entry): void {
   }
 }
 
-/** Step 5 — expiry: the credential fails from `expiresAt` on. */
+/**
+ * Step 5 — suspension: the record's own `suspendedAt` (an access token: its parent's), then
+ * the list's suspended set, which learns a suspension on every instance at once. Either one
+ * refuses: a resume reaches caches through the list's `resumed` event.
+ */
+export function checkSuspension(ctx: VerifyContext, entry: Entry): void {
+  if (entry.suspended || ctx.revocations.isSuspended?.(entry.subject.id) === true) {
+    throw new InvalidTokenError(
+      'suspended_token',
+      `The ${entry.noun} is suspended.`,
+      ctx.errorOptions,
+    )
+  }
+}
+
+/** Step 6 — expiry: the credential fails from `expiresAt` on. */
 export function checkExpiry(ctx: VerifyContext, entry: Entry, at: number): void {
   if (at >= entry.key.expiresAt) {
     throw new InvalidTokenError('expired_token', `The ${entry.noun} has expired.`, ctx.errorOptions)
   }
 }
 
-/** Step 6 — scopes: the requirement against what the credential grants now. */
+/**
+ * Step 7 — network: a key with `allowedIps` (an access token: its parent's) is refused from
+ * any other address, and when the adapter could not tell the address (fail closed). Called
+ * for keys with rules only.
+ */
+export function checkNetwork(entry: Entry, clientIp: string | undefined): void {
+  if (!entry.network!(clientIp)) throw new IpNotAllowedError(entry.noun)
+}
+
+/** Step 8 — scopes: the requirement against what the credential grants now. */
 export function checkScopes(
   ctx: VerifyContext,
   entry: Entry,
@@ -51,7 +75,7 @@ export function checkScopes(
 }
 
 /**
- * Step 7 — limits: a key with rate limits or credits is charged `cost` on every limit at
+ * Step 9 — limits: a key with rate limits or credits is charged `cost` on every limit at
  * once, or refused (429) having been charged nothing. Called for limited keys only (unlimited
  * ones pay one property check in the pipeline). Returns the request's own key (with its
  * `rateLimit` state), or a promise of it when the limiter asks its backend.
@@ -65,7 +89,7 @@ export function chargeLimits(
   return chargeRequest(ctx.limits, entry.limits!, entry.key, cost, at)
 }
 
-/** Step 9 — touch: `lastUsedAt`, written at most once per `touchInterval` per key, off the request path. */
+/** Step 11 — touch: `lastUsedAt`, written at most once per `touchInterval` per key, off the request path. */
 export function touch(ctx: VerifyContext, entry: Entry, at: number): void {
   if (at - entry.touchedAt < ctx.touchInterval) return
   entry.touchedAt = at

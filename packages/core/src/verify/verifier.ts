@@ -9,7 +9,15 @@ import { VerifyCache, type VerifyCacheOptions } from './cache.js'
 import type { VerifyContext } from './context.js'
 import type { Entry } from './entry.js'
 import { lookupAccessToken, lookupApiKey, lookupCurrent } from './lookup.js'
-import { chargeLimits, checkExpiry, checkRevocation, checkScopes, touch } from './steps.js'
+import {
+  chargeLimits,
+  checkExpiry,
+  checkNetwork,
+  checkRevocation,
+  checkScopes,
+  checkSuspension,
+  touch,
+} from './steps.js'
 
 /** Per-call options of `keyward.verify`. */
 export interface VerifyOptions<S extends string = string> {
@@ -22,6 +30,13 @@ export interface VerifyOptions<S extends string = string> {
    * integer. Default `1`. Keys without limits are never charged.
    */
   cost?: number
+  /**
+   * The address the request comes from, as the adapter decided it (the socket's peer, or a
+   * trusted proxy's forwarded address; never a header the client controls). Keys with
+   * `allowedIps` are refused from elsewhere, and without it (403 `ip_not_allowed`). Default:
+   * none, so only keys without network rules verify.
+   */
+  clientIp?: string
 }
 
 /** What {@link createVerifier} is built from: `createKeyward`'s options, resolved. */
@@ -54,13 +69,15 @@ export interface Verifier {
     token: string,
     requirement?: ScopeRequirement,
     cost?: number,
+    clientIp?: string,
   ): VerifiedKey | Promise<VerifiedKey>
   /**
    * Re-checks a credential verified earlier against the state at this moment: a fresh store
-   * read of the key (of an access token's parent), then revocation and expiry. Resolves to
-   * the credential as it stands now (current scopes and end).
+   * read of the key (of an access token's parent), then revocation, suspension, expiry and
+   * the network rules for `clientIp` (a key with rules and no `clientIp` is refused). Resolves
+   * to the credential as it stands now (current scopes and end).
    */
-  recheck(key: VerifiedKey): Promise<VerifiedKey>
+  recheck(key: VerifiedKey, clientIp?: string): Promise<VerifiedKey>
   /** Compiles (and memoizes) the requirement of a set of verify options. */
   requirement(options: VerifyOptions | undefined): ScopeRequirement | undefined
   /** Drops the cached entry of key `id`, after a change made through this instance. */
@@ -71,8 +88,9 @@ export interface Verifier {
 
 // The pipeline of DESIGN.md. Steps 1–3 find a credential's entry: parse (prefix, length,
 // alphabet and checksum, before any hashing or store access), hash, and look it up (cache,
-// then store). Steps 4–9 judge the entry on every call, cached or not (steps.ts). The limit
-// step sits between scopes and success, so a request refused for anything else costs nothing.
+// then store). Steps 4–11 judge the entry on every call, cached or not (steps.ts): revocation,
+// suspension, expiry, network, scopes, limits, success, touch. The limit step sits between
+// scopes and success, so a request refused for anything else costs nothing.
 
 /**
  * Verifies `token` (see {@link Verifier.check}): the whole pipeline, in order. Synchronous on
@@ -83,13 +101,14 @@ function checkToken(
   token: string,
   requirement: ScopeRequirement | undefined,
   cost: number,
+  clientIp: string | undefined,
 ): VerifiedKey | Promise<VerifiedKey> {
   if (typeof token !== 'string') {
     throw new InvalidTokenError('malformed_token', 'The API key is malformed.', ctx.errorOptions)
   }
   // Most instances have no token kinds: the length test spares a cache hit the loop.
-  if (ctx.tokenKinds.length !== 0) return checkTokenKinds(ctx, token, requirement, cost)
-  return checkApiKey(ctx, token, requirement, cost)
+  if (ctx.tokenKinds.length !== 0) return checkTokenKinds(ctx, token, requirement, cost, clientIp)
+  return checkApiKey(ctx, token, requirement, cost, clientIp)
 }
 
 /** Steps 1–3 for access tokens (a token kind accepts the token), else for API keys. */
@@ -98,15 +117,16 @@ function checkTokenKinds(
   token: string,
   requirement: ScopeRequirement | undefined,
   cost: number,
+  clientIp: string | undefined,
 ): VerifiedKey | Promise<VerifiedKey> {
   for (const kind of ctx.tokenKinds) {
     if (kind.accepts(token)) {
       return lookupAccessToken(ctx, kind, token).then((entry) =>
-        accept(ctx, entry, requirement, ctx.now(), cost),
+        accept(ctx, entry, requirement, ctx.now(), cost, clientIp),
       )
     }
   }
-  return checkApiKey(ctx, token, requirement, cost)
+  return checkApiKey(ctx, token, requirement, cost, clientIp)
 }
 
 /** Steps 1–3 for an API key, then the rest of the pipeline. */
@@ -115,6 +135,7 @@ function checkApiKey(
   token: string,
   requirement: ScopeRequirement | undefined,
   cost: number,
+  clientIp: string | undefined,
 ): VerifiedKey | Promise<VerifiedKey> {
   // Step 1 (parse) rejects malformed tokens before the store is asked, always. Where
   // hashing is synchronous (Node), its costlier half (alphabet and checksum, ~130 ns) is
@@ -126,24 +147,28 @@ function checkApiKey(
   if (digest !== undefined) {
     const at = ctx.now()
     const cached = ctx.cache.find(digest, at)
-    if (cached) return accept(ctx, cached, requirement, at, cost)
+    if (cached) return accept(ctx, cached, requirement, at, cost, clientIp)
   }
   ctx.tokens.check(token)
   return lookupApiKey(ctx, token, digest).then((entry) =>
-    accept(ctx, entry, requirement, ctx.now(), cost),
+    accept(ctx, entry, requirement, ctx.now(), cost, clientIp),
   )
 }
 
-/** Steps 4–9 on an entry; synchronous unless the limiter asks its backend. */
+/** Steps 4–11 on an entry; synchronous unless the limiter asks its backend. */
 function accept(
   ctx: VerifyContext,
   entry: Entry,
   requirement: ScopeRequirement | undefined,
   at: number,
   cost: number,
+  clientIp: string | undefined,
 ): VerifiedKey | Promise<VerifiedKey> {
   checkRevocation(ctx, entry)
+  checkSuspension(ctx, entry)
   checkExpiry(ctx, entry, at)
+  // Keys without network rules (most) pay one property check.
+  if (entry.network !== undefined) checkNetwork(entry, clientIp)
   checkScopes(ctx, entry, requirement)
   if (entry.limits !== undefined) {
     const admitted = chargeLimits(ctx, entry, cost, at)
@@ -151,16 +176,22 @@ function accept(
     return admitted
   }
   touch(ctx, entry, at)
-  // Step 8 — success: the frozen key handlers see.
+  // Step 10 — success: the frozen key handlers see.
   return entry.key
 }
 
-/** Re-checks a credential verified earlier (see {@link Verifier.recheck}): steps 3–5 on a fresh read. */
-async function recheckKey(ctx: VerifyContext, key: VerifiedKey): Promise<VerifiedKey> {
+/** Re-checks a credential verified earlier (see {@link Verifier.recheck}): steps 3–7 on a fresh read. */
+async function recheckKey(
+  ctx: VerifyContext,
+  key: VerifiedKey,
+  clientIp: string | undefined,
+): Promise<VerifiedKey> {
   const entry = await lookupCurrent(ctx, key)
   const at = ctx.now()
   checkRevocation(ctx, entry)
+  checkSuspension(ctx, entry)
   checkExpiry(ctx, entry, at)
+  if (entry.network !== undefined) checkNetwork(entry, clientIp)
   return entry.key
 }
 
@@ -185,8 +216,9 @@ export function createVerifier(config: VerifierConfig): Verifier {
   }
   const compile = requirementCompiler(config.validateRequirement)
   return {
-    check: (token, requirement, cost = 1) => checkToken(ctx, token, requirement, cost),
-    recheck: (key) => recheckKey(ctx, key),
+    check: (token, requirement, cost = 1, clientIp) =>
+      checkToken(ctx, token, requirement, cost, clientIp),
+    recheck: (key, clientIp) => recheckKey(ctx, key, clientIp),
     requirement: (options) => (options ? compile(options.scopes, options.anyScopes) : undefined),
     forget: (id) => cache.forget(id),
     close: cache.follow(config.revocations),

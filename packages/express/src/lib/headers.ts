@@ -1,4 +1,4 @@
-import { type AuthenticationRequest, rawHeaderValue } from '@keyward/core/adapter'
+import { type AuthenticationRequest, clientAddress, rawHeaderValue } from '@keyward/core/adapter'
 import type { Request } from 'express'
 
 /**
@@ -13,4 +13,22 @@ export function headerOf(req: Request, name: string): string | undefined {
 /** The request as core's authenticator reads it. */
 export function authenticationRequest(req: Request): AuthenticationRequest {
   return { method: req.method, header: (name) => headerOf(req, name) }
+}
+
+const noHeaders = (): undefined => undefined
+
+/**
+ * The client address a key's `allowedIps` are checked against: `req.ip`, which Express's own
+ * `trust proxy` setting decides (the socket's peer unless set), made canonical by core (an
+ * IPv4-mapped IPv6 address as IPv4); `undefined` when it is not an address (a forwarded entry
+ * that is malformed, `unknown`…), so a key with `allowedIps` is refused.
+ */
+export function clientIpOf(req: Request): string | undefined {
+  return clientAddress(req.ip, noHeaders, undefined)
+}
+
+/** `{ clientIp }` for core's request shapes, nothing when the address is unknown. */
+export function clientIpField(req: Request): { clientIp?: string } {
+  const address = clientIpOf(req)
+  return address === undefined ? {} : { clientIp: address }
 }

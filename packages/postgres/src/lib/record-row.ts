@@ -12,12 +12,14 @@ const STRING_COLUMNS = [
   ['ownerId', 'owner_id'],
   ['rotatedFrom', 'rotated_from'],
   ['rotatedTo', 'rotated_to'],
+  ['suspendReason', 'suspend_reason'],
 ] as const
 const TIME_COLUMNS = [
   ['createdAt', 'created_at'],
   ['expiresAt', 'expires_at'],
   ['lastUsedAt', 'last_used_at'],
   ['revokedAt', 'revoked_at'],
+  ['suspendedAt', 'suspended_at'],
 ] as const
 const JSON_COLUMNS = [
   ['scopes', 'scopes'],
@@ -25,9 +27,13 @@ const JSON_COLUMNS = [
   ['rateLimits', 'rate_limits'],
   ['credits', 'credits'],
 ] as const
+/** `text[]` columns: node-postgres sends and reads them as arrays of strings. */
+const ARRAY_COLUMNS = [['allowedIps', 'allowed_ips']] as const
 
 /** Every column of the keys table, in the order statements select and insert them. */
-export const COLUMNS = [...STRING_COLUMNS, ...TIME_COLUMNS, ...JSON_COLUMNS].map(([, c]) => c)
+export const COLUMNS = [...STRING_COLUMNS, ...TIME_COLUMNS, ...JSON_COLUMNS, ...ARRAY_COLUMNS].map(
+  ([, c]) => c,
+)
 
 /** The values of `record` in {@link COLUMNS} order, `null` for an absent optional field. */
 export function recordValues(record: KeyRecord): unknown[] {
@@ -39,13 +45,14 @@ export function recordValues(record: KeyRecord): unknown[] {
     ...JSON_COLUMNS.map(([field]) =>
       record[field] === undefined ? null : JSON.stringify(record[field]),
     ),
+    ...ARRAY_COLUMNS.map(([field]) => record[field] ?? null),
   ]
 }
 
 /**
  * The columns a patch sets and their values, validated first so a bad patch writes nothing.
- * An `undefined` (from untyped code) sets nothing; `null` limits set their column to SQL
- * `NULL` (not JSON `null`), which is how an absent field is stored.
+ * An `undefined` (from untyped code) sets nothing; `null` (limits, network rules, suspension)
+ * sets the column to SQL `NULL` (not JSON `null`), which is how an absent field is stored.
  */
 export function patchColumns(patch: KeyRecordPatch): Array<[column: string, value: unknown]> {
   assertRecordPatch(patch)
@@ -60,6 +67,14 @@ export function patchColumns(patch: KeyRecordPatch): Array<[column: string, valu
   ] as const) {
     const value = patch[field]
     if (value !== undefined) set.push([column, value === null ? null : JSON.stringify(value)])
+  }
+  for (const [field, column] of [
+    ['allowedIps', 'allowed_ips'],
+    ['suspendedAt', 'suspended_at'],
+    ['suspendReason', 'suspend_reason'],
+  ] as const) {
+    const value = patch[field]
+    if (value !== undefined) set.push([column, value])
   }
   if (patch.rotatedTo !== undefined) set.push(['rotated_to', patch.rotatedTo])
   if (patch.revokedAt !== undefined) set.push(['revoked_at', patch.revokedAt])
@@ -80,7 +95,7 @@ export function decodeRow(row: Record<string, unknown>, table: string): KeyRecor
   for (const [field, column] of TIME_COLUMNS) {
     if (row[column] != null) record[field] = bigintValue(row[column])
   }
-  for (const [field, column] of JSON_COLUMNS) {
+  for (const [field, column] of [...JSON_COLUMNS, ...ARRAY_COLUMNS]) {
     if (row[column] != null) record[field] = row[column]
   }
   assertKeyRecord(record, where)

@@ -30,6 +30,10 @@ CREATE TABLE IF NOT EXISTS ${s}.keyward_keys (
 -- Per-key limits (added after the first release: ADD COLUMN IF NOT EXISTS, safe to rerun).
 ALTER TABLE ${s}.keyward_keys ADD COLUMN IF NOT EXISTS rate_limits jsonb;
 ALTER TABLE ${s}.keyward_keys ADD COLUMN IF NOT EXISTS credits jsonb;
+-- Network rules and suspension (issue 22): NULL is none, so existing rows stay as they were.
+ALTER TABLE ${s}.keyward_keys ADD COLUMN IF NOT EXISTS allowed_ips text[];
+ALTER TABLE ${s}.keyward_keys ADD COLUMN IF NOT EXISTS suspended_at bigint;
+ALTER TABLE ${s}.keyward_keys ADD COLUMN IF NOT EXISTS suspend_reason text;
 CREATE INDEX IF NOT EXISTS keyward_keys_owner_idx ON ${s}.keyward_keys (owner_id, created_at, id);
 
 CREATE TABLE IF NOT EXISTS ${s}.keyward_revoked_keys (
@@ -37,6 +41,15 @@ CREATE TABLE IF NOT EXISTS ${s}.keyward_revoked_keys (
   expires_at  bigint NOT NULL
 );
 CREATE INDEX IF NOT EXISTS keyward_revoked_keys_expires_idx ON ${s}.keyward_revoked_keys (expires_at);
+
+-- Suspensions (issue 22): one row per key suspended or resumed since its last pruning;
+-- only rows with suspended = true count. Pruned once the key has expired (a resume's at once).
+CREATE TABLE IF NOT EXISTS ${s}.keyward_suspensions (
+  id          text PRIMARY KEY,
+  expires_at  bigint NOT NULL,
+  suspended   boolean NOT NULL
+);
+CREATE INDEX IF NOT EXISTS keyward_suspensions_expires_idx ON ${s}.keyward_suspensions (expires_at);
 
 CREATE TABLE IF NOT EXISTS ${s}.keyward_owner_epochs (
   owner_id        text PRIMARY KEY,

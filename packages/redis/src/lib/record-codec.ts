@@ -3,7 +3,8 @@ import { assertKeyRecord, assertRecordPatch, type KeyRecordPatch } from '@keywar
 
 /**
  * How a {@link KeyRecord} sits in a Redis hash: strings as they are, times as decimal
- * strings, `scopes` and `metadata` as JSON. Optional fields are simply absent.
+ * strings, `scopes`, `metadata`, `rateLimits`, `credits` and `allowedIps` as JSON. Optional
+ * fields are simply absent (a resumed key has no `suspendedAt` field).
  */
 const STRING_FIELDS = [
   'id',
@@ -14,9 +15,10 @@ const STRING_FIELDS = [
   'ownerId',
   'rotatedFrom',
   'rotatedTo',
+  'suspendReason',
 ] as const
-const TIME_FIELDS = ['createdAt', 'expiresAt', 'lastUsedAt', 'revokedAt'] as const
-const JSON_FIELDS = ['scopes', 'metadata', 'rateLimits', 'credits'] as const
+const TIME_FIELDS = ['createdAt', 'expiresAt', 'lastUsedAt', 'revokedAt', 'suspendedAt'] as const
+const JSON_FIELDS = ['scopes', 'metadata', 'rateLimits', 'credits', 'allowedIps'] as const
 
 const DECIMAL = /^(0|[1-9][0-9]{0,15})$/
 
@@ -41,7 +43,8 @@ export function encodeRecord(record: KeyRecord): string[] {
 
 /**
  * What a patch does to the hash, validated first so a bad patch writes nothing: the fields it
- * sets, flattened as `HSET` takes them, and the fields it removes (`null` limits) for `HDEL`.
+ * sets, flattened as `HSET` takes them, and the fields it removes (`null` limits, network
+ * rules, suspension) for `HDEL`.
  */
 export function encodePatch(patch: KeyRecordPatch): { set: string[]; removed: string[] } {
   assertRecordPatch(patch)
@@ -51,11 +54,15 @@ export function encodePatch(patch: KeyRecordPatch): { set: string[]; removed: st
   if (patch.scopes !== undefined) set.push('scopes', JSON.stringify(patch.scopes))
   if (patch.expiresAt !== undefined) set.push('expiresAt', String(patch.expiresAt))
   if (patch.metadata !== undefined) set.push('metadata', JSON.stringify(patch.metadata))
-  for (const field of ['rateLimits', 'credits'] as const) {
+  for (const field of ['rateLimits', 'credits', 'allowedIps'] as const) {
     const value = patch[field]
     if (value === null) removed.push(field)
     else if (value !== undefined) set.push(field, JSON.stringify(value))
   }
+  if (patch.suspendedAt === null) removed.push('suspendedAt')
+  else if (patch.suspendedAt !== undefined) set.push('suspendedAt', String(patch.suspendedAt))
+  if (patch.suspendReason === null) removed.push('suspendReason')
+  else if (patch.suspendReason !== undefined) set.push('suspendReason', patch.suspendReason)
   if (patch.rotatedTo !== undefined) set.push('rotatedTo', patch.rotatedTo)
   if (patch.revokedAt !== undefined) set.push('revokedAt', String(patch.revokedAt))
   return { set, removed }

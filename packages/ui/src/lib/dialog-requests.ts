@@ -1,6 +1,7 @@
 import type { ApiKeysChangeDetail } from '../change-detail.js'
 import type { ApiKeysStrings } from '../strings.js'
 import type { Catalog } from '../types.js'
+import { allowedIpsPatch, readAllowedIps } from './allowed-ips.js'
 import type { FormDialog } from './form-dialog.js'
 import type { FieldErrors } from './form-errors.js'
 import { readExpiry, readLimits, readName } from './key-form.js'
@@ -43,6 +44,7 @@ export function dialogRequest(
       const expiresIn = expiry()
       const scopes = data.getAll('scopes').map(String)
       const { rate, credits } = readLimits(data, errors, s)
+      const allowedIps = readAllowedIps(data, errors, s)
       return async () => {
         const { key, token } = await client.create({
           name,
@@ -50,6 +52,7 @@ export function dialogRequest(
           ...expiresIn,
           ...(rate ? { rateLimits: [rate] } : {}),
           ...(credits ? { credits } : {}),
+          ...(allowedIps.length > 0 ? { allowedIps } : {}),
         })
         const change = { action: 'created', key } as const
         return { announcement: s.created(key.name), change, issued: { token, rotated: false } }
@@ -89,6 +92,27 @@ export function dialogRequest(
         return { announcement: s.limitsChanged(key.name), change: { action: 'updated', key } }
       }
     }
+    case 'allowedIps': {
+      const allowedIps = allowedIpsPatch(dialog.key, readAllowedIps(data, errors, s))
+      return async () => {
+        if (allowedIps === undefined) return undefined
+        const key = await client.update(dialog.key.id, { allowedIps })
+        return { announcement: s.allowedIpsChanged(key.name), change: { action: 'updated', key } }
+      }
+    }
+    // Suspending and resuming report `updated`: the key's `status` says which.
+    case 'suspend': {
+      const reason = String(data.get('reason') ?? '').trim()
+      return async () => {
+        const key = await client.suspend(dialog.key.id, reason)
+        return { announcement: s.suspended(key.name), change: { action: 'updated', key } }
+      }
+    }
+    case 'resume':
+      return async () => {
+        const key = await client.resume(dialog.key.id)
+        return { announcement: s.resumed(key.name), change: { action: 'updated', key } }
+      }
     case 'delete':
       return async () => {
         await client.revoke(dialog.key.id)

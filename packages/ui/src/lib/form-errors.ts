@@ -11,6 +11,8 @@ export type FormField =
   | 'rateLimit'
   | 'credits'
   | 'refill'
+  | 'allowedIps'
+  | 'reason'
 
 /** The errors a form shows, each beside the field it concerns. */
 export type FieldErrors = Partial<Record<FormField, string>>
@@ -28,6 +30,8 @@ const FIELD_OF_INPUT: Partial<Record<string, FormField>> = {
   credits: 'credits',
   refill: 'refill',
   refillEvery: 'refill',
+  allowedIps: 'allowedIps',
+  reason: 'reason',
 }
 
 /** The field whose error the input named `name` carries, `undefined` for none. */
@@ -51,6 +55,8 @@ export function errorsOf(error: unknown): FieldErrors {
     if (field.startsWith('rateLimits')) return { rateLimit: error.message }
     if (field.startsWith('credits.refill')) return { refill: error.message }
     if (field.startsWith('credits')) return { credits: error.message }
+    if (field.startsWith('allowedIps')) return { allowedIps: error.message }
+    if (field === 'reason') return { reason: error.message }
   }
   return { form: messageOf(error) }
 }

@@ -38,8 +38,12 @@ export interface ManagementClient {
     expiresIn?: number
     rateLimits?: RateLimitInput[]
     credits?: CreditsInput
+    allowedIps?: string[]
   }): Promise<IssuedKeyJson>
-  /** `null` removes the key's own rate limits (the deployment's apply again) or its credits. */
+  /**
+   * `null` removes the key's own rate limits (the deployment's apply again), its credits, or
+   * its allowed networks (it works from anywhere again).
+   */
   update(
     id: string,
     input: {
@@ -48,9 +52,14 @@ export interface ManagementClient {
       expiresIn?: number
       rateLimits?: RateLimitInput[] | null
       credits?: CreditsInput | null
+      allowedIps?: string[] | null
     },
   ): Promise<ApiKeyJson>
   rotate(id: string, gracePeriod: number): Promise<IssuedKeyJson>
+  /** Suspends the key (it is refused until resumed), with the reason if one is given. */
+  suspend(id: string, reason: string): Promise<ApiKeyJson>
+  /** Lifts the key's suspension. */
+  resume(id: string): Promise<ApiKeyJson>
   revoke(id: string): Promise<void>
   revokeAll(): Promise<void>
 }
@@ -121,6 +130,9 @@ export function createManagementClient(
     create: (input) => call<IssuedKeyJson>('POST', '', input),
     update: (id, input) => call<ApiKeyJson>('PATCH', key(id), input),
     rotate: (id, gracePeriod) => call<IssuedKeyJson>('POST', `${key(id)}/rotate`, { gracePeriod }),
+    suspend: (id, reason) =>
+      call<ApiKeyJson>('POST', `${key(id)}/suspend`, reason === '' ? {} : { reason }),
+    resume: (id) => call<ApiKeyJson>('POST', `${key(id)}/resume`, {}),
     revoke: (id) => call<void>('DELETE', key(id)),
     revokeAll: async () => {
       await call<unknown>('POST', '/revoke-all', {})

@@ -5,12 +5,14 @@ import { rateLimitsInWords } from '../lib/limits-in-words.js'
 import { formatDate } from '../lib/time.js'
 import type { ApiKeysStrings } from '../strings.js'
 import type { ApiKeyJson, Catalog } from '../types.js'
+import { allowedIpsField } from './allowed-ips-field.js'
 import { deleteConfirmation, revokeAllConfirmation } from './confirmations.js'
 import { expiryField } from './expiry-field.js'
 import { graceField } from './grace-field.js'
 import { limitsField } from './limits-field.js'
 import { nameField } from './name-field.js'
 import { scopesField } from './scopes-field.js'
+import { suspendBody } from './suspension.js'
 
 /** What the form dialog draws. */
 export interface KeyFormState {
@@ -104,7 +106,7 @@ function formContent(
         title: s.createTitle,
         submit: s.createSubmit,
         body: html`${nameField(s, '', errors.name)}${expiry()}${scopesField(s, catalog, errors.scopes)}
-          ${limits()}`,
+          ${limits()}${allowedIpsField(s, [], errors.allowedIps)}`,
       }
     case 'rotate':
       return {
@@ -133,6 +135,24 @@ function formContent(
         title: s.limitsTitle(dialog.key.name),
         submit: s.limitsSubmit,
         body: limits(dialog.key),
+      }
+    case 'allowedIps':
+      return {
+        title: s.allowedIpsTitle(dialog.key.name),
+        submit: s.allowedIpsSubmit,
+        body: allowedIpsField(s, dialog.key.allowedIps ?? [], errors.allowedIps),
+      }
+    case 'suspend':
+      return {
+        title: s.suspendTitle(dialog.key.name),
+        submit: s.suspendSubmit,
+        body: suspendBody(s, errors.reason),
+      }
+    case 'resume':
+      return {
+        title: s.resumeTitle(dialog.key.name),
+        submit: s.resumeSubmit,
+        body: html`<p class="muted">${s.resumeBody}</p>`,
       }
     case 'delete':
       return {

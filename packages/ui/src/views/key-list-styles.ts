@@ -114,6 +114,15 @@ export const keyListStyles = css`
   .status-revoked {
     color: var(--_danger);
   }
+  .status-suspended {
+    color: var(--_warning);
+  }
+  .reason {
+    display: block;
+    color: var(--_muted);
+    font-size: 0.85em;
+    overflow-wrap: anywhere;
+  }
   .menu-host {
     position: relative;
   }

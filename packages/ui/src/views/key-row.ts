@@ -51,7 +51,7 @@ export function keyRowView(
         }
       </td>
       <td class="cell-limits" data-label=${s.columnLimits}>
-        ${keyLimitsView(s, limitsInWords(s, key, context.defaultRateLimits, locale))}
+        ${keyLimitsView(s, [...limitsInWords(s, key, context.defaultRateLimits, locale), ...networksInWords(s, key)])}
       </td>
       <td class="cell-created" data-label=${s.columnCreated} title=${formatDateTime(key.createdAt, locale)}>
         <span class="nowrap">${formatDate(key.createdAt, locale)}</span>
@@ -77,9 +77,27 @@ export function keyRowView(
           }
         </div>
       </td>
-      <td class="cell-status"><span class="status status-${key.status}">${s.status[key.status]}</span></td>
+      <td class="cell-status">
+        <span class="status status-${key.status}">${s.status[key.status]}</span>
+        ${
+          key.status === 'suspended' && key.suspendReason
+            ? html`<span class="reason">${s.suspendedBecause(key.suspendReason)}</span>`
+            : nothing
+        }
+      </td>
       <td class="menu-host">${rowMenuView(s, key, index, context.openMenu === key.id, events)}</td>
     </tr>`
+}
+
+/** How many of a key's allowed networks its row names before "and 3 more". */
+const NETWORKS_SHOWN = 3
+
+/** The line of the limits cell naming where the key may be used from; none when anywhere. */
+function networksInWords(strings: ApiKeysStrings, key: ApiKeyJson): string[] {
+  const entries = key.allowedIps ?? []
+  if (entries.length === 0) return []
+  const shown = entries.slice(0, NETWORKS_SHOWN).join(', ')
+  return [strings.onlyFrom(shown, Math.max(0, entries.length - NETWORKS_SHOWN))]
 }
 
 /** A key's limits cell: its lines in words, or "No limits". */

@@ -3,7 +3,15 @@ import type { ApiKeysStrings } from '../strings.js'
 import type { ApiKeyJson } from '../types.js'
 
 /** An entry of a key's "…" menu, each opening its dialog. */
-export type MenuAction = 'rotate' | 'extend' | 'rename' | 'limits' | 'delete'
+export type MenuAction =
+  | 'rotate'
+  | 'extend'
+  | 'rename'
+  | 'limits'
+  | 'allowedIps'
+  | 'suspend'
+  | 'resume'
+  | 'delete'
 
 /** What the "…" button and its menu call; the element owns which menu is open and focus. */
 export interface RowMenuEvents {
@@ -21,7 +29,10 @@ export interface RowMenuEvents {
 
 /** What can be done to `key` from its menu, in menu order; none for a key that no longer works. */
 export function menuActionsOf(key: ApiKeyJson): MenuAction[] {
-  if (key.status === 'active') return ['rotate', 'extend', 'rename', 'limits', 'delete']
+  const edits: MenuAction[] = ['extend', 'rename', 'limits', 'allowedIps']
+  if (key.status === 'active') return ['rotate', ...edits, 'suspend', 'delete']
+  // A suspended key keeps what it is while paused: it can be changed, not rotated.
+  if (key.status === 'suspended') return ['resume', ...edits, 'delete']
   // A replaced key may still work during its grace period: it can be ended early.
   if (key.status === 'rotated') return ['delete']
   return []
@@ -45,6 +56,9 @@ export function rowMenuView(
     extend: strings.extend,
     rename: strings.rename,
     limits: strings.changeLimits,
+    allowedIps: strings.changeAllowedIps,
+    suspend: strings.suspend,
+    resume: strings.resume,
     delete: strings.delete,
   }
   return html`<button

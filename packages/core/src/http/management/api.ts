@@ -66,7 +66,8 @@ export interface ManagementApi {
  *   so a narrow key cannot mint a copy of a broader one; `PATCH` scopes can only narrow (422).
  * - `POST /token` needs an API key (not an access token) but no manage scope.
  * - The caller is re-checked (`keyward.recheck`) once the body has arrived, right before
- *   anything is done: a caller revoked or expired meanwhile gets 401 and nothing happens.
+ *   anything is done: a caller revoked, suspended or expired meanwhile gets 401, one outside
+ *   its `allowedIps` (`request.clientIp`) 403, and nothing happens.
  * - A key never changes its own expiry or scopes (403 `forbidden`); renaming itself is fine.
  * - `PATCH` and rotation of a revoked, expired or rotated key answer 409 (`key_inactive`);
  *   `DELETE` of a revoked key answers 204 again.
@@ -111,7 +112,7 @@ export function createManagementApi<S extends string>(
     maxBodyBytes,
     manage: scopeRequirement([manageScope]),
     authenticate,
-    recheck: (key) => keyward.recheck(key),
+    recheck: (key, clientIp) => keyward.recheck(key, clientIp),
     token,
     matchRoute: routeMatcher(managementRoutes(ctx, createCatalogRoute(keyward), token)),
   }
@@ -132,8 +133,8 @@ interface Dispatch {
   readonly manage: ScopeRequirement
   /** Reads the request's API key from its headers. */
   readonly authenticate: Authenticator
-  /** `keyward.recheck`: the caller as it stands now. */
-  readonly recheck: (key: VerifiedKey) => Promise<VerifiedKey>
+  /** `keyward.recheck`: the caller as it stands now, from where the request comes. */
+  readonly recheck: (key: VerifiedKey, clientIp: string | undefined) => Promise<VerifiedKey>
   /** `POST /token`, when the API mints access tokens. */
   readonly token: TokenRoute | undefined
   readonly matchRoute: RouteMatcher<Route>
@@ -195,7 +196,10 @@ async function presentedCaller(
     request.apiKey ??
     (header === undefined
       ? undefined
-      : await dispatch.authenticate({ method: request.method, header: (name) => header(name) }))
+      : await dispatch.authenticate(
+          { method: request.method, header: (name) => header(name) },
+          request.clientIp,
+        ))
   if (key === undefined) throw new MissingTokenError({ realm: dispatch.realm })
   return { key }
 }
@@ -217,12 +221,12 @@ async function runRoute(
         'This route acts for an API key itself, and a signed-in person is not one: present an API key.',
       )
     }
-    return route.run(await dispatch.recheck(presented.key), { id, body })
+    return route.run(await dispatch.recheck(presented.key, request.clientIp), { id, body })
   }
   const caller =
     presented.key === undefined
       ? presented.principal
-      : callerOf(await dispatch.recheck(presented.key))
+      : callerOf(await dispatch.recheck(presented.key, request.clientIp))
   dispatch.manage.check(new Set(caller.scopes), dispatch.realm)
   return route.run(caller, { id, body })
 }

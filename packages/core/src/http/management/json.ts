@@ -20,9 +20,15 @@ export interface ApiKeyJson {
   lastUsedAt: string | null
   /**
    * Where the key stands when answered: `revoked`, else `rotated` (replaced, perhaps still
-   * in its grace period), else `expired`, else `active`.
+   * in its grace period), else `expired`, else `suspended`, else `active`.
    */
   status: KeyStatus
+  /** Networks the key may be used from (addresses and CIDR ranges); absent when anywhere. */
+  allowedIps?: string[]
+  /** When the key was suspended, ISO 8601; absent unless suspended. */
+  suspendedAt?: string
+  /** Why it was suspended, when a reason was given. */
+  suspendReason?: string
   metadata?: KeyMetadata
   /** The id of the key this one replaced through rotation. */
   rotatedFrom?: string
@@ -107,8 +113,15 @@ export function toApiKeyJson(key: ApiKey, at: number = Date.now()): ApiKeyJson {
           ? 'rotated'
           : at >= key.expiresAt
             ? 'expired'
-            : 'active',
+            : key.suspendedAt !== undefined
+              ? 'suspended'
+              : 'active',
   }
+  if (key.allowedIps !== undefined && key.allowedIps.length > 0) {
+    json.allowedIps = [...key.allowedIps]
+  }
+  if (key.suspendedAt !== undefined) json.suspendedAt = new Date(key.suspendedAt).toISOString()
+  if (key.suspendReason !== undefined) json.suspendReason = key.suspendReason
   if (key.metadata !== undefined) json.metadata = key.metadata
   if (key.rotatedFrom !== undefined) json.rotatedFrom = key.rotatedFrom
   if (key.rotatedTo !== undefined) json.rotatedTo = key.rotatedTo

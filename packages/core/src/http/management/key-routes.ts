@@ -1,6 +1,6 @@
 /**
  * The key routes of the management API, one function each over the {@link ManagementContext}:
- * list, create, get, update, rotate, delete (revoke) and revoke-all. Every one acts for a
+ * list, create, get, update, rotate, suspend, resume, delete (revoke) and revoke-all. Every one acts for a
  * {@link Caller} already authenticated, re-checked and holding the manage scope, and only on
  * keys of the caller's owner.
  */
@@ -22,12 +22,21 @@ const CREATE_FIELDS = [
   'metadata',
   'rateLimits',
   'credits',
+  'allowedIps',
 ] as const
 /** What `PATCH` may change: the same fields as on create (the owner never changes). */
 const UPDATE_FIELDS = CREATE_FIELDS
 const ROTATE_FIELDS = ['gracePeriod'] as const
-/** What a key may never change about itself: its own life, reach and limits. */
-const LIFE_FIELDS = ['expiresAt', 'expiresIn', 'scopes', 'rateLimits', 'credits'] as const
+const SUSPEND_FIELDS = ['reason'] as const
+/** What a key may never change about itself: its own life, reach, limits and networks. */
+const LIFE_FIELDS = [
+  'expiresAt',
+  'expiresIn',
+  'scopes',
+  'rateLimits',
+  'credits',
+  'allowedIps',
+] as const
 
 /** `GET /`: the caller's owner's keys. */
 export async function listKeys(
@@ -113,6 +122,44 @@ export async function rotateKey(
   assertCallerHolds(ctx, caller, key.scopes)
   const issued = await ctx.keys.rotate(key.id, input as RotateKeyInput, { actor: caller.actor })
   return jsonResponse(201, { key: keyJson(ctx, issued.key), token: issued.token })
+}
+
+/**
+ * `POST /:id/suspend`: suspends a key of the caller's owner (`{ reason? }`); 200 with the key,
+ * again for a key suspended already; 409 for a revoked, expired or rotated one.
+ */
+export async function suspendKey(
+  ctx: ManagementContext,
+  caller: Caller,
+  id: string,
+  body: unknown,
+): Promise<ManagementResponse> {
+  const input = bodyFields(body, SUSPEND_FIELDS)
+  const key = await ownedKey(ctx, caller, id, true)
+  const suspended = await ctx.keys.suspend(
+    key.id,
+    input.reason === undefined ? {} : { reason: input.reason as string },
+    { actor: caller.actor },
+  )
+  return jsonResponse(200, keyJson(ctx, suspended))
+}
+
+/**
+ * `POST /:id/resume`: resumes a suspended key the caller's scopes cover (a narrow key cannot
+ * bring a broader one back); 200 with the key, also when it was not suspended; 409 for a
+ * revoked, expired or rotated one.
+ */
+export async function resumeKey(
+  ctx: ManagementContext,
+  caller: Caller,
+  id: string,
+  body: unknown,
+): Promise<ManagementResponse> {
+  bodyFields(body, [])
+  const key = await ownedKey(ctx, caller, id, true)
+  assertCallerHolds(ctx, caller, key.scopes)
+  const resumed = await ctx.keys.resume(key.id, { actor: caller.actor })
+  return jsonResponse(200, keyJson(ctx, resumed))
 }
 
 /** `DELETE /:id`: revokes a key; 204, again for a key already revoked. */

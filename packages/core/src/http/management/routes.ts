@@ -12,9 +12,11 @@ import {
   createKey,
   getKey,
   listKeys,
+  resumeKey,
   revokeAllKeys,
   revokeKey,
   rotateKey,
+  suspendKey,
   updateKey,
 } from './key-routes.js'
 import type { TokenRoute } from './token-route.js'
@@ -111,6 +113,18 @@ export function managementRoutes(
       path: [':id', 'rotate'],
       acts: 'manager',
       run: (caller, { id, body }) => rotateKey(ctx, caller, id, body()),
+    },
+    {
+      method: 'POST',
+      path: [':id', 'suspend'],
+      acts: 'manager',
+      run: (caller, { id, body }) => suspendKey(ctx, caller, id, body()),
+    },
+    {
+      method: 'POST',
+      path: [':id', 'resume'],
+      acts: 'manager',
+      run: (caller, { id, body }) => resumeKey(ctx, caller, id, body()),
     },
   ]
 }

@@ -42,7 +42,8 @@ export function createOAuthContext<S extends string>(
  * Verifies the client's credentials: the secret is an API key (not an access token) whose
  * id is `client_id`, re-checked now that the body has arrived. Verifying charges the key's
  * limits, held on `charge` (a key an earlier middleware verified was charged there, and is
- * held the same way). Failures are `invalid_client` (401, challenging the scheme the client
+ * held the same way). The key's suspension and network rules (for `request.clientIp`) apply
+ * as on any request. Failures are `invalid_client` (401, challenging the scheme the client
  * used); `none` is refused too.
  */
 export async function authenticateClient(
@@ -63,11 +64,14 @@ export async function authenticateClient(
     const presented =
       credentials.method === 'bearer'
         ? (request.apiKey ??
-          (await ctx.authenticator({
-            method: request.method,
-            header: (name) => request.header?.(name),
-          })))
-        : await ctx.keyward.verify(credentials.secret)
+          (await ctx.authenticator(
+            { method: request.method, header: (name) => request.header?.(name) },
+            request.clientIp,
+          )))
+        : await ctx.keyward.verify(
+            credentials.secret,
+            request.clientIp === undefined ? undefined : { clientIp: request.clientIp },
+          )
     if (presented === undefined)
       throw clientRefusal(ctx, credentials, 'Client authentication failed.')
     charge.hold(presented)
@@ -81,7 +85,7 @@ export async function authenticateClient(
     if (credentials.clientId !== undefined && credentials.clientId !== presented.id) {
       throw clientRefusal(ctx, credentials, 'client_id does not match the client secret.')
     }
-    return await ctx.keyward.recheck(presented)
+    return await ctx.keyward.recheck(presented, request.clientIp)
   } catch (error) {
     if (error instanceof KeywardError) {
       if (error.status === 503 || error.status === 429) throw refusalOf(error, 'invalid_client')

@@ -188,7 +188,12 @@ async function tokenExchangeGrant(
     credentials.method === 'none'
       ? undefined
       : await authenticateClient(ctx, request, credentials, charge)
-  const subject = await verifySubject(ctx, subjectToken, client === undefined ? charge : undefined)
+  const subject = await verifySubject(
+    ctx,
+    subjectToken,
+    client === undefined ? charge : undefined,
+    request.clientIp,
+  )
   const clientId = client?.id ?? credentials.clientId
   if (clientId !== undefined && clientId !== subject.id) {
     throw new OAuthRefusal('invalid_request', 'A client may exchange only its own API key.')
@@ -238,17 +243,26 @@ function exchangeParameters(
 /**
  * The exchange's subject, an API key as it stands now. It is charged (on `charge`) only when
  * no client authenticated: an authenticated client was charged already, and may only be the
- * subject itself.
+ * subject itself. Its suspension and network rules (for `clientIp`) apply: whoever presents
+ * it acts with it.
  */
 async function verifySubject(
   ctx: TokenContext,
   subjectToken: string,
   charge: RequestCharge | undefined,
+  clientIp: string | undefined,
 ): Promise<VerifiedKey> {
   let subject: VerifiedKey
   try {
-    const verified = await ctx.keyward.verify(subjectToken, { cost: charge === undefined ? 0 : 1 })
-    subject = await ctx.keyward.recheck(charge === undefined ? verified : charge.hold(verified))
+    const cost = charge === undefined ? 0 : 1
+    const verified = await ctx.keyward.verify(
+      subjectToken,
+      clientIp === undefined ? { cost } : { cost, clientIp },
+    )
+    subject = await ctx.keyward.recheck(
+      charge === undefined ? verified : charge.hold(verified),
+      clientIp,
+    )
   } catch (error) {
     // RFC 8693 §2.2.2: an unusable subject token is `invalid_request`.
     if (error instanceof KeywardError) throw refusalOf(error, 'invalid_request')

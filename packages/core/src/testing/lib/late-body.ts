@@ -32,10 +32,14 @@ export function watchChecks(keyward: Keyward<string>): WatchedKeyward {
   // the adapter's `assertKeyward` and every other member read through to the real one.
   const watched: Keyward<string> = Object.create(keyward, {
     check: {
-      value: (token: string, requirement?: Parameters<Keyward['check']>[1]) => {
+      value: (
+        token: string,
+        ...rest: Parameters<Keyward['check']> extends [string, ...infer R] ? R : never
+      ) => {
         let result: ReturnType<Keyward['check']>
         try {
-          result = keyward.check(token, requirement)
+          // Every argument passes through: the cost, and the client address network rules judge.
+          result = keyward.check(token, ...rest)
         } catch (error) {
           settled(token)
           throw error

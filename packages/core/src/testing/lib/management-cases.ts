@@ -39,6 +39,7 @@ const lifeOf = (record: KeyRecord | undefined) =>
     expiresAt: record.expiresAt,
     rotatedTo: record.rotatedTo,
     revokedAt: record.revokedAt,
+    suspendedAt: record.suspendedAt,
   }
 
 /** One request with its path sent exactly as given (no dot resolution, no re-encoding). */
@@ -542,7 +543,7 @@ export function managementCases(adapter: string, serve: ServeManagement): void {
   /** Ways a caller stops being allowed between its headers and its body. */
   const callerChanges: [
     description: string,
-    code: 'revoked_token' | 'expired_token',
+    code: 'revoked_token' | 'expired_token' | 'suspended_token',
     sparesOthers: boolean,
     change: (s: Setup, caller: ApiKey) => unknown,
   ][] = [
@@ -560,6 +561,12 @@ export function managementCases(adapter: string, serve: ServeManagement): void {
     ],
     ['every key is revoked', 'revoked_token', false, (s) => s.keyward.keys.revokeAll()],
     ['the caller expires', 'expired_token', true, (s, caller) => s.setClock(caller.expiresAt)],
+    [
+      'the caller is suspended',
+      'suspended_token',
+      true,
+      (s, caller) => s.keyward.keys.suspend(caller.id, { reason: 'Investigation' }),
+    ],
   ]
 
   /** Each route that writes or mints, aimed at `target`; `/token` is called by a key without the manage scope. */
@@ -579,6 +586,7 @@ export function managementCases(adapter: string, serve: ServeManagement): void {
       'admin',
     ],
     ['POST /api-keys/:id/rotate', 'POST', (id) => `/${id}/rotate`, {}, 'admin'],
+    ['POST /api-keys/:id/suspend', 'POST', (id) => `/${id}/suspend`, {}, 'admin'],
     ['DELETE /api-keys/:id', 'DELETE', (id) => `/${id}`, {}, 'admin'],
     ['POST /api-keys/revoke-all', 'POST', () => '/revoke-all', {}, 'admin'],
     ['POST /api-keys/token', 'POST', () => '/token', { scope: 'projects:read' }, 'reader'],

@@ -62,6 +62,9 @@ export function fullSampleRecord(overrides: Partial<KeyRecord> = {}): KeyRecord 
       refill: { amount: 1_000, interval: 2_592_000_000 },
       account: generateKeyId(),
     },
+    allowedIps: ['203.0.113.0/24', '198.51.100.7', '2001:db8::/48', '::1'],
+    suspendedAt: record.createdAt + 1_500,
+    suspendReason: 'Unpaid invoice',
     ...overrides,
   }
 }

@@ -1,0 +1,33 @@
+// Builds dist/keyward-ui.js, the browser bundle: src/browser.ts with Lit, one minified ES
+// module, the templates' white space collapsed (collapse-templates.mjs) on the way in.
+import { readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+import { collapseTemplates } from './collapse-templates.mjs'
+
+const ui = fileURLToPath(new URL('..', import.meta.url))
+
+await build({
+  entryPoints: [`${ui}src/browser.ts`],
+  outfile: `${ui}dist/keyward-ui.js`,
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  plugins: [
+    {
+      name: 'collapse-templates',
+      setup(esbuild) {
+        // The package's own sources only; Lit ships minified.
+        const own = new RegExp(`^${ui.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}src/.*\\.ts$`)
+        esbuild.onLoad({ filter: own }, async (args) => ({
+          contents: collapseTemplates(await readFile(args.path, 'utf8')),
+          loader: 'ts',
+        }))
+      },
+    },
+  ],
+})
