@@ -255,6 +255,7 @@ const pageStyles = css`
     margin: 0;
   }
   input[type='text'],
+  input[type='search'],
   input[type='date'],
   select {
     font: inherit;
@@ -278,6 +279,17 @@ const pageStyles = css`
   }
   .inline > label:first-child {
     min-width: 5.5em;
+  }
+  .toolbar {
+    margin-bottom: 0.6em;
+  }
+  .toolbar input {
+    width: 16em;
+    max-width: 100%;
+  }
+  .more {
+    margin-top: 1em;
+    text-align: center;
   }
   [aria-invalid='true'] {
     border-color: var(--_danger) !important;
