@@ -142,7 +142,7 @@ export function pagingConformanceCases(store: () => TokenStore): void {
       const known = new Set([...ids(records), ...ids(inserted)])
       expect(listed.filter((id) => !known.has(id))).toEqual([])
     }
-  })
+  }, 60_000)
 
   it('rejects a forged or garbled cursor with a 422 naming the cursor', async () => {
     const ownerId = sampleOwnerId()
