@@ -46,11 +46,17 @@ export class KeyPages implements ReactiveController {
   #observer: IntersectionObserver | undefined
   #watched: Element | null = null
   #rewatch = false
+  #loading: Promise<void> = Promise.resolve()
+
+  readonly #host: ReactiveControllerHost & { renderRoot: ParentNode }
+  readonly #client: () => ManagementClient
 
   constructor(
-    private readonly host: ReactiveControllerHost & { renderRoot: ParentNode },
-    private readonly client: () => ManagementClient,
+    host: ReactiveControllerHost & { renderRoot: ParentNode },
+    client: () => ManagementClient,
   ) {
+    this.#host = host
+    this.#client = client
     host.addController(this)
   }
 
@@ -75,7 +81,8 @@ export class KeyPages implements ReactiveController {
     clearTimeout(this.#timer)
     this.query = query
     this.#generation++
-    return this.#load(null)
+    this.#loading = this.#load(null)
+    return this.#loading
   }
 
   /**
@@ -89,13 +96,18 @@ export class KeyPages implements ReactiveController {
   }
 
   /**
-   * Appends the next page, if there is one and no page is being asked for. `auto` (the
-   * sentinel) does not retry after a failure: only the button does.
+   * Appends the next page, if there is one; while a page is being asked for, waits for it
+   * instead. `auto` (the sentinel in view) does nothing after a failure, which only the
+   * button retries, nor while the button has focus: the person is about to press it.
    */
   more(auto = false): Promise<void> {
     const cursor = this.nextCursor
-    if (cursor === null || this.busy || (auto && this.moreError)) return Promise.resolve()
-    return this.#load(cursor)
+    if (this.busy) return this.#loading
+    const waiting =
+      auto && (this.moreError || this.#host.renderRoot.querySelector('#load-more:focus'))
+    if (cursor === null || waiting) return Promise.resolve()
+    this.#loading = this.#load(cursor)
+    return this.#loading
   }
 
   /**
@@ -106,9 +118,9 @@ export class KeyPages implements ReactiveController {
     const generation = this.#generation
     this.busy = true
     this.error = this.moreError = undefined
-    this.host.requestUpdate()
+    this.#host.requestUpdate()
     try {
-      const page = await this.client().listPage({ limit: PAGE_SIZE, cursor, ...this.query })
+      const page = await this.#client().listPage({ limit: PAGE_SIZE, cursor, ...this.query })
       if (generation !== this.#generation) return
       const shown = (cursor && this.keys) || []
       const ids = new Set(shown.map((key) => key.id))
@@ -122,7 +134,7 @@ export class KeyPages implements ReactiveController {
     this.busy = false
     // Watched again once drawn: a sentinel still in view then asks for the next page.
     this.#rewatch = true
-    this.host.requestUpdate()
+    this.#host.requestUpdate()
   }
 
   /**
@@ -132,9 +144,9 @@ export class KeyPages implements ReactiveController {
   async loadMore(): Promise<void> {
     const shown = this.keys?.length ?? 0
     await this.more()
-    await this.host.updateComplete
+    await this.#host.updateComplete
     // Expired keys have no "…" button: the first new key that has one.
-    const root = this.host.renderRoot
+    const root = this.#host.renderRoot
     const added = this.keys?.slice(shown) ?? []
     added
       .map((key) => menuButtonIn(root, key.id))
@@ -143,12 +155,12 @@ export class KeyPages implements ReactiveController {
   }
 
   /** A key created here: at the top, if the list's query takes it. */
-  added(key: ApiKeyJson): void {
+  #added(key: ApiKeyJson): void {
     this.#edit(key.id, (rest) => (matchesQuery(key, this.query) ? [key, ...rest] : rest))
   }
 
   /** A key changed here: replaced where it is, or removed when the query no longer takes it. */
-  changed(key: ApiKeyJson): void {
+  #changed(key: ApiKeyJson): void {
     const keep = matchesQuery(key, this.query)
     this.#edit(undefined, (keys) =>
       keys.flatMap((shown) => (shown.id !== key.id ? [shown] : keep ? [key] : [])),
@@ -156,7 +168,7 @@ export class KeyPages implements ReactiveController {
   }
 
   /** A key deleted here: removed from the list. */
-  removed(id: string): void {
+  #removed(id: string): void {
     this.#edit(id, (rest) => rest)
   }
 
@@ -164,7 +176,7 @@ export class KeyPages implements ReactiveController {
   #edit(id: string | undefined, change: (keys: ApiKeyJson[]) => ApiKeyJson[]): void {
     if (!this.keys) return
     this.keys = change(this.keys.filter((shown) => shown.id !== id))
-    this.host.requestUpdate()
+    this.#host.requestUpdate()
   }
 
   /**
@@ -174,20 +186,20 @@ export class KeyPages implements ReactiveController {
    */
   async apply({ action, key }: ApiKeysChangeDetail): Promise<void> {
     if (action === 'revoked-all' || !key) return this.reset()
-    if (action === 'deleted') return this.removed(key.id)
-    if (action === 'updated') return this.changed(key)
-    this.added(key)
+    if (action === 'deleted') return this.#removed(key.id)
+    if (action === 'updated') return this.#changed(key)
+    this.#added(key)
     const previous = key.rotatedFrom
     if (action !== 'rotated' || previous === undefined) return
     try {
-      this.changed(await this.client().get(previous))
+      this.#changed(await this.#client().get(previous))
     } catch (error) {
-      if (error instanceof ProblemError && error.status === 404) this.removed(previous)
+      if (error instanceof ProblemError && error.status === 404) this.#removed(previous)
     }
   }
 
   hostUpdated(): void {
-    const sentinel = this.host.renderRoot.querySelector('#more-sentinel')
+    const sentinel = this.#host.renderRoot.querySelector('#more-sentinel')
     if (sentinel === this.#watched && !this.#rewatch) return
     this.#rewatch = false
     this.#watched = sentinel

@@ -26,7 +26,7 @@ export interface ListControlEvents {
 export function listToolbarView(
   s: ApiKeysStrings,
   locale: string | undefined,
-  { keys = [], query }: KeyPagesState,
+  { keys = [], query, nextCursor }: KeyPagesState,
   events: ListControlEvents,
 ): TemplateResult {
   const count = keys.length
@@ -36,7 +36,6 @@ export function listToolbarView(
         id="search"
         type="search"
         maxlength="100"
-        autocomplete="off"
         .value=${query.name}
         @input=${(event: Event) => events.onSearch((event.target as HTMLInputElement).value)}
       />
@@ -53,7 +52,7 @@ export function listToolbarView(
       </select>
     </div>
     <p class="muted" role="status" part="count">
-      ${count === 0 ? s.noMatch : s.showing(new Intl.NumberFormat(locale).format(count), count)}
+      ${count === 0 && nextCursor === null ? s.noMatch : s.showing(new Intl.NumberFormat(locale).format(count), count)}
     </p>`
 }
 

@@ -1,0 +1,254 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { createKeyward, defineScopes, type KeyRecord, MemoryTokenStore } from '@keyward/core'
+import { apiKeysRouter } from '@keyward/express'
+import express from 'express'
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Chromium, launchChromium } from './support/chromium.js'
+import { focused } from './support/page-focus.js'
+import { buildBrowserBundle, SETTINGS_PAGE_PATH } from './support/settings-page-server.js'
+
+// The settings page of an owner with a hundred thousand keys, seeded straight into a
+// MemoryTokenStore behind the real management API (Express) and the published browser
+// bundle: it opens on the first page only, loads more by "Load more" and by scrolling,
+// finds a key deep in the list by its name and filters by status, all by role and label.
+// How long the first rows take to show is printed (no timed assertion: the machine is shared).
+
+const KEYS = 100_000
+const OWNER = 'org_large'
+const DEEP = 98_765
+const DEEP_NAME = 'Warehouse scanner 42'
+const BUNDLE_PATH = '/static/keyward-ui.js'
+const NOW = Date.now()
+const DAY_MS = 86_400_000
+
+const PAGE = `<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>API keys</title>
+<script type="module" src="${BUNDLE_PATH}"></script></head>
+<body><main><keyward-api-keys api="/api-keys"></keyward-api-keys></main></body>
+</html>
+`
+
+/** Key `i` of the seed: `i` 0 is the newest; every tenth from 3 expired, from 7 rotated, from 9 revoked. */
+function seeded(i: number): KeyRecord {
+  const id = `key_${String(i).padStart(16, '0')}`
+  const kind = i % 10
+  return {
+    id,
+    hash: `seed${i}`.padEnd(43, '_'),
+    prefix: 'kw_test',
+    hint: `kw_test_${String(i % 10_000).padStart(4, '0')}…`,
+    name: i === DEEP ? DEEP_NAME : `Device ${String(i).padStart(6, '0')}`,
+    ownerId: OWNER,
+    scopes: ['projects:read'],
+    createdAt: NOW - DAY_MS - i * 1000,
+    expiresAt: kind === 3 ? NOW - 1000 : NOW + 90 * DAY_MS,
+    ...(kind === 7 && { rotatedTo: `key_${String(i - 1).padStart(16, '0')}` }),
+    ...(kind === 9 && { revokedAt: NOW - 1000 }),
+  }
+}
+
+/** The names the list shows for a status filter, newest first ('' shows all but revoked). */
+function namesOf(
+  status: '' | 'active' | 'expired' | 'rotated' | 'revoked',
+  count: number,
+): string[] {
+  const kinds = {
+    '': [0, 1, 2, 3, 4, 5, 6, 7, 8],
+    active: [0, 1, 2, 4, 5, 6, 8],
+    expired: [3],
+    rotated: [7],
+    revoked: [9],
+  }
+  const names: string[] = []
+  for (let i = 0; i < KEYS && names.length < count; i++) {
+    if (kinds[status].includes(i % 10)) names.push(seeded(i).name)
+  }
+  return names
+}
+
+/** The row names the page shows, in order. */
+function rowNames(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const root = document.querySelector('keyward-api-keys')!.shadowRoot!
+    return [...root.querySelectorAll('tbody .name')].map((name) => name.textContent ?? '')
+  })
+}
+
+describe(`Settings → API Keys with ${KEYS.toLocaleString('en')} keys under one owner`, () => {
+  let server: Server
+  let base: string
+  let chromium: Chromium
+  let page: Page
+  /** The URL of every GET of the list the page sent. */
+  const listRequests: string[] = []
+
+  const status = () => page.getByRole('status').filter({ hasText: /^\s*(Showing|No keys)/ })
+  const waitForCount = (text: string) =>
+    expect.poll(async () => (await status().textContent())?.trim()).toBe(text)
+
+  beforeAll(async () => {
+    const store = new MemoryTokenStore()
+    const seeding = performance.now()
+    for (let i = 0; i < KEYS; i++) await store.insert(seeded(i))
+    console.log(`seeded ${KEYS} keys in ${Math.round(performance.now() - seeding)} ms`)
+
+    const scopes = defineScopes({
+      'projects:read': 'Read projects',
+      'api_keys:manage': 'Manage API keys',
+    })
+    const keyward = createKeyward({ prefix: 'kw_test', scopes, store })
+    const [bundle, browser] = await Promise.all([buildBrowserBundle(), launchChromium()])
+    chromium = browser
+    const app = express()
+    app.get(SETTINGS_PAGE_PATH, (_req, res) => {
+      res.type('html').send(PAGE)
+    })
+    app.get(BUNDLE_PATH, (_req, res) => {
+      res.type('text/javascript').send(bundle)
+    })
+    app.use(
+      '/api-keys',
+      apiKeysRouter(keyward, {
+        principal: () => ({
+          ownerId: OWNER,
+          scopes: ['projects:read', 'api_keys:manage'],
+          actor: 'person:1',
+        }),
+      }),
+    )
+    server = createServer(app)
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    page = chromium.context.pages()[0] ?? (await chromium.context.newPage())
+    page.on('request', (request) => {
+      const url = new URL(request.url())
+      if (request.method() === 'GET' && url.pathname === '/api-keys') listRequests.push(url.search)
+    })
+  })
+
+  afterAll(async () => {
+    await chromium?.close()
+    server?.closeAllConnections()
+    await new Promise((resolve) => server?.close(resolve))
+  })
+
+  it('opens on the first page only, with the count of keys shown', async () => {
+    const opening = performance.now()
+    await page.goto(`${base}${SETTINGS_PAGE_PATH}`)
+    await page.getByRole('row', { name: /Device 000000/ }).waitFor()
+    const shown = Math.round(performance.now() - opening)
+    console.log(`first rows shown ${shown} ms after navigation (${KEYS} keys under the owner)`)
+
+    await waitForCount('Showing 50 keys')
+    expect(await rowNames(page)).toEqual(namesOf('', 50))
+    expect(listRequests).toEqual(['?limit=50'])
+    await page.getByRole('button', { name: 'Load more' }).waitFor()
+  })
+
+  it('"Load more" adds the next page, without duplicates, and moves focus to its first key', async () => {
+    // By keyboard: the button scrolled into view with focus, where the sentinel below it waits.
+    const more = page.getByRole('button', { name: 'Load more' })
+    await more.focus()
+    expect(await focused(page)).toBe('button:Load more')
+    await page.keyboard.press('Enter')
+    await waitForCount('Showing 100 keys')
+    const names = await rowNames(page)
+    expect(names).toEqual(namesOf('', 100))
+    expect(new Set(names).size).toBe(100)
+    expect(listRequests.at(-1)).toMatch(/^\?limit=50&cursor=[^&]+$/)
+    expect(await focused(page)).toBe(`button:Actions for ${names[50]}`)
+  })
+
+  it('scrolling to the end of the list loads the next page', async () => {
+    const before = listRequests.length
+    await page.mouse.wheel(0, 1_000_000)
+    await expect.poll(async () => (await rowNames(page)).length).toBeGreaterThanOrEqual(150)
+    const names = await rowNames(page)
+    expect(names).toEqual(namesOf('', names.length))
+    expect(new Set(names).size).toBe(names.length)
+    expect(listRequests.length - before).toBe(names.length / 50 - 2)
+  })
+
+  it('searching a name prefix (any case) finds a key deep in the list, and paging starts over', async () => {
+    const search = page.getByRole('searchbox', { name: 'Search keys by name' })
+    await search.fill('warehouse')
+    await page.getByRole('row', { name: new RegExp(DEEP_NAME) }).waitFor()
+    await waitForCount('Showing 1 key')
+    expect(await rowNames(page)).toEqual([DEEP_NAME])
+    expect(listRequests.at(-1)).toBe('?limit=50&name=warehouse')
+    expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0)
+
+    await search.fill('Nothing like this')
+    await waitForCount('No keys match')
+    expect(await rowNames(page)).toEqual([])
+
+    await search.fill('Device 0999')
+    await expect.poll(async () => (await rowNames(page))[0]).toBe('Device 099900')
+    await waitForCount('Showing 50 keys')
+    const names = await rowNames(page)
+    expect(names.every((name) => name.startsWith('Device 0999'))).toBe(true)
+    await search.fill('')
+    await expect.poll(async () => (await rowNames(page))[0]).toBe('Device 000000')
+    await waitForCount('Showing 50 keys')
+    expect(await rowNames(page)).toEqual(namesOf('', 50))
+  })
+
+  it('the status filter shows only keys of that status, a page at a time', async () => {
+    const filter = page.getByRole('combobox', { name: 'Status' })
+    expect(await filter.locator('option').allTextContents()).toEqual([
+      'All',
+      'Active',
+      'Expired',
+      'Rotated',
+      'Revoked',
+    ])
+    for (const [label, value] of [
+      ['Active', 'active'],
+      ['Expired', 'expired'],
+      ['Rotated', 'rotated'],
+      ['Revoked', 'revoked'],
+    ] as const) {
+      await filter.selectOption({ label })
+      await expect.poll(async () => (await rowNames(page))[0]).toBe(namesOf(value, 1)[0])
+      await waitForCount('Showing 50 keys')
+      expect(await rowNames(page)).toEqual(namesOf(value, 50))
+      const statuses = await page
+        .locator('keyward-api-keys')
+        .evaluate((host) =>
+          [...host.shadowRoot!.querySelectorAll('tbody .status')].map((cell) => cell.textContent),
+        )
+      expect(new Set(statuses)).toEqual(new Set([label]))
+      expect(listRequests.at(-1)).toBe(`?limit=50&status=${value}`)
+    }
+    await filter.selectOption({ label: 'All' })
+    await waitForCount('Showing 50 keys')
+    expect(await rowNames(page)).toEqual(namesOf('', 50))
+  })
+
+  it('creating and deleting a key changes the list in place, without asking for it again', async () => {
+    const before = listRequests.length
+    await page.getByRole('button', { name: 'Create new API key' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Create new API key' })
+    await dialog.getByRole('textbox', { name: 'Name' }).fill('Fresh key')
+    await dialog.getByRole('checkbox', { name: 'projects:read' }).check()
+    await dialog.getByRole('button', { name: 'Create key' }).click()
+    const reveal = page.getByRole('dialog', { name: 'Copy your new API key' })
+    await reveal.getByRole('button', { name: 'Copy', exact: true }).click()
+    await reveal.getByRole('button', { name: 'Done' }).click()
+    await reveal.waitFor({ state: 'hidden' })
+    await waitForCount('Showing 51 keys')
+    expect(await rowNames(page)).toEqual(['Fresh key', ...namesOf('', 50)])
+
+    await page.getByRole('button', { name: 'Actions for Fresh key' }).click()
+    await page.getByRole('menuitem', { name: 'Delete' }).click()
+    const confirm = page.getByRole('alertdialog', { name: 'Delete this API key?' })
+    await confirm.getByRole('button', { name: 'Delete key' }).click()
+    await confirm.waitFor({ state: 'hidden' })
+    await waitForCount('Showing 50 keys')
+    expect(await rowNames(page)).toEqual(namesOf('', 50))
+    expect(listRequests.length).toBe(before)
+  })
+})
