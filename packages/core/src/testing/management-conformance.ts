@@ -1,4 +1,5 @@
 import { managementCases } from './lib/management-cases.js'
+import { managementPageCases } from './lib/management-page-cases.js'
 import { principalCases } from './lib/principal-cases.js'
 import type { ServeManagement, ServeManagementWithPrincipal } from './served.js'
 
@@ -58,5 +59,6 @@ export function managementConformance(options: ManagementConformanceOptions): vo
     throw new TypeError('serveWithPrincipal must be a function')
   }
   managementCases(name, serve)
+  managementPageCases(name, serve)
   principalCases(name, serveWithPrincipal)
 }
