@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit'
 import type { KeyPages } from '../lib/key-pages.js'
+import { intl } from '../lib/time.js'
 import type { ApiKeysStrings } from '../strings.js'
 import { KEY_STATUSES, type KeyStatus } from '../types.js'
 
@@ -52,7 +53,7 @@ export function listToolbarView(
       </select>
     </div>
     <p class="muted" role="status" part="count">
-      ${count === 0 && nextCursor === null ? s.noMatch : s.showing(new Intl.NumberFormat(locale).format(count), count)}
+      ${count === 0 && nextCursor === null ? s.noMatch : s.showing(intl(Intl.NumberFormat, locale, {}).format(count), count)}
     </p>`
 }
 
