@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
+import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { createKeyward, defineScopes, type KeyRecord, MemoryTokenStore } from '@keyward/core'
 import { apiKeysRouter } from '@keyward/express'
@@ -22,6 +24,7 @@ const DEEP_NAME = 'Warehouse scanner 42'
 const BUNDLE_PATH = '/static/keyward-ui.js'
 const NOW = Date.now()
 const DAY_MS = 86_400_000
+const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -67,6 +70,19 @@ function namesOf(
     if (kinds[status].includes(i % 10)) names.push(seeded(i).name)
   }
   return names
+}
+
+/** Every axe-core violation inside the element (axe enters its open shadow root). */
+async function axeViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) {
+    await page.addScriptTag({ content: await axeSource })
+  }
+  return page.evaluate(async () => {
+    type AxeResults = { violations: { id: string; nodes: { target: unknown }[] }[] }
+    const axe = (window as unknown as { axe: { run(context: Element): Promise<AxeResults> } }).axe
+    const { violations } = await axe.run(document.querySelector('keyward-api-keys')!)
+    return violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`)
+  })
 }
 
 /** The row names the page shows, in order. */
@@ -145,25 +161,37 @@ describe(`Settings → API Keys with ${KEYS.toLocaleString('en')} keys under one
 
   it('opens on the first page only, with the count of keys shown', async () => {
     const cold = await openPage()
-    // Again with the browser's caches and the server warm, as a person coming back sees it.
+    // Again with the browser's caches and the server warm, as a person coming back sees it:
+    // five times, since this machine is shared (the least is the page's own cost).
+    const warm: number[] = []
+    for (let i = 0; i < 5; i++) warm.push(await openPage())
+    warm.sort((a, b) => a - b)
     listRequests.length = 0
-    const warm = await openPage()
+    await openPage()
     const list = await page.evaluate(() => {
       const entry = performance
         .getEntriesByType('resource')
         .find((e) => e.name.endsWith('/api-keys?limit=50')) as PerformanceResourceTiming
-      return { ms: entry.responseEnd - entry.requestStart, bytes: entry.encodedBodySize }
+      return {
+        ms: entry.responseEnd - entry.requestStart,
+        bytes: entry.encodedBodySize,
+        asked: Math.round(entry.startTime),
+        answered: Math.round(entry.responseEnd),
+      }
     })
     console.log(
       `${KEYS} keys under the owner: first rows shown ${cold} ms after the first navigation, ` +
-        `${warm} ms after a reload; the first page's request took ${Math.round(list.ms)} ms ` +
-        `for ${list.bytes} bytes`,
+        `after a reload ${warm[0]} ms at least, ${warm[2]} ms median of 5; the first page's ` +
+        `request took ${Math.round(list.ms)} ms for ${list.bytes} bytes (asked ${list.asked} ms ` +
+        `after navigation, answered at ${list.answered} ms)`,
     )
 
     await waitForCount('Showing 50 keys')
     expect(await rowNames(page)).toEqual(namesOf('', 50))
     expect(listRequests).toEqual(['?limit=50'])
     await page.getByRole('button', { name: 'Load more' }).waitFor()
+    // The search box, the status filter, the count and "Load more" included, every axe rule.
+    expect(await axeViolations(page)).toEqual([])
   })
 
   it('"Load more" adds the next page, without duplicates, and moves focus to its first key', async () => {
