@@ -214,6 +214,12 @@ export class KeyPages implements ReactiveController {
     if (sentinel) this.#observer.observe(sentinel)
   }
 
+  hostConnected(): void {
+    // Back in a page after being moved: the sentinel is watched again once drawn.
+    this.#rewatch = true
+    this.#host.requestUpdate()
+  }
+
   hostDisconnected(): void {
     clearTimeout(this.#timer)
     this.#observer?.disconnect()
