@@ -40,6 +40,7 @@ export class KeyPages implements ReactiveController {
   moreError: string | undefined
   /** Whether a page is being asked for. */
   busy = false
+  /** The search and filter of the list (the name as typed, even before the list is asked again). */
   query: KeyQuery = { name: '', status: '' }
   #generation = 0
   #timer: ReturnType<typeof setTimeout> | undefined
