@@ -6,7 +6,12 @@ import { defineScopes } from '../scopes.js'
 import { revokeAllEpoch } from './list.js'
 
 const scopes = defineScopes({ 'projects:read': 'Read projects' })
-const input = { name: 'CI deploy', ownerId: 'org_1', scopes: ['projects:read'], expiresIn: '30d' }
+const input = {
+  name: 'CI deploy',
+  ownerId: 'org_1',
+  scopes: ['projects:read' as const],
+  expiresIn: '30d',
+}
 
 describe('keys.listPage', () => {
   it('pages newest first, and judges revoke-all epochs as the verifier does', async () => {
