@@ -304,6 +304,31 @@ describe(`Settings → API Keys with ${KEYS.toLocaleString('en')} keys under one
     expect(listRequests.length).toBe(before)
   })
 
+  it('rotating a key puts its successor on top and shows it as rotated, without asking for the list', async () => {
+    const before = listRequests.length
+    const first = namesOf('', 1)[0]!
+    await page.getByRole('button', { name: `Actions for ${first}` }).click()
+    await page.getByRole('menuitem', { name: 'Rotate' }).click()
+    const dialog = page.getByRole('dialog', { name: `Rotate “${first}”` })
+    // With a grace period the old key still works, so it stays, as rotated (without one it
+    // is revoked at once and leaves the list, as the settings-page test shows).
+    await dialog.getByRole('radio', { name: 'For 1 hour' }).check()
+    await dialog.getByRole('button', { name: 'Rotate key' }).click()
+    const reveal = page.getByRole('dialog', { name: 'Copy your new rotated API key' })
+    await reveal.getByRole('button', { name: 'Copy', exact: true }).click()
+    await reveal.getByRole('button', { name: 'Done' }).click()
+    await reveal.waitFor({ state: 'hidden' })
+    await waitForCount('Showing 51 keys')
+    expect(await rowNames(page)).toEqual([first, ...namesOf('', 50)])
+    const statuses = await page
+      .locator('keyward-api-keys')
+      .evaluate((host) =>
+        [...host.shadowRoot!.querySelectorAll('tbody .status')].map((cell) => cell.textContent),
+      )
+    expect(statuses.slice(0, 2)).toEqual(['Active', 'Rotated'])
+    expect(listRequests.length).toBe(before)
+  })
+
   it('moved elsewhere in the page, it still loads the next page as the person scrolls', async () => {
     await page.evaluate(() => {
       const host = document.querySelector('keyward-api-keys')!
@@ -312,8 +337,9 @@ describe(`Settings → API Keys with ${KEYS.toLocaleString('en')} keys under one
     await page.mouse.wheel(0, 1_000_000)
     await expect
       .poll(async () => (await rowNames(page)).length, PATIENT)
-      .toBeGreaterThanOrEqual(100)
-    const names = await rowNames(page)
+      .toBeGreaterThanOrEqual(101)
+    const [successor, ...names] = await rowNames(page)
+    expect(successor).toBe(namesOf('', 1)[0])
     expect(names).toEqual(namesOf('', names.length))
   })
 })
