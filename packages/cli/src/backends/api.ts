@@ -56,30 +56,7 @@ export function apiBackend(options: ApiBackendOptions): Backend {
     throw refusal(response.status, json, where, `${method} ${where}${path}`)
   }
 
-  const page = async (query: PageQuery): Promise<KeyViewPage> => {
-    const parameters = new URLSearchParams()
-    for (const [name, value] of Object.entries(query)) {
-      if (value !== undefined) parameters.set(name, String(value))
-    }
-    const search = parameters.size === 0 ? '' : `?${parameters}`
-    const answer = await call<{ keys?: ApiKeyJson[]; nextCursor?: string | null }>(
-      'GET',
-      `/${search}`,
-    )
-    return { keys: (answer.keys ?? []).map(view), nextCursor: answer.nextCursor ?? null }
-  }
-  /** Every page, 100 keys at a time. */
-  const list = async () => {
-    const keys: KeyView[] = []
-    let cursor: string | undefined
-    for (let pages = 0; pages < MAX_PAGES; pages++) {
-      const next = await page({ limit: 100, ...(cursor === undefined ? {} : { cursor }) })
-      keys.push(...next.keys)
-      if (next.nextCursor === null || next.nextCursor === cursor) return keys
-      cursor = next.nextCursor
-    }
-    return keys
-  }
+  const { page, list } = apiPages(call)
 
   /** The API acts for its caller's owner only; refuse to pretend otherwise. */
   const assertOwner = async (ownerId: string | undefined) => {
@@ -140,6 +117,37 @@ export function apiBackend(options: ApiBackendOptions): Backend {
     },
     async close() {},
   }
+}
+
+/** A request to the management API: its JSON answer, or the error it refused with. */
+type ApiCall = <T>(method: string, path: string, body?: unknown) => Promise<T>
+
+/** Reading `GET /` a page at a time: one page, or every page (100 keys each). */
+function apiPages(call: ApiCall) {
+  const page = async (query: PageQuery): Promise<KeyViewPage> => {
+    const parameters = new URLSearchParams()
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== undefined) parameters.set(name, String(value))
+    }
+    const search = parameters.size === 0 ? '' : `?${parameters}`
+    const answer = await call<{ keys?: ApiKeyJson[]; nextCursor?: string | null }>(
+      'GET',
+      `/${search}`,
+    )
+    return { keys: (answer.keys ?? []).map(view), nextCursor: answer.nextCursor ?? null }
+  }
+  const list = async () => {
+    const keys: KeyView[] = []
+    let cursor: string | undefined
+    for (let pages = 0; pages < MAX_PAGES; pages++) {
+      const next = await page({ limit: 100, ...(cursor === undefined ? {} : { cursor }) })
+      keys.push(...next.keys)
+      if (next.nextCursor === null || next.nextCursor === cursor) return keys
+      cursor = next.nextCursor
+    }
+    return keys
+  }
+  return { page, list }
 }
 
 /**
