@@ -25,9 +25,14 @@ function statusTerm(status: KeyStatus | undefined, at: () => string, epoch: () =
   }
 }
 
-/** A prepared page statement: its name (per schema and shape), text and values. */
+/**
+ * A page statement: its text and values, and a name (per schema and shape) to prepare it
+ * under. A name-prefix statement has none: planned for its own prefix each time, the planner
+ * picks the name index for a rare prefix and the page index for a common one, where one
+ * generic plan would serve one of them badly.
+ */
 export interface PageQuery {
-  name: string
+  name?: string
   text: string
   values: unknown[]
 }
@@ -62,11 +67,9 @@ export function pageQuery(
     terms.push(`lower(name) ~>=~ ${lo} AND starts_with(lower(name), ${lo})`)
     if (upper !== undefined) terms.push(`lower(name) ~<~ ${param(upper, 'text')}`)
   }
-  const shape = `${status ?? 'any'}:${after === undefined ? 'start' : 'after'}:${
-    name === undefined ? 'all' : 'named'
-  }`
+  const shape = `${status ?? 'any'}:${after === undefined ? 'start' : 'after'}`
   return {
-    name: `kw:${schema}:page:${shape}`,
+    ...(name === undefined ? { name: `kw:${schema}:page:${shape}` } : {}),
     text: `SELECT ${columns} FROM ${table} WHERE ${terms.join(' AND ')}
 ORDER BY created_at DESC, id COLLATE "C" DESC LIMIT $2`,
     values,
