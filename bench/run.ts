@@ -137,6 +137,26 @@ const cases: CaseEntry[] = [
     ],
     run: async (s) => (await import('./src/cases/suspension.js')).suspensionCase(s),
   },
+  {
+    id: 'paged-lists',
+    title: '11. Paged lists',
+    needs: ['core', 'redis', 'postgres'],
+    targets: [
+      {
+        name: 'Redis page of 50 among 100,000 keys, p99 (worst position)',
+        unit: 'ms',
+        goal: '≤ 20 ms',
+      },
+      { name: 'Redis name-prefix search, p99 (worst prefix)', unit: 'ms', goal: '≤ 20 ms' },
+      {
+        name: 'PostgreSQL page of 50 among 100,000 keys, p99 (worst position)',
+        unit: 'ms',
+        goal: '≤ 20 ms',
+      },
+      { name: 'PostgreSQL name-prefix search, p99 (worst prefix)', unit: 'ms', goal: '≤ 20 ms' },
+    ],
+    run: async (s) => (await import('./src/cases/paged-lists.js')).pagedListsCase(s),
+  },
 ]
 
 const root = fileURLToPath(new URL('..', import.meta.url))

@@ -330,7 +330,21 @@ async function checkSettled(instances: Instance[], keys: Keys, samples: Sample[]
       expect({ id, listed }).toEqual({ id, listed: record!.revokedAt !== undefined })
     }
   }
-  const names = new Set((await a!.keyward.store.listByOwner('org_fault')).map((r) => r.name))
+  // Every record of the owner, revoked ones too, page by page.
+  const names = new Set<string>()
+  for (const status of [undefined, 'revoked'] as const) {
+    let cursor: string | undefined
+    for (let pages = 0; pages < 1_000; pages++) {
+      const page = await a!.keyward.store.listByOwner('org_fault', {
+        limit: 1_000,
+        ...(status === undefined ? {} : { status }),
+        ...(cursor === undefined ? {} : { cursor }),
+      })
+      for (const record of page.keys) names.add(record.name)
+      if (page.nextCursor === null) break
+      cursor = page.nextCursor
+    }
+  }
   const failedCreates = samples.filter((s) => s.kind === 'create' && s.status === 503)
   expect(failedCreates.filter((s) => names.has(s.key!))).toEqual([])
 }

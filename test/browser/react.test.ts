@@ -120,8 +120,9 @@ describe('<keyward-api-keys> in a React 19 app', () => {
   })
 
   it('passes its props as properties: the headers object reaches the management API', async () => {
+    // The list's first page, as the element asks for it.
     const listed = page.waitForRequest(
-      (request) => request.method() === 'GET' && request.url() === `${site.url}/api-keys`,
+      (request) => request.method() === 'GET' && request.url() === `${site.url}/api-keys?limit=50`,
     )
     await page.goto(`${site.url}/sign-in`)
     await page.getByRole('button', { name: 'Sign in as the demo person' }).click()

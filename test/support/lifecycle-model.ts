@@ -604,8 +604,47 @@ const credentials = (m: Model): Credential[] => [
   ...m.tokens.map(tokenCredential),
 ]
 
+/**
+ * The list invariant: walked two at a time, each instance's `keys.listPage` with
+ * `status: 'revoked'` holds exactly the keys of each owner the model counts as revoked (by
+ * id, by rotation without grace, or by a revoke-all epoch), each once.
+ */
+async function sweepLists(m: Model, sut: Sut): Promise<void> {
+  for (const ownerId of new Set(m.keys.map((key) => key.ownerId))) {
+    const expected = m.keys
+      .filter((key) => key.ownerId === ownerId && isRevoked(m, key))
+      .map((key) => `#${key.n}`)
+      .sort()
+    const numbers = new Map(m.keys.map((key) => [key.id, `#${key.n}`]))
+    for (const instance of [0, 1] as const) {
+      const listed: string[] = []
+      let cursor: string | undefined
+      for (let pages = 0; pages < 100; pages++) {
+        const page = await sut.instances[instance].keyward.keys.listPage(ownerId, {
+          status: 'revoked',
+          limit: 2,
+          ...(cursor === undefined ? {} : { cursor }),
+        })
+        listed.push(...page.keys.map((key) => numbers.get(key.id) ?? key.id))
+        if (page.nextCursor === null) break
+        cursor = page.nextCursor
+      }
+      if (listed.sort().join(' ') !== expected.join(' ')) {
+        mismatch(
+          m,
+          sut,
+          `invariant: revoked keys of ${ownerId} listed on ${NAMES[instance]}`,
+          expected.join(' ') || 'none',
+          listed.join(' ') || 'none',
+        )
+      }
+    }
+  }
+}
+
 /** The invariant after every command: each credential answers on each instance as the model says. */
 async function sweep(m: Model, sut: Sut): Promise<void> {
+  await sweepLists(m, sut)
   for (const [n, cred] of credentials(m).entries()) {
     for (const instance of [0, 1] as const) {
       await verifyOn(

@@ -272,7 +272,7 @@ describe('keyward against a running example app (--api)', () => {
     expect(whoami.status).toBe(200)
 
     const list = await keyward([...api, '--json', 'keys', 'list'], { env })
-    const keys = JSON.parse(list.stdout) as { id: string; name: string }[]
+    const { keys } = JSON.parse(list.stdout) as { keys: { id: string; name: string }[] }
     const mine = keys.find((key) => key.name === 'from the CLI')!
     expect(mine).toBeDefined()
 
@@ -356,6 +356,48 @@ describe('keyward against a running example app (--api)', () => {
     })
     expect(cleared.stdout).toBe(`Updated ${key.id}: "paused from the CLI", usable from anywhere.\n`)
     expect((await projects(token)).status).toBe(200)
+  })
+
+  it('pages through the management API: --limit, --cursor, --name and --all as JSON lines', async () => {
+    const env = { KEYWARD_API_TOKEN: adminToken }
+    const api = ['--api', `${url}/api-keys`]
+    for (const name of ['paged 1', 'paged 2', 'paged 3']) {
+      const created = await keyward(
+        [...api, 'keys', 'create', '--name', name, '--expires-in', '1d'],
+        {
+          env,
+        },
+      )
+      expect(created.code, created.stderr).toBe(0)
+    }
+    const first = await keyward(
+      [...api, '--json', 'keys', 'list', '--name', 'PAGED', '--limit', '2'],
+      {
+        env,
+      },
+    )
+    const page = JSON.parse(first.stdout) as { keys: { name: string }[]; nextCursor: string }
+    expect(page.keys.map((key) => key.name)).toEqual(['paged 3', 'paged 2'])
+    const rest = await keyward(
+      [...api, '--json', 'keys', 'list', '--name', 'paged', '--cursor', page.nextCursor],
+      { env },
+    )
+    expect(JSON.parse(rest.stdout)).toEqual({
+      keys: [expect.objectContaining({ name: 'paged 1' })],
+      nextCursor: null,
+    })
+    const all = await keyward(
+      [...api, '--json', 'keys', 'list', '--name', 'paged', '--all', '--limit', '1'],
+      {
+        env,
+      },
+    )
+    expect(
+      all.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).name),
+    ).toEqual(['paged 3', 'paged 2', 'paged 1'])
   })
 
   it('refuses a missing or wrong admin token without printing it', async () => {

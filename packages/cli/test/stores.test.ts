@@ -159,6 +159,98 @@ describe.each(Object.keys(deployments))('keyward against %s', (name) => {
     })
   })
 
+  it('lists a page at a time (--limit, --cursor, --status, --name), or streams --all', async () => {
+    const ids: string[] = []
+    for (const name of ['Device a', 'Billing b', 'device c', 'Billing d', 'Device e']) {
+      const { key } = await app.keys.create({
+        name,
+        ownerId: 'org_page',
+        scopes: [],
+        expiresIn: '30d',
+      })
+      ids.push(key.id)
+    }
+    await app.keys.revoke(ids[3]!)
+    const live = [ids[4], ids[2], ids[1], ids[0]]
+    const owner = ['--owner', 'org_page']
+
+    const first = await keyward([...store, 'keys', 'list', ...owner, '--limit', '3'])
+    expect(first.code, first.stderr).toBe(0)
+    expect(first.stdout.split('\n')[0]).toMatch(/^ID +OWNER +NAME/)
+    expect(
+      first.stdout
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((row) => row.split(' ')[0]),
+    ).toEqual(live.slice(0, 3))
+    const cursor = /add --cursor (\S+) /.exec(first.stderr)?.[1]
+    expect(cursor).toBeDefined()
+    const second = await keyward([
+      ...store,
+      '--json',
+      'keys',
+      'list',
+      ...owner,
+      '--cursor',
+      cursor!,
+    ])
+    expect(JSON.parse(second.stdout)).toEqual({
+      keys: [expect.objectContaining({ id: ids[0] })],
+      nextCursor: null,
+    })
+
+    const streamed = await keyward([
+      ...store,
+      '--json',
+      'keys',
+      'list',
+      ...owner,
+      '--all',
+      '--limit',
+      '1',
+    ])
+    expect(streamed.code, streamed.stderr).toBe(0)
+    const lines = streamed.stdout.trim().split('\n')
+    expect(lines.map((line) => JSON.parse(line).id)).toEqual(live)
+    const table = await keyward([...store, 'keys', 'list', ...owner, '--all', '--limit', '2'])
+    expect(table.stdout.match(/^ID +OWNER/gm)).toHaveLength(1)
+    expect(table.stdout.trim().split('\n')).toHaveLength(5)
+
+    const revoked = await keyward([
+      ...store,
+      '--json',
+      'keys',
+      'list',
+      ...owner,
+      '--status',
+      'revoked',
+    ])
+    expect(JSON.parse(revoked.stdout).keys.map((k: { id: string }) => k.id)).toEqual([ids[3]])
+    const named = await keyward([...store, '--json', 'keys', 'list', ...owner, '--name', 'DEVICE'])
+    expect(JSON.parse(named.stdout).keys.map((k: { name: string }) => k.name)).toEqual([
+      'Device e',
+      'device c',
+      'Device a',
+    ])
+
+    for (const [args, field] of [
+      [['--limit', '0'], 'limit'],
+      [['--limit', '101'], 'limit'],
+      [['--status', 'lost'], 'status'],
+      [['--cursor', 'forged'], 'cursor'],
+    ] as const) {
+      const refused = await keyward([...store, '--json', 'keys', 'list', ...owner, ...args])
+      expect(refused.code, args.join(' ')).toBe(2)
+      expect(JSON.parse(refused.stderr)).toMatchObject({
+        error: { code: 'invalid_argument', field },
+      })
+    }
+    const ownerless = await keyward([...store, 'keys', 'list'])
+    expect(ownerless.code).toBe(2)
+    expect(ownerless.stderr).toMatch(/Give --owner/)
+  })
+
   it('lists, rotates, finds expiring keys and revokes, each effect visible to the app at once', async () => {
     const { token, key } = await app.keys.create({
       name: 'soon',
@@ -169,12 +261,13 @@ describe.each(Object.keys(deployments))('keyward against %s', (name) => {
     await app.verify(token) // cached now: what follows must reach the app through its list
     const list = await keyward([...store, '--json', 'keys', 'list', '--owner', 'org_2'])
     expect(list.code).toBe(0)
-    expect(JSON.parse(list.stdout)).toEqual([
-      expect.objectContaining({ id: key.id, status: 'active' }),
-    ])
+    expect(JSON.parse(list.stdout)).toEqual({
+      keys: [expect.objectContaining({ id: key.id, status: 'active' })],
+      nextCursor: null,
+    })
     expect(list.stdout).not.toContain('hash')
 
-    const everyone = await keyward([...store, 'keys', 'list'])
+    const everyone = await keyward([...store, 'keys', 'list', '--all'])
     expect(everyone.code).toBe(0)
     expect(everyone.stdout).toMatch(/^ID +OWNER +NAME +HINT +SCOPES +EXPIRES +STATUS\n/)
     expect(everyone.stdout).toContain(key.id)
@@ -198,13 +291,13 @@ describe.each(Object.keys(deployments))('keyward against %s', (name) => {
     await expect(app.verify(token)).resolves.toBeDefined() // in its grace period
     const afterRotation = await keyward([...store, '--json', 'keys', 'list', '--owner', 'org_2'])
     expect(
-      JSON.parse(afterRotation.stdout).map((k: { status: string; rotatedFrom?: string }) => [
+      JSON.parse(afterRotation.stdout).keys.map((k: { status: string; rotatedFrom?: string }) => [
         k.status,
         k.rotatedFrom,
       ]),
     ).toEqual([
-      ['rotated', undefined],
       ['active', key.id],
+      ['rotated', undefined],
     ])
 
     const revoked = await keyward([...store, 'keys', 'revoke', key.id])
@@ -515,9 +608,14 @@ describe('keyward finding its store', () => {
 
   it('reads DATABASE_URL and DATABASE_SCHEMA; with REDIS_URL too, revocations go through Redis', async () => {
     const env = { DATABASE_URL, DATABASE_SCHEMA: schema }
-    const listed = await keyward(['--json', 'keys', 'list'], { env })
+    const listed = await keyward(['--json', 'keys', 'list', '--all'], { env })
     expect(listed.code, listed.stderr).toBe(0)
-    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ ownerId: 'org_env' })])
+    expect(
+      listed.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line)),
+    ).toEqual([expect.objectContaining({ ownerId: 'org_env' })])
 
     expect(await target([], env)).toMatch(new RegExp(`^PostgreSQL at \\S+ \\(schema ${schema}\\)$`))
     expect(await target([], { ...env, REDIS_URL, KEYWARD_NAMESPACE: `${RUN}_env` })).toMatch(

@@ -16,6 +16,23 @@
  * @packageDocumentation
  */
 
+/** What every `TokenStore` shares to answer `listByOwner`: options, cursor, order, status. */
+export {
+  comesAfter,
+  DEFAULT_PAGE_SIZE,
+  decodeCursor,
+  encodeCursor,
+  foldName,
+  KEY_STATUSES,
+  type KeyPosition,
+  MAX_PAGE_SIZE,
+  MAX_STORE_PAGE_SIZE,
+  newestFirst,
+  type ResolvedListOptions,
+  recordStatus,
+  resolveListOptions,
+  statusMatches,
+} from './backends/key-page.js'
 /** What every `TokenStore` checks of what it reads and of an update before it writes. */
 export {
   assertKeyRecord,

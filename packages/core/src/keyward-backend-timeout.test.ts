@@ -19,7 +19,7 @@ function freezableStore() {
   const store: TokenStore = {
     findByHash: (hash) => gated(() => inner.findByHash(hash)),
     get: (id) => gated(() => inner.get(id)),
-    listByOwner: (ownerId) => gated(() => inner.listByOwner(ownerId)),
+    listByOwner: (ownerId, options) => gated(() => inner.listByOwner(ownerId, options)),
     insert: (record) => gated(() => inner.insert(record)),
     update: (...args) => gated(() => inner.update(...args)),
     delete: (id) => gated(() => inner.delete(id)),
@@ -137,7 +137,7 @@ describe('createKeyward backendTimeout', () => {
     // The insert did land (the record was in the store), then was undone.
     await stored.landed
     await eventually(async () => {
-      expect(await backend.inner.listByOwner('org_1')).toEqual([])
+      expect((await backend.inner.listByOwner('org_1')).keys).toEqual([])
     })
   })
 })

@@ -7,6 +7,7 @@ import type { KeywardError } from './errors.js'
 import { createKeyward } from './keyward.js'
 import type { KeywardOptions } from './keyward-options.js'
 import { defineScopes } from './scopes.js'
+import type { ListKeysOptions } from './types.js'
 
 const scopes = defineScopes({
   'projects:read': 'Read projects',
@@ -87,7 +88,8 @@ describe('a shared store needs a shared revocation list', () => {
     return {
       findByHash: (hash: string) => memory.findByHash(hash),
       get: (id: string) => memory.get(id),
-      listByOwner: (ownerId: string) => memory.listByOwner(ownerId),
+      listByOwner: (ownerId: string, options?: ListKeysOptions) =>
+        memory.listByOwner(ownerId, options),
       insert: (record: Parameters<MemoryTokenStore['insert']>[0]) => memory.insert(record),
       update: (...args: Parameters<MemoryTokenStore['update']>) => memory.update(...args),
       delete: (id: string) => memory.delete(id),

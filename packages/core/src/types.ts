@@ -125,6 +125,43 @@ export interface UpdateCondition {
  */
 export type KeyStatus = 'active' | 'expired' | 'revoked' | 'rotated' | 'suspended'
 
+/** What {@link TokenStore.listByOwner} selects: one page, from a cursor, by status and name. */
+export interface ListKeysOptions {
+  /**
+   * Records per page, a positive integer. Default 50. The management API and
+   * `keys.listPage` allow 1–100; stores accept up to 1 000 for internal walks (`keys.list`).
+   */
+  limit?: number
+  /**
+   * Where the page starts: the `nextCursor` of the previous page (opaque). It encodes the
+   * position (the last record's `createdAt` and `id`), so records created or deleted in the
+   * meantime never make another record skip or repeat. Absent: the first page.
+   */
+  cursor?: string
+  /**
+   * Only records with this status at `at`. Absent: every record except revoked ones
+   * (expired and rotated ones included), as `keys.list` answers.
+   */
+  status?: KeyStatus
+  /** Only records whose name starts with this, case-insensitively (`toLowerCase`). */
+  name?: string
+  /** The instant statuses are judged at, epoch ms. Default: the store's clock (`Date.now`). */
+  at?: number
+  /**
+   * Records created at or before this instant count as revoked: the owner's or the global
+   * revoke-all epoch, whichever is later, as the revocation list knows it. Absent: none.
+   */
+  revokedBefore?: number
+}
+
+/** One page of {@link TokenStore.listByOwner}. */
+export interface KeyRecordPage {
+  /** Newest first; at most `limit`. */
+  keys: KeyRecord[]
+  /** Where the next page starts, or `null` when there is none. */
+  nextCursor: string | null
+}
+
 /** The identity of a successfully verified token, as handlers see it. */
 export interface VerifiedKey {
   /** The API key's id (for an access token: the parent key's id). */
@@ -159,8 +196,14 @@ export interface TokenStore {
   findByHash(hash: string): Promise<KeyRecord | undefined>
   /** The record with id `id`, or `undefined`. */
   get(id: string): Promise<KeyRecord | undefined>
-  /** Every record of an owner, oldest first. */
-  listByOwner(ownerId: string): Promise<KeyRecord[]>
+  /**
+   * One page of an owner's records, newest first (`createdAt` descending, ties by `id`
+   * descending), filtered by `options`; O(page) whatever the owner holds. A page may hold
+   * fewer than `limit` records while `nextCursor` is not `null` (a filtered page examines a
+   * bounded number of index entries); only `nextCursor: null` means the end. A cursor that is
+   * not one of this store's rejects with `InvalidArgumentError('cursor')` (422).
+   */
+  listByOwner(ownerId: string, options?: ListKeysOptions): Promise<KeyRecordPage>
   /** Adds a record; rejects when its id or hash already exists, writing nothing. */
   insert(record: KeyRecord): Promise<void>
   /**

@@ -63,6 +63,7 @@ export function apiKeysRouter<S extends string>(
           api.handle({
             method: req.method,
             path: mountRelativePath(req),
+            query: queryOf(req),
             header: (name) => headerOf(req, name),
             ...ownOrigin(req),
             ...clientIpField(req),
@@ -80,6 +81,12 @@ export function apiKeysRouter<S extends string>(
     })
   })
   return router
+}
+
+/** The query string as it came on the wire, without its `?`. */
+function queryOf(req: Request): string {
+  const at = req.originalUrl.indexOf('?')
+  return at === -1 ? '' : req.originalUrl.slice(at + 1)
 }
 
 /**

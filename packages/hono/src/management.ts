@@ -61,6 +61,7 @@ export function apiKeyRoutes<S extends string>(
     const response = await api.handle({
       method: c.req.method,
       path: mountRelativePath(c),
+      query: url.search.slice(1),
       header: (name) => c.req.header(name),
       origin: `${url.protocol}//${c.req.header('host') ?? url.host}`,
       ...clientIpField(addressOf(c)),

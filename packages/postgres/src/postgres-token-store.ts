@@ -1,12 +1,15 @@
-import type { KeyRecord, TokenStore } from '@keyward/core'
+import type { KeyRecord, KeyRecordPage, ListKeysOptions, TokenStore } from '@keyward/core'
 import {
   assertEpochMs,
   assertObject,
   conditionActiveAt,
+  encodeCursor,
   type KeyRecordPatch,
+  resolveListOptions,
   type UpdateCondition,
 } from '@keyward/core/adapter'
 import { assertPool, identifier, type PgPool, schemaOption } from './lib/client.js'
+import { pageQuery } from './lib/page-query.js'
 import { COLUMNS, decodeRow, patchColumns, recordValues } from './lib/record-row.js'
 
 /** Options of {@link PostgresTokenStore}. Invalid values throw `TypeError('<option> must be …')`. */
@@ -19,7 +22,7 @@ export interface PostgresTokenStoreOptions {
 }
 
 /** The fixed statements, prepared by name. */
-type Statement = 'findByHash' | 'get' | 'list' | 'owners' | 'insert' | 'delete' | 'touch'
+type Statement = 'findByHash' | 'get' | 'owners' | 'insert' | 'delete' | 'touch'
 
 /** SQLSTATE of a unique violation. */
 const UNIQUE_VIOLATION = '23505'
@@ -58,7 +61,6 @@ export class PostgresTokenStore implements TokenStore {
     this.#statements = {
       findByHash: `SELECT ${SELECT} FROM ${t} WHERE hash = $1`,
       get: `SELECT ${SELECT} FROM ${t} WHERE id = $1`,
-      list: `SELECT ${SELECT} FROM ${t} WHERE owner_id = $1 ORDER BY created_at, id`,
       owners: `SELECT DISTINCT owner_id FROM ${t} ORDER BY owner_id`,
       insert: `INSERT INTO ${t} (${SELECT}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(', ')})`,
       delete: `DELETE FROM ${t} WHERE id = $1`,
@@ -86,15 +88,24 @@ export class PostgresTokenStore implements TokenStore {
     return record
   }
 
-  async listByOwner(ownerId: string): Promise<KeyRecord[]> {
-    const { rows } = await this.#run('list', [ownerId])
-    return rows.map((row) => {
+  /**
+   * One page by keyset pagination: `created_at DESC, id DESC` from the cursor's position on
+   * the owner's page index, the status judged in the `WHERE`, a name prefix as a range on
+   * `lower(name)`. Reads `limit + 1` rows to know whether another page follows.
+   */
+  async listByOwner(ownerId: string, options?: ListKeysOptions): Promise<KeyRecordPage> {
+    const resolved = resolveListOptions(options, Date.now())
+    const query = pageQuery(this.#table, this.schema, SELECT, ownerId, resolved)
+    const { rows } = await this.#pool.query(query)
+    const keys = rows.slice(0, resolved.limit).map((row) => {
       const record = decodeRow(row, this.#table)
       if (record.ownerId !== ownerId) {
         throw new TypeError(`table ${this.#table} is corrupt: it listed a record of another owner`)
       }
       return record
     })
+    const more = rows.length > resolved.limit
+    return { keys, nextCursor: more ? encodeCursor(keys.at(-1)!) : null }
   }
 
   /**

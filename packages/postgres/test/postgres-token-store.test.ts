@@ -152,6 +152,48 @@ describe('migrate', () => {
     expect(await store.get(before.id)).toStrictEqual(before)
   })
 
+  it('adds the page and name indexes to a table made before them, and pages on them', async () => {
+    const old = await testSchema(db)
+    await db.query(
+      `DROP INDEX "${old}".keyward_keys_owner_page_idx, "${old}".keyward_keys_owner_name_idx`,
+    )
+    await migrate(db, { schema: old })
+    await migrate(db, { schema: old })
+    const { rows } = await db.query(
+      `SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND indexname LIKE 'keyward_keys_owner%'
+       ORDER BY 1`,
+      [old],
+    )
+    expect(rows.map((row) => row.indexname)).toStrictEqual([
+      'keyward_keys_owner_idx',
+      'keyward_keys_owner_name_idx',
+      'keyward_keys_owner_page_idx',
+    ])
+    // With sequential scans priced out, a page and a name search must each have an index to use.
+    const store = new PostgresTokenStore(db, { schema: old })
+    const client = await db.connect()
+    try {
+      await client.query('SET enable_seqscan = off')
+      for (const [sql, index] of [
+        [
+          `SELECT id FROM "${old}".keyward_keys WHERE owner_id = 'o' AND (created_at, id COLLATE "C") < (5, 'k' COLLATE "C")
+           ORDER BY created_at DESC, id COLLATE "C" DESC LIMIT 51`,
+          'keyward_keys_owner_page_idx',
+        ],
+        [
+          `SELECT id FROM "${old}".keyward_keys WHERE owner_id = 'o' AND lower(name) ~>=~ 'dev' AND lower(name) ~<~ 'dew'`,
+          'keyward_keys_owner_name_idx',
+        ],
+      ] as const) {
+        const plan = await client.query(`EXPLAIN ${sql}`)
+        expect(plan.rows.map((row) => row['QUERY PLAN']).join('\n')).toContain(index)
+      }
+    } finally {
+      client.release()
+    }
+    expect(await store.listByOwner('o')).toStrictEqual({ keys: [], nextCursor: null })
+  })
+
   it('ships its SQL, and refuses a schema name it could not quote as it is', async () => {
     expect(migrationSql('app')).toContain('CREATE TABLE IF NOT EXISTS "app".keyward_keys')
     await expect(migrate(db, { schema: 'Robert"; DROP' })).rejects.toThrow(/^schema must be/)

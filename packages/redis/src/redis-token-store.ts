@@ -1,16 +1,26 @@
-import type { KeyRecord, TokenStore } from '@keyward/core'
+import type { KeyRecord, KeyRecordPage, ListKeysOptions, TokenStore } from '@keyward/core'
 import {
   assertEpochMs,
   assertObject,
   conditionActiveAt,
   configDuration,
+  encodeCursor,
+  foldName,
   type KeyRecordPatch,
   nowOption,
+  resolveListOptions,
   type UpdateCondition,
 } from '@keyward/core/adapter'
 import { assertRedisClient, explainReplyError, type RedisClient } from './lib/client.js'
 import { LuaScript } from './lib/lua-script.js'
 import { hashTag } from './lib/namespace.js'
+import {
+  ensureNamesIndex,
+  LUA_NAME_MEMBER,
+  NAME_KEY_FIELD,
+  nameMember,
+  readOwnerPage,
+} from './lib/owner-page.js'
 import { decodeRecord, encodePatch, encodeRecord, pairsToObject } from './lib/record-codec.js'
 
 /** Options of {@link RedisTokenStore}. Invalid values throw `TypeError('<option> must be …')`. */
@@ -47,34 +57,41 @@ if fields.err then return {id, fields.err} end
 return {id, fields}
 `)
 
-// KEYS: record, hash index, owner set. ARGV: id, createdAt, ttl ms, field, value, …
-// Returns 0, or 1 when the id exists, 2 when the hash exists, 3 when the owner key is foreign.
+// KEYS: record, hash index, owner set, names set. ARGV: id, createdAt, ttl ms, names member,
+// field, value, … Returns 0, or 1 when the id exists, 2 when the hash exists, 3 when an owner
+// key is foreign. A new owner's names set starts complete (its NAMES_READY member, `\0`).
 const INSERT = new LuaScript(`
 if redis.call('EXISTS', KEYS[1]) == 1 then return 1 end
 if redis.call('EXISTS', KEYS[2]) == 1 then return 2 end
 local ownerType = redis.call('TYPE', KEYS[3]).ok
 if ownerType ~= 'none' and ownerType ~= 'zset' then return 3 end
+local namesType = redis.call('TYPE', KEYS[4]).ok
+if namesType ~= 'none' and namesType ~= 'zset' then return 3 end
 local ttl = tonumber(ARGV[3])
-redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('HSET', KEYS[1], unpack(ARGV, 5))
 redis.call('PEXPIRE', KEYS[1], ttl)
 redis.call('SET', KEYS[2], ARGV[1], 'PX', ttl)
 local ownerTtl = redis.call('PTTL', KEYS[3])
 redis.call('ZADD', KEYS[3], ARGV[2], ARGV[1])
 if ownerTtl == -2 or (ownerTtl >= 0 and ownerTtl < ttl) then redis.call('PEXPIRE', KEYS[3], ttl) end
+local namesTtl = redis.call('PTTL', KEYS[4])
+if ownerType == 'none' and namesType == 'none' then redis.call('ZADD', KEYS[4], 0, '\\0') end
+redis.call('ZADD', KEYS[4], 0, ARGV[4])
+if namesTtl == -2 or (namesTtl >= 0 and namesTtl < ttl) then redis.call('PEXPIRE', KEYS[4], ttl) end
 return 0
 `)
 
-// KEYS: record, hash index, owner set.
+// KEYS: record, hash index, owner set, names set.
 // ARGV: id, hash, ownerId, activeAt or '' (no condition), now or '' (keep the TTL), retention ms,
-// '1' or '' (notSuspended), n (how many fields to remove), the n fields to remove, then field,
-// value, … to set.
+// '1' or '' (notSuspended), the new folded name or '' (no rename), n (how many fields to
+// remove), the n fields to remove, then field, value, … to set.
 // Returns the whole record (HGETALL), nil when there is none, -1 when it changed under us,
 // -2 when a condition was given and the record is not active at activeAt (or, with
 // notSuspended, is suspended), -3 when its expiresAt is not a time so the condition cannot be
 // judged; nothing is written for -1 to -3.
 // The TTL, when asked, is #ttl's, from the record as written: retention past the later of
-// expiresAt and revokedAt, or past now.
-const UPDATE = new LuaScript(`
+// expiresAt and revokedAt, or past now. A rename moves the record's names-set member.
+const UPDATE = new LuaScript(`${LUA_NAME_MEMBER}
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
 local function time(value)
   if type(value) ~= 'string' or #value > 16 or not string.match(value, '^%d+$') then return nil end
@@ -89,9 +106,18 @@ if ARGV[4] ~= '' then
   if expiresAt == nil then return -3 end
   if expiresAt <= tonumber(ARGV[4]) then return -2 end
 end
-local removed = tonumber(ARGV[8])
-if removed > 0 then redis.call('HDEL', KEYS[1], unpack(ARGV, 9, 8 + removed)) end
-if #ARGV > 8 + removed then redis.call('HSET', KEYS[1], unpack(ARGV, 9 + removed)) end
+local namesType = redis.call('TYPE', KEYS[4]).ok
+local renamed = ARGV[8] ~= '' and (namesType == 'zset' or namesType == 'none')
+if renamed then
+  local old = nameMemberOf(KEYS[1], ARGV[1])
+  if old then redis.call('ZREM', KEYS[4], old) end
+  redis.call('HSET', KEYS[1], '${NAME_KEY_FIELD}', ARGV[8])
+  local member = nameMemberOf(KEYS[1], ARGV[1])
+  if member then redis.call('ZADD', KEYS[4], 0, member) end
+end
+local removed = tonumber(ARGV[9])
+if removed > 0 then redis.call('HDEL', KEYS[1], unpack(ARGV, 10, 9 + removed)) end
+if #ARGV > 9 + removed then redis.call('HSET', KEYS[1], unpack(ARGV, 10 + removed)) end
 if ARGV[5] ~= '' then
   local written = redis.call('HMGET', KEYS[1], 'expiresAt', 'revokedAt')
   local expiresAt = time(written[1])
@@ -102,25 +128,30 @@ if ARGV[5] ~= '' then
     if redis.call('TYPE', KEYS[2]).ok == 'string' and redis.call('GET', KEYS[2]) == ARGV[1] then
       redis.call('PEXPIRE', KEYS[2], ttl)
     end
-    if redis.call('TYPE', KEYS[3]).ok == 'zset' then
-      local ownerTtl = redis.call('PTTL', KEYS[3])
-      if ownerTtl >= 0 and ownerTtl < ttl then redis.call('PEXPIRE', KEYS[3], ttl) end
+    for i = 3, 4 do
+      if redis.call('TYPE', KEYS[i]).ok == 'zset' then
+        local indexTtl = redis.call('PTTL', KEYS[i])
+        if indexTtl >= 0 and indexTtl < ttl then redis.call('PEXPIRE', KEYS[i], ttl) end
+      end
     end
   end
 end
 return redis.call('HGETALL', KEYS[1])
 `)
 
-// KEYS: record, hash index, owner set. ARGV: id, hash, ownerId. Returns 1, 0 (none) or -1 (changed).
-const DELETE = new LuaScript(`
+// KEYS: record, hash index, owner set, names set. ARGV: id, hash, ownerId.
+// Returns 1, 0 (none) or -1 (changed).
+const DELETE = new LuaScript(`${LUA_NAME_MEMBER}
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local current = redis.call('HMGET', KEYS[1], 'hash', 'ownerId')
 if current[1] ~= ARGV[2] or current[2] ~= ARGV[3] then return -1 end
+local member = nameMemberOf(KEYS[1], ARGV[1])
 redis.call('DEL', KEYS[1])
 if redis.call('TYPE', KEYS[2]).ok == 'string' and redis.call('GET', KEYS[2]) == ARGV[1] then
   redis.call('DEL', KEYS[2])
 end
 if redis.call('TYPE', KEYS[3]).ok == 'zset' then redis.call('ZREM', KEYS[3], ARGV[1]) end
+if member and redis.call('TYPE', KEYS[4]).ok == 'zset' then redis.call('ZREM', KEYS[4], member) end
 return 1
 `)
 
@@ -132,22 +163,16 @@ if last == nil or last < tonumber(ARGV[1]) then redis.call('HSET', KEYS[1], 'las
 return 1
 `)
 
-// KEYS: owner set, record of each id. ARGV: the ids. Drops ids whose record has expired.
-const FORGET_EXPIRED = new LuaScript(`
-for i, id in ipairs(ARGV) do
-  if redis.call('EXISTS', KEYS[i + 1]) == 0 then redis.call('ZREM', KEYS[1], id) end
-end
-return 0
-`)
-
 const CHANGED = 'the key record changed while it was being written; retry'
 
 /**
  * A {@link TokenStore} in Redis, shared by every process that points at the same server
  * and namespace. Each key is a hash (`{ns}:key:<id>`), found by an index from hash to id
- * (`{ns}:hash:<hash>`) and listed through a sorted set per owner (`{ns}:owner:<ownerId>`,
- * scored by `createdAt`, so listing is oldest first). Only what core hands it is stored:
- * the token hash, never a token.
+ * (`{ns}:hash:<hash>`) and listed a page at a time through two sorted sets per owner:
+ * `{ns}:owner:<ownerId>` scored by `createdAt` (newest first is a reverse range from the
+ * cursor) and `{ns}:names:<ownerId>`, lexicographic on the lower-cased name, for name
+ * prefixes. Owners written by a version before the names set get theirs built on their first
+ * name search. Only what core hands it is stored: the token hash, never a token.
  *
  * Every write is one Lua script, so it is atomic and a duplicate id or hash writes
  * nothing; a conditional `update` checks that the record is active (and, with
@@ -204,53 +229,61 @@ export class RedisTokenStore implements TokenStore {
     return Object.keys(fields).length === 0 ? undefined : decodeRecord(fields, key, id)
   }
 
-  async listByOwner(ownerId: string): Promise<KeyRecord[]> {
-    const ownerKey = this.#ownerKey(ownerId)
-    const ids = await this.#read(ownerKey, () => this.#redis.zrange(ownerKey, '0', '-1'))
-    if (ids.length === 0) return []
-    const pipeline = this.#redis.pipeline()
-    for (const id of ids) pipeline.hgetall(this.#recordKey(id))
-    const replies = (await pipeline.exec()) ?? []
-    const records: KeyRecord[] = []
-    const expired: string[] = []
-    for (const [i, id] of ids.entries()) {
+  /**
+   * One page in one script: a reverse range of the owner set from the cursor (O(log n +
+   * page)), each entry judged in the script; a name prefix with at most 1 000 matches reads
+   * the names set instead, else the owner set is scanned by time with the name tested.
+   * Entries of records Redis has expired are dropped from the indexes on the way.
+   */
+  async listByOwner(ownerId: string, options?: ListKeysOptions): Promise<KeyRecordPage> {
+    const resolved = resolveListOptions(options, this.#now())
+    const keys = {
+      owner: this.#ownerKey(ownerId),
+      names: this.#namesKey(ownerId),
+      recordPrefix: this.#recordKey(''),
+    }
+    if (resolved.name?.includes('\0')) return { keys: [], nextCursor: null }
+    if (resolved.name !== undefined) {
+      await this.#read(keys.names, () => ensureNamesIndex(this.#redis, keys))
+    }
+    const { found, settled } = await this.#read(keys.owner, () =>
+      readOwnerPage(this.#redis, keys, resolved),
+    )
+    const records = found.map(([id, fields]) => {
       const key = this.#recordKey(id)
-      const [error, fields] = replies[i] ?? [new Error('no reply'), undefined]
-      if (error) throw explainReplyError(error, key)
-      if (Object.keys(fields as object).length === 0) {
-        expired.push(id)
-        continue
-      }
-      const record = decodeRecord(fields as Record<string, unknown>, key, id)
+      const record = decodeRecord(pairsToObject(fields), key, id)
       if (record.ownerId !== ownerId) {
-        throw new TypeError(`Redis key ${ownerKey} is corrupt: it lists a record of another owner`)
+        throw new TypeError(
+          `Redis key ${keys.owner} is corrupt: it lists a record of another owner`,
+        )
       }
-      records.push(record)
-    }
-    if (expired.length > 0) {
-      await FORGET_EXPIRED.run(
-        this.#redis,
-        [ownerKey, ...expired.map((id) => this.#recordKey(id))],
-        expired,
-      )
-    }
-    return records.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+      return record
+    })
+    const last = records.at(-1)
+    if (settled === false) return { keys: records, nextCursor: null }
+    const resume = settled === true ? last! : settled
+    return { keys: records, nextCursor: encodeCursor(resume) }
   }
 
   async insert(record: KeyRecord): Promise<void> {
     const fields = encodeRecord(record)
+    const folded = foldName(record.name)
     const keys = [
       this.#recordKey(record.id),
       this.#hashKey(record.hash),
       this.#ownerKey(record.ownerId),
+      this.#namesKey(record.ownerId),
     ]
     const ttl = this.#ttl(Math.max(record.expiresAt, record.revokedAt ?? 0))
-    const args = [record.id, record.createdAt, ttl, ...fields]
+    const member = nameMember(folded, record.createdAt, record.id)
+    const args = [record.id, record.createdAt, ttl, member, ...fields, NAME_KEY_FIELD, folded]
     const outcome = await this.#read(keys[0]!, () => INSERT.run(this.#redis, keys, args))
     if (outcome === 1) throw new Error(`a key with id ${record.id} already exists`)
     if (outcome === 2) throw new Error('a key with the same hash already exists')
     if (outcome === 3)
-      throw new TypeError(`Redis key ${keys[2]} holds data Keyward did not write (wrong type)`)
+      throw new TypeError(
+        `Redis key ${keys[2]} or ${keys[3]} holds data Keyward did not write (wrong type)`,
+      )
   }
 
   async update(
@@ -264,7 +297,12 @@ export class RedisTokenStore implements TokenStore {
     if (!located) return undefined
     const keepsTtl = patch.expiresAt === undefined && patch.revokedAt === undefined
     const key = this.#recordKey(id)
-    const keys = [key, this.#hashKey(located.hash), this.#ownerKey(located.ownerId)]
+    const keys = [
+      key,
+      this.#hashKey(located.hash),
+      this.#ownerKey(located.ownerId),
+      this.#namesKey(located.ownerId),
+    ]
     const args = [
       id,
       located.hash,
@@ -273,6 +311,7 @@ export class RedisTokenStore implements TokenStore {
       keepsTtl ? '' : this.#now(),
       this.#retention,
       condition?.notSuspended === true ? '1' : '',
+      patch.name === undefined ? '' : foldName(patch.name),
       removed.length,
       ...removed,
       ...set,
@@ -293,7 +332,12 @@ export class RedisTokenStore implements TokenStore {
     const located = await this.#locate(id)
     if (!located) return false
     const key = this.#recordKey(id)
-    const keys = [key, this.#hashKey(located.hash), this.#ownerKey(located.ownerId)]
+    const keys = [
+      key,
+      this.#hashKey(located.hash),
+      this.#ownerKey(located.ownerId),
+      this.#namesKey(located.ownerId),
+    ]
     const outcome = await this.#read(key, () =>
       DELETE.run(this.#redis, keys, [id, located.hash, located.ownerId]),
     )
@@ -344,5 +388,9 @@ export class RedisTokenStore implements TokenStore {
 
   #ownerKey(ownerId: string): string {
     return `${this.#tag}:owner:${ownerId}`
+  }
+
+  #namesKey(ownerId: string): string {
+    return `${this.#tag}:names:${ownerId}`
   }
 }

@@ -370,3 +370,49 @@ describe('corrupt or foreign data under the namespace', () => {
     )
   })
 })
+
+describe('RedisTokenStore owner indexes', () => {
+  it('builds the names set of an owner written before it existed on its first name search', async () => {
+    const namespace = testNamespace()
+    const keyward = keywardOn(namespace)
+    await keyward.ready()
+    const created = []
+    for (const name of ['Billing EU', 'billing US', 'Deploy']) {
+      created.push((await keyward.keys.create({ ...newKey, name })).key)
+    }
+    // What the previous version wrote: no names set, no folded name in the records.
+    const names = `{${namespace}}:names:${newKey.ownerId}`
+    await redis.del(names)
+    for (const key of created) await redis.hdel(`{${namespace}}:key:${key.id}`, 'nameKey')
+
+    const unfiltered = await keyward.keys.listPage(newKey.ownerId)
+    expect(unfiltered.keys.map((key) => key.name)).toEqual(['Deploy', 'billing US', 'Billing EU'])
+    expect(await redis.exists(names)).toBe(0)
+    const page = await keyward.keys.listPage(newKey.ownerId, { name: 'BILL' })
+    expect(page.keys.map((key) => key.name)).toEqual(['billing US', 'Billing EU'])
+    expect(await redis.zscore(names, '\0')).toBe('0')
+    expect(await redis.zcard(names)).toBe(4)
+    // Renames and deletions keep the rebuilt set in step.
+    await keyward.keys.update(created[2]!.id, { name: 'Billing APAC' })
+    await keyward.store.delete(created[0]!.id)
+    const renamed = await keyward.keys.listPage(newKey.ownerId, { name: 'billing' })
+    expect(renamed.keys.map((key) => key.name)).toEqual(['Billing APAC', 'billing US'])
+    expect(await redis.zcard(names)).toBe(3)
+  })
+
+  it('drops the index entries of records Redis expired while paging past them', async () => {
+    const namespace = testNamespace()
+    const keyward = keywardOn(namespace)
+    await keyward.ready()
+    const { key: gone } = await keyward.keys.create({ ...newKey, name: 'Gone' })
+    const { key: kept } = await keyward.keys.create({ ...newKey, name: 'Kept' })
+    await redis.del(`{${namespace}}:key:${gone.id}`)
+
+    expect((await keyward.keys.listPage(newKey.ownerId)).keys.map((key) => key.id)).toEqual([
+      kept.id,
+    ])
+    expect(await redis.zrange(`{${namespace}}:owner:${newKey.ownerId}`, 0, -1)).toEqual([kept.id])
+    expect((await keyward.keys.listPage(newKey.ownerId, { name: 'g' })).keys).toEqual([])
+    expect(await redis.zcard(`{${namespace}}:names:${newKey.ownerId}`)).toBe(2)
+  })
+})

@@ -1,5 +1,8 @@
 // Builds dist/keyward-ui.js, the browser bundle: src/browser.ts with Lit, one minified ES
-// module, the templates' white space collapsed (collapse-templates.mjs) on the way in.
+// module, the templates' white space collapsed (collapse-templates.mjs) on the way in, and the
+// element's private reactive state (`_reveal`, `_menu`…: properties named `_` and a lower-case
+// letter, which nothing else in the bundle has; Lit's own start with `_$`) given short names,
+// as its private methods and fields (`#…`) already are.
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
@@ -16,6 +19,7 @@ await build({
   target: 'es2022',
   minify: true,
   legalComments: 'none',
+  mangleProps: /^_[a-z]/,
   logLevel: 'warning',
   plugins: [
     {

@@ -4,6 +4,7 @@ import { type DialogOutcome, dialogRequest } from './lib/dialog-requests.js'
 import { defaultExpiryChoice } from './lib/form-choices.js'
 import { type FormDialog, isDestructive } from './lib/form-dialog.js'
 import { errorsOf, type FieldErrors, fieldOfInput, messageOf } from './lib/form-errors.js'
+import { KeyPages } from './lib/key-pages.js'
 import { createManagementClient, type ManagementClient } from './lib/management-client.js'
 import { menuButtonIn, menuItemsIn, menuKeyOutcome } from './lib/menu-keys.js'
 import { openModal } from './lib/modal.js'
@@ -26,10 +27,11 @@ type FocusReturn = { keyId: string } | 'create' | 'revoke-all'
  * `<keyward-api-keys>`: the "Settings → API Keys" page of a signed-in person, as a web
  * component talking to Keyward's management API (same origin, with the page's session cookie).
  *
- * It lists the viewer's organisation's keys and lets them create a key (name, expiry within the
- * server's `maxLifetime`, permissions they may grant, optional limits and allowed IPs), copy
- * its token once, rotate, extend, rename, change the limits or allowed IPs of, suspend, resume
- * and delete keys, and revoke them all. Everything renders in a shadow root; theme it
+ * It lists the viewer's organisation's keys a page at a time (more as the person scrolls or
+ * presses "Load more"), searchable by name and filtered by status, and lets them create a key
+ * (name, expiry within the server's `maxLifetime`, permissions they may grant, optional limits
+ * and allowed IPs), copy its token once, rotate, extend, rename, change the limits or allowed IPs
+ * of, suspend, resume and delete keys, and revoke them all. Everything renders in a shadow root; theme it
  * with `--keyward-*` custom properties and `::part()`, and translate it with `strings`.
  *
  * @fires keyward-change - after a key was created, rotated, updated (suspended and resumed
@@ -38,7 +40,10 @@ type FocusReturn = { keyId: string } | 'create' | 'revoke-all'
  * @csspart container - the whole page section
  * @csspart header - the title, introduction and create button
  * @csspart create-button - "Create new API key +"
+ * @csspart toolbar - the search box and status filter
+ * @csspart count - "Showing 50 keys"
  * @csspart table - the list of keys
+ * @csspart load-more - "Load more", below the list while more keys remain
  * @csspart row - one key's row
  * @csspart expiry-warning - the "Expires in 6 days" badge
  * @csspart menu-button - a key's "…" button
@@ -61,7 +66,6 @@ export class KeywardApiKeys extends LitElement {
     theme: { type: String, reflect: true },
     strings: { attribute: false },
     headers: { attribute: false },
-    _keys: { state: true },
     _catalog: { state: true },
     _loadError: { state: true },
     _dialog: { state: true },
@@ -92,7 +96,6 @@ export class KeywardApiKeys extends LitElement {
   /** Extra headers on every request, e.g. the app's own CSRF token. Default: none. */
   declare headers: Record<string, string>
 
-  private declare _keys: ApiKeyJson[] | undefined
   private declare _catalog: Catalog | undefined
   private declare _loadError: string | undefined
   private declare _dialog: FormDialog | undefined
@@ -102,33 +105,37 @@ export class KeywardApiKeys extends LitElement {
   private declare _menu: string | undefined
   private declare _expiryChoice: string
   private declare _announcement: string
-  private _menuFocus: 'first' | 'last' | undefined
-  private _focusReturn: FocusReturn | undefined
-  private _loads = 0
+  #menuFocus: 'first' | 'last' | undefined
+  #focusReturn: FocusReturn | undefined
+  #loads = 0
+  readonly #pages = new KeyPages(this, () => this.#client())
 
   // The views' callbacks, bound once (the views never see the element).
-  private readonly _listEvents: KeyListEvents = {
+  readonly #listEvents: KeyListEvents = {
     onRetry: () => void this.reload(),
-    onToggle: (keyId) => this._toggleMenu(keyId, 'first'),
-    onButtonKey: (event, keyId) => this._onMenuButtonKey(event, keyId),
-    onMenuKey: (event) => this._onMenuKey(event),
-    onMenuFocusOut: (event) => this._onMenuFocusOut(event),
-    onChoose: (action, key) => this._choose(action, key),
+    onToggle: (keyId) => this.#toggleMenu(keyId, 'first'),
+    onButtonKey: (event, keyId) => this.#onMenuButtonKey(event, keyId),
+    onMenuKey: (event) => this.#onMenuKey(event),
+    onMenuFocusOut: (event) => this.#onMenuFocusOut(event),
+    onChoose: (action, key) => this.#choose(action, key),
+    onSearch: (name) => this.#pages.search(name),
+    onStatus: (status) => void this.#pages.reset({ ...this.#pages.query, status }),
+    onMore: () => void this.#pages.loadMore(),
   }
-  private readonly _formEvents: KeyFormEvents = {
-    onSubmit: (event) => void this._onSubmit(event),
-    onInput: (event) => this._onInput(event),
-    onCancel: () => this._closeForm(),
+  readonly #formEvents: KeyFormEvents = {
+    onSubmit: (event) => void this.#onSubmit(event),
+    onInput: (event) => this.#onInput(event),
+    onCancel: () => this.#closeForm(),
     onExpiryChoice: (choice) => {
       this._expiryChoice = choice
     },
   }
-  private readonly _revealEvents: TokenRevealEvents = {
-    onCopy: () => void this._copyToken(),
-    onCopied: () => this._onTokenCopied(),
-    onDone: () => void this._finishReveal(),
-    onKeep: () => void this._keepReveal(),
-    onClose: () => this._closeReveal(),
+  readonly #revealEvents: TokenRevealEvents = {
+    onCopy: () => void this.#copyToken(),
+    onCopied: () => this.#onTokenCopied(),
+    onDone: () => void this.#finishReveal(),
+    onKeep: () => void this.#keepReveal(),
+    onClose: () => this.#closeReveal(),
   }
 
   constructor() {
@@ -145,73 +152,71 @@ export class KeywardApiKeys extends LitElement {
     this._announcement = ''
   }
 
-  /** Reloads the keys and the catalog from the server. */
+  /** Reloads the catalog and the first page of keys (with the current search and filter). */
   async reload(): Promise<void> {
-    const load = ++this._loads
+    const load = ++this.#loads
     this._loadError = undefined
+    const keys = this.#pages.reset()
     try {
-      const client = this._client()
-      const [keys, catalog] = await Promise.all([client.list(), client.catalog()])
-      if (load !== this._loads) return
-      this._keys = keys
-      this._catalog = catalog
+      const catalog = await this.#client().catalog()
+      if (load === this.#loads) this._catalog = catalog
     } catch (error) {
-      if (load !== this._loads) return
-      this._loadError = messageOf(error)
+      if (load === this.#loads) this._loadError = messageOf(error)
     }
+    await keys
   }
 
-  private _client(): ManagementClient {
+  #client(): ManagementClient {
     return createManagementClient(this.api, () => this.headers)
   }
 
-  private get _s(): ApiKeysStrings {
+  get #s(): ApiKeysStrings {
     return { ...defaultStrings, ...this.strings }
   }
 
-  private get _locale(): string | undefined {
+  get #locale(): string | undefined {
     return this.locale ?? (this.closest('[lang]')?.getAttribute('lang') || undefined)
   }
 
-  private _byId<T extends HTMLElement>(id: string): T | null {
+  #byId<T extends HTMLElement>(id: string): T | null {
     return this.renderRoot.querySelector<T>(`#${id}`)
   }
 
   override updated(changed: PropertyValues<this>): void {
     if (changed.has('api')) void this.reload()
-    const form = this._byId<HTMLDialogElement>('form-dialog')
-    const token = this._byId<HTMLDialogElement>('token-dialog')
+    const form = this.#byId<HTMLDialogElement>('form-dialog')
+    const token = this.#byId<HTMLDialogElement>('token-dialog')
     // Focus returns at once when the page closes a dialog; the close event does it when
     // the browser closed it (Escape).
     if (form && !this._dialog && form.open) {
       form.close()
-      if (!this._reveal) this._restoreFocus()
+      if (!this._reveal) this.#restoreFocus()
     }
     if (token && !this._reveal && token.open) {
       token.close()
-      this._restoreFocus()
+      this.#restoreFocus()
     }
     if (form && this._dialog && !form.open) openModal(form)
     if (token && this._reveal && !token.open) openModal(token)
-    if (this._menuFocus && this._menu !== undefined) {
+    if (this.#menuFocus && this._menu !== undefined) {
       const items = menuItemsIn(this.renderRoot)
-      ;(this._menuFocus === 'first' ? items[0] : items.at(-1))?.focus()
-      this._menuFocus = undefined
+      ;(this.#menuFocus === 'first' ? items[0] : items.at(-1))?.focus()
+      this.#menuFocus = undefined
     }
   }
 
   // ---- rendering -------------------------------------------------------------------------
 
   override render(): TemplateResult {
-    const s = this._s
-    const locale = this._locale
+    const s = this.#s
+    const locale = this.#locale
     const now = Date.now()
     const list = {
       strings: s,
       locale,
       now,
-      keys: this._keys,
-      loadError: this._loadError,
+      pages: this.#pages,
+      loadError: this._loadError ?? this.#pages.error,
       expiryWarningDays: this.expiryWarningDays,
       defaultRateLimits: this._catalog?.defaultRateLimits ?? [],
       openMenu: this._menu,
@@ -229,29 +234,29 @@ export class KeywardApiKeys extends LitElement {
     }
     return html`
       <section part="container" aria-labelledby="title">
-        ${pageHeaderView(s, this._catalog !== undefined, this._openCreate)}
-        ${keyListView(list, this._listEvents)}
-        ${dangerZoneView(s, this._keys, this._openRevokeAll)}
+        ${pageHeaderView(s, this._catalog !== undefined, this.#openCreate)}
+        ${keyListView(list, this.#listEvents)}
+        ${dangerZoneView(s, this.#pages.revocable, this.#openRevokeAll)}
         <div role="status" class="visually-hidden">${this._announcement}</div>
         <dialog
           id="form-dialog"
           part="dialog"
           role=${isDestructive(dialog) ? 'alertdialog' : 'dialog'}
           aria-labelledby="dialog-title"
-          @cancel=${this._onFormCancel}
-          @close=${this._onFormClose}
+          @cancel=${this.#onFormCancel}
+          @close=${this.#onFormClose}
         >
-          ${form ? keyFormView(form, this._formEvents) : nothing}
+          ${form ? keyFormView(form, this.#formEvents) : nothing}
         </dialog>
         <dialog
           id="token-dialog"
           part="dialog token-dialog"
           aria-labelledby="token-title"
           aria-describedby="token-warning"
-          @cancel=${this._onRevealCancel}
-          @close=${this._onRevealClose}
+          @cancel=${this.#onRevealCancel}
+          @close=${this.#onRevealClose}
         >
-          ${this._reveal ? tokenRevealView(s, this._reveal, this._revealEvents) : nothing}
+          ${this._reveal ? tokenRevealView(s, this._reveal, this.#revealEvents) : nothing}
         </dialog>
       </section>
     `
@@ -259,49 +264,49 @@ export class KeywardApiKeys extends LitElement {
 
   // ---- the "…" menu (WAI-ARIA menu button pattern) ----------------------------------------
 
-  private _toggleMenu(keyId: string, focus: 'first' | 'last'): void {
+  #toggleMenu(keyId: string, focus: 'first' | 'last'): void {
     if (this._menu === keyId) {
       this._menu = undefined
       return
     }
     this._menu = keyId
-    this._menuFocus = focus
+    this.#menuFocus = focus
   }
 
-  private _onMenuButtonKey(event: KeyboardEvent, keyId: string): void {
+  #onMenuButtonKey(event: KeyboardEvent, keyId: string): void {
     if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return
     event.preventDefault()
     this._menu = keyId
-    this._menuFocus = event.key === 'ArrowDown' ? 'first' : 'last'
+    this.#menuFocus = event.key === 'ArrowDown' ? 'first' : 'last'
     this.requestUpdate()
   }
 
-  private _closeMenu(returnFocus: boolean): void {
+  #closeMenu(returnFocus: boolean): void {
     const keyId = this._menu
     this._menu = undefined
     if (returnFocus && keyId !== undefined) menuButtonIn(this.renderRoot, keyId)?.focus()
   }
 
-  private _onMenuKey(event: KeyboardEvent): void {
+  #onMenuKey(event: KeyboardEvent): void {
     const items = menuItemsIn(this.renderRoot)
     const current = items.indexOf(this.shadowRoot?.activeElement as HTMLElement)
     const labels = items.map((item) => item.textContent ?? '')
     const outcome = menuKeyOutcome(event.key, labels, current)
     if (outcome === undefined) return
     if (outcome === 'tab') {
-      this._closeMenu(false)
+      this.#closeMenu(false)
       return
     }
     event.preventDefault()
     if (outcome === 'escape') {
       event.stopPropagation()
-      this._closeMenu(true)
+      this.#closeMenu(true)
       return
     }
     items[outcome]?.focus()
   }
 
-  private _onMenuFocusOut(event: FocusEvent): void {
+  #onMenuFocusOut(event: FocusEvent): void {
     const to = event.relatedTarget as Node | null
     const menu = event.currentTarget as HTMLElement
     if (to && menu.contains(to)) return
@@ -310,103 +315,103 @@ export class KeywardApiKeys extends LitElement {
     this._menu = undefined
   }
 
-  private _choose(action: MenuAction, key: ApiKeyJson): void {
+  #choose(action: MenuAction, key: ApiKeyJson): void {
     this._menu = undefined
-    this._focusReturn = { keyId: key.id }
+    this.#focusReturn = { keyId: key.id }
     if (action === 'extend') this._expiryChoice = defaultExpiryChoice(this._catalog)
-    this._openForm({ kind: action, key })
+    this.#openForm({ kind: action, key })
   }
 
   // ---- dialogs ---------------------------------------------------------------------------
 
-  private _openForm(dialog: FormDialog): void {
+  #openForm(dialog: FormDialog): void {
     this._errors = {}
     this._busy = false
     this._dialog = dialog
   }
 
-  private _openCreate = (): void => {
+  #openCreate = (): void => {
     if (!this._catalog) return
-    this._focusReturn = 'create'
+    this.#focusReturn = 'create'
     this._expiryChoice = defaultExpiryChoice(this._catalog)
-    this._openForm({ kind: 'create' })
+    this.#openForm({ kind: 'create' })
   }
 
-  private _openRevokeAll = (): void => {
-    this._focusReturn = 'revoke-all'
-    this._openForm({ kind: 'revokeAll' })
+  #openRevokeAll = (): void => {
+    this.#focusReturn = 'revoke-all'
+    this.#openForm({ kind: 'revokeAll' })
   }
 
-  private _closeForm(): void {
+  #closeForm(): void {
     if (!this._busy) this._dialog = undefined
   }
 
-  private _onFormCancel = (event: Event): void => {
+  #onFormCancel = (event: Event): void => {
     if (this._busy) event.preventDefault()
   }
 
-  private _onFormClose = (): void => {
+  #onFormClose = (): void => {
     this._dialog = undefined
     this._errors = {}
-    if (!this._reveal) this._restoreFocus()
+    if (!this._reveal) this.#restoreFocus()
   }
 
-  private _restoreFocus(): void {
-    const target = this._focusReturn
+  #restoreFocus(): void {
+    const target = this.#focusReturn
     if (target === undefined) return
-    this._focusReturn = undefined
+    this.#focusReturn = undefined
     const element =
       (typeof target === 'object' ? menuButtonIn(this.renderRoot, target.keyId) : null) ??
-      (target === 'revoke-all' ? this._byId('revoke-all') : null) ??
-      this._byId('create')
+      (target === 'revoke-all' ? this.#byId('revoke-all') : null) ??
+      this.#byId('create')
     element?.focus()
   }
 
   // ---- submitting a dialog ---------------------------------------------------------------
 
-  private async _onSubmit(event: SubmitEvent): Promise<void> {
+  async #onSubmit(event: SubmitEvent): Promise<void> {
     event.preventDefault()
     const dialog = this._dialog
     if (!dialog || this._busy) return
     const data = new FormData(event.currentTarget as HTMLFormElement)
     const errors: FieldErrors = {}
     const request = dialogRequest(dialog, data, errors, {
-      strings: this._s,
-      locale: this._locale,
+      strings: this.#s,
+      locale: this.#locale,
       catalog: this._catalog,
-      client: this._client(),
+      client: this.#client(),
     })
     if (Object.keys(errors).length > 0) {
-      await this._showErrors(errors)
+      await this.#showErrors(errors)
       return
     }
     this._busy = true
     this._errors = {}
     try {
       const outcome = await request()
-      if (outcome) this._done(outcome)
-      // The list is reloaded before the dialog closes, so focus can return to the right row.
-      await this._refresh()
+      if (outcome) this.#done(outcome)
+      // The list changes before the dialog closes, so focus can return to the right row.
+      if (outcome) await this.#pages.apply(outcome.change)
       this._dialog = undefined
     } catch (error) {
-      await this._showErrors(errorsOf(error))
+      await this.#showErrors(errorsOf(error))
     } finally {
       this._busy = false
     }
   }
 
   /** A field's error goes away once the field is changed, until the next submit. */
-  private _onInput(event: Event): void {
+  #onInput(event: Event): void {
     const field = fieldOfInput((event.target as HTMLInputElement).name)
     if (field === undefined || this._errors[field] === undefined) return
     const { [field]: _, ...rest } = this._errors
     this._errors = rest
   }
 
-  private async _showErrors(errors: FieldErrors): Promise<void> {
+  async #showErrors(errors: FieldErrors): Promise<void> {
     this._errors = errors
     await this.updateComplete
-    const dialog = this._byId('form-dialog')
+    const dialog = this.#byId('form-dialog')
     const target =
       dialog?.querySelector<HTMLElement>('#form-error') ??
       dialog?.querySelector<HTMLElement>('[aria-invalid="true"]') ??
@@ -415,16 +420,8 @@ export class KeywardApiKeys extends LitElement {
     target?.focus()
   }
 
-  private async _refresh(): Promise<void> {
-    try {
-      this._keys = await this._client().list()
-    } catch (error) {
-      this._loadError = messageOf(error)
-    }
-  }
-
   /** Shows the new token if any, announces the change and reports it in `keyward-change`. */
-  private _done({ announcement, change, issued }: DialogOutcome): void {
+  #done({ announcement, change, issued }: DialogOutcome): void {
     if (issued) this._reveal = { ...issued, copied: false, copyFailed: false, confirming: false }
     this._announcement = announcement
     this.dispatchEvent(
@@ -438,57 +435,57 @@ export class KeywardApiKeys extends LitElement {
 
   // ---- the one-time token ----------------------------------------------------------------
 
-  private async _copyToken(): Promise<void> {
+  async #copyToken(): Promise<void> {
     const reveal = this._reveal
     if (!reveal) return
     try {
       await navigator.clipboard.writeText(reveal.token)
-      if (this._reveal === reveal) this._onTokenCopied()
+      if (this._reveal === reveal) this.#onTokenCopied()
     } catch {
       if (this._reveal !== reveal) return
       this._reveal = { ...reveal, copyFailed: true }
-      this._byId<HTMLInputElement>('token-value')?.focus()
+      this.#byId<HTMLInputElement>('token-value')?.focus()
     }
   }
 
-  private _onTokenCopied(): void {
+  #onTokenCopied(): void {
     if (this._reveal) {
       this._reveal = { ...this._reveal, copied: true, copyFailed: false, confirming: false }
     }
   }
 
-  private async _finishReveal(): Promise<void> {
+  async #finishReveal(): Promise<void> {
     if (!this._reveal) return
     if (this._reveal.copied) {
-      this._closeReveal()
+      this.#closeReveal()
       return
     }
     this._reveal = { ...this._reveal, confirming: true }
     await this.updateComplete
-    this._byId('go-back')?.focus()
+    this.#byId('go-back')?.focus()
   }
 
-  private async _keepReveal(): Promise<void> {
+  async #keepReveal(): Promise<void> {
     if (this._reveal) this._reveal = { ...this._reveal, confirming: false }
     await this.updateComplete
-    this._byId('copy')?.focus()
+    this.#byId('copy')?.focus()
   }
 
-  private _closeReveal(): void {
+  #closeReveal(): void {
     this._reveal = undefined
   }
 
-  private _onRevealCancel = (event: Event): void => {
+  #onRevealCancel = (event: Event): void => {
     if (this._reveal && !this._reveal.copied) {
       event.preventDefault()
-      void this._finishReveal()
+      void this.#finishReveal()
     }
   }
 
-  private _onRevealClose = (): void => {
+  #onRevealClose = (): void => {
     // However the dialog closed, the token leaves state (and with it the DOM) now.
     this._reveal = undefined
-    this._restoreFocus()
+    this.#restoreFocus()
   }
 }
 

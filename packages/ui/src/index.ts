@@ -12,6 +12,7 @@ export type {
   CatalogScope,
   CreditsJson,
   IssuedKeyJson,
+  KeyPageJson,
   KeyStatus,
   RateLimitJson,
 } from './types.js'

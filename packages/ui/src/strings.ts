@@ -16,6 +16,16 @@ export interface ApiKeysStrings {
   retry: string
   emptyTitle: string
   emptyBody: string
+  /** The search box's label; it finds keys whose name starts with what is typed. */
+  searchLabel: string
+  /** The status filter's first choice (its label is `columnStatus`). */
+  allStatuses: string
+  /** The count of keys listed so far; `count` is formatted, `n` the number itself. */
+  showing: (count: string, n: number) => string
+  /** Instead of the count when a search or filter leaves no key. */
+  noMatch: string
+  /** The button below the list that loads the next page (scrolling to it does too). */
+  loadMore: string
   columnName: string
   columnKey: string
   columnPermissions: string
@@ -174,6 +184,11 @@ export const defaultStrings: ApiKeysStrings = {
   retry: 'Try again',
   emptyTitle: 'No API keys yet',
   emptyBody: 'Create a key to let an application call the API.',
+  searchLabel: 'Search keys by name',
+  allStatuses: 'All',
+  showing: (count, n) => `Showing ${count} ${n === 1 ? 'key' : 'keys'}`,
+  noMatch: 'No keys match',
+  loadMore: 'Load more',
   columnName: 'Name',
   columnKey: 'Key',
   columnPermissions: 'Permissions',

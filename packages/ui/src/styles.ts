@@ -7,6 +7,8 @@ import { keyListStyles } from './views/key-list-styles.js'
 // - `container` on the host: the list lays itself out by the width it is given, not the
 //   window's, since the element may sit in a narrow column of a wide page.
 // - Disabled buttons read as disabled without fading below AA: the text stays legible.
+// - The "Load more" footer is no scroll anchor (`overflow-anchor: none`): else the browser
+//   keeps it in view as pages are added above it, and its sentinel loads every page.
 /**
  * The page's styles, inside its shadow root: nothing leaks in or out. Theme it from outside
  * with the `--keyward-*` custom properties below (`--keyward-color-*` in light,
@@ -255,6 +257,7 @@ const pageStyles = css`
     margin: 0;
   }
   input[type='text'],
+  input[type='search'],
   input[type='date'],
   textarea,
   select {
@@ -279,6 +282,18 @@ const pageStyles = css`
   }
   .inline > label:first-child {
     min-width: 5.5em;
+  }
+  .toolbar {
+    margin-bottom: 0.6em;
+  }
+  .toolbar input {
+    width: 16em;
+    max-width: 100%;
+  }
+  .more {
+    overflow-anchor: none;
+    margin-top: 1em;
+    text-align: center;
   }
   [aria-invalid='true'] {
     border-color: var(--_danger) !important;

@@ -4,8 +4,14 @@
  * packages.
  */
 
+/**
+ * Every status a key can have, in the order the status filter offers them. A new status is one
+ * more entry here (and its label in `strings.status`, which the type then requires).
+ */
+export const KEY_STATUSES = ['active', 'suspended', 'expired', 'rotated', 'revoked'] as const
+
 /** Where a key stands when the server answered. */
-export type KeyStatus = 'active' | 'expired' | 'revoked' | 'rotated' | 'suspended'
+export type KeyStatus = (typeof KEY_STATUSES)[number]
 
 /** A key as `GET /api-keys` lists it (times as ISO 8601, never the secret). */
 export interface ApiKeyJson {
@@ -80,6 +86,12 @@ export interface Catalog {
    * none. Servers that do not send it leave keys without limits of their own showing none.
    */
   defaultRateLimits?: RateLimitJson[] | null
+}
+
+/** One page of `GET /api-keys`: newest first; `nextCursor` asks for the next, `null` after the last. */
+export interface KeyPageJson {
+  keys: ApiKeyJson[]
+  nextCursor: string | null
 }
 
 /** What `POST /api-keys` and `POST /api-keys/:id/rotate` answer. The token is shown once. */

@@ -6,7 +6,10 @@ import {
   UnavailableError,
 } from '@keyward/core'
 import { redactUrl } from '../lib/redact.js'
-import type { Backend, KeyView } from './backend.js'
+import type { Backend, KeyView, KeyViewPage, PageQuery } from './backend.js'
+
+/** `list` stops after this many pages of 100 (a million keys), whatever the API answers. */
+const MAX_PAGES = 10_000
 
 /** How the CLI reaches a running application's management API. */
 export interface ApiBackendOptions {
@@ -53,12 +56,13 @@ export function apiBackend(options: ApiBackendOptions): Backend {
     throw refusal(response.status, json, where, `${method} ${where}${path}`)
   }
 
-  const list = async () => ((await call<{ keys: ApiKeyJson[] }>('GET', '/')).keys ?? []).map(view)
+  const { page, list } = apiPages(call)
 
   /** The API acts for its caller's owner only; refuse to pretend otherwise. */
   const assertOwner = async (ownerId: string | undefined) => {
     if (ownerId === undefined) return
-    const owner = (await list())[0]?.ownerId
+    // The caller's own key is one of its owner's: the first key of one page names the owner.
+    const owner = (await page({ limit: 1 })).keys[0]?.ownerId
     if (owner !== ownerId) {
       throw new InvalidArgumentError(
         'owner',
@@ -73,6 +77,10 @@ export function apiBackend(options: ApiBackendOptions): Backend {
       const keys = await list()
       await assertOwner(ownerId)
       return keys
+    },
+    async listPage(ownerId, query) {
+      await assertOwner(ownerId)
+      return page(query)
     },
     async create(input) {
       await assertOwner(input.ownerId)
@@ -120,6 +128,37 @@ export function apiBackend(options: ApiBackendOptions): Backend {
     },
     async close() {},
   }
+}
+
+/** A request to the management API: its JSON answer, or the error it refused with. */
+type ApiCall = <T>(method: string, path: string, body?: unknown) => Promise<T>
+
+/** Reading `GET /` a page at a time: one page, or every page (100 keys each). */
+function apiPages(call: ApiCall) {
+  const page = async (query: PageQuery): Promise<KeyViewPage> => {
+    const parameters = new URLSearchParams()
+    for (const [name, value] of Object.entries(query)) {
+      if (value !== undefined) parameters.set(name, String(value))
+    }
+    const search = parameters.size === 0 ? '' : `?${parameters}`
+    const answer = await call<{ keys?: ApiKeyJson[]; nextCursor?: string | null }>(
+      'GET',
+      `/${search}`,
+    )
+    return { keys: (answer.keys ?? []).map(view), nextCursor: answer.nextCursor ?? null }
+  }
+  const list = async () => {
+    const keys: KeyView[] = []
+    let cursor: string | undefined
+    for (let pages = 0; pages < MAX_PAGES; pages++) {
+      const next = await page({ limit: 100, ...(cursor === undefined ? {} : { cursor }) })
+      keys.push(...next.keys)
+      if (next.nextCursor === null || next.nextCursor === cursor) return keys
+      cursor = next.nextCursor
+    }
+    return keys
+  }
+  return { page, list }
 }
 
 /**

@@ -3,6 +3,7 @@ import {
   type ApiKeyJson,
   type Instant,
   type KeyMetadata,
+  type KeyStatus,
   toApiKeyJson,
 } from '@keyward/core'
 
@@ -32,6 +33,24 @@ export interface UpdateInput {
   allowedIps?: string[] | null
 }
 
+/** One page of `keys list`: the management API's query parameters. */
+export interface PageQuery {
+  /** 1–100; default 50. */
+  limit?: number
+  /** A previous page's `nextCursor`. */
+  cursor?: string
+  /** Only keys of this status; absent: every key except revoked ones. */
+  status?: KeyStatus
+  /** A case-insensitive prefix of the name. */
+  name?: string
+}
+
+/** One page of keys, newest first, and where the next one starts (`null`: the end). */
+export interface KeyViewPage {
+  keys: KeyView[]
+  nextCursor: string | null
+}
+
 /**
  * Where the CLI manages keys: the stores the applications share (Redis, PostgreSQL, or keys in
  * PostgreSQL with revocations through Redis), or a running application's management API. Each
@@ -46,6 +65,14 @@ export interface Backend {
    * absent (the management API sees only its caller's owner).
    */
   list(ownerId?: string): Promise<KeyView[]>
+  /**
+   * One page of `ownerId`'s keys, newest first. `ownerId` may be absent only where the
+   * backend acts for one owner (the management API); a store backend rejects
+   * `InvalidArgumentError('owner')`.
+   */
+  listPage(ownerId: string | undefined, query: PageQuery): Promise<KeyViewPage>
+  /** Every owner id with a key, for `keys list --all` without `--owner`; absent: one owner only. */
+  owners?(): Promise<string[]>
   create(input: CreateInput): Promise<{ token: string; key: KeyView }>
   rotate(id: string, gracePeriod?: string | number): Promise<{ token: string; key: KeyView }>
   /** Changes a key; rejects `NotFoundError`, or `KeyInactiveError` for a key that no longer works. */

@@ -1,5 +1,6 @@
 import {
   createKeyward,
+  InvalidArgumentError,
   type Keyward,
   NotFoundError,
   type RevocationList,
@@ -65,6 +66,18 @@ export function lifecycleBackend(parts: LifecycleParts): Backend {
       }
       return views
     },
+    async listPage(ownerId, query) {
+      if (ownerId === undefined) {
+        throw new InvalidArgumentError(
+          'owner',
+          'Give --owner (a store holds every owner), or --all to list every owner page by page.',
+        )
+      }
+      const { keys, now } = await lifecycle()
+      const page = await keys.listPage(ownerId, query)
+      return { keys: page.keys.map((key) => keyView(key, now())), nextCursor: page.nextCursor }
+    },
+    owners: () => parts.owners(),
     async create(input) {
       const { keys, now } = await lifecycle()
       const { token, key } = await keys.create({

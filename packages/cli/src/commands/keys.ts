@@ -1,11 +1,12 @@
 import { InvalidArgumentError, isValidPrefix, type KeyMetadata, parseDuration } from '@keyward/core'
 import type { Command } from 'commander'
-import type { Backend, KeyView } from '../backends/backend.js'
+import type { Backend } from '../backends/backend.js'
 import { DEFAULT_PREFIX } from '../backends/lifecycle.js'
 import { EXIT } from '../exit-codes.js'
 import type { CommandContext } from './context.js'
 import { helpExample } from './help-example.js'
 import { ALLOW_IP_HELP, networksInWords, registerKeyChanges } from './key-changes.js'
+import { registerList, table } from './keys-list.js'
 import { repeatable } from './repeatable.js'
 
 /** `keyward keys list|create|update|rotate|suspend|resume|revoke|expiring`: one key at a time. */
@@ -20,21 +21,6 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
   registerKeyChanges(keys, ctx)
   registerRevoke(keys, ctx)
   registerExpiring(keys, ctx)
-}
-
-function registerList(keys: Command, ctx: CommandContext): void {
-  keys
-    .command('list')
-    .description('list keys that are not revoked, of one owner or of every owner')
-    .option('--owner <ownerId>', 'only the keys of this owner')
-    .addHelpText('after', helpExample('keyward --json keys list --owner org_42'))
-    .action(async (options: { owner?: string }) => {
-      const list = await ctx.withBackend((backend) => backend.list(options.owner))
-      if (ctx.json()) ctx.printJson(list)
-      else if (list.length === 0) ctx.info('No keys.')
-      else ctx.out(table(list))
-      ctx.done(EXIT.ok)
-    })
 }
 
 interface CreateOptions {
@@ -203,26 +189,3 @@ function parseMetadata(text: string): KeyMetadata {
 }
 
 /** Keys as aligned columns, a header first. */
-function table(keys: readonly KeyView[]): string {
-  const rows = [
-    ['ID', 'OWNER', 'NAME', 'HINT', 'SCOPES', 'EXPIRES', 'STATUS'],
-    ...keys.map((key) => [
-      key.id,
-      key.ownerId,
-      key.name,
-      key.hint,
-      key.scopes.join(' ') || '-',
-      key.expiresAt,
-      key.status,
-    ]),
-  ]
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)))
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n')
-}

@@ -178,7 +178,7 @@ describe('boundBackends', () => {
     const shared: TokenStore = {
       findByHash: (hash) => store.findByHash(hash),
       get: (id) => store.get(id),
-      listByOwner: (ownerId) => store.listByOwner(ownerId),
+      listByOwner: (ownerId, options) => store.listByOwner(ownerId, options),
       insert: (r) => store.insert(r),
       update: async (...args) => {
         await frozen.promise

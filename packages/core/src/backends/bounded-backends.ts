@@ -93,7 +93,7 @@ export function boundTokenStore(store: TokenStore, options: BoundStoreOptions): 
   return {
     findByHash: (hash) => call(() => store.findByHash(hash)),
     get: (id) => call(() => store.get(id)),
-    listByOwner: (ownerId) => call(() => store.listByOwner(ownerId)),
+    listByOwner: (ownerId, options) => call(() => store.listByOwner(ownerId, options)),
     // Undone: the caller was answered 503, so nobody holds this record's token.
     insert: (record) =>
       call(

@@ -1,4 +1,20 @@
-import type { KeyRecord, KeyRecordPatch, TokenStore, UpdateCondition } from '../types.js'
+import type {
+  KeyRecord,
+  KeyRecordPage,
+  KeyRecordPatch,
+  ListKeysOptions,
+  TokenStore,
+  UpdateCondition,
+} from '../types.js'
+import {
+  comesAfter,
+  encodeCursor,
+  foldName,
+  type KeyPosition,
+  recordStatus,
+  resolveListOptions,
+  statusMatches,
+} from './key-page.js'
 import { assertRecordPatch, conditionActiveAt, meetsCondition } from './record.js'
 
 const PATCHABLE = [
@@ -26,7 +42,8 @@ type Removable = 'rateLimits' | 'credits' | 'allowedIps' | 'suspendedAt' | 'susp
 export class MemoryTokenStore implements TokenStore {
   readonly #byId = new Map<string, KeyRecord>()
   readonly #idByHash = new Map<string, string>()
-  readonly #idsByOwner = new Map<string, Set<string>>()
+  /** Each owner's records, newest first (ties by id descending): pages start by binary search. */
+  readonly #byOwner = new Map<string, KeyPosition[]>()
 
   /** How many records are stored. */
   get size(): number {
@@ -42,12 +59,24 @@ export class MemoryTokenStore implements TokenStore {
     return this.#copy(id)
   }
 
-  async listByOwner(ownerId: string): Promise<KeyRecord[]> {
-    const ids = this.#idsByOwner.get(ownerId)
-    if (!ids) return []
-    return [...ids]
-      .map((id) => structuredClone(this.#byId.get(id)!))
-      .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+  /** One page in O(log n + page); a filter reads on until the page is full. */
+  async listByOwner(ownerId: string, options?: ListKeysOptions): Promise<KeyRecordPage> {
+    const { limit, after, status, name, at, revokedBefore } = resolveListOptions(
+      options,
+      Date.now(),
+    )
+    const owned = this.#byOwner.get(ownerId) ?? []
+    const keys: KeyRecord[] = []
+    for (let i = firstAfter(owned, after); i < owned.length; i++) {
+      const record = this.#byId.get(owned[i]!.id)!
+      if (!statusMatches(recordStatus(record, at, revokedBefore), status)) continue
+      if (name !== undefined && !foldName(record.name).startsWith(name)) continue
+      if (keys.length === limit) {
+        return { keys, nextCursor: encodeCursor(keys[limit - 1]!) }
+      }
+      keys.push(structuredClone(record))
+    }
+    return { keys, nextCursor: null }
   }
 
   async insert(record: KeyRecord): Promise<void> {
@@ -55,9 +84,10 @@ export class MemoryTokenStore implements TokenStore {
     if (this.#idByHash.has(record.hash)) throw new Error('a key with the same hash already exists')
     this.#byId.set(record.id, structuredClone(record))
     this.#idByHash.set(record.hash, record.id)
-    const owned = this.#idsByOwner.get(record.ownerId)
-    if (owned) owned.add(record.id)
-    else this.#idsByOwner.set(record.ownerId, new Set([record.id]))
+    const position = { createdAt: record.createdAt, id: record.id }
+    const owned = this.#byOwner.get(record.ownerId)
+    if (owned) owned.splice(firstAfter(owned, position), 0, position)
+    else this.#byOwner.set(record.ownerId, [position])
   }
 
   async update(
@@ -88,9 +118,12 @@ export class MemoryTokenStore implements TokenStore {
     if (!record) return false
     this.#byId.delete(id)
     this.#idByHash.delete(record.hash)
-    const owned = this.#idsByOwner.get(record.ownerId)
-    owned?.delete(id)
-    if (owned?.size === 0) this.#idsByOwner.delete(record.ownerId)
+    const owned = this.#byOwner.get(record.ownerId)
+    if (owned) {
+      const at = firstAfter(owned, record) - 1
+      if (owned[at]?.id === id) owned.splice(at, 1)
+      if (owned.length === 0) this.#byOwner.delete(record.ownerId)
+    }
     return true
   }
 
@@ -105,4 +138,17 @@ export class MemoryTokenStore implements TokenStore {
     const record = this.#byId.get(id)
     return record === undefined ? undefined : structuredClone(record)
   }
+}
+
+/** The index of the first position after `position` in a newest-first array (binary search). */
+function firstAfter(owned: readonly KeyPosition[], position: KeyPosition | undefined): number {
+  if (position === undefined) return 0
+  let low = 0
+  let high = owned.length
+  while (low < high) {
+    const middle = (low + high) >>> 1
+    if (comesAfter(owned[middle]!, position)) high = middle
+    else low = middle + 1
+  }
+  return low
 }

@@ -73,6 +73,12 @@ export interface ManagementRequest {
   /** Path relative to where the API is mounted: `'/'`, `'/key_…'`, `'/key_…/rotate'`. */
   path: string
   /**
+   * The query string as it came on the wire, without its `?` (`'limit=10&cursor=…'`), or
+   * `undefined` when there is none: `GET /` reads its page parameters from it. Adapters
+   * always give it.
+   */
+  query?: string
+  /**
    * A request header by lower-case name, `undefined` when absent (Express's `req.get`, Hono's
    * `c.req.header`). Adapters always give it; without it (and without `apiKey`) the request
    * is unauthenticated.

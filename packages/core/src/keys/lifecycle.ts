@@ -2,7 +2,8 @@ import type { ApiKey } from '../types.js'
 import { createLifecycleContext, type LifecycleConfig } from './context.js'
 import { type CreateKeyInput, createKey, type IssuedKey } from './create.js'
 import type { ActionContext } from './input.js'
-import { getKey, listKeys } from './read.js'
+import { type KeyPage, type ListPageOptions, listKeyPage, listKeys } from './list.js'
+import { getKey } from './read.js'
 import { type LeakOutcome, type LeakReport, reportLeak } from './report-leak.js'
 import { revokeAllKeys, revokeKey } from './revoke.js'
 import { type RotateKeyInput, rotateKey } from './rotate.js'
@@ -13,6 +14,7 @@ import { type UpdateKeyInput, updateKey } from './update.js'
 export type { LifecycleConfig } from './context.js'
 export type { CreateKeyInput, IssuedKey } from './create.js'
 export type { ActionContext, Instant } from './input.js'
+export type { KeyPage, ListPageOptions } from './list.js'
 export type { LeakOutcome, LeakReport } from './report-leak.js'
 export type { RotateKeyInput } from './rotate.js'
 export type { SuspendKeyInput } from './suspend.js'
@@ -21,8 +23,19 @@ export type { UpdateKeyInput } from './update.js'
 /** The key lifecycle, `keyward.keys`. Invalid input rejects with `InvalidArgumentError`. */
 export interface KeyLifecycle<S extends string = string> {
   create(input: CreateKeyInput<S>, context?: ActionContext): Promise<IssuedKey>
-  /** The keys of an owner that are not revoked (expired and rotated ones included), oldest first. */
+  /**
+   * The keys of an owner that are not revoked (expired and rotated ones included), oldest
+   * first. Walks every page, so it costs O(n) in the owner's keys: use `listPage` for lists
+   * a person or a client reads.
+   */
   list(ownerId: string): Promise<ApiKey[]>
+  /**
+   * One page of an owner's keys, newest first (ties by id), O(page): `limit` 1–100 (default
+   * 50), `cursor` (a previous page's `nextCursor`), `status` (absent: every key except
+   * revoked ones) and `name` (a case-insensitive prefix). A page may hold fewer than `limit`
+   * keys while `nextCursor` is not `null`; a forged cursor rejects `InvalidArgumentError`.
+   */
+  listPage(ownerId: string, options?: ListPageOptions): Promise<KeyPage>
   /**
    * A key that is not revoked, or `undefined` when it does not exist or was revoked. With
    * `{ includeRevoked: true }` a revoked key is returned too (its `revokedAt` says so).
@@ -83,6 +96,7 @@ export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
   return {
     create: (input, context) => createKey(ctx, input, context),
     list: (ownerId) => listKeys(ctx, ownerId),
+    listPage: (ownerId, options) => listKeyPage(ctx, ownerId, options),
     get: (id, options) => getKey(ctx, id, options),
     update: (id, input, context) => updateKey(ctx, id, input, context),
     rotate: (id, input, context) => rotateKey(ctx, id, input, context),

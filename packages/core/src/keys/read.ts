@@ -2,15 +2,6 @@ import { toApiKey } from '../backends/record.js'
 import { InvalidArgumentError, KeyInactiveError, NotFoundError } from '../errors.js'
 import type { ApiKey, KeyRecord, KeyStatus } from '../types.js'
 import { callBackend, type LifecycleContext } from './context.js'
-import { parseOwnerId } from './input.js'
-
-/** `keyward.keys.list`: the keys of an owner that are not revoked, oldest first. */
-export async function listKeys(ctx: LifecycleContext, ownerId: string): Promise<ApiKey[]> {
-  const owner = parseOwnerId(ownerId)
-  const records = await callBackend(() => ctx.store.listByOwner(owner))
-  const at = ctx.now()
-  return records.filter((record) => statusAt(ctx, record, at) !== 'revoked').map(toApiKey)
-}
 
 /** `keyward.keys.get`: a key that is not revoked, or with `includeRevoked` any stored key. */
 export async function getKey(

@@ -1,4 +1,5 @@
 import { managementCases } from './lib/management-cases.js'
+import { managementPageCases } from './lib/management-page-cases.js'
 import { principalCases } from './lib/principal-cases.js'
 import { suspensionCases } from './lib/suspension-cases.js'
 import type { ServeManagement, ServeManagementWithPrincipal } from './served.js'
@@ -61,5 +62,6 @@ export function managementConformance(options: ManagementConformanceOptions): vo
   }
   managementCases(name, serve)
   suspensionCases(name, serve)
+  managementPageCases(name, serve)
   principalCases(name, serveWithPrincipal)
 }

@@ -1,7 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { generateKeyId } from '../token/token.js'
 import type { KeyRecord, KeyRecordPatch, TokenStore } from '../types.js'
+import { everyRecordOf } from './lib/list-all.js'
 import { fullSampleRecord, sampleHash, sampleOwnerId, sampleRecord } from './lib/sample.js'
+import { pagingConformanceCases } from './token-store-paging-conformance.js'
 
 /**
  * Builds the store one conformance test runs against. Called before every test. It may
@@ -20,7 +22,8 @@ const MINUTE = 60_000
  * revoked, rotated or expired, or with `notSuspended` suspended, and letting exactly one of
  * two racing rotations or suspensions win), a revocation that lands on a
  * rotated record and is never taken away, indexes removed on delete, `touch` never moving
- * backwards, and records handed in and out as copies.
+ * backwards, records handed in and out as copies, and paged lists (newest first, every
+ * filter, cursors that survive inserts and deletes, forged cursors refused with 422).
  *
  * Call it at the top level of a test file. `vitest` must be installed (it is an optional
  * peer dependency of `@keyward/core`). Records expire 30 days after the real clock's now,
@@ -54,7 +57,7 @@ export function tokenStoreConformance(name: string, factory: TokenStoreFactory):
       const record = sampleRecord()
       expect(await store.get(record.id)).toBeUndefined()
       expect(await store.findByHash(record.hash)).toBeUndefined()
-      expect(await store.listByOwner(record.ownerId)).toStrictEqual([])
+      expect(await everyRecordOf(store, record.ownerId)).toStrictEqual([])
     })
 
     it("lists only one owner's records, oldest first", async () => {
@@ -66,8 +69,8 @@ export function tokenStoreConformance(name: string, factory: TokenStoreFactory):
       const stranger = sampleRecord({ createdAt: base + 500 })
       for (const record of [third, stranger, first, second]) await store.insert(record)
 
-      expect(await store.listByOwner(ownerId)).toStrictEqual([first, second, third])
-      expect(await store.listByOwner(stranger.ownerId)).toStrictEqual([stranger])
+      expect(await everyRecordOf(store, ownerId)).toStrictEqual([first, second, third])
+      expect(await everyRecordOf(store, stranger.ownerId)).toStrictEqual([stranger])
     })
 
     it('orders records created in the same millisecond by id', async () => {
@@ -76,7 +79,7 @@ export function tokenStoreConformance(name: string, factory: TokenStoreFactory):
       const records = [sampleRecord({ ownerId, createdAt }), sampleRecord({ ownerId, createdAt })]
       for (const record of records) await store.insert(record)
       const byId = [...records].sort((a, b) => (a.id < b.id ? -1 : 1))
-      expect((await store.listByOwner(ownerId)).map((r) => r.id)).toStrictEqual(
+      expect((await everyRecordOf(store, ownerId)).map((r) => r.id)).toStrictEqual(
         byId.map((r) => r.id),
       )
     })
@@ -89,8 +92,8 @@ export function tokenStoreConformance(name: string, factory: TokenStoreFactory):
       await expect(store.insert(clash)).rejects.toThrow()
       expect(await store.get(original.id)).toStrictEqual(original)
       expect(await store.findByHash(clash.hash)).toBeUndefined()
-      expect(await store.listByOwner(clash.ownerId)).toStrictEqual([])
-      expect(await store.listByOwner(original.ownerId)).toStrictEqual([original])
+      expect(await everyRecordOf(store, clash.ownerId)).toStrictEqual([])
+      expect(await everyRecordOf(store, original.ownerId)).toStrictEqual([original])
     })
 
     it('rejects a duplicate hash and writes nothing', async () => {
@@ -101,7 +104,7 @@ export function tokenStoreConformance(name: string, factory: TokenStoreFactory):
       await expect(store.insert(clash)).rejects.toThrow()
       expect(await store.get(clash.id)).toBeUndefined()
       expect(await store.findByHash(original.hash)).toStrictEqual(original)
-      expect(await store.listByOwner(clash.ownerId)).toStrictEqual([])
+      expect(await everyRecordOf(store, clash.ownerId)).toStrictEqual([])
     })
 
     it('applies a patch, resolves the new record and keeps every other field', async () => {
@@ -118,7 +121,7 @@ export function tokenStoreConformance(name: string, factory: TokenStoreFactory):
       expect(await store.update(original.id, patch)).toStrictEqual(expected)
       expect(await store.get(original.id)).toStrictEqual(expected)
       expect(await store.findByHash(original.hash)).toStrictEqual(expected)
-      expect(await store.listByOwner(original.ownerId)).toStrictEqual([expected])
+      expect(await everyRecordOf(store, original.ownerId)).toStrictEqual([expected])
     })
 
     it('patches only the fields given', async () => {
@@ -150,7 +153,7 @@ export function tokenStoreConformance(name: string, factory: TokenStoreFactory):
       )
       expect(await store.get(original.id)).toStrictEqual(revoked)
       expect(await store.findByHash(original.hash)).toStrictEqual(revoked)
-      expect(await store.listByOwner(original.ownerId)).toStrictEqual([revoked])
+      expect(await everyRecordOf(store, original.ownerId)).toStrictEqual([revoked])
     })
 
     it('applies a conditional patch to a record active at activeAt', async () => {
@@ -163,7 +166,7 @@ export function tokenStoreConformance(name: string, factory: TokenStoreFactory):
       expect(await store.update(original.id, patch, { activeAt })).toStrictEqual(expected)
       expect(await store.get(original.id)).toStrictEqual(expected)
       expect(await store.findByHash(original.hash)).toStrictEqual(expected)
-      expect(await store.listByOwner(original.ownerId)).toStrictEqual([expected])
+      expect(await everyRecordOf(store, original.ownerId)).toStrictEqual([expected])
     })
 
     it('keeps rateLimits and credits whole through insert and update', async () => {
@@ -190,7 +193,7 @@ export function tokenStoreConformance(name: string, factory: TokenStoreFactory):
       expect(await store.update(original.id, { credits: null })).toStrictEqual(rest)
       expect(await store.get(original.id)).toStrictEqual(rest)
       expect(await store.findByHash(original.hash)).toStrictEqual(rest)
-      expect(await store.listByOwner(original.ownerId)).toStrictEqual([rest])
+      expect(await everyRecordOf(store, original.ownerId)).toStrictEqual([rest])
       // Removing what is not there is no error and changes nothing.
       expect(await store.update(original.id, { rateLimits: null, credits: null })).toStrictEqual(
         rest,
@@ -379,7 +382,7 @@ export function tokenStoreConformance(name: string, factory: TokenStoreFactory):
         ).toBeNull()
         expect(await store.get(original.id)).toStrictEqual(original)
         expect(await store.findByHash(original.hash)).toStrictEqual(original)
-        expect(await store.listByOwner(original.ownerId)).toStrictEqual([original])
+        expect(await everyRecordOf(store, original.ownerId)).toStrictEqual([original])
       },
     )
 
@@ -499,7 +502,7 @@ export function tokenStoreConformance(name: string, factory: TokenStoreFactory):
       expect(await store.delete(record.id)).toBe(true)
       expect(await store.get(record.id)).toBeUndefined()
       expect(await store.findByHash(record.hash)).toBeUndefined()
-      expect(await store.listByOwner(record.ownerId)).toStrictEqual([sibling])
+      expect(await everyRecordOf(store, record.ownerId)).toStrictEqual([sibling])
       expect(await store.delete(record.id)).toBe(false)
 
       await store.insert(record)
@@ -544,7 +547,7 @@ export function tokenStoreConformance(name: string, factory: TokenStoreFactory):
       for (const read of [
         await store.get(snapshot.id),
         await store.findByHash(snapshot.hash),
-        (await store.listByOwner(snapshot.ownerId))[0],
+        (await everyRecordOf(store, snapshot.ownerId))[0],
         await store.update(snapshot.id, {}),
       ]) {
         expect(read).toStrictEqual(snapshot)
@@ -576,5 +579,7 @@ export function tokenStoreConformance(name: string, factory: TokenStoreFactory):
       expect(await store.findByHash(`a${tail}`)).toBeUndefined()
       expect(await store.findByHash(`A${tail}`)).toStrictEqual(record)
     })
+
+    pagingConformanceCases(() => store)
   })
 }

@@ -100,13 +100,14 @@ function apiKeyRoutes<S extends string>(
     const clientIp = req.socket.remoteAddress
     const body = await bodyOf(req, api.maxBodyBytes)
     // Dot segments resolved as the URL standard does; core routes the rest.
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname
+    const { pathname, search } = new URL(req.url ?? '/', 'http://localhost')
     const principal = options.principal?.(req)
     send(
       res,
       await api.handle({
         method: req.method ?? 'GET',
         path: pathname.startsWith(mount) ? pathname.slice(mount.length) || '/' : '/..',
+        query: search.slice(1),
         header: headerOf(req),
         origin: `http://${req.headers.host}`,
         body,

@@ -35,6 +35,13 @@ ALTER TABLE ${s}.keyward_keys ADD COLUMN IF NOT EXISTS allowed_ips text[];
 ALTER TABLE ${s}.keyward_keys ADD COLUMN IF NOT EXISTS suspended_at bigint;
 ALTER TABLE ${s}.keyward_keys ADD COLUMN IF NOT EXISTS suspend_reason text;
 CREATE INDEX IF NOT EXISTS keyward_keys_owner_idx ON ${s}.keyward_keys (owner_id, created_at, id);
+-- Paged lists (issue 31): keyset pagination newest first, ids compared bytewise whatever the
+-- database's collation, and case-insensitive name prefixes. On a large existing table these
+-- take a while once (CREATE INDEX blocks writes to the table while it builds).
+CREATE INDEX IF NOT EXISTS keyward_keys_owner_page_idx
+  ON ${s}.keyward_keys (owner_id, created_at, id COLLATE "C");
+CREATE INDEX IF NOT EXISTS keyward_keys_owner_name_idx
+  ON ${s}.keyward_keys (owner_id, lower(name) text_pattern_ops);
 
 CREATE TABLE IF NOT EXISTS ${s}.keyward_revoked_keys (
   id          text PRIMARY KEY,

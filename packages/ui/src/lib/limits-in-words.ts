@@ -1,6 +1,6 @@
 import type { ApiKeysStrings } from '../strings.js'
 import type { ApiKeyJson, RateLimitJson } from '../types.js'
-import { formatWindow } from './time.js'
+import { formatWindow, intl } from './time.js'
 
 /** Rate limits in words, one line each: "100 requests per minute". */
 export function rateLimitsInWords(
@@ -48,5 +48,5 @@ export function limitsInWords(
 }
 
 function countOf(value: number, locale: string | undefined): string {
-  return new Intl.NumberFormat(locale).format(value)
+  return intl(Intl.NumberFormat, locale, {}).format(value)
 }

@@ -1,4 +1,11 @@
-import type { ApiKeyJson, Catalog, IssuedKeyJson, RateLimitJson } from '../types.js'
+import type {
+  ApiKeyJson,
+  Catalog,
+  IssuedKeyJson,
+  KeyPageJson,
+  KeyStatus,
+  RateLimitJson,
+} from '../types.js'
 
 /** Credits as the management API takes them: a balance granted now, perhaps refilled. */
 export interface CreditsInput {
@@ -27,9 +34,21 @@ export class ProblemError extends Error {
   }
 }
 
+/** What one page of the list asks for; an empty `name` or `status` filters nothing. */
+export interface KeyPageQuery {
+  limit: number
+  cursor?: string | null | undefined
+  status?: KeyStatus | '' | undefined
+  /** A case-insensitive prefix of the name. */
+  name?: string | undefined
+}
+
 /** The calls the component makes, relative to the management API's base URL. */
 export interface ManagementClient {
-  list(): Promise<ApiKeyJson[]>
+  /** One page of the keys (`GET ?limit=&cursor=&status=&name=`). */
+  listPage(query: KeyPageQuery): Promise<KeyPageJson>
+  /** One key; a `ProblemError` with status 404 once it is revoked or gone. */
+  get(id: string): Promise<ApiKeyJson>
   catalog(): Promise<Catalog>
   create(input: {
     name: string
@@ -125,7 +144,13 @@ export function createManagementClient(
 
   const key = (id: string) => `/${encodeURIComponent(id)}`
   return {
-    list: async () => (await call<{ keys: ApiKeyJson[] }>('GET', '')).keys,
+    listPage: async (query) => {
+      const params = new URLSearchParams()
+      for (const [name, value] of Object.entries(query)) if (value) params.set(name, `${value}`)
+      const page = await call<Partial<KeyPageJson>>('GET', `?${params}`)
+      return { keys: page.keys ?? [], nextCursor: page.nextCursor ?? null }
+    },
+    get: (id) => call<ApiKeyJson>('GET', key(id)),
     catalog: () => call<Catalog>('GET', '/catalog'),
     create: (input) => call<IssuedKeyJson>('POST', '', input),
     update: (id, input) => call<ApiKeyJson>('PATCH', key(id), input),

@@ -1,17 +1,15 @@
 import { html, nothing, type TemplateResult } from 'lit'
 import type { ApiKeysStrings } from '../strings.js'
-import type { ApiKeyJson } from '../types.js'
 
 /**
- * The "Revoke all keys" section, shown only once the keys loaded and one of them still works
- * (active, or rotated and in its grace period): with nothing to revoke it would only alarm.
+ * The "Revoke all keys" section, shown only once the keys loaded and one of them may still
+ * work (active, or rotated and in its grace period): with nothing to revoke it would only alarm.
  */
 export function dangerZoneView(
   strings: ApiKeysStrings,
-  keys: readonly ApiKeyJson[] | undefined,
+  revocable: boolean,
   onRevokeAll: () => void,
 ): TemplateResult | typeof nothing {
-  const revocable = keys?.some((key) => key.status === 'active' || key.status === 'rotated')
   if (!revocable) return nothing
   return html`<section class="danger-zone" part="danger-zone" aria-labelledby="danger-title">
           <div>

@@ -1,22 +1,35 @@
-import { html, type TemplateResult } from 'lit'
-import type { ApiKeyJson } from '../types.js'
+import { html, nothing, type TemplateResult } from 'lit'
 import { type KeyRowContext, keyRowView } from './key-row.js'
+import {
+  type KeyPagesState,
+  type ListControlEvents,
+  listFooterView,
+  listToolbarView,
+} from './list-controls.js'
 import type { RowMenuEvents } from './row-menu.js'
 
-/** What the list draws: the keys (`undefined` while loading) or why they could not be loaded. */
+/**
+ * What the list draws: the pages of keys loaded (no keys while loading) with their query, or
+ * why they could not be loaded.
+ */
 export interface KeyListState extends KeyRowContext {
-  keys: readonly ApiKeyJson[] | undefined
+  pages: KeyPagesState
   loadError: string | undefined
 }
 
-/** What the list calls: its rows' menus, and "Retry" after a failed load. */
-export interface KeyListEvents extends RowMenuEvents {
+/** What the list calls: its rows' menus, its controls, and "Retry" after a failed load. */
+export interface KeyListEvents extends RowMenuEvents, ListControlEvents {
   onRetry: () => void
 }
 
-/** The keys as a table, newest first; or the load failure, "Loading…", or the empty state. */
+/**
+ * The keys as a table in the server's order (newest first) under the search box and status
+ * filter, with "Load more" below while more remain; or the load failure, "Loading…", or the
+ * empty state of an owner without keys.
+ */
 export function keyListView(state: KeyListState, events: KeyListEvents): TemplateResult {
-  const { strings: s, keys: listed } = state
+  const { strings: s, pages } = state
+  const listed = pages.keys
   if (state.loadError !== undefined) {
     return html`<div class="problem" role="alert">
         <p>${s.loadFailed(state.loadError)}</p>
@@ -24,15 +37,21 @@ export function keyListView(state: KeyListState, events: KeyListEvents): Templat
       </div>`
   }
   if (!listed) return html`<p class="muted">${s.loading}</p>`
-  if (listed.length === 0) {
+  if (listed.length === 0 && !pages.filtered) {
     return html`<div class="empty" part="empty">
         <h3>${s.emptyTitle}</h3>
         <p class="muted">${s.emptyBody}</p>
       </div>`
   }
-  const keys = [...listed].sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+  return html`${listToolbarView(s, state.locale, pages, events)}
+    ${listed.length === 0 ? nothing : tableView(state, events)}
+    ${listFooterView(s, pages, events)}`
+}
+
+function tableView(state: KeyListState, events: KeyListEvents): TemplateResult {
+  const { strings: s, pages } = state
   return html`<div class="table-wrap">
-      <table part="table" aria-labelledby="title">
+      <table part="table" aria-labelledby="title" aria-busy=${pages.busy ? 'true' : 'false'}>
         <thead>
           <tr>
             <th scope="col">${s.columnName}</th>
@@ -46,7 +65,7 @@ export function keyListView(state: KeyListState, events: KeyListEvents): Templat
           </tr>
         </thead>
         <tbody>
-          ${keys.map((key, index) => keyRowView(state, key, index, events))}
+          ${(pages.keys ?? []).map((key, index) => keyRowView(state, key, index, events))}
         </tbody>
       </table>
     </div>`

@@ -581,7 +581,7 @@ describe('routing', () => {
     const api = createManagementApi(keyward)
     const broken = {
       ...keyward,
-      keys: { ...keyward.keys, list: () => Promise.reject(new Error('bug')) },
+      keys: { ...keyward.keys, listPage: () => Promise.reject(new Error('bug')) },
     }
     const { token } = await keyward.keys.create({
       name: 'x',

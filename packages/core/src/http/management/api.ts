@@ -212,6 +212,7 @@ async function runRoute(
   presented: Presented,
 ): Promise<ManagementResponse> {
   const body = () => parseJsonBody(request.body, dispatch.maxBodyBytes, dispatch.realm)
+  const query = new URLSearchParams(request.query ?? '')
   // An earlier middleware may have verified the caller when the headers arrived, and
   // the body may have taken minutes. Decide on the caller as it is now: revoked,
   // expired or narrowed meanwhile, it acts as what it is now, or not at all.
@@ -221,14 +222,14 @@ async function runRoute(
         'This route acts for an API key itself, and a signed-in person is not one: present an API key.',
       )
     }
-    return route.run(await dispatch.recheck(presented.key, request.clientIp), { id, body })
+    return route.run(await dispatch.recheck(presented.key, request.clientIp), { id, body, query })
   }
   const caller =
     presented.key === undefined
       ? presented.principal
       : callerOf(await dispatch.recheck(presented.key, request.clientIp))
   dispatch.manage.check(new Set(caller.scopes), dispatch.realm)
-  return route.run(caller, { id, body })
+  return route.run(caller, { id, body, query })
 }
 
 /** `response` with the caller's `RateLimit` headers, when its key has limits. */

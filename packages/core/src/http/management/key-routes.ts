@@ -4,6 +4,7 @@
  * {@link Caller} already authenticated, re-checked and holding the manage scope, and only on
  * keys of the caller's owner.
  */
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../backends/key-page.js'
 import { ForbiddenError, InvalidArgumentError, NotFoundError } from '../../errors.js'
 import type { CreateKeyInput, RotateKeyInput, UpdateKeyInput } from '../../keys/lifecycle.js'
 import { isSubsetOf } from '../../scopes.js'
@@ -38,13 +39,52 @@ const LIFE_FIELDS = [
   'allowedIps',
 ] as const
 
-/** `GET /`: the caller's owner's keys. */
+/** The query parameters `GET /` reads; any other is ignored. */
+const PAGE_PARAMETERS = ['limit', 'cursor', 'status', 'name'] as const
+
+/**
+ * `GET /?limit=&cursor=&status=&name=`: one page of the caller's owner's keys, newest first
+ * (default 50, at most 100), with `nextCursor` and, when another page follows, an RFC 8288
+ * `Link: <?…&cursor=…>; rel="next"` (relative: it keeps the mount and the other parameters).
+ */
 export async function listKeys(
   ctx: ManagementContext,
   caller: Caller,
+  query: URLSearchParams,
 ): Promise<ManagementResponse> {
-  const keys = await ctx.keys.list(caller.ownerId)
-  return jsonResponse(200, { keys: keys.map((key) => keyJson(ctx, key)) })
+  const options: Record<string, unknown> = {}
+  for (const parameter of PAGE_PARAMETERS) {
+    const values = query.getAll(parameter)
+    if (values.length > 1) {
+      throw new InvalidArgumentError(parameter, `Give ${parameter} at most once.`)
+    }
+    if (values[0] !== undefined) options[parameter] = values[0]
+  }
+  if (options.limit !== undefined) options.limit = pageLimit(options.limit as string)
+  const page = await ctx.keys.listPage(caller.ownerId, options)
+  const headers: Record<string, string> = {}
+  if (page.nextCursor !== null) {
+    const next = new URLSearchParams()
+    next.set('limit', String(options.limit ?? DEFAULT_PAGE_SIZE))
+    next.set('cursor', page.nextCursor)
+    for (const parameter of ['status', 'name'] as const) {
+      if (options[parameter] !== undefined) next.set(parameter, options[parameter] as string)
+    }
+    headers.link = `<?${next}>; rel="next"`
+  }
+  return jsonResponse(
+    200,
+    { keys: page.keys.map((key) => keyJson(ctx, key)), nextCursor: page.nextCursor },
+    headers,
+  )
+}
+
+/** The `limit` parameter: a decimal integer from 1 to 100 (422 `limit` otherwise). */
+function pageLimit(value: string): number {
+  if (!/^[0-9]{1,3}$/.test(value)) {
+    throw new InvalidArgumentError('limit', `limit must be an integer from 1 to ${MAX_PAGE_SIZE}.`)
+  }
+  return Number(value)
 }
 
 /** `POST /`: a new key of the caller's owner, with scopes the caller holds; 201 with its token. */

@@ -102,7 +102,7 @@ describe('a principal on the management API', () => {
       headers: { authorization: `Bearer ${other.token}` },
     })
     expect(response.status).toBe(200)
-    expect(response.body).toEqual({ keys: [] })
+    expect(response.body).toEqual({ keys: [], nextCursor: null })
   })
 
   it('sees and touches only its owner’s keys (404 otherwise)', async () => {

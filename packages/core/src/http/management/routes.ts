@@ -27,6 +27,8 @@ export interface RouteRequest {
   id: string
   /** The parsed JSON body (`undefined` when empty); throws 400/413 when it cannot be read. */
   body: () => unknown
+  /** The query parameters (empty when the request had none). */
+  query: URLSearchParams
 }
 
 /** Where a route sits: its method and its path. */
@@ -75,7 +77,12 @@ export function managementRoutes(
           },
         ]
   return [
-    { method: 'GET', path: [], acts: 'manager', run: (caller) => listKeys(ctx, caller) },
+    {
+      method: 'GET',
+      path: [],
+      acts: 'manager',
+      run: (caller, { query }) => listKeys(ctx, caller, query),
+    },
     {
       method: 'POST',
       path: [],

@@ -9,6 +9,7 @@ import type { AccessTokenIssuer, ApiKey, KeyEvent, KeyRecord } from '../../types
 import { conformanceScopes as scopes } from '../adapter-cases.js'
 import type { ManagementApp, ServedApp, ServeManagement } from '../served.js'
 import { watchChecks } from './late-body.js'
+import { everyRecordOf } from './list-all.js'
 import { answerAsResponse, type RawHttpAnswer, rawHttpRequest } from './raw-http.js'
 
 const DAY = 86_400_000
@@ -606,7 +607,7 @@ export function managementCases(adapter: string, serve: ServeManagement): void {
           const reader = await s.grantsOf(['projects:read'])
           const target = await s.keyward.keys.create({ ...input, ownerId: 'org_1' })
           const caller = callerKind === 'admin' ? s.admin : reader
-          const before = await s.keyward.store.listByOwner('org_1')
+          const before = await everyRecordOf(s.keyward.store, 'org_1')
           let eventsBefore = 0
           const response = await s.callLate(
             method,
@@ -625,7 +626,7 @@ export function managementCases(adapter: string, serve: ServeManagement): void {
           expect(await problem(response)).toMatchObject({ status: 401, code })
           expect(s.events.slice(eventsBefore)).toEqual([])
           expect(mintedFor).toEqual([])
-          const after = await s.keyward.store.listByOwner('org_1')
+          const after = await everyRecordOf(s.keyward.store, 'org_1')
           expect(after.map((record) => record.id).sort()).toEqual(
             before.map((record) => record.id).sort(),
           )
@@ -640,7 +641,7 @@ export function managementCases(adapter: string, serve: ServeManagement): void {
 
   describe(`${adapter} management API on keys that ended`, () => {
     const successorsOf = async (keyward: Keyward<string>, id: string) =>
-      (await keyward.store.listByOwner('org_1')).filter((record) => record.rotatedFrom === id)
+      (await everyRecordOf(keyward.store, 'org_1')).filter((record) => record.rotatedFrom === id)
     const inactive = async (response: Response) => {
       expect(response.status).toBe(409)
       expect(response.headers.get('cache-control')).toBe('no-store')
