@@ -222,7 +222,7 @@ export async function ensureNamesIndex(
   if ((await redis.zscore(keys.names, NAMES_READY)) !== null) return
   const total = await redis.zcard(keys.owner)
   for (let start = 0; start < total; start += 500) {
-    const ids = await redis.zrange(keys.owner, start, start + 499)
+    const ids = await redis.zrange(keys.owner, String(start), String(start + 499))
     if (ids.length === 0) break
     const pipeline = redis.pipeline()
     for (const id of ids) pipeline.hget(`${keys.recordPrefix}${id}`, 'name')
