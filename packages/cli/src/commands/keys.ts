@@ -95,7 +95,8 @@ function registerCreate(keys: Command, ctx: CommandContext): void {
 }
 
 /**
- * Warns in one line on stderr when the deployment holds keys and none of them has `prefix`.
+ * Warns in one line on stderr when the deployment holds keys and none of them (of the newest
+ * 100 of each owner) has `prefix`.
  * Which prefixes the applications accept is their configuration, which no store records,
  * but the keys they issued show it; a token of a prefix they do not accept is refused as
  * malformed (the examples accept only kw_test, the CLI's default is kw_live).
@@ -105,10 +106,15 @@ async function warnOfUnusedPrefix(
   backend: Backend,
   prefix: string,
 ): Promise<void> {
-  const inUse = new Set(
-    (await backend.list()).map((key) => key.hint.slice(0, key.hint.lastIndexOf('_'))),
-  )
-  if (inUse.size === 0 || inUse.has(prefix)) return
+  // The newest page of each owner shows the prefixes in use; stop at the first key that has
+  // `prefix`, so no owner is read beyond one page and a deployment using it stops early.
+  const inUse = new Set<string>()
+  for (const owner of backend.owners ? await backend.owners() : [undefined]) {
+    const { keys } = await backend.listPage(owner, { limit: 100 })
+    for (const key of keys) inUse.add(key.hint.slice(0, key.hint.lastIndexOf('_')))
+    if (inUse.has(prefix)) return
+  }
+  if (inUse.size === 0) return
   ctx.info(
     `keyward: warning: the keys in ${backend.description} have the prefix ${[...inUse].sort().join(', ')}, not ${prefix}; applications that accept only those refuse this token as malformed (set --prefix or KEYWARD_PREFIX).`,
   )
