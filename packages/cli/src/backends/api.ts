@@ -29,32 +29,8 @@ export interface ApiBackendOptions {
 export function apiBackend(options: ApiBackendOptions): Backend {
   const base = options.url.replace(/\/+$/, '')
   const where = redactUrl(base)
-  const fetcher = options.fetch ?? globalThis.fetch
 
-  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    let response: Response
-    try {
-      response = await fetcher(`${base}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${options.token}`,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(15_000),
-      })
-    } catch (error) {
-      throw new UnavailableError(
-        `Cannot reach the management API at ${where}: ${(error as Error).message}`,
-        { cause: error },
-      )
-    }
-    const text = await response.text()
-    const json = text === '' ? undefined : parseJson(text)
-    if (response.ok) return json as T
-    throw refusal(response.status, json, where, `${method} ${where}${path}`)
-  }
+  const call = apiCall(options, base, where)
 
   const { page, list } = apiPages(call)
 
@@ -132,6 +108,38 @@ export function apiBackend(options: ApiBackendOptions): Backend {
 
 /** A request to the management API: its JSON answer, or the error it refused with. */
 type ApiCall = <T>(method: string, path: string, body?: unknown) => Promise<T>
+
+/**
+ * Requests to the management API at `base` (`where` is its redacted form for messages),
+ * authenticated with the token: the JSON answer, or the error the API refused with.
+ */
+function apiCall(options: ApiBackendOptions, base: string, where: string): ApiCall {
+  const fetcher = options.fetch ?? globalThis.fetch
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    let response: Response
+    try {
+      response = await fetcher(`${base}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${options.token}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(15_000),
+      })
+    } catch (error) {
+      throw new UnavailableError(
+        `Cannot reach the management API at ${where}: ${(error as Error).message}`,
+        { cause: error },
+      )
+    }
+    const text = await response.text()
+    const json = text === '' ? undefined : parseJson(text)
+    if (response.ok) return json as T
+    throw refusal(response.status, json, where, `${method} ${where}${path}`)
+  }
+}
 
 /** Reading `GET /` a page at a time: one page, or every page (100 keys each). */
 function apiPages(call: ApiCall) {
