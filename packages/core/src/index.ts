@@ -50,6 +50,12 @@ export {
   type CatalogScopeJson,
   toApiKeyJson,
 } from './http/management/json.js'
+export {
+  type OpenApiDocumentOptions,
+  type OpenApiOAuthPaths,
+  type OpenApiOptions,
+  openApiDocument,
+} from './http/management/openapi.js'
 export type { Principal } from './http/principal.js'
 export {
   type BackendReadiness,

@@ -7,9 +7,11 @@ import type { KeyMetadata } from '../types.js'
  * `InvalidArgumentError` naming the field (422 in management routes).
  */
 
-const MAX_NAME = 100
+/** The longest key name, in code points after trimming. */
+export const MAX_NAME = 100
 const MAX_OWNER_ID = 200
-const MAX_METADATA_JSON = 4096
+/** The largest metadata, in UTF-8 bytes of its JSON. */
+export const MAX_METADATA_JSON = 4096
 
 /**
  * Characters refused in names and owner ids: C0 and C1 controls and DEL (`\p{Cc}`), the

@@ -13,8 +13,10 @@ import type { ManagementResponse } from '../request.js'
 import { bodyFields } from './body.js'
 import { assertCallerHolds, type Caller, type ManagementContext } from './context.js'
 import { type ApiKeyJson, jsonResponse, toApiKeyJson } from './json.js'
+import type { RouteOperation } from './operation.js'
 
-const CREATE_FIELDS = [
+/** The body fields of `POST /`; the OpenAPI request schema is built from this list. */
+export const CREATE_FIELDS = [
   'name',
   'scopes',
   'expiresAt',
@@ -24,10 +26,91 @@ const CREATE_FIELDS = [
   'credits',
 ] as const
 /** What `PATCH` may change: the same fields as on create (the owner never changes). */
-const UPDATE_FIELDS = CREATE_FIELDS
-const ROTATE_FIELDS = ['gracePeriod'] as const
+export const UPDATE_FIELDS = CREATE_FIELDS
+/** The body fields of `POST /:id/rotate`. */
+export const ROTATE_FIELDS = ['gracePeriod'] as const
 /** What a key may never change about itself: its own life, reach and limits. */
 const LIFE_FIELDS = ['expiresAt', 'expiresIn', 'scopes', 'rateLimits', 'credits'] as const
+
+/** What the OpenAPI document says of each key route; `routes.ts` puts them on its rows. */
+export const KEY_OPERATIONS = {
+  list: {
+    operationId: 'listKeys',
+    summary: "List the caller's owner's keys",
+    description: 'Every key of the owner, revoked ones aside; never a token or a hash.',
+    tag: 'API keys',
+    success: { status: 200, description: 'The keys.', schema: 'KeyList' },
+  },
+  create: {
+    operationId: 'createKey',
+    summary: 'Create a key',
+    description:
+      "A key of the caller's owner, with scopes the caller holds (403 otherwise). The token is " +
+      'in this answer only: it is never stored or shown again.',
+    tag: 'API keys',
+    body: { json: 'CreateKeyRequest', required: true },
+    success: { status: 201, description: 'The key and its token.', schema: 'IssuedKey' },
+  },
+  revokeAll: {
+    operationId: 'revokeAllKeys',
+    summary: "Revoke every key of the caller's owner",
+    description:
+      'Incident response: every key of the owner issued until now stops at once, the caller ' +
+      'included. Takes no body fields.',
+    tag: 'API keys',
+    body: { json: 'EmptyBody', required: false },
+    success: { status: 200, description: 'When the revocation applies.', schema: 'RevokedAll' },
+  },
+  catalog: {
+    operationId: 'getCatalog',
+    summary: 'What a settings page needs to draw itself',
+    description:
+      'The declared scopes with descriptions, grouped by resource, which of them the caller ' +
+      'may grant, and the lifetime, grace and rate limits in force.',
+    tag: 'API keys',
+    success: { status: 200, description: 'The catalog.', schema: 'Catalog' },
+  },
+  get: {
+    operationId: 'getKey',
+    summary: 'One key',
+    description: "A key of the caller's owner; another owner's key, and a revoked one, are 404.",
+    tag: 'API keys',
+    success: { status: 200, description: 'The key.', schema: 'ApiKey' },
+  },
+  update: {
+    operationId: 'updateKey',
+    summary: 'Rename a key, move its expiry, narrow its scopes or change its limits',
+    description:
+      "At least one field. Scopes only narrow (422). The caller's scopes must cover the key's " +
+      '(403), and a key never changes its own expiry, scopes or limits (403). A revoked, ' +
+      'expired or rotated key is 409 `key_inactive`.',
+    tag: 'API keys',
+    body: { json: 'UpdateKeyRequest', required: true },
+    success: { status: 200, description: 'The key as changed.', schema: 'ApiKey' },
+    refusals: [409],
+  },
+  revoke: {
+    operationId: 'revokeKey',
+    summary: 'Revoke a key',
+    description:
+      'The key stops verifying on every instance at once, for good. Revoking a revoked key ' +
+      'answers 204 again.',
+    tag: 'API keys',
+    success: { status: 204, description: 'Revoked.' },
+  },
+  rotate: {
+    operationId: 'rotateKey',
+    summary: 'Rotate a key',
+    description:
+      'A successor with a new secret and the same name, owner, scopes and expiry; the old key ' +
+      'ends after `gracePeriod` (default 0: at once). A revoked, expired or rotated key is 409 ' +
+      '`key_inactive`.',
+    tag: 'API keys',
+    body: { json: 'RotateKeyRequest', required: false },
+    success: { status: 201, description: 'The successor and its token.', schema: 'IssuedKey' },
+    refusals: [409],
+  },
+} as const satisfies Record<string, RouteOperation>
 
 /** `GET /`: the caller's owner's keys. */
 export async function listKeys(
