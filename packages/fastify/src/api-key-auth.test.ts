@@ -53,12 +53,15 @@ adapterConformance({
         url: url.pathname + url.search,
         headers: Object.fromEntries(request.headers),
       })
-      return new Response(answer.rawPayload.length === 0 ? null : answer.rawPayload, {
-        status: answer.statusCode,
-        headers: Object.entries(answer.headers).flatMap(([name, value]) =>
-          value === undefined ? [] : [[name, String(value)] as [string, string]],
-        ),
-      })
+      return new Response(
+        answer.rawPayload.length === 0 ? null : new Uint8Array(answer.rawPayload),
+        {
+          status: answer.statusCode,
+          headers: Object.entries(answer.headers).flatMap(([name, value]) =>
+            value === undefined ? [] : [[name, String(value)] as [string, string]],
+          ),
+        },
+      )
     }
   },
 })
