@@ -20,6 +20,8 @@ export {
   type ConformanceRoutes,
 } from './adapter-conformance.js'
 export {
+  type CheckedExchange,
+  type CheckResponse,
   type ManagementApp,
   type ManagementConformanceOptions,
   managementConformance,
