@@ -12,7 +12,15 @@ export function fail(error: unknown, reply: FastifyReply, done: HookHandlerDoneF
     return
   }
   const { status, headers, body } = errorResponse(error)
-  reply.code(status).headers(headers).send(JSON.stringify(body))
+  reply.code(status).headers(headers).send(json(body))
+}
+
+/**
+ * `value` as JSON bytes: Fastify sends a Buffer as it is, where it would append `; charset=utf-8`
+ * to the content type of a string; core's headers go out exactly as on Hono.
+ */
+function json(value: unknown): Buffer {
+  return Buffer.from(JSON.stringify(value))
 }
 
 /** Sends an answer of core's (management, OAuth, secret scanning): `body` as JSON, none for 204. */
@@ -23,5 +31,5 @@ export function sendAnswer(
   reply.code(answer.status).headers(answer.headers)
   if (answer.body === undefined) return reply.send()
   if (!reply.hasHeader('content-type')) reply.type('application/json; charset=utf-8')
-  return reply.send(JSON.stringify(answer.body))
+  return reply.send(json(answer.body))
 }
