@@ -473,6 +473,8 @@ export interface components {
     }
     OpenApiDocument: {
       openapi: string
+      info: Record<string, never>
+      paths: Record<string, never>
     }
     Problem: {
       /** @description `urn:keyward:error:<code>`. */

@@ -4440,6 +4440,12 @@ export const document = {
             type: 'string',
             pattern: '^3\\.1\\.',
           },
+          info: {
+            type: 'object',
+          },
+          paths: {
+            type: 'object',
+          },
         },
       },
       Problem: {

@@ -271,7 +271,11 @@ export function componentSchemas(
     OpenApiDocument: {
       type: 'object',
       required: ['openapi', 'info', 'paths'],
-      properties: { openapi: { type: 'string', pattern: '^3\\.1\\.' } },
+      properties: {
+        openapi: { type: 'string', pattern: '^3\\.1\\.' },
+        info: { type: 'object' },
+        paths: { type: 'object' },
+      },
     },
     Problem: problemSchema(),
     ValidationProblem: {

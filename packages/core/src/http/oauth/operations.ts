@@ -56,39 +56,7 @@ export function oauthSchemas(): Record<
 > & { OAuthError: JsonSchema } {
   const urls = { type: 'array', items: text }
   return {
-    // Form bodies: unknown parameters are ignored (RFC 6749 §3.2), so none is refused here.
-    ClientCredentialsGrant: {
-      ...objectSchema({ grant_type: { const: GRANT_TYPES[0] }, scope, ...clientFields }, [
-        'scope',
-        'client_id',
-        'client_secret',
-      ]),
-      additionalProperties: true,
-    },
-    TokenExchangeGrant: {
-      ...objectSchema(
-        {
-          grant_type: { const: TOKEN_EXCHANGE_GRANT },
-          subject_token: { type: 'string', description: 'The API key.' },
-          subject_token_type: { const: ACCESS_TOKEN_TYPE },
-          requested_token_type: { enum: [ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE] },
-          audience: text,
-          resource: text,
-          scope,
-          ...clientFields,
-        },
-        ['requested_token_type', 'audience', 'resource', 'scope', 'client_id', 'client_secret'],
-      ),
-      additionalProperties: true,
-    },
-    IntrospectionRequest: {
-      ...objectSchema({ token: text, token_type_hint: text, ...clientFields }, [
-        'token_type_hint',
-        'client_id',
-        'client_secret',
-      ]),
-      additionalProperties: true,
-    },
+    ...formSchemas(),
     TokenResponse: objectSchema(
       {
         access_token: text,
@@ -144,6 +112,48 @@ export function oauthSchemas(): Record<
       },
       ['error_description'],
     ),
+  }
+}
+
+/** The form bodies the token and introspection endpoints take. */
+function formSchemas(): Record<
+  'ClientCredentialsGrant' | 'TokenExchangeGrant' | 'IntrospectionRequest',
+  JsonSchema
+> {
+  return {
+    // Form bodies: unknown parameters are ignored (RFC 6749 §3.2), so none is refused here.
+    ClientCredentialsGrant: {
+      ...objectSchema({ grant_type: { const: GRANT_TYPES[0] }, scope, ...clientFields }, [
+        'scope',
+        'client_id',
+        'client_secret',
+      ]),
+      additionalProperties: true,
+    },
+    TokenExchangeGrant: {
+      ...objectSchema(
+        {
+          grant_type: { const: TOKEN_EXCHANGE_GRANT },
+          subject_token: { type: 'string', description: 'The API key.' },
+          subject_token_type: { const: ACCESS_TOKEN_TYPE },
+          requested_token_type: { enum: [ACCESS_TOKEN_TYPE, JWT_TOKEN_TYPE] },
+          audience: text,
+          resource: text,
+          scope,
+          ...clientFields,
+        },
+        ['requested_token_type', 'audience', 'resource', 'scope', 'client_id', 'client_secret'],
+      ),
+      additionalProperties: true,
+    },
+    IntrospectionRequest: {
+      ...objectSchema({ token: text, token_type_hint: text, ...clientFields }, [
+        'token_type_hint',
+        'client_id',
+        'client_secret',
+      ]),
+      additionalProperties: true,
+    },
   }
 }
 
