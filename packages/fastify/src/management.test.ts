@@ -2,6 +2,7 @@ import { createKeyward, defineScopes } from '@keyward/core'
 import { managementConformance, type ServedApp } from '@keyward/core/testing'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterEach, describe, expect, it } from 'vitest'
+import { responseChecker } from '../../../test/support/openapi-check.js'
 import { apiKeyAuth } from './api-key-auth.js'
 import { apiKeysRouter } from './management.js'
 
@@ -13,6 +14,8 @@ async function listen(app: FastifyInstance): Promise<ServedApp> {
 
 managementConformance({
   name: 'Fastify',
+  // Every answer of the cases must be one the OpenAPI document the app serves describes.
+  checkResponse: responseChecker(),
   serve(keyward, options, { authenticateFirst }) {
     const app = Fastify()
     if (authenticateFirst) app.addHook('onRequest', apiKeyAuth(keyward))
@@ -67,6 +70,15 @@ describe('apiKeysRouter in an app with its own parsers and error handler', () =>
     expect(listed.json().keys).toHaveLength(2)
     const echoed = await app.inject({ method: 'POST', url: '/echo', payload: { a: 1 } })
     expect(echoed.json()).toEqual({ echoed: { a: 1 } })
+  })
+
+  it('serves the OpenAPI document at GET /api-keys/openapi.json, public', async () => {
+    const app = Fastify()
+    opened.push(app)
+    app.register(apiKeysRouter(createKeyward({ scopes })), { prefix: '/api-keys' })
+    const answer = await app.inject({ url: '/api-keys/openapi.json' })
+    expect(answer.statusCode).toBe(200)
+    expect(answer.json()).toMatchObject({ openapi: expect.stringMatching(/^3\.1\./) })
   })
 
   it('hands what the principal resolver throws, and a malformed principal, to the error handler', async () => {
