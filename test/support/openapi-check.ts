@@ -108,22 +108,31 @@ export function responseChecker(options: ResponseCheckerOptions = {}): CheckResp
   }
 }
 
-/** The operation of a method and a concrete path, `{id}` matching one segment. */
+/**
+ * The operation of a method and a concrete path: a `{param}` segment matches a segment its
+ * parameter's schema accepts (so `/api-keys/token` is never `GET /api-keys/{id}`, as the
+ * router never takes a literal for an id).
+ */
 function operationOf(
   api: Json,
   method: string,
   path: string,
 ): { template: string; operation: Json } | undefined {
   for (const [template, item] of Object.entries(api.paths as Record<string, Json>)) {
-    if (!templateMatches(template, path)) continue
     const operation = item[method.toLowerCase()] as Json | undefined
-    if (operation !== undefined) return { template, operation }
+    if (operation === undefined) continue
+    if (templateMatches(template, path, operation)) return { template, operation }
   }
   return undefined
 }
 
-function templateMatches(template: string, path: string): boolean {
-  const pattern = template.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+')
+/** Whether `path` fits `template`, its parameters checked against `operation`'s patterns. */
+function templateMatches(template: string, path: string, operation?: Json): boolean {
+  const parameters = (operation?.parameters ?? []) as { name: string; schema?: Json }[]
+  const pattern = template.replace(/[.]/g, '\\.').replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const own = parameters.find((parameter) => parameter.name === name)?.schema?.pattern
+    return typeof own === 'string' ? `(?:${own.replace(/^\^|\$$/g, '')})` : '[^/]+'
+  })
   return new RegExp(`^${pattern}$`).test(path)
 }
 
@@ -139,8 +148,10 @@ function checkUndocumented(
   validate: (schema: Json) => ValidateFunction,
 ): void {
   const status = exchange.response.status
-  const onPath = Object.entries(api.paths as Record<string, Json>).find(([template]) =>
-    templateMatches(template, exchange.path),
+  const onPath = Object.entries(api.paths as Record<string, Json>).find(([template, item]) =>
+    Object.values(item).some((operation) =>
+      templateMatches(template, exchange.path, operation as Json),
+    ),
   )
   const documented405 = Object.values(onPath?.[1] ?? {}).find(
     (operation) =>
