@@ -25,17 +25,18 @@ async function main() {
   const settings = { settingsPageHtml, componentBundle }
 
   const app = createApp(keyward, { accessTokens, settings })
+  // Before listening: a Ctrl-C right after the start-up lines must find it in place.
+  stopOnSignal(async () => {
+    await app.close()
+    await example.close()
+  })
+
   // A port already taken (or not ours) ends the process with one line (main's catch), before
   // any "listening" line or admin token is printed.
   await app.listen({ port, host })
   const address = app.server.address()
   const actual = typeof address === 'object' && address !== null ? address.port : port
   printListening(example, 'Fastify', actual)
-
-  stopOnSignal(async () => {
-    await app.close()
-    await example.close()
-  })
 }
 
 main().catch(exitOnStartFailure)
