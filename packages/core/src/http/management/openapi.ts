@@ -194,8 +194,11 @@ const REFUSAL_TEXT: Record<RefusalStatus, string> = {
   503: 'A backend is unavailable; retry after `Retry-After` seconds.',
 }
 
-/** One operation object of the document. */
-function operationObject(
+/**
+ * One operation object of the document: its security, parameters (`{id}`, query), request
+ * body, and answers with the refusals its audience, body, id and query imply.
+ */
+export function operationObject(
   operation: RouteOperation,
   audience: OperationAudience,
   hasId: boolean,
@@ -206,8 +209,19 @@ function operationObject(
     if (operation.body.json !== undefined) refusals.add(422)
   }
   if (hasId) refusals.add(404)
+  if ((operation.query ?? []).length > 0) refusals.add(422)
   for (const status of operation.refusals ?? []) refusals.add(status)
   const limited = audience !== 'public'
+  const parameters = [
+    ...(hasId ? [idParameter()] : []),
+    ...(operation.query ?? []).map(({ name, description, schema, required }) => ({
+      name,
+      in: 'query',
+      required: required ?? false,
+      description,
+      schema,
+    })),
+  ]
   const responses: Record<string, unknown> = {
     [operation.success.status]: successResponse(operation, limited),
   }
@@ -220,7 +234,7 @@ function operationObject(
     description: operation.description,
     tags: [operation.tag],
     security: SECURITY[audience],
-    ...(hasId ? { parameters: [idParameter()] } : {}),
+    ...(parameters.length === 0 ? {} : { parameters }),
     ...(operation.body === undefined ? {} : { requestBody: requestBody(operation) }),
     responses,
   }
@@ -278,6 +292,9 @@ function commonHeaders(cacheControl: string | false, limited: boolean): Record<s
 function successResponse(operation: RouteOperation, limited: boolean): Record<string, unknown> {
   const { schema, description } = operation.success
   const headers = commonHeaders(operation.cacheControl ?? 'no-store', limited)
+  for (const [name, own] of Object.entries(operation.success.headers ?? {})) {
+    headers[name] = header(own.description, own.required, own.schema)
+  }
   if (operation.errors === 'oauth' || operation.errors === 'both') {
     headers.Pragma = header('`no-cache`, as RFC 6749 §5.1 asks.', false)
   }

@@ -50,6 +50,25 @@ export interface OperationBody {
   readonly required: boolean
 }
 
+/** A query parameter an operation reads (`GET /?limit=&cursor=`). */
+export interface OperationQuery {
+  readonly name: string
+  readonly description: string
+  /** Its JSON Schema (`{ type: 'integer', minimum: 1, maximum: 100 }`). */
+  readonly schema: JsonSchema
+  /** Default `false`. */
+  readonly required?: boolean
+}
+
+/** A header an operation's success answer carries (`Link`), beyond the ones every answer has. */
+export interface OperationHeader {
+  readonly description: string
+  /** Whether every success answer carries it. */
+  readonly required: boolean
+  /** Its JSON Schema. Default `{ type: 'string' }`. */
+  readonly schema?: JsonSchema
+}
+
 /** One operation of the document, as a route table row describes it. */
 export interface RouteOperation {
   /** The `operationId`: what generated clients name the call (`createKey`). */
@@ -60,6 +79,8 @@ export interface RouteOperation {
   readonly description: string
   /** The group it is listed under. */
   readonly tag: 'API keys' | 'Access tokens' | 'OAuth' | 'Discovery'
+  /** The query parameters it reads; `422` then applies. Default none. */
+  readonly query?: readonly OperationQuery[]
   /** Its request body, when it takes one: `413` and `422` (or OAuth `400`) then apply. */
   readonly body?: OperationBody
   /** Its answer on success: status, what it says, and its JSON body's schema (none for 204). */
@@ -67,6 +88,8 @@ export interface RouteOperation {
     readonly status: 200 | 201 | 204
     readonly description: string
     readonly schema?: SchemaName
+    /** Headers of the success answer beyond the common ones, by name. */
+    readonly headers?: Readonly<Record<string, OperationHeader>>
   }
   /** Refusals beyond the ones every operation of its audience documents. */
   readonly refusals?: readonly RefusalStatus[]
