@@ -74,6 +74,15 @@ export function createApp(keyward: Keyward<Scope>, options: AppOptions = {}): Fa
           }
         },
       )
+      // Unknown paths under /v1 are authenticated too (401 before 404), as on Express and Hono:
+      // a not-found handler of this context runs its `onRequest` hooks.
+      v1.setNotFoundHandler(async (request, reply) =>
+        reply.code(404).send({
+          message: `Route ${request.method}:${request.url} not found`,
+          error: 'Not Found',
+          statusCode: 404,
+        }),
+      )
       v1.get('/whoami', async (request) => request.apiKey)
       // The guards run as `onRequest` hooks: a request lacking the scope is refused before its
       // body is read, as on Express and Hono.
