@@ -13,6 +13,7 @@ const alias = {
   '@keyward/jwt': source('./packages/jwt/src/index.ts'),
   '@keyward/express': source('./packages/express/src/index.ts'),
   '@keyward/hono': source('./packages/hono/src/index.ts'),
+  '@keyward/fastify': source('./packages/fastify/src/index.ts'),
   '@keyward/ui': source('./packages/ui/src/index.ts'),
   '@keyward/cli': source('./packages/cli/src/index.ts'),
 }
@@ -42,6 +43,7 @@ export default defineConfig({
       project('jwt', 'packages/jwt'),
       project('express', 'packages/express'),
       project('hono', 'packages/hono'),
+      project('fastify', 'packages/fastify'),
       project('ui', 'packages/ui'),
       project('cli', 'packages/cli', {
         fileParallelism: false,

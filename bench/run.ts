@@ -42,10 +42,11 @@ const cases: CaseEntry[] = [
   {
     id: 'http',
     title: '3. HTTP throughput',
-    needs: ['core', 'express', 'hono'],
+    needs: ['core', 'express', 'hono', 'fastify'],
     targets: [
       { name: 'Express + apiKeyAuth ÷ bare Express', unit: 'percent', goal: '≥ 95 %' },
       { name: 'Hono + apiKeyAuth ÷ bare Hono', unit: 'percent', goal: '≥ 80 %' },
+      { name: 'Fastify + apiKeyAuth ÷ bare Fastify', unit: 'percent', goal: '≥ 80 %' },
     ],
     run: async (s) => (await import('./src/cases/http.js')).httpCase(s),
   },

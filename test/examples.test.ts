@@ -29,6 +29,7 @@ const root = fileURLToPath(new URL('..', import.meta.url))
 const EXAMPLES = [
   ['Express', 'examples/express-api'],
   ['Hono', 'examples/hono-api'],
+  ['Fastify', 'examples/fastify-api'],
 ] as const
 
 const running: ChildProcess[] = []

@@ -69,7 +69,7 @@ async function workspacePackages(): Promise<Manifest[]> {
 /**
  * The consumer's work, identical in both module systems: load every export of every package
  * (an entry may fail only for want of an optional peer it declares, such as vitest for
- * `@keyward/core/testing`), then use core, Express, Hono and Redis for real.
+ * `@keyward/core/testing`), then use core, Express, Hono, Fastify and Redis for real.
  */
 const BODY = `
 async function main(load, { express, Redis, ioredisVersion, manifests }) {
@@ -119,6 +119,18 @@ async function main(load, { express, Redis, ioredisVersion, manifests }) {
   hono.get('/v1/write', kh.requireScopes('projects:write'), (c) => c.json({}))
   const honoStatuses = await statuses((path, bearer) => hono.request(path, { headers: headers(bearer) }))
 
+  const kf = await load('@keyward/fastify')
+  const fastify = (await load('fastify')).default()
+  fastify.register(async (v1) => {
+    v1.addHook('onRequest', kf.apiKeyAuth(keyward))
+    v1.get('/read', { preHandler: kf.requireScopes('projects:read') }, async (request) => ({ owner: request.apiKey.ownerId }))
+    v1.get('/write', { preHandler: kf.requireScopes('projects:write') }, async () => ({}))
+  }, { prefix: '/v1' })
+  const fastifyStatuses = await statuses(async (path, bearer) => ({
+    status: (await fastify.inject({ url: path, headers: headers(bearer) })).statusCode,
+  }))
+  await fastify.close()
+
   const { RedisRevocationList, RedisTokenStore } = await load('@keyward/redis')
   const redis = new Redis(process.env.REDIS_URL)
   const namespace = 'kwpack:' + process.pid + ':' + Date.now().toString(36)
@@ -137,7 +149,7 @@ async function main(load, { express, Redis, ioredisVersion, manifests }) {
   if (keys.length > 0) await redis.del(...keys)
   await redis.quit()
 
-  console.log(JSON.stringify({ loaded, express: expressStatuses, hono: honoStatuses, redis: { ioredis: ioredisVersion, verified, revoked } }))
+  console.log(JSON.stringify({ loaded, express: expressStatuses, hono: honoStatuses, fastify: fastifyStatuses, redis: { ioredis: ioredisVersion, verified, revoked } }))
 }
 `
 
@@ -266,6 +278,7 @@ describe('the packed tarballs in a fresh npm project', () => {
   const expected = (ioredisMajor: number) => ({
     express: [200, 401, 403],
     hono: [200, 401, 403],
+    fastify: [200, 401, 403],
     redis: {
       ioredis: expect.stringMatching(new RegExp(`^${ioredisMajor}\\.`)),
       verified: true,

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import type { Server } from 'node:http'
+import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -34,13 +35,15 @@ const PACKAGE_READMES = [
   'packages/jwt/README.md',
   'packages/express/README.md',
   'packages/hono/README.md',
+  'packages/fastify/README.md',
 ]
 /** The root README's sections whose TypeScript blocks are complete programs. */
-const ROOT_EXAMPLES = ['Core in ten lines', 'Express', 'Hono']
+const ROOT_EXAMPLES = ['Core in ten lines', 'Express', 'Hono', 'Fastify']
 
 const EXAMPLES = [
   ['Express', 'examples/express-api'],
   ['Hono', 'examples/hono-api'],
+  ['Fastify', 'examples/fastify-api'],
 ] as const
 
 const readmes = await Promise.all(
@@ -80,10 +83,28 @@ afterEach(async () => {
 })
 
 /**
+ * `fastify`, as `@keyward/fastify` resolves it: it is that package's dependency, not this
+ * workspace's, so a block importing it (a file under `test/`) is pointed there.
+ */
+const FASTIFY = pathToFileURL(
+  createRequire(join(root, 'packages/fastify/package.json')).resolve('fastify'),
+).href
+
+/**
  * The one change made to a block before it runs: `app.listen(3000[, host])` listens on
  * 127.0.0.1, port 0 instead, and is exported as `server` so the test reaches and closes it.
+ * Fastify's `await app.listen({ port: 3000 })` moves to the end of the module as well, since
+ * Fastify takes no plugin once it listens and the blocks that run after it register some;
+ * `from 'fastify'` imports {@link FASTIFY}.
  */
 function onFreePort(program: string): string {
+  const fastifyListen = /^await app\.listen\(\{ port: \d+ \}\)$/m
+  if (fastifyListen.test(program)) {
+    const module = program
+      .replace(fastifyListen, 'export const server = app.server')
+      .replaceAll("from 'fastify'", `from '${FASTIFY}'`)
+    return `${module}\nawait app.listen({ port: 0, host: '127.0.0.1' })\n`
+  }
   return program.replace(
     /^app\.listen\(\d+(?:, '127\.0\.0\.1')?\)$/m,
     "export const server = app.listen(0, '127.0.0.1')",
@@ -133,6 +154,11 @@ const SAID: Record<string, (run: BlockRun) => Promise<void>> = {
     expect(response.status).toBe(401)
     expect(response.headers.get('www-authenticate')).toBe('Bearer realm="api"')
   },
+  'README.md#Fastify': async ({ url }) => {
+    const response = await fetch(`${url}/v1/projects`)
+    expect(response.status).toBe(401)
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="api"')
+  },
   'README.md#Hono': async (run) => {
     const response = await honoApp(run).request(new Request('http://localhost/v1/projects'))
     expect(response.status).toBe(401)
@@ -149,6 +175,13 @@ const SAID: Record<string, (run: BlockRun) => Promise<void>> = {
   },
   // It prints a curl command that answers the key's owner and no projects.
   'packages/express/README.md#Example': async ({ printed, url }) => {
+    expect(printed).toHaveLength(1)
+    const response = await fetch(printedCurl(printed[0] ?? '', url))
+    expect(response.status).toBe(200)
+    expect(await response.json()).toEqual({ owner: 'org_42', projects: [] })
+  },
+  // It prints a curl command that answers the key's owner and no projects.
+  'packages/fastify/README.md#Example': async ({ printed, url }) => {
     expect(printed).toHaveLength(1)
     const response = await fetch(printedCurl(printed[0] ?? '', url))
     expect(response.status).toBe(200)
@@ -274,8 +307,10 @@ describe.each(EXAMPLES)("the READMEs' curl commands on the %s example", (_, dir)
 const PNPM_STARTS = [
   ['.', 'start'],
   ['.', 'start:hono'],
+  ['.', 'start:fastify'],
   ['examples/express-api', 'start'],
   ['examples/hono-api', 'start'],
+  ['examples/fastify-api', 'start'],
 ] as const
 
 describe.each(PNPM_STARTS)('in %s', (dir, script) => {

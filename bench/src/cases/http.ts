@@ -106,17 +106,22 @@ export async function httpCase(settings: BenchSettings): Promise<CaseResult> {
     'hono/bearer-auth',
     'hono/jwt',
   ]
+  const fastifyVariants = ['fastify', 'fastify+apiKeyAuth', 'fastify/bearer-auth']
   // Started together (idle servers cost nothing), measured one group after the other.
   const starting = performance.now()
-  const servers = await Promise.all([...expressVariants, ...honoVariants].map(startServer))
+  const all = [...expressVariants, ...honoVariants, ...fastifyVariants]
+  const servers = await Promise.all(all.map(startServer))
   console.log(
     `  ${servers.length} servers up in ${((performance.now() - starting) / 1000).toFixed(1)} s`,
   )
   let expressRows: Row[]
   let honoRows: Row[]
+  let fastifyRows: Row[]
+  const honoEnd = expressVariants.length + honoVariants.length
   try {
     expressRows = await group(servers.slice(0, expressVariants.length), settings)
-    honoRows = await group(servers.slice(expressVariants.length), settings)
+    honoRows = await group(servers.slice(expressVariants.length, honoEnd), settings)
+    fastifyRows = await group(servers.slice(honoEnd), settings)
   } finally {
     await Promise.all(servers.map((server) => stopChild(server.child)))
   }
@@ -130,8 +135,8 @@ export async function httpCase(settings: BenchSettings): Promise<CaseResult> {
         `${http.pipelining}, ${http.rounds} rounds of ${http.roundSeconds} s per server after ` +
         `${http.warmupSeconds} s of warm-up (all servers of a group at once), the order alternating between rounds. The ratio is the ` +
         'median of per-round ratios to the bare framework; every request carries an Authorization header. ' +
-        'express-jwt and hono/jwt verify an HS256 JWT as their docs show; hono/bearer-auth compares one static token.',
-      rows: [...expressRows, ...honoRows],
+        'express-jwt and hono/jwt verify an HS256 JWT as their docs show; hono/bearer-auth and @fastify/bearer-auth compare one static token.',
+      rows: [...expressRows, ...honoRows, ...fastifyRows],
       notes: [
         'Server and load generator share the machine: on few cores the ratios, not the absolute req/s, are what carries over.',
         "Hono answers a route with a single handler on a fast path; any middleware (even `async (c, next) => { await next() }`) goes through compose() and async dispatch instead. The no-op row shows that share of every Hono middleware's cost.",
@@ -141,6 +146,7 @@ export async function httpCase(settings: BenchSettings): Promise<CaseResult> {
     targets: [
       target('Express + apiKeyAuth ÷ bare Express', expressRows, 'express+apiKeyAuth', 0.95),
       target('Hono + apiKeyAuth ÷ bare Hono', honoRows, 'hono+apiKeyAuth', 0.8),
+      target('Fastify + apiKeyAuth ÷ bare Fastify', fastifyRows, 'fastify+apiKeyAuth', 0.8),
     ],
   }
 }

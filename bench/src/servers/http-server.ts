@@ -5,12 +5,15 @@
  */
 import { createSecretKey } from 'node:crypto'
 import type { AddressInfo } from 'node:net'
+import fastifyBearerAuth from '@fastify/bearer-auth'
 import { serve } from '@hono/node-server'
 import { createKeyward, generateToken } from '@keyward/core'
 import { apiKeyAuth as expressApiKeyAuth } from '@keyward/express'
+import { apiKeyAuth as fastifyApiKeyAuth } from '@keyward/fastify'
 import { apiKeyAuth as honoApiKeyAuth } from '@keyward/hono'
 import express from 'express'
 import { expressjwt } from 'express-jwt'
+import Fastify, { type FastifyInstance } from 'fastify'
 import { Hono } from 'hono'
 import { bearerAuth } from 'hono/bearer-auth'
 import { jwt } from 'hono/jwt'
@@ -72,6 +75,17 @@ function honoApp(app: Hono, token: string): Started {
   }
 }
 
+function fastifyApp(app: FastifyInstance, token: string): Started {
+  app.get('/v1/projects', async () => body)
+  return {
+    token,
+    listen: async () => {
+      await app.listen({ port: 0, host: '127.0.0.1' })
+      return (app.server.address() as AddressInfo).port
+    },
+  }
+}
+
 const variants: Record<string, () => Promise<Started>> = {
   async express() {
     return expressApp(express(), generateToken('kw_live'))
@@ -116,6 +130,22 @@ const variants: Record<string, () => Promise<Started>> = {
     const app = new Hono()
     app.use('/v1/*', bearerAuth({ token }))
     return honoApp(app, token)
+  },
+  async fastify() {
+    return fastifyApp(Fastify(), generateToken('kw_live'))
+  },
+  async 'fastify+apiKeyAuth'() {
+    const { keyward, token } = await keywardAndToken()
+    const app = Fastify()
+    app.addHook('onRequest', fastifyApiKeyAuth(keyward))
+    return fastifyApp(app, token)
+  },
+  // @fastify/bearer-auth as its README shows it: an onRequest hook comparing static keys.
+  async 'fastify/bearer-auth'() {
+    const token = generateToken('kw_live')
+    const app = Fastify()
+    await app.register(fastifyBearerAuth, { keys: new Set([token]) })
+    return fastifyApp(app, token)
   },
   async 'hono/jwt'() {
     const app = new Hono()

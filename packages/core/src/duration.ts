@@ -4,7 +4,8 @@ import { InvalidArgumentError } from './errors.js'
 export type Duration = number | `${number}${'d' | 'h' | 'm' | 's'}`
 
 const UNIT_MS = { d: 86_400_000, h: 3_600_000, m: 60_000, s: 1_000 } as const
-const DURATION_PATTERN = /^(\d{1,9})([dhms])$/
+/** What a duration string looks like: up to 9 digits and a unit, `d`, `h`, `m` or `s`. */
+export const DURATION_PATTERN: RegExp = /^(\d{1,9})([dhms])$/
 
 /**
  * Parses a {@link Duration} into milliseconds, or returns `undefined` when `value` is not

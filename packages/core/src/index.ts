@@ -51,6 +51,12 @@ export {
   type CatalogScopeJson,
   toApiKeyJson,
 } from './http/management/json.js'
+export {
+  type OpenApiDocumentOptions,
+  type OpenApiOAuthPaths,
+  type OpenApiOptions,
+  openApiDocument,
+} from './http/management/openapi.js'
 export type { Principal } from './http/principal.js'
 export {
   type BackendReadiness,

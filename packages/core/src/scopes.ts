@@ -2,7 +2,10 @@ import { DEFAULT_REALM, InsufficientScopeError, InvalidArgumentError } from './e
 
 const SEGMENT = '[a-z0-9_.-]+'
 const SCOPE_PATTERN = new RegExp(`^${SEGMENT}(:${SEGMENT})+$`)
-const GRANT_PATTERN = new RegExp(`^(\\*|${SEGMENT}(:${SEGMENT})*:\\*|${SEGMENT}(:${SEGMENT})+)$`)
+/** What a grant looks like: a scope, `*`, or a wildcard segment ending one (`projects:*`). */
+export const GRANT_PATTERN: RegExp = new RegExp(
+  `^(\\*|${SEGMENT}(:${SEGMENT})*:\\*|${SEGMENT}(:${SEGMENT})+)$`,
+)
 
 /** A grant for every scope under `S`'s resources, or every scope. */
 export type WildcardGrant = '*' | `${string}:*`

@@ -3,6 +3,7 @@ import { createKeyward, defineScopes } from '@keyward/core'
 import { managementConformance, type ServedApp } from '@keyward/core/testing'
 import express from 'express'
 import { afterEach, describe, expect, it } from 'vitest'
+import { responseChecker } from '../../../test/support/openapi-check.js'
 import { apiKeyAuth } from './api-key-auth.js'
 import { apiKeysRouter } from './management.js'
 
@@ -23,6 +24,8 @@ function listen(app: express.Express): Promise<ServedApp> {
 
 managementConformance({
   name: 'Express',
+  // Every answer of the cases must be one the OpenAPI document the app serves describes.
+  checkResponse: responseChecker(),
   serve(keyward, options, { authenticateFirst }) {
     const app = express()
     if (authenticateFirst) app.use(apiKeyAuth(keyward))

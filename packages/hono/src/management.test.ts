@@ -5,6 +5,7 @@ import { createKeyward, defineScopes } from '@keyward/core'
 import { managementConformance, type ServedApp } from '@keyward/core/testing'
 import { Hono } from 'hono'
 import { describe, expect, it } from 'vitest'
+import { responseChecker } from '../../../test/support/openapi-check.js'
 import { apiKeyAuth } from './api-key-auth.js'
 import { apiKeyRoutes } from './management.js'
 
@@ -56,6 +57,8 @@ function listen(app: Hono): Promise<ServedApp> {
 
 managementConformance({
   name: 'Hono',
+  // Every answer of the cases must be one the OpenAPI document the app serves describes.
+  checkResponse: responseChecker(),
   serve(keyward, options, { authenticateFirst }) {
     const app = new Hono()
     if (authenticateFirst) app.use('*', apiKeyAuth(keyward))

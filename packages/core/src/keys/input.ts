@@ -9,9 +9,11 @@ import type { KeyMetadata } from '../types.js'
  * `InvalidArgumentError` naming the field (422 in management routes).
  */
 
-const MAX_NAME = 100
+/** The longest key name, in code points after trimming. */
+export const MAX_NAME = 100
 const MAX_OWNER_ID = 200
-const MAX_METADATA_JSON = 4096
+/** The largest metadata, in UTF-8 bytes of its JSON. */
+export const MAX_METADATA_JSON = 4096
 
 /**
  * Characters refused in names and owner ids: C0 and C1 controls and DEL (`\p{Cc}`), the
@@ -140,7 +142,7 @@ export function parseAllowedIps(value: unknown): string[] {
   return [...rules]
 }
 
-const MAX_SUSPEND_REASON = 200
+export const MAX_SUSPEND_REASON = 200
 
 /**
  * Parses why a key is suspended: plain text (no control characters, well-formed), trimmed,

@@ -26,11 +26,17 @@ export interface CreditsInput {
   refill?: { amount: number; interval: number | string }
 }
 
-const NAME = /^[a-z0-9_.-]{1,32}$/
-const MAX_RATE_LIMITS = 8
-const MAX_LIMIT = 1e9
-const MAX_CREDITS = 1e12
-const MAX_WINDOW = 366 * 86_400_000
+/** What a rate limit's name looks like. */
+export const RATE_LIMIT_NAME: RegExp = /^[a-z0-9_.-]{1,32}$/
+const NAME = RATE_LIMIT_NAME
+/** The most rate limits a key carries. */
+export const MAX_RATE_LIMITS = 8
+/** The largest `limit` of a rate limit. */
+export const MAX_LIMIT = 1e9
+/** The largest credit balance or refill amount. */
+export const MAX_CREDITS = 1e12
+/** The longest rate-limit window or refill interval, in milliseconds (366 days). */
+export const MAX_WINDOW = 366 * 86_400_000
 
 function wholeSeconds(value: unknown, field: string): number {
   const ms = durationToMs(value)

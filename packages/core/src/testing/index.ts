@@ -21,6 +21,8 @@ export {
   type ConformanceRoutes,
 } from './adapter-conformance.js'
 export {
+  type CheckedExchange,
+  type CheckResponse,
   type ManagementApp,
   type ManagementConformanceOptions,
   managementConformance,

@@ -2,9 +2,15 @@ import { managementCases } from './lib/management-cases.js'
 import { managementPageCases } from './lib/management-page-cases.js'
 import { principalCases } from './lib/principal-cases.js'
 import { suspensionCases } from './lib/suspension-cases.js'
-import type { ServeManagement, ServeManagementWithPrincipal } from './served.js'
+import type { CheckResponse, ServeManagement, ServeManagementWithPrincipal } from './served.js'
 
-export type { ManagementApp, ServeManagement, ServeManagementWithPrincipal } from './served.js'
+export type {
+  CheckedExchange,
+  CheckResponse,
+  ManagementApp,
+  ServeManagement,
+  ServeManagementWithPrincipal,
+} from './served.js'
 
 /** Options of {@link managementConformance}. */
 export interface ManagementConformanceOptions {
@@ -14,6 +20,13 @@ export interface ManagementConformanceOptions {
   serve: ServeManagement
   /** Serves it with a `principal` resolver, for the signed-in-person (and CSRF) cases. */
   serveWithPrincipal: ServeManagementWithPrincipal
+  /**
+   * Checks every answer the cases receive on a route's own path (requests sent with Fetch,
+   * and raw ones whose path is already canonical): for example against the API's OpenAPI
+   * document, so that the document is proven by the same cases. What it throws fails the case.
+   * Default: none.
+   */
+  checkResponse?: CheckResponse
 }
 
 /**
@@ -53,15 +66,18 @@ export interface ManagementConformanceOptions {
  * ```
  */
 export function managementConformance(options: ManagementConformanceOptions): void {
-  const { name, serve, serveWithPrincipal } = options
+  const { name, serve, serveWithPrincipal, checkResponse } = options
   if (typeof name !== 'string' || name === '')
     throw new TypeError('name must be a non-empty string')
   if (typeof serve !== 'function') throw new TypeError('serve must be a function')
   if (typeof serveWithPrincipal !== 'function') {
     throw new TypeError('serveWithPrincipal must be a function')
   }
-  managementCases(name, serve)
-  suspensionCases(name, serve)
-  managementPageCases(name, serve)
-  principalCases(name, serveWithPrincipal)
+  if (checkResponse !== undefined && typeof checkResponse !== 'function') {
+    throw new TypeError('checkResponse must be a function')
+  }
+  managementCases(name, serve, checkResponse)
+  suspensionCases(name, serve, checkResponse)
+  managementPageCases(name, serve, checkResponse)
+  principalCases(name, serveWithPrincipal, checkResponse)
 }

@@ -48,3 +48,23 @@ export type ServeManagementWithPrincipal = (
   keyward: Keyward<string>,
   resolve: (cookie: string | undefined) => Principal | undefined,
 ) => Promise<ServedApp>
+
+/** One request of the management conformance cases and its answer, for `checkResponse`. */
+export interface CheckedExchange {
+  /** The origin of the app that answered, `http://127.0.0.1:<port>` (its `ServedApp.url`). */
+  readonly origin: string
+  /** The request's method, upper case. */
+  readonly method: string
+  /** The request's path from the app's root, without query: `/api-keys/key_…/rotate`. */
+  readonly path: string
+  /** The answer: a copy, so that reading its body takes nothing from the case. */
+  readonly response: Response
+  /** The options the app's management API was built with (what its document depends on). */
+  readonly options: ManagementApiOptions
+}
+
+/**
+ * Checks one answer of the management conformance cases (against an OpenAPI document, say)
+ * and throws, failing the case, when it is wrong.
+ */
+export type CheckResponse = (exchange: CheckedExchange) => void | Promise<void>

@@ -115,6 +115,48 @@ describe('the route table', () => {
   })
 })
 
+describe('GET /openapi.json', () => {
+  it('answers the document to anyone, before any credential or principal is read', async () => {
+    const keyward = createKeyward<string>({ scopes })
+    const api = createManagementApi(keyward, { openApi: { mountPath: '/keys' } })
+    for (const request of [
+      { method: 'GET', path: '/openapi.json' },
+      { method: 'GET', path: '/openapi.json', header: () => 'Bearer kw_test_garbage' },
+      {
+        method: 'GET',
+        path: '/openapi.json',
+        principal: { ownerId: 'o', scopes: [], actor: 'person:x' },
+      },
+    ]) {
+      const response = await api.handle(request)
+      expect(response.status).toBe(200)
+      expect(response.headers['cache-control']).toBe('public, max-age=300')
+      expect(response.body).toMatchObject({
+        openapi: '3.1.0',
+        paths: { '/keys/{id}/rotate': { post: { operationId: 'rotateKey' } } },
+      })
+    }
+  })
+
+  it('is only a GET, and not served with openApi: false', async () => {
+    const { call } = await setup({ openApi: false })
+    expect((await call('GET', '/openapi.json')).status).toBe(404)
+    const served = await setup()
+    expect((await served.call('POST', '/openapi.json')).status).toBe(404)
+    expect((await served.call('GET', '/openapi.json')).status).toBe(200)
+  })
+
+  it('throws TypeError at once on a bad openApi option', () => {
+    const keyward = createKeyward<string>({ scopes })
+    expect(() => createManagementApi(keyward, { openApi: 'yes' as never })).toThrow(
+      /^openApi must be an object/,
+    )
+    expect(() => createManagementApi(keyward, { openApi: { mountPath: 'keys' } })).toThrow(
+      /^mountPath must be a path starting with \//,
+    )
+  })
+})
+
 describe('POST /', () => {
   it('creates a key of the caller’s owner and shows its token once, with no-store', async () => {
     const { call, keyward } = await setup()

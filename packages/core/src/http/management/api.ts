@@ -19,7 +19,14 @@ import { parseJsonBody } from './body.js'
 import { createCatalogRoute } from './catalog.js'
 import { callerOf, type ManagementContext } from './context.js'
 import { problemResponse } from './json.js'
-import { managementRoutes, type Route, type RouteMatcher, routeMatcher } from './routes.js'
+import { type OpenApiOptions, openApiDocument } from './openapi.js'
+import {
+  managementRoutes,
+  type Route,
+  type RouteDeps,
+  type RouteMatcher,
+  routeMatcher,
+} from './routes.js'
 import { createTokenRoute, type TokenRoute } from './token-route.js'
 
 /** Options of {@link createManagementApi}. Invalid options throw `TypeError` at once. */
@@ -38,6 +45,13 @@ export interface ManagementApiOptions {
   accessTokens?: AccessTokenIssuer
   /** Largest request body accepted, in bytes; larger ones answer 413. Default `16_384`. */
   maxBodyBytes?: number
+  /**
+   * `GET /openapi.json`: the API's OpenAPI 3.1 document, public (no credential), built from
+   * its route table, scope catalog and limits (see `openApiDocument`); these options say where
+   * the app mounts it and what else the app serves. `false`: not served (404). Default `{}`
+   * (mounted at `/api-keys`).
+   */
+  openApi?: OpenApiOptions | false
 }
 
 /** The management REST API, built once and shared by the Express and Hono adapters. */
@@ -107,6 +121,25 @@ export function createManagementApi<S extends string>(
   }
   const token =
     issuer === undefined ? undefined : createTokenRoute(keyward, ctx, issuer, maxBodyBytes)
+  const openApi = openApiOption(options.openApi)
+  // Built at once, so that a bad `openApi` option throws here, not on a request.
+  const document =
+    openApi === false
+      ? {}
+      : openApiDocument({
+          ...openApi,
+          scopes: keyward.scopes.names,
+          limits: keyward.limits,
+          manageScope,
+          accessTokens: token !== undefined,
+        })
+  const deps: RouteDeps = {
+    ctx,
+    catalog: createCatalogRoute(keyward),
+    token,
+    openApi: () => document,
+  }
+  const features = { accessTokens: token !== undefined, openApi: openApi !== false }
   const dispatch: Dispatch = {
     realm: keyward.realm,
     maxBodyBytes,
@@ -114,7 +147,8 @@ export function createManagementApi<S extends string>(
     authenticate,
     recheck: (key, clientIp) => keyward.recheck(key, clientIp),
     token,
-    matchRoute: routeMatcher(managementRoutes(ctx, createCatalogRoute(keyward), token)),
+    deps,
+    matchRoute: routeMatcher(managementRoutes(features)),
   }
   return Object.freeze({
     manageScope,
@@ -137,6 +171,8 @@ interface Dispatch {
   readonly recheck: (key: VerifiedKey, clientIp: string | undefined) => Promise<VerifiedKey>
   /** `POST /token`, when the API mints access tokens. */
   readonly token: TokenRoute | undefined
+  /** What the routes act through. */
+  readonly deps: RouteDeps
   readonly matchRoute: RouteMatcher<Route>
 }
 
@@ -162,11 +198,16 @@ async function answerRequest(
     const oauth = dispatch.token?.answerOAuth(request)
     if (oauth !== undefined) return await oauth
     const method = request.method.toUpperCase()
+    const matched = dispatch.matchRoute(method, request.path)
+    // A public route (the OpenAPI document) reads no credential.
+    if (matched?.route.acts === 'public') return matched.route.run(dispatch.deps)
     const presented = await presentedCaller(dispatch, request, method)
     if (presented.key?.rateLimit !== undefined) limited = presented.key
-    const matched = dispatch.matchRoute(method, request.path)
     if (!matched) throw new NotFoundError('No such management route.')
-    return withRateLimitHeaders(limited, await runRoute(dispatch, request, matched, presented))
+    return withRateLimitHeaders(
+      limited,
+      await runRoute(dispatch, request, { route: matched.route, id: matched.id }, presented),
+    )
   } catch (error) {
     if (limited !== undefined && !(error instanceof RateLimitedError)) refundRequest(limited)
     if (error instanceof KeywardError) {
@@ -208,7 +249,7 @@ async function presentedCaller(
 async function runRoute(
   dispatch: Dispatch,
   request: ManagementRequest,
-  { route, id }: { route: Route; id: string },
+  { route, id }: { route: Exclude<Route, { acts: 'public' }>; id: string },
   presented: Presented,
 ): Promise<ManagementResponse> {
   const body = () => parseJsonBody(request.body, dispatch.maxBodyBytes, dispatch.realm)
@@ -222,14 +263,26 @@ async function runRoute(
         'This route acts for an API key itself, and a signed-in person is not one: present an API key.',
       )
     }
-    return route.run(await dispatch.recheck(presented.key, request.clientIp), { id, body, query })
+    return route.run(dispatch.deps, await dispatch.recheck(presented.key, request.clientIp), {
+      id,
+      body,
+      query,
+    })
   }
   const caller =
     presented.key === undefined
       ? presented.principal
       : callerOf(await dispatch.recheck(presented.key, request.clientIp))
   dispatch.manage.check(new Set(caller.scopes), dispatch.realm)
-  return route.run(caller, { id, body, query })
+  return route.run(dispatch.deps, caller, { id, body, query })
+}
+
+/** The `openApi` option, checked: `false`, or the document's options. */
+function openApiOption(value: unknown): OpenApiOptions | false {
+  if (value === false) return false
+  if (value === undefined) return {}
+  assertObject(value, 'openApi')
+  return value as OpenApiOptions
 }
 
 /** `response` with the caller's `RateLimit` headers, when its key has limits. */

@@ -14,8 +14,10 @@ import type { ManagementResponse } from '../request.js'
 import { bodyFields } from './body.js'
 import { assertCallerHolds, type Caller, type ManagementContext } from './context.js'
 import { type ApiKeyJson, jsonResponse, toApiKeyJson } from './json.js'
+import type { RouteOperation } from './operation.js'
 
-const CREATE_FIELDS = [
+/** The body fields of `POST /`; the OpenAPI request schema is built from this list. */
+export const CREATE_FIELDS = [
   'name',
   'scopes',
   'expiresAt',
@@ -26,9 +28,11 @@ const CREATE_FIELDS = [
   'allowedIps',
 ] as const
 /** What `PATCH` may change: the same fields as on create (the owner never changes). */
-const UPDATE_FIELDS = CREATE_FIELDS
-const ROTATE_FIELDS = ['gracePeriod'] as const
-const SUSPEND_FIELDS = ['reason'] as const
+export const UPDATE_FIELDS = CREATE_FIELDS
+/** The body fields of `POST /:id/rotate`. */
+export const ROTATE_FIELDS = ['gracePeriod'] as const
+/** The body fields of `POST /:id/suspend`. */
+export const SUSPEND_FIELDS = ['reason'] as const
 /** What a key may never change about itself: its own life, reach, limits and networks. */
 const LIFE_FIELDS = [
   'expiresAt',
@@ -40,7 +44,7 @@ const LIFE_FIELDS = [
 ] as const
 
 /** The query parameters `GET /` reads; any other is ignored. */
-const PAGE_PARAMETERS = ['limit', 'cursor', 'status', 'name'] as const
+export const PAGE_PARAMETERS = ['limit', 'cursor', 'status', 'name'] as const
 
 /**
  * `GET /?limit=&cursor=&status=&name=`: one page of the caller's owner's keys, newest first

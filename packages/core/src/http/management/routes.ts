@@ -1,6 +1,6 @@
 /**
  * The management API's route table — method, path below the mount, who acts (and so which
- * scope it needs), and the handler — and the matching of a request's method and path against
+ * scope it needs), its OpenAPI operation, and the handler — and the matching of a request's method and path against
  * it. Authentication, the caller's re-check and the scope check are decided once, in
  * `createManagementApi`, from the `acts` column.
  */
@@ -8,6 +8,8 @@ import type { VerifiedKey } from '../../types.js'
 import type { ManagementResponse } from '../request.js'
 import type { CatalogRoute } from './catalog.js'
 import type { Caller, ManagementContext } from './context.js'
+import { jsonResponse } from './json.js'
+import { KEY_OPERATIONS } from './key-operations.js'
 import {
   createKey,
   getKey,
@@ -19,7 +21,9 @@ import {
   suspendKey,
   updateKey,
 } from './key-routes.js'
-import type { TokenRoute } from './token-route.js'
+import { OPENAPI_CACHE_CONTROL, OPENAPI_OPERATION } from './openapi-operation.js'
+import type { RouteOperation } from './operation.js'
+import { TOKEN_OPERATION, type TokenRoute } from './token-route.js'
 
 /** What a route's `run` gets besides its caller: the `:id` segment and the body, parsed on demand. */
 export interface RouteRequest {
@@ -31,11 +35,23 @@ export interface RouteRequest {
   query: URLSearchParams
 }
 
-/** Where a route sits: its method and its path. */
+/** What the routes act through, bound once by `createManagementApi`. */
+export interface RouteDeps {
+  readonly ctx: ManagementContext
+  readonly catalog: CatalogRoute
+  /** `POST /token`, when the API mints access tokens (the row exists only then). */
+  readonly token: TokenRoute | undefined
+  /** The API's OpenAPI document, built on first use. */
+  readonly openApi: () => Record<string, unknown>
+}
+
+/** Where a route sits (its method and its path) and what the OpenAPI document says of it. */
 export interface RoutePlace {
   readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE'
   /** Segments below the mount; `:id` matches any segment that is not a literal of the table. */
   readonly path: readonly string[]
+  /** Its OpenAPI operation: required, so a route cannot be added undocumented. */
+  readonly operation: RouteOperation
 }
 
 /**
@@ -44,96 +60,143 @@ export interface RoutePlace {
  */
 export interface ManagerRoute extends RoutePlace {
   readonly acts: 'manager'
-  readonly run: (caller: Caller, request: RouteRequest) => Promise<ManagementResponse>
+  readonly run: (
+    deps: RouteDeps,
+    caller: Caller,
+    request: RouteRequest,
+  ) => Promise<ManagementResponse>
 }
 
 /** A route on which an API key acts for itself (`POST /token`): no manage scope, no principal. */
 export interface KeyRoute extends RoutePlace {
   readonly acts: 'key'
-  readonly run: (caller: VerifiedKey, request: RouteRequest) => Promise<ManagementResponse>
+  readonly run: (
+    deps: RouteDeps,
+    caller: VerifiedKey,
+    request: RouteRequest,
+  ) => Promise<ManagementResponse>
+}
+
+/** A route anyone may call, answered before any credential is read (`GET /openapi.json`). */
+export interface PublicRoute extends RoutePlace {
+  readonly acts: 'public'
+  readonly run: (deps: RouteDeps) => ManagementResponse
 }
 
 /** One row of the route table. */
-export type Route = ManagerRoute | KeyRoute
+export type Route = ManagerRoute | KeyRoute | PublicRoute
+
+/** What an API serves beyond the key routes, as its options say. */
+export interface RouteFeatures {
+  /** `POST /token`: the API mints access tokens. */
+  readonly accessTokens: boolean
+  /** `GET /openapi.json`: the API describes itself. */
+  readonly openApi: boolean
+}
+
+/** A row of the table, perhaps served only with one of the {@link RouteFeatures}. */
+type Row = Route & { readonly onlyWith?: keyof RouteFeatures }
 
 /**
- * Every route, in one table. `POST /token` is there only when the API mints access tokens
- * (`token` given); without it the path is 404 like any unknown one.
+ * Every route, in one table. Literal paths come before `:id` ones only for the reader: the
+ * matcher never takes a literal for an id.
  */
-export function managementRoutes(
-  ctx: ManagementContext,
-  catalog: CatalogRoute,
-  token: TokenRoute | undefined,
-): readonly Route[] {
-  const tokenRoutes: KeyRoute[] =
-    token === undefined
-      ? []
-      : [
-          {
-            method: 'POST',
-            path: ['token'],
-            acts: 'key',
-            run: (key, { body }) => token.mint(key, body()),
-          },
-        ]
-  return [
-    {
-      method: 'GET',
-      path: [],
-      acts: 'manager',
-      run: (caller, { query }) => listKeys(ctx, caller, query),
-    },
-    {
-      method: 'POST',
-      path: [],
-      acts: 'manager',
-      run: (caller, { body }) => createKey(ctx, caller, body()),
-    },
-    {
-      method: 'POST',
-      path: ['revoke-all'],
-      acts: 'manager',
-      run: (caller, { body }) => revokeAllKeys(ctx, caller, body()),
-    },
-    { method: 'GET', path: ['catalog'], acts: 'manager', run: async (caller) => catalog(caller) },
-    ...tokenRoutes,
-    {
-      method: 'GET',
-      path: [':id'],
-      acts: 'manager',
-      run: (caller, { id }) => getKey(ctx, caller, id),
-    },
-    {
-      method: 'PATCH',
-      path: [':id'],
-      acts: 'manager',
-      run: (caller, { id, body }) => updateKey(ctx, caller, id, body()),
-    },
-    {
-      method: 'DELETE',
-      path: [':id'],
-      acts: 'manager',
-      run: (caller, { id }) => revokeKey(ctx, caller, id),
-    },
-    {
-      method: 'POST',
-      path: [':id', 'rotate'],
-      acts: 'manager',
-      run: (caller, { id, body }) => rotateKey(ctx, caller, id, body()),
-    },
-    {
-      method: 'POST',
-      path: [':id', 'suspend'],
-      acts: 'manager',
-      run: (caller, { id, body }) => suspendKey(ctx, caller, id, body()),
-    },
-    {
-      method: 'POST',
-      path: [':id', 'resume'],
-      acts: 'manager',
-      run: (caller, { id, body }) => resumeKey(ctx, caller, id, body()),
-    },
-  ]
+const ROUTES: readonly Row[] = [
+  {
+    method: 'GET',
+    path: [],
+    acts: 'manager',
+    operation: KEY_OPERATIONS.list,
+    run: ({ ctx }, caller, { query }) => listKeys(ctx, caller, query),
+  },
+  {
+    method: 'POST',
+    path: [],
+    acts: 'manager',
+    operation: KEY_OPERATIONS.create,
+    run: ({ ctx }, caller, { body }) => createKey(ctx, caller, body()),
+  },
+  {
+    method: 'POST',
+    path: ['revoke-all'],
+    acts: 'manager',
+    operation: KEY_OPERATIONS.revokeAll,
+    run: ({ ctx }, caller, { body }) => revokeAllKeys(ctx, caller, body()),
+  },
+  {
+    method: 'GET',
+    path: ['catalog'],
+    acts: 'manager',
+    operation: KEY_OPERATIONS.catalog,
+    run: async ({ catalog }, caller) => catalog(caller),
+  },
+  {
+    method: 'POST',
+    path: ['token'],
+    acts: 'key',
+    operation: TOKEN_OPERATION,
+    onlyWith: 'accessTokens',
+    run: ({ token }, key, { body }) => (token as TokenRoute).mint(key, body()),
+  },
+  {
+    method: 'GET',
+    path: ['openapi.json'],
+    acts: 'public',
+    operation: OPENAPI_OPERATION,
+    onlyWith: 'openApi',
+    run: ({ openApi }) => jsonResponse(200, openApi(), { 'cache-control': OPENAPI_CACHE_CONTROL }),
+  },
+  {
+    method: 'GET',
+    path: [':id'],
+    acts: 'manager',
+    operation: KEY_OPERATIONS.get,
+    run: ({ ctx }, caller, { id }) => getKey(ctx, caller, id),
+  },
+  {
+    method: 'PATCH',
+    path: [':id'],
+    acts: 'manager',
+    operation: KEY_OPERATIONS.update,
+    run: ({ ctx }, caller, { id, body }) => updateKey(ctx, caller, id, body()),
+  },
+  {
+    method: 'DELETE',
+    path: [':id'],
+    acts: 'manager',
+    operation: KEY_OPERATIONS.revoke,
+    run: ({ ctx }, caller, { id }) => revokeKey(ctx, caller, id),
+  },
+  {
+    method: 'POST',
+    path: [':id', 'rotate'],
+    acts: 'manager',
+    operation: KEY_OPERATIONS.rotate,
+    run: ({ ctx }, caller, { id, body }) => rotateKey(ctx, caller, id, body()),
+  },
+  {
+    method: 'POST',
+    path: [':id', 'suspend'],
+    acts: 'manager',
+    operation: KEY_OPERATIONS.suspend,
+    run: ({ ctx }, caller, { id, body }) => suspendKey(ctx, caller, id, body()),
+  },
+  {
+    method: 'POST',
+    path: [':id', 'resume'],
+    acts: 'manager',
+    operation: KEY_OPERATIONS.resume,
+    run: ({ ctx }, caller, { id, body }) => resumeKey(ctx, caller, id, body()),
+  },
+]
+
+/**
+ * The route table of an API with `features`: `POST /token` is there only when the API mints
+ * access tokens, `GET /openapi.json` unless turned off; without them the path is 404 like any
+ * unknown one.
+ */
+export function managementRoutes(features: RouteFeatures): readonly Route[] {
+  return ROUTES.filter((row) => row.onlyWith === undefined || features[row.onlyWith])
 }
 
 /** A request's route with its `:id`, or `undefined` when no route has its method and path. */

@@ -13,10 +13,39 @@ import type { ManagementRequest, ManagementResponse } from '../request.js'
 import { bodyFields } from './body.js'
 import { assertCallerHolds, type ManagementContext } from './context.js'
 import { jsonResponse } from './json.js'
+import type { RouteOperation } from './operation.js'
 
-const TOKEN_FIELDS = ['scope', 'expiresIn'] as const
+/** The JSON body fields of `POST /token`; the OpenAPI request schema is built from this list. */
+export const TOKEN_FIELDS = ['scope', 'expiresIn'] as const
 /** `AccessTokenIssuer` option names → the `POST /token` body fields they come from. */
 const ISSUER_FIELDS: Partial<Record<string, string>> = { ttl: 'expiresIn', scopes: 'scope' }
+
+/** What the OpenAPI document says of `POST /token`, in both its forms. */
+export const TOKEN_OPERATION: RouteOperation = {
+  operationId: 'mintAccessToken',
+  summary: 'Mint a short-lived access token',
+  description:
+    'Two clients meet here. A JSON body (`{ scope?, expiresIn? }`) with a Bearer API key mints ' +
+    'a token for that key (no manage scope needed; an access token cannot mint another, 400); ' +
+    'errors are problem+json. A form body is an OAuth token request (RFC 6749 ' +
+    '`client_credentials`, the key id as `client_id` and the key as `client_secret`, by HTTP ' +
+    'Basic, in the body or as a Bearer token; or RFC 8693 token exchange with the key as ' +
+    '`subject_token`, client authentication optional); errors are RFC 6749 §5.2 JSON. `scope` ' +
+    'narrows the token to scopes the key holds. Served only when the API mints access tokens.',
+  tag: 'Access tokens',
+  body: {
+    json: 'AccessTokenRequest',
+    form: ['ClientCredentialsGrant', 'TokenExchangeGrant'],
+    required: false,
+  },
+  success: {
+    status: 200,
+    description: 'The access token (RFC 6749 §5.1).',
+    schema: 'TokenResponse',
+  },
+  refusals: [405],
+  errors: 'both',
+}
 
 /** The token route of a management API whose `accessTokens` option is set. */
 export interface TokenRoute {

@@ -7,7 +7,7 @@ import type { ManagementApiOptions } from '../../http/management/api.js'
 import { createKeyward, type Keyward } from '../../keyward.js'
 import type { AccessTokenIssuer, ApiKey, KeyEvent, KeyRecord } from '../../types.js'
 import { conformanceScopes as scopes } from '../adapter-cases.js'
-import type { ManagementApp, ServedApp, ServeManagement } from '../served.js'
+import type { CheckResponse, ManagementApp, ServedApp, ServeManagement } from '../served.js'
 import { watchChecks } from './late-body.js'
 import { everyRecordOf } from './list-all.js'
 import { answerAsResponse, type RawHttpAnswer, rawHttpRequest } from './raw-http.js'
@@ -43,30 +43,58 @@ const lifeOf = (record: KeyRecord | undefined) =>
     suspendedAt: record.suspendedAt,
   }
 
-/** One request with its path sent exactly as given (no dot resolution, no re-encoding). */
-function rawRequest(
-  origin: string,
+/** A path as Fetch would send it: no dot segment, no empty one, nothing percent-encoded. */
+const CANONICAL_PATH = /^\/api-keys(\/[A-Za-z0-9_-]+)*$/
+
+/**
+ * Hands `answer` to `check` (`checkResponse`) when `path` is canonical: an answer to a path
+ * sent raw on purpose (`/./`, `%2e`) is not an answer of the route it resolves to.
+ */
+export async function checked<A extends Response | RawHttpAnswer>(
+  check: CheckResponse | undefined,
+  app: { origin: string; options: ManagementApiOptions },
   method: string,
   path: string,
-  headers: Record<string, string> = {},
-  body?: string | Uint8Array,
-): Promise<RawHttpAnswer> {
-  return rawHttpRequest({
-    origin,
-    method,
-    path,
-    headers: Object.entries(headers),
-    ...(body === undefined ? {} : { body }),
-  })
+  answer: A,
+): Promise<A> {
+  if (check === undefined || !CANONICAL_PATH.test(path)) return answer
+  const response = answer instanceof Response ? answer.clone() : answerAsResponse(answer)
+  await check({ ...app, method: method.toUpperCase(), path, response })
+  return answer
 }
 
 /**
  * Registers the management cases for the adapter named `adapter`, each on an app `serve`
  * builds: see `managementConformance`.
  */
-export function managementCases(adapter: string, serve: ServeManagement): void {
+export function managementCases(
+  adapter: string,
+  serve: ServeManagement,
+  check?: CheckResponse,
+): void {
   const opened: ServedApp[] = []
+  /** The options each open app was served with, by origin, for `check`. */
+  const optionsOf = new Map<string, ManagementApiOptions>()
+  const appOf = (origin: string) => ({ origin, options: optionsOf.get(origin) ?? {} })
+  /** One request with its path sent exactly as given (no dot resolution, no re-encoding). */
+  const rawRequest = async (
+    origin: string,
+    method: string,
+    path: string,
+    headers: Record<string, string> = {},
+    body?: string | Uint8Array,
+  ): Promise<RawHttpAnswer> => {
+    const answer = await rawHttpRequest({
+      origin,
+      method,
+      path,
+      headers: Object.entries(headers),
+      ...(body === undefined ? {} : { body }),
+    })
+    return checked(check, appOf(origin), method, path, answer)
+  }
   afterEach(async () => {
+    optionsOf.clear()
     await Promise.all(opened.splice(0).map((served) => served.close()))
   })
   async function setup(
@@ -86,6 +114,7 @@ export function managementCases(adapter: string, serve: ServeManagement): void {
     const watch = watchChecks(keyward)
     const served = await serve(watch.keyward, options, app)
     opened.push(served)
+    optionsOf.set(served.url, options)
     const admin = await keyward.keys.create({
       name: 'admin',
       ownerId: 'org_1',
@@ -93,24 +122,30 @@ export function managementCases(adapter: string, serve: ServeManagement): void {
       expiresIn: '30d',
     })
     /** Sends `body` as given when a string, else as JSON. */
-    const call = (
+    const call = async (
       method: string,
       path: string,
       body?: unknown,
       token = admin.token,
       headers = {},
     ) =>
-      fetch(`${served.url}/api-keys${path}`, {
+      checked(
+        check,
+        appOf(served.url),
         method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...headers,
-        },
-        ...(body === undefined
-          ? {}
-          : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-      })
+        `/api-keys${path}`,
+        await fetch(`${served.url}/api-keys${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...headers,
+          },
+          ...(body === undefined
+            ? {}
+            : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+        }),
+      )
     /**
      * Sends `body` as JSON after the headers, once the server has authenticated `token` and
      * `meanwhile` has run: the caller's state changes between its headers and its body. The
@@ -141,7 +176,9 @@ export function managementCases(adapter: string, serve: ServeManagement): void {
           }
           await meanwhile()
         },
-      }).then(answerAsResponse)
+      })
+        .then(answerAsResponse)
+        .then((response) => checked(check, appOf(served.url), method, `/api-keys${path}`, response))
     }
     const grantsOf = async (grants: string[], ownerId = 'org_1') =>
       keyward.keys.create({ name: 'limited', ownerId, scopes: grants, expiresIn: '30d' })
@@ -162,7 +199,13 @@ export function managementCases(adapter: string, serve: ServeManagement): void {
   describe(`${adapter} management API over HTTP`, () => {
     it('authenticates by itself: no token is 401 with a Bearer challenge, a bad one 401 invalid_token', async () => {
       const { call } = await setup()
-      const anonymous = await fetch(`${(opened[0] as ServedApp).url}/api-keys`)
+      const anonymous = await checked(
+        check,
+        appOf((opened[0] as ServedApp).url),
+        'GET',
+        '/api-keys',
+        await fetch(`${(opened[0] as ServedApp).url}/api-keys`),
+      )
       expect(anonymous.status).toBe(401)
       expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="api"')
       const bad = await call('GET', '', undefined, 'kw_test_nope')
@@ -510,15 +553,21 @@ export function managementCases(adapter: string, serve: ServeManagement): void {
         [other.token, admin.token],
         [admin.token, admin.token],
       ]) {
-        const response = await rawHttpRequest({
-          origin: served.url,
-          method: 'GET',
-          path: '/api-keys',
-          headers: [
-            ['authorization', `Bearer ${first}`],
-            ['authorization', `Bearer ${second}`],
-          ],
-        })
+        const response = await checked(
+          check,
+          appOf(served.url),
+          'GET',
+          '/api-keys',
+          await rawHttpRequest({
+            origin: served.url,
+            method: 'GET',
+            path: '/api-keys',
+            headers: [
+              ['authorization', `Bearer ${first}`],
+              ['authorization', `Bearer ${second}`],
+            ],
+          }),
+        )
         expect(response.status).toBe(400)
         expect(JSON.parse(response.text).code).toBe('invalid_request')
         expect(response.headers.get('cache-control')).toBe('no-store')

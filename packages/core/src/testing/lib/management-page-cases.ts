@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createKeyward } from '../../keyward.js'
 import { conformanceScopes as scopes } from '../adapter-cases.js'
-import type { ServedApp, ServeManagement } from '../served.js'
+import type { CheckResponse, ServedApp, ServeManagement } from '../served.js'
+import { checked } from './management-cases.js'
 
 const DAY = 86_400_000
 const T0 = Date.UTC(2026, 11, 1)
@@ -21,7 +22,11 @@ function nextLink(header: string | null): string | undefined {
 }
 
 /** Registers the paged list cases for the adapter named `adapter`. */
-export function managementPageCases(adapter: string, serve: ServeManagement): void {
+export function managementPageCases(
+  adapter: string,
+  serve: ServeManagement,
+  check?: CheckResponse,
+): void {
   const opened: ServedApp[] = []
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((served) => served.close()))
@@ -53,8 +58,11 @@ export function managementPageCases(adapter: string, serve: ServeManagement): vo
     }
     await keyward.keys.create({ name: 'Device x', ownerId: 'org_2', scopes: [], expiresIn: '1d' })
     const base = `${served.url}/api-keys`
-    const get = (url: string) =>
-      fetch(new URL(url, base), { headers: { authorization: `Bearer ${admin.token}` } })
+    const get = async (url: string) => {
+      const target = new URL(url, base)
+      const response = await fetch(target, { headers: { authorization: `Bearer ${admin.token}` } })
+      return checked(check, { origin: served.url, options: {} }, 'GET', target.pathname, response)
+    }
     const advance = (ms: number) => {
       clock += ms
     }

@@ -8,7 +8,7 @@ import type { Principal } from '../../http/principal.js'
 import { createKeyward } from '../../keyward.js'
 import type { KeyEvent } from '../../types.js'
 import { conformanceScopes as scopes } from '../adapter-cases.js'
-import type { ServedApp, ServeManagementWithPrincipal } from '../served.js'
+import type { CheckResponse, ServedApp, ServeManagementWithPrincipal } from '../served.js'
 
 /** The demo person the session cookie `kw_session=ada` stands for. */
 const ada: Principal = {
@@ -23,7 +23,11 @@ const input = { name: 'CI deploy', scopes: ['projects:read'], expiresIn: '90d' }
  * Registers the signed-in-person cases for the adapter named `adapter`, each on an app
  * `serve` builds: see `managementConformance`.
  */
-export function principalCases(adapter: string, serve: ServeManagementWithPrincipal): void {
+export function principalCases(
+  adapter: string,
+  serve: ServeManagementWithPrincipal,
+  check?: CheckResponse,
+): void {
   const opened: ServedApp[] = []
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((served) => served.close()))
@@ -43,7 +47,7 @@ export function principalCases(adapter: string, serve: ServeManagementWithPrinci
     )
     opened.push(served)
     /** A request from Ada's browser; `headers` override the same-origin defaults (`undefined` drops one). */
-    const fromBrowser = (
+    const fromBrowser = async (
       method: string,
       path: string,
       body?: string,
@@ -55,13 +59,21 @@ export function principalCases(adapter: string, serve: ServeManagementWithPrinci
         'content-type': 'application/json',
         ...headers,
       }
-      return fetch(`${served.url}/api-keys${path}`, {
+      const response = await fetch(`${served.url}/api-keys${path}`, {
         method,
         headers: Object.fromEntries(
           Object.entries(all).filter((entry): entry is [string, string] => entry[1] !== undefined),
         ),
         ...(body === undefined ? {} : { body }),
       })
+      await check?.({
+        origin: served.url,
+        options: {},
+        method,
+        path: `/api-keys${path}`,
+        response: response.clone(),
+      })
+      return response
     }
     return { keyward, served, events, fromBrowser }
   }
@@ -134,6 +146,13 @@ export function principalCases(adapter: string, serve: ServeManagementWithPrinci
     it('without a session, API-key authentication applies as before (and no CSRF rule)', async () => {
       const { served, keyward } = await setup()
       const anonymous = await fetch(`${served.url}/api-keys`)
+      await check?.({
+        origin: served.url,
+        options: {},
+        method: 'GET',
+        path: '/api-keys',
+        response: anonymous.clone(),
+      })
       expect(anonymous.status).toBe(401)
       const admin = await keyward.keys.create({ ...input, scopes: ['*'], ownerId: 'org_2' })
       const response = await fetch(`${served.url}/api-keys`, {
@@ -143,6 +162,13 @@ export function principalCases(adapter: string, serve: ServeManagementWithPrinci
           'content-type': 'application/x-www-form-urlencoded',
         },
         body: JSON.stringify(input),
+      })
+      await check?.({
+        origin: served.url,
+        options: {},
+        method: 'POST',
+        path: '/api-keys',
+        response: response.clone(),
       })
       expect(response.status).toBe(201)
       expect(await response.json()).toMatchObject({ key: { ownerId: 'org_2' } })

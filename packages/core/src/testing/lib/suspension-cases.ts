@@ -8,14 +8,19 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { createKeyward } from '../../keyward.js'
 import type { KeyEvent } from '../../types.js'
 import { conformanceScopes as scopes } from '../adapter-cases.js'
-import type { ServedApp, ServeManagement } from '../served.js'
+import type { CheckResponse, ServedApp, ServeManagement } from '../served.js'
+import { checked } from './management-cases.js'
 
 const DAY = 86_400_000
 const T0 = Date.UTC(2026, 10, 26)
 const LOOPBACK = ['127.0.0.0/8', '::1']
 
 /** Registers the suspension and network-rule cases for `adapter` on apps `serve` builds. */
-export function suspensionCases(adapter: string, serve: ServeManagement): void {
+export function suspensionCases(
+  adapter: string,
+  serve: ServeManagement,
+  check?: CheckResponse,
+): void {
   const opened: ServedApp[] = []
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((served) => served.close()))
@@ -40,15 +45,21 @@ export function suspensionCases(adapter: string, serve: ServeManagement): void {
       scopes: ['*'],
       expiresIn: '30d',
     })
-    const call = (method: string, path: string, body?: unknown, token = admin.token) =>
-      fetch(`${served.url}/api-keys${path}`, {
+    const call = async (method: string, path: string, body?: unknown, token = admin.token) =>
+      checked(
+        check,
+        { origin: served.url, options: {} },
         method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      })
+        `/api-keys${path}`,
+        await fetch(`${served.url}/api-keys${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        }),
+      )
     const create = (extra: Record<string, unknown> = {}) =>
       keyward.keys.create({
         name: 'worker',
