@@ -40,37 +40,30 @@ function ipv4Number(text: string): number {
   return value * 256 + octet
 }
 
-/** A parsed client address: IPv4 as a number (IPv4-mapped IPv6 included), IPv6 as eight 16-bit parts. */
-type Client = { v4: number; v6: undefined } | { v4: -1; v6: readonly number[] }
+/**
+ * The last client address read, and what it read as: IPv4 (IPv4-mapped IPv6 included) as a
+ * number in `v4`, else IPv6 as eight 16-bit parts in `v6`, else neither (not an
+ * address). Requests of one client come in runs, and a string comparison is cheaper than
+ * parsing again; kept as plain values, so reading an address allocates nothing. Never a
+ * decision, only a memo.
+ */
+const last: { text: string; v4: number; v6: readonly number[] | undefined } = {
+  text: '',
+  v4: -1,
+  v6: undefined,
+}
 
-const NO_CLIENT: Client = { v4: -1, v6: [] }
-
-/** Reads a client address, or {@link NO_CLIENT} when it is none. A zone (`%eth0`) is ignored. */
-function readClient(text: string): Client {
-  const v4 = ipv4Number(text)
-  if (v4 !== -1) return { v4, v6: undefined }
-  if (!ipaddr.IPv6.isValid(text)) return NO_CLIENT
+/** Reads `text` into the memo. A zone (`%eth0`) is ignored. */
+function readClient(text: string): void {
+  last.text = text
+  last.v6 = undefined
+  last.v4 = ipv4Number(text)
+  if (last.v4 !== -1 || !ipaddr.IPv6.isValid(text)) return
   const address = ipaddr.IPv6.parse(text)
   if (address.isIPv4MappedAddress()) {
     const [a, b, c, d] = address.toIPv4Address().octets as [number, number, number, number]
-    return { v4: ((a << 24) >>> 0) + (b << 16) + (c << 8) + d, v6: undefined }
-  }
-  return { v4: -1, v6: address.parts }
-}
-
-/**
- * The last address read, and what it read as: requests of one client come in runs, and a
- * string comparison is cheaper than parsing again. Never a decision, only a memo.
- */
-let lastText = ''
-let lastClient: Client = NO_CLIENT
-
-function clientOf(text: string): Client {
-  if (text === lastText) return lastClient
-  const client = readClient(text)
-  lastText = text
-  lastClient = client
-  return client
+    last.v4 = a * 16_777_216 + b * 65_536 + c * 256 + d
+  } else last.v6 = address.parts
 }
 
 /** One rule, compiled: an IPv4 network and mask, or an IPv6 network's parts and prefix length. */
@@ -131,19 +124,6 @@ function compileRule(entry: string): Rule | undefined {
   return { v4: false, parts: ipaddr.IPv6.parse(text).parts, bits }
 }
 
-/** Whether IPv6 `parts` are inside `rule` (its network parts are already masked). */
-function inIPv6(
-  parts: readonly number[],
-  rule: { parts: readonly number[]; bits: number },
-): boolean {
-  let left = rule.bits
-  for (let i = 0; i < 8 && left > 0; i++, left -= 16) {
-    const mask = left >= 16 ? 0xffff : (0xffff << (16 - left)) & 0xffff
-    if (((parts[i]! ^ rule.parts[i]!) & mask) !== 0) return false
-  }
-  return true
-}
-
 /**
  * Compiles a key's stored rules, once, into a matcher. An entry that does not parse (corrupt
  * data) matches nothing; the others still match. IPv4 rules match IPv4 clients and
@@ -152,27 +132,48 @@ function inIPv6(
 export function compileIpRules(entries: readonly string[]): IpMatcher {
   const masks: number[] = []
   const networks: number[] = []
-  const v6: { parts: readonly number[]; bits: number }[] = []
+  // IPv6 rules flattened: eight masked parts and eight part masks per rule.
+  const v6Parts: number[] = []
+  const v6Masks: number[] = []
   for (const entry of entries) {
     const rule = typeof entry === 'string' ? compileRule(entry) : undefined
     if (rule === undefined) continue
     if (rule.v4) {
       masks.push(rule.mask)
       networks.push(rule.network)
-    } else v6.push(rule)
+      continue
+    }
+    for (let i = 0, left = rule.bits; i < 8; i++, left -= 16) {
+      const mask = left >= 16 ? 0xffff : left <= 0 ? 0 : (0xffff << (16 - left)) & 0xffff
+      v6Masks.push(mask)
+      v6Parts.push(rule.parts[i]! & mask)
+    }
   }
+  // As signed 32-bit integers, so the hot loop stays in small-integer arithmetic.
+  const masks32 = Int32Array.from(masks)
+  const networks32 = Int32Array.from(networks, (network) => network | 0)
   const count = masks.length
+  const v6Count = v6Parts.length
   return function matchesIpRules(clientIp) {
     if (typeof clientIp !== 'string') return false
-    const client = clientOf(clientIp)
-    const v4 = client.v4
-    if (v4 !== -1) {
-      for (let i = 0; i < count; i++) if ((v4 & masks[i]!) >>> 0 === networks[i]) return true
+    if (clientIp !== last.text) readClient(clientIp)
+    const v4 = last.v4 | 0
+    if (last.v4 !== -1) {
+      for (let i = 0; i < count; i++) if ((v4 & masks32[i]!) === networks32[i]) return true
       return false
     }
-    const parts = client.v6
-    if (parts === undefined || parts.length === 0) return false
-    for (const rule of v6) if (inIPv6(parts, rule)) return true
+    const parts = last.v6
+    if (parts === undefined) return false
+    for (let start = 0; start < v6Count; start += 8) {
+      let inside = true
+      for (let i = 0; i < 8; i++) {
+        if ((parts[i]! & v6Masks[start + i]!) !== v6Parts[start + i]) {
+          inside = false
+          break
+        }
+      }
+      if (inside) return true
+    }
     return false
   }
 }

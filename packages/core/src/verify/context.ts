@@ -21,6 +21,11 @@ export interface VerifyContext {
   readonly tokenKinds: readonly TokenKind[]
   readonly store: TokenStore
   readonly revocations: RevocationList
+  /**
+   * The list's `isSuspended`, bound once (`undefined` when the list has none): the suspension
+   * step runs on every call.
+   */
+  readonly isSuspended: ((id: string) => boolean) | undefined
   readonly cache: VerifyCache
   /** Limits of keys that have none of their own (`createKeyward({ rateLimits })`). */
   readonly defaultRateLimits: readonly RateLimit[] | undefined

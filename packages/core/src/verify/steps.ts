@@ -29,7 +29,8 @@ export function checkRevocation(ctx: VerifyContext, entry: Entry): void {
  * refuses: a resume reaches caches through the list's `resumed` event.
  */
 export function checkSuspension(ctx: VerifyContext, entry: Entry): void {
-  if (entry.suspended || ctx.revocations.isSuspended?.(entry.subject.id) === true) {
+  const isSuspended = ctx.isSuspended
+  if (entry.suspended || (isSuspended !== undefined && isSuspended(entry.subject.id))) {
     throw new InvalidTokenError(
       'suspended_token',
       `The ${entry.noun} is suspended.`,

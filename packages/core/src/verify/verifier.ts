@@ -207,6 +207,7 @@ export function createVerifier(config: VerifierConfig): Verifier {
     tokenKinds: config.tokenKinds,
     store: config.store,
     revocations: config.revocations,
+    isSuspended: config.revocations.isSuspended?.bind(config.revocations),
     cache,
     defaultRateLimits: config.defaultRateLimits,
     limits: { limiter: config.limiter, now: config.now, onError: config.onError },
