@@ -3,11 +3,14 @@ import { fileURLToPath } from 'node:url'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { collapseTemplates } from '../../packages/ui/scripts/collapse-templates.mjs'
+import { minifyStyles } from '../../packages/ui/scripts/minify-styles.mjs'
 import { type Chromium, launchChromium } from './support/chromium.js'
 
 // The browser bundle's build leaves the indentation out of the component's css`` templates
-// (packages/ui/scripts/collapse-templates.mjs). Chromium's own CSS parser must read the same
-// rules from both: each style sheet's rules, serialised by the browser, are compared. The
+// (packages/ui/scripts/collapse-templates.mjs), then runs them through esbuild's CSS minifier
+// (scripts/minify-styles.mjs). Chromium's own CSS parser must read the same rules from the
+// source and from the built text: each style sheet's rules, serialised by the browser, are
+// compared. The
 // browser serialises a custom property's value as written (white space included), so white
 // space is compared only where it may mean something: between words (a descendant selector,
 // a list of values), not beside punctuation.
@@ -43,11 +46,11 @@ describe('the browser bundle’s collapsed styles', () => {
   })
 
   it.each(STYLE_FILES)(
-    '%s: Chromium reads the same rules from the collapsed text',
+    '%s: Chromium reads the same rules from the built (collapsed, minified) text',
     async (file) => {
       const source = await readFile(`${ui}${file}`, 'utf8')
       const originals = cssTemplates(source)
-      const collapsed = cssTemplates(collapseTemplates(source))
+      const collapsed = cssTemplates(minifyStyles(collapseTemplates(source)))
       expect(originals.length).toBeGreaterThan(0)
       expect(collapsed).toHaveLength(originals.length)
       for (const [index, original] of originals.entries()) {

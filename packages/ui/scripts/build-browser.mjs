@@ -3,23 +3,43 @@
 // element's private reactive state (`_reveal`, `_menu`…: properties named `_` and a lower-case
 // letter, which nothing else in the bundle has; Lit's own start with `_$`) given short names,
 // as its private methods and fields (`#…`) already are.
-import { readFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
+import { build, transform } from 'esbuild'
 import { collapseTemplates } from './collapse-templates.mjs'
+import { minifyStyles } from './minify-styles.mjs'
+
+// Property names only the package's own code reads and writes (never the server's JSON, the
+// public API, `strings`, the DOM, Intl or Lit), so they get short names too: the views' callbacks
+// and arguments, the key list's controller, the dialogs' outcomes. A name read with a computed
+// key (a form field's errors, a menu action's label) stays out.
+const INTERNAL = [
+  ...['Retry', 'Toggle', 'ButtonKey', 'MenuKey', 'MenuFocusOut', 'Choose', 'Search', 'Status'],
+  ...['More', 'Submit', 'Input', 'Cancel', 'ExpiryChoice', 'Copy', 'Copied', 'Done', 'Keep'],
+  'Close',
+].map((event) => `on${event}`)
+const INTERNAL_PROPERTIES = new RegExp(
+  `^(_[a-z].*|${[
+    ...INTERNAL,
+    ...['pages', 'loadError', 'openMenu', 'now', 'dialog', 'errors', 'busy', 'catalog', 'choice'],
+    ...['expiryChoice', 'defaults', 'confirming', 'keyId', 'client', 'announcement', 'change'],
+    ...['issued', 'kind', 'rate', 'submit', 'listPage', 'query', 'error', 'moreError', 'filtered'],
+    ...['revocable', 'reset', 'search', 'more', 'apply'],
+  ].join('|')})$`,
+)
 
 const ui = fileURLToPath(new URL('..', import.meta.url))
 
-await build({
+const bundled = await build({
   entryPoints: [`${ui}src/browser.ts`],
-  outfile: `${ui}dist/keyward-ui.js`,
+  write: false,
   bundle: true,
   format: 'esm',
   platform: 'browser',
   target: 'es2022',
   minify: true,
   legalComments: 'none',
-  mangleProps: /^_[a-z]/,
+  mangleProps: INTERNAL_PROPERTIES,
   logLevel: 'warning',
   plugins: [
     {
@@ -28,10 +48,21 @@ await build({
         // The package's own sources only; Lit ships minified.
         const own = new RegExp(`^${ui.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}src/.*\\.ts$`)
         esbuild.onLoad({ filter: own }, async (args) => ({
-          contents: collapseTemplates(await readFile(args.path, 'utf8')),
+          contents: minifyStyles(collapseTemplates(await readFile(args.path, 'utf8'))),
           loader: 'ts',
         }))
       },
     },
   ],
 })
+
+// A second pass of the minifier over the whole bundle finds a little more (Lit's code and ours
+// side by side): 0.04 kB gzipped.
+const { code } = await transform(bundled.outputFiles[0]?.text ?? '', {
+  format: 'esm',
+  target: 'es2022',
+  minify: true,
+  legalComments: 'none',
+})
+await mkdir(`${ui}dist`, { recursive: true })
+await writeFile(`${ui}dist/keyward-ui.js`, code)

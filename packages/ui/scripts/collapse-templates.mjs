@@ -1,7 +1,7 @@
 // The markup and styles of Lit's html`` and css`` templates with the source's indentation
 // left out: in markup, each run of white space that holds a line break becomes one space (HTML
 // treats such runs as one space); in styles, runs of white space become one space, and none is
-// kept around `{`, `}`, `;` and `,` or after `:` (where CSS gives white space no meaning). The
+// kept around `{`, `}`, `;` and `,`, inside `(` and `)` or after `:` (where CSS gives white space no meaning). The
 // page renders the same. Everything else of the source (code, strings, comments, untagged
 // templates) is kept as is.
 
@@ -14,6 +14,7 @@ const COLLAPSE = {
     text
       .replace(/\s+/g, ' ')
       .replace(/ ?([{};,]) ?/g, '$1')
+      .replace(/\( | \)/g, (pair) => pair.trim())
       .replace(/: /g, ':'),
 }
 

@@ -9,7 +9,6 @@ import { createManagementClient, type ManagementClient } from './lib/management-
 import { menuButtonIn, menuItemsIn, menuKeyOutcome } from './lib/menu-keys.js'
 import { openModal } from './lib/modal.js'
 import { type ApiKeysStrings, defaultStrings } from './strings.js'
-import { styles } from './styles.js'
 import type { ApiKeyJson, Catalog } from './types.js'
 import { dangerZoneView } from './views/danger-zone.js'
 import { type KeyFormEvents, keyFormView } from './views/key-form.js'
@@ -57,8 +56,6 @@ type FocusReturn = { keyId: string } | 'create' | 'revoke-all'
  * @csspart button - every button
  */
 export class KeywardApiKeys extends LitElement {
-  static override styles = styles
-
   static override properties = {
     api: { type: String },
     locale: { type: String },

@@ -1,4 +1,4 @@
-import { css } from 'lit'
+import { css, unsafeCSS } from 'lit'
 import { keyListStyles } from './views/key-list-styles.js'
 
 // Why, kept out of the CSS (which ships in the bundle as written):
@@ -10,68 +10,47 @@ import { keyListStyles } from './views/key-list-styles.js'
 // - The "Load more" footer is no scroll anchor (`overflow-anchor: none`): else the browser
 //   keeps it in view as pages are added above it, and its sentinel loads every page.
 /**
+ * The colours: `--keyward-color-NAME` (light) and `--keyward-dark-color-NAME` (dark) of each
+ * [NAME, light default, dark default, the short name the styles use (default NAME)].
+ */
+const PALETTE: ReadonlyArray<readonly [string, string, string, string?]> = [
+  ['background', '#fff', '#16181d', 'bg'],
+  ['surface', '#f6f7f9', '#222630'],
+  ['text', '#1a1d23', '#e8eaee'],
+  ['muted', '#596070', '#a9b0bd'],
+  ['border', '#d5d9e0', '#454b57'],
+  ['accent', '#2454d6', '#8cb0ff'],
+  ['accent-text', '#fff', '#0d1526'],
+  ['danger', '#b42318', '#ff9488'],
+  ['danger-text', '#fff', '#240a07'],
+  ['warning', '#8a4b00', '#f6c27a'],
+  ['warning-background', '#fff4e0', '#3b2c12', 'warning-bg'],
+  ['success', '#16703a', '#74d69c'],
+  ['focus', '#2454d6', '#8cb0ff'],
+]
+
+/** `--_bg` and the rest: each colour of {@link PALETTE}, light or dark by the color-scheme. */
+const paletteStyles = unsafeCSS(
+  `:host{${PALETTE.map(
+    ([name, light, dark, short = name]) =>
+      `--_${short}:light-dark(var(--keyward-color-${name},${light}),var(--keyward-dark-color-${name},${dark}))`,
+  ).join(';')}}`,
+)
+
+/**
  * The page's styles, inside its shadow root: nothing leaks in or out. Theme it from outside
  * with the `--keyward-*` custom properties below (`--keyward-color-*` in light,
  * `--keyward-dark-color-*` in dark) or `::part(…)`.
  */
 const pageStyles = css`
   :host {
-    --_bg: light-dark(
-      var(--keyward-color-background, #ffffff),
-      var(--keyward-dark-color-background, #16181d)
-    );
-    --_surface: light-dark(
-      var(--keyward-color-surface, #f6f7f9),
-      var(--keyward-dark-color-surface, #222630)
-    );
-    --_text: light-dark(var(--keyward-color-text, #1a1d23), var(--keyward-dark-color-text, #e8eaee));
-    --_muted: light-dark(
-      var(--keyward-color-muted, #596070),
-      var(--keyward-dark-color-muted, #a9b0bd)
-    );
-    --_border: light-dark(
-      var(--keyward-color-border, #d5d9e0),
-      var(--keyward-dark-color-border, #454b57)
-    );
-    --_accent: light-dark(
-      var(--keyward-color-accent, #2454d6),
-      var(--keyward-dark-color-accent, #8cb0ff)
-    );
-    --_accent-text: light-dark(
-      var(--keyward-color-accent-text, #ffffff),
-      var(--keyward-dark-color-accent-text, #0d1526)
-    );
-    --_danger: light-dark(
-      var(--keyward-color-danger, #b42318),
-      var(--keyward-dark-color-danger, #ff9488)
-    );
-    --_danger-text: light-dark(
-      var(--keyward-color-danger-text, #ffffff),
-      var(--keyward-dark-color-danger-text, #240a07)
-    );
-    --_warning: light-dark(
-      var(--keyward-color-warning, #8a4b00),
-      var(--keyward-dark-color-warning, #f6c27a)
-    );
-    --_warning-bg: light-dark(
-      var(--keyward-color-warning-background, #fff4e0),
-      var(--keyward-dark-color-warning-background, #3b2c12)
-    );
-    --_success: light-dark(
-      var(--keyward-color-success, #16703a),
-      var(--keyward-dark-color-success, #74d69c)
-    );
-    --_focus: light-dark(
-      var(--keyward-color-focus, #2454d6),
-      var(--keyward-dark-color-focus, #8cb0ff)
-    );
-    --_shadow: light-dark(rgb(0 0 0 / 0.14), rgb(0 0 0 / 0.5));
+    --_shadow: light-dark(rgb(0 0 0 / .14), rgb(0 0 0 / .5));
     --_radius: var(--keyward-radius, 8px);
     color-scheme: light dark;
     container: keyward / inline-size;
     display: block;
     box-sizing: border-box;
-    font: var(--keyward-font, 400 15px/1.5 system-ui, -apple-system, 'Segoe UI', sans-serif);
+    font: var(--keyward-font, 400 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif);
     color: var(--_text);
     background: var(--_bg);
     text-align: start;
@@ -105,7 +84,7 @@ const pageStyles = css`
     margin: 0.25em 0 0;
   }
   code {
-    font-family: var(--keyward-font-mono, ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace);
+    font-family: var(--keyward-font-mono, ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace);
     font-size: 0.92em;
   }
   .visually-hidden {
@@ -224,7 +203,7 @@ const pageStyles = css`
     box-shadow: 0 20px 48px var(--_shadow);
   }
   dialog::backdrop {
-    background: var(--keyward-backdrop, rgb(15 20 30 / 0.5));
+    background: var(--keyward-backdrop, rgb(15 20 30 / .5));
   }
   form {
     margin: 0;
@@ -233,8 +212,7 @@ const pageStyles = css`
     margin-top: 1.1em;
   }
   .field > label,
-  fieldset > legend,
-  .label {
+  fieldset > legend {
     display: block;
     font-weight: 600;
     margin-bottom: 0.3em;
@@ -359,7 +337,7 @@ const pageStyles = css`
   .token input {
     flex: 1;
     min-width: 0;
-    font-family: var(--keyward-font-mono, ui-monospace, 'SFMono-Regular', Menlo, Consolas, monospace);
+    font-family: var(--keyward-font-mono, ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace);
     font-size: 0.92em;
     background: var(--_surface);
   }
@@ -372,7 +350,7 @@ const pageStyles = css`
 `
 
 /**
- * The element's styles, inside its shadow root: the page's, then the key list's (which owns
+ * The element's styles, inside its shadow root: the colours, the page's, then the key list's (which owns
  * the narrow-width cards).
  */
-export const styles = [pageStyles, keyListStyles]
+export const styles = [paletteStyles, pageStyles, keyListStyles]

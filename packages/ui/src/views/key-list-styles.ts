@@ -52,8 +52,6 @@ export const keyListStyles = css`
     contain: inline-size;
     overflow-wrap: break-word;
     word-break: normal;
-  }
-  .name {
     display: block;
   }
   .hint {
@@ -211,7 +209,7 @@ export const keyListStyles = css`
       gap: 0.2em 0.6em;
     }
     td[data-label]::before {
-      content: attr(data-label) / '';
+      content: attr(data-label) / "";
       color: var(--_muted);
       font-size: 0.88em;
       font-weight: 600;
