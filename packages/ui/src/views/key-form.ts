@@ -44,16 +44,19 @@ export interface KeyFormEvents {
 /** The form dialog's content: title, the form-wide error, the dialog's fields, Cancel and submit. */
 export function keyFormView(state: KeyFormState, events: KeyFormEvents): TemplateResult {
   const { strings, dialog, errors } = state
-  const { title, body, submit } = formContent(state, events)
+  // Each kind's strings are named after it: `rotateTitle` (of the key's name), `rotateSubmit`.
+  const title = strings[`${dialog.kind}Title`]
+  const submit = strings[`${dialog.kind}Submit`]
+  const name = 'key' in dialog ? dialog.key.name : ''
   const danger = isDestructive(dialog)
   return html`<form novalidate @submit=${events.onSubmit} @input=${events.onInput}>
-      <h2 id="dialog-title">${title}</h2>
+      <h2 id="dialog-title">${typeof title === 'string' ? title : title(name)}</h2>
       ${
         errors.form
           ? html`<p class="problem" role="alert" id="form-error" tabindex="-1">${errors.form}</p>`
           : nothing
       }
-      ${body}
+      ${formBody(state, events)}
       <div class="actions">
         <button type="button" part="button" ?autofocus=${dialog.kind === 'delete'} @click=${events.onCancel}>
           ${strings.cancel}
@@ -72,11 +75,8 @@ export function keyFormView(state: KeyFormState, events: KeyFormEvents): Templat
     </form>`
 }
 
-/** The title, fields and submit label of each kind of dialog. */
-function formContent(
-  state: KeyFormState,
-  events: KeyFormEvents,
-): { title: string; body: TemplateResult; submit: string } {
+/** The fields and text of each kind of dialog. */
+function formBody(state: KeyFormState, events: KeyFormEvents): TemplateResult {
   const { strings: s, locale, dialog, errors } = state
   // Set whenever a dialog can open: the page loads keys and catalog together.
   const catalog = state.catalog!
@@ -102,69 +102,29 @@ function formContent(
     })
   switch (dialog.kind) {
     case 'create':
-      return {
-        title: s.createTitle,
-        submit: s.createSubmit,
-        body: html`${nameField(s, '', errors.name)}${expiry()}${scopesField(s, catalog, errors.scopes)}
-          ${limits()}${allowedIpsField(s, [], errors.allowedIps)}`,
-      }
+      return html`${nameField(s, '', errors.name)}${expiry()}${scopesField(s, catalog, errors.scopes)}
+          ${limits()}${allowedIpsField(s, [], errors.allowedIps)}`
     case 'rotate':
-      return {
-        title: s.rotateTitle(dialog.key.name),
-        submit: s.rotateSubmit,
-        body: html`<p class="muted">${s.rotateBody}</p>
-          ${graceField(s, locale, catalog.maxGracePeriod, errors.grace)}`,
-      }
+      return html`<p class="muted">${s.rotateBody}</p>
+          ${graceField(s, locale, catalog.maxGracePeriod, errors.grace)}`
     case 'extend':
-      return {
-        title: s.extendTitle(dialog.key.name),
-        submit: s.extendSubmit,
-        body: html`<p class="muted">
+      return html`<p class="muted">
             ${s.extendBody(formatDate(dialog.key.expiresAt, locale))}
           </p>
-          ${expiry()}`,
-      }
+          ${expiry()}`
     case 'rename':
-      return {
-        title: s.renameTitle(dialog.key.name),
-        submit: s.renameSubmit,
-        body: nameField(s, dialog.key.name, errors.name),
-      }
+      return nameField(s, dialog.key.name, errors.name)
     case 'limits':
-      return {
-        title: s.limitsTitle(dialog.key.name),
-        submit: s.limitsSubmit,
-        body: limits(dialog.key),
-      }
+      return limits(dialog.key)
     case 'allowedIps':
-      return {
-        title: s.allowedIpsTitle(dialog.key.name),
-        submit: s.allowedIpsSubmit,
-        body: allowedIpsField(s, dialog.key.allowedIps ?? [], errors.allowedIps),
-      }
+      return allowedIpsField(s, dialog.key.allowedIps ?? [], errors.allowedIps)
     case 'suspend':
-      return {
-        title: s.suspendTitle(dialog.key.name),
-        submit: s.suspendSubmit,
-        body: suspendBody(s, errors.reason),
-      }
+      return suspendBody(s, errors.reason)
     case 'resume':
-      return {
-        title: s.resumeTitle(dialog.key.name),
-        submit: s.resumeSubmit,
-        body: html`<p class="muted">${s.resumeBody}</p>`,
-      }
+      return html`<p class="muted">${s.resumeBody}</p>`
     case 'delete':
-      return {
-        title: s.deleteTitle,
-        submit: s.deleteSubmit,
-        body: deleteConfirmation(s, dialog.key),
-      }
+      return deleteConfirmation(s, dialog.key)
     case 'revokeAll':
-      return {
-        title: s.revokeAllTitle,
-        submit: s.revokeAllSubmit,
-        body: revokeAllConfirmation(s, errors.confirm),
-      }
+      return revokeAllConfirmation(s, errors.confirm)
   }
 }
