@@ -487,6 +487,45 @@ describe('the client address behind a proxy (TRUST_PROXY)', () => {
   )
 
   it.each(EXAMPLES)(
+    '%s: with TRUST_PROXY=1 the one hop in front is trusted, and only it',
+    async (_, dir) => {
+      const { url, adminToken } = await startExample(dir, { TRUST_PROXY: '1' })
+      const token = await documentationKey(url, adminToken)
+      // The proxy appended the address it saw: that one is the client, what came before is not.
+      const chain = (value: string) => ({ 'x-forwarded-for': value })
+      expect((await whoami(url, token, chain('198.51.100.1, 203.0.113.7'))).status).toBe(200)
+      expect((await whoami(url, token, chain('203.0.113.7, 198.51.100.1'))).status).toBe(403)
+      expect((await whoami(url, token)).status).toBe(403)
+    },
+  )
+
+  it.each(EXAMPLES)(
+    '%s: with TRUST_PROXY naming other networks the peer’s X-Forwarded-For is ignored',
+    async (_, dir) => {
+      const { url, adminToken } = await startExample(dir, { TRUST_PROXY: '10.0.0.0/8, ::1' })
+      const token = await documentationKey(url, adminToken)
+      const spoofed = await whoami(url, token, { 'x-forwarded-for': '203.0.113.7' })
+      expect(spoofed.status).toBe(403)
+      expect(await spoofed.json()).toMatchObject({ code: 'ip_not_allowed' })
+    },
+  )
+
+  it.each(EXAMPLES)(
+    '%s: a TRUST_PROXY that is neither stops the start with one line and exit code 1',
+    async (_, dir) => {
+      const { code, stdout, stderr } = await runToExit(dir, {
+        PORT: '0',
+        TRUST_PROXY: 'loopback, proxy.internal',
+      })
+      expect(code).toBe(1)
+      expect(stderr).toEqual([
+        'The example API could not start: TRUST_PROXY must be a hop count (1) or a comma-separated list of loopback, linklocal, uniquelocal, addresses and CIDR ranges, not "loopback, proxy.internal".',
+      ])
+      expect(stdout).toBe('')
+    },
+  )
+
+  it.each(EXAMPLES)(
     '%s: without TRUST_PROXY a spoofed X-Forwarded-For is ignored',
     async (_, dir) => {
       const { url, adminToken } = await startExample(dir)

@@ -29,7 +29,13 @@ export function createApp(keyward: Keyward<Scope>, options: AppOptions = {}): Fa
   const { requireScopes } = createGuards(keyward)
   const projects = createProjects(() => keyward.now())
   // Stopping closes kept-alive connections too, as the other examples' servers do.
-  const app = Fastify({ forceCloseConnections: true })
+  // `trustProxy`: whom to believe about the client address (`request.ip`, which a key's
+  // `allowedIps` are checked against), and about the scheme and host (the settings page's
+  // origin). Unset, the connection's peer is the client.
+  const app = Fastify({
+    forceCloseConnections: true,
+    ...(options.trustProxy !== undefined && { trustProxy: fastifyTrust(options.trustProxy) }),
+  })
 
   app.get('/health', async () => ({ status: 'ok' }))
   // Readiness as core judges it: 503 only once verifications fail closed (see the README).
@@ -98,6 +104,20 @@ export function createApp(keyward: Keyward<Scope>, options: AppOptions = {}): Fa
 
   app.setErrorHandler(answerErrors)
   return app
+}
+
+/**
+ * `TRUST_PROXY` as Fastify's `trustProxy` option, meaning what it means on Express and Hono.
+ * A list (addresses, CIDR ranges, `loopback`…) is taken as it is. A hop count becomes a
+ * function trusting that many hops from the socket: Fastify 5 takes a bare number as "trust
+ * no proxy" (its docs: a hop count cannot vouch for the peer), which would ignore the proxy's
+ * `X-Forwarded-For` in silence. Counting hops is the operator's choice, as with Express's
+ * `trust proxy`; a list is safer when the app can be reached without the proxy.
+ */
+function fastifyTrust(
+  trust: number | string[],
+): string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust
 }
 
 function send(reply: FastifyReply, { status, headers, body }: Answer): FastifyReply {

@@ -2,7 +2,7 @@
  * Runs the example API on Fastify: `pnpm start:fastify` (or `node --import tsx src/main.ts`).
  *
  * `bootstrap()` reads the environment (`PORT`, `HOST`, `REDIS_URL`, `REDIS_NAMESPACE`,
- * `ADMIN_TOKEN`, `JWT_PRIVATE_JWK`, documented in `examples/shared/src/bootstrap.ts`) and
+ * `ADMIN_TOKEN`, `JWT_PRIVATE_JWK`, `TRUST_PROXY`, documented in `examples/shared/src/bootstrap.ts`) and
  * builds what this file serves: the Keyward instance (memory or Redis), the access tokens
  * and an admin token. The Express and Hono examples' `main.ts` do the same with their servers.
  */
@@ -17,14 +17,14 @@ import { createApp } from './app.js'
 
 async function main() {
   const example = await bootstrap()
-  const { keyward, accessTokens, port, host } = example
+  const { keyward, accessTokens, port, host, trustProxy } = example
   // The settings page's script is bundled in the background: the API answers at once.
   componentBundle().catch((error: unknown) => {
     console.error('The settings page script could not be bundled:', error)
   })
   const settings = { settingsPageHtml, componentBundle }
 
-  const app = createApp(keyward, { accessTokens, settings })
+  const app = createApp(keyward, { accessTokens, settings, trustProxy })
   // Before listening: a Ctrl-C right after the start-up lines must find it in place.
   stopOnSignal(async () => {
     await app.close()
