@@ -1,8 +1,15 @@
 import type { Server } from 'node:http'
+import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { serve } from '@hono/node-server'
 import { createKeyward, type Keyward } from '@keyward/core'
 import { apiKeysRouter, apiKeyAuth as expressAuth, oauthRouter } from '@keyward/express'
+import {
+  apiKeyAuth as fastifyAuth,
+  apiKeysRouter as fastifyManagement,
+  oauthRouter as fastifyOAuth,
+} from '@keyward/fastify'
 import { apiKeyRoutes, apiKeyAuth as honoAuth, oauthRoutes } from '@keyward/hono'
 import { createAccessTokens, generateSigningKey } from '@keyward/jwt'
 import express from 'express'
@@ -10,9 +17,10 @@ import { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
 // The client address a key's `allowedIps` are checked against, over real HTTP on loopback
-// through both adapters: the socket's peer by default (a spoofed X-Forwarded-For changes
+// through every adapter: the socket's peer by default (a spoofed X-Forwarded-For changes
 // nothing), forwarded headers only through trusted proxies (Express: its own `trust proxy`;
-// Hono: `trustProxy`), IPv6 peers, and IPv4-mapped peers matched as IPv4.
+// Hono: `trustProxy`; Fastify: its own `trustProxy` server option), IPv6 peers, and
+// IPv4-mapped peers matched as IPv4.
 
 type Trust = string | number | undefined
 
@@ -41,6 +49,41 @@ function closing(server: Server): () => Promise<void> {
 }
 
 const MANAGE = 'api_keys:manage'
+
+/** What this file uses of a Fastify app (`fastify` is `@keyward/fastify`'s dependency). */
+interface FastifyApp {
+  register(plugin: unknown, options?: { prefix: string }): void
+  get(
+    path: string,
+    options: { onRequest: unknown },
+    handler: (request: { apiKey?: { id: string } }) => Promise<unknown>,
+  ): void
+  listen(options: { port: number; host: string }): Promise<string>
+  server: Server
+  close(): Promise<void>
+}
+type FastifyFactory = (options: {
+  forceCloseConnections: boolean
+  trustProxy?: string | ((address: string, hop: number) => boolean) | number
+}) => FastifyApp
+
+/** Fastify, loaded from where `@keyward/fastify` resolves it (not a dependency of this workspace). */
+async function loadFastify(): Promise<FastifyFactory> {
+  const from = fileURLToPath(new URL('../packages/fastify/package.json', import.meta.url))
+  const url = pathToFileURL(createRequire(from).resolve('fastify')).href
+  return ((await import(url)) as { default: FastifyFactory }).default
+}
+
+/**
+ * Fastify's `trustProxy` for `trust`: a hop count as a function counting hops from the
+ * socket, since Fastify 5 takes a bare number as "trust no proxy" (as examples/fastify-api
+ * does with `TRUST_PROXY`).
+ */
+function fastifyTrust(
+  trust: string | number,
+): string | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust
+}
 
 interface Setup {
   keyward: Keyward<string>
@@ -90,6 +133,26 @@ const ADAPTERS = {
           },
         )
       })
+    },
+  },
+  fastify: {
+    readsForwarded: false,
+    async start({ keyward, accessTokens }: Setup, trust: Trust, host: Host): Promise<Running> {
+      const Fastify = await loadFastify()
+      const app = Fastify({
+        forceCloseConnections: true,
+        ...(trust !== undefined && { trustProxy: fastifyTrust(trust) }),
+      })
+      app.register(fastifyOAuth(keyward, { accessTokens, introspectionScope: MANAGE }))
+      app.register(fastifyManagement(keyward, { manageScope: MANAGE, accessTokens }), {
+        prefix: '/api-keys',
+      })
+      app.get('/v1/whoami', { onRequest: fastifyAuth(keyward) }, async (request) => ({
+        id: request.apiKey?.id,
+      }))
+      await app.listen({ port: 0, host: HOSTS[host].listen })
+      const { port } = app.server.address() as AddressInfo
+      return { url: `http://${HOSTS[host].url}:${port}`, close: () => app.close() }
     },
   },
 } as const
@@ -214,7 +277,7 @@ describe.each(Object.keys(ADAPTERS) as (keyof typeof ADAPTERS)[])('on %s', (adap
     })
   })
 
-  it('reads RFC 7239 Forwarded where the adapter does (Hono), not on Express', async () => {
+  it('reads RFC 7239 Forwarded where the adapter does (Hono), not on Express or Fastify', async () => {
     const { readsForwarded } = ADAPTERS[adapter]
     await withApp(adapter, 'loopback', 'ipv4', async (app) => {
       const forwarded = (value: string) => ({ forwarded: value })
@@ -302,5 +365,25 @@ describe.each(Object.keys(ADAPTERS) as (keyof typeof ADAPTERS)[])('on %s', (adap
       expect(answered.status).toBe(200)
       expect(await answered.json()).toMatchObject({ active: true })
     })
+  })
+})
+
+describe('on fastify, its own trustProxy decides', () => {
+  it('takes a bare number as trusting no proxy (Fastify 5): the peer stays the client', async () => {
+    const Fastify = await loadFastify()
+    const app = Fastify({ forceCloseConnections: true, trustProxy: 2 })
+    app.get('/v1/whoami', { onRequest: fastifyAuth(setup.keyward) }, async (request) => ({
+      id: request.apiKey?.id,
+    }))
+    await app.listen({ port: 0, host: '127.0.0.1' })
+    const { port } = app.server.address() as AddressInfo
+    const running = { url: `http://127.0.0.1:${port}`, close: () => app.close() }
+    try {
+      const chain = { 'x-forwarded-for': '192.0.2.1, 203.0.113.7, 198.51.100.1' }
+      expect(await whoami(running, tokens.documentation, chain)).toEqual(REFUSED)
+      expect(await whoami(running, tokens.loopback4, chain)).toEqual(ADMITTED)
+    } finally {
+      await running.close()
+    }
   })
 })
