@@ -64,6 +64,7 @@ async function startExample(
 describe.each([
   ['Express', 'examples/express-api'],
   ['Hono', 'examples/hono-api'],
+  ['Fastify', 'examples/fastify-api'],
 ])('OAuth clients against the %s example', (_, dir) => {
   let child: ChildProcess
   let issuer: string
@@ -421,6 +422,7 @@ function formPost(
 describe.each([
   ['Express', 'examples/express-api'],
   ['Hono', 'examples/hono-api'],
+  ['Fastify', 'examples/fastify-api'],
 ])('OAuth requests and credits on Redis, against the %s example', (_, dir) => {
   const namespace = testNamespace(`oauth-${dir.split('/')[1]}`)
   let child: ChildProcess
