@@ -10,13 +10,14 @@ import { type Chromium, launchChromium } from './support/chromium.js'
 import { type ExampleApp, startExampleApp } from './support/example-app.js'
 import { focused, tabTo } from './support/page-focus.js'
 
-// The "Settings → API Keys" page in a real Chromium against the real example apps, on both
-// frameworks, driven as a person (and a screen reader) would: by role and accessible name.
+// The "Settings → API Keys" page in a real Chromium against the real example apps, on every
+// framework, driven as a person (and a screen reader) would: by role and accessible name.
 // `UPDATE_SCREENSHOTS=1` also writes the main steps (Express run) to docs/screenshots/.
 
 const FRAMEWORKS = [
   ['Express', 'examples/express-api'],
   ['Hono', 'examples/hono-api'],
+  ['Fastify', 'examples/fastify-api'],
 ] as const
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
