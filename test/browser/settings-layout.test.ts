@@ -7,7 +7,7 @@ import { type Chromium, launchChromium } from './support/chromium.js'
 import { type ExampleApp, startExampleApp } from './support/example-app.js'
 import { focused, tabTo } from './support/page-focus.js'
 
-// The settings page at phone, tablet and desktop widths, in light and dark, on both example
+// The settings page at phone, tablet and desktop widths, in light and dark, on every example
 // apps: no sideways scroll, names that wrap between words, targets a finger can hit (WCAG 2.2
 // SC 2.5.8, 24 × 24 px, and 44 × 44 px for the "…" button and its entries), the keyboard,
 // and axe-core with every rule. `UPDATE_SCREENSHOTS=1` also writes the README's desktop and
@@ -16,6 +16,7 @@ import { focused, tabTo } from './support/page-focus.js'
 const FRAMEWORKS = [
   ['Express', 'examples/express-api'],
   ['Hono', 'examples/hono-api'],
+  ['Fastify', 'examples/fastify-api'],
 ] as const
 const WIDTHS = [390, 768, 1280] as const
 const SCHEMES = ['light', 'dark'] as const
