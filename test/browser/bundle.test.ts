@@ -16,6 +16,7 @@ import {
 const FRAMEWORKS = [
   ['Express', 'examples/express-api'],
   ['Hono', 'examples/hono-api'],
+  ['Fastify', 'examples/fastify-api'],
 ] as const
 
 const BUNDLE_PATH = '/static/keyward-ui.js'
