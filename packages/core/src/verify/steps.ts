@@ -29,8 +29,7 @@ export function checkRevocation(ctx: VerifyContext, entry: Entry): void {
  * refuses: a resume reaches caches through the list's `resumed` event.
  */
 export function checkSuspension(ctx: VerifyContext, entry: Entry): void {
-  const isSuspended = ctx.isSuspended
-  if (entry.suspended || (isSuspended !== undefined && isSuspended(entry.subject.id))) {
+  if (entry.suspended || ctx.isSuspended?.(entry.subject.id) === true) {
     throw new InvalidTokenError(
       'suspended_token',
       `The ${entry.noun} is suspended.`,
