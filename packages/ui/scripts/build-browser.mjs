@@ -21,7 +21,7 @@ const INTERNAL = [
 const INTERNAL_PROPERTIES = new RegExp(
   `^(_[a-z].*|${[
     ...INTERNAL,
-    ...['pages', 'loadError', 'openMenu', 'now', 'dialog', 'errors', 'busy', 'catalog', 'choice'],
+    ...['pages', 'loadError', 'openMenu', 'dialog', 'errors', 'busy', 'catalog', 'choice'],
     ...['expiryChoice', 'defaults', 'confirming', 'keyId', 'client', 'announcement', 'change'],
     ...['issued', 'kind', 'rate', 'submit', 'listPage', 'query', 'error', 'moreError', 'filtered'],
     ...['revocable', 'reset', 'search', 'more', 'apply'],

@@ -51,16 +51,13 @@ export function rowMenuView(
 ): TemplateResult | typeof nothing {
   const actions = menuActionsOf(key)
   if (actions.length === 0) return nothing
-  const labels: Record<MenuAction, string> = {
-    rotate: strings.rotate,
-    extend: strings.extend,
-    rename: strings.rename,
-    limits: strings.changeLimits,
-    allowedIps: strings.changeAllowedIps,
-    suspend: strings.suspend,
-    resume: strings.resume,
-    delete: strings.delete,
-  }
+  // Each action's label is the string of its name, but the two that say what they change.
+  const label = (action: MenuAction) =>
+    action === 'limits'
+      ? strings.changeLimits
+      : action === 'allowedIps'
+        ? strings.changeAllowedIps
+        : strings[action]
   return html`<button
         id="menu-button-${index}"
         class="menu-button"
@@ -94,7 +91,7 @@ export function rowMenuView(
                   class=${action === 'delete' ? 'danger-item' : ''}
                   @click=${() => events.onChoose(action, key)}
                 >
-                  ${labels[action]}
+                  ${label(action)}
                 </button>`,
             )}
           </div>`
