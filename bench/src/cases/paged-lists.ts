@@ -288,7 +288,7 @@ async function postgresBackend(settings: BenchSettings, all: readonly KeyRecord[
 }
 
 /**
- * Case 10: paged lists. One owner with 100 000 keys on Redis and on PostgreSQL (seeded
+ * Case 11: paged lists. One owner with 100 000 keys on Redis and on PostgreSQL (seeded
  * directly, dropped afterwards): `keys.listPage` timed in process (store and core) on the
  * first, a middle and the last page and on name prefixes matching 11, a ninth and all of the
  * keys, with the bytes of the management API's JSON for that page; then every page walked

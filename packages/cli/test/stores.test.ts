@@ -392,7 +392,7 @@ describe.each(Object.keys(deployments))('keyward against %s', (name) => {
     })
     await expect.poll(() => outcome(app, token)).toBe('suspended_token')
     const listed = await keyward([...store, '--json', 'keys', 'list', '--owner', 'org_6'])
-    expect(JSON.parse(listed.stdout)).toEqual([
+    expect(JSON.parse(listed.stdout).keys).toEqual([
       expect.objectContaining({
         id: key.id,
         status: 'suspended',
@@ -474,7 +474,7 @@ describe.each(Object.keys(deployments))('keyward against %s', (name) => {
     })
     await expect.poll(() => outcome(app, token, '203.0.113.7')).toBe('verified')
     const listed = await keyward([...store, '--json', 'keys', 'list', '--owner', 'org_7'])
-    expect(JSON.parse(listed.stdout)[0]).not.toHaveProperty('allowedIps')
+    expect(JSON.parse(listed.stdout).keys[0]).not.toHaveProperty('allowedIps')
 
     const bad = await keyward([
       ...store,

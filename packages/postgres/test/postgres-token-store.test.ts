@@ -247,7 +247,7 @@ describe('PostgresTokenStore', () => {
     await store.insert(suspended)
     expect(await store.get(suspended.id)).toStrictEqual(suspended)
     expect(await store.findByHash(suspended.hash)).toStrictEqual(suspended)
-    expect(await store.listByOwner(suspended.ownerId)).toContainEqual(suspended)
+    expect((await store.listByOwner(suspended.ownerId)).keys).toContainEqual(suspended)
     const { rows } = await db.query(
       `SELECT allowed_ips, suspended_at::text AS suspended_at, suspend_reason
        FROM "${schema}".keyward_keys WHERE id = $1`,

@@ -50,7 +50,7 @@ describe('allowedIps, suspendedAt and suspendReason in Redis', () => {
 
     expect(await store.get(suspended.id)).toStrictEqual(suspended)
     expect(await store.findByHash(suspended.hash)).toStrictEqual(suspended)
-    expect(await store.listByOwner(suspended.ownerId)).toStrictEqual([suspended])
+    expect((await store.listByOwner(suspended.ownerId)).keys).toStrictEqual([suspended])
     const fields = await redis.hgetall(`{${namespace}}:key:${suspended.id}`)
     expect(fields).toMatchObject({
       allowedIps: '["203.0.113.0/24","2001:db8::1"]',
