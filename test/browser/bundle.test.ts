@@ -21,6 +21,7 @@ const FRAMEWORKS = [
 
 const BUNDLE_PATH = '/static/keyward-ui.js'
 const KEY_NAME = 'Bundle-only page key'
+const RENAMED = `${KEY_NAME} (renamed)`
 
 /** The README's plain-HTML page, with the bundle served from this origin. */
 const PAGE = `<!doctype html>
@@ -100,15 +101,54 @@ describe.each(FRAMEWORKS)('the browser bundle alone, against %s', (_framework, d
     expect(await projectsStatus(app.url, token)).toBe(200)
   })
 
+  // The build gives the views' callbacks and the dialogs' state short names: every dialog
+  // that changes a key runs here, through the bundle.
+  it('renames, limits, suspends, resumes and fences the key through its menu', async () => {
+    const open = async (name: string, entry: string, title: string) => {
+      await page.getByRole('button', { name: `Actions for ${name}` }).click()
+      await page.getByRole('menuitem', { name: entry }).click()
+      return page.getByRole('dialog', { name: title })
+    }
+    const announced = (text: string) => page.getByText(text).waitFor({ state: 'attached' })
+
+    let dialog = await open(KEY_NAME, 'Rename', `Rename “${KEY_NAME}”`)
+    await dialog.getByRole('textbox', { name: 'Name' }).fill(RENAMED)
+    await dialog.getByRole('button', { name: 'Save name' }).click()
+    await announced(`API key renamed to “${RENAMED}”.`)
+    const row = page.getByRole('row', { name: new RegExp(RENAMED.replace(/[()]/g, '\\$&')) })
+
+    dialog = await open(RENAMED, 'Change limits', `Limits of “${RENAMED}”`)
+    await dialog.getByRole('textbox', { name: 'Requests' }).fill('100')
+    await dialog.getByRole('button', { name: 'Save limits' }).click()
+    await row.getByText('100 requests per minute').waitFor()
+
+    dialog = await open(RENAMED, 'Suspend', `Suspend “${RENAMED}”`)
+    await dialog.getByRole('textbox', { name: 'Reason' }).fill('Bundle check')
+    await dialog.getByRole('button', { name: 'Suspend key' }).click()
+    await row.getByText('Reason: Bundle check').waitFor()
+    expect(await projectsStatus(app.url, token)).toBe(401)
+
+    dialog = await open(RENAMED, 'Resume', `Resume “${RENAMED}”`)
+    await dialog.getByRole('button', { name: 'Resume key' }).click()
+    await row.getByText('Active').waitFor()
+    expect(await projectsStatus(app.url, token)).toBe(200)
+
+    dialog = await open(RENAMED, 'Allowed IPs', `Allowed IPs of “${RENAMED}”`)
+    await dialog.getByRole('textbox', { name: 'Allowed IPs' }).fill('203.0.113.7')
+    await dialog.getByRole('button', { name: 'Save allowed IPs' }).click()
+    await row.getByText('Only from 203.0.113.7').waitFor()
+    expect(await projectsStatus(app.url, token)).toBe(403)
+  })
+
   it('deletes the key after its confirmation: 401 at once', async () => {
-    await page.getByRole('button', { name: `Actions for ${KEY_NAME}` }).click()
+    await page.getByRole('button', { name: `Actions for ${RENAMED}` }).click()
     await page.getByRole('menuitem', { name: 'Delete' }).click()
     const confirm = page.getByRole('alertdialog', { name: 'Delete this API key?' })
-    expect(await confirm.textContent()).toContain(KEY_NAME)
+    expect(await confirm.textContent()).toContain(RENAMED)
     await confirm.getByRole('button', { name: 'Delete key' }).click()
     await confirm.waitFor({ state: 'hidden' })
     await page
-      .getByRole('button', { name: `Actions for ${KEY_NAME}` })
+      .getByRole('button', { name: `Actions for ${RENAMED}` })
       .waitFor({ state: 'detached' })
     expect(await projectsStatus(app.url, token)).toBe(401)
   })
