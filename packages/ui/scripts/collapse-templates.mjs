@@ -1,9 +1,9 @@
 // The markup and styles of Lit's html`` and css`` templates with the source's indentation
 // left out: in markup, each run of white space that holds a line break becomes one space (HTML
 // treats such runs as one space); in styles, runs of white space become one space, and none is
-// kept around `{`, `}`, `;` and `,`, inside `(` and `)` or after `:` (where CSS gives white space no meaning). The
-// page renders the same. Everything else of the source (code, strings, comments, untagged
-// templates) is kept as is.
+// kept around `{`, `}`, `;` and `,`, inside `(` and `)` or after `:` (where CSS gives white
+// space no meaning). The page renders the same. Everything else of the source (code, strings,
+// comments, untagged templates) is kept as is.
 
 const TAG = /\b(html|css)\s*$/
 
