@@ -254,6 +254,7 @@ describe(`Settings → API Keys with ${KEYS.toLocaleString('en')} keys under one
     expect(await filter.locator('option').allTextContents()).toEqual([
       'All',
       'Active',
+      'Suspended',
       'Expired',
       'Rotated',
       'Revoked',
