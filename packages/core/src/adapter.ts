@@ -71,6 +71,7 @@ export {
 /** The client address through trusted proxies only, for adapters without a trust setting of their own. */
 export {
   clientAddress,
+  clientIpField,
   type ProxyTrust,
   type TrustProxy,
   trustProxyOption,

@@ -330,3 +330,15 @@ function nodeAddress(node: string): string | undefined {
   if (port !== '' && !NODE_PORT.test(port)) return undefined
   return canonicalAddress(host)
 }
+
+const noHeaders = (): undefined => undefined
+
+/**
+ * `{ clientIp }` for core's request shapes from an address the framework already decided
+ * (Express's `req.ip`, Fastify's `request.ip`: their own proxy trust settings apply), made
+ * canonical; nothing when it is not an address, so a key with `allowedIps` is refused.
+ */
+export function clientIpField(address: string | undefined): { clientIp?: string } {
+  const canonical = clientAddress(address, noHeaders, undefined)
+  return canonical === undefined ? {} : { clientIp: canonical }
+}

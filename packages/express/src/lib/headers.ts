@@ -1,4 +1,8 @@
-import { type AuthenticationRequest, clientAddress, rawHeaderValue } from '@keyward/core/adapter'
+import {
+  type AuthenticationRequest,
+  clientIpField as coreClientIpField,
+  rawHeaderValue,
+} from '@keyward/core/adapter'
 import type { Request } from 'express'
 
 /**
@@ -15,20 +19,16 @@ export function authenticationRequest(req: Request): AuthenticationRequest {
   return { method: req.method, header: (name) => headerOf(req, name) }
 }
 
-const noHeaders = (): undefined => undefined
-
 /**
- * The client address a key's `allowedIps` are checked against: `req.ip`, which Express's own
- * `trust proxy` setting decides (the socket's peer unless set), made canonical by core (an
- * IPv4-mapped IPv6 address as IPv4); `undefined` when it is not an address (a forwarded entry
- * that is malformed, `unknown`…), so a key with `allowedIps` is refused.
+ * The client address a key's `allowedIps` are checked against: `req.ip`, which the
+ * framework's own proxy trust setting decides (the socket's peer unless set), made canonical
+ * by core; `undefined` when it is not an address, so a key with `allowedIps` is refused.
  */
 export function clientIpOf(req: Request): string | undefined {
-  return clientAddress(req.ip, noHeaders, undefined)
+  return coreClientIpField(req.ip).clientIp
 }
 
 /** `{ clientIp }` for core's request shapes, nothing when the address is unknown. */
 export function clientIpField(req: Request): { clientIp?: string } {
-  const address = clientIpOf(req)
-  return address === undefined ? {} : { clientIp: address }
+  return coreClientIpField(req.ip)
 }

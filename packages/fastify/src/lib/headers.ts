@@ -1,4 +1,8 @@
-import { type AuthenticationRequest, clientAddress, rawHeaderValue } from '@keyward/core/adapter'
+import {
+  type AuthenticationRequest,
+  clientIpField as coreClientIpField,
+  rawHeaderValue,
+} from '@keyward/core/adapter'
 import type { FastifyRequest } from 'fastify'
 
 /**
@@ -18,22 +22,18 @@ export function authenticationRequest(request: FastifyRequest): AuthenticationRe
   return { method: request.method, header: (name) => headerOf(request, name) }
 }
 
-const noHeaders = (): undefined => undefined
-
 /**
- * The client address a key's `allowedIps` are checked against: `request.ip`, which Fastify's
- * own `trustProxy` option decides (the socket's peer unless set), made canonical by core (an
- * IPv4-mapped IPv6 address as IPv4); `undefined` when it is not an address, so a key with
- * `allowedIps` is refused.
+ * The client address a key's `allowedIps` are checked against: `request.ip`, which the
+ * framework's own proxy trust setting decides (the socket's peer unless set), made canonical
+ * by core; `undefined` when it is not an address, so a key with `allowedIps` is refused.
  */
 export function clientIpOf(request: FastifyRequest): string | undefined {
-  return clientAddress(request.ip, noHeaders, undefined)
+  return coreClientIpField(request.ip).clientIp
 }
 
 /** `{ clientIp }` for core's request shapes, nothing when the address is unknown. */
 export function clientIpField(request: FastifyRequest): { clientIp?: string } {
-  const address = clientIpOf(request)
-  return address === undefined ? {} : { clientIp: address }
+  return coreClientIpField(request.ip)
 }
 
 /** The query string as it came on the wire, without its `?`. */
