@@ -361,6 +361,46 @@ describe('verify', () => {
     expect((await keyward.keys.get(key.id))?.lastUsedAt).toBe(T0 + 60_000)
   })
 
+  it('writes lastUsedAt again a minute later also from an entry cached all along', async () => {
+    const { store, calls } = recordingStore(new MemoryTokenStore())
+    const { keyward, clock } = setup({ store, cache: { ttl: 600_000 } })
+    const { token, key } = await keyward.keys.create(input)
+    const touches = () => calls.filter(([method]) => method === 'touch')
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 0))
+    await keyward.verify(token)
+    await settle()
+    clock.now += 60_000
+    await keyward.verify(token)
+    await settle()
+    expect(touches()).toEqual([
+      ['touch', key.id, T0],
+      ['touch', key.id, T0 + 60_000],
+    ])
+    expect(calls.filter(([method]) => method === 'findByHash')).toHaveLength(1)
+  })
+
+  it('writes lastUsedAt once a minute also when the key is read again from the store', async () => {
+    const { store, calls } = recordingStore(new MemoryTokenStore())
+    const { keyward, clock } = setup({ store, cache: { ttl: 1_000 } })
+    const { token, key } = await keyward.keys.create(input)
+    const touches = () => calls.filter(([method]) => method === 'touch')
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 0))
+    await keyward.verify(token)
+    await settle()
+    clock.now += 30_000
+    await keyward.verify(token)
+    await settle()
+    expect(calls.filter(([method]) => method === 'findByHash')).toHaveLength(2)
+    expect(touches()).toEqual([['touch', key.id, T0]])
+    clock.now += 30_000
+    await keyward.verify(token)
+    await settle()
+    expect(touches()).toEqual([
+      ['touch', key.id, T0],
+      ['touch', key.id, T0 + 60_000],
+    ])
+  })
+
   it('does not wait for the lastUsedAt write', async () => {
     const store = new MemoryTokenStore()
     store.touch = () => new Promise<void>(() => {})
