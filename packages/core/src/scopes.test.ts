@@ -274,7 +274,9 @@ describe('edges a planted bug would cross (mutation testing)', () => {
     expect(() => defineScopes(null as never)).toThrow(
       'defineScopes catalog must be an object of scope → description',
     )
-    expect(() => defineScopes('projects:read' as never)).toThrow(TypeError)
+    expect(() => defineScopes('projects:read' as never)).toThrow(
+      'defineScopes catalog must be an object of scope → description',
+    )
     expect(() => defineScopes({})).toThrow('defineScopes catalog must declare at least one scope')
     expect(() => defineScopes({ 'projects:read': '   ' })).toThrow(
       'defineScopes description of "projects:read" must be a non-empty string',
@@ -342,6 +344,7 @@ describe('edges a planted bug would cross (mutation testing)', () => {
     }
     // Each pair would share a key if the memo dropped its separators or its single-scope rule.
     expect(refuses(['a:b'], undefined, ['a:b'])).toBe(false)
+    expect(refuses(['a:b', 'c:d'], undefined, ['a:b'])).toBe(true)
     expect(refuses(['a:b'], ['c:d'], ['a:b'])).toBe(true)
     expect(refuses(undefined, ['a:b'], ['c:d'])).toBe(true)
     expect(refuses(['a:b', 'c:d'], undefined, ['a:b', 'c:d'])).toBe(false)

@@ -174,6 +174,7 @@ function routeSegments(path: string): string[] | undefined {
       if (index === 0 || (index === raw.length - 1 && segments.length === 0)) continue
       return undefined
     }
+    // Stryker disable next-line ConditionalExpression: no literal and no key id holds '%', so such a segment is 404 either way
     if (segment.includes('%')) return undefined
     segments.push(segment)
   }
