@@ -18,5 +18,8 @@ export default defineConfig({
     name: 'core',
     include: ['packages/core/src/**/*.test.ts'],
     exclude: ['**/node_modules/**', '**/dist/**'],
+    // One module graph for every test file: a mutant's run reimports nothing, which makes it
+    // several times faster (mutants switch by a global, not by reloading modules).
+    isolate: false,
   },
 })
