@@ -401,6 +401,17 @@ describe('verify', () => {
     ])
   })
 
+  it('with cache.max 0 caches nothing: every verify reads the store, and a revocation tells at once', async () => {
+    const { store, calls } = recordingStore(new MemoryTokenStore())
+    const { keyward } = setup({ store, cache: { max: 0 } })
+    const { token, key } = await keyward.keys.create(input)
+    await keyward.verify(token)
+    await keyward.verify(token)
+    expect(calls.filter(([method]) => method === 'findByHash')).toHaveLength(2)
+    await store.update(key.id, { revokedAt: T0 })
+    await expect(keyward.verify(token)).rejects.toMatchObject({ code: 'revoked_token' })
+  })
+
   it('does not wait for the lastUsedAt write', async () => {
     const store = new MemoryTokenStore()
     store.touch = () => new Promise<void>(() => {})
