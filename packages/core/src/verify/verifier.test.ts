@@ -412,6 +412,29 @@ describe('verify', () => {
     await expect(keyward.verify(token)).rejects.toMatchObject({ code: 'revoked_token' })
   })
 
+  it('refuses a token whose store answers another key’s record for its hash', async () => {
+    const store = new MemoryTokenStore()
+    const { keyward } = setup({ store })
+    const a = await keyward.keys.create(input)
+    const b = await keyward.keys.create(input)
+    const recordA = await store.get(a.key.id)
+    store.findByHash = async () => recordA
+    await expect(keyward.verify(b.token)).rejects.toMatchObject({ code: 'unknown_token' })
+  })
+
+  it('answers 503 saying the key store is unavailable when it fails', async () => {
+    const store = new MemoryTokenStore()
+    const { keyward } = setup({ store })
+    const { token } = await keyward.keys.create(input)
+    store.findByHash = async () => {
+      throw new Error('connection refused')
+    }
+    await expect(keyward.verify(token)).rejects.toMatchObject({
+      status: 503,
+      message: 'The key store is unavailable.',
+    })
+  })
+
   it('does not wait for the lastUsedAt write', async () => {
     const store = new MemoryTokenStore()
     store.touch = () => new Promise<void>(() => {})
