@@ -259,3 +259,116 @@ describe('least privilege', () => {
     )
   })
 })
+
+describe('edges a planted bug would cross (mutation testing)', () => {
+  it('a concrete grant covers only its own scope, not a longer one sharing its prefix', () => {
+    expect(missingScopes(['projects:reads', 'projects:rea'], ['projects:read'])).toEqual([
+      'projects:reads',
+      'projects:rea',
+    ])
+    expect(isSubsetOf(['projects:read'], ['projects:read'])).toBe(true)
+    expect(grantCovers('projects:read', 'projects:reader')).toBe(false)
+  })
+
+  it('a catalog must be an object of non-blank descriptions; the message says so', () => {
+    expect(() => defineScopes(null as never)).toThrow(
+      'defineScopes catalog must be an object of scope → description',
+    )
+    expect(() => defineScopes('projects:read' as never)).toThrow(
+      'defineScopes catalog must be an object of scope → description',
+    )
+    expect(() => defineScopes({})).toThrow('defineScopes catalog must declare at least one scope')
+    expect(() => defineScopes({ 'projects:read': '   ' })).toThrow(
+      'defineScopes description of "projects:read" must be a non-empty string',
+    )
+  })
+
+  it('validates at most 100 grants, naming the field (scopes by default) in every message', () => {
+    const open = openScopeCatalog()
+    const hundred = Array.from({ length: 100 }, (_, i) => `projects:a${i}`)
+    expect(open.validateGrants(hundred)).toHaveLength(100)
+    expect(() => open.validateGrants([...hundred, 'projects:b'])).toThrowError(
+      expect.objectContaining({ field: 'scopes', message: 'scopes must hold at most 100 scopes.' }),
+    )
+    expect(() => open.validateGrants('projects:read')).toThrowError(
+      expect.objectContaining({ field: 'scopes', message: 'scopes must be an array of scopes.' }),
+    )
+    expect(() => open.validateGrants(['ok:ok', 'Bad'], 'grants')).toThrowError(
+      expect.objectContaining({
+        field: 'grants[1]',
+        message: 'grants[1] is not a scope (resource:action, or a wildcard like projects:*).',
+      }),
+    )
+    const catalog = defineScopes({ 'projects:read': 'Read projects' })
+    expect(() => catalog.validateGrants(['projects:write'])).toThrowError(
+      expect.objectContaining({
+        field: 'scopes[0]',
+        message: 'scopes[0] "projects:write" is not a declared scope.',
+      }),
+    )
+  })
+
+  it('an empty requirement lets any key through in either mode', () => {
+    for (const mode of ['all', 'any'] as const) {
+      expect(() => scopeRequirement([], mode).check(new Set())).not.toThrow()
+    }
+  })
+
+  it('an any-of refusal says "one of" and carries the realm', () => {
+    expect(() =>
+      scopeRequirement(['projects:read', 'projects:write'], 'any').check(new Set(), 'acme'),
+    ).toThrowError(
+      expect.objectContaining({
+        message: 'The API key needs one of these scopes: projects:read, projects:write.',
+        wwwAuthenticate: expect.stringMatching(/^Bearer realm="acme", /),
+      }),
+    )
+    expect(() => assertGrantable(['billing:write'], [], 'acme')).toThrowError(
+      expect.objectContaining({ wwwAuthenticate: expect.stringMatching(/^Bearer realm="acme", /) }),
+    )
+  })
+
+  it('never confuses two option sets in its memo', () => {
+    const compile = requirementCompiler()
+    const refuses = (
+      scopes: string[] | undefined,
+      anyScopes: string[] | undefined,
+      granted: string[],
+    ) => {
+      try {
+        compile(scopes, anyScopes)?.check(new Set(granted))
+        return false
+      } catch {
+        return true
+      }
+    }
+    // Each pair would share a key if the memo dropped its separators or its single-scope rule.
+    expect(refuses(['a:b'], undefined, ['a:b'])).toBe(false)
+    expect(refuses(['a:b', 'c:d'], undefined, ['a:b'])).toBe(true)
+    expect(refuses(['a:b'], ['c:d'], ['a:b'])).toBe(true)
+    expect(refuses(undefined, ['a:b'], ['c:d'])).toBe(true)
+    expect(refuses(['a:b', 'c:d'], undefined, ['a:b', 'c:d'])).toBe(false)
+    expect(refuses(['a:b', 'e:f'], undefined, ['a:b', 'e:f'])).toBe(false)
+    expect(refuses(['a:b'], ['c:d', 'e:f'], ['a:b', 'e:f'])).toBe(false)
+    expect(refuses(['a:bc:d'], ['e:f'], ['a:bc:d', 'e:f'])).toBe(false)
+    expect(refuses(['a:b', 'c:d'], ['e:f'], ['a:bc:d', 'e:f'])).toBe(true)
+    expect(refuses(['x:y'], ['a:bc:d'], ['x:y', 'a:bc:d'])).toBe(false)
+    expect(refuses(['x:y'], ['a:b', 'c:d'], ['x:y', 'a:bc:d'])).toBe(true)
+    expect(refuses([], ['a:b', 'c:d'], ['c:d'])).toBe(false)
+    expect(refuses(['a:b', 'c:d'], [], ['c:d'])).toBe(true)
+  })
+
+  it('keeps at most 256 compiled sets: the 257th starts the memo over', () => {
+    let validations = 0
+    const compile = requirementCompiler(() => {
+      validations += 1
+    })
+    const first = compile(['s:0'], undefined)
+    for (let i = 1; i < 256; i += 1) compile([`s:${i}`], undefined)
+    expect(compile(['s:0'], undefined)).toBe(first)
+    expect(validations).toBe(256)
+    compile(['s:256'], undefined)
+    expect(compile(['s:0'], undefined)).not.toBe(first)
+    expect(validations).toBe(258)
+  })
+})

@@ -361,6 +361,80 @@ describe('verify', () => {
     expect((await keyward.keys.get(key.id))?.lastUsedAt).toBe(T0 + 60_000)
   })
 
+  it('writes lastUsedAt again a minute later also from an entry cached all along', async () => {
+    const { store, calls } = recordingStore(new MemoryTokenStore())
+    const { keyward, clock } = setup({ store, cache: { ttl: 600_000 } })
+    const { token, key } = await keyward.keys.create(input)
+    const touches = () => calls.filter(([method]) => method === 'touch')
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 0))
+    await keyward.verify(token)
+    await settle()
+    clock.now += 60_000
+    await keyward.verify(token)
+    await settle()
+    expect(touches()).toEqual([
+      ['touch', key.id, T0],
+      ['touch', key.id, T0 + 60_000],
+    ])
+    expect(calls.filter(([method]) => method === 'findByHash')).toHaveLength(1)
+  })
+
+  it('writes lastUsedAt once a minute also when the key is read again from the store', async () => {
+    const { store, calls } = recordingStore(new MemoryTokenStore())
+    const { keyward, clock } = setup({ store, cache: { ttl: 1_000 } })
+    const { token, key } = await keyward.keys.create(input)
+    const touches = () => calls.filter(([method]) => method === 'touch')
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 0))
+    await keyward.verify(token)
+    await settle()
+    clock.now += 30_000
+    await keyward.verify(token)
+    await settle()
+    expect(calls.filter(([method]) => method === 'findByHash')).toHaveLength(2)
+    expect(touches()).toEqual([['touch', key.id, T0]])
+    clock.now += 30_000
+    await keyward.verify(token)
+    await settle()
+    expect(touches()).toEqual([
+      ['touch', key.id, T0],
+      ['touch', key.id, T0 + 60_000],
+    ])
+  })
+
+  it('with cache.max 0 caches nothing: every verify reads the store, and a revocation tells at once', async () => {
+    const { store, calls } = recordingStore(new MemoryTokenStore())
+    const { keyward } = setup({ store, cache: { max: 0 } })
+    const { token, key } = await keyward.keys.create(input)
+    await keyward.verify(token)
+    await keyward.verify(token)
+    expect(calls.filter(([method]) => method === 'findByHash')).toHaveLength(2)
+    await store.update(key.id, { revokedAt: T0 })
+    await expect(keyward.verify(token)).rejects.toMatchObject({ code: 'revoked_token' })
+  })
+
+  it('refuses a token whose store answers another key’s record for its hash', async () => {
+    const store = new MemoryTokenStore()
+    const { keyward } = setup({ store })
+    const a = await keyward.keys.create(input)
+    const b = await keyward.keys.create(input)
+    const recordA = await store.get(a.key.id)
+    store.findByHash = async () => recordA
+    await expect(keyward.verify(b.token)).rejects.toMatchObject({ code: 'unknown_token' })
+  })
+
+  it('answers 503 saying the key store is unavailable when it fails', async () => {
+    const store = new MemoryTokenStore()
+    const { keyward } = setup({ store })
+    const { token } = await keyward.keys.create(input)
+    store.findByHash = async () => {
+      throw new Error('connection refused')
+    }
+    await expect(keyward.verify(token)).rejects.toMatchObject({
+      status: 503,
+      message: 'The key store is unavailable.',
+    })
+  })
+
   it('does not wait for the lastUsedAt write', async () => {
     const store = new MemoryTokenStore()
     store.touch = () => new Promise<void>(() => {})

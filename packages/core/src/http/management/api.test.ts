@@ -113,6 +113,31 @@ describe('the route table', () => {
     expect(problemOf(missing).detail).toBe('No such API key.')
     expect(await keyward.keys.get(admin.key.id)).toBeDefined()
   })
+
+  it('resolves . and .. segments (%2E too) as URLs do; above the mount, empty, encoded or capitalised segments are 404', async () => {
+    const { call, admin } = await setup()
+    const id = admin.key.id
+    const status = async (method: string, path: string) => (await call(method, path)).status
+    for (const path of ['', '/', '/.', '/%2E', '/%2e/', '/catalog/..', '/catalog/%2E%2e']) {
+      expect(await status('GET', path), path).toBe(200)
+      expect(problemOf(await call('GET', path)), path).toHaveProperty('keys')
+    }
+    for (const path of [`/./${id}`, `/catalog/../${id}`, `/${id}/rotate/..`, `/${id}/.`]) {
+      expect(problemOf(await call('GET', path)), path).toMatchObject({ id })
+    }
+    for (const path of [
+      '/..',
+      '/%2e%2e',
+      `/../${id}`,
+      `/${id}/`,
+      `//${id}`,
+      `/${id}%2F`,
+      '/CATALOG',
+    ]) {
+      expect(await status('GET', path), path).toBe(404)
+    }
+    expect(await status('POST', `/${id}/ROTATE`)).toBe(404)
+  })
 })
 
 describe('GET /openapi.json', () => {
@@ -397,7 +422,10 @@ describe('PATCH /:id', () => {
       scopes: ['projects:read', 'projects:write'],
     })
     expect(response.status).toBe(422)
-    expect(problemOf(response).field).toBe('scopes')
+    expect(problemOf(response)).toMatchObject({
+      field: 'scopes',
+      detail: 'scopes can only be narrowed; create a new key for more scopes.',
+    })
   })
 
   it('refuses a caller whose scopes do not cover the key or the new scopes (403)', async () => {
@@ -429,6 +457,44 @@ describe('PATCH /:id', () => {
     const response = await call('PATCH', `/${key.id}`, body)
     expect(response.status).toBe(422)
     expect(problemOf(response).field).toBe(field)
+  })
+
+  it('answers 422 for an expiresAt that is not an ISO 8601 string, and leaves the key as it was', async () => {
+    const { call, keyward } = await setup()
+    const { key } = await keyward.keys.create({ ...created, ownerId: 'org_1' })
+    const response = await call('PATCH', `/${key.id}`, { expiresAt: T0 + 7 * DAY })
+    expect(response.status).toBe(422)
+    expect(problemOf(response)).toMatchObject({
+      field: 'expiresAt',
+      detail: 'expiresAt must be an ISO 8601 string.',
+    })
+    expect((await keyward.keys.get(key.id))?.expiresAt).toBe(key.expiresAt)
+  })
+
+  it('names the fields it takes when the body changes nothing', async () => {
+    const { call, keyward } = await setup()
+    const { key } = await keyward.keys.create({ ...created, ownerId: 'org_1' })
+    const response = await call('PATCH', `/${key.id}`, {})
+    expect(response.status).toBe(422)
+    expect(problemOf(response).detail).toBe(
+      'Give at least one of name, scopes, expiresAt, expiresIn, metadata, rateLimits, credits, allowedIps.',
+    )
+  })
+
+  it('tells a key which of its own fields it may not change', async () => {
+    const { call, caller, keyward } = await setup()
+    const self = await caller(['api_keys:manage'])
+    const response = await call(
+      'PATCH',
+      `/${self.key.id}`,
+      { expiresIn: '1d', rateLimits: [] },
+      self.verified,
+    )
+    expect(response.status).toBe(403)
+    expect(problemOf(response).detail).toBe(
+      'An API key cannot change its own expiresIn, rateLimits; use another key or ask its owner.',
+    )
+    expect((await keyward.keys.get(self.key.id))?.expiresAt).toBe(self.key.expiresAt)
   })
 
   it('answers 404 for another owner’s key and leaves it unchanged', async () => {

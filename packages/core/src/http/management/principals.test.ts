@@ -163,17 +163,31 @@ describe('a principal on the management API', () => {
   })
 
   it.each([
-    ['not an object', 'person:ada'],
-    ['a blank ownerId', { ...person, ownerId: ' ' }],
-    ['scopes that are not an array', { ...person, scopes: 'api_keys:manage' }],
-    ['a malformed scope', { ...person, scopes: ['API keys'] }],
-    ['no actor', { ownerId: 'org_1', scopes: [] }],
-  ])('rejects (does not answer) a principal that is %s: the app’s bug', async (_, principal) => {
-    const { asPerson } = await setup()
-    await expect(
-      asPerson('GET', '/', undefined, { principal: principal as unknown as Principal }),
-    ).rejects.toThrow(/^principal/)
-  })
+    ['not an object', 'person:ada', /^principal must resolve to/],
+    ['an array', [person], /^principal must resolve to/],
+    ['a blank ownerId', { ...person, ownerId: ' ' }, /^principal\.ownerId must be/],
+    [
+      'scopes that are not an array',
+      { ...person, scopes: 'api_keys:manage' },
+      /^principal\.scopes/,
+    ],
+    ['a malformed scope', { ...person, scopes: ['API keys'] }, /^principal\.scopes/],
+    [
+      'one malformed scope among good ones',
+      { ...person, scopes: ['api_keys:manage', 'API keys'] },
+      /^principal\.scopes/,
+    ],
+    ['no actor', { ownerId: 'org_1', scopes: [] }, /^principal\.actor must be/],
+    ['a blank actor', { ...person, actor: '  ' }, /^principal\.actor must be/],
+  ])(
+    'rejects (does not answer) a principal that is %s: the app’s bug',
+    async (_, principal, message) => {
+      const { asPerson } = await setup()
+      await expect(
+        asPerson('GET', '/', undefined, { principal: principal as unknown as Principal }),
+      ).rejects.toThrow(message)
+    },
+  )
 })
 
 describe('CSRF rule for principals', () => {
@@ -231,6 +245,65 @@ describe('CSRF rule for principals', () => {
   ])('lets %s through', async (_, headers) => {
     const { asPerson } = await setup()
     expect((await asPerson('POST', '/', input, { headers })).status).toBe(201)
+  })
+
+  it.each([
+    [
+      'a media type in capitals with spaces',
+      { 'content-type': ' Application/JSON ; charset=utf-8' },
+    ],
+    [
+      'Sec-Fetch-Site in capitals with spaces',
+      { origin: undefined, 'sec-fetch-site': ' Same-Origin ' },
+    ],
+  ])('reads %s as the browser meant it', async (_, headers) => {
+    const { asPerson } = await setup()
+    expect((await asPerson('POST', '/', input, { headers })).status).toBe(201)
+  })
+
+  it('names what failed: the Content-Type, the site, the foreign origin', async () => {
+    const { asPerson } = await setup()
+    const detail = async (headers: Record<string, string | undefined>) =>
+      ((await asPerson('POST', '/', input, { headers })).body as { detail: string }).detail
+    expect(await detail({ 'content-type': 'text/plain' })).toContain(
+      'its Content-Type is text/plain, not application/json',
+    )
+    expect(await detail({ 'content-type': undefined })).toContain('the request has no Content-Type')
+    expect(await detail({ 'sec-fetch-site': 'cross-site' })).toContain(
+      '(Sec-Fetch-Site: cross-site)',
+    )
+    expect(await detail({ origin: undefined })).toContain('neither Origin nor Sec-Fetch-Site')
+    expect(await detail({ origin: 'https://evil.example' })).toContain(
+      `it comes from https://evil.example, not ${ORIGIN}`,
+    )
+    expect(await detail({ origin: 'https://evil.example' })).toMatch(
+      /^Refused as possible cross-site request forgery: .*\. A signed-in person's POST must be sent by this site’s own pages with Content-Type: application\/json and a same-origin Origin \(or Sec-Fetch-Site: same-origin\)\.$/,
+    )
+  })
+
+  it('matches no opaque origin, not even another opaque one, nor any Origin when its own is unknown', async () => {
+    const { api, keyward } = await setup()
+    const post = (origin: string | undefined, header: string) => {
+      const headers: Record<string, string> = { 'content-type': 'application/json', origin: header }
+      return api.handle({
+        method: 'POST',
+        path: '/',
+        principal: person,
+        ...(origin === undefined ? {} : { origin }),
+        header: (name) => headers[name],
+        body: JSON.stringify(input),
+      })
+    }
+    expect((await post('file:///app/index.html', 'file:///other/page.html')).status).toBe(403)
+    expect((await post('file:///app/index.html', 'null')).status).toBe(403)
+    const unknown = await post(undefined, 'null')
+    expect(unknown.status).toBe(403)
+    expect((unknown.body as { detail: string }).detail).toContain(
+      'it comes from null, not this origin',
+    )
+    expect((await post(undefined, 'not a url')).status).toBe(403)
+    expect((await post('not a url', 'not a url')).status).toBe(403)
+    expect(await keyward.keys.list('org_1')).toEqual([])
   })
 
   it('does not apply to API-key callers (curl -d sends a form content type)', async () => {
