@@ -44,6 +44,11 @@ interface Measured {
 
 interface Miss {
   comparison: Comparison
+  /**
+   * A bare `HGETALL` of the record against the same bare `GET`: what DESIGN's layout (a hash
+   * per key) costs to read at all, before any pipeline work.
+   */
+  layout: Comparison
   /** Commands the counted misses sent over the connection, touch writes taken out. */
   commands: number
   misses: number
@@ -98,6 +103,12 @@ async function measureMiss(url: string, namespace: string, settings: BenchSettin
       { name: 'bare GET of the hash index, same connection', run: () => redis.get(indexKey) },
       { ...settings.micro, batchMs: Math.max(settings.micro.batchMs, 100) },
     )
+    const recordKey = `{${namespace}}:key:${key.id}`
+    const layout = await compare(
+      { name: 'bare HGETALL of the record', run: () => redis.hgetall(recordKey) },
+      { name: 'bare GET of the hash index, same connection', run: () => redis.get(indexKey) },
+      { ...settings.micro, batchMs: Math.max(settings.micro.batchMs, 100) },
+    )
     const misses = 1_000
     const touchesBefore = touches()
     const before = await commandCalls(redis)
@@ -106,7 +117,7 @@ async function measureMiss(url: string, namespace: string, settings: BenchSettin
     })
     const calls = callsBetween(before, await commandCalls(redis))
     const commands = sent - (touches() - touchesBefore)
-    return { comparison, commands, misses, calls }
+    return { comparison, layout, commands, misses, calls }
   } finally {
     await keyward.close()
     redis.disconnect()
@@ -210,6 +221,11 @@ export async function redisRoundTripsCase(settings: BenchSettings): Promise<Case
       miss.comparison,
       `commands per miss ${perMiss.toFixed(2)} (${miss.commands} sent over ${miss.misses} misses, touch writes taken out; the server ran ${describe(miss.calls)}, the script's own reads included)`,
     )
+    const layoutRow = microRow(
+      'bare HGETALL of the record (the read a hash per key needs, no pipeline)',
+      miss.layout,
+      'what the cache-miss row cannot go below while a record is a Redis hash',
+    )
     const measured = perRequest(cached)
     return {
       section: {
@@ -225,8 +241,10 @@ export async function redisRoundTripsCase(settings: BenchSettings): Promise<Case
           '`cache.max 0` (a RedisTokenStore lookup per call) against a bare `GET` of the same ' +
           "key's hash index on the same connection, alternating batches; its commands per miss are " +
           'those sent on that connection over 1 000 further misses (`INFO commandstats` also ' +
-          'counts the reads a script makes, so it cannot tell round trips).',
-        rows: [row, missRow],
+          'counts the reads a script makes, so it cannot tell round trips). The last row times a bare ' +
+          '`HGETALL` of the same record against the same `GET`: the floor a record stored as a hash ' +
+          '(DESIGN.md) sets for any cache-miss lookup.',
+        rows: [row, missRow, layoutRow],
         notes: [
           `Commands in the window, default cache: ${describe(cached.calls)}. One touch write costs ${cached.perTouch} command(s); it happens at most once a minute per key.`,
           `Commands in the window, cache.max 0: ${describe(uncached.calls)}.`,
