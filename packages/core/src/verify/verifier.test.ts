@@ -86,12 +86,16 @@ describe('a lookup in flight never caches what an eviction overtook', () => {
   })
 
   /** A key whose store read is held; `release` lets it answer and checks what is cached after. */
-  async function heldLookup(options: Partial<KeywardOptions<keyof typeof scopes.descriptions>>) {
+  async function heldLookup(
+    options: Partial<KeywardOptions<keyof typeof scopes.descriptions>>,
+    before?: (revocations: ResettableRevocationList) => Promise<void>,
+  ) {
     const clock = { now: T0 }
     const store = new SlowStore()
     const revocations = new ResettableRevocationList({ now: () => clock.now })
     const keyward = createKeyward({ scopes, store, revocations, now: () => clock.now, ...options })
     const { token, key } = await keyward.keys.create(input)
+    await before?.(revocations)
     store.slow = true
     const inFlight = keyward.verify(token, { scopes: ['projects:write'] })
     await new Promise((resolve) => setTimeout(resolve, 0))
@@ -124,6 +128,21 @@ describe('a lookup in flight never caches what an eviction overtook', () => {
     await keyward.keys.update(key.id, { scopes: ['projects:read'] })
     // More evictions than the per-id table keeps (at least 1 000): the key's own is dropped.
     for (let i = 0; i < 1_100; i++) await revocations.publishUpdate(`key_other${i}`)
+    await release()
+  })
+
+  it('a reset, then an eviction recorded before it falls out of the per-id table: the reset still holds', async () => {
+    const { store, revocations, key, release } = await heldLookup(
+      { cache: { max: 1 } },
+      async (list) => {
+        // The per-id table (1 000 ids) is full before the read starts.
+        for (let i = 0; i < 1_000; i++) await list.publishUpdate(`key_before${i}`)
+      },
+    )
+    await store.update(key.id, { scopes: ['projects:read'] })
+    revocations.reset()
+    // One eviction more drops the oldest id, evicted before the reset and the read.
+    await revocations.publishUpdate('key_after')
     await release()
   })
 })
