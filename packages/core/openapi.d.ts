@@ -269,7 +269,9 @@ export interface components {
       /** @description The key lifetime; this or expiresAt is required. Seconds, or a duration like "90d", "12h", "30m", "45s". */
       expiresIn?: number | string
       /** @description Your own JSON, at most 4096 bytes. */
-      metadata?: Record<string, never>
+      metadata?: {
+        [key: string]: unknown
+      }
       /** @description The key's own rate limits; `[]`: none, overriding the deployment defaults. */
       rateLimits?: {
         /** @default default */
@@ -302,7 +304,9 @@ export interface components {
       /** @description The key lifetime; this or expiresAt is required. Seconds, or a duration like "90d", "12h", "30m", "45s". */
       expiresIn?: number | string
       /** @description Your own JSON, at most 4096 bytes. */
-      metadata?: Record<string, never>
+      metadata?: {
+        [key: string]: unknown
+      }
       /** @description The key's own rate limits; `[]`: none, overriding the deployment defaults. */
       rateLimits?: {
         /** @default default */
@@ -457,7 +461,9 @@ export interface components {
       lastUsedAt: string | null
       /** @enum {string} */
       status: 'active' | 'expired' | 'revoked' | 'rotated' | 'suspended'
-      metadata?: Record<string, never>
+      metadata?: {
+        [key: string]: unknown
+      }
       /** @description The key this one replaced. */
       rotatedFrom?: string
       /** @description The key that replaced this one. */

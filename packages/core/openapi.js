@@ -4584,6 +4584,7 @@ export const document = {
           },
           metadata: {
             type: 'object',
+            additionalProperties: true,
             description: 'Your own JSON, at most 4096 bytes.',
           },
           rateLimits: {
@@ -4719,6 +4720,7 @@ export const document = {
           },
           metadata: {
             type: 'object',
+            additionalProperties: true,
             description: 'Your own JSON, at most 4096 bytes.',
           },
           rateLimits: {
@@ -5180,6 +5182,7 @@ export const document = {
           },
           metadata: {
             type: 'object',
+            additionalProperties: true,
           },
           rotatedFrom: {
             type: 'string',

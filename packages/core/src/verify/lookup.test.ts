@@ -28,7 +28,7 @@ function shared(options: Partial<KeywardOptions<Scope>> = {}) {
   const { store, calls } = recordingStore(memory)
   const revocations = new MemoryRevocationList({ now: () => clock.now })
   const claims = new Map<string, TokenClaims>()
-  const kind: TokenKind = {
+  const kind: { -readonly [K in keyof TokenKind]: TokenKind[K] } = {
     name: 'access_token',
     accepts: (token) => token.startsWith('at.'),
     verify: async (token) => {

@@ -119,6 +119,7 @@ function fieldSchemas(settings: SchemaSettings) {
     ),
     metadata: {
       type: 'object',
+      additionalProperties: true,
       description: `Your own JSON, at most ${MAX_METADATA_JSON} bytes.`,
     },
     rateLimits: {
@@ -222,7 +223,7 @@ function apiKeySchema(): JsonSchema {
       expiresAt: instant,
       lastUsedAt: { oneOf: [instant, { type: 'null' }] },
       status: { type: 'string', enum: Object.keys(KEY_STATUSES) },
-      metadata: { type: 'object' },
+      metadata: { type: 'object', additionalProperties: true },
       rotatedFrom: { type: 'string', description: 'The key this one replaced.' },
       rotatedTo: { type: 'string', description: 'The key that replaced this one.' },
       rateLimits: { type: 'array', items: rateLimit },
