@@ -208,6 +208,7 @@ export function requirementCompiler(
     // The common case (one required scope) builds no string; scopes contain no `|`, so the
     // general keys cannot collide with it.
     const memoKey =
+      // Stryker disable next-line ConditionalExpression: the general key names the same set uniquely too
       any.length === 0 && all.length === 1 ? all[0]! : `${all.join(' ')}|${any.join(' ')}`
     let requirement = compiled.get(memoKey)
     if (requirement === undefined) {

@@ -128,6 +128,7 @@ export function combine(kind: string, claims: TokenClaims, parent: Entry): Entry
       scopes: granted,
       expiresAt: Math.min(claims.expiresAt, parent.key.expiresAt),
       createdAt: parent.subject.createdAt,
+      // Stryker disable next-line ConditionalExpression: verifiedKeyOf leaves an undefined metadata out either way
       ...(claims.metadata === undefined ? {} : { metadata: claims.metadata }),
     }),
     subject: parent.subject,

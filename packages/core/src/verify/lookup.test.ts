@@ -223,6 +223,27 @@ describe('recheck reads the key as it stands now', () => {
     expect(await code(keyward.recheck(verified))).toBe('unknown_token')
   })
 
+  it('a store answering another key for the id: unknown_token, never the other key', async () => {
+    const { memory, open } = shared()
+    const keyward = open()
+    const a = await keyward.keys.create(input)
+    const b = await keyward.keys.create(input)
+    const verified = await keyward.verify(a.token)
+    const other = (await memory.get(b.key.id))!
+    memory.get = async () => other
+    expect(await code(keyward.recheck(verified))).toBe('unknown_token')
+  })
+
+  it('a record under the same id created at another time is not the key verified: revoked', async () => {
+    const { memory, open } = shared()
+    const keyward = open()
+    const { token, key } = await keyward.keys.create(input)
+    const verified = await keyward.verify(token)
+    const record = (await memory.get(key.id))!
+    memory.get = async () => ({ ...record, createdAt: record.createdAt + 1 })
+    expect(await code(keyward.recheck(verified))).toBe('revoked_token')
+  })
+
   it('what it read is cached: the next verify on that instance reads nothing', async () => {
     const { open, reads } = shared()
     const { token } = await open().keys.create(input)
@@ -247,6 +268,16 @@ describe('the caches, as the store sees them', () => {
       .catch((e: unknown) => e)) as KeywardError
     expect(error.code).toBe('unavailable')
     expect(String((error.cause as Error).message)).toContain('stored key record')
+  })
+
+  it('a record with no allowedIps, or an empty list of them, verifies from anywhere', async () => {
+    const { memory, open } = shared()
+    const { token, key } = await open().keys.create(input)
+    const { allowedIps: _, ...stored } = (await memory.get(key.id))!
+    for (const record of [stored, { ...stored, allowedIps: [] }]) {
+      memory.findByHash = async () => record
+      expect(await code(open().verify(token))).toBe('ok')
+    }
   })
 
   it('an entry is fresh for less than cache.ttl: at exactly ttl the store is read again', async () => {

@@ -147,6 +147,7 @@ export async function lookupCurrent(ctx: VerifyContext, key: VerifiedKey): Promi
       issuedAt: key.createdAt,
       expiresAt: key.expiresAt,
       keyCreatedAt: key.createdAt,
+      // Stryker disable next-line ConditionalExpression: verifiedKeyOf leaves an undefined metadata out either way
       ...(key.metadata === undefined ? {} : { metadata: key.metadata }),
     },
     parent,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { createKeyward } from '../../keyward.js'
 import { defineScopes } from '../../scopes.js'
 import type { AccessTokenIssuer, KeyEvent } from '../../types.js'
-import type { Principal } from '../principal.js'
+import { assertPrincipal, type Principal } from '../principal.js'
 import type { ManagementRequest } from '../request.js'
 import { createManagementApi, type ManagementApiOptions } from './api.js'
 
@@ -188,6 +188,10 @@ describe('a principal on the management API', () => {
       ).rejects.toThrow(message)
     },
   )
+
+  it('null, given to the check itself (the API takes it as no principal), is refused by name', () => {
+    expect(() => assertPrincipal(null)).toThrow(/^principal must resolve to/)
+  })
 })
 
 describe('CSRF rule for principals', () => {
