@@ -131,3 +131,19 @@ export type {
 } from './types.js'
 export type { VerifyCacheOptions } from './verify/cache.js'
 export type { VerifyOptions } from './verify/verifier.js'
+export type { Webhooks } from './webhooks/dispatcher.js'
+export { MemoryWebhookQueue } from './webhooks/memory-webhook-queue.js'
+export {
+  WEBHOOK_EVENT_TYPES,
+  type WebhookEndpointOptions,
+  type WebhookEventType,
+  type WebhooksOptions,
+} from './webhooks/options.js'
+export { webhookBody, webhookType } from './webhooks/payload.js'
+export {
+  WEBHOOK_LOG_SIZE,
+  type WebhookAttempt,
+  type WebhookDelivery,
+  type WebhookEndpointState,
+  type WebhookQueue,
+} from './webhooks/queue.js'

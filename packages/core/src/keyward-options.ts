@@ -22,6 +22,7 @@ import { createTokenHasher, type TokenHasher } from './token/hash.js'
 import { assertPrefix } from './token/token.js'
 import type { KeyEvent, RateLimit, RevocationList, TokenKind, TokenStore } from './types.js'
 import type { VerifyCacheOptions } from './verify/cache.js'
+import { type ResolvedWebhooks, resolveWebhooks, type WebhooksOptions } from './webhooks/options.js'
 
 /**
  * What `createKeyward` accepts, and every check of it: each option is validated here, once,
@@ -109,6 +110,12 @@ export interface KeywardOptions<S extends string = string> {
   onEvent?: (event: KeyEvent) => void | Promise<void>
   /** Receives failures that cannot reach a caller (background `touch`, `onEvent`). Default: `console.error`. */
   onError?: (error: unknown) => void
+  /**
+   * Signed webhooks (Standard Webhooks): every lifecycle event goes, off the request path,
+   * into a durable queue and from there to each endpoint subscribing to its type, retried
+   * with backoff for about a day. Default: none.
+   */
+  webhooks?: WebhooksOptions
 }
 
 /**
@@ -151,6 +158,8 @@ export interface ResolvedKeywardOptions {
   readonly ownsLimiter: boolean
   /** Hashes tokens for storage and lookup, with `pepper` when given. */
   readonly hasher: TokenHasher
+  /** `undefined` when no webhooks are configured. */
+  readonly webhooks: ResolvedWebhooks | undefined
 }
 
 const DAY = 86_400_000
@@ -202,6 +211,7 @@ export function resolveKeywardOptions<S extends string>(
     limiter,
     ownsLimiter: options.limiter === undefined,
     hasher,
+    webhooks: resolveWebhooks(options.webhooks),
   }
 }
 

@@ -398,6 +398,11 @@ export type KeyEvent =
       reporter?: string
       at: number
     }
+  /**
+   * A webhook endpoint failed every attempt from `failingSince` on, for `disableAfter`, and
+   * was disabled: nothing is sent to it until `keyward.webhooks.enable(endpointId)`.
+   */
+  | { type: 'webhook_disabled'; endpointId: string; url: string; failingSince: number; at: number }
 
 /** The limit state of one admitted request, as `VerifiedKey.rateLimit` carries it. */
 export interface RateLimitState {
