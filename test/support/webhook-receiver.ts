@@ -33,11 +33,13 @@ export interface WebhookReceiver {
 /**
  * Starts a receiver. `answer(request, index)` picks the status of each request (default
  * 200); a request whose signature fails verification is answered 400 and kept with
- * `verified: false`.
+ * `verified: false`. With `delayMs`, each answer is sent that long after the request arrived
+ * (it is in `received` at once).
  */
 export async function startReceiver(
   secret: string,
   answer: (raw: string, index: number) => number = () => 200,
+  { delayMs = 0 } = {},
 ): Promise<WebhookReceiver> {
   const verifier = new Webhook(secret)
   const received: ReceivedWebhook[] = []
@@ -66,7 +68,8 @@ export async function startReceiver(
         body: JSON.parse(raw),
         raw,
       })
-      res.writeHead(status).end()
+      if (delayMs === 0) res.writeHead(status).end()
+      else setTimeout(() => res.writeHead(status).end(), delayMs)
     })
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
