@@ -12,6 +12,22 @@ import { assertPool, bigintValue, identifier, type PgPool, schemaOption } from '
 export interface PostgresWebhookQueueOptions {
   /** The schema holding the webhook tables, as given to `migrate`. Default `'public'`. */
   schema?: string
+  /**
+   * Which queue of the table this instance works on: 1–32 characters of `a-z 0-9 _`.
+   * Default `'webhooks'`; lifecycle policies keep their jobs in `'policies'`.
+   */
+  queue?: string
+}
+
+const QUEUE_NAME = /^[a-z][a-z0-9_]{0,31}$/
+
+/** The `queue` option of the webhook queues: a name of `a-z 0-9 _`, default `'webhooks'`. */
+function queueName(value: unknown): string {
+  if (value === undefined) return 'webhooks'
+  if (typeof value !== 'string' || !QUEUE_NAME.test(value)) {
+    throw new TypeError('queue must be 1-32 characters of a-z, 0-9 and _, starting with a letter')
+  }
+  return value
 }
 
 const DELIVERY_COLUMNS = 'id, message_id, endpoint_id, type, body, enqueued_at, attempts'
@@ -25,6 +41,7 @@ const DELIVERY_COLUMNS = 'id, message_id, endpoint_id, type, body, enqueued_at, 
  */
 export class PostgresWebhookQueue implements WebhookQueue {
   readonly #pool: PgPool
+  readonly #queue: string
   readonly #t: { deliveries: string; attempts: string; endpoints: string }
 
   constructor(pool: PgPool, options: PostgresWebhookQueueOptions = {}) {
@@ -32,6 +49,7 @@ export class PostgresWebhookQueue implements WebhookQueue {
     assertObject(options)
     const s = identifier(schemaOption(options.schema))
     this.#pool = pool
+    this.#queue = queueName(options.queue)
     this.#t = {
       deliveries: `${s}.keyward_webhook_deliveries`,
       attempts: `${s}.keyward_webhook_attempts`,
@@ -42,12 +60,12 @@ export class PostgresWebhookQueue implements WebhookQueue {
   async enqueue(deliveries: readonly WebhookDelivery[], now: number): Promise<void> {
     if (deliveries.length === 0) return
     await this.#pool.query({
-      text: `INSERT INTO ${this.#t.deliveries} (${DELIVERY_COLUMNS}, due_at)
-        SELECT id, "messageId", "endpointId", type, body, "enqueuedAt", 0, $2
+      text: `INSERT INTO ${this.#t.deliveries} (${DELIVERY_COLUMNS}, due_at, queue)
+        SELECT id, "messageId", "endpointId", type, body, "enqueuedAt", 0, $2, $3
         FROM jsonb_to_recordset($1::jsonb) AS x(id text, "messageId" text, "endpointId" text,
           type text, body text, "enqueuedAt" bigint)
         ON CONFLICT (id) DO NOTHING`,
-      values: [JSON.stringify(deliveries), now],
+      values: [JSON.stringify(deliveries), now, this.#queue],
     })
   }
 
@@ -55,12 +73,12 @@ export class PostgresWebhookQueue implements WebhookQueue {
     const t = this.#t.deliveries
     const { rows } = await this.#pool.query({
       text: `WITH due AS (
-          SELECT id, due_at FROM ${t} WHERE due_at <= $1
+          SELECT id, due_at FROM ${t} WHERE queue = $4 AND due_at <= $1
           ORDER BY due_at, id LIMIT $2 FOR UPDATE SKIP LOCKED)
         UPDATE ${t} AS d SET attempts = d.attempts + 1, due_at = $3
         FROM due WHERE d.id = due.id
         RETURNING ${DELIVERY_COLUMNS.replace(/(\w+)/g, 'd.$1')}, due.due_at AS was_due`,
-      values: [now, limit, now + lease],
+      values: [now, limit, now + lease, this.#queue],
     })
     return rows
       .map((row) => ({ row, due: Number(bigintValue(row.was_due)) }))

@@ -17,7 +17,15 @@ export interface RedisWebhookQueueOptions {
    * them in one slot. Default `'keyward'`.
    */
   namespace?: string
+  /**
+   * Which queue of the namespace this instance works on (`{keyward}:<queue>:…`): 1–32
+   * characters of `a-z 0-9 _`. Default `'webhooks'`; lifecycle policies keep their jobs in
+   * `'policies'`.
+   */
+  queue?: string
 }
+
+const QUEUE_NAME = /^[a-z][a-z0-9_]{0,31}$/
 
 /**
  * Hands out due deliveries: each one's attempt count grows by one and its due time moves to
@@ -56,7 +64,11 @@ export class RedisWebhookQueue implements WebhookQueue {
     assertRedisClient(redis)
     assertObject(options)
     this.#redis = redis
-    this.#prefix = `${hashTag(options.namespace)}:webhooks`
+    const queue = options.queue ?? 'webhooks'
+    if (typeof queue !== 'string' || !QUEUE_NAME.test(queue)) {
+      throw new TypeError('queue must be 1-32 characters of a-z, 0-9 and _, starting with a letter')
+    }
+    this.#prefix = `${hashTag(options.namespace)}:${queue}`
   }
 
   get #keys() {
@@ -69,8 +81,9 @@ export class RedisWebhookQueue implements WebhookQueue {
     const { due, deliveries: bodies } = this.#keys
     const multi = this.#redis.multi()
     for (const delivery of deliveries) {
-      multi.hset(bodies, delivery.id, JSON.stringify({ ...delivery, attempts: 0 }))
-      multi.zadd(due, now, delivery.id)
+      // NX: enqueueing an id again changes nothing (a leased one stays hidden).
+      multi.hsetnx(bodies, delivery.id, JSON.stringify({ ...delivery, attempts: 0 }))
+      multi.zadd(due, 'NX', now, delivery.id)
     }
     await execAll(multi)
   }

@@ -54,6 +54,20 @@ export function webhookQueueConformance(name: string, factory: WebhookQueueFacto
       expect(again).toEqual([{ ...d, attempts: 2 }])
     })
 
+    it('leaves a delivery enqueued again as it was, leased or not', async () => {
+      const d = delivery(1)
+      await queue.enqueue([d], T0)
+      await queue.claim(T0, 10, 1_000)
+      await peer.enqueue([{ ...d, body: '{}' }], T0)
+      expect(await queue.claim(T0 + 999, 10, 1_000)).toEqual([])
+      expect(await queue.claim(T0 + 1_000, 10, 1_000)).toEqual([{ ...d, attempts: 2 }])
+      await queue.complete(d.id)
+      const later = delivery(2)
+      await queue.enqueue([later], T0 + 5_000)
+      expect(await queue.claim(T0 + 4_999, 10, 1_000)).toEqual([])
+      expect(await queue.claim(T0 + 5_000, 10, 1_000)).toEqual([{ ...later, attempts: 1 }])
+    })
+
     it('claims the earliest due first, at most limit, nothing not yet due', async () => {
       const [a, b, c] = [delivery(1), delivery(2), delivery(3)]
       await queue.enqueue([a, b], T0)

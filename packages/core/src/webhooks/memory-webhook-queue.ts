@@ -17,7 +17,9 @@ export class MemoryWebhookQueue implements WebhookQueue {
   readonly #endpoints = new Map<string, WebhookEndpointState>()
 
   async enqueue(deliveries: readonly WebhookDelivery[], now: number): Promise<void> {
-    for (const delivery of deliveries) this.#waiting.set(delivery.id, { delivery, dueAt: now })
+    for (const delivery of deliveries) {
+      if (!this.#waiting.has(delivery.id)) this.#waiting.set(delivery.id, { delivery, dueAt: now })
+    }
   }
 
   async claim(now: number, limit: number, lease: number): Promise<WebhookDelivery[]> {

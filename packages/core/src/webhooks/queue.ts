@@ -57,7 +57,10 @@ export interface WebhookEndpointState {
  * died becomes due again when its lease runs out: at least once, never lost.
  */
 export interface WebhookQueue {
-  /** Adds deliveries, due at once. */
+  /**
+   * Adds deliveries, due at `now` (a later time schedules them); one whose id is in the queue
+   * already is left as it is.
+   */
   enqueue(deliveries: readonly WebhookDelivery[], now: number): Promise<void>
   /**
    * Claims up to `limit` deliveries due at `now`, atomically: each one's `attempts` grows by

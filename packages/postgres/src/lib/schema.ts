@@ -68,10 +68,12 @@ CREATE TABLE IF NOT EXISTS ${s}.keyward_global_epoch (
   revoked_before  bigint NOT NULL
 );
 
--- Webhooks (issue 24): deliveries waiting or leased (a claim moves due_at to the end of its
--- lease), the newest attempts per endpoint, and each endpoint's failure and disabled state.
+-- Webhooks and policies (issue 24): deliveries and policy jobs waiting or leased (a claim
+-- moves due_at to the end of its lease), one queue per name; the newest attempts per
+-- endpoint, and each endpoint's failure and disabled state.
 CREATE TABLE IF NOT EXISTS ${s}.keyward_webhook_deliveries (
   id           text PRIMARY KEY,
+  queue        text NOT NULL DEFAULT 'webhooks',
   message_id   text NOT NULL,
   endpoint_id  text NOT NULL,
   type         text NOT NULL,
@@ -81,7 +83,7 @@ CREATE TABLE IF NOT EXISTS ${s}.keyward_webhook_deliveries (
   due_at       bigint NOT NULL
 );
 CREATE INDEX IF NOT EXISTS keyward_webhook_deliveries_due_idx
-  ON ${s}.keyward_webhook_deliveries (due_at, id);
+  ON ${s}.keyward_webhook_deliveries (queue, due_at, id);
 
 CREATE TABLE IF NOT EXISTS ${s}.keyward_webhook_attempts (
   seq          bigserial PRIMARY KEY,
