@@ -91,6 +91,8 @@ export { createKeyward, type KeyLimits, type Keyward } from './keyward.js'
 export type { KeywardOptions } from './keyward-options.js'
 export type { CreditsInput, RateLimitInput } from './limits/input.js'
 export { rateLimitHeaders } from './limits/policy.js'
+export type { PoliciesOptions, PolicyRules } from './policies/options.js'
+export type { Policies } from './policies/scheduler.js'
 export {
   defineScopes,
   type ScopeCatalog,

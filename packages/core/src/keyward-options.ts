@@ -17,6 +17,7 @@ import {
 } from './lib/options.js'
 import { configRateLimits, type RateLimitInput } from './limits/input.js'
 import type { Limiter } from './limits/policy.js'
+import { type PoliciesOptions, type ResolvedPolicies, resolvePolicies } from './policies/options.js'
 import { isScope, openScopeCatalog, type ScopeCatalog } from './scopes.js'
 import { createTokenHasher, type TokenHasher } from './token/hash.js'
 import { assertPrefix } from './token/token.js'
@@ -116,6 +117,12 @@ export interface KeywardOptions<S extends string = string> {
    * with backoff for about a day. Default: none.
    */
   webhooks?: WebhooksOptions
+  /**
+   * Lifecycle policies (expiry reminders, expiry, idle keys, rotation age), per deployment
+   * with per-owner overrides. Each instance runs a scheduler off the request path; each
+   * action is taken once across the instances sharing `policies.queue`. Default: none.
+   */
+  policies?: PoliciesOptions
 }
 
 /**
@@ -160,6 +167,8 @@ export interface ResolvedKeywardOptions {
   readonly hasher: TokenHasher
   /** `undefined` when no webhooks are configured. */
   readonly webhooks: ResolvedWebhooks | undefined
+  /** `undefined` when no policies are configured. */
+  readonly policies: ResolvedPolicies | undefined
 }
 
 const DAY = 86_400_000
@@ -212,6 +221,7 @@ export function resolveKeywardOptions<S extends string>(
     ownsLimiter: options.limiter === undefined,
     hasher,
     webhooks: resolveWebhooks(options.webhooks),
+    policies: resolvePolicies(options.policies),
   }
 }
 

@@ -3,6 +3,7 @@ import { createKeyLifecycle, type KeyLifecycle } from './keys/lifecycle.js'
 import { type KeywardOptions, resolveKeywardOptions } from './keyward-options.js'
 import { assertNonNegativeInteger, hasMethods } from './lib/options.js'
 import type { Limiter } from './limits/policy.js'
+import { createPolicyScheduler, type Policies } from './policies/scheduler.js'
 import type { ScopeCatalog, ScopeRequirement } from './scopes.js'
 import type { RateLimit, RevocationList, TokenStore, VerifiedKey } from './types.js'
 import { createVerifier, type VerifyOptions } from './verify/verifier.js'
@@ -80,6 +81,8 @@ export interface Keyward<S extends string = string> {
   readonly limiter: Limiter
   /** The webhook delivery log and endpoints; `undefined` without the `webhooks` option. */
   readonly webhooks: Webhooks | undefined
+  /** The lifecycle policies' scheduler; `undefined` without the `policies` option. */
+  readonly policies: Policies | undefined
   /** Resolves once the revocation list's mirror is loaded. */
   ready(): Promise<void>
   /**
@@ -110,7 +113,16 @@ export function createKeyward<S extends string = string>(
       onError: resolved.onError,
       emit: (event) => events.emit(event),
     })
-  const events = createEventSink(resolved.onEvent, resolved.onError, webhooks)
+  const policies =
+    resolved.policies &&
+    createPolicyScheduler(resolved.policies, {
+      now: resolved.now,
+      onError: resolved.onError,
+      emit: (event) => events.emit(event),
+      get: (id) => keys.get(id),
+      revoke: (id) => keys.revoke(id, { actor: 'policy' }),
+    })
+  const events = createEventSink(resolved.onEvent, resolved.onError, [webhooks, policies])
   const keys = createKeyLifecycle({
     ...resolved,
     ...bounded,
@@ -118,6 +130,7 @@ export function createKeyward<S extends string = string>(
     forget: verifier.forget,
   })
   webhooks?.start()
+  policies?.start()
   const { maxLifetime, defaultExpiresIn, maxGracePeriod, revocations, limiter } = resolved
 
   return Object.freeze({
@@ -136,6 +149,7 @@ export function createKeyward<S extends string = string>(
       enable: webhooks.enable,
       flush: webhooks.flush,
     },
+    policies: policies && { run: policies.run, flush: policies.flush },
     verify(token: string, verifyOptions?: VerifyOptions<S>): Promise<VerifiedKey> {
       // Not `async`: a cache hit is already answered, and wrapping it costs an async frame.
       // Without options (the common call) there is no cost to validate and no requirement.
@@ -160,6 +174,7 @@ export function createKeyward<S extends string = string>(
     requirement: (verifyOptions: VerifyOptions<S>) => verifier.requirement(verifyOptions),
     ready: () => revocations.ready(),
     async close() {
+      await policies?.close()
       await webhooks?.close()
       verifier.close()
       await revocations.close()

@@ -27,6 +27,12 @@ export interface WebhookDispatcher extends Webhooks {
 }
 
 interface DispatcherContext {
+  /**
+   * The wall clock the queue runs on (enqueue, lease, retry, failing time): attempts happen
+   * in real time whatever the instance's clock says. Default `Date.now`.
+   */
+  readonly clock?: () => number
+  /** The instance's clock, for the `at` of the events the dispatcher emits. */
   readonly now: () => number
   /** The instance's event emitter (for `webhook_disabled`); never rejects. */
   readonly emit: (event: KeyEvent) => Promise<void>
@@ -42,7 +48,8 @@ export function createWebhookDispatcher(
   ctx: DispatcherContext,
 ): WebhookDispatcher {
   const { queue, endpoints, pollInterval, timeout } = config
-  const { now, onError } = ctx
+  const { onError } = ctx
+  const now = ctx.clock ?? Date.now
   // A claim hides a delivery long enough for its attempt to end, with room to record it.
   const lease = 2 * timeout + 5_000
   const signers = new Map([...endpoints.values()].map((e) => [e.id, new Webhook(e.secret)]))
@@ -140,17 +147,18 @@ async function sendDelivery(
 ): Promise<void> {
   const { queue, retryDelays } = config
   const window = retryDelays.reduce((sum, delay) => sum + delay, 0)
+  const clock = ctx.clock ?? Date.now
   // An endpoint this instance does not know (configured elsewhere, or removed): its lease
   // runs out and an instance that knows it sends it; past the retry window it is dropped.
   if (!endpoint) {
-    if (ctx.now() - delivery.enqueuedAt > window + config.timeout) await queue.complete(delivery.id)
+    if (clock() - delivery.enqueuedAt > window + config.timeout) await queue.complete(delivery.id)
     return
   }
   if ((await queue.endpointState(endpoint.id)).disabledAt !== undefined) {
     await queue.complete(delivery.id)
     return
   }
-  const at = ctx.now()
+  const at = clock()
   const result = await post(delivery, endpoint, signers.get(endpoint.id)!, config)
   const base = {
     deliveryId: delivery.id,
@@ -169,7 +177,7 @@ async function sendDelivery(
   }
   const delay = retryDelays[delivery.attempts - 1]
   if (delay === undefined) await queue.complete(delivery.id)
-  else await queue.retry(delivery.id, ctx.now() + jitter(delay))
+  else await queue.retry(delivery.id, clock() + jitter(delay))
   await queue.record({ ...base, outcome: delay === undefined ? 'failed' : 'retrying' })
   await noteFailure(endpoint, config, ctx)
 }
@@ -180,7 +188,7 @@ async function noteFailure(
   config: ResolvedWebhooks,
   ctx: DispatcherContext,
 ): Promise<void> {
-  const at = ctx.now()
+  const at = (ctx.clock ?? Date.now)()
   const { failingSince = at } = await config.queue.markFailure(endpoint.id, at)
   if (at - failingSince < config.disableAfter) return
   if (!(await config.queue.disable(endpoint.id, at))) return
@@ -189,7 +197,7 @@ async function noteFailure(
     endpointId: endpoint.id,
     url: endpoint.url,
     failingSince,
-    at,
+    at: ctx.now(),
   })
 }
 

@@ -1,7 +1,11 @@
 import type { KeyEvent } from '../types.js'
-import type { WebhookDispatcher } from './dispatcher.js'
 
-/** The one emitter every lifecycle event goes through: webhooks first (never waiting), then `onEvent`. */
+/** Takes events without making the emitter wait: the webhook dispatcher, the policy scheduler. */
+export interface EventPublisher {
+  publish(event: KeyEvent): void
+}
+
+/** The one emitter every lifecycle event goes through: publishers first (never waiting), then `onEvent`. */
 export interface EventSink {
   /** The hook the key lifecycle awaits after each change (what `onEvent` was before). */
   readonly onEvent: ((event: KeyEvent) => void | Promise<void>) | undefined
@@ -10,20 +14,22 @@ export interface EventSink {
 }
 
 /**
- * Joins the application's `onEvent` and the webhook dispatcher into one emitter, so every
- * event (lifecycle, policy, webhook) reaches both the same way.
+ * Joins the application's `onEvent` and the publishers (webhooks, policies) into one emitter,
+ * so every event (lifecycle, policy, webhook) reaches all of them the same way.
  */
 export function createEventSink(
   onEvent: ((event: KeyEvent) => void | Promise<void>) | undefined,
   onError: (error: unknown) => void,
-  webhooks: WebhookDispatcher | undefined,
+  publishers: readonly (EventPublisher | undefined)[],
 ): EventSink {
-  const hook = webhooks
-    ? function publishKeyEvent(event: KeyEvent): void | Promise<void> {
-        webhooks.publish(event)
-        return onEvent?.(event)
-      }
-    : onEvent
+  const active = publishers.filter((p): p is EventPublisher => p !== undefined)
+  const hook =
+    active.length > 0
+      ? function publishKeyEvent(event: KeyEvent): void | Promise<void> {
+          for (const publisher of active) publisher.publish(event)
+          return onEvent?.(event)
+        }
+      : onEvent
   return {
     onEvent: hook,
     async emit(event) {

@@ -13,6 +13,7 @@ const TIMES = new Set([
   'suspendedAt',
   'previousExpiresAt',
   'failingSince',
+  'idleSince',
   'grantedAt',
 ])
 
