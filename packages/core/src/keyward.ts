@@ -5,7 +5,7 @@ import { assertNonNegativeInteger, hasMethods } from './lib/options.js'
 import type { Limiter } from './limits/policy.js'
 import { createPolicyScheduler, type Policies } from './policies/scheduler.js'
 import type { ScopeCatalog, ScopeRequirement } from './scopes.js'
-import type { RateLimit, RevocationList, TokenStore, VerifiedKey } from './types.js'
+import type { KeyEvent, RateLimit, RevocationList, TokenStore, VerifiedKey } from './types.js'
 import { createVerifier, type VerifyOptions } from './verify/verifier.js'
 import { createWebhookDispatcher, type Webhooks } from './webhooks/dispatcher.js'
 import { createEventSink } from './webhooks/events.js'
@@ -106,19 +106,16 @@ export function createKeyward<S extends string = string>(
   const verifier = createVerifier({ ...resolved, store: bounded.store, limiter: bounded.limiter })
   // Events reach webhooks through the same emitter as `onEvent`; the dispatcher emits its
   // own (`webhook_disabled`) through it too.
-  const webhooks =
-    resolved.webhooks &&
-    createWebhookDispatcher(resolved.webhooks, {
-      now: resolved.now,
-      onError: resolved.onError,
-      emit: (event) => events.emit(event),
-    })
+  const background = {
+    now: resolved.now,
+    onError: resolved.onError,
+    emit: (event: KeyEvent) => events.emit(event),
+  }
+  const webhooks = resolved.webhooks && createWebhookDispatcher(resolved.webhooks, background)
   const policies =
     resolved.policies &&
     createPolicyScheduler(resolved.policies, {
-      now: resolved.now,
-      onError: resolved.onError,
-      emit: (event) => events.emit(event),
+      ...background,
       get: (id) => keys.get(id),
       revoke: (id) => keys.revoke(id, { actor: 'policy' }),
     })

@@ -1,4 +1,5 @@
 import type { ApiKey, KeyEvent } from '../types.js'
+import type { BackgroundContext, BackgroundPublisher } from '../webhooks/events.js'
 import type { WebhookDelivery } from '../webhooks/queue.js'
 import type { ResolvedPolicies, ResolvedRules } from './options.js'
 
@@ -10,18 +11,13 @@ export interface Policies {
   flush(): Promise<void>
 }
 
-/** The scheduler `createKeyward` runs on every instance. */
-export interface PolicyScheduler extends Policies {
-  /** Schedules the jobs an event calls for, off the caller's path: never waits, never throws. */
-  publish(event: KeyEvent): void
-  start(): void
-  close(): Promise<void>
-}
+/**
+ * The scheduler `createKeyward` runs on every instance: `publish` schedules the jobs an event
+ * calls for, off the caller's path; the loop acts on due jobs.
+ */
+export interface PolicyScheduler extends Policies, BackgroundPublisher {}
 
-interface SchedulerContext {
-  readonly now: () => number
-  readonly emit: (event: KeyEvent) => Promise<void>
-  readonly onError: (error: unknown) => void
+interface SchedulerContext extends BackgroundContext {
   /** The key as the lifecycle reads it: `undefined` once revoked or gone. */
   readonly get: (id: string) => Promise<ApiKey | undefined>
   /** Revokes with actor `policy`. */

@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks'
-import type { KeyEvent } from '../types.js'
+import type { BackgroundContext, BackgroundPublisher } from './events.js'
 import type { ResolvedEndpoint, ResolvedWebhooks } from './options.js'
 import { deliveriesOf } from './payload.js'
 import type { WebhookAttempt, WebhookDelivery, WebhookEndpointState } from './queue.js'
@@ -16,27 +16,18 @@ export interface Webhooks {
   flush(): Promise<void>
 }
 
-/** The dispatcher `createKeyward` runs: enqueues events, sends due deliveries in the background. */
-export interface WebhookDispatcher extends Webhooks {
-  /** Enqueues `event` for its endpoints off the caller's path: never waits, never throws. */
-  publish(event: KeyEvent): void
-  /** Starts polling the queue. */
-  start(): void
-  /** Stops polling, lets attempts in flight finish and every published event reach the queue. */
-  close(): Promise<void>
-}
+/**
+ * The dispatcher `createKeyward` runs: `publish` enqueues an event for its endpoints off the
+ * caller's path; the loop sends due deliveries; `close` lets attempts in flight finish.
+ */
+export interface WebhookDispatcher extends Webhooks, BackgroundPublisher {}
 
-interface DispatcherContext {
+interface DispatcherContext extends BackgroundContext {
   /**
    * The wall clock the queue runs on (enqueue, lease, retry, failing time): attempts happen
    * in real time whatever the instance's clock says. Default `Date.now`.
    */
   readonly clock?: () => number
-  /** The instance's clock, for the `at` of the events the dispatcher emits. */
-  readonly now: () => number
-  /** The instance's event emitter (for `webhook_disabled`); never rejects. */
-  readonly emit: (event: KeyEvent) => Promise<void>
-  readonly onError: (error: unknown) => void
 }
 
 /** Deliveries claimed per poll. */

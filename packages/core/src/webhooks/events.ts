@@ -5,6 +5,23 @@ export interface EventPublisher {
   publish(event: KeyEvent): void
 }
 
+/** A publisher with work of its own in the background, started and stopped with the instance. */
+export interface BackgroundPublisher extends EventPublisher {
+  /** Starts its background loop. */
+  start(): void
+  /** Stops the loop, lets work in flight finish and every published event settle. */
+  close(): Promise<void>
+}
+
+/** What a background publisher is built with: the instance's clock, emitter and error sink. */
+export interface BackgroundContext {
+  /** The instance's clock (the `at` of the events it emits). */
+  readonly now: () => number
+  /** The instance's emitter (for the events it emits itself); never rejects. */
+  readonly emit: (event: KeyEvent) => Promise<void>
+  readonly onError: (error: unknown) => void
+}
+
 /** The one emitter every lifecycle event goes through: publishers first (never waiting), then `onEvent`. */
 export interface EventSink {
   /** The hook the key lifecycle awaits after each change (what `onEvent` was before). */
