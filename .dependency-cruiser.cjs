@@ -2,7 +2,7 @@
  * The layer rules of every packages/<name>/src, checked in CI by `pnpm check:layers`.
  * Core's folders are its layers, bottom up:
  *   lib/ → vocabulary (errors, types, scopes, duration, unavailable) → token/, limits/
- *   → backends/ → keys/, verify/, keyward-options.ts → keyward.ts → http/ → entries
+ *   → backends/ → keys/, verify/, webhooks/, policies/, keyward-options.ts → keyward.ts → http/ → entries
  * and an import may only point down. See "Architecture" in the root README.
  */
 const core = '^packages/core/src/'
@@ -38,24 +38,24 @@ module.exports = {
       'vocabulary-imports-only-lib',
       'errors, types, scopes, duration and unavailable are the vocabulary every layer uses',
       vocabulary,
-      `${core}(token|limits|backends|keys|verify|http|testing)/|${core}(keyward|keyward-options|index|adapter)\\.ts$`,
+      `${core}(token|limits|backends|keys|verify|webhooks|policies|http|testing)/|${core}(keyward|keyward-options|index|adapter)\\.ts$`,
     ),
     mayNotImport(
       'token-and-limits-below-backends',
       'token/ and limits/ know the vocabulary only',
       `${core}(token|limits)/`,
-      `${core}(backends|keys|verify|http|testing)/|${core}(keyward|keyward-options|index|adapter)\\.ts$`,
+      `${core}(backends|keys|verify|webhooks|policies|http|testing)/|${core}(keyward|keyward-options|index|adapter)\\.ts$`,
     ),
     mayNotImport(
       'backends-below-keys-and-verify',
       'backends/ (records, mirror, memory store, list and limiter) know nothing of the lifecycle or the verifier',
       `${core}backends/`,
-      `${core}(keys|verify|http|testing)/|${core}(keyward|keyward-options|index|adapter)\\.ts$`,
+      `${core}(keys|verify|webhooks|policies|http|testing)/|${core}(keyward|keyward-options|index|adapter)\\.ts$`,
     ),
     mayNotImport(
       'keys-and-verify-below-keyward',
-      'the lifecycle and the verifier are wired by createKeyward, never the other way round',
-      `${core}(keys|verify)/|${core}keyward-options\\.ts$`,
+      'the lifecycle, the verifier and the webhook dispatcher are wired by createKeyward, never the other way round',
+      `${core}(keys|verify|webhooks|policies)/|${core}keyward-options\\.ts$`,
       `${core}(http|testing)/|${core}(keyward|index|adapter)\\.ts$`,
     ),
     mayNotImport(

@@ -158,6 +158,16 @@ const cases: CaseEntry[] = [
     ],
     run: async (s) => (await import('./src/cases/paged-lists.js')).pagedListsCase(s),
   },
+  {
+    id: 'webhooks',
+    title: '12. Webhooks and lifecycle policies',
+    needs: ['core', 'redis'],
+    targets: [
+      { name: 'check() with webhooks + policies on ÷ off', unit: 'times', goal: '≤ 1.03×' },
+      { name: 'webhook delivery latency, event → receiver, p99', unit: 'ms', goal: 'reported' },
+    ],
+    run: async (s) => (await import('./src/cases/webhooks.js')).webhooksCase(s),
+  },
 ]
 
 const root = fileURLToPath(new URL('..', import.meta.url))

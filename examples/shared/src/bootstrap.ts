@@ -33,6 +33,10 @@
  *   (`loopback, 10.0.0.0/8`). Default none: the headers are ignored and the connection's peer
  *   is the client. Express gets it as `app.set('trust proxy', …)`, Hono as `trustProxy`. A
  *   value that is neither stops the start.
+ * - `WEBHOOK_URL`, `WEBHOOK_SECRET` (`whsec_…`): send every key event there as a signed
+ *   Standard Webhooks delivery, from a queue in PostgreSQL (with `DATABASE_URL`), else Redis
+ *   (with `REDIS_URL`), else memory. One without the other, or a secret core refuses, stops
+ *   the start.
  *
  * Keys are issued and accepted with the `kw_test` prefix only: a test server never takes
  * production (`kw_live`) keys, and they are refused as malformed before any lookup.
@@ -52,8 +56,18 @@ import {
   generateSigningKey,
   type SigningKey,
 } from '@keyward/jwt'
-import { migrate, PostgresRevocationList, PostgresTokenStore } from '@keyward/postgres'
-import { RedisLimiter, RedisRevocationList, RedisTokenStore } from '@keyward/redis'
+import {
+  migrate,
+  PostgresRevocationList,
+  PostgresTokenStore,
+  PostgresWebhookQueue,
+} from '@keyward/postgres'
+import {
+  RedisLimiter,
+  RedisRevocationList,
+  RedisTokenStore,
+  RedisWebhookQueue,
+} from '@keyward/redis'
 import { Redis } from 'ioredis'
 import pg from 'pg'
 import { type Scope, scopes } from './app.js'
@@ -259,6 +273,9 @@ function keywardWith(options: KeywardOptions<Scope>): Keyward<Scope> {
   try {
     return createKeyward(options)
   } catch (error) {
+    if (error instanceof TypeError && error.message.startsWith('webhooks')) {
+      throw new Error(`WEBHOOK_URL or WEBHOOK_SECRET refused: ${error.message}`)
+    }
     if (!(error instanceof TypeError) || !error.message.startsWith('rateLimits')) throw error
     const reason = error.message
       .replace(/^.*? must be valid: /, '')
@@ -287,6 +304,29 @@ function logConnectionState(redis: Redis): void {
     down = false
     console.error('redis: connection back')
   })
+}
+
+/**
+ * `WEBHOOK_URL` and `WEBHOOK_SECRET` as the `webhooks` option, queued where the keys are
+ * shared (PostgreSQL first, then Redis, else memory); `undefined` when neither is set.
+ */
+function webhooksFromEnv(
+  pool: pg.Pool | undefined,
+  redis: Redis | undefined,
+  where: { schema: string; namespace: string },
+): KeywardOptions['webhooks'] {
+  const url = process.env.WEBHOOK_URL || undefined
+  const secret = process.env.WEBHOOK_SECRET || undefined
+  if (url === undefined && secret === undefined) return undefined
+  if (url === undefined || secret === undefined) {
+    throw new Error('WEBHOOK_URL and WEBHOOK_SECRET go together: set both or neither')
+  }
+  const queue = pool
+    ? new PostgresWebhookQueue(pool, { schema: where.schema })
+    : redis
+      ? new RedisWebhookQueue(redis, { namespace: where.namespace })
+      : undefined
+  return { endpoints: [{ url, secret }], ...(queue ? { queue } : {}) }
 }
 
 /**
@@ -365,11 +405,13 @@ export async function bootstrap(): Promise<Example> {
   // Per-key rate limits and credits are counted in Redis when there is one, so every
   // instance counts against the same limit; else in this process (each instance on its own).
   if (redis) backends.limiter = new RedisLimiter(redis, { namespace })
+  const webhooks = webhooksFromEnv(pool, redis, { schema, namespace })
 
   const keyward = keywardWith({
     prefix: PREFIX,
     scopes,
     ...backends,
+    ...(webhooks ? { webhooks } : {}),
     tokenKinds: [accessTokens],
     ...(rateLimit === undefined ? {} : { rateLimits: [rateLimit] }),
   })

@@ -91,6 +91,8 @@ export { createKeyward, type KeyLimits, type Keyward } from './keyward.js'
 export type { KeywardOptions } from './keyward-options.js'
 export type { CreditsInput, RateLimitInput } from './limits/input.js'
 export { rateLimitHeaders } from './limits/policy.js'
+export type { PoliciesOptions, PolicyRules } from './policies/options.js'
+export type { Policies } from './policies/scheduler.js'
 export {
   defineScopes,
   type ScopeCatalog,
@@ -131,3 +133,19 @@ export type {
 } from './types.js'
 export type { VerifyCacheOptions } from './verify/cache.js'
 export type { VerifyOptions } from './verify/verifier.js'
+export type { Webhooks } from './webhooks/dispatcher.js'
+export { MemoryWebhookQueue } from './webhooks/memory-webhook-queue.js'
+export {
+  WEBHOOK_EVENT_TYPES,
+  type WebhookEndpointOptions,
+  type WebhookEventType,
+  type WebhooksOptions,
+} from './webhooks/options.js'
+export { webhookBody, webhookType } from './webhooks/payload.js'
+export {
+  WEBHOOK_LOG_SIZE,
+  type WebhookAttempt,
+  type WebhookDelivery,
+  type WebhookEndpointState,
+  type WebhookQueue,
+} from './webhooks/queue.js'

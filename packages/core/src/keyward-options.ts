@@ -17,11 +17,13 @@ import {
 } from './lib/options.js'
 import { configRateLimits, type RateLimitInput } from './limits/input.js'
 import type { Limiter } from './limits/policy.js'
+import { type PoliciesOptions, type ResolvedPolicies, resolvePolicies } from './policies/options.js'
 import { isScope, openScopeCatalog, type ScopeCatalog } from './scopes.js'
 import { createTokenHasher, type TokenHasher } from './token/hash.js'
 import { assertPrefix } from './token/token.js'
 import type { KeyEvent, RateLimit, RevocationList, TokenKind, TokenStore } from './types.js'
 import type { VerifyCacheOptions } from './verify/cache.js'
+import { type ResolvedWebhooks, resolveWebhooks, type WebhooksOptions } from './webhooks/options.js'
 
 /**
  * What `createKeyward` accepts, and every check of it: each option is validated here, once,
@@ -109,6 +111,18 @@ export interface KeywardOptions<S extends string = string> {
   onEvent?: (event: KeyEvent) => void | Promise<void>
   /** Receives failures that cannot reach a caller (background `touch`, `onEvent`). Default: `console.error`. */
   onError?: (error: unknown) => void
+  /**
+   * Signed webhooks (Standard Webhooks): every lifecycle event goes, off the request path,
+   * into a durable queue and from there to each endpoint subscribing to its type, retried
+   * with backoff for about a day. Default: none.
+   */
+  webhooks?: WebhooksOptions
+  /**
+   * Lifecycle policies (expiry reminders, expiry, idle keys, rotation age), per deployment
+   * with per-owner overrides. Each instance runs a scheduler off the request path; each
+   * action is taken once across the instances sharing `policies.queue`. Default: none.
+   */
+  policies?: PoliciesOptions
 }
 
 /**
@@ -151,6 +165,10 @@ export interface ResolvedKeywardOptions {
   readonly ownsLimiter: boolean
   /** Hashes tokens for storage and lookup, with `pepper` when given. */
   readonly hasher: TokenHasher
+  /** `undefined` when no webhooks are configured. */
+  readonly webhooks: ResolvedWebhooks | undefined
+  /** `undefined` when no policies are configured. */
+  readonly policies: ResolvedPolicies | undefined
 }
 
 const DAY = 86_400_000
@@ -202,6 +220,8 @@ export function resolveKeywardOptions<S extends string>(
     limiter,
     ownsLimiter: options.limiter === undefined,
     hasher,
+    webhooks: resolveWebhooks(options.webhooks),
+    policies: resolvePolicies(options.policies),
   }
 }
 

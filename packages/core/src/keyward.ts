@@ -3,9 +3,12 @@ import { createKeyLifecycle, type KeyLifecycle } from './keys/lifecycle.js'
 import { type KeywardOptions, resolveKeywardOptions } from './keyward-options.js'
 import { assertNonNegativeInteger, hasMethods } from './lib/options.js'
 import type { Limiter } from './limits/policy.js'
+import { createPolicyScheduler, type Policies } from './policies/scheduler.js'
 import type { ScopeCatalog, ScopeRequirement } from './scopes.js'
-import type { RateLimit, RevocationList, TokenStore, VerifiedKey } from './types.js'
+import type { KeyEvent, RateLimit, RevocationList, TokenStore, VerifiedKey } from './types.js'
 import { createVerifier, type VerifyOptions } from './verify/verifier.js'
+import { createWebhookDispatcher, type Webhooks } from './webhooks/dispatcher.js'
+import { createEventSink } from './webhooks/events.js'
 
 /**
  * `createKeyward` wires an instance together: the options are resolved in
@@ -76,9 +79,16 @@ export interface Keyward<S extends string = string> {
   readonly defaultRateLimits: readonly RateLimit[] | undefined
   /** The limiter counting per-key rate limits and credits. */
   readonly limiter: Limiter
+  /** The webhook delivery log and endpoints; `undefined` without the `webhooks` option. */
+  readonly webhooks: Webhooks | undefined
+  /** The lifecycle policies' scheduler; `undefined` without the `policies` option. */
+  readonly policies: Policies | undefined
   /** Resolves once the revocation list's mirror is loaded. */
   ready(): Promise<void>
-  /** Stops listening for revocation events and closes the revocation list. */
+  /**
+   * Stops listening for revocation events and closes the revocation list; with webhooks,
+   * first puts every event into the queue and lets attempts in flight finish.
+   */
   close(): Promise<void>
 }
 
@@ -94,7 +104,30 @@ export function createKeyward<S extends string = string>(
   // `backendTimeout`; `isRevoked`, on the hot path, is the list's own (it never waits).
   const bounded = boundBackends(resolved, (id) => verifier.forget(id))
   const verifier = createVerifier({ ...resolved, store: bounded.store, limiter: bounded.limiter })
-  const keys = createKeyLifecycle({ ...resolved, ...bounded, forget: verifier.forget })
+  // Events reach webhooks through the same emitter as `onEvent`; the dispatcher emits its
+  // own (`webhook_disabled`) through it too.
+  const background = {
+    now: resolved.now,
+    onError: resolved.onError,
+    emit: (event: KeyEvent) => events.emit(event),
+  }
+  const webhooks = resolved.webhooks && createWebhookDispatcher(resolved.webhooks, background)
+  const policies =
+    resolved.policies &&
+    createPolicyScheduler(resolved.policies, {
+      ...background,
+      get: (id) => keys.get(id),
+      revoke: (id) => keys.revoke(id, { actor: 'policy' }),
+    })
+  const events = createEventSink(resolved.onEvent, resolved.onError, [webhooks, policies])
+  const keys = createKeyLifecycle({
+    ...resolved,
+    ...bounded,
+    onEvent: events.onEvent,
+    forget: verifier.forget,
+  })
+  webhooks?.start()
+  policies?.start()
   const { maxLifetime, defaultExpiresIn, maxGracePeriod, revocations, limiter } = resolved
 
   return Object.freeze({
@@ -107,6 +140,13 @@ export function createKeyward<S extends string = string>(
     defaultRateLimits: resolved.defaultRateLimits,
     limiter,
     keys: keys as KeyLifecycle<S>,
+    webhooks: webhooks && {
+      attempts: webhooks.attempts,
+      endpoints: webhooks.endpoints,
+      enable: webhooks.enable,
+      flush: webhooks.flush,
+    },
+    policies: policies && { run: policies.run, flush: policies.flush },
     verify(token: string, verifyOptions?: VerifyOptions<S>): Promise<VerifiedKey> {
       // Not `async`: a cache hit is already answered, and wrapping it costs an async frame.
       // Without options (the common call) there is no cost to validate and no requirement.
@@ -131,6 +171,8 @@ export function createKeyward<S extends string = string>(
     requirement: (verifyOptions: VerifyOptions<S>) => verifier.requirement(verifyOptions),
     ready: () => revocations.ready(),
     async close() {
+      await policies?.close()
+      await webhooks?.close()
       verifier.close()
       await revocations.close()
       if (resolved.ownsLimiter) await limiter.close?.()

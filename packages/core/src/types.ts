@@ -398,6 +398,26 @@ export type KeyEvent =
       reporter?: string
       at: number
     }
+  /**
+   * A webhook endpoint failed every attempt from `failingSince` on, for `disableAfter`, and
+   * was disabled: nothing is sent to it until `keyward.webhooks.enable(endpointId)`.
+   */
+  | { type: 'webhook_disabled'; endpointId: string; url: string; failingSince: number; at: number }
+  /** Lifecycle policy `expiryReminders`: the key ends in `daysLeft` days (the `threshold` crossed). */
+  | {
+      type: 'expiring'
+      key: ApiKey
+      threshold: string
+      daysLeft: number
+      at: number
+      actor: 'policy'
+    }
+  /** The key's end (`expiresAt`) has passed; once per key. */
+  | { type: 'expired'; key: ApiKey; at: number; actor: 'policy' }
+  /** Policy `idleAfter`: the key was not used (or since its creation) for that long. */
+  | { type: 'idle'; key: ApiKey; idleSince: number; at: number; actor: 'policy' }
+  /** Policy `rotateAfter`: the key is that old and should be rotated. */
+  | { type: 'rotation_due'; key: ApiKey; at: number; actor: 'policy' }
 
 /** The limit state of one admitted request, as `VerifiedKey.rateLimit` carries it. */
 export interface RateLimitState {

@@ -6,3 +6,4 @@ export {
   type PostgresRevocationListOptions,
 } from './postgres-revocation-list.js'
 export { PostgresTokenStore, type PostgresTokenStoreOptions } from './postgres-token-store.js'
+export { PostgresWebhookQueue, type PostgresWebhookQueueOptions } from './postgres-webhook-queue.js'

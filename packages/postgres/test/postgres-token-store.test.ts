@@ -88,6 +88,9 @@ describe('migrate', () => {
       'keyward_owner_epochs',
       'keyward_revoked_keys',
       'keyward_suspensions',
+      'keyward_webhook_attempts',
+      'keyward_webhook_deliveries',
+      'keyward_webhook_endpoints',
     ])
   })
 

@@ -40,3 +40,4 @@ export {
   type TokenStoreFactory,
   tokenStoreConformance,
 } from './token-store-conformance.js'
+export { type WebhookQueueFactory, webhookQueueConformance } from './webhook-queue-conformance.js'

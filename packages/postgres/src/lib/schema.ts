@@ -67,5 +67,36 @@ CREATE TABLE IF NOT EXISTS ${s}.keyward_global_epoch (
   singleton       boolean PRIMARY KEY DEFAULT true CHECK (singleton),
   revoked_before  bigint NOT NULL
 );
+
+-- Webhooks and policies (issue 24): deliveries and policy jobs waiting or leased (a claim
+-- moves due_at to the end of its lease), one queue per name; the newest attempts per
+-- endpoint, and each endpoint's failure and disabled state.
+CREATE TABLE IF NOT EXISTS ${s}.keyward_webhook_deliveries (
+  id           text PRIMARY KEY,
+  queue        text NOT NULL DEFAULT 'webhooks',
+  message_id   text NOT NULL,
+  endpoint_id  text NOT NULL,
+  type         text NOT NULL,
+  body         text NOT NULL,
+  enqueued_at  bigint NOT NULL,
+  attempts     integer NOT NULL DEFAULT 0,
+  due_at       bigint NOT NULL
+);
+CREATE INDEX IF NOT EXISTS keyward_webhook_deliveries_due_idx
+  ON ${s}.keyward_webhook_deliveries (queue, due_at, id);
+
+CREATE TABLE IF NOT EXISTS ${s}.keyward_webhook_attempts (
+  seq          bigserial PRIMARY KEY,
+  endpoint_id  text NOT NULL,
+  entry        jsonb NOT NULL
+);
+CREATE INDEX IF NOT EXISTS keyward_webhook_attempts_endpoint_idx
+  ON ${s}.keyward_webhook_attempts (endpoint_id, seq);
+
+CREATE TABLE IF NOT EXISTS ${s}.keyward_webhook_endpoints (
+  endpoint_id    text PRIMARY KEY,
+  failing_since  bigint,
+  disabled_at    bigint
+);
 `
 }

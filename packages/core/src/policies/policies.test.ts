@@ -1,0 +1,139 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { DAY, T0 } from '../../test/keyward.js'
+import { MemoryRevocationList } from '../backends/memory-revocation-list.js'
+import { MemoryTokenStore } from '../backends/memory-token-store.js'
+import { createKeyward, type Keyward } from '../keyward.js'
+import type { KeyEvent } from '../types.js'
+import { MemoryWebhookQueue } from '../webhooks/memory-webhook-queue.js'
+import type { PoliciesOptions } from './options.js'
+
+const open: Keyward[] = []
+afterEach(async () => {
+  for (const keyward of open.splice(0)) await keyward.close()
+})
+
+describe('policies options', () => {
+  const build = (policies: unknown) => () =>
+    createKeyward({ policies: policies as PoliciesOptions })
+  it.each([
+    [{ expiryReminders: '7d' }, 'policies.expiryReminders must be an array'],
+    [{ expiryReminders: ['7x'] }, 'policies.expiryReminders[0] must be'],
+    [{ expiryReminders: [0] }, 'policies.expiryReminders[0] must be'],
+    [{ idleAfter: 'soon' }, 'policies.idleAfter must be'],
+    [{ idleAfter: '30d', revokeIdleAfter: '7d' }, 'policies.revokeIdleAfter must not be shorter'],
+    [{ rotateAfter: -1 }, 'policies.rotateAfter must be'],
+    [{ owners: { org_1: { rotateAfter: 'x' } } }, 'policies.owners["org_1"].rotateAfter must be'],
+    [{ owners: 'x' }, 'policies.owners must be an object'],
+    [{ queue: {} }, 'policies.queue must'],
+    [{ interval: 0 }, 'policies.interval must be'],
+  ])('refuses %j at construction', (policies, message) => {
+    expect(build(policies)).toThrow(TypeError)
+    expect(build(policies)).toThrow(message)
+  })
+})
+
+/** Three instances on one store, one revocation list and one policy queue, on one hand-driven clock. */
+function threeInstances() {
+  const clock = { now: T0 }
+  const now = () => clock.now
+  const store = new MemoryTokenStore()
+  const revocations = new MemoryRevocationList({ now })
+  const queue = new MemoryWebhookQueue()
+  const events: Array<KeyEvent & { instance: number }> = []
+  const instances = [0, 1, 2].map((instance) => {
+    const keyward = createKeyward({
+      store,
+      revocations,
+      now,
+      onEvent: (event) => void events.push({ ...event, instance }),
+      policies: {
+        queue,
+        expiryReminders: ['30d', '7d', '1d'],
+        rotateAfter: '20d',
+        owners: { org_idle: { expiryReminders: [], idleAfter: '15d', revokeIdleAfter: '25d' } },
+      },
+    })
+    open.push(keyward)
+    return keyward
+  })
+  const runDay = async () => {
+    clock.now += DAY
+    await Promise.all(instances.map((k) => k.policies!.run()))
+  }
+  return { clock, instances, events, runDay }
+}
+
+describe('lifecycle policies on three instances', () => {
+  it('fires each reminder, rotation notice, expiry, idle notice and idle revocation once', async () => {
+    const { instances, events, runDay, clock } = threeInstances()
+    const [a, b] = instances as [Keyward, Keyward, Keyward]
+    const base = { scopes: [], expiresIn: '40d' } as const
+    const { key } = await a.keys.create({ ...base, name: 'reminded', ownerId: 'org_1' })
+    const idle = await b.keys.create({ ...base, name: 'idle', ownerId: 'org_idle' })
+    const fired: Array<[number, string, string, unknown]> = []
+    for (let day = 1; day <= 42; day++) {
+      // Before this day's run: the clock still reads day 4.
+      if (day === 5) {
+        await a.verify(idle.token)
+        await new Promise((resolve) => setTimeout(resolve, 5))
+      }
+      const before = events.length
+      await runDay()
+      for (const e of events.slice(before)) {
+        if (e.type === 'created') continue
+        const id = 'key' in e ? e.key.id : 'keyId' in e ? e.keyId : ''
+        const detail = e.type === 'expiring' ? e.daysLeft : 'actor' in e ? e.actor : undefined
+        fired.push([day, e.type, id === key.id ? 'reminded' : 'idle', detail])
+      }
+    }
+    // Within a day, instances may act in any order.
+    fired.sort((x, y) => x[0] - y[0] || `${x[1]}${x[2]}`.localeCompare(`${y[1]}${y[2]}`))
+    expect(fired).toEqual([
+      [10, 'expiring', 'reminded', 30],
+      [19, 'idle', 'idle', 'policy'],
+      [20, 'rotation_due', 'idle', 'policy'],
+      [20, 'rotation_due', 'reminded', 'policy'],
+      [29, 'revoked', 'idle', 'policy'],
+      [33, 'expiring', 'reminded', 7],
+      [39, 'expiring', 'reminded', 1],
+      [40, 'expired', 'reminded', 'policy'],
+    ])
+    expect(await a.keys.get(idle.key.id)).toBeUndefined()
+    const idleEvent = events.find((e) => e.type === 'idle')
+    // Used on day 5 (the clock still at day 4's reading): idle 15 days later, revoked 25.
+    expect(idleEvent).toMatchObject({ idleSince: T0 + 4 * DAY })
+    expect(clock.now).toBe(T0 + 42 * DAY)
+  })
+
+  it('drops what a key outgrew: a moved expiry reminds on the new date, a revoked key says nothing', async () => {
+    const { instances, events, runDay } = threeInstances()
+    const [a] = instances as [Keyward, Keyward, Keyward]
+    const moved = await a.keys.create({
+      name: 'moved',
+      ownerId: 'org_1',
+      scopes: [],
+      expiresIn: '40d',
+    })
+    const revoked = await a.keys.create({
+      name: 'gone',
+      ownerId: 'org_1',
+      scopes: [],
+      expiresIn: '40d',
+    })
+    await a.keys.revoke(revoked.key.id)
+    for (let day = 1; day <= 12; day++) await runDay()
+    await a.keys.update(moved.key.id, { expiresIn: '20d' })
+    for (let day = 13; day <= 35; day++) await runDay()
+    const policyEvents = events.filter((e) => 'actor' in e && e.actor === 'policy')
+    expect(
+      policyEvents.map((e) => [e.type, e.type === 'expiring' ? e.daysLeft : undefined]),
+    ).toEqual([
+      ['expiring', 30],
+      ['rotation_due', undefined],
+      ['expiring', 7],
+      ['expiring', 1],
+      ['expired', undefined],
+    ])
+    expect(policyEvents.every((e) => 'key' in e && e.key.id === moved.key.id)).toBe(true)
+  })
+})
