@@ -1,4 +1,5 @@
 import { boundBackends } from './backends/bounded-backends.js'
+import { handOverKey } from './keys/hand-over.js'
 import { createKeyLifecycle, type KeyLifecycle } from './keys/lifecycle.js'
 import { type KeywardOptions, resolveKeywardOptions } from './keyward-options.js'
 import { assertNonNegativeInteger, hasMethods } from './lib/options.js'
@@ -93,7 +94,17 @@ export function createKeyward<S extends string = string>(
   // Every call to a shared backend on a request or management path waits at most
   // `backendTimeout`; `isRevoked`, on the hot path, is the list's own (it never waits).
   const bounded = boundBackends(resolved, (id) => verifier.forget(id))
-  const verifier = createVerifier({ ...resolved, store: bounded.store, limiter: bounded.limiter })
+  const verifier = createVerifier({
+    ...resolved,
+    store: bounded.store,
+    limiter: bounded.limiter,
+    onFirstUse: (successorId, predecessorId) =>
+      handOverKey(
+        { ...bounded, now: resolved.now, forget: (id) => verifier.forget(id) },
+        successorId,
+        predecessorId,
+      ),
+  })
   const keys = createKeyLifecycle({ ...resolved, ...bounded, forget: verifier.forget })
   const { maxLifetime, defaultExpiresIn, maxGracePeriod, revocations, limiter } = resolved
 

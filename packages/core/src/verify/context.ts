@@ -36,4 +36,6 @@ export interface VerifyContext {
   /** Key id → when its `lastUsedAt` write was last queued: per key, so its access tokens share its minute. */
   readonly touched: LRUCache<string, number>
   readonly onError: (error: unknown) => void
+  /** Ends the predecessor of a successor verified for the first time (see `handOver`). */
+  readonly onFirstUse: (successorId: string, predecessorId: string) => Promise<void>
 }

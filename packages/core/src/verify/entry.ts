@@ -28,6 +28,12 @@ export interface Entry {
   noun: string
   /** The key's limits, `undefined` when nothing limits it (the limit step is then skipped). */
   limits: LimitPolicy | undefined
+  /**
+   * The key a rotation until first use keeps alive until this key's first verification;
+   * `undefined` for every other entry (the pipeline then pays one property check). Cleared
+   * when this entry hands the predecessor over, so each instance does it at most once.
+   */
+  pendingPredecessor: string | undefined
   /** When this entry last queued a `lastUsedAt` write: spares the per-key lookup on most hits. */
   touchedAt: number
   /**
@@ -102,6 +108,7 @@ export function recordEntry(
         : compileIpRules(record.allowedIps),
     noun: 'API key',
     limits: limitPolicyOf(record, defaults),
+    pendingPredecessor: record.pendingPredecessor,
     touchedAt: Number.NEGATIVE_INFINITY,
     cachedAt,
   }
@@ -137,6 +144,7 @@ export function combine(kind: string, claims: TokenClaims, parent: Entry): Entry
     network: parent.network,
     noun: 'access token',
     limits: parent.limits,
+    pendingPredecessor: undefined,
     touchedAt: Number.NEGATIVE_INFINITY,
     cachedAt: parent.cachedAt,
   }
@@ -165,6 +173,7 @@ export function standaloneEntry(
     network: undefined,
     noun: 'access token',
     limits: limitPolicyOf({ id: claims.keyId, expiresAt: claims.expiresAt }, defaults),
+    pendingPredecessor: undefined,
     touchedAt: Number.NEGATIVE_INFINITY,
     cachedAt: Number.POSITIVE_INFINITY,
   }

@@ -102,3 +102,21 @@ export function touch(ctx: VerifyContext, entry: Entry, at: number): void {
     ctx.store.touch(id, at).catch(ctx.onError)
   })
 }
+
+/**
+ * After step 8, for the successor of a rotation until first use only: its first verification
+ * on this instance ends the predecessor everywhere, off the request path. The mark is cleared
+ * at once so concurrent requests start one hand-over; a failed one restores it, so the next
+ * verification tries again (until then the predecessor lives, at most until its grace ends).
+ */
+export function handOver(ctx: VerifyContext, entry: Entry): void {
+  const predecessor = entry.pendingPredecessor!
+  entry.pendingPredecessor = undefined
+  const successor = entry.key.id
+  queueMicrotask(() => {
+    ctx.onFirstUse(successor, predecessor).catch((error: unknown) => {
+      entry.pendingPredecessor = predecessor
+      ctx.onError(error)
+    })
+  })
+}

@@ -16,6 +16,7 @@ import {
   checkRevocation,
   checkScopes,
   checkSuspension,
+  handOver,
   touch,
 } from './steps.js'
 
@@ -56,6 +57,8 @@ export interface VerifierConfig {
   limiter: Limiter
   /** Limits of keys that have none of their own (`createKeyward({ rateLimits })`). */
   defaultRateLimits: readonly RateLimit[] | undefined
+  /** Ends the predecessor of a rotation until first use once its successor verified. */
+  onFirstUse: (successorId: string, predecessorId: string) => Promise<void>
 }
 
 /** The verification pipeline, built once per `createKeyward`. */
@@ -170,6 +173,8 @@ function accept(
   // Keys without network rules (most) pay one property check.
   if (entry.network !== undefined) checkNetwork(entry, clientIp)
   checkScopes(ctx, entry, requirement)
+  // Only the successor of a rotation until first use, once per instance: one property check.
+  if (entry.pendingPredecessor !== undefined) handOver(ctx, entry)
   if (entry.limits !== undefined) {
     const admitted = chargeLimits(ctx, entry, cost, at)
     touch(ctx, entry, at)
@@ -214,6 +219,7 @@ export function createVerifier(config: VerifierConfig): Verifier {
     touchInterval: config.touchInterval,
     touched: new LRUCache<string, number>({ max: Math.max(config.cache.max, 1_000) }),
     onError: config.onError,
+    onFirstUse: config.onFirstUse,
   }
   const compile = requirementCompiler(config.validateRequirement)
   return {

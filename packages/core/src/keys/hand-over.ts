@@ -1,0 +1,33 @@
+import { announceRevocation, callBackend, type LifecycleContext } from './context.js'
+
+/** What ending a predecessor at its successor's first use works with. */
+export type HandOverContext = Pick<LifecycleContext, 'store' | 'revocations' | 'now' | 'forget'>
+
+/**
+ * The successor `successorId` of a rotation until first use was verified for the first time:
+ * ends its predecessor everywhere (the revocation list tells every instance at once, cached or
+ * not; the record's `expiresAt` becomes now, so it stays `rotated`, not `revoked`), then clears
+ * the successor's mark so later reads of it never come here again. Idempotent: several
+ * instances may see the first use at once, and a predecessor already ended (its grace ran out,
+ * it was revoked, another instance handed it over) is left as it is.
+ */
+export async function handOverKey(
+  ctx: HandOverContext,
+  successorId: string,
+  predecessorId: string,
+): Promise<void> {
+  const at = ctx.now()
+  const old = await callBackend(() => ctx.store.get(predecessorId))
+  if (
+    old !== undefined &&
+    old.rotatedTo === successorId &&
+    old.rotatedUntil === 'first-use' &&
+    old.revokedAt === undefined &&
+    old.expiresAt > at
+  ) {
+    // The list first: once it holds the key, no instance accepts it, whatever its cache says.
+    await announceRevocation(ctx, old.id, old.expiresAt)
+    await callBackend(() => ctx.store.update(old.id, { expiresAt: at }))
+  }
+  await callBackend(() => ctx.store.update(successorId, { pendingPredecessor: null }))
+}
