@@ -5,11 +5,11 @@ export type HandOverContext = Pick<LifecycleContext, 'store' | 'revocations' | '
 
 /**
  * The successor `successorId` of a rotation until first use was verified for the first time:
- * ends its predecessor everywhere (the revocation list tells every instance at once, cached or
- * not; the record's `expiresAt` becomes now, so it stays `rotated`, not `revoked`), then clears
- * the successor's mark so later reads of it never come here again. Idempotent: several
- * instances may see the first use at once, and a predecessor already ended (its grace ran out,
- * it was revoked, another instance handed it over) is left as it is.
+ * revokes its predecessor everywhere, as a rotation without grace does (the revocation list
+ * tells every instance at once, cached or not; the record keeps `revokedAt`), then clears the
+ * successor's mark so later reads of it never come here again. Idempotent: several
+ * instances may see the first use at once, and a predecessor revoked already (by hand, or by
+ * another instance's hand-over) is left as it is.
  */
 export async function handOverKey(
   ctx: HandOverContext,
@@ -22,12 +22,12 @@ export async function handOverKey(
     old !== undefined &&
     old.rotatedTo === successorId &&
     old.rotatedUntil === 'first-use' &&
-    old.revokedAt === undefined &&
-    old.expiresAt > at
+    old.revokedAt === undefined
   ) {
+    // Even past its grace by this clock: another instance's clock may still accept it.
     // The list first: once it holds the key, no instance accepts it, whatever its cache says.
     await announceRevocation(ctx, old.id, old.expiresAt)
-    await callBackend(() => ctx.store.update(old.id, { expiresAt: at }))
+    await callBackend(() => ctx.store.update(old.id, { revokedAt: at }))
   }
   await callBackend(() => ctx.store.update(successorId, { pendingPredecessor: null }))
 }

@@ -57,12 +57,12 @@ describe("rotate(id, { until: 'first-use' })", () => {
     expect(await outcome(b.verify(oldToken))).toBe('revoked_token')
     expect(await outcome(a.verify(oldToken))).toBe('revoked_token')
     expect(await outcome(b.verify(rotated.token))).toBe('ok')
-    // Refused through the revocation list; its record says it was rotated and ended then.
+    // Revoked as a rotation without grace revokes: on the list and in its record.
     expect(await a.keys.get(key.id)).toBeUndefined()
     const old = await a.keys.get(key.id, { includeRevoked: true })
     expect(old).toMatchObject({ rotatedTo: rotated.key.id, rotatedUntil: 'first-use' })
-    expect(old?.revokedAt).toBeUndefined()
-    expect(old?.expiresAt).toBe(clock.now)
+    expect(old?.revokedAt).toBe(clock.now)
+    expect(old?.expiresAt).toBe(T0 + HOUR)
   })
 
   it('shows the pending state in the key JSON, and its end', async () => {
@@ -88,7 +88,7 @@ describe("rotate(id, { until: 'first-use' })", () => {
     await handedOver(store, rotated.key.id)
     const ended = await a.keys.get(key.id, { includeRevoked: true })
     expect(toApiKeyJson(ended!, clock.now)).toMatchObject({
-      status: 'rotated',
+      status: 'revoked',
       firstUsePending: false,
     })
     const successorJson = toApiKeyJson((await a.keys.get(rotated.key.id))!, clock.now)
