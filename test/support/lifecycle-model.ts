@@ -891,6 +891,7 @@ async function afterVerified(
   const ends = !predecessor.revoked
   if (ends) {
     predecessor.revoked = true
+    predecessor.expiresAt = Math.min(clockOf(m, instance), predecessor.expiresAt)
     sut.stats.handovers++
   }
   sut.trace.push(

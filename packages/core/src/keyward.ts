@@ -1,6 +1,8 @@
 import { boundBackends } from './backends/bounded-backends.js'
+import { createLifecycleContext } from './keys/context.js'
 import { handOverKey } from './keys/hand-over.js'
-import { createKeyLifecycle, type KeyLifecycle } from './keys/lifecycle.js'
+import { bindKeyLifecycle, type KeyLifecycle } from './keys/lifecycle.js'
+import { reportReuse } from './keys/reuse.js'
 import { type KeywardOptions, resolveKeywardOptions } from './keyward-options.js'
 import { assertNonNegativeInteger, hasMethods } from './lib/options.js'
 import type { Limiter } from './limits/policy.js'
@@ -98,14 +100,11 @@ export function createKeyward<S extends string = string>(
     ...resolved,
     store: bounded.store,
     limiter: bounded.limiter,
-    onFirstUse: (successorId, predecessorId) =>
-      handOverKey(
-        { ...bounded, now: resolved.now, forget: (id) => verifier.forget(id) },
-        successorId,
-        predecessorId,
-      ),
+    onFirstUse: (successorId, predecessorId) => handOverKey(lifecycle, successorId, predecessorId),
+    onReuse: (reuse) => reportReuse(lifecycle, reuse, resolved.onReuse),
   })
-  const keys = createKeyLifecycle({ ...resolved, ...bounded, forget: verifier.forget })
+  const lifecycle = createLifecycleContext({ ...resolved, ...bounded, forget: verifier.forget })
+  const keys = bindKeyLifecycle(lifecycle)
   const { maxLifetime, defaultExpiresIn, maxGracePeriod, revocations, limiter } = resolved
 
   return Object.freeze({

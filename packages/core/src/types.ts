@@ -401,6 +401,21 @@ export type KeyEvent =
   | { type: 'resumed'; key: ApiKey; at: number; actor?: string }
   | { type: 'revoked_all'; ownerId?: string; at: number; actor?: string }
   /**
+   * A key that a rotation replaced was presented after its end (and refused, as ever), from
+   * `ip` when the adapter knew the address. `successorRevoked`: this reuse revoked the key that
+   * replaced it (`onReuse: 'revoke-successor'`). At most one event per key and instance per
+   * minute, however often the old token is tried.
+   */
+  | {
+      type: 'reused'
+      keyId: string
+      ownerId: string
+      successorId: string
+      ip?: string
+      successorRevoked: boolean
+      at: number
+    }
+  /**
    * A token of this key was reported leaked (for example by GitHub secret scanning).
    * `revoked`: this report revoked it (`false` when it was revoked already). `url` and
    * `source` say where it was found, as the reporter told.

@@ -27,7 +27,9 @@ export async function handOverKey(
     // Even past its grace by this clock: another instance's clock may still accept it.
     // The list first: once it holds the key, no instance accepts it, whatever its cache says.
     await announceRevocation(ctx, old.id, old.expiresAt)
-    await callBackend(() => ctx.store.update(old.id, { revokedAt: at }))
+    // Ended by its rotation: revoked at or after its end (a revocation by hand comes before).
+    const end = { revokedAt: at, expiresAt: Math.min(at, old.expiresAt) }
+    await callBackend(() => ctx.store.update(old.id, end))
   }
   await callBackend(() => ctx.store.update(successorId, { pendingPredecessor: null }))
 }

@@ -34,6 +34,14 @@ export interface Entry {
    * when this entry hands the predecessor over, so each instance does it at most once.
    */
   pendingPredecessor: string | undefined
+  /**
+   * For a key a rotation replaced: its successor, and whether the key ended by that rotation
+   * (its grace ran out, or the rotation revoked it) rather than by a revocation by hand.
+   * `undefined` for every other key (the pipeline then pays one property check).
+   */
+  rotatedOut: { successorId: string; byRotation: boolean } | undefined
+  /** When this entry last reported a reuse: at most one report a minute. */
+  reusedAt: number
   /** When this entry last queued a `lastUsedAt` write: spares the per-key lookup on most hits. */
   touchedAt: number
   /**
@@ -109,6 +117,15 @@ export function recordEntry(
     noun: 'API key',
     limits: limitPolicyOf(record, defaults),
     pendingPredecessor: record.pendingPredecessor,
+    rotatedOut:
+      record.rotatedTo === undefined
+        ? undefined
+        : {
+            successorId: record.rotatedTo,
+            // A rotation revokes at or after the key's end; a revocation by hand comes before it.
+            byRotation: record.revokedAt === undefined || record.revokedAt >= record.expiresAt,
+          },
+    reusedAt: Number.NEGATIVE_INFINITY,
     touchedAt: Number.NEGATIVE_INFINITY,
     cachedAt,
   }
@@ -145,6 +162,8 @@ export function combine(kind: string, claims: TokenClaims, parent: Entry): Entry
     noun: 'access token',
     limits: parent.limits,
     pendingPredecessor: undefined,
+    rotatedOut: undefined,
+    reusedAt: Number.NEGATIVE_INFINITY,
     touchedAt: Number.NEGATIVE_INFINITY,
     cachedAt: parent.cachedAt,
   }
@@ -174,6 +193,8 @@ export function standaloneEntry(
     noun: 'access token',
     limits: limitPolicyOf({ id: claims.keyId, expiresAt: claims.expiresAt }, defaults),
     pendingPredecessor: undefined,
+    rotatedOut: undefined,
+    reusedAt: Number.NEGATIVE_INFINITY,
     touchedAt: Number.NEGATIVE_INFINITY,
     cachedAt: Number.POSITIVE_INFINITY,
   }

@@ -120,3 +120,40 @@ export function handOver(ctx: VerifyContext, entry: Entry): void {
     })
   })
 }
+
+/**
+ * Before step 4, for a key a rotation replaced only: presented after its end, it is refused by
+ * the steps that follow, as ever, and its reuse is reported off the request path (at most once
+ * a minute per key on this instance, so a client retrying the old token cannot flood the hook).
+ */
+export function noticeReuse(
+  ctx: VerifyContext,
+  entry: Entry,
+  at: number,
+  clientIp: string | undefined,
+): void {
+  const { rotatedOut, subject } = entry
+  let ended: boolean
+  let byHand: boolean
+  try {
+    // A revoke-all epoch (the subject without its id) is a revocation by hand.
+    byHand = ctx.revocations.isRevoked({ ...subject, id: '' })
+    ended =
+      entry.revoked || at >= entry.key.expiresAt || byHand || ctx.revocations.isRevoked(subject)
+  } catch {
+    return // a stale list: the revocation step refuses the key, and nothing is reported
+  }
+  if (!ended || at - entry.reusedAt < 60_000) return
+  entry.reusedAt = at
+  const reuse = {
+    keyId: subject.id,
+    ownerId: subject.ownerId,
+    successorId: rotatedOut!.successorId,
+    byRotation: rotatedOut!.byRotation && !byHand,
+    clientIp,
+    at,
+  }
+  queueMicrotask(() => {
+    ctx.onReuse(reuse).catch(ctx.onError)
+  })
+}

@@ -17,6 +17,7 @@ import {
   checkScopes,
   checkSuspension,
   handOver,
+  noticeReuse,
   touch,
 } from './steps.js'
 
@@ -57,6 +58,8 @@ export interface VerifierConfig {
   limiter: Limiter
   /** Limits of keys that have none of their own (`createKeyward({ rateLimits })`). */
   defaultRateLimits: readonly RateLimit[] | undefined
+  /** Records the reuse of a key a rotation ended (`keys/reuse.ts`). */
+  onReuse: VerifyContext['onReuse']
   /** Ends the predecessor of a rotation until first use once its successor verified. */
   onFirstUse: (successorId: string, predecessorId: string) => Promise<void>
 }
@@ -167,6 +170,8 @@ function accept(
   cost: number,
   clientIp: string | undefined,
 ): VerifiedKey | Promise<VerifiedKey> {
+  // Only a key a rotation replaced: one property check for every other.
+  if (entry.rotatedOut !== undefined) noticeReuse(ctx, entry, at, clientIp)
   checkRevocation(ctx, entry)
   checkSuspension(ctx, entry)
   checkExpiry(ctx, entry, at)
@@ -220,6 +225,7 @@ export function createVerifier(config: VerifierConfig): Verifier {
     touched: new LRUCache<string, number>({ max: Math.max(config.cache.max, 1_000) }),
     onError: config.onError,
     onFirstUse: config.onFirstUse,
+    onReuse: config.onReuse,
   }
   const compile = requirementCompiler(config.validateRequirement)
   return {
