@@ -15,7 +15,7 @@ import {
 // outside its key's allowedIps (IPv4, IPv6, IPv4-mapped IPv6, or none): a suspended key and
 // its access tokens never verify, a resume never lifts a revocation. Rotations until first use
 // (issue 25): the successor's first verification on either instance revokes the old key on both
-// within the bound. `pnpm exec tsx test/model-check.ts --runs 2000` runs many more.
+// within the bound; a `reused` event only ever names a rotated key and its successor. `pnpm exec tsx test/model-check.ts --runs 2000` runs many more.
 
 async function run(backend: Backend, numRuns: number, label: string): Promise<void> {
   const stats = createModelStats()

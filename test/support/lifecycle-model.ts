@@ -23,6 +23,7 @@ import {
   createKeyward,
   defineScopes,
   isKeywardError,
+  type KeyEvent,
   type Keyward,
   MemoryRevocationList,
   MemoryTokenStore,
@@ -255,6 +256,8 @@ interface SutInstance {
   accessTokens: AccessTokens
   revocations: RevocationList
   gate: StoreGate
+  /** The `reused` events this instance emitted since the last sweep checked them. */
+  reused: Extract<KeyEvent, { type: 'reused' }>[]
 }
 
 export interface Sut {
@@ -347,6 +350,7 @@ function buildInstance(
   gate: StoreGate,
 ): SutInstance {
   const now = () => clock.t + index * SKEW_MS
+  const reused: SutInstance['reused'] = []
   const accessTokens = createAccessTokens({
     issuer: 'https://keyward.test',
     audience: 'https://api.keyward.test',
@@ -363,6 +367,9 @@ function buildInstance(
     tokenKinds: [accessTokens],
     // Background `lastUsedAt` writes may outlive a sequence; they are not what is tested.
     onError: () => {},
+    onEvent: (event) => {
+      if (event.type === 'reused') reused.push(event)
+    },
   })
   return {
     name: NAMES[index],
@@ -371,6 +378,7 @@ function buildInstance(
     accessTokens,
     revocations,
     gate,
+    reused,
   }
 }
 
@@ -650,8 +658,30 @@ async function sweepLists(m: Model, sut: Sut): Promise<void> {
   }
 }
 
+/**
+ * Every `reused` event names a key the model knows was rotated, with its successor, and never
+ * revokes the successor (`onReuse` is off): a live key or one never rotated is never reported.
+ */
+function checkReuseEvents(m: Model, sut: Sut): void {
+  for (const instance of sut.instances) {
+    for (const event of instance.reused.splice(0)) {
+      const key = m.keys.find((k) => k.id === event.keyId)
+      if (key?.rotatedTo !== event.successorId || event.successorRevoked) {
+        mismatch(
+          m,
+          sut,
+          `reused event on ${instance.name}`,
+          `only keys rotated to their successor (${key ? `#${key.n} → ${key.rotatedTo}` : 'unknown key'})`,
+          JSON.stringify(event),
+        )
+      }
+    }
+  }
+}
+
 /** The invariant after every command: each credential answers on each instance as the model says. */
 async function sweep(m: Model, sut: Sut): Promise<void> {
+  checkReuseEvents(m, sut)
   await sweepLists(m, sut)
   for (const [n, cred] of credentials(m).entries()) {
     for (const instance of [0, 1] as const) {
