@@ -13,7 +13,9 @@ import {
 // 3 s ahead) and a plain model of DESIGN.md's rules. After every command each credential
 // must verify on each instance exactly as the model says, from a client address inside or
 // outside its key's allowedIps (IPv4, IPv6, IPv4-mapped IPv6, or none): a suspended key and
-// its access tokens never verify, a resume never lifts a revocation. `pnpm exec tsx test/model-check.ts --runs 2000` runs many more.
+// its access tokens never verify, a resume never lifts a revocation. Rotations until first use
+// (issue 25): the successor's first verification on either instance revokes the old key on both
+// within the bound; a `reused` event only ever names a rotated key and its successor. `pnpm exec tsx test/model-check.ts --runs 2000` runs many more.
 
 async function run(backend: Backend, numRuns: number, label: string): Promise<void> {
   const stats = createModelStats()
@@ -30,7 +32,8 @@ async function run(backend: Backend, numRuns: number, label: string): Promise<vo
   } finally {
     console.log(
       `lifecycle model (${label}): ${stats.sequences} sequences, ${stats.commands} commands, ` +
-        `${stats.verifications} verifications, ${stats.races} races held at a store read`,
+        `${stats.verifications} verifications, ${stats.races} races held at a store read, ` +
+        `${stats.handovers} first-use hand-overs`,
     )
   }
 }

@@ -1,5 +1,6 @@
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { checkFirstUseHandover } from './support/first-use-handover.js'
 import { type KeywardProcess, startKeywardProcess } from './support/keyward-process.js'
 import {
   connectPostgres,
@@ -84,6 +85,10 @@ describe('Keyward instances in separate processes sharing PostgreSQL', () => {
     const rotated = await a.rotate(key.id)
     expect(await rejectionOn(b, token)).toBe('revoked_token')
     expect(await expectVerifies(b, rotated.token)).toMatchObject({ id: rotated.key.id })
+  })
+
+  it('rotating until first use on A keeps the old token on B until the successor is used on A, then B refuses it', async () => {
+    await checkFirstUseHandover(a, b, PROPAGATION_BOUND_MS)
   })
 
   it('narrowing scopes on A takes the scope away on B', async () => {

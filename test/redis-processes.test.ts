@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { checkFirstUseHandover } from './support/first-use-handover.js'
 import { type KeywardProcess, startKeywardProcess } from './support/keyward-process.js'
 import { sleep } from './support/processes.js'
 import {
@@ -123,6 +124,10 @@ describe('Keyward instances in separate processes sharing Redis', () => {
       expiresAt: key.expiresAt,
     })
     expect(rotated.key.id).not.toBe(key.id)
+  })
+
+  it('rotating until first use on A keeps the old token on B until the successor is used on A, then B refuses it', async () => {
+    await checkFirstUseHandover(a, b, PROPAGATION_BOUND_MS)
   })
 
   it('rotating on A with a grace period keeps the old token working on B until the grace ends', async () => {

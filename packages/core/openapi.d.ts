@@ -143,7 +143,7 @@ export interface paths {
     put?: never
     /**
      * Rotate a key
-     * @description A successor with a new secret and the same name, owner, scopes and expiry; the old key ends after `gracePeriod` (default 0: at once). A revoked, expired, rotated or suspended key is 409 `key_inactive`.
+     * @description A successor with a new secret and the same name, owner, scopes and expiry; the old key ends after `gracePeriod` (default 0: at once), or with `until: "first-use"` when the successor is first verified on any instance (at most `gracePeriod` later, default the largest grace period). A revoked, expired, rotated or suspended key is 409 `key_inactive`.
      */
     post: operations['rotateKey']
     delete?: never
@@ -326,8 +326,13 @@ export interface components {
       allowedIps?: string[] | null
     }
     RotateKeyRequest: {
-      /** @description How long the old key keeps working; default 0 (ends at once). Seconds, or a duration like "90d", "12h", "30m", "45s". */
+      /** @description How long the old key keeps working; default 0 (ends at once). With `until: "first-use"`: the longest it waits, default the largest grace period, more than 0. Seconds, or a duration like "90d", "12h", "30m", "45s". */
       gracePeriod?: number | string
+      /**
+       * @description The old key works until the successor is first verified on any instance, then ends everywhere; `gracePeriod` caps the wait.
+       * @enum {string}
+       */
+      until?: 'first-use'
     }
     SuspendKeyRequest: {
       /** @description Why the key is suspended, at most 200 characters. */
@@ -468,6 +473,15 @@ export interface components {
       rotatedFrom?: string
       /** @description The key that replaced this one. */
       rotatedTo?: string
+      /**
+       * @description The rotation ends this key at its successor's first use (or `expiresAt`).
+       * @enum {string}
+       */
+      rotatedUntil?: 'first-use'
+      /** @description The key that keeps working until this key is first used. */
+      pendingPredecessor?: string
+      /** @description A rotation until first use is waiting: on the old key while it still works, on the successor until its first use. */
+      firstUsePending?: boolean
       rateLimits?: {
         name: string
         limit: number

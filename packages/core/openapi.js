@@ -2868,7 +2868,7 @@ export const document = {
         operationId: 'rotateKey',
         summary: 'Rotate a key',
         description:
-          'A successor with a new secret and the same name, owner, scopes and expiry; the old key ends after `gracePeriod` (default 0: at once). A revoked, expired, rotated or suspended key is 409 `key_inactive`.',
+          'A successor with a new secret and the same name, owner, scopes and expiry; the old key ends after `gracePeriod` (default 0: at once), or with `until: "first-use"` when the successor is first verified on any instance (at most `gracePeriod` later, default the largest grace period). A revoked, expired, rotated or suspended key is 409 `key_inactive`.',
         tags: ['API keys'],
         security: [
           {
@@ -4827,7 +4827,7 @@ export const document = {
         properties: {
           gracePeriod: {
             description:
-              'How long the old key keeps working; default 0 (ends at once). Seconds, or a duration like "90d", "12h", "30m", "45s".',
+              'How long the old key keeps working; default 0 (ends at once). With `until: "first-use"`: the longest it waits, default the largest grace period, more than 0. Seconds, or a duration like "90d", "12h", "30m", "45s".',
             oneOf: [
               {
                 type: 'number',
@@ -4839,6 +4839,12 @@ export const document = {
                 pattern: '^(\\d{1,9})([dhms])$',
               },
             ],
+          },
+          until: {
+            type: 'string',
+            enum: ['first-use'],
+            description:
+              'The old key works until the successor is first verified on any instance, then ends everywhere; `gracePeriod` caps the wait.',
           },
         },
         required: [],
@@ -5191,6 +5197,21 @@ export const document = {
           rotatedTo: {
             type: 'string',
             description: 'The key that replaced this one.',
+          },
+          rotatedUntil: {
+            type: 'string',
+            enum: ['first-use'],
+            description:
+              "The rotation ends this key at its successor's first use (or `expiresAt`).",
+          },
+          pendingPredecessor: {
+            type: 'string',
+            description: 'The key that keeps working until this key is first used.',
+          },
+          firstUsePending: {
+            type: 'boolean',
+            description:
+              'A rotation until first use is waiting: on the old key while it still works, on the successor until its first use.',
           },
           rateLimits: {
             type: 'array',

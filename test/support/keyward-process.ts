@@ -48,7 +48,12 @@ export interface KeywardProcess {
   }>
   verify(token: string, options?: { scopes?: string[] }): Promise<Reply<VerifiedKey>>
   revoke(id: string): Promise<Reply<boolean>>
-  rotate(id: string, gracePeriod?: number | string): Promise<{ token: string; key: ApiKey }>
+  /** `keys.rotate(id, { gracePeriod, until })`. */
+  rotate(
+    id: string,
+    gracePeriod?: number | string,
+    until?: 'first-use',
+  ): Promise<{ token: string; key: ApiKey }>
   /** The live key with id `id` as the store holds it now, or `undefined`. */
   get(id: string): Promise<ApiKey | undefined>
   update(id: string, input: { scopes?: string[]; name?: string }): Promise<Reply<ApiKey>>
@@ -185,8 +190,12 @@ export async function startKeywardProcess(options: KeywardProcessOptions): Promi
     create: (input) => expectOk('create', { name: 'integration key', expiresIn: '1d', ...input }),
     verify: (token, verifyOptions = {}) => send('verify', { token, ...verifyOptions }),
     revoke: (id) => send('revoke', { id }),
-    rotate: (id, gracePeriod) =>
-      expectOk('rotate', gracePeriod === undefined ? { id } : { id, gracePeriod }),
+    rotate: (id, gracePeriod, until) =>
+      expectOk('rotate', {
+        id,
+        ...(gracePeriod === undefined ? {} : { gracePeriod }),
+        ...(until === undefined ? {} : { until }),
+      }),
     get: async (id) => (await expectOk<ApiKey | null>('get', { id })) ?? undefined,
     update: (id, input) => send('update', { id, input }),
     revokeAll: (ownerId) => send('revokeAll', ownerId === undefined ? {} : { ownerId }),

@@ -23,6 +23,7 @@ import {
   createKeyward,
   defineScopes,
   isKeywardError,
+  type KeyEvent,
   type Keyward,
   MemoryRevocationList,
   MemoryTokenStore,
@@ -119,6 +120,11 @@ export interface ModelKey {
   suspended: boolean
   /** The key's `allowedIps`; its access tokens are held to them too. */
   rules: Rules
+  /**
+   * Set on the successor of a rotation until first use: the key that keeps working until this
+   * one first verifies (on either instance), then is revoked everywhere.
+   */
+  pendingPredecessor?: ModelKey | undefined
 }
 
 export interface ModelToken {
@@ -235,10 +241,12 @@ export interface ModelStats {
   verifications: number
   /** Race commands whose verification really was held at a store read across the change. */
   races: number
+  /** First verifications of a rotation's pending successor that revoked its predecessor. */
+  handovers: number
 }
 
 export function createModelStats(): ModelStats {
-  return { sequences: 0, commands: 0, verifications: 0, races: 0 }
+  return { sequences: 0, commands: 0, verifications: 0, races: 0, handovers: 0 }
 }
 
 interface SutInstance {
@@ -248,6 +256,8 @@ interface SutInstance {
   accessTokens: AccessTokens
   revocations: RevocationList
   gate: StoreGate
+  /** The `reused` events this instance emitted since the last sweep checked them. */
+  reused: Extract<KeyEvent, { type: 'reused' }>[]
 }
 
 export interface Sut {
@@ -340,6 +350,7 @@ function buildInstance(
   gate: StoreGate,
 ): SutInstance {
   const now = () => clock.t + index * SKEW_MS
+  const reused: SutInstance['reused'] = []
   const accessTokens = createAccessTokens({
     issuer: 'https://keyward.test',
     audience: 'https://api.keyward.test',
@@ -356,6 +367,9 @@ function buildInstance(
     tokenKinds: [accessTokens],
     // Background `lastUsedAt` writes may outlive a sequence; they are not what is tested.
     onError: () => {},
+    onEvent: (event) => {
+      if (event.type === 'reused') reused.push(event)
+    },
   })
   return {
     name: NAMES[index],
@@ -364,6 +378,7 @@ function buildInstance(
     accessTokens,
     revocations,
     gate,
+    reused,
   }
 }
 
@@ -580,6 +595,7 @@ async function verifyOn(
   sut.stats.verifications++
   const result = await attempt(() => sut.instances[instance].keyward.verify(cred.token, options))
   checkVerification(m, sut, `${what} from ${describeAddress(address)}`, cred, expected, result)
+  await afterVerified(m, sut, instance, cred, result)
   return result
 }
 
@@ -642,8 +658,30 @@ async function sweepLists(m: Model, sut: Sut): Promise<void> {
   }
 }
 
+/**
+ * Every `reused` event names a key the model knows was rotated, with its successor, and never
+ * revokes the successor (`onReuse` is off): a live key or one never rotated is never reported.
+ */
+function checkReuseEvents(m: Model, sut: Sut): void {
+  for (const instance of sut.instances) {
+    for (const event of instance.reused.splice(0)) {
+      const key = m.keys.find((k) => k.id === event.keyId)
+      if (key?.rotatedTo !== event.successorId || event.successorRevoked) {
+        mismatch(
+          m,
+          sut,
+          `reused event on ${instance.name}`,
+          `only keys rotated to their successor (${key ? `#${key.n} → ${key.rotatedTo}` : 'unknown key'})`,
+          JSON.stringify(event),
+        )
+      }
+    }
+  }
+}
+
 /** The invariant after every command: each credential answers on each instance as the model says. */
 async function sweep(m: Model, sut: Sut): Promise<void> {
+  checkReuseEvents(m, sut)
   await sweepLists(m, sut)
   for (const [n, cred] of credentials(m).entries()) {
     for (const instance of [0, 1] as const) {
@@ -809,16 +847,19 @@ async function performRotate(
   instance: Instance,
   key: ModelKey,
   grace: number,
+  firstUse = false,
 ): Promise<void> {
   const t = clockOf(m, instance)
   const codes: string[] = []
   if (inactive(m, key, t) || key.suspended) codes.push('key_inactive')
-  if (grace > MAX_GRACE_S) codes.push('invalid_argument')
-  const result = await attempt(() =>
-    sut.instances[instance].keyward.keys.rotate(key.id, { gracePeriod: grace }),
-  )
+  if (grace > MAX_GRACE_S || (firstUse && grace === 0)) codes.push('invalid_argument')
+  const input = firstUse
+    ? { gracePeriod: grace, until: 'first-use' as const }
+    : { gracePeriod: grace }
+  const result = await attempt(() => sut.instances[instance].keyward.keys.rotate(key.id, input))
   await sut.settle(instance)
-  const what = `keys.rotate(key #${key.n}, grace ${grace}s) on ${NAMES[instance]}`
+  const until = firstUse ? ' until first use' : ''
+  const what = `keys.rotate(key #${key.n}, grace ${grace}s${until}) on ${NAMES[instance]}`
   sut.trace.push(`${what} → ${result.ok ? `key #${m.keys.length + 1}` : result.code}`)
   if (codes.length > 0) return expectRefusal(m, sut, what, codes, result)
   expectSuccess(m, sut, what, result)
@@ -830,6 +871,62 @@ async function performRotate(
     rules: key.rules,
   })
   applyRotation(key, successor, t, grace)
+  if (!firstUse) return
+  successor.pendingPredecessor = key
+  if (result.value.key.pendingPredecessor !== key.id)
+    mismatch(
+      m,
+      sut,
+      what,
+      `pendingPredecessor ${key.id}`,
+      String(result.value.key.pendingPredecessor),
+    )
+}
+
+/** How long a hand-over may take before the model fails: the revocation bound of the Redis tests. */
+const HANDOVER_BOUND_MS = 3_000
+
+/**
+ * After `cred` verified on `instance`: the first verification of a rotation's pending successor
+ * ends its predecessor everywhere (unless it ended already), within the bound. Waits until the
+ * store no longer marks the successor and the other instance has heard every announcement.
+ */
+async function afterVerified(
+  m: Model,
+  sut: Sut,
+  instance: Instance,
+  cred: Credential,
+  result: Attempt<VerifiedKey>,
+): Promise<void> {
+  const successor = cred.key
+  const predecessor = successor.pendingPredecessor
+  if (!result.ok || cred.kind !== 'api_key' || predecessor === undefined) return
+  const { store } = sut.instances[instance].keyward
+  const deadline = Date.now() + HANDOVER_BOUND_MS
+  while ((await store.get(successor.id))?.pendingPredecessor !== undefined) {
+    if (Date.now() > deadline) {
+      mismatch(
+        m,
+        sut,
+        `hand-over from key #${predecessor.n} to key #${successor.n} on ${NAMES[instance]}`,
+        `done within ${HANDOVER_BOUND_MS} ms`,
+        'the successor is still marked pending',
+      )
+    }
+    await new Promise((resolve) => setTimeout(resolve, 2))
+  }
+  await sut.settle(instance)
+  successor.pendingPredecessor = undefined
+  // Revoked even when its grace ran out by this instance's clock: the other's may lag.
+  const ends = !predecessor.revoked
+  if (ends) {
+    predecessor.revoked = true
+    predecessor.expiresAt = Math.min(clockOf(m, instance), predecessor.expiresAt)
+    sut.stats.handovers++
+  }
+  sut.trace.push(
+    `  first use of key #${successor.n} on ${NAMES[instance]}: key #${predecessor.n} ${ends ? 'revoked' : 'was revoked already'}`,
+  )
 }
 
 /** `keys.suspend`: an active key is suspended (again: unchanged); one that ended is refused. */
@@ -1332,13 +1429,16 @@ class RotateKey extends Step {
     readonly instance: Instance,
     readonly index: number,
     readonly grace: number,
+    readonly firstUse: boolean,
   ) {
     super()
   }
   check = hasKeys
-  toString = () => `rotate key[${this.index}] on ${NAMES[this.instance]}, grace ${this.grace}s`
+  toString = () =>
+    `rotate key[${this.index}] on ${NAMES[this.instance]}, grace ${this.grace}s${this.firstUse ? ' until first use' : ''}`
   protected act(m: Model, sut: Sut) {
-    return performRotate(m, sut, this.instance, pickKey(m, this.index), this.grace)
+    const key = pickKey(m, this.index)
+    return performRotate(m, sut, this.instance, key, this.grace, this.firstUse)
   }
 }
 
@@ -1651,6 +1751,7 @@ class RaceVerify extends Step {
         describeVerified(settled),
       )
     }
+    await afterVerified(m, sut, this.instance, cred, settled)
   }
 
   private mutate(m: Model, sut: Sut, key: ModelKey): Promise<void> {
@@ -1842,7 +1943,13 @@ const commandArb: fc.Arbitrary<Step> = fc.oneof(
   {
     arbitrary: fc
       .tuple(instanceArb, indexArb, graceArb)
-      .map(([i, index, grace]) => new RotateKey(i, index, grace)),
+      .map(([i, index, grace]) => new RotateKey(i, index, grace, false)),
+    weight: 2,
+  },
+  {
+    arbitrary: fc
+      .tuple(instanceArb, indexArb, graceArb)
+      .map(([i, index, grace]) => new RotateKey(i, index, grace, true)),
     weight: 2,
   },
   {

@@ -114,10 +114,12 @@ const commands: Record<string, (args: Args) => Promise<unknown>> = {
     keyward.verify(args.token as string, args.scopes ? { scopes: args.scopes as string[] } : {}),
   revoke: (args) => keyward.keys.revoke(args.id as string),
   rotate: (args) =>
-    keyward.keys.rotate(
-      args.id as string,
-      args.gracePeriod === undefined ? {} : { gracePeriod: args.gracePeriod as number | string },
-    ),
+    keyward.keys.rotate(args.id as string, {
+      ...(args.gracePeriod === undefined
+        ? {}
+        : { gracePeriod: args.gracePeriod as number | string }),
+      ...(args.until === undefined ? {} : { until: args.until as 'first-use' }),
+    }),
   get: (args) => keyward.keys.get(args.id as string),
   update: (args) => keyward.keys.update(args.id as string, args.input as { scopes?: string[] }),
   revokeAll: (args) =>

@@ -109,6 +109,13 @@ export interface KeywardOptions<S extends string = string> {
   backendTimeout?: number
   /** Audit hook, awaited after each lifecycle change; its failures go to `onError`. */
   onEvent?: (event: KeyEvent) => void | Promise<void>
+  /**
+   * What a `reused` event (a key ended by its rotation presented again) also does.
+   * `'revoke-successor'`: the key that replaced it is revoked too, on the assumption that
+   * whoever still holds the old token may hold the new one (a leak, not a slow deployment);
+   * never for a key revoked by hand or by a revoke-all. Default: none (the event only).
+   */
+  onReuse?: 'revoke-successor'
   /** Receives failures that cannot reach a caller (background `touch`, `onEvent`). Default: `console.error`. */
   onError?: (error: unknown) => void
   /**
@@ -157,6 +164,8 @@ export interface ResolvedKeywardOptions {
   readonly backendTimeout: number
   readonly tokenKinds: readonly TokenKind[]
   readonly onEvent: ((event: KeyEvent) => void | Promise<void>) | undefined
+  /** What a reuse also does; `undefined`: nothing but the `reused` event. */
+  readonly onReuse: 'revoke-successor' | undefined
   readonly onError: (error: unknown) => void
   /** `window` in ms; `undefined` when there are none. */
   readonly defaultRateLimits: readonly RateLimit[] | undefined
@@ -194,6 +203,7 @@ export function resolveKeywardOptions<S extends string>(
   const tokenKinds = tokenKindsOption(options.tokenKinds)
   const onEvent = functionOption<NonNullable<KeywardOptions['onEvent']>>(options.onEvent, 'onEvent')
   const onError = onErrorOption(options.onError ?? logError)
+  const onReuse = onReuseOption(options.onReuse)
   const defaultRateLimits = configRateLimits(options.rateLimits)
   const limiter = options.limiter ?? new MemoryLimiter()
   assertImplements(limiter, 'limiter', ['consume', 'refund'])
@@ -215,6 +225,7 @@ export function resolveKeywardOptions<S extends string>(
     backendTimeout,
     tokenKinds,
     onEvent,
+    onReuse,
     onError,
     defaultRateLimits,
     limiter,
@@ -223,6 +234,12 @@ export function resolveKeywardOptions<S extends string>(
     webhooks: resolveWebhooks(options.webhooks),
     policies: resolvePolicies(options.policies),
   }
+}
+
+/** `onReuse`: absent, or `'revoke-successor'`. */
+function onReuseOption(value: unknown): 'revoke-successor' | undefined {
+  if (value === undefined || value === 'revoke-successor') return value
+  throw new TypeError("onReuse must be 'revoke-successor' when given")
 }
 
 /** `backendTimeout`: a positive integer of ms that a timer can hold, default 2 s. */

@@ -1,5 +1,8 @@
 import { boundBackends } from './backends/bounded-backends.js'
-import { createKeyLifecycle, type KeyLifecycle } from './keys/lifecycle.js'
+import { createLifecycleContext } from './keys/context.js'
+import { handOverKey } from './keys/hand-over.js'
+import { bindKeyLifecycle, type KeyLifecycle } from './keys/lifecycle.js'
+import { reportReuse } from './keys/reuse.js'
 import { type KeywardOptions, resolveKeywardOptions } from './keyward-options.js'
 import { assertNonNegativeInteger, hasMethods } from './lib/options.js'
 import type { Limiter } from './limits/policy.js'
@@ -103,7 +106,13 @@ export function createKeyward<S extends string = string>(
   // Every call to a shared backend on a request or management path waits at most
   // `backendTimeout`; `isRevoked`, on the hot path, is the list's own (it never waits).
   const bounded = boundBackends(resolved, (id) => verifier.forget(id))
-  const verifier = createVerifier({ ...resolved, store: bounded.store, limiter: bounded.limiter })
+  const verifier = createVerifier({
+    ...resolved,
+    store: bounded.store,
+    limiter: bounded.limiter,
+    onFirstUse: (successorId, predecessorId) => handOverKey(lifecycle, successorId, predecessorId),
+    onReuse: (reuse) => reportReuse(lifecycle, reuse, resolved.onReuse),
+  })
   // Events reach webhooks through the same emitter as `onEvent`; the dispatcher emits its
   // own (`webhook_disabled`) through it too.
   const background = {
@@ -120,12 +129,13 @@ export function createKeyward<S extends string = string>(
       revoke: (id) => keys.revoke(id, { actor: 'policy' }),
     })
   const events = createEventSink(resolved.onEvent, resolved.onError, [webhooks, policies])
-  const keys = createKeyLifecycle({
+  const lifecycle = createLifecycleContext({
     ...resolved,
     ...bounded,
     onEvent: events.onEvent,
     forget: verifier.forget,
   })
+  const keys = bindKeyLifecycle(lifecycle)
   webhooks?.start()
   policies?.start()
   const { maxLifetime, defaultExpiresIn, maxGracePeriod, revocations, limiter } = resolved

@@ -33,6 +33,17 @@ export interface KeyRecord {
   /** The id of the key that replaced this one through `rotate`: it may never be rotated or changed again. */
   rotatedTo?: string
   /**
+   * How the rotation that replaced this key ends it: `'first-use'` when it ends at its
+   * successor's first verification on any instance, or at `expiresAt` (the grace period's cap),
+   * whichever comes first. Absent: it ends at `expiresAt`.
+   */
+  rotatedUntil?: 'first-use'
+  /**
+   * The key that keeps working until this key is first verified (set by `rotate` with `until:
+   * 'first-use'`); removed once that first verification has ended it.
+   */
+  pendingPredecessor?: string
+  /**
    * When the key was revoked, epoch ms. Permanent: a revoked key never verifies, never
    * changes and is never listed again, whatever happens to revocation-list entries.
    */
@@ -87,12 +98,18 @@ export type ApiKey = Omit<KeyRecord, 'hash'>
  * What {@link TokenStore.update} may change. A field left out (or `undefined`) stays as it
  * is. `rateLimits: null` and `credits: null` take the key's own limits or credits away, so
  * the deployment defaults apply again and its use is unmetered; `allowedIps: null` removes
- * the network rules, `suspendedAt: null` and `suspendReason: null` lift a suspension. No
+ * the network rules, `suspendedAt: null` and `suspendReason: null` lift a suspension,
+ * `pendingPredecessor: null` ends a successor's wait for its first use. No
  * other field can be taken away (least of all `revokedAt` or `rotatedTo`).
  */
 export type KeyRecordPatch = Partial<
-  Pick<KeyRecord, 'name' | 'scopes' | 'expiresAt' | 'metadata' | 'rotatedTo' | 'revokedAt'>
+  Pick<
+    KeyRecord,
+    'name' | 'scopes' | 'expiresAt' | 'metadata' | 'rotatedTo' | 'rotatedUntil' | 'revokedAt'
+  >
 > & {
+  /** `null` removes the mark of a pending successor, once its predecessor has ended. */
+  pendingPredecessor?: null
   /** New own rate limits (`[]`: none at all); `null` removes them, so the defaults apply. */
   rateLimits?: RateLimit[] | null
   /** A new credit grant; `null` removes the credits, so the key is unmetered. */
@@ -383,6 +400,21 @@ export type KeyEvent =
   /** The key was resumed. */
   | { type: 'resumed'; key: ApiKey; at: number; actor?: string }
   | { type: 'revoked_all'; ownerId?: string; at: number; actor?: string }
+  /**
+   * A key that a rotation replaced was presented after its end (and refused, as ever), from
+   * `ip` when the adapter knew the address. `successorRevoked`: this reuse revoked the key that
+   * replaced it (`onReuse: 'revoke-successor'`). At most one event per key and instance per
+   * minute, however often the old token is tried.
+   */
+  | {
+      type: 'reused'
+      keyId: string
+      ownerId: string
+      successorId: string
+      ip?: string
+      successorRevoked: boolean
+      at: number
+    }
   /**
    * A token of this key was reported leaked (for example by GitHub secret scanning).
    * `revoked`: this report revoked it (`false` when it was revoked already). `url` and

@@ -23,6 +23,8 @@ const PATCHABLE = [
   'expiresAt',
   'metadata',
   'rotatedTo',
+  'rotatedUntil',
+  'pendingPredecessor',
   'revokedAt',
   'rateLimits',
   'credits',
@@ -32,7 +34,13 @@ const PATCHABLE = [
 ] as const
 
 /** The fields a patch may remove with `null` (assertRecordPatch refuses it for every other). */
-type Removable = 'rateLimits' | 'credits' | 'allowedIps' | 'suspendedAt' | 'suspendReason'
+type Removable =
+  | 'rateLimits'
+  | 'credits'
+  | 'allowedIps'
+  | 'suspendedAt'
+  | 'suspendReason'
+  | 'pendingPredecessor'
 
 /**
  * The embedded {@link TokenStore}: records in process memory, lost on restart and not

@@ -36,6 +36,13 @@ export function assertKeyRecord(value: unknown, where = 'key record'): asserts v
   if (record.rotatedTo !== undefined && (!isString(record.rotatedTo) || record.rotatedTo === '')) {
     fail('rotatedTo')
   }
+  if (record.rotatedUntil !== undefined && record.rotatedUntil !== 'first-use') fail('rotatedUntil')
+  if (
+    record.pendingPredecessor !== undefined &&
+    (!isString(record.pendingPredecessor) || record.pendingPredecessor === '')
+  ) {
+    fail('pendingPredecessor')
+  }
   if (record.revokedAt !== undefined && !isTime(record.revokedAt)) fail('revokedAt')
   if (record.rateLimits !== undefined && !isRateLimits(record.rateLimits)) fail('rateLimits')
   if (record.credits !== undefined && !isCredits(record.credits)) fail('credits')
@@ -127,10 +134,9 @@ export function meetsCondition(record: KeyRecord, condition: UpdateCondition): b
  * What a store checks of a {@link KeyRecordPatch} before it writes anything: throws a
  * `TypeError` naming the field (`patch.name must be a non-empty string`, …). Fields left
  * `undefined` are not checked and change nothing; `null` is accepted for `rateLimits`,
- * `credits`, `allowedIps`, `suspendedAt` and `suspendReason` only (the store then removes the
- * field), and refused for every other field, so no patch takes a name, an expiry, a
- * revocation or a rotation away. Limits are checked
- * whole by {@link assertKeyRecord} when the record is read back, here only their shape.
+ * `credits`, `allowedIps`, `suspendedAt`, `suspendReason` and `pendingPredecessor` (which takes
+ * nothing else) only (the store then removes the field), and refused for every other field, so
+ * no patch takes a name, an expiry, a revocation or a rotation away. Limits are checked whole by {@link assertKeyRecord} when the record is read back, here only their shape.
  */
 export function assertRecordPatch(patch: unknown): asserts patch is KeyRecordPatch {
   if (patch === null || typeof patch !== 'object') throw new TypeError('patch must be an object')
@@ -165,5 +171,11 @@ export function assertRecordPatch(patch: unknown): asserts patch is KeyRecordPat
     throw new TypeError('patch.suspendReason must be a string or null')
   }
   if (p.rotatedTo !== undefined) assertNonEmptyString(p.rotatedTo, 'patch.rotatedTo')
+  if (p.rotatedUntil !== undefined && p.rotatedUntil !== 'first-use') {
+    throw new TypeError("patch.rotatedUntil must be 'first-use'")
+  }
+  if (p.pendingPredecessor !== undefined && p.pendingPredecessor !== null) {
+    throw new TypeError('patch.pendingPredecessor can only be null')
+  }
   if (p.revokedAt !== undefined) assertEpochMs(p.revokedAt, 'patch.revokedAt')
 }

@@ -103,7 +103,7 @@ export async function announceChange(ctx: LifecycleContext, id: string): Promise
  * instance refuse it at once, cached or not.
  */
 export async function announceRevocation(
-  ctx: LifecycleContext,
+  ctx: Pick<LifecycleContext, 'revocations' | 'forget'>,
   id: string,
   expiresAt: number,
 ): Promise<void> {

@@ -1,5 +1,5 @@
 import type { ApiKey } from '../types.js'
-import { createLifecycleContext, type LifecycleConfig } from './context.js'
+import { createLifecycleContext, type LifecycleConfig, type LifecycleContext } from './context.js'
 import { type CreateKeyInput, createKey, type IssuedKey } from './create.js'
 import type { ActionContext } from './input.js'
 import { type KeyPage, type ListPageOptions, listKeyPage, listKeys } from './list.js'
@@ -92,7 +92,11 @@ export interface KeyLifecycle<S extends string = string> {
 
 /** Builds `keyward.keys`: each operation bound to one context. */
 export function createKeyLifecycle(config: LifecycleConfig): KeyLifecycle {
-  const ctx = createLifecycleContext(config)
+  return bindKeyLifecycle(createLifecycleContext(config))
+}
+
+/** `keyward.keys` over a context built already (which `createKeyward` also hands the verifier's hooks). */
+export function bindKeyLifecycle(ctx: LifecycleContext): KeyLifecycle {
   return {
     create: (input, context) => createKey(ctx, input, context),
     list: (ownerId) => listKeys(ctx, ownerId),

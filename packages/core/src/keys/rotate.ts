@@ -16,9 +16,16 @@ import { explainRefusal, readActiveRecord } from './read.js'
 export interface RotateKeyInput {
   /**
    * How long the old token keeps working: seconds or a duration string. Default `0`: the old
-   * key is revoked at once. At most `maxGracePeriod`.
+   * key is revoked at once (with `until: 'first-use'`: `maxGracePeriod`, and it must be more
+   * than 0). At most `maxGracePeriod`.
    */
   gracePeriod?: number | string
+  /**
+   * `'first-use'`: the old key keeps working until the successor is first verified on any
+   * instance, then ends on every instance within the revocation bound; `gracePeriod` caps the
+   * wait. Absent: the old key ends when `gracePeriod` runs out.
+   */
+  until?: 'first-use'
 }
 
 /**
@@ -35,12 +42,14 @@ export async function rotateKey(
   assertObjectArgument(input, 'input')
   const actor = parseActor(action)
   const at = ctx.now()
-  const grace = parseGracePeriod(ctx, input)
+  const firstUse = parseUntil(input)
+  const grace = parseGracePeriod(ctx, input, firstUse)
   const old = await readActiveRecord(ctx, id, at)
   // The successor exists before the old key ends, so a failure leaves the old key as it was.
-  const { token, record } = await issueSuccessor(ctx, old)
+  const { token, record } = await issueSuccessor(ctx, old, firstUse)
   const previousExpiresAt = Math.min(at + grace, old.expiresAt)
-  const ended = await endPredecessor(ctx, old, record, { at, grace, previousExpiresAt })
+  const end = { at, grace, previousExpiresAt, firstUse }
+  const ended = await endPredecessor(ctx, old, record, end)
   const successor = await takeLastState(ctx, ended, record)
   // Committed: the new token must reach the caller even if the announcement of the old
   // key's new end is lost (other instances then learn it within `cache.ttl`).
@@ -50,11 +59,34 @@ export async function rotateKey(
   return { token, key }
 }
 
-/** The grace period in milliseconds: `0` when not given, at most `maxGracePeriod`. */
-function parseGracePeriod(ctx: LifecycleContext, input: RotateKeyInput): number {
-  const grace =
-    input.gracePeriod === undefined ? 0 : parseDuration(input.gracePeriod, 'gracePeriod')
+/** Whether the old key waits for the successor's first use (`until: 'first-use'`). */
+function parseUntil(input: RotateKeyInput): boolean {
+  const { until } = input as { until?: unknown }
+  if (until === undefined) return false
+  if (until !== 'first-use') {
+    throw new InvalidArgumentError('until', "until must be 'first-use' when given.")
+  }
+  return true
+}
+
+/**
+ * The grace period in milliseconds, at most `maxGracePeriod`: `0` when not given, or
+ * `maxGracePeriod` when the old key waits for the first use (a wait of 0 would end it at once).
+ */
+function parseGracePeriod(ctx: LifecycleContext, input: RotateKeyInput, firstUse: boolean): number {
   const { maxGracePeriod } = ctx.limits
+  const grace =
+    input.gracePeriod === undefined
+      ? firstUse
+        ? maxGracePeriod
+        : 0
+      : parseDuration(input.gracePeriod, 'gracePeriod')
+  if (firstUse && grace === 0) {
+    throw new InvalidArgumentError(
+      'gracePeriod',
+      "gracePeriod must be more than 0 with until 'first-use'.",
+    )
+  }
   if (grace > maxGracePeriod) {
     throw new InvalidArgumentError(
       'gracePeriod',
@@ -68,6 +100,7 @@ function parseGracePeriod(ctx: LifecycleContext, input: RotateKeyInput): number 
 async function issueSuccessor(
   ctx: LifecycleContext,
   old: KeyRecord,
+  firstUse: boolean,
 ): Promise<{ token: string; record: KeyRecord }> {
   return issueKey(ctx, {
     name: old.name,
@@ -76,6 +109,7 @@ async function issueSuccessor(
     createdAt: await chooseCreatedAt(ctx, old.ownerId),
     expiresAt: old.expiresAt,
     rotatedFrom: old.id,
+    ...(firstUse ? { pendingPredecessor: old.id } : {}),
     ...(old.metadata === undefined ? {} : { metadata: old.metadata }),
     ...(old.rateLimits === undefined ? {} : { rateLimits: old.rateLimits }),
     ...(old.allowedIps === undefined ? {} : { allowedIps: old.allowedIps }),
@@ -94,7 +128,7 @@ async function endPredecessor(
   ctx: LifecycleContext,
   old: KeyRecord,
   successor: KeyRecord,
-  end: { at: number; grace: number; previousExpiresAt: number },
+  end: { at: number; grace: number; previousExpiresAt: number; firstUse: boolean },
 ): Promise<KeyRecord> {
   const { at, grace } = end
   let ended: KeyRecord | null | undefined
@@ -110,6 +144,7 @@ async function endPredecessor(
         {
           rotatedTo: successor.id,
           expiresAt: end.previousExpiresAt,
+          ...(end.firstUse ? { rotatedUntil: 'first-use' as const } : {}),
           ...(grace === 0 ? { revokedAt: at } : {}),
         },
         { activeAt: at, notSuspended: true },

@@ -267,6 +267,40 @@ export function tokenStoreConformance(name: string, factory: TokenStoreFactory):
       expect(suspendReason).toBeTypeOf('string')
     })
 
+    it('keeps a rotation until first use: rotatedUntil and pendingPredecessor, removable only with null', async () => {
+      const successorId = generateKeyId()
+      const old = sampleRecord()
+      const successor = sampleRecord({ rotatedFrom: old.id, pendingPredecessor: old.id })
+      await store.insert(old)
+      await store.insert(successor)
+      expect(await store.findByHash(successor.hash)).toStrictEqual(successor)
+      const activeAt = Date.now()
+      const patch = {
+        rotatedTo: successorId,
+        rotatedUntil: 'first-use',
+        expiresAt: activeAt + 60 * MINUTE,
+      } as const
+      const pending = { ...old, ...patch }
+      expect(await store.update(old.id, patch, { activeAt })).toStrictEqual(pending)
+      expect(await store.get(old.id)).toStrictEqual(pending)
+      expect(await store.findByHash(old.hash)).toStrictEqual(pending)
+      // The hand-over: the successor's mark goes, everything else stays.
+      const { pendingPredecessor, ...handedOver } = successor
+      expect(pendingPredecessor).toBe(old.id)
+      expect(await store.update(successor.id, { pendingPredecessor: null })).toStrictEqual(
+        handedOver,
+      )
+      expect(await store.get(successor.id)).toStrictEqual(handedOver)
+      expect(await store.findByHash(successor.hash)).toStrictEqual(handedOver)
+      await expect(
+        store.update(successor.id, { pendingPredecessor: 'key_x' } as unknown as KeyRecordPatch),
+      ).rejects.toThrow(TypeError)
+      await expect(
+        store.update(old.id, { rotatedUntil: 'last-use' } as unknown as KeyRecordPatch),
+      ).rejects.toThrow(TypeError)
+      expect(await store.get(old.id)).toStrictEqual(pending)
+    })
+
     it('applies a notSuspended conditional patch only while the record is not suspended', async () => {
       const original = sampleRecord({ metadata: { plan: 'pro' } })
       await store.insert(original)

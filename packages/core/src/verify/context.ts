@@ -5,6 +5,18 @@ import type { TokenChecker } from '../token/token.js'
 import type { RateLimit, RevocationList, TokenKind, TokenStore } from '../types.js'
 import type { VerifyCache } from './cache.js'
 
+/** A key ended by its rotation, presented again: what `onReuse` is told. */
+export interface KeyReuse {
+  keyId: string
+  ownerId: string
+  successorId: string
+  /** Ended by the rotation (grace run out, or revoked by it), not by a revocation by hand. */
+  byRotation: boolean
+  /** The address the request came from, as the adapter decided it. */
+  clientIp: string | undefined
+  at: number
+}
+
 /**
  * What every step of the verification pipeline reads, built once per verifier by
  * `createVerifier` and passed to each step explicitly.
@@ -36,4 +48,8 @@ export interface VerifyContext {
   /** Key id → when its `lastUsedAt` write was last queued: per key, so its access tokens share its minute. */
   readonly touched: LRUCache<string, number>
   readonly onError: (error: unknown) => void
+  /** Records the reuse of a key a rotation ended (see `noticeReuse`). */
+  readonly onReuse: (reuse: KeyReuse) => Promise<void>
+  /** Ends the predecessor of a successor verified for the first time (see `handOver`). */
+  readonly onFirstUse: (successorId: string, predecessorId: string) => Promise<void>
 }

@@ -28,6 +28,20 @@ export interface Entry {
   noun: string
   /** The key's limits, `undefined` when nothing limits it (the limit step is then skipped). */
   limits: LimitPolicy | undefined
+  /**
+   * The key a rotation until first use keeps alive until this key's first verification;
+   * `undefined` for every other entry (the pipeline then pays one property check). Cleared
+   * when this entry hands the predecessor over, so each instance does it at most once.
+   */
+  pendingPredecessor: string | undefined
+  /**
+   * For a key a rotation replaced: its successor, and whether the key ended by that rotation
+   * (its grace ran out, or the rotation revoked it) rather than by a revocation by hand.
+   * `undefined` for every other key (the pipeline then pays one property check).
+   */
+  rotatedOut: { successorId: string; byRotation: boolean } | undefined
+  /** When this entry last reported a reuse: at most one report a minute. */
+  reusedAt: number
   /** When this entry last queued a `lastUsedAt` write: spares the per-key lookup on most hits. */
   touchedAt: number
   /**
@@ -102,6 +116,16 @@ export function recordEntry(
         : compileIpRules(record.allowedIps),
     noun: 'API key',
     limits: limitPolicyOf(record, defaults),
+    pendingPredecessor: record.pendingPredecessor,
+    rotatedOut:
+      record.rotatedTo === undefined
+        ? undefined
+        : {
+            successorId: record.rotatedTo,
+            // A rotation revokes at or after the key's end; a revocation by hand comes before it.
+            byRotation: record.revokedAt === undefined || record.revokedAt >= record.expiresAt,
+          },
+    reusedAt: Number.NEGATIVE_INFINITY,
     touchedAt: Number.NEGATIVE_INFINITY,
     cachedAt,
   }
@@ -138,6 +162,9 @@ export function combine(kind: string, claims: TokenClaims, parent: Entry): Entry
     network: parent.network,
     noun: 'access token',
     limits: parent.limits,
+    pendingPredecessor: undefined,
+    rotatedOut: undefined,
+    reusedAt: Number.NEGATIVE_INFINITY,
     touchedAt: Number.NEGATIVE_INFINITY,
     cachedAt: parent.cachedAt,
   }
@@ -166,6 +193,9 @@ export function standaloneEntry(
     network: undefined,
     noun: 'access token',
     limits: limitPolicyOf({ id: claims.keyId, expiresAt: claims.expiresAt }, defaults),
+    pendingPredecessor: undefined,
+    rotatedOut: undefined,
+    reusedAt: Number.NEGATIVE_INFINITY,
     touchedAt: Number.NEGATIVE_INFINITY,
     cachedAt: Number.POSITIVE_INFINITY,
   }

@@ -102,3 +102,60 @@ export function touch(ctx: VerifyContext, entry: Entry, at: number): void {
     ctx.store.touch(id, at).catch(ctx.onError)
   })
 }
+
+/**
+ * After step 8, for the successor of a rotation until first use only: its first verification
+ * on this instance ends the predecessor everywhere, off the request path. The mark is cleared
+ * at once so concurrent requests start one hand-over; a failed one restores it, so the next
+ * verification tries again (until then the predecessor lives, at most until its grace ends).
+ */
+export function handOver(ctx: VerifyContext, entry: Entry): void {
+  const predecessor = entry.pendingPredecessor
+  // A concurrent admission of the same entry may have started it already.
+  if (predecessor === undefined) return
+  entry.pendingPredecessor = undefined
+  const successor = entry.key.id
+  queueMicrotask(() => {
+    ctx.onFirstUse(successor, predecessor).catch((error: unknown) => {
+      entry.pendingPredecessor = predecessor
+      ctx.onError(error)
+    })
+  })
+}
+
+/**
+ * Before step 4, for a key a rotation replaced only: presented after its end, it is refused by
+ * the steps that follow, as ever, and its reuse is reported off the request path (at most once
+ * a minute per key on this instance, so a client retrying the old token cannot flood the hook).
+ */
+export function noticeReuse(
+  ctx: VerifyContext,
+  entry: Entry,
+  at: number,
+  clientIp: string | undefined,
+): void {
+  const { rotatedOut, subject } = entry
+  let ended: boolean
+  let byHand: boolean
+  try {
+    // A revoke-all epoch (the subject without its id) is a revocation by hand.
+    byHand = ctx.revocations.isRevoked({ ...subject, id: '' })
+    ended =
+      entry.revoked || at >= entry.key.expiresAt || byHand || ctx.revocations.isRevoked(subject)
+  } catch {
+    return // a stale list: the revocation step refuses the key, and nothing is reported
+  }
+  if (!ended || at - entry.reusedAt < 60_000) return
+  entry.reusedAt = at
+  const reuse = {
+    keyId: subject.id,
+    ownerId: subject.ownerId,
+    successorId: rotatedOut!.successorId,
+    byRotation: rotatedOut!.byRotation && !byHand,
+    clientIp,
+    at,
+  }
+  queueMicrotask(() => {
+    ctx.onReuse(reuse).catch(ctx.onError)
+  })
+}

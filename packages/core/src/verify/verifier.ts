@@ -16,6 +16,8 @@ import {
   checkRevocation,
   checkScopes,
   checkSuspension,
+  handOver,
+  noticeReuse,
   touch,
 } from './steps.js'
 
@@ -56,6 +58,10 @@ export interface VerifierConfig {
   limiter: Limiter
   /** Limits of keys that have none of their own (`createKeyward({ rateLimits })`). */
   defaultRateLimits: readonly RateLimit[] | undefined
+  /** Records the reuse of a key a rotation ended (`keys/reuse.ts`). */
+  onReuse: VerifyContext['onReuse']
+  /** Ends the predecessor of a rotation until first use once its successor verified. */
+  onFirstUse: (successorId: string, predecessorId: string) => Promise<void>
 }
 
 /** The verification pipeline, built once per `createKeyward`. */
@@ -164,6 +170,8 @@ function accept(
   cost: number,
   clientIp: string | undefined,
 ): VerifiedKey | Promise<VerifiedKey> {
+  // Only a key a rotation replaced: one property check for every other.
+  if (entry.rotatedOut !== undefined) noticeReuse(ctx, entry, at, clientIp)
   checkRevocation(ctx, entry)
   checkSuspension(ctx, entry)
   checkExpiry(ctx, entry, at)
@@ -173,11 +181,31 @@ function accept(
   if (entry.limits !== undefined) {
     const admitted = chargeLimits(ctx, entry, cost, at)
     touch(ctx, entry, at)
+    // A successor of a rotation until first use counts as used once admitted (not when 429).
+    if (entry.pendingPredecessor !== undefined) return handOverOnceAdmitted(ctx, entry, admitted)
     return admitted
   }
+  // Only the successor of a rotation until first use, once per instance: one property check.
+  if (entry.pendingPredecessor !== undefined) handOver(ctx, entry)
   touch(ctx, entry, at)
   // Step 10 — success: the frozen key handlers see.
   return entry.key
+}
+
+/** Hands a successor's predecessor over once the limit step admitted the request. */
+function handOverOnceAdmitted(
+  ctx: VerifyContext,
+  entry: Entry,
+  admitted: VerifiedKey | Promise<VerifiedKey>,
+): VerifiedKey | Promise<VerifiedKey> {
+  if (!(admitted instanceof Promise)) {
+    handOver(ctx, entry)
+    return admitted
+  }
+  return admitted.then((key) => {
+    handOver(ctx, entry)
+    return key
+  })
 }
 
 /** Re-checks a credential verified earlier (see {@link Verifier.recheck}): steps 3–7 on a fresh read. */
@@ -214,6 +242,8 @@ export function createVerifier(config: VerifierConfig): Verifier {
     touchInterval: config.touchInterval,
     touched: new LRUCache<string, number>({ max: Math.max(config.cache.max, 1_000) }),
     onError: config.onError,
+    onFirstUse: config.onFirstUse,
+    onReuse: config.onReuse,
   }
   const compile = requirementCompiler(config.validateRequirement)
   return {

@@ -12,6 +12,8 @@ const STRING_COLUMNS = [
   ['ownerId', 'owner_id'],
   ['rotatedFrom', 'rotated_from'],
   ['rotatedTo', 'rotated_to'],
+  ['rotatedUntil', 'rotated_until'],
+  ['pendingPredecessor', 'pending_predecessor'],
   ['suspendReason', 'suspend_reason'],
 ] as const
 const TIME_COLUMNS = [
@@ -77,6 +79,8 @@ export function patchColumns(patch: KeyRecordPatch): Array<[column: string, valu
     if (value !== undefined) set.push([column, value])
   }
   if (patch.rotatedTo !== undefined) set.push(['rotated_to', patch.rotatedTo])
+  if (patch.rotatedUntil !== undefined) set.push(['rotated_until', patch.rotatedUntil])
+  if (patch.pendingPredecessor === null) set.push(['pending_predecessor', null])
   if (patch.revokedAt !== undefined) set.push(['revoked_at', patch.revokedAt])
   return set
 }

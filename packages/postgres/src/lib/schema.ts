@@ -34,6 +34,9 @@ ALTER TABLE ${s}.keyward_keys ADD COLUMN IF NOT EXISTS credits jsonb;
 ALTER TABLE ${s}.keyward_keys ADD COLUMN IF NOT EXISTS allowed_ips text[];
 ALTER TABLE ${s}.keyward_keys ADD COLUMN IF NOT EXISTS suspended_at bigint;
 ALTER TABLE ${s}.keyward_keys ADD COLUMN IF NOT EXISTS suspend_reason text;
+-- Rotation until first use (issue 25): NULL is a rotation that ends at expires_at.
+ALTER TABLE ${s}.keyward_keys ADD COLUMN IF NOT EXISTS rotated_until text;
+ALTER TABLE ${s}.keyward_keys ADD COLUMN IF NOT EXISTS pending_predecessor text;
 CREATE INDEX IF NOT EXISTS keyward_keys_owner_idx ON ${s}.keyward_keys (owner_id, created_at, id);
 -- Paged lists (issue 31): keyset pagination newest first, ids compared bytewise whatever the
 -- database's collation, and case-insensitive name prefixes. On a large existing table these

@@ -15,6 +15,8 @@ const STRING_FIELDS = [
   'ownerId',
   'rotatedFrom',
   'rotatedTo',
+  'rotatedUntil',
+  'pendingPredecessor',
   'suspendReason',
 ] as const
 const TIME_FIELDS = ['createdAt', 'expiresAt', 'lastUsedAt', 'revokedAt', 'suspendedAt'] as const
@@ -64,6 +66,8 @@ export function encodePatch(patch: KeyRecordPatch): { set: string[]; removed: st
   if (patch.suspendReason === null) removed.push('suspendReason')
   else if (patch.suspendReason !== undefined) set.push('suspendReason', patch.suspendReason)
   if (patch.rotatedTo !== undefined) set.push('rotatedTo', patch.rotatedTo)
+  if (patch.rotatedUntil !== undefined) set.push('rotatedUntil', patch.rotatedUntil)
+  if (patch.pendingPredecessor === null) removed.push('pendingPredecessor')
   if (patch.revokedAt !== undefined) set.push('revokedAt', String(patch.revokedAt))
   return { set, removed }
 }

@@ -34,6 +34,15 @@ export interface ApiKeyJson {
   rotatedFrom?: string
   /** The id of the key that replaced this one through rotation. */
   rotatedTo?: string
+  /** `'first-use'`: the rotation ends this key at its successor's first use (or `expiresAt`). */
+  rotatedUntil?: 'first-use'
+  /** The key that keeps working until this one is first used. */
+  pendingPredecessor?: string
+  /**
+   * Present with a rotation until first use: `true` on the old key while it still works and on
+   * the successor until its first use, `false` once the hand-over happened.
+   */
+  firstUsePending?: boolean
   /** The key's own rate limits (`window` in seconds); absent when the deployment defaults apply. */
   rateLimits?: RateLimitJson[]
   /**
@@ -125,6 +134,14 @@ export function toApiKeyJson(key: ApiKey, at: number = Date.now()): ApiKeyJson {
   if (key.metadata !== undefined) json.metadata = key.metadata
   if (key.rotatedFrom !== undefined) json.rotatedFrom = key.rotatedFrom
   if (key.rotatedTo !== undefined) json.rotatedTo = key.rotatedTo
+  if (key.rotatedUntil !== undefined) {
+    json.rotatedUntil = key.rotatedUntil
+    json.firstUsePending = key.revokedAt === undefined && at < key.expiresAt
+  }
+  if (key.pendingPredecessor !== undefined) {
+    json.pendingPredecessor = key.pendingPredecessor
+    json.firstUsePending = true
+  }
   if (key.rateLimits !== undefined) {
     json.rateLimits = toRateLimitsJson(key.rateLimits)
   }

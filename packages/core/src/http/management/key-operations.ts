@@ -113,8 +113,9 @@ export const KEY_OPERATIONS = {
     summary: 'Rotate a key',
     description:
       'A successor with a new secret and the same name, owner, scopes and expiry; the old key ' +
-      'ends after `gracePeriod` (default 0: at once). A revoked, expired, rotated or suspended ' +
-      'key is 409 `key_inactive`.',
+      'ends after `gracePeriod` (default 0: at once), or with `until: "first-use"` when the ' +
+      'successor is first verified on any instance (at most `gracePeriod` later, default the ' +
+      'largest grace period). A revoked, expired, rotated or suspended key is 409 `key_inactive`.',
     tag: 'API keys',
     body: { json: 'RotateKeyRequest', required: false },
     success: { status: 201, description: 'The successor and its token.', schema: 'IssuedKey' },

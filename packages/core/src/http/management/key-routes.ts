@@ -29,7 +29,7 @@ export const CREATE_FIELDS = [
 /** What `PATCH` may change: the same fields as on create (the owner never changes). */
 export const UPDATE_FIELDS = CREATE_FIELDS
 /** The body fields of `POST /:id/rotate`. */
-export const ROTATE_FIELDS = ['gracePeriod'] as const
+export const ROTATE_FIELDS = ['gracePeriod', 'until'] as const
 /** The body fields of `POST /:id/suspend`. */
 export const SUSPEND_FIELDS = ['reason'] as const
 /** What a key may never change about itself: its own life, reach, limits and networks. */

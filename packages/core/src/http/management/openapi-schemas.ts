@@ -146,9 +146,17 @@ function fieldSchemas(settings: SchemaSettings) {
       ['refill'],
     ),
     gracePeriod: durationSchema(
-      'How long the old key keeps working; default 0 (ends at once).',
+      'How long the old key keeps working; default 0 (ends at once). With `until: ' +
+        '"first-use"`: the longest it waits, default the largest grace period, more than 0.',
       maxGracePeriod,
     ),
+    until: {
+      type: 'string',
+      enum: ['first-use'],
+      description:
+        'The old key works until the successor is first verified on any instance, then ends ' +
+        'everywhere; `gracePeriod` caps the wait.',
+    },
     allowedIps: {
       type: 'array',
       maxItems: MAX_ALLOWED_IPS,
@@ -226,6 +234,21 @@ function apiKeySchema(): JsonSchema {
       metadata: { type: 'object', additionalProperties: true },
       rotatedFrom: { type: 'string', description: 'The key this one replaced.' },
       rotatedTo: { type: 'string', description: 'The key that replaced this one.' },
+      rotatedUntil: {
+        type: 'string',
+        enum: ['first-use'],
+        description: "The rotation ends this key at its successor's first use (or `expiresAt`).",
+      },
+      pendingPredecessor: {
+        type: 'string',
+        description: 'The key that keeps working until this key is first used.',
+      },
+      firstUsePending: {
+        type: 'boolean',
+        description:
+          'A rotation until first use is waiting: on the old key while it still works, on the ' +
+          'successor until its first use.',
+      },
       rateLimits: { type: 'array', items: rateLimit },
       credits: objectSchema(
         {
@@ -250,6 +273,9 @@ function apiKeySchema(): JsonSchema {
       'metadata',
       'rotatedFrom',
       'rotatedTo',
+      'rotatedUntil',
+      'pendingPredecessor',
+      'firstUsePending',
       'rateLimits',
       'credits',
       'allowedIps',

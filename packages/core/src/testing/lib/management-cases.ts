@@ -329,6 +329,50 @@ export function managementCases(
       expect((await problem(graceTooLong)).field).toBe('gracePeriod')
     })
 
+    it("POST /:id/rotate with until 'first-use' keeps the old token until the new one is first used", async () => {
+      const { call, keyward } = await setup()
+      const old = await keyward.keys.create({
+        ...input,
+        scopes: ['api_keys:manage'],
+        ownerId: 'org_1',
+      })
+      const body = { until: 'first-use', gracePeriod: '1h' }
+      const rotated = await call('POST', `/${old.key.id}/rotate`, body)
+      expect(rotated.status).toBe(201)
+      const { key, token } = (await rotated.json()) as {
+        key: Record<string, unknown> & { id: string }
+        token: string
+      }
+      expect(key).toMatchObject({ pendingPredecessor: old.key.id, firstUsePending: true })
+      const pending = await call('GET', `/${old.key.id}`, undefined, old.token)
+      expect(pending.status).toBe(200)
+      expect(await pending.json()).toMatchObject({
+        status: 'rotated',
+        rotatedTo: key.id,
+        rotatedUntil: 'first-use',
+        firstUsePending: true,
+      })
+      // The successor's first use ends the old key, within the revocation bound.
+      expect((await call('GET', `/${key.id}`, undefined, token)).status).toBe(200)
+      const deadline = Date.now() + 2_000
+      let stale = await call('GET', '', undefined, old.token)
+      while (stale.status === 200 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 10))
+        stale = await call('GET', '', undefined, old.token)
+      }
+      expect(stale.status).toBe(401)
+      const successor = (await (await call('GET', `/${key.id}`, undefined, token)).json()) as object
+      expect(successor).not.toHaveProperty('firstUsePending')
+      expect(successor).not.toHaveProperty('pendingPredecessor')
+
+      const unknownUntil = await call('POST', `/${key.id}/rotate`, { until: 'last-use' })
+      expect(unknownUntil.status).toBe(422)
+      expect((await problem(unknownUntil)).field).toBe('until')
+      const noWait = await call('POST', `/${key.id}/rotate`, { until: 'first-use', gracePeriod: 0 })
+      expect(noWait.status).toBe(422)
+      expect((await problem(noWait)).field).toBe('gracePeriod')
+    })
+
     it('DELETE revokes (204, empty body, again 204): the token is refused from then on; another owner’s key is 404', async () => {
       const { call, keyward } = await setup()
       const victim = await keyward.keys.create({

@@ -169,6 +169,29 @@ export function suspensionCases(
   })
 
   describe(`${adapter} management API: network rules over HTTP`, () => {
+    it('reports the reuse of a rotated-out token with the address the request came from', async () => {
+      const { call, create, events, keyward } = await setup()
+      const worker = await create()
+      const rotated = await keyward.keys.rotate(worker.key.id)
+      const refused = await call('GET', '', undefined, worker.token)
+      expect(refused.status).toBe(401)
+      expect(await problem(refused)).toMatchObject({ code: 'revoked_token' })
+      const deadline = Date.now() + 2_000
+      while (!events.some((event) => event.type === 'reused') && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 5))
+      }
+      const reused = events.find((event) => event.type === 'reused')
+      expect(reused).toMatchObject({
+        keyId: worker.key.id,
+        successorId: rotated.key.id,
+        successorRevoked: false,
+      })
+      expect(['127.0.0.1', '::ffff:127.0.0.1', '::1']).toContain(
+        (reused as { ip?: string } | undefined)?.ip,
+      )
+      expect((await call('GET', '', undefined, rotated.token)).status).toBe(200)
+    })
+
     it('POST and PATCH take allowedIps, stored canonical; null removes them; a bad entry is 422 naming it', async () => {
       const { call } = await setup()
       const created = await call('POST', '', {
