@@ -29,6 +29,12 @@ export interface ApiKeyJson {
   metadata?: Record<string, unknown>
   rotatedFrom?: string
   rotatedTo?: string
+  /** `'first-use'`: a rotation ends this key at its successor's first use (or its expiry). */
+  rotatedUntil?: 'first-use'
+  /** The key that keeps working until this one is first used. */
+  pendingPredecessor?: string
+  /** With a rotation until first use: whether the hand-over is still to come. */
+  firstUsePending?: boolean
   /** The key's own rate limits; absent when the deployment's defaults apply, `[]` for none. */
   rateLimits?: RateLimitJson[]
   /** The key's credits, absent when it has none. */

@@ -13,6 +13,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'key.suspended',
   'key.resumed',
   'key.leaked',
+  'key.reused',
   'key.expiring',
   'key.expired',
   'key.idle',
