@@ -1,3 +1,4 @@
+import { MemoryAuditLog } from './backends/memory-audit-log.js'
 import { MemoryLimiter } from './backends/memory-limiter.js'
 import { MemoryRevocationList } from './backends/memory-revocation-list.js'
 import { MemoryTokenStore } from './backends/memory-token-store.js'
@@ -20,7 +21,14 @@ import type { Limiter } from './limits/policy.js'
 import { isScope, openScopeCatalog, type ScopeCatalog } from './scopes.js'
 import { createTokenHasher, type TokenHasher } from './token/hash.js'
 import { assertPrefix } from './token/token.js'
-import type { KeyEvent, RateLimit, RevocationList, TokenKind, TokenStore } from './types.js'
+import type {
+  AuditLog,
+  KeyEvent,
+  RateLimit,
+  RevocationList,
+  TokenKind,
+  TokenStore,
+} from './types.js'
 import type { VerifyCacheOptions } from './verify/cache.js'
 
 /**
@@ -107,6 +115,14 @@ export interface KeywardOptions<S extends string = string> {
   backendTimeout?: number
   /** Audit hook, awaited after each lifecycle change; its failures go to `onError`. */
   onEvent?: (event: KeyEvent) => void | Promise<void>
+  /**
+   * The audit log: every lifecycle event `onEvent` sees is also kept there (with the HTTP
+   * client's address and user agent when it came through the management API), buffered off
+   * the request path and appended in one batch per `flushInterval` (ms, a positive integer,
+   * default `1_000`) and on `close()`. `log` default: a new `MemoryAuditLog` (this process
+   * only); give `RedisAuditLog` or `PostgresAuditLog` to share and keep it.
+   */
+  audit?: { log?: AuditLog; flushInterval?: number }
   /** Receives failures that cannot reach a caller (background `touch`, `onEvent`). Default: `console.error`. */
   onError?: (error: unknown) => void
 }
@@ -143,6 +159,8 @@ export interface ResolvedKeywardOptions {
   readonly backendTimeout: number
   readonly tokenKinds: readonly TokenKind[]
   readonly onEvent: ((event: KeyEvent) => void | Promise<void>) | undefined
+  /** The audit log and how long, in ms, an event waits in the buffer at most. */
+  readonly audit: { readonly log: AuditLog; readonly flushInterval: number }
   readonly onError: (error: unknown) => void
   /** `window` in ms; `undefined` when there are none. */
   readonly defaultRateLimits: readonly RateLimit[] | undefined
@@ -175,6 +193,7 @@ export function resolveKeywardOptions<S extends string>(
   const backendTimeout = backendTimeoutOption(options.backendTimeout)
   const tokenKinds = tokenKindsOption(options.tokenKinds)
   const onEvent = functionOption<NonNullable<KeywardOptions['onEvent']>>(options.onEvent, 'onEvent')
+  const audit = auditOption(options.audit, now)
   const onError = onErrorOption(options.onError ?? logError)
   const defaultRateLimits = configRateLimits(options.rateLimits)
   const limiter = options.limiter ?? new MemoryLimiter()
@@ -197,12 +216,35 @@ export function resolveKeywardOptions<S extends string>(
     backendTimeout,
     tokenKinds,
     onEvent,
+    audit,
     onError,
     defaultRateLimits,
     limiter,
     ownsLimiter: options.limiter === undefined,
     hasher,
   }
+}
+
+/** `audit`: an `AuditLog` (default a new `MemoryAuditLog`) and a flush interval in ms (default 1 s). */
+function auditOption(value: unknown, now: () => number): ResolvedKeywardOptions['audit'] {
+  const audit = value ?? {}
+  assertObject(audit, 'audit')
+  const { log = new MemoryAuditLog({ now }), flushInterval } = audit as NonNullable<
+    KeywardOptions['audit']
+  >
+  assertImplements(log, 'audit.log', ['append', 'list'])
+  const interval = positiveIntegerOption(
+    flushInterval,
+    'audit.flushInterval',
+    1_000,
+    'milliseconds',
+  )
+  if (interval > MAX_DEADLINE_MS) {
+    throw new TypeError(
+      `audit.flushInterval must be a positive integer of milliseconds up to ${MAX_DEADLINE_MS}`,
+    )
+  }
+  return { log, flushInterval: interval }
 }
 
 /** `backendTimeout`: a positive integer of ms that a timer can hold, default 2 s. */

@@ -1,10 +1,18 @@
 import { boundBackends } from './backends/bounded-backends.js'
+import { type AuditQuery, createAuditRecorder, listAuditEvents } from './keys/audit.js'
 import { createKeyLifecycle, type KeyLifecycle } from './keys/lifecycle.js'
 import { type KeywardOptions, resolveKeywardOptions } from './keyward-options.js'
 import { assertNonNegativeInteger, hasMethods } from './lib/options.js'
 import type { Limiter } from './limits/policy.js'
 import type { ScopeCatalog, ScopeRequirement } from './scopes.js'
-import type { RateLimit, RevocationList, TokenStore, VerifiedKey } from './types.js'
+import type {
+  AuditLog,
+  AuditPage,
+  RateLimit,
+  RevocationList,
+  TokenStore,
+  VerifiedKey,
+} from './types.js'
 import { createVerifier, type VerifyOptions } from './verify/verifier.js'
 
 /**
@@ -23,6 +31,22 @@ export interface KeyLimits {
   readonly defaultExpiresIn: number | undefined
   /** Longest rotation grace period (`maxGracePeriod`). */
   readonly maxGracePeriod: number
+}
+
+/** `keyward.audit`: the audit log of lifecycle events. */
+export interface KeywardAudit {
+  /** The log in use. */
+  readonly log: AuditLog
+  /**
+   * One page of an owner's events, newest first (ties by id): filtered by `keyId`, `type`,
+   * `actor`, `from` (inclusive) and `to` (exclusive; instants as `Date`, epoch ms or ISO
+   * 8601), `limit` 1–100 (default 50), `cursor` a previous page's `nextCursor`. Events still
+   * in the buffer are not there yet: `flush()` first to read your own writes. A bad option
+   * (a forged cursor too) rejects `InvalidArgumentError` naming it (422).
+   */
+  list(query: AuditQuery): Promise<AuditPage>
+  /** Appends every buffered event now; resolves once the log took them (or failed: `onError`). */
+  flush(): Promise<void>
 }
 
 /** A configured Keyward instance: verification and the key lifecycle over one store. */
@@ -66,6 +90,8 @@ export interface Keyward<S extends string = string> {
   requirement(options: VerifyOptions<S>): ScopeRequirement | undefined
   /** The key lifecycle: create, list, get, update, rotate, suspend, resume, revoke, revokeAll. */
   readonly keys: KeyLifecycle<S>
+  /** The audit log: every lifecycle event, kept and queryable. */
+  readonly audit: KeywardAudit
   /** The store in use. */
   readonly store: TokenStore
   /** The revocation list in use. */
@@ -78,7 +104,7 @@ export interface Keyward<S extends string = string> {
   readonly limiter: Limiter
   /** Resolves once the revocation list's mirror is loaded. */
   ready(): Promise<void>
-  /** Stops listening for revocation events and closes the revocation list. */
+  /** Flushes the audit buffer, stops listening for revocation events and closes the revocation list. */
   close(): Promise<void>
 }
 
@@ -94,7 +120,14 @@ export function createKeyward<S extends string = string>(
   // `backendTimeout`; `isRevoked`, on the hot path, is the list's own (it never waits).
   const bounded = boundBackends(resolved, (id) => verifier.forget(id))
   const verifier = createVerifier({ ...resolved, store: bounded.store, limiter: bounded.limiter })
-  const keys = createKeyLifecycle({ ...resolved, ...bounded, forget: verifier.forget })
+  const recorder = createAuditRecorder({ ...resolved.audit, onError: resolved.onError })
+  const keys = createKeyLifecycle({
+    ...resolved,
+    ...bounded,
+    audit: recorder,
+    forget: verifier.forget,
+  })
+  const auditLog = resolved.audit.log
   const { maxLifetime, defaultExpiresIn, maxGracePeriod, revocations, limiter } = resolved
 
   return Object.freeze({
@@ -107,6 +140,11 @@ export function createKeyward<S extends string = string>(
     defaultRateLimits: resolved.defaultRateLimits,
     limiter,
     keys: keys as KeyLifecycle<S>,
+    audit: Object.freeze({
+      log: auditLog,
+      list: (query: AuditQuery) => listAuditEvents(auditLog, query),
+      flush: () => recorder.flush(),
+    }),
     verify(token: string, verifyOptions?: VerifyOptions<S>): Promise<VerifiedKey> {
       // Not `async`: a cache hit is already answered, and wrapping it costs an async frame.
       // Without options (the common call) there is no cost to validate and no requirement.
@@ -131,6 +169,8 @@ export function createKeyward<S extends string = string>(
     requirement: (verifyOptions: VerifyOptions<S>) => verifier.requirement(verifyOptions),
     ready: () => revocations.ready(),
     async close() {
+      // First, while the backends are still open: a normal shutdown loses no audit event.
+      await recorder.close()
       verifier.close()
       await revocations.close()
       if (resolved.ownsLimiter) await limiter.close?.()
