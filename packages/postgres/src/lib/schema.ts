@@ -63,6 +63,23 @@ CREATE TABLE IF NOT EXISTS ${s}.keyward_owner_epochs (
   revoked_before  bigint NOT NULL
 );
 
+-- Audit log (issue 24): one row per lifecycle event, the whole event in \`event\`; pages are
+-- keyset-paged newest first per owner (and per key), ids compared bytewise.
+CREATE TABLE IF NOT EXISTS ${s}.keyward_audit_events (
+  id        text PRIMARY KEY,
+  owner_id  text NOT NULL,
+  at        bigint NOT NULL,
+  type      text NOT NULL,
+  key_id    text,
+  actor     text,
+  event     jsonb NOT NULL
+);
+CREATE INDEX IF NOT EXISTS keyward_audit_events_owner_idx
+  ON ${s}.keyward_audit_events (owner_id, at, id COLLATE "C");
+CREATE INDEX IF NOT EXISTS keyward_audit_events_key_idx
+  ON ${s}.keyward_audit_events (owner_id, key_id, at, id COLLATE "C") WHERE key_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS keyward_audit_events_at_idx ON ${s}.keyward_audit_events (at);
+
 CREATE TABLE IF NOT EXISTS ${s}.keyward_global_epoch (
   singleton       boolean PRIMARY KEY DEFAULT true CHECK (singleton),
   revoked_before  bigint NOT NULL
