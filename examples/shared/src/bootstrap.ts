@@ -52,8 +52,13 @@ import {
   generateSigningKey,
   type SigningKey,
 } from '@keyward/jwt'
-import { migrate, PostgresRevocationList, PostgresTokenStore } from '@keyward/postgres'
-import { RedisLimiter, RedisRevocationList, RedisTokenStore } from '@keyward/redis'
+import {
+  migrate,
+  PostgresAuditLog,
+  PostgresRevocationList,
+  PostgresTokenStore,
+} from '@keyward/postgres'
+import { RedisAuditLog, RedisLimiter, RedisRevocationList, RedisTokenStore } from '@keyward/redis'
 import { Redis } from 'ioredis'
 import pg from 'pg'
 import { type Scope, scopes } from './app.js'
@@ -344,7 +349,7 @@ export async function bootstrap(): Promise<Example> {
   pool?.on('error', (error) => console.error('postgres:', error.message))
   const schema = process.env.DATABASE_SCHEMA || 'public'
   if (pool) await migrate(pool, { schema })
-  const backends: Pick<KeywardOptions<Scope>, 'store' | 'revocations' | 'limiter'> = {}
+  const backends: Pick<KeywardOptions<Scope>, 'store' | 'revocations' | 'limiter' | 'audit'> = {}
   const where: string[] = []
   if (pool) {
     backends.store = new PostgresTokenStore(pool, { schema })
@@ -365,6 +370,9 @@ export async function bootstrap(): Promise<Example> {
   // Per-key rate limits and credits are counted in Redis when there is one, so every
   // instance counts against the same limit; else in this process (each instance on its own).
   if (redis) backends.limiter = new RedisLimiter(redis, { namespace })
+  // The audit log lives with the keys: in PostgreSQL, else in Redis, else in this process.
+  if (pool) backends.audit = { log: new PostgresAuditLog(pool, { schema }) }
+  else if (redis) backends.audit = { log: new RedisAuditLog(redis, { namespace }) }
 
   const keyward = keywardWith({
     prefix: PREFIX,
@@ -384,6 +392,7 @@ export async function bootstrap(): Promise<Example> {
     adminToken: await adminToken(keyward, redis !== undefined || pool !== undefined),
     store: where.length > 0 ? where.join(', ') : 'memory',
     async close() {
+      // Flushes the audit log's buffer while Redis and PostgreSQL are still there.
       await keyward.close()
       // Passed in, so not closed by keyward: its pending counts go out before Redis does.
       await backends.limiter?.close?.()
