@@ -46,6 +46,7 @@ export {
   type GitHubPublicKeysOptions,
   githubPublicKeys,
 } from './http/github-public-keys.js'
+export type { AuditEventJson } from './http/management/audit-route.js'
 export {
   type ApiKeyJson,
   type CatalogJson,
