@@ -4,6 +4,7 @@ import type { AuditQueryInput } from '../backends/backend.js'
 import { EXIT } from '../exit-codes.js'
 import type { CommandContext } from './context.js'
 import { helpExample } from './help-example.js'
+import { columns } from './keys-list.js'
 
 interface AuditOptions {
   owner?: string
@@ -85,13 +86,5 @@ export function auditTable(events: readonly AuditEventJson[]): string {
       Object.keys(event.changes ?? {}).join(' ') || '-',
     ]),
   ]
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)))
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => cell.padEnd(widths[column]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n')
+  return columns(rows).join('\n')
 }

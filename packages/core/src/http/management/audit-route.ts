@@ -9,6 +9,7 @@ import type { AuditEvent } from '../../types.js'
 import type { ManagementResponse } from '../request.js'
 import type { Caller, ManagementContext } from './context.js'
 import { jsonResponse } from './json.js'
+import { queryParameters } from './key-routes.js'
 import { type JsonSchema, objectSchema, type RouteOperation } from './operation.js'
 
 /** The query parameters `GET /audit` reads; any other is ignored. */
@@ -27,15 +28,7 @@ export async function listAuditEvents(
   caller: Caller,
   query: URLSearchParams,
 ): Promise<ManagementResponse> {
-  const options: Record<string, string> = {}
-  for (const parameter of AUDIT_PARAMETERS) {
-    const values = query.getAll(parameter)
-    if (values.length > 1) {
-      throw new InvalidArgumentError(parameter, `Give ${parameter} at most once.`)
-    }
-    if (values[0] !== undefined) options[parameter] = values[0]
-  }
-  const { limit, ...filters } = options
+  const { limit, ...filters } = queryParameters(query, AUDIT_PARAMETERS)
   if (limit !== undefined && !/^[0-9]{1,3}$/.test(limit)) {
     throw new InvalidArgumentError(
       'limit',

@@ -55,14 +55,7 @@ export async function listKeys(
   caller: Caller,
   query: URLSearchParams,
 ): Promise<ManagementResponse> {
-  const options: Record<string, unknown> = {}
-  for (const parameter of PAGE_PARAMETERS) {
-    const values = query.getAll(parameter)
-    if (values.length > 1) {
-      throw new InvalidArgumentError(parameter, `Give ${parameter} at most once.`)
-    }
-    if (values[0] !== undefined) options[parameter] = values[0]
-  }
+  const options: Record<string, unknown> = queryParameters(query, PAGE_PARAMETERS)
   if (options.limit !== undefined) options.limit = pageLimit(options.limit as string)
   const page = await ctx.keys.listPage(caller.ownerId, options)
   const headers: Record<string, string> = {}
@@ -80,6 +73,20 @@ export async function listKeys(
     { keys: page.keys.map((key) => keyJson(ctx, key)), nextCursor: page.nextCursor },
     headers,
   )
+}
+
+/** The values of `names` in `query`, each given at most once (422 naming one given twice). */
+export function queryParameters(
+  query: URLSearchParams,
+  names: readonly string[],
+): Record<string, string> {
+  const options: Record<string, string> = {}
+  for (const name of names) {
+    const values = query.getAll(name)
+    if (values.length > 1) throw new InvalidArgumentError(name, `Give ${name} at most once.`)
+    if (values[0] !== undefined) options[name] = values[0]
+  }
+  return options
 }
 
 /** The `limit` parameter: a decimal integer from 1 to 100 (422 `limit` otherwise). */

@@ -7,6 +7,7 @@ import { createKeyward } from '../../keyward.js'
 import { conformanceScopes as scopes } from '../adapter-cases.js'
 import type { CheckResponse, ServedApp, ServeManagement } from '../served.js'
 import { checked } from './management-cases.js'
+import { nextLink } from './management-page-cases.js'
 
 const T0 = Date.UTC(2026, 11, 1)
 
@@ -23,11 +24,6 @@ interface AuditJson {
     userAgent?: string
   }[]
   nextCursor: string | null
-}
-
-/** The `rel="next"` target of a `Link` header, or `undefined`. */
-function nextLink(header: string | null): string | undefined {
-  return header === null ? undefined : /^<([^>]*)>;\s*rel="next"$/.exec(header)?.[1]
 }
 
 /** Registers the audit route cases for the adapter named `adapter`. */
