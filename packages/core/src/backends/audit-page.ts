@@ -6,6 +6,7 @@
 import { configDuration } from '../duration.js'
 import { InvalidArgumentError } from '../errors.js'
 import type { AuditEvent, AuditListOptions } from '../types.js'
+import { cursorText, opaqueCursor } from './key-page.js'
 
 /** The page size when none is given. */
 export const DEFAULT_AUDIT_PAGE_SIZE = 50
@@ -40,12 +41,10 @@ export interface ResolvedAuditQuery {
 }
 
 const CURSOR_PATTERN = /^a1:(0|[1-9][0-9]{0,15}):(evt_[0-9A-Za-z]{16})$/
-const BASE64URL = /^[A-Za-z0-9_-]{1,100}$/
 
 /** The opaque cursor of `position`: base64url of a versioned `at` and event id. */
 export function encodeAuditCursor(position: AuditPosition): string {
-  const text = `a1:${position.at}:${position.id}`
-  return btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  return opaqueCursor(`a1:${position.at}:${position.id}`)
 }
 
 /**
@@ -56,13 +55,8 @@ export function encodeAuditCursor(position: AuditPosition): string {
 export function decodeAuditCursor(cursor: unknown): AuditPosition {
   const invalid = () =>
     new InvalidArgumentError('cursor', 'cursor must be a nextCursor from a previous page.')
-  if (typeof cursor !== 'string' || !BASE64URL.test(cursor)) throw invalid()
-  let text: string
-  try {
-    text = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'))
-  } catch {
-    throw invalid()
-  }
+  const text = cursorText(cursor, 100)
+  if (text === undefined) throw invalid()
   const match = CURSOR_PATTERN.exec(text)
   if (match === null) throw invalid()
   const position = { at: Number(match[1]), id: match[2]! }

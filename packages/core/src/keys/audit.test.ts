@@ -127,6 +127,8 @@ describe('keyward.audit', () => {
     const first = await keyward.keys.create(input)
     clock.now += DAY
     await keyward.keys.create(input)
+    // A second apart: events of the same instant are ordered by their random ids.
+    clock.now += 1_000
     await keyward.keys.revoke(first.key.id, { actor: 'person:bob' })
     await keyward.audit.flush()
     const page = await keyward.audit.list({ ownerId: 'org_1', limit: 1 })
