@@ -717,5 +717,17 @@ describe('two instances sharing PostgreSQL only', () => {
       if (status === 200) await new Promise((resolve) => setTimeout(resolve, 20))
     }
     expect(status).toBe(401)
+
+    // Both instances write to one audit log in PostgreSQL: the second lists the first's
+    // creation beside its own revocation once their buffers are flushed (within a second).
+    let types: string[] = []
+    for (let attempt = 0; attempt < 100 && types.length < 2; attempt++) {
+      const audit = await curl(second.url, 'GET', `/api-keys/audit?keyId=${key.id}`, {
+        token: first.adminToken,
+      })
+      types = (audit.json as { events: { type: string }[] }).events.map((event) => event.type)
+      if (types.length < 2) await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect(types).toEqual(['revoked', 'created'])
   })
 })

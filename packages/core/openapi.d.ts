@@ -44,6 +44,26 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api-keys/audit': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * One page of the caller's owner's audit log
+     * @description Every lifecycle event of the owner (created, updated, rotated, revoked, suspended, …), newest first (ties by id), with who acted, the changed fields before and after, and the client address and user agent when it came over HTTP; never a token or a hash. Events are written within a second or so of the change. Follow `nextCursor` (or the `Link` header) until it is `null`: a filtered page may hold fewer events than `limit`.
+     */
+    get: operations['listAuditEvents']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api-keys/catalog': {
     parameters: {
       query?: never
@@ -518,6 +538,36 @@ export interface components {
       /** @description The cursor of the next page; `null` on the last one. */
       nextCursor: string | null
     }
+    AuditEvent: {
+      id: string
+      /** Format: date-time */
+      at: string
+      /** @description `created`, `updated`, `rotated`, `revoked`, `revoked_all`, `suspended`, … */
+      type: string
+      /** @description The owner; `*` for a revoke-all of every owner. */
+      ownerId: string
+      /** @description The key it concerns; absent for an owner-wide event. */
+      keyId?: string
+      /** @description Who acted: `key:<id>`, a signed-in person's actor, `policy`. */
+      actor?: string
+      changes?: {
+        [key: string]: {
+          before?: unknown
+          after?: unknown
+        }
+      }
+      /** @description The event's other plain fields. */
+      data?: Record<string, never>
+      /** @description The HTTP client address, when it came through this API. */
+      clientIp?: string
+      /** @description The HTTP client `User-Agent` (at most 256 characters). */
+      userAgent?: string
+    }
+    AuditPage: {
+      events: components['schemas']['AuditEvent'][]
+      /** @description The cursor of the next page; `null` on the last one. */
+      nextCursor: string | null
+    }
     RevokedAll: {
       /** Format: date-time */
       revokedBefore: string
@@ -967,6 +1017,149 @@ export interface operations {
           'RateLimit-Policy'?: string
           /** @description What is left of the caller's key limits, when it has any. */
           RateLimit?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description A field is invalid; `field` names it. */
+      422: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ValidationProblem']
+        }
+      }
+      /** @description The caller’s key is over its rate limit or out of credits. */
+      429: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy': string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit: string
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description A backend is unavailable; retry after `Retry-After` seconds. */
+      503: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          /** @description Seconds to wait before retrying. */
+          'Retry-After': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  listAuditEvents: {
+    parameters: {
+      query?: {
+        /** @description Only events of this key. */
+        keyId?: string
+        /** @description Only events of this type. */
+        type?: string
+        /** @description Only events by this actor. */
+        actor?: string
+        /** @description Only events at or after this instant (ISO 8601). */
+        from?: string
+        /** @description Only events before this instant (ISO 8601). */
+        to?: string
+        /** @description Events per page, 1–100; default 50. */
+        limit?: number
+        /** @description The previous page's `nextCursor`; absent: the first page. */
+        cursor?: string
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description The page. */
+      200: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          /** @description RFC 8288 `<?limit=…&cursor=…>; rel="next"` (relative) when another page follows. */
+          link?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['AuditPage']
+        }
+      }
+      /** @description The request is malformed: its Authorization header, its body or its parameters. */
+      400: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          /** @description The RFC 6750 challenge. */
+          'WWW-Authenticate'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description No credential, or one that is malformed, unknown, expired or revoked. */
+      401: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          /** @description The RFC 6750 challenge. */
+          'WWW-Authenticate': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description The caller lacks a scope it needs, or the request breaks the same-origin rule. */
+      403: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          /** @description The RFC 6750 challenge. */
+          'WWW-Authenticate'?: string
           [name: string]: unknown
         }
         content: {

@@ -1048,6 +1048,381 @@ export const document = {
         },
       },
     },
+    '/api-keys/audit': {
+      get: {
+        operationId: 'listAuditEvents',
+        summary: "One page of the caller's owner's audit log",
+        description:
+          'Every lifecycle event of the owner (created, updated, rotated, revoked, suspended, …), newest first (ties by id), with who acted, the changed fields before and after, and the client address and user agent when it came over HTTP; never a token or a hash. Events are written within a second or so of the change. Follow `nextCursor` (or the `Link` header) until it is `null`: a filtered page may hold fewer events than `limit`.',
+        tags: ['API keys'],
+        security: [
+          {
+            apiKey: [],
+          },
+          {
+            session: [],
+          },
+        ],
+        parameters: [
+          {
+            name: 'keyId',
+            in: 'query',
+            required: false,
+            description: 'Only events of this key.',
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'type',
+            in: 'query',
+            required: false,
+            description: 'Only events of this type.',
+            schema: {
+              type: 'string',
+              pattern: '^[a-z][a-z0-9_.]{0,63}$',
+            },
+          },
+          {
+            name: 'actor',
+            in: 'query',
+            required: false,
+            description: 'Only events by this actor.',
+            schema: {
+              type: 'string',
+            },
+          },
+          {
+            name: 'from',
+            in: 'query',
+            required: false,
+            description: 'Only events at or after this instant (ISO 8601).',
+            schema: {
+              type: 'string',
+              format: 'date-time',
+            },
+          },
+          {
+            name: 'to',
+            in: 'query',
+            required: false,
+            description: 'Only events before this instant (ISO 8601).',
+            schema: {
+              type: 'string',
+              format: 'date-time',
+            },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            required: false,
+            description: 'Events per page, 1–100; default 50.',
+            schema: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 100,
+            },
+          },
+          {
+            name: 'cursor',
+            in: 'query',
+            required: false,
+            description: "The previous page's `nextCursor`; absent: the first page.",
+            schema: {
+              type: 'string',
+              pattern: '^[A-Za-z0-9_-]{1,100}$',
+            },
+          },
+        ],
+        responses: {
+          200: {
+            description: 'The page.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              link: {
+                description:
+                  'RFC 8288 `<?limit=…&cursor=…>; rel="next"` (relative) when another page follows.',
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/AuditPage',
+                },
+              },
+            },
+          },
+          400: {
+            description:
+              'The request is malformed: its Authorization header, its body or its parameters.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'WWW-Authenticate': {
+                description: 'The RFC 6750 challenge.',
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          401: {
+            description: 'No credential, or one that is malformed, unknown, expired or revoked.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'WWW-Authenticate': {
+                description: 'The RFC 6750 challenge.',
+                required: true,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          403: {
+            description:
+              'The caller lacks a scope it needs, or the request breaks the same-origin rule.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'WWW-Authenticate': {
+                description: 'The RFC 6750 challenge.',
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          422: {
+            description: 'A field is invalid; `field` names it.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/ValidationProblem',
+                },
+              },
+            },
+          },
+          429: {
+            description: 'The caller’s key is over its rate limit or out of credits.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: true,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: true,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'Retry-After': {
+                description: 'Seconds to wait before retrying.',
+                required: false,
+                schema: {
+                  type: 'string',
+                  pattern: '^[0-9]+$',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          503: {
+            description: 'A backend is unavailable; retry after `Retry-After` seconds.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'Retry-After': {
+                description: 'Seconds to wait before retrying.',
+                required: true,
+                schema: {
+                  type: 'string',
+                  pattern: '^[0-9]+$',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
     '/api-keys/catalog': {
       get: {
         operationId: 'getCatalog',
@@ -5327,6 +5702,87 @@ export const document = {
           },
         },
         required: ['keys', 'nextCursor'],
+        additionalProperties: false,
+      },
+      AuditEvent: {
+        type: 'object',
+        properties: {
+          id: {
+            type: 'string',
+            pattern: '^evt_[0-9A-Za-z]{16}$',
+          },
+          at: {
+            type: 'string',
+            format: 'date-time',
+          },
+          type: {
+            type: 'string',
+            description:
+              '`created`, `updated`, `rotated`, `revoked`, `revoked_all`, `suspended`, …',
+          },
+          ownerId: {
+            type: 'string',
+            description: 'The owner; `*` for a revoke-all of every owner.',
+          },
+          keyId: {
+            type: 'string',
+            description: 'The key it concerns; absent for an owner-wide event.',
+          },
+          actor: {
+            type: 'string',
+            description: "Who acted: `key:<id>`, a signed-in person's actor, `policy`.",
+          },
+          changes: {
+            type: 'object',
+            additionalProperties: {
+              type: 'object',
+              description:
+                'A changed field: its JSON value before and after (either absent when none).',
+              properties: {
+                before: {},
+                after: {},
+              },
+              additionalProperties: false,
+            },
+          },
+          data: {
+            type: 'object',
+            description: "The event's other plain fields.",
+          },
+          clientIp: {
+            type: 'string',
+            description: 'The HTTP client address, when it came through this API.',
+          },
+          userAgent: {
+            type: 'string',
+            description: 'The HTTP client `User-Agent` (at most 256 characters).',
+          },
+        },
+        required: ['id', 'at', 'type', 'ownerId'],
+        additionalProperties: false,
+      },
+      AuditPage: {
+        type: 'object',
+        properties: {
+          events: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/AuditEvent',
+            },
+          },
+          nextCursor: {
+            oneOf: [
+              {
+                type: 'string',
+              },
+              {
+                type: 'null',
+              },
+            ],
+            description: 'The cursor of the next page; `null` on the last one.',
+          },
+        },
+        required: ['events', 'nextCursor'],
         additionalProperties: false,
       },
       RevokedAll: {

@@ -137,6 +137,7 @@ describe.each(FRAMEWORKS)(
         'Change limits',
         'Allowed IPs',
         'Suspend',
+        'Activity',
         'Delete',
       ])
       await keyMenu(PAUSED).click()
@@ -171,6 +172,7 @@ describe.each(FRAMEWORKS)(
         'Rename',
         'Change limits',
         'Allowed IPs',
+        'Activity',
         'Delete',
       ])
       await page.reload()

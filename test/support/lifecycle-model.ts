@@ -20,11 +20,14 @@
  */
 import {
   type ApiKey,
+  type AuditEvent,
+  type AuditLog,
   createKeyward,
   defineScopes,
   isKeywardError,
   type KeyEvent,
   type Keyward,
+  MemoryAuditLog,
   MemoryRevocationList,
   MemoryTokenStore,
   type RevocationList,
@@ -42,7 +45,7 @@ import {
   type GeneratedSigningKey,
   generateSigningKey,
 } from '@keyward/jwt'
-import { RedisRevocationList, RedisTokenStore } from '@keyward/redis'
+import { RedisAuditLog, RedisRevocationList, RedisTokenStore } from '@keyward/redis'
 import fc from 'fast-check'
 import type { Redis } from 'ioredis'
 import { connectRedis, deleteNamespace, testNamespace } from './redis-namespace.js'
@@ -271,6 +274,8 @@ export interface Sut {
   trace: string[]
   /** The caller of the pending late-body request, as its headers verified. */
   lateHeaders: VerifiedKey | undefined
+  /** Every lifecycle event either instance emitted (`onEvent`), in order. */
+  events: KeyEvent[]
 }
 
 interface Deferred {
@@ -348,6 +353,7 @@ function buildInstance(
   revocations: RevocationList,
   signingKey: GeneratedSigningKey,
   gate: StoreGate,
+  audit: { log: AuditLog; events: KeyEvent[] },
 ): SutInstance {
   const now = () => clock.t + index * SKEW_MS
   const reused: SutInstance['reused'] = []
@@ -365,11 +371,14 @@ function buildInstance(
     revocations,
     now,
     tokenKinds: [accessTokens],
-    // Background `lastUsedAt` writes may outlive a sequence; they are not what is tested.
-    onError: () => {},
+    // Both instances share one audit log; `events` is what they emitted, to compare it with.
+    audit: { log: audit.log },
     onEvent: (event) => {
+      audit.events.push(event)
       if (event.type === 'reused') reused.push(event)
     },
+    // Background `lastUsedAt` writes may outlive a sequence; they are not what is tested.
+    onError: () => {},
   })
   return {
     name: NAMES[index],
@@ -387,8 +396,13 @@ export function createMemorySut(stats: ModelStats, signingKey: GeneratedSigningK
   const clock = { t: MEMORY_T0 }
   const store = new MemoryTokenStore()
   const revocations = new MemoryRevocationList({ now: () => clock.t })
+  // The model's clock leaps days: a retention longer than any sequence keeps every event.
+  const audit = {
+    log: new MemoryAuditLog({ now: () => clock.t, retention: '3650d' }),
+    events: [] as KeyEvent[],
+  }
   const instances = [0, 1].map((i) =>
-    buildInstance(i as Instance, clock, store, revocations, signingKey, new StoreGate()),
+    buildInstance(i as Instance, clock, store, revocations, signingKey, new StoreGate(), audit),
   ) as [SutInstance, SutInstance]
   return {
     clock,
@@ -401,6 +415,7 @@ export function createMemorySut(stats: ModelStats, signingKey: GeneratedSigningK
     stats,
     trace: [],
     lateHeaders: undefined,
+    events: audit.events,
   }
 }
 
@@ -415,6 +430,7 @@ export async function createRedisSut(
 ): Promise<Sut> {
   const clock = { t: Date.now() }
   const namespace = testNamespace('model')
+  const events: KeyEvent[] = []
   const instances = clients.map((client, i) => {
     const now = () => clock.t + i * SKEW_MS
     const store = new RedisTokenStore(client, { namespace, now })
@@ -428,7 +444,11 @@ export async function createRedisSut(
       onStale: 'allow',
       onError: () => {},
     })
-    return buildInstance(i as Instance, clock, store, revocations, signingKey, new StoreGate())
+    const log = new RedisAuditLog(client, { namespace, now, retention: '3650d' })
+    return buildInstance(i as Instance, clock, store, revocations, signingKey, new StoreGate(), {
+      log,
+      events,
+    })
   }) as [SutInstance, SutInstance]
   await Promise.all(instances.map((instance) => instance.keyward.ready()))
   let barriers = 0
@@ -466,6 +486,47 @@ export async function createRedisSut(
     stats,
     trace: [],
     lateHeaders: undefined,
+    events,
+  }
+}
+
+/**
+ * The audit invariant, at the end of a sequence: once both instances flushed, the shared log
+ * holds each event they emitted exactly once (type, time, key, actor), and nothing else.
+ */
+export async function checkAuditLog(sut: Sut): Promise<void> {
+  await Promise.all(sut.instances.map((instance) => instance.keyward.audit.flush()))
+  const signature = (type: string, at: number, keyId?: string, actor?: string) =>
+    `${type} ${at} ${keyId ?? '-'} ${actor ?? '-'}`
+  const expected: string[] = []
+  const owners = new Set<string>()
+  for (const event of sut.events) {
+    const fields = event as unknown as Record<string, unknown>
+    const key = fields.key as ApiKey | undefined
+    owners.add((fields.ownerId as string | undefined) ?? key?.ownerId ?? '*')
+    const keyId =
+      event.type === 'rotated' ? event.previousId : ((fields.keyId as string) ?? key?.id)
+    expected.push(signature(event.type, event.at, keyId, fields.actor as string | undefined))
+  }
+  const listed: AuditEvent[] = []
+  for (const ownerId of owners) {
+    let cursor: string | undefined
+    for (let pages = 0; pages < 1_000; pages++) {
+      const page = await sut.instances[0].keyward.audit.list({
+        ownerId,
+        limit: 100,
+        ...(cursor === undefined ? {} : { cursor }),
+      })
+      listed.push(...page.events)
+      if (page.nextCursor === null) break
+      cursor = page.nextCursor
+    }
+  }
+  const found = listed.map((event) => signature(event.type, event.at, event.keyId, event.actor))
+  if (found.sort().join('\n') !== expected.sort().join('\n')) {
+    throw new Error(
+      `audit log: expected\n  ${expected.join('\n  ')}\nbut listed\n  ${found.join('\n  ')}`,
+    )
   }
 }
 
@@ -2040,6 +2101,7 @@ export async function checkLifecycle(options: LifecycleCheckOptions): Promise<vo
       stats.sequences++
       try {
         await fc.asyncModelRun(() => ({ model: initialModel(sut.clock.t), real: sut }), commands)
+        await checkAuditLog(sut)
       } finally {
         await sut.close()
       }

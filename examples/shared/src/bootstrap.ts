@@ -58,11 +58,13 @@ import {
 } from '@keyward/jwt'
 import {
   migrate,
+  PostgresAuditLog,
   PostgresRevocationList,
   PostgresTokenStore,
   PostgresWebhookQueue,
 } from '@keyward/postgres'
 import {
+  RedisAuditLog,
   RedisLimiter,
   RedisRevocationList,
   RedisTokenStore,
@@ -384,7 +386,7 @@ export async function bootstrap(): Promise<Example> {
   pool?.on('error', (error) => console.error('postgres:', error.message))
   const schema = process.env.DATABASE_SCHEMA || 'public'
   if (pool) await migrate(pool, { schema })
-  const backends: Pick<KeywardOptions<Scope>, 'store' | 'revocations' | 'limiter'> = {}
+  const backends: Pick<KeywardOptions<Scope>, 'store' | 'revocations' | 'limiter' | 'audit'> = {}
   const where: string[] = []
   if (pool) {
     backends.store = new PostgresTokenStore(pool, { schema })
@@ -406,6 +408,9 @@ export async function bootstrap(): Promise<Example> {
   // instance counts against the same limit; else in this process (each instance on its own).
   if (redis) backends.limiter = new RedisLimiter(redis, { namespace })
   const webhooks = webhooksFromEnv(pool, redis, { schema, namespace })
+  // The audit log lives with the keys: in PostgreSQL, else in Redis, else in this process.
+  if (pool) backends.audit = { log: new PostgresAuditLog(pool, { schema }) }
+  else if (redis) backends.audit = { log: new RedisAuditLog(redis, { namespace }) }
 
   const keyward = keywardWith({
     prefix: PREFIX,
@@ -426,6 +431,7 @@ export async function bootstrap(): Promise<Example> {
     adminToken: await adminToken(keyward, redis !== undefined || pool !== undefined),
     store: where.length > 0 ? where.join(', ') : 'memory',
     async close() {
+      // Flushes the audit log's buffer while Redis and PostgreSQL are still there.
       await keyward.close()
       // Passed in, so not closed by keyward: its pending counts go out before Redis does.
       await backends.limiter?.close?.()

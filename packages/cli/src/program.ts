@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import type { CliIo } from './cli-io.js'
+import { registerAudit } from './commands/audit.js'
 import { registerCheck } from './commands/check.js'
 import { createCommandContext, type GlobalOptions } from './commands/context.js'
 import { helpExample } from './commands/help-example.js'
@@ -39,7 +40,7 @@ function processIo(): CliIo {
 function createProgram(io: CliIo, done: (code: ExitCode) => void): Command {
   const program = new Command('keyward')
     .description(
-      'Manage Keyward API keys from a terminal: list, create, rotate and revoke keys, revoke everything in an incident, and check or scan for leaked tokens.',
+      'Manage Keyward API keys from a terminal: list, create, rotate and revoke keys, revoke everything in an incident, read the audit log, and check or scan for leaked tokens.',
     )
     .version('0.1.0')
     .option('--redis <url>', 'connect to the Redis the application uses (default: $REDIS_URL)')
@@ -77,6 +78,7 @@ KEYWARD_PREFIX, KEYWARD_API_TOKEN.`,
   const ctx = createCommandContext(program, io, done)
   registerKeys(program, ctx)
   registerRevokeAll(program, ctx)
+  registerAudit(program, ctx)
   registerCheck(program, ctx)
   registerScan(program, ctx)
 

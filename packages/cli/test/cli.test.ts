@@ -288,6 +288,30 @@ describe('keyward against a running example app (--api)', () => {
     expect(everyone.code).toBe(2)
   })
 
+  it("reads the owner's audit log through the management API, with where each change came from", async () => {
+    const env = { KEYWARD_API_TOKEN: adminToken }
+    const api = ['--api', `${url}/api-keys`]
+    const created = await keyward(
+      [...api, 'keys', 'create', '--name', 'audited', '--expires-in', '1d'],
+      { env },
+    )
+    const keyId = /^Created (key_\w{16})/.exec(created.stderr)![1]!
+    // The app writes its audit log within a second: poll, bounded.
+    let events: { type: string; keyId: string; actor: string; clientIp?: string }[] = []
+    for (let attempt = 0; attempt < 60 && events.length === 0; attempt++) {
+      const audit = await keyward([...api, '--json', 'audit', '--key', keyId], { env })
+      expect(audit.code, audit.stderr).toBe(0)
+      events = JSON.parse(audit.stdout).events
+      if (events.length === 0) await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'created', keyId, actor: expect.stringMatching(/^key:/) }),
+    ])
+    expect(events[0]!.clientIp).toMatch(/127\.0\.0\.1|::1/)
+    const other = await keyward([...api, 'audit', '--owner', 'org_9'], { env })
+    expect(other.code).toBe(2)
+  })
+
   it('suspends, resumes and changes the allowed IPs through the management API, the app following', async () => {
     const env = { KEYWARD_API_TOKEN: adminToken }
     const api = ['--api', `${url}/api-keys`]

@@ -514,6 +514,68 @@ describe.each(Object.keys(deployments))('keyward against %s', (name) => {
       stderr: 'keyward: --owner is required with a store backend.\n',
     })
   })
+
+  it('keyward audit shows what the CLI changed, in the shared log, a page at a time', async () => {
+    const owner = `org_audit_${name.length}`
+    const create = (keyName: string) =>
+      keyward([
+        ...store,
+        'keys',
+        'create',
+        '--owner',
+        owner,
+        '--name',
+        keyName,
+        '--expires-in',
+        '1d',
+      ])
+    expect((await create('first')).code).toBe(0)
+    const second = await create('second')
+    const keyId = /^Created (key_\w{16})/.exec(second.stderr)![1]!
+    expect((await keyward([...store, 'keys', 'revoke', keyId])).code).toBe(0)
+
+    const json = await keyward([...store, '--json', 'audit', '--owner', owner, '--since', '1h'])
+    expect(json.code, json.stderr).toBe(0)
+    const page = JSON.parse(json.stdout) as { events: { type: string; keyId: string }[] }
+    expect(page.events.map((event) => event.type)).toEqual(['revoked', 'created', 'created'])
+    const byKey = await keyward([...store, '--json', 'audit', '--owner', owner, '--key', keyId])
+    expect(JSON.parse(byKey.stdout).events.map((event: { type: string }) => event.type)).toEqual([
+      'revoked',
+      'created',
+    ])
+    const table = await keyward([
+      ...store,
+      'audit',
+      '--owner',
+      owner,
+      '--type',
+      'created',
+      '--limit',
+      '1',
+    ])
+    expect(table.code).toBe(0)
+    const lines = table.stdout.trim().split('\n')
+    expect(lines[0]).toMatch(/^TIME +TYPE +KEY +ACTOR +FROM +CHANGED$/)
+    expect(lines.slice(1)).toEqual([
+      expect.stringMatching(new RegExp(`^\\S+Z +created +${keyId} `)),
+    ])
+    expect(table.stderr).toMatch(/^More events follow: add --cursor \S+\.$/m)
+
+    const noOwner = await keyward([...store, 'audit'])
+    expect(noOwner).toMatchObject({ code: 2 })
+    expect(noOwner.stderr).toMatch(/--owner/)
+    const badSince = await keyward([
+      ...store,
+      '--json',
+      'audit',
+      '--owner',
+      owner,
+      '--since',
+      'soon',
+    ])
+    expect(badSince.code).toBe(2)
+    expect(JSON.parse(badSince.stderr)).toMatchObject({ error: { field: 'since' } })
+  })
 })
 
 describe('keyward keys create and the prefixes a deployment issues', () => {

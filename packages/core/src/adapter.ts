@@ -16,6 +16,25 @@
  * @packageDocumentation
  */
 
+/** What every `AuditLog` shares to answer `list`: options, cursor, order, filter, retention. */
+export {
+  type AuditPosition,
+  auditComesAfter,
+  auditNewestFirst,
+  auditPageOf,
+  auditRetentionOption,
+  DEFAULT_AUDIT_PAGE_SIZE,
+  DEFAULT_AUDIT_RETENTION,
+  decodeAuditCursor,
+  EVERY_OWNER,
+  encodeAuditCursor,
+  MAX_AUDIT_LOG_PAGE_SIZE,
+  MAX_AUDIT_PAGE_SIZE,
+  matchesAuditQuery,
+  type ResolvedAuditQuery,
+  resolveAuditQuery,
+  withinRetention,
+} from './backends/audit-page.js'
 /** What every `TokenStore` shares to answer `listByOwner`: options, cursor, order, status. */
 export {
   comesAfter,

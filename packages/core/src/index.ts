@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 
+export { MemoryAuditLog, type MemoryAuditLogOptions } from './backends/memory-audit-log.js'
 export { MemoryLimiter, type MemoryLimiterOptions } from './backends/memory-limiter.js'
 export {
   MemoryRevocationList,
@@ -45,6 +46,7 @@ export {
   type GitHubPublicKeysOptions,
   githubPublicKeys,
 } from './http/github-public-keys.js'
+export type { AuditEventJson } from './http/management/audit-route.js'
 export {
   type ApiKeyJson,
   type CatalogJson,
@@ -73,6 +75,7 @@ export type {
   SecretScanningKeySource,
   SecretScanningPublicKey,
 } from './http/secret-scanning-signature.js'
+export type { AuditQuery, EventOrigin } from './keys/audit.js'
 export type {
   ActionContext,
   CreateKeyInput,
@@ -87,7 +90,12 @@ export type {
   SuspendKeyInput,
   UpdateKeyInput,
 } from './keys/lifecycle.js'
-export { createKeyward, type KeyLimits, type Keyward } from './keyward.js'
+export {
+  createKeyward,
+  type KeyLimits,
+  type Keyward,
+  type KeywardAudit,
+} from './keyward.js'
 export type { KeywardOptions } from './keyward-options.js'
 export type { CreditsInput, RateLimitInput } from './limits/input.js'
 export { rateLimitHeaders } from './limits/policy.js'
@@ -118,6 +126,10 @@ export {
 } from './token/token.js'
 export type {
   ApiKey,
+  AuditEvent,
+  AuditListOptions,
+  AuditLog,
+  AuditPage,
   KeyCredits,
   KeyEvent,
   KeyMetadata,

@@ -1,3 +1,4 @@
+import { MemoryAuditLog } from './backends/memory-audit-log.js'
 import { MemoryLimiter } from './backends/memory-limiter.js'
 import { MemoryRevocationList } from './backends/memory-revocation-list.js'
 import { MemoryTokenStore } from './backends/memory-token-store.js'
@@ -21,7 +22,14 @@ import { type PoliciesOptions, type ResolvedPolicies, resolvePolicies } from './
 import { isScope, openScopeCatalog, type ScopeCatalog } from './scopes.js'
 import { createTokenHasher, type TokenHasher } from './token/hash.js'
 import { assertPrefix } from './token/token.js'
-import type { KeyEvent, RateLimit, RevocationList, TokenKind, TokenStore } from './types.js'
+import type {
+  AuditLog,
+  KeyEvent,
+  RateLimit,
+  RevocationList,
+  TokenKind,
+  TokenStore,
+} from './types.js'
 import type { VerifyCacheOptions } from './verify/cache.js'
 import { type ResolvedWebhooks, resolveWebhooks, type WebhooksOptions } from './webhooks/options.js'
 
@@ -116,6 +124,14 @@ export interface KeywardOptions<S extends string = string> {
    * never for a key revoked by hand or by a revoke-all. Default: none (the event only).
    */
   onReuse?: 'revoke-successor'
+  /**
+   * The audit log: every lifecycle event `onEvent` sees is also kept there (with the HTTP
+   * client's address and user agent when it came through the management API), buffered off
+   * the request path and appended in one batch per `flushInterval` (ms, a positive integer,
+   * default `1_000`) and on `close()`. `log` default: a new `MemoryAuditLog` (this process
+   * only); give `RedisAuditLog` or `PostgresAuditLog` to share and keep it.
+   */
+  audit?: { log?: AuditLog; flushInterval?: number }
   /** Receives failures that cannot reach a caller (background `touch`, `onEvent`). Default: `console.error`. */
   onError?: (error: unknown) => void
   /**
@@ -166,6 +182,8 @@ export interface ResolvedKeywardOptions {
   readonly onEvent: ((event: KeyEvent) => void | Promise<void>) | undefined
   /** What a reuse also does; `undefined`: nothing but the `reused` event. */
   readonly onReuse: 'revoke-successor' | undefined
+  /** The audit log and how long, in ms, an event waits in the buffer at most. */
+  readonly audit: { readonly log: AuditLog; readonly flushInterval: number }
   readonly onError: (error: unknown) => void
   /** `window` in ms; `undefined` when there are none. */
   readonly defaultRateLimits: readonly RateLimit[] | undefined
@@ -202,6 +220,7 @@ export function resolveKeywardOptions<S extends string>(
   const backendTimeout = backendTimeoutOption(options.backendTimeout)
   const tokenKinds = tokenKindsOption(options.tokenKinds)
   const onEvent = functionOption<NonNullable<KeywardOptions['onEvent']>>(options.onEvent, 'onEvent')
+  const audit = auditOption(options.audit, now)
   const onError = onErrorOption(options.onError ?? logError)
   const onReuse = onReuseOption(options.onReuse)
   const defaultRateLimits = configRateLimits(options.rateLimits)
@@ -226,6 +245,7 @@ export function resolveKeywardOptions<S extends string>(
     tokenKinds,
     onEvent,
     onReuse,
+    audit,
     onError,
     defaultRateLimits,
     limiter,
@@ -240,6 +260,28 @@ export function resolveKeywardOptions<S extends string>(
 function onReuseOption(value: unknown): 'revoke-successor' | undefined {
   if (value === undefined || value === 'revoke-successor') return value
   throw new TypeError("onReuse must be 'revoke-successor' when given")
+}
+
+/** `audit`: an `AuditLog` (default a new `MemoryAuditLog`) and a flush interval in ms (default 1 s). */
+function auditOption(value: unknown, now: () => number): ResolvedKeywardOptions['audit'] {
+  const audit = value ?? {}
+  assertObject(audit, 'audit')
+  const { log = new MemoryAuditLog({ now }), flushInterval } = audit as NonNullable<
+    KeywardOptions['audit']
+  >
+  assertImplements(log, 'audit.log', ['append', 'list'])
+  const interval = positiveIntegerOption(
+    flushInterval,
+    'audit.flushInterval',
+    1_000,
+    'milliseconds',
+  )
+  if (interval > MAX_DEADLINE_MS) {
+    throw new TypeError(
+      `audit.flushInterval must be a positive integer of milliseconds up to ${MAX_DEADLINE_MS}`,
+    )
+  }
+  return { log, flushInterval: interval }
 }
 
 /** `backendTimeout`: a positive integer of ms that a timer can hold, default 2 s. */

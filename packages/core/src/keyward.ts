@@ -1,4 +1,5 @@
 import { boundBackends } from './backends/bounded-backends.js'
+import { type AuditQuery, createAuditRecorder, listAuditEvents } from './keys/audit.js'
 import { createLifecycleContext } from './keys/context.js'
 import { handOverKey } from './keys/hand-over.js'
 import { bindKeyLifecycle, type KeyLifecycle } from './keys/lifecycle.js'
@@ -8,7 +9,15 @@ import { assertNonNegativeInteger, hasMethods } from './lib/options.js'
 import type { Limiter } from './limits/policy.js'
 import { createPolicyScheduler, type Policies } from './policies/scheduler.js'
 import type { ScopeCatalog, ScopeRequirement } from './scopes.js'
-import type { KeyEvent, RateLimit, RevocationList, TokenStore, VerifiedKey } from './types.js'
+import type {
+  AuditLog,
+  AuditPage,
+  KeyEvent,
+  RateLimit,
+  RevocationList,
+  TokenStore,
+  VerifiedKey,
+} from './types.js'
 import { createVerifier, type VerifyOptions } from './verify/verifier.js'
 import { createWebhookDispatcher, type Webhooks } from './webhooks/dispatcher.js'
 import { createEventSink } from './webhooks/events.js'
@@ -29,6 +38,22 @@ export interface KeyLimits {
   readonly defaultExpiresIn: number | undefined
   /** Longest rotation grace period (`maxGracePeriod`). */
   readonly maxGracePeriod: number
+}
+
+/** `keyward.audit`: the audit log of lifecycle events. */
+export interface KeywardAudit {
+  /** The log in use. */
+  readonly log: AuditLog
+  /**
+   * One page of an owner's events, newest first (ties by id): filtered by `keyId`, `type`,
+   * `actor`, `from` (inclusive) and `to` (exclusive; instants as `Date`, epoch ms or ISO
+   * 8601), `limit` 1–100 (default 50), `cursor` a previous page's `nextCursor`. Events still
+   * in the buffer are not there yet: `flush()` first to read your own writes. A bad option
+   * (a forged cursor too) rejects `InvalidArgumentError` naming it (422).
+   */
+  list(query: AuditQuery): Promise<AuditPage>
+  /** Appends every buffered event now; resolves once the log took them (or failed: `onError`). */
+  flush(): Promise<void>
 }
 
 /** A configured Keyward instance: verification and the key lifecycle over one store. */
@@ -72,6 +97,8 @@ export interface Keyward<S extends string = string> {
   requirement(options: VerifyOptions<S>): ScopeRequirement | undefined
   /** The key lifecycle: create, list, get, update, rotate, suspend, resume, revoke, revokeAll. */
   readonly keys: KeyLifecycle<S>
+  /** The audit log: every lifecycle event, kept and queryable. */
+  readonly audit: KeywardAudit
   /** The store in use. */
   readonly store: TokenStore
   /** The revocation list in use. */
@@ -90,7 +117,8 @@ export interface Keyward<S extends string = string> {
   ready(): Promise<void>
   /**
    * Stops listening for revocation events and closes the revocation list; with webhooks,
-   * first puts every event into the queue and lets attempts in flight finish.
+   * first puts every event into the queue and lets attempts in flight finish; then flushes
+   * the audit buffer (a normal shutdown loses no audit event).
    */
   close(): Promise<void>
 }
@@ -113,12 +141,13 @@ export function createKeyward<S extends string = string>(
     onFirstUse: (successorId, predecessorId) => handOverKey(lifecycle, successorId, predecessorId),
     onReuse: (reuse) => reportReuse(lifecycle, reuse, resolved.onReuse),
   })
-  // Events reach webhooks through the same emitter as `onEvent`; the dispatcher emits its
-  // own (`webhook_disabled`) through it too.
+  const recorder = createAuditRecorder({ ...resolved.audit, onError: resolved.onError })
+  // Every event goes through the lifecycle's emitter: the audit log, then webhooks and policies
+  // (the event sink), then `onEvent`; the dispatcher and the scheduler emit their own through it.
   const background = {
     now: resolved.now,
     onError: resolved.onError,
-    emit: (event: KeyEvent) => events.emit(event),
+    emit: (event: KeyEvent) => lifecycle.emit(event),
   }
   const webhooks = resolved.webhooks && createWebhookDispatcher(resolved.webhooks, background)
   const policies =
@@ -133,6 +162,7 @@ export function createKeyward<S extends string = string>(
     ...resolved,
     ...bounded,
     onEvent: events.onEvent,
+    audit: recorder,
     forget: verifier.forget,
   })
   const keys = bindKeyLifecycle(lifecycle)
@@ -157,6 +187,11 @@ export function createKeyward<S extends string = string>(
       flush: webhooks.flush,
     },
     policies: policies && { run: policies.run, flush: policies.flush },
+    audit: Object.freeze({
+      log: resolved.audit.log,
+      list: (query: AuditQuery) => listAuditEvents(resolved.audit.log, query),
+      flush: () => recorder.flush(),
+    }),
     verify(token: string, verifyOptions?: VerifyOptions<S>): Promise<VerifiedKey> {
       // Not `async`: a cache hit is already answered, and wrapping it costs an async frame.
       // Without options (the common call) there is no cost to validate and no requirement.
@@ -183,6 +218,8 @@ export function createKeyward<S extends string = string>(
     async close() {
       await policies?.close()
       await webhooks?.close()
+      // Then, while the backends are still open: a normal shutdown loses no audit event.
+      await recorder.close()
       verifier.close()
       await revocations.close()
       if (resolved.ownsLimiter) await limiter.close?.()

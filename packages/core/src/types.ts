@@ -385,7 +385,15 @@ export interface IssuedAccessToken {
  */
 export type KeyEvent =
   | { type: 'created'; key: ApiKey; at: number; actor?: string }
-  | { type: 'updated'; key: ApiKey; changes: readonly string[]; at: number; actor?: string }
+  | {
+      type: 'updated'
+      key: ApiKey
+      changes: readonly string[]
+      /** The key as it was before the change. */
+      previous?: ApiKey
+      at: number
+      actor?: string
+    }
   | {
       type: 'rotated'
       key: ApiKey
@@ -460,3 +468,5 @@ export interface RateLimitState {
   /** The cost charged to this request so far. */
   readonly charged: number
 }
+
+export type { AuditEvent, AuditListOptions, AuditLog, AuditPage } from './audit-types.js'

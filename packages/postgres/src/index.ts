@@ -1,6 +1,7 @@
 export type { PgPool, PgPoolClient, PgQuery, PgQueryable, PgResult } from './lib/client.js'
 export { migrationSql } from './lib/schema.js'
 export { type MigrateOptions, migrate } from './migrate.js'
+export { PostgresAuditLog, type PostgresAuditLogOptions } from './postgres-audit-log.js'
 export {
   PostgresRevocationList,
   type PostgresRevocationListOptions,

@@ -12,9 +12,9 @@ export interface MigrateOptions {
 }
 
 /**
- * Creates Keyward's tables (keys, revoked keys, suspensions, owner and global epochs) and indexes in
- * `schema` if they do not exist yet: safe to run on every start, and by several instances at
- * once (they take turns on an advisory lock). Runs in one transaction on one connection of
+ * Creates Keyward's tables (keys, revoked keys, suspensions, owner and global epochs, audit
+ * events) and indexes in `schema` if they do not exist yet: safe to run on every start, and
+ * by several instances at once (they take turns on an advisory lock). Runs in one transaction on one connection of
  * `pool`. Rejects with the database's error when it cannot (no permission, unreachable).
  */
 export async function migrate(pool: PgPool, options: MigrateOptions = {}): Promise<void> {

@@ -83,6 +83,7 @@ describe('migrate', () => {
       [schema],
     )
     expect(rows.map((row) => row.table_name)).toStrictEqual([
+      'keyward_audit_events',
       'keyward_global_epoch',
       'keyward_keys',
       'keyward_owner_epochs',

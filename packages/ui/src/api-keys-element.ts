@@ -1,5 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit'
 import type { ApiKeysChangeDetail } from './change-detail.js'
+import { ActivityLog } from './lib/activity-log.js'
 import { type DialogOutcome, dialogRequest } from './lib/dialog-requests.js'
 import { defaultExpiryChoice } from './lib/form-choices.js'
 import { type FormDialog, isDestructive } from './lib/form-dialog.js'
@@ -7,9 +8,10 @@ import { errorsOf, type FieldErrors, fieldOfInput, messageOf } from './lib/form-
 import { KeyPages } from './lib/key-pages.js'
 import { createManagementClient, type ManagementClient } from './lib/management-client.js'
 import { menuButtonIn, menuItemsIn, menuKeyOutcome } from './lib/menu-keys.js'
-import { openModal } from './lib/modal.js'
+import { syncModal } from './lib/modal.js'
 import { type ApiKeysStrings, defaultStrings } from './strings.js'
 import type { ApiKeyJson, Catalog } from './types.js'
+import { activityDialog } from './views/activity.js'
 import { dangerZoneView } from './views/danger-zone.js'
 import { type KeyFormEvents, keyFormView } from './views/key-form.js'
 import { type KeyListEvents, keyListView } from './views/key-list.js'
@@ -20,7 +22,7 @@ import { type Reveal, type TokenRevealEvents, tokenRevealView } from './views/to
 export type { ApiKeysChangeDetail } from './change-detail.js'
 
 /** Where focus returns when the dialogs close: a key's "…" button, or a page button. */
-type FocusReturn = { keyId: string } | 'create' | 'revoke-all'
+type FocusReturn = { keyId: string } | 'create' | 'revoke-all' | 'activity'
 
 /**
  * `<keyward-api-keys>`: the "Settings → API Keys" page of a signed-in person, as a web
@@ -49,8 +51,9 @@ type FocusReturn = { keyId: string } | 'create' | 'revoke-all'
  * @csspart menu - a key's open menu
  * @csspart menu-item - an entry of that menu
  * @csspart empty - the empty state
+ * @csspart activity-button - the header's "Activity" button (every key's audit log)
  * @csspart danger-zone - the "Revoke all keys" section
- * @csspart dialog - every dialog
+ * @csspart dialog - every dialog (the "Activity" one is also `activity-dialog`)
  * @csspart token-dialog - the dialog showing a new token
  * @csspart token - the one-time token field
  * @csspart button - every button
@@ -106,6 +109,11 @@ export class KeywardApiKeys extends LitElement {
   #focusReturn: FocusReturn | undefined
   #loads = 0
   readonly #pages = new KeyPages(this, () => this.#client())
+  readonly #activity = new ActivityLog(
+    this,
+    () => this.#client(),
+    () => this.#restoreFocus(),
+  )
 
   // The views' callbacks, bound once (the views never see the element).
   readonly #listEvents: KeyListEvents = {
@@ -181,20 +189,11 @@ export class KeywardApiKeys extends LitElement {
 
   override updated(changed: PropertyValues<this>): void {
     if (changed.has('api')) void this.reload()
-    const form = this.#byId<HTMLDialogElement>('form-dialog')
-    const token = this.#byId<HTMLDialogElement>('token-dialog')
-    // Focus returns at once when the page closes a dialog; the close event does it when
-    // the browser closed it (Escape).
-    if (form && !this._dialog && form.open) {
-      form.close()
-      if (!this._reveal) this.#restoreFocus()
-    }
-    if (token && !this._reveal && token.open) {
-      token.close()
-      this.#restoreFocus()
-    }
-    if (form && this._dialog && !form.open) openModal(form)
-    if (token && this._reveal && !token.open) openModal(token)
+    // Focus returns when the page closes a dialog (the close event does it for Escape).
+    const closed = (id: string, open: boolean) => syncModal(this.#byId(id), open)
+    if (closed('form-dialog', Boolean(this._dialog)) && !this._reveal) this.#restoreFocus()
+    if (closed('token-dialog', Boolean(this._reveal))) this.#restoreFocus()
+    closed('activity-dialog', Boolean(this.#activity.state))
     if (this.#menuFocus && this._menu !== undefined) {
       const items = menuItemsIn(this.renderRoot)
       ;(this.#menuFocus === 'first' ? items[0] : items.at(-1))?.focus()
@@ -231,7 +230,7 @@ export class KeywardApiKeys extends LitElement {
     }
     return html`
       <section part="container" aria-labelledby="title">
-        ${pageHeaderView(s, this._catalog !== undefined, this.#openCreate)}
+        ${pageHeaderView(s, this._catalog !== undefined, this.#openCreate, this.#openActivity)}
         ${keyListView(list, this.#listEvents)}
         ${dangerZoneView(s, this.#pages.revocable, this.#openRevokeAll)}
         <div role="status" class="visually-hidden">${this._announcement}</div>
@@ -255,6 +254,7 @@ export class KeywardApiKeys extends LitElement {
         >
           ${this._reveal ? tokenRevealView(s, this._reveal, this.#revealEvents) : nothing}
         </dialog>
+        ${activityDialog(s, locale, this.#activity)}
       </section>
     `
   }
@@ -315,6 +315,7 @@ export class KeywardApiKeys extends LitElement {
   #choose(action: MenuAction, key: ApiKeyJson): void {
     this._menu = undefined
     this.#focusReturn = { keyId: key.id }
+    if (action === 'activity') return void this.#activity.open(key)
     if (action === 'extend') this._expiryChoice = defaultExpiryChoice(this._catalog)
     this.#openForm({ kind: action, key })
   }
@@ -332,6 +333,11 @@ export class KeywardApiKeys extends LitElement {
     this.#focusReturn = 'create'
     this._expiryChoice = defaultExpiryChoice(this._catalog)
     this.#openForm({ kind: 'create' })
+  }
+
+  #openActivity = (): void => {
+    this.#focusReturn = 'activity'
+    void this.#activity.open(undefined)
   }
 
   #openRevokeAll = (): void => {
@@ -359,7 +365,7 @@ export class KeywardApiKeys extends LitElement {
     this.#focusReturn = undefined
     const element =
       (typeof target === 'object' ? menuButtonIn(this.renderRoot, target.keyId) : null) ??
-      (target === 'revoke-all' ? this.#byId('revoke-all') : null) ??
+      (target === 'revoke-all' || target === 'activity' ? this.#byId(target) : null) ??
       this.#byId('create')
     element?.focus()
   }

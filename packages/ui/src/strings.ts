@@ -26,6 +26,14 @@ export interface ApiKeysStrings {
   noMatch: string
   /** The button below the list that loads the next page (scrolling to it does too). */
   loadMore: string
+  /** The header's button and a key's menu entry that show the audit log. */
+  activity: string
+  /** The activity dialog's title: of one key (`name`), or of every key (`undefined`). */
+  activityTitle: (name: string | undefined) => string
+  /** The activity dialog's text when there is no event. */
+  noActivity: string
+  /** Who made a change and from where, as one line under it; each part may be absent. */
+  activityBy: (actor: string | undefined, from: string | undefined) => string
   columnName: string
   columnKey: string
   columnPermissions: string
@@ -189,6 +197,11 @@ export const defaultStrings: ApiKeysStrings = {
   showing: (count, n) => `Showing ${count} ${n === 1 ? 'key' : 'keys'}`,
   noMatch: 'No keys match',
   loadMore: 'Load more',
+  activity: 'Activity',
+  activityTitle: (name) => (name === undefined ? 'Activity of all keys' : `Activity of “${name}”`),
+  noActivity: 'No activity yet.',
+  activityBy: (actor, from) =>
+    [actor && `by ${actor}`, from && `from ${from}`].filter(Boolean).join(' ') || 'by the system',
   columnName: 'Name',
   columnKey: 'Key',
   columnPermissions: 'Permissions',

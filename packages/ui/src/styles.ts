@@ -172,6 +172,24 @@ const pageStyles = css`
     color: var(--_danger);
     font-weight: 500;
   }
+  ol.activity,
+  ul.changes {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+  }
+  ol.activity > li {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.2em 0.6em;
+    padding: 0.5em 0;
+    border-bottom: 1px solid var(--_border);
+  }
+  ul.changes {
+    flex-basis: 100%;
+    font-size: 0.9em;
+    overflow-wrap: anywhere;
+  }
   section.danger-zone {
     margin-top: 2em;
     border: 1px solid var(--_danger);

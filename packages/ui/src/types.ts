@@ -95,6 +95,23 @@ export interface Catalog {
 }
 
 /** One page of `GET /api-keys`: newest first; `nextCursor` asks for the next, `null` after the last. */
+/** An audit event as `GET /api-keys/audit` answers it (times as ISO 8601). */
+export interface AuditEventJson {
+  id: string
+  at: string
+  type: string
+  keyId?: string
+  actor?: string
+  changes?: Record<string, { before?: unknown; after?: unknown }>
+  clientIp?: string
+}
+
+/** One page of `GET /api-keys/audit`, newest first. */
+export interface AuditPageJson {
+  events: AuditEventJson[]
+  nextCursor: string | null
+}
+
 export interface KeyPageJson {
   keys: ApiKeyJson[]
   nextCursor: string | null

@@ -6,7 +6,7 @@ import {
   UnavailableError,
 } from '@keyward/core'
 import { redactUrl } from '../lib/redact.js'
-import type { Backend, KeyView, KeyViewPage, PageQuery } from './backend.js'
+import type { AuditViewPage, Backend, KeyView, KeyViewPage, PageQuery } from './backend.js'
 
 /** `list` stops after this many pages of 100 (a million keys), whatever the API answers. */
 const MAX_PAGES = 10_000
@@ -57,6 +57,16 @@ export function apiBackend(options: ApiBackendOptions): Backend {
     async listPage(ownerId, query) {
       await assertOwner(ownerId)
       return page(query)
+    },
+    async audit(ownerId, query) {
+      await assertOwner(ownerId)
+      const parameters = new URLSearchParams()
+      for (const [name, value] of Object.entries(query)) {
+        if (value !== undefined) parameters.set(name, String(value))
+      }
+      const search = parameters.size === 0 ? '' : `?${parameters}`
+      const answer = await call<Partial<AuditViewPage>>('GET', `/audit${search}`)
+      return { events: answer.events ?? [], nextCursor: answer.nextCursor ?? null }
     },
     async create(input) {
       await assertOwner(input.ownerId)

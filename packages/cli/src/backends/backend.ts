@@ -1,6 +1,7 @@
 import {
   type ApiKey,
   type ApiKeyJson,
+  type AuditEventJson,
   type Instant,
   type KeyMetadata,
   type KeyStatus,
@@ -51,6 +52,23 @@ export interface KeyViewPage {
   nextCursor: string | null
 }
 
+/** What `keyward audit` asks for: the management API's `GET /audit` parameters. */
+export interface AuditQueryInput {
+  keyId?: string
+  type?: string
+  /** ISO 8601: only events at or after it. */
+  from?: string
+  /** 1–100; default 50. */
+  limit?: number
+  cursor?: string
+}
+
+/** One page of audit events as the management API answers it (times as ISO 8601). */
+export interface AuditViewPage {
+  events: AuditEventJson[]
+  nextCursor: string | null
+}
+
 /**
  * Where the CLI manages keys: the stores the applications share (Redis, PostgreSQL, or keys in
  * PostgreSQL with revocations through Redis), or a running application's management API. Each
@@ -88,6 +106,11 @@ export interface Backend {
   revoke(id: string): Promise<boolean>
   /** Every key of `ownerId`, or every key of every owner when it is absent. */
   revokeAll(ownerId?: string): Promise<{ revokedBefore: string }>
+  /**
+   * One page of `ownerId`'s audit log, newest first; `ownerId` may be absent only where the
+   * backend acts for one owner (the management API), as for {@link Backend.listPage}.
+   */
+  audit(ownerId: string | undefined, query: AuditQueryInput): Promise<AuditViewPage>
   close(): Promise<void>
 }
 

@@ -1,4 +1,5 @@
 import {
+  type AuditLog,
   createKeyward,
   InvalidArgumentError,
   type Keyward,
@@ -7,7 +8,7 @@ import {
   type TokenStore,
   UnavailableError,
 } from '@keyward/core'
-import { type Backend, keyView } from './backend.js'
+import { type AuditQueryInput, type AuditViewPage, type Backend, keyView } from './backend.js'
 
 /** The prefix new tokens get when none is given: core's default, for production keys. */
 export const DEFAULT_PREFIX = 'kw_live'
@@ -18,6 +19,8 @@ export interface LifecycleParts {
   description: string
   store: TokenStore
   revocations: RevocationList
+  /** The applications' audit log: the CLI's changes land there too, and `audit` reads it. */
+  audit: AuditLog
   /** Every owner id with a key in `store`, for `keys list` without `--owner`. */
   owners(): Promise<string[]>
   /** Why loading the revocation state failed, as said to the user (no secret in it). */
@@ -44,6 +47,7 @@ export function lifecycleBackend(parts: LifecycleParts): Backend {
       prefix,
       store,
       revocations,
+      audit: { log: parts.audit },
       ...(parts.pepper ? { pepper: parts.pepper } : {}),
       onError: () => {},
     })
@@ -121,9 +125,25 @@ export function lifecycleBackend(parts: LifecycleParts): Backend {
       const { revokedBefore } = await keys.revokeAll(ownerId === undefined ? {} : { ownerId })
       return { revokedBefore: new Date(revokedBefore).toISOString() }
     },
+    audit: async (ownerId, query) => auditPage(await lifecycle(), ownerId, query),
     async close() {
+      // Closing flushes the audit events of this run's changes into the shared log.
       await (keyward ? keyward.close() : revocations.close()).catch(() => {})
       await parts.disconnect()
     },
   }
+}
+
+/** One page of a store's audit log as the management API answers it (times as ISO 8601). */
+async function auditPage(
+  keyward: Keyward,
+  ownerId: string | undefined,
+  query: AuditQueryInput,
+): Promise<AuditViewPage> {
+  if (ownerId === undefined) {
+    throw new InvalidArgumentError('owner', 'Give --owner: a store holds every owner.')
+  }
+  const page = await keyward.audit.list({ ...query, ownerId })
+  const events = page.events.map((event) => ({ ...event, at: new Date(event.at).toISOString() }))
+  return { events, nextCursor: page.nextCursor }
 }

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type RevocationList, UnavailableError } from '@keyward/core'
-import { PostgresRevocationList, PostgresTokenStore } from '@keyward/postgres'
+import { PostgresAuditLog, PostgresRevocationList, PostgresTokenStore } from '@keyward/postgres'
 import { RedisRevocationList } from '@keyward/redis'
 import pg from 'pg'
 import { redactUrl } from '../lib/redact.js'
@@ -104,6 +104,7 @@ export async function connectPostgresBackend(options: PostgresBackendOptions): P
     description,
     store,
     revocations,
+    audit: new PostgresAuditLog(pool, { schema }),
     owners: () => store.listOwners(),
     loadFailure,
     ...(options.prefix === undefined ? {} : { prefix: options.prefix }),

@@ -1,5 +1,5 @@
 import { UnavailableError } from '@keyward/core'
-import { RedisRevocationList, RedisTokenStore } from '@keyward/redis'
+import { RedisAuditLog, RedisRevocationList, RedisTokenStore } from '@keyward/redis'
 import { Redis } from 'ioredis'
 import { redactUrl } from '../lib/redact.js'
 import type { Backend } from './backend.js'
@@ -44,6 +44,7 @@ export async function connectRedisBackend(options: RedisBackendOptions): Promise
     description: `Redis at ${where} (namespace ${namespace})`,
     store,
     revocations: new RedisRevocationList(redis, { namespace }),
+    audit: new RedisAuditLog(redis, { namespace }),
     owners,
     loadFailure: `Cannot load revocations from Redis at ${where}.`,
     ...(options.prefix === undefined ? {} : { prefix: options.prefix }),

@@ -43,12 +43,28 @@ export interface ResolvedListOptions {
 
 const CURSOR_VERSION = 'k1'
 const CURSOR_PATTERN = /^k1:(0|[1-9][0-9]{0,15}):([A-Za-z0-9_-]{1,128})$/
-const BASE64URL = /^[A-Za-z0-9_-]{1,400}$/
+const BASE64URL = /^[A-Za-z0-9_-]+$/
+
+/** `text` as an opaque cursor: base64url, unpadded (key pages' and audit pages' alike). */
+export function opaqueCursor(text: string): string {
+  return btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+}
+
+/** The text an opaque cursor of at most `maxLength` characters holds; `undefined` for anything else. */
+export function cursorText(cursor: unknown, maxLength: number): string | undefined {
+  if (typeof cursor !== 'string' || cursor.length > maxLength || !BASE64URL.test(cursor)) {
+    return undefined
+  }
+  try {
+    return atob(cursor.replace(/-/g, '+').replace(/_/g, '/'))
+  } catch {
+    return undefined
+  }
+}
 
 /** The opaque cursor of `position`: base64url of a versioned `createdAt` and `id`. */
 export function encodeCursor(position: KeyPosition): string {
-  const text = `${CURSOR_VERSION}:${position.createdAt}:${position.id}`
-  return btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  return opaqueCursor(`${CURSOR_VERSION}:${position.createdAt}:${position.id}`)
 }
 
 /**
@@ -60,13 +76,8 @@ export function encodeCursor(position: KeyPosition): string {
 export function decodeCursor(cursor: unknown): KeyPosition {
   const invalid = () =>
     new InvalidArgumentError('cursor', 'cursor must be a nextCursor from a previous page.')
-  if (typeof cursor !== 'string' || !BASE64URL.test(cursor)) throw invalid()
-  let text: string
-  try {
-    text = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'))
-  } catch {
-    throw invalid()
-  }
+  const text = cursorText(cursor, 400)
+  if (text === undefined) throw invalid()
   const match = CURSOR_PATTERN.exec(text)
   if (match === null) throw invalid()
   const createdAt = Number(match[1])

@@ -2,6 +2,7 @@ import type { ScopeCatalog } from '../scopes.js'
 import type { TokenHasher } from '../token/hash.js'
 import type { KeyEvent, RevocationList, TokenStore } from '../types.js'
 import { fromBackend } from '../unavailable.js'
+import { type AuditRecorder, auditEventOf, type EventOrigin } from './audit.js'
 import type { ExpiryBounds } from './input.js'
 
 /** What `createKeyward` hands the lifecycle: its resolved options and the parts it built. */
@@ -17,6 +18,8 @@ export interface LifecycleConfig {
   defaultExpiresIn: number | undefined
   maxGracePeriod: number
   onEvent: ((event: KeyEvent) => void | Promise<void>) | undefined
+  /** Buffers every event for the audit log. */
+  audit: AuditRecorder
   onError: (error: unknown) => void
   /** Drops this instance's cached verification of a key that just changed. */
   forget: (id: string) => void
@@ -36,8 +39,11 @@ export interface LifecycleContext {
   readonly now: () => number
   /** Bounds on expiry and on the rotation grace period, in milliseconds. */
   readonly limits: ExpiryBounds & { readonly maxGracePeriod: number }
-  /** Tells the application's `onEvent` hook; never rejects (see {@link createLifecycleContext}). */
-  readonly emit: (event: KeyEvent) => Promise<void>
+  /**
+   * Records the event in the audit log (with where it came from over HTTP) and tells the
+   * application's `onEvent` hook; never rejects (see {@link createLifecycleContext}).
+   */
+  readonly emit: (event: KeyEvent, origin?: EventOrigin) => Promise<void>
   readonly onError: (error: unknown) => void
   /** Drops this instance's cached verification of a key that just changed. */
   readonly forget: (id: string) => void
@@ -45,9 +51,14 @@ export interface LifecycleContext {
 
 /** Builds the lifecycle's context from `createKeyward`'s config. */
 export function createLifecycleContext(config: LifecycleConfig): LifecycleContext {
-  const { onEvent, onError } = config
+  const { onEvent, onError, audit } = config
   // The change is made before its event: a failing audit hook must not undo or fail it.
-  const emit = async function emitKeyEvent(event: KeyEvent): Promise<void> {
+  const emit = async function emitKeyEvent(event: KeyEvent, origin?: EventOrigin): Promise<void> {
+    try {
+      audit.record(auditEventOf(event, origin))
+    } catch (error) {
+      onError(error)
+    }
     if (!onEvent) return
     try {
       await onEvent(event)

@@ -93,7 +93,7 @@ export async function createKey(
     ...(allowedIps.length === 0 ? {} : { allowedIps }),
   })
   const key = toApiKey(record)
-  await ctx.emit({ type: 'created', key, at, ...actor })
+  await ctx.emit({ type: 'created', key, at, ...actor }, action)
   return { token, key }
 }
 

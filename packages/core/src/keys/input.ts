@@ -177,12 +177,21 @@ export interface ActionContext {
    * for a signed-in person (`'person:42'`). Default: none, and events carry no `actor`.
    */
   actor?: string
+  /** The HTTP client's address, kept in the audit log (the management API gives it). */
+  clientIp?: string
+  /** The HTTP client's `User-Agent`, kept in the audit log (its first 256 characters). */
+  userAgent?: string
 }
 
-/** The `actor` of an event, from a lifecycle call's optional context. */
+/** The `actor` of an event, from a lifecycle call's optional context (its origin checked too). */
 export function parseActor(context: ActionContext | undefined): { actor?: string } {
   if (context === undefined) return {}
   assertObjectArgument(context, 'context')
+  for (const field of ['clientIp', 'userAgent'] as const) {
+    if (context[field] !== undefined && typeof context[field] !== 'string') {
+      throw new InvalidArgumentError(field, `${field} must be a string.`)
+    }
+  }
   const { actor } = context
   if (actor === undefined) return {}
   if (typeof actor !== 'string' || actor.trim() === '') {

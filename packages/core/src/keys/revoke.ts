@@ -27,7 +27,10 @@ export async function revokeKey(
   // Also when the record says so already: a revoke that failed half-way is finished here.
   await announceRevocation(ctx, record.id, record.expiresAt)
   if (wasRevoked) return false
-  await ctx.emit({ type: 'revoked', keyId: record.id, ownerId: record.ownerId, at, ...actor })
+  await ctx.emit(
+    { type: 'revoked', keyId: record.id, ownerId: record.ownerId, at, ...actor },
+    action,
+  )
   return true
 }
 
@@ -47,10 +50,10 @@ export async function revokeAllKeys(
   const { revocations } = ctx
   if (ownerId === undefined) {
     await callBackend(() => revocations.revokeAll(at))
-    await ctx.emit({ type: 'revoked_all', at, ...actor })
+    await ctx.emit({ type: 'revoked_all', at, ...actor }, action)
   } else {
     await callBackend(() => revocations.revokeOwner(ownerId, at))
-    await ctx.emit({ type: 'revoked_all', ownerId, at, ...actor })
+    await ctx.emit({ type: 'revoked_all', ownerId, at, ...actor }, action)
   }
   return { revokedBefore: at }
 }

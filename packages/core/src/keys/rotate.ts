@@ -55,7 +55,10 @@ export async function rotateKey(
   // key's new end is lost (other instances then learn it within `cache.ttl`).
   if (grace > 0) await announceChange(ctx, old.id).catch(ctx.onError)
   const key = toApiKey(successor)
-  await ctx.emit({ type: 'rotated', key, previousId: old.id, previousExpiresAt, at, ...actor })
+  await ctx.emit(
+    { type: 'rotated', key, previousId: old.id, previousExpiresAt, at, ...actor },
+    action,
+  )
   return { token, key }
 }
 

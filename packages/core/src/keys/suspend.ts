@@ -71,13 +71,16 @@ export async function suspendKey(
   }
   await announceSuspension(ctx, suspended.id, suspended.expiresAt)
   const key = toApiKey(suspended)
-  await ctx.emit({
-    type: 'suspended',
-    key,
-    ...(reason === undefined ? {} : { reason }),
-    at,
-    ...actor,
-  })
+  await ctx.emit(
+    {
+      type: 'suspended',
+      key,
+      ...(reason === undefined ? {} : { reason }),
+      at,
+      ...actor,
+    },
+    action,
+  )
   return key
 }
 
@@ -108,6 +111,6 @@ export async function resumeKey(
   if (!resumed) return explainRefusal(ctx, record.id, resumed, at)
   await announceResumption(ctx, resumed.id)
   const key = toApiKey(resumed)
-  await ctx.emit({ type: 'resumed', key, at, ...actor })
+  await ctx.emit({ type: 'resumed', key, at, ...actor }, action)
   return key
 }

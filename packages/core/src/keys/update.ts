@@ -79,7 +79,10 @@ export async function updateKey(
     await announceSuspension(ctx, updated.id, updated.expiresAt)
   }
   const key = toApiKey(updated)
-  await ctx.emit({ type: 'updated', key, changes, at, ...actor })
+  await ctx.emit(
+    { type: 'updated', key, changes, previous: toApiKey(current), at, ...actor },
+    action,
+  )
   return key
 }
 

@@ -21,6 +21,11 @@ export {
   type ConformanceRoutes,
 } from './adapter-conformance.js'
 export {
+  type AuditLogFactory,
+  type AuditLogFactoryOptions,
+  auditLogConformance,
+} from './audit-log-conformance.js'
+export {
   type CheckedExchange,
   type CheckResponse,
   type ManagementApp,

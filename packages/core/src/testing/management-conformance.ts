@@ -1,3 +1,4 @@
+import { managementAuditCases } from './lib/management-audit-cases.js'
 import { managementCases } from './lib/management-cases.js'
 import { managementPageCases } from './lib/management-page-cases.js'
 import { principalCases } from './lib/principal-cases.js'
@@ -79,5 +80,6 @@ export function managementConformance(options: ManagementConformanceOptions): vo
   managementCases(name, serve, checkResponse)
   suspensionCases(name, serve, checkResponse)
   managementPageCases(name, serve, checkResponse)
+  managementAuditCases(name, serve, checkResponse)
   principalCases(name, serveWithPrincipal, checkResponse)
 }

@@ -71,6 +71,29 @@ CREATE TABLE IF NOT EXISTS ${s}.keyward_global_epoch (
   revoked_before  bigint NOT NULL
 );
 
+${eventTablesSql(s)}`
+}
+
+/** The tables of lifecycle events (issue 24): the audit log, and webhook and policy queues. */
+function eventTablesSql(s: string): string {
+  return `
+-- Audit log (issue 24): one row per lifecycle event, the whole event in \`event\`; pages are
+-- keyset-paged newest first per owner (and per key), ids compared bytewise.
+CREATE TABLE IF NOT EXISTS ${s}.keyward_audit_events (
+  id        text PRIMARY KEY,
+  owner_id  text NOT NULL,
+  at        bigint NOT NULL,
+  type      text NOT NULL,
+  key_id    text,
+  actor     text,
+  event     jsonb NOT NULL
+);
+CREATE INDEX IF NOT EXISTS keyward_audit_events_owner_idx
+  ON ${s}.keyward_audit_events (owner_id, at, id COLLATE "C");
+CREATE INDEX IF NOT EXISTS keyward_audit_events_key_idx
+  ON ${s}.keyward_audit_events (owner_id, key_id, at, id COLLATE "C") WHERE key_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS keyward_audit_events_at_idx ON ${s}.keyward_audit_events (at);
+
 -- Webhooks and policies (issue 24): deliveries and policy jobs waiting or leased (a claim
 -- moves due_at to the end of its lease), one queue per name; the newest attempts per
 -- endpoint, and each endpoint's failure and disabled state.

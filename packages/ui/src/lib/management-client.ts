@@ -1,5 +1,6 @@
 import type {
   ApiKeyJson,
+  AuditPageJson,
   Catalog,
   IssuedKeyJson,
   KeyPageJson,
@@ -81,6 +82,8 @@ export interface ManagementClient {
   resume(id: string): Promise<ApiKeyJson>
   revoke(id: string): Promise<void>
   revokeAll(): Promise<void>
+  /** One page of the audit log (`GET /audit?keyId=&cursor=`), of one key or of every key. */
+  audit(keyId: string | undefined, cursor: string | null): Promise<AuditPageJson>
 }
 
 /**
@@ -151,6 +154,12 @@ export function createManagementClient(
       return { keys: page.keys ?? [], nextCursor: page.nextCursor ?? null }
     },
     get: (id) => call<ApiKeyJson>('GET', key(id)),
+    audit: (keyId, cursor) => {
+      const params = new URLSearchParams()
+      if (keyId) params.set('keyId', keyId)
+      if (cursor) params.set('cursor', cursor)
+      return call<AuditPageJson>('GET', `/audit?${params}`)
+    },
     catalog: () => call<Catalog>('GET', '/catalog'),
     create: (input) => call<IssuedKeyJson>('POST', '', input),
     update: (id, input) => call<ApiKeyJson>('PATCH', key(id), input),

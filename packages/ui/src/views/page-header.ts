@@ -11,12 +11,16 @@ export function pageHeaderView(
   strings: ApiKeysStrings,
   canCreate: boolean,
   onCreate: () => void,
+  onActivity: () => void,
 ): TemplateResult {
   return html`<header part="header">
           <div>
             <h2 id="title" class="visually-hidden" part="title">${strings.title}</h2>
             <p class="muted">${strings.intro}</p>
           </div>
+          <button id="activity" part="button activity-button" @click=${onActivity}>
+            ${strings.activity}
+          </button>
           <button
             id="create"
             class="primary"

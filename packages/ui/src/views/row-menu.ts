@@ -12,6 +12,7 @@ export type MenuAction =
   | 'suspend'
   | 'resume'
   | 'delete'
+  | 'activity'
 
 /** What the "…" button and its menu call; the element owns which menu is open and focus. */
 export interface RowMenuEvents {
@@ -27,15 +28,16 @@ export interface RowMenuEvents {
   onChoose: (action: MenuAction, key: ApiKeyJson) => void
 }
 
-/** What can be done to `key` from its menu, in menu order; none for a key that no longer works. */
+/** What can be done to `key` from its menu, in menu order; only its activity for a key that no longer works. */
 export function menuActionsOf(key: ApiKeyJson): MenuAction[] {
   const edits: MenuAction[] = ['extend', 'rename', 'limits', 'allowedIps']
-  if (key.status === 'active') return ['rotate', ...edits, 'suspend', 'delete']
+  // Every key, working or not, has its history; Delete stays last, apart from the rest.
+  if (key.status === 'active') return ['rotate', ...edits, 'suspend', 'activity', 'delete']
   // A suspended key keeps what it is while paused: it can be changed, not rotated.
-  if (key.status === 'suspended') return ['resume', ...edits, 'delete']
+  if (key.status === 'suspended') return ['resume', ...edits, 'activity', 'delete']
   // A replaced key may still work during its grace period: it can be ended early.
-  if (key.status === 'rotated') return ['delete']
-  return []
+  if (key.status === 'rotated') return ['activity', 'delete']
+  return ['activity']
 }
 
 /**
@@ -50,7 +52,6 @@ export function rowMenuView(
   events: RowMenuEvents,
 ): TemplateResult | typeof nothing {
   const actions = menuActionsOf(key)
-  if (actions.length === 0) return nothing
   // Each action's label is the string of its name, but the two that say what they change.
   const label = (action: MenuAction) =>
     action === 'limits'

@@ -6,6 +6,7 @@ import {
   NotFoundError,
   RateLimitedError,
 } from '../../errors.js'
+import type { EventOrigin } from '../../keys/audit.js'
 import type { Keyward } from '../../keyward.js'
 import { assertImplements, assertObject } from '../../lib/options.js'
 import { refundRequest } from '../../limits/charge.js'
@@ -17,7 +18,7 @@ import { assertPrincipal, assertSameOrigin, type Principal } from '../principal.
 import { type ManagementRequest, type ManagementResponse, maxBodyBytesOption } from '../request.js'
 import { parseJsonBody } from './body.js'
 import { createCatalogRoute } from './catalog.js'
-import { callerOf, type ManagementContext } from './context.js'
+import { type Caller, callerOf, type ManagementContext } from './context.js'
 import { problemResponse } from './json.js'
 import { type OpenApiOptions, openApiDocument } from './openapi.js'
 import {
@@ -115,6 +116,7 @@ export function createManagementApi<S extends string>(
   const authenticate = createAuthenticator(keyward, { passPreflight: false })
   const ctx: ManagementContext = {
     keys: keyward.keys as Keyward['keys'],
+    audit: keyward.audit,
     scopes: keyward.scopes,
     realm: keyward.realm,
     now: () => keyward.now(),
@@ -269,10 +271,12 @@ async function runRoute(
       query,
     })
   }
-  const caller =
-    presented.key === undefined
+  const caller: Caller = {
+    ...(presented.key === undefined
       ? presented.principal
-      : callerOf(await dispatch.recheck(presented.key, request.clientIp))
+      : callerOf(await dispatch.recheck(presented.key, request.clientIp))),
+    origin: requestOrigin(request),
+  }
   dispatch.manage.check(new Set(caller.scopes), dispatch.realm)
   return route.run(dispatch.deps, caller, { id, body, query })
 }
@@ -297,3 +301,12 @@ function withRateLimitHeaders(
 }
 
 const noHeader = (): undefined => undefined
+
+/** Where a request came from, for the audit log: the adapter's client address and the `User-Agent`. */
+function requestOrigin(request: ManagementRequest): EventOrigin {
+  const userAgent = request.header?.('user-agent')
+  return {
+    ...(request.clientIp === undefined ? {} : { clientIp: request.clientIp }),
+    ...(userAgent === undefined || userAgent === '' ? {} : { userAgent }),
+  }
+}

@@ -2,6 +2,8 @@
  * What every management route is given: the instance it acts on ({@link ManagementContext})
  * and who acts ({@link Caller}), with the one least-privilege check they all apply.
  */
+import type { EventOrigin } from '../../keys/audit.js'
+import type { ActionContext } from '../../keys/input.js'
 import type { Keyward } from '../../keyward.js'
 import { assertGrantable, type ScopeCatalog } from '../../scopes.js'
 import type { VerifiedKey } from '../../types.js'
@@ -10,6 +12,8 @@ import type { VerifiedKey } from '../../types.js'
 export interface ManagementContext {
   /** The lifecycle the routes call; the catalog's scope names are plain strings here. */
   readonly keys: Keyward['keys']
+  /** The audit log `GET /audit` reads. */
+  readonly audit: Keyward['audit']
   /** The scope catalog grants are validated against. */
   readonly scopes: ScopeCatalog
   /** The `realm` of challenges. */
@@ -26,11 +30,18 @@ export interface Caller {
   actor: string
   /** The caller's own key id when it is a key: a key may not change its own life. */
   keyId?: string
+  /** Where the request came from, as the adapter decided: kept in the audit log. */
+  origin?: EventOrigin
 }
 
 /** The caller an API key makes. */
 export function callerOf(key: VerifiedKey): Caller {
   return { ownerId: key.ownerId, scopes: key.scopes, actor: `key:${key.id}`, keyId: key.id }
+}
+
+/** What a route tells the lifecycle of who acts and from where (the events' actor and origin). */
+export function actionOf(caller: Caller): ActionContext {
+  return { actor: caller.actor, ...caller.origin }
 }
 
 /** Least privilege: the caller must hold every scope in `scopes` (core's one check, 403). */

@@ -12,7 +12,7 @@ import { isKeyId } from '../../token/token.js'
 import type { ApiKey } from '../../types.js'
 import type { ManagementResponse } from '../request.js'
 import { bodyFields } from './body.js'
-import { assertCallerHolds, type Caller, type ManagementContext } from './context.js'
+import { actionOf, assertCallerHolds, type Caller, type ManagementContext } from './context.js'
 import { type ApiKeyJson, jsonResponse, toApiKeyJson } from './json.js'
 
 /** The body fields of `POST /`; the OpenAPI request schema is built from this list. */
@@ -55,14 +55,7 @@ export async function listKeys(
   caller: Caller,
   query: URLSearchParams,
 ): Promise<ManagementResponse> {
-  const options: Record<string, unknown> = {}
-  for (const parameter of PAGE_PARAMETERS) {
-    const values = query.getAll(parameter)
-    if (values.length > 1) {
-      throw new InvalidArgumentError(parameter, `Give ${parameter} at most once.`)
-    }
-    if (values[0] !== undefined) options[parameter] = values[0]
-  }
+  const options: Record<string, unknown> = queryParameters(query, PAGE_PARAMETERS)
   if (options.limit !== undefined) options.limit = pageLimit(options.limit as string)
   const page = await ctx.keys.listPage(caller.ownerId, options)
   const headers: Record<string, string> = {}
@@ -80,6 +73,20 @@ export async function listKeys(
     { keys: page.keys.map((key) => keyJson(ctx, key)), nextCursor: page.nextCursor },
     headers,
   )
+}
+
+/** The values of `names` in `query`, each given at most once (422 naming one given twice). */
+export function queryParameters(
+  query: URLSearchParams,
+  names: readonly string[],
+): Record<string, string> {
+  const options: Record<string, string> = {}
+  for (const name of names) {
+    const values = query.getAll(name)
+    if (values.length > 1) throw new InvalidArgumentError(name, `Give ${name} at most once.`)
+    if (values[0] !== undefined) options[name] = values[0]
+  }
+  return options
 }
 
 /** The `limit` parameter: a decimal integer from 1 to 100 (422 `limit` otherwise). */
@@ -102,7 +109,7 @@ export async function createKey(
   assertCallerHolds(ctx, caller, scopes)
   // The remaining fields are checked by keys.create, which names the field it rejects.
   const create = { ...input, scopes, ownerId: caller.ownerId } as unknown as CreateKeyInput
-  const issued = await ctx.keys.create(create, { actor: caller.actor })
+  const issued = await ctx.keys.create(create, actionOf(caller))
   return jsonResponse(201, { key: keyJson(ctx, issued.key), token: issued.token })
 }
 
@@ -149,7 +156,7 @@ export async function updateKey(
     }
     input.scopes = scopes
   }
-  const updated = await ctx.keys.update(key.id, input as UpdateKeyInput, { actor: caller.actor })
+  const updated = await ctx.keys.update(key.id, input as UpdateKeyInput, actionOf(caller))
   return jsonResponse(200, keyJson(ctx, updated))
 }
 
@@ -163,7 +170,7 @@ export async function rotateKey(
   const input = bodyFields(body, ROTATE_FIELDS)
   const key = await ownedKey(ctx, caller, id, true)
   assertCallerHolds(ctx, caller, key.scopes)
-  const issued = await ctx.keys.rotate(key.id, input as RotateKeyInput, { actor: caller.actor })
+  const issued = await ctx.keys.rotate(key.id, input as RotateKeyInput, actionOf(caller))
   return jsonResponse(201, { key: keyJson(ctx, issued.key), token: issued.token })
 }
 
@@ -182,7 +189,7 @@ export async function suspendKey(
   const suspended = await ctx.keys.suspend(
     key.id,
     input.reason === undefined ? {} : { reason: input.reason as string },
-    { actor: caller.actor },
+    actionOf(caller),
   )
   return jsonResponse(200, keyJson(ctx, suspended))
 }
@@ -201,7 +208,7 @@ export async function resumeKey(
   bodyFields(body, [])
   const key = await ownedKey(ctx, caller, id, true)
   assertCallerHolds(ctx, caller, key.scopes)
-  const resumed = await ctx.keys.resume(key.id, { actor: caller.actor })
+  const resumed = await ctx.keys.resume(key.id, actionOf(caller))
   return jsonResponse(200, keyJson(ctx, resumed))
 }
 
@@ -212,7 +219,7 @@ export async function revokeKey(
   id: string,
 ): Promise<ManagementResponse> {
   const key = await ownedKey(ctx, caller, id, true)
-  await ctx.keys.revoke(key.id, { actor: caller.actor })
+  await ctx.keys.revoke(key.id, actionOf(caller))
   return { status: 204, headers: { 'cache-control': 'no-store' } }
 }
 
@@ -224,10 +231,7 @@ export async function revokeAllKeys(
 ): Promise<ManagementResponse> {
   // Stryker disable next-line ArrayDeclaration: only a field named "Stryker was here" would tell
   bodyFields(body, [])
-  const { revokedBefore } = await ctx.keys.revokeAll(
-    { ownerId: caller.ownerId },
-    { actor: caller.actor },
-  )
+  const { revokedBefore } = await ctx.keys.revokeAll({ ownerId: caller.ownerId }, actionOf(caller))
   return jsonResponse(200, { revokedBefore: new Date(revokedBefore).toISOString() })
 }
 

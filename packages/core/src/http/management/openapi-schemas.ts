@@ -20,6 +20,7 @@ import {
 import { GRANT_PATTERN } from '../../scopes.js'
 import type { KeyStatus } from '../../types.js'
 import { oauthSchemas } from '../oauth/operations.js'
+import { auditEventSchema } from './audit-route.js'
 import { CREATE_FIELDS, ROTATE_FIELDS, SUSPEND_FIELDS, UPDATE_FIELDS } from './key-routes.js'
 import { type JsonSchema, objectSchema, type SchemaName } from './operation.js'
 import { TOKEN_FIELDS } from './token-route.js'
@@ -339,6 +340,14 @@ export function componentSchemas(
     }),
     KeyList: objectSchema({
       keys: { type: 'array', items: ref('ApiKey') },
+      nextCursor: {
+        oneOf: [{ type: 'string' }, { type: 'null' }],
+        description: 'The cursor of the next page; `null` on the last one.',
+      },
+    }),
+    AuditEvent: auditEventSchema(),
+    AuditPage: objectSchema({
+      events: { type: 'array', items: ref('AuditEvent') },
       nextCursor: {
         oneOf: [{ type: 'string' }, { type: 'null' }],
         description: 'The cursor of the next page; `null` on the last one.',

@@ -10,6 +10,8 @@ export type SchemaName =
   | 'ApiKey'
   | 'IssuedKey'
   | 'KeyList'
+  | 'AuditEvent'
+  | 'AuditPage'
   | 'RevokedAll'
   | 'Catalog'
   | 'CreateKeyRequest'

@@ -6,6 +6,7 @@
  */
 import type { VerifiedKey } from '../../types.js'
 import type { ManagementResponse } from '../request.js'
+import { AUDIT_OPERATION, listAuditEvents } from './audit-route.js'
 import type { CatalogRoute } from './catalog.js'
 import type { Caller, ManagementContext } from './context.js'
 import { jsonResponse } from './json.js'
@@ -122,6 +123,13 @@ const ROUTES: readonly Row[] = [
     acts: 'manager',
     operation: KEY_OPERATIONS.revokeAll,
     run: ({ ctx }, caller, { body }) => revokeAllKeys(ctx, caller, body()),
+  },
+  {
+    method: 'GET',
+    path: ['audit'],
+    acts: 'manager',
+    operation: AUDIT_OPERATION,
+    run: ({ ctx }, caller, { query }) => listAuditEvents(ctx, caller, query),
   },
   {
     method: 'GET',

@@ -17,7 +17,7 @@ interface PageJson {
 }
 
 /** The `rel="next"` target of a `Link` header, or `undefined`. */
-function nextLink(header: string | null): string | undefined {
+export function nextLink(header: string | null): string | undefined {
   return header === null ? undefined : /^<([^>]*)>;\s*rel="next"$/.exec(header)?.[1]
 }
 

@@ -1,0 +1,212 @@
+import { describe, expect, it, vi } from 'vitest'
+import { clockedKeyward, DAY, T0 } from '../../test/keyward.js'
+import { MemoryAuditLog } from '../backends/memory-audit-log.js'
+import { MemoryTokenStore } from '../backends/memory-token-store.js'
+import { InvalidArgumentError } from '../errors.js'
+import { createKeyward } from '../keyward.js'
+import { defineScopes } from '../scopes.js'
+import type { AuditEvent, AuditLog, KeyEvent } from '../types.js'
+import { auditEventOf } from './audit.js'
+
+const scopes = defineScopes({ 'projects:read': 'Read', 'projects:write': 'Write' })
+
+/** A memory log that counts its appends. */
+function countingLog() {
+  const inner = new MemoryAuditLog({ now: () => T0 })
+  const appends: AuditEvent[][] = []
+  const log: AuditLog = {
+    append: async (events) => {
+      appends.push([...events])
+      await inner.append(events)
+    },
+    list: (options) => inner.list(options),
+  }
+  return { log, appends }
+}
+
+const input = { name: 'CI', ownerId: 'org_1', scopes: ['projects:read' as const], expiresIn: '30d' }
+
+describe('keyward.audit', () => {
+  it('keeps every lifecycle operation once flushed, with actor, changes and origin, never a secret', async () => {
+    const { log } = countingLog()
+    const { keyward, store, clock } = clockedKeyward(scopes, { audit: { log } })
+    // One second apart, so the log's newest-first order is the order they were made in.
+    const step = <T>(result: T) => {
+      clock.now += 1_000
+      return result
+    }
+    const http = { actor: 'person:ada', clientIp: '203.0.113.9', userAgent: 'Mozilla/5.0' }
+    const { token, key } = step(await keyward.keys.create(input, http))
+    step(await keyward.keys.update(key.id, { name: 'CI 2', scopes: [] }, { actor: 'person:ada' }))
+    step(await keyward.keys.suspend(key.id, { reason: 'odd traffic' }))
+    step(await keyward.keys.resume(key.id))
+    const rotatedAt = clock.now
+    const rotated = step(await keyward.keys.rotate(key.id, { gracePeriod: '1h' }))
+    step(await keyward.keys.revoke(rotated.key.id))
+    step(await keyward.keys.revokeAll({ ownerId: 'org_1' }))
+    await keyward.keys.revokeAll()
+    await keyward.audit.flush()
+
+    const { events } = await keyward.audit.list({ ownerId: 'org_1' })
+    expect(events.map((event) => [event.type, event.keyId])).toEqual([
+      ['revoked_all', undefined],
+      ['revoked', rotated.key.id],
+      ['rotated', key.id],
+      ['resumed', key.id],
+      ['suspended', key.id],
+      ['updated', key.id],
+      ['created', key.id],
+    ])
+    const [, , rotation, , suspension, update, creation] = events
+    expect(creation).toMatchObject({ actor: 'person:ada', clientIp: '203.0.113.9' })
+    expect(creation!.userAgent).toBe('Mozilla/5.0')
+    expect(creation!.changes).toMatchObject({
+      name: { after: 'CI' },
+      scopes: { after: ['projects:read'] },
+    })
+    expect(update!.changes).toStrictEqual({
+      name: { before: 'CI', after: 'CI 2' },
+      scopes: { before: ['projects:read'], after: [] },
+    })
+    expect(update).not.toHaveProperty('clientIp')
+    expect(suspension!.data).toStrictEqual({ reason: 'odd traffic' })
+    expect(rotation!.data).toStrictEqual({ successorId: rotated.key.id })
+    expect(rotation!.changes).toStrictEqual({
+      expiresAt: { before: key.expiresAt, after: rotatedAt + 3_600_000 },
+    })
+    const global = await keyward.audit.list({ ownerId: '*' })
+    expect(global.events.map((event) => event.type)).toEqual(['revoked_all'])
+    const stored = JSON.stringify([events, global])
+    const record = await store.findByHash((await store.get(key.id))!.hash)
+    for (const secret of [token, rotated.token, record!.hash]) expect(stored).not.toContain(secret)
+  })
+
+  it('writes off the request path: nothing until the flush interval, then one append per batch', async () => {
+    const { log, appends } = countingLog()
+    const keyward = createKeyward({ scopes, audit: { log, flushInterval: 40 } })
+    await keyward.keys.create(input)
+    await keyward.keys.create(input)
+    expect(appends).toHaveLength(0)
+    await vi.waitFor(() => expect(appends).toHaveLength(1), { timeout: 2_000, interval: 10 })
+    expect(appends[0]!.map((event) => event.type)).toEqual(['created', 'created'])
+    await keyward.close()
+  })
+
+  it('flushes what is buffered on close(), so a normal shutdown loses nothing', async () => {
+    const { log, appends } = countingLog()
+    const keyward = createKeyward({ scopes, audit: { log, flushInterval: 600_000 } })
+    const { key } = await keyward.keys.create(input)
+    await keyward.keys.revoke(key.id)
+    await keyward.close()
+    expect(appends.flat().map((event) => event.type)).toEqual(['created', 'revoked'])
+  })
+
+  it('keeps events of a failed append for the next flush and tells onError; the change stands', async () => {
+    const { log: inner } = countingLog()
+    let fail = true
+    const log: AuditLog = {
+      append: (events) => (fail ? Promise.reject(new Error('log down')) : inner.append(events)),
+      list: (options) => inner.list(options),
+    }
+    const onError = vi.fn()
+    const { keyward, clock } = clockedKeyward(scopes, { audit: { log }, onError })
+    const { key } = await keyward.keys.create(input)
+    await keyward.audit.flush()
+    clock.now += 1_000
+    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'log down' }))
+    expect(await keyward.keys.get(key.id)).toBeDefined()
+    fail = false
+    await keyward.keys.revoke(key.id)
+    await keyward.audit.flush()
+    const { events } = await keyward.audit.list({ ownerId: 'org_1' })
+    expect(events.map((event) => event.type)).toEqual(['revoked', 'created'])
+  })
+
+  it('pages with filters and instants, and refuses bad options with 422 naming the field', async () => {
+    const { keyward, clock } = clockedKeyward(scopes)
+    const first = await keyward.keys.create(input)
+    clock.now += DAY
+    await keyward.keys.create(input)
+    // A second apart: events of the same instant are ordered by their random ids.
+    clock.now += 1_000
+    await keyward.keys.revoke(first.key.id, { actor: 'person:bob' })
+    await keyward.audit.flush()
+    const page = await keyward.audit.list({ ownerId: 'org_1', limit: 1 })
+    expect(page.events).toHaveLength(1)
+    const next = await keyward.audit.list({ ownerId: 'org_1', limit: 2, cursor: page.nextCursor! })
+    expect(next.events.map((event) => event.type)).toEqual(['created', 'created'])
+    expect(next.nextCursor).toBeNull()
+    const byKey = await keyward.audit.list({ ownerId: 'org_1', keyId: first.key.id })
+    expect(byKey.events.map((event) => event.type)).toEqual(['revoked', 'created'])
+    const before = await keyward.audit.list({ ownerId: 'org_1', to: new Date(T0 + 1) })
+    expect(before.events.map((event) => event.keyId)).toEqual([first.key.id])
+    const since = await keyward.audit.list({
+      ownerId: 'org_1',
+      from: new Date(T0 + DAY).toISOString(),
+      actor: 'person:bob',
+    })
+    expect(since.events.map((event) => event.type)).toEqual(['revoked'])
+    for (const [options, field] of [
+      [{ limit: 101 }, 'limit'],
+      [{ cursor: 'forged' }, 'cursor'],
+      [{ from: 'yesterday' }, 'from'],
+      [{ from: T0 + 5, to: T0 + 5 }, 'to'],
+      [{ type: 'CREATED' }, 'type'],
+      [{ ownerId: 42 }, 'ownerId'],
+    ] as const) {
+      const error = await keyward.audit
+        .list({ ownerId: 'org_1', ...options } as never)
+        .catch((reason: unknown) => reason)
+      expect(error).toBeInstanceOf(InvalidArgumentError)
+      expect(error).toMatchObject({ status: 422, field })
+    }
+  })
+
+  it('refuses a bad audit option with a TypeError at construction', () => {
+    expect(() => createKeyward({ audit: 'on' as never })).toThrow(/^audit must be an object/)
+    expect(() => createKeyward({ audit: { log: {} as never } })).toThrow(
+      /^audit\.log must implement append, list/,
+    )
+    expect(() => createKeyward({ audit: { flushInterval: 0 } })).toThrow(
+      'audit.flushInterval must be a positive integer of milliseconds',
+    )
+    expect(() =>
+      createKeyward({ store: new MemoryTokenStore(), audit: { flushInterval: 2 ** 40 } }),
+    ).toThrow(/^audit\.flushInterval must be a positive integer of milliseconds up to/)
+  })
+
+  it('keeps an event of a type it has never heard of, with its key, owner and plain fields', () => {
+    const key = {
+      id: 'key_0123456789ABCDEF',
+      ownerId: 'org_9',
+      name: 'n',
+      prefix: 'kw_live',
+      hint: 'kw_live_Ab12…',
+      scopes: [],
+      createdAt: T0,
+      expiresAt: T0 + DAY,
+    }
+    const event = {
+      type: 'expiring',
+      key,
+      daysLeft: 7,
+      thresholds: ['7d'],
+      token: 'kw_live_secret',
+      nested: { hash: 'x' },
+      at: T0,
+      actor: 'policy',
+    } as unknown as KeyEvent
+    expect(auditEventOf(event, undefined)).toStrictEqual({
+      id: expect.stringMatching(/^evt_[0-9A-Za-z]{16}$/),
+      at: T0,
+      type: 'expiring',
+      ownerId: 'org_9',
+      keyId: key.id,
+      actor: 'policy',
+      data: { daysLeft: 7, thresholds: ['7d'] },
+    })
+    const long = auditEventOf(event, { userAgent: 'x'.repeat(1_000), clientIp: '::1' })
+    expect(long.userAgent).toHaveLength(256)
+    expect(long.clientIp).toBe('::1')
+  })
+})
