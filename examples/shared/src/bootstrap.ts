@@ -419,6 +419,9 @@ export async function bootstrap(): Promise<Example> {
     ...(webhooks ? { webhooks } : {}),
     tokenKinds: [accessTokens],
     ...(rateLimit === undefined ? {} : { rateLimits: [rateLimit] }),
+    // Background failures (an audit flush or a lastUsedAt write during an outage): one line.
+    onError: (error) =>
+      console.error(`keyward: ${error instanceof Error ? error.message : String(error)}`),
   })
   await keyward.ready()
 

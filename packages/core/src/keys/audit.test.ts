@@ -122,6 +122,27 @@ describe('keyward.audit', () => {
     expect(events.map((event) => event.type)).toEqual(['revoked', 'created'])
   })
 
+  it('tells onError once per outage, however many flushes fail, and again after a recovery', async () => {
+    const { log: inner } = countingLog()
+    let fail = true
+    const log: AuditLog = {
+      append: (events) => (fail ? Promise.reject(new Error('log down')) : inner.append(events)),
+      list: (options) => inner.list(options),
+    }
+    const onError = vi.fn()
+    const { keyward } = clockedKeyward(scopes, { audit: { log }, onError })
+    const { key } = await keyward.keys.create(input)
+    for (let i = 0; i < 5; i++) await keyward.audit.flush()
+    expect(onError).toHaveBeenCalledTimes(1)
+    fail = false
+    await keyward.audit.flush()
+    fail = true
+    await keyward.keys.revoke(key.id)
+    await keyward.audit.flush()
+    await keyward.audit.flush()
+    expect(onError).toHaveBeenCalledTimes(2)
+  })
+
   it('pages with filters and instants, and refuses bad options with 422 naming the field', async () => {
     const { keyward, clock } = clockedKeyward(scopes)
     const first = await keyward.keys.create(input)

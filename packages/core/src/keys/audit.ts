@@ -156,6 +156,8 @@ export function createAuditRecorder(config: AuditRecorderConfig): AuditRecorder 
   let buffer: AuditEvent[] = []
   let timer: ReturnType<typeof setTimeout> | undefined
   let running: Promise<void> = Promise.resolve()
+  // While the log keeps failing (an outage), only the first failure is reported.
+  let failing = false
 
   const appendBuffered = async () => {
     if (buffer.length === 0) return
@@ -163,10 +165,12 @@ export function createAuditRecorder(config: AuditRecorderConfig): AuditRecorder 
     buffer = []
     try {
       await config.log.append(batch)
+      failing = false
     } catch (error) {
       // Kept for the next flush, in order, ahead of what was recorded meanwhile.
       buffer = batch.concat(buffer).slice(-MAX_BUFFERED)
-      config.onError(error)
+      if (!failing) config.onError(error)
+      failing = true
     }
   }
   const flush = (): Promise<void> => {
