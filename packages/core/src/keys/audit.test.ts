@@ -101,13 +101,19 @@ describe('keyward.audit', () => {
     expect(appends.flat().map((event) => event.type)).toEqual(['created', 'revoked'])
   })
 
-  it('keeps events of a failed append for the next flush and tells onError; the change stands', async () => {
+  /** A log whose appends reject with "log down" while `fail.now`, and land otherwise. */
+  function failingLog() {
     const { log: inner } = countingLog()
-    let fail = true
+    const fail = { now: true }
     const log: AuditLog = {
-      append: (events) => (fail ? Promise.reject(new Error('log down')) : inner.append(events)),
+      append: (events) => (fail.now ? Promise.reject(new Error('log down')) : inner.append(events)),
       list: (options) => inner.list(options),
     }
+    return { log, fail }
+  }
+
+  it('keeps events of a failed append for the next flush and tells onError; the change stands', async () => {
+    const { log, fail } = failingLog()
     const onError = vi.fn()
     const { keyward, clock } = clockedKeyward(scopes, { audit: { log }, onError })
     const { key } = await keyward.keys.create(input)
@@ -115,7 +121,7 @@ describe('keyward.audit', () => {
     clock.now += 1_000
     expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: 'log down' }))
     expect(await keyward.keys.get(key.id)).toBeDefined()
-    fail = false
+    fail.now = false
     await keyward.keys.revoke(key.id)
     await keyward.audit.flush()
     const { events } = await keyward.audit.list({ ownerId: 'org_1' })
@@ -123,20 +129,15 @@ describe('keyward.audit', () => {
   })
 
   it('tells onError once per outage, however many flushes fail, and again after a recovery', async () => {
-    const { log: inner } = countingLog()
-    let fail = true
-    const log: AuditLog = {
-      append: (events) => (fail ? Promise.reject(new Error('log down')) : inner.append(events)),
-      list: (options) => inner.list(options),
-    }
+    const { log, fail } = failingLog()
     const onError = vi.fn()
     const { keyward } = clockedKeyward(scopes, { audit: { log }, onError })
     const { key } = await keyward.keys.create(input)
     for (let i = 0; i < 5; i++) await keyward.audit.flush()
     expect(onError).toHaveBeenCalledTimes(1)
-    fail = false
+    fail.now = false
     await keyward.audit.flush()
-    fail = true
+    fail.now = true
     await keyward.keys.revoke(key.id)
     await keyward.audit.flush()
     await keyward.audit.flush()

@@ -2,12 +2,13 @@
  * The `GET /api-keys/audit` cases over real HTTP that every adapter answers alike (DESIGN.md,
  * "Audit log, webhooks, policies"), registered by `managementConformance`.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createKeyward } from '../../keyward.js'
 import { conformanceScopes as scopes } from '../adapter-cases.js'
-import type { CheckResponse, ServedApp, ServeManagement } from '../served.js'
+import type { CheckResponse, ServeManagement } from '../served.js'
 import { checked } from './management-cases.js'
 import { nextLink } from './management-page-cases.js'
+import { servedApps } from './served-apps.js'
 
 const T0 = Date.UTC(2026, 11, 1)
 
@@ -32,10 +33,7 @@ export function managementAuditCases(
   serve: ServeManagement,
   check?: CheckResponse,
 ): void {
-  const opened: ServedApp[] = []
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((served) => served.close()))
-  })
+  const opened = servedApps()
 
   /** An app whose owner `org_1` holds an admin key, and `org_2` a key of its own. */
   async function setup() {

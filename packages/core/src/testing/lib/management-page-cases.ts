@@ -2,11 +2,12 @@
  * The paged `GET /api-keys` cases over real HTTP that every adapter answers alike (DESIGN.md,
  * "Paged lists"), registered by `managementConformance`.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createKeyward } from '../../keyward.js'
 import { conformanceScopes as scopes } from '../adapter-cases.js'
-import type { CheckResponse, ServedApp, ServeManagement } from '../served.js'
+import type { CheckResponse, ServeManagement } from '../served.js'
 import { checked } from './management-cases.js'
+import { servedApps } from './served-apps.js'
 
 const DAY = 86_400_000
 const T0 = Date.UTC(2026, 11, 1)
@@ -27,10 +28,7 @@ export function managementPageCases(
   serve: ServeManagement,
   check?: CheckResponse,
 ): void {
-  const opened: ServedApp[] = []
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((served) => served.close()))
-  })
+  const opened = servedApps()
 
   /** An app whose owner `org_1` holds an admin key (90 days) and `count` more (30 days), one a second. */
   async function setup(count: number) {

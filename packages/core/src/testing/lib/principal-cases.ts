@@ -3,12 +3,13 @@
  * resolver reading a session cookie), over real HTTP, registered by `managementConformance`.
  * Forged requests are sent the way a hostile page's browser would send them.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { Principal } from '../../http/principal.js'
 import { createKeyward } from '../../keyward.js'
 import type { KeyEvent } from '../../types.js'
 import { conformanceScopes as scopes } from '../adapter-cases.js'
-import type { CheckResponse, ServedApp, ServeManagementWithPrincipal } from '../served.js'
+import type { CheckResponse, ServeManagementWithPrincipal } from '../served.js'
+import { servedApps } from './served-apps.js'
 
 /** The demo person the session cookie `kw_session=ada` stands for. */
 const ada: Principal = {
@@ -28,10 +29,7 @@ export function principalCases(
   serve: ServeManagementWithPrincipal,
   check?: CheckResponse,
 ): void {
-  const opened: ServedApp[] = []
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((served) => served.close()))
-  })
+  const opened = servedApps()
 
   async function setup() {
     const events: KeyEvent[] = []

@@ -4,12 +4,13 @@
  * on a loopback address with no proxy trusted, so the adapter must give core the socket
  * peer's address (`127.0.0.1`, `::ffff:127.0.0.1` or `::1`) as the client address.
  */
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createKeyward } from '../../keyward.js'
 import type { KeyEvent } from '../../types.js'
 import { conformanceScopes as scopes } from '../adapter-cases.js'
-import type { CheckResponse, ServedApp, ServeManagement } from '../served.js'
+import type { CheckResponse, ServeManagement } from '../served.js'
 import { checked } from './management-cases.js'
+import { servedApps } from './served-apps.js'
 
 const DAY = 86_400_000
 const T0 = Date.UTC(2026, 10, 26)
@@ -21,10 +22,7 @@ export function suspensionCases(
   serve: ServeManagement,
   check?: CheckResponse,
 ): void {
-  const opened: ServedApp[] = []
-  afterEach(async () => {
-    await Promise.all(opened.splice(0).map((served) => served.close()))
-  })
+  const opened = servedApps()
 
   async function setup() {
     let clock = T0
