@@ -20,7 +20,7 @@ import type {
 } from './types.js'
 import { createVerifier, type VerifyOptions } from './verify/verifier.js'
 import { createWebhookDispatcher, type Webhooks } from './webhooks/dispatcher.js'
-import { createEventSink } from './webhooks/events.js'
+import { publishingHook } from './webhooks/events.js'
 
 /**
  * `createKeyward` wires an instance together: the options are resolved in
@@ -143,7 +143,7 @@ export function createKeyward<S extends string = string>(
   })
   const recorder = createAuditRecorder({ ...resolved.audit, onError: resolved.onError })
   // Every event goes through the lifecycle's emitter: the audit log, then webhooks and policies
-  // (the event sink), then `onEvent`; the dispatcher and the scheduler emit their own through it.
+  // (publishingHook), then `onEvent`; the dispatcher and the scheduler emit their own through it.
   const background = {
     now: resolved.now,
     onError: resolved.onError,
@@ -157,11 +157,10 @@ export function createKeyward<S extends string = string>(
       get: (id) => keys.get(id),
       revoke: (id) => keys.revoke(id, { actor: 'policy' }),
     })
-  const events = createEventSink(resolved.onEvent, resolved.onError, [webhooks, policies])
   const lifecycle = createLifecycleContext({
     ...resolved,
     ...bounded,
-    onEvent: events.onEvent,
+    onEvent: publishingHook(resolved.onEvent, [webhooks, policies]),
     audit: recorder,
     forget: verifier.forget,
   })

@@ -22,39 +22,19 @@ export interface BackgroundContext {
   readonly onError: (error: unknown) => void
 }
 
-/** The one emitter every lifecycle event goes through: publishers first (never waiting), then `onEvent`. */
-export interface EventSink {
-  /** The hook the key lifecycle awaits after each change (what `onEvent` was before). */
-  readonly onEvent: ((event: KeyEvent) => void | Promise<void>) | undefined
-  /** Emits an event from outside the lifecycle (webhooks, policies); never rejects. */
-  readonly emit: (event: KeyEvent) => Promise<void>
-}
-
 /**
- * Joins the application's `onEvent` and the publishers (webhooks, policies) into one emitter,
- * so every event (lifecycle, policy, webhook) reaches all of them the same way.
+ * The hook the key lifecycle calls after each change (and after the audit log has it): the
+ * publishers first (webhooks, policies; never waiting), then the application's `onEvent`.
+ * Events of the publishers themselves come back through the lifecycle's emitter.
  */
-export function createEventSink(
+export function publishingHook(
   onEvent: ((event: KeyEvent) => void | Promise<void>) | undefined,
-  onError: (error: unknown) => void,
   publishers: readonly (EventPublisher | undefined)[],
-): EventSink {
+): ((event: KeyEvent) => void | Promise<void>) | undefined {
   const active = publishers.filter((p): p is EventPublisher => p !== undefined)
-  const hook =
-    active.length > 0
-      ? function publishKeyEvent(event: KeyEvent): void | Promise<void> {
-          for (const publisher of active) publisher.publish(event)
-          return onEvent?.(event)
-        }
-      : onEvent
-  return {
-    onEvent: hook,
-    async emit(event) {
-      try {
-        await hook?.(event)
-      } catch (error) {
-        onError(error)
-      }
-    },
+  if (active.length === 0) return onEvent
+  return function publishKeyEvent(event: KeyEvent): void | Promise<void> {
+    for (const publisher of active) publisher.publish(event)
+    return onEvent?.(event)
   }
 }
