@@ -18,7 +18,7 @@ import type {
   TokenStore,
   VerifiedKey,
 } from './types.js'
-import { createVerifier, type VerifyOptions } from './verify/verifier.js'
+import { createVerifier, type Verifier, type VerifyOptions } from './verify/verifier.js'
 import { createWebhookDispatcher, type Webhooks } from './webhooks/dispatcher.js'
 import { publishingHook } from './webhooks/events.js'
 
@@ -147,7 +147,7 @@ export function createKeyward<S extends string = string>(
   const background = {
     now: resolved.now,
     onError: resolved.onError,
-    emit: (event: KeyEvent) => lifecycle.emit(event),
+    emit: (event: KeyEvent, id?: string) => lifecycle.emit(event, undefined, id),
   }
   const webhooks = resolved.webhooks && createWebhookDispatcher(resolved.webhooks, background)
   const policies =
@@ -156,6 +156,10 @@ export function createKeyward<S extends string = string>(
       ...background,
       get: (id) => keys.get(id),
       revoke: (id) => keys.revoke(id, { actor: 'policy' }),
+      settle: async () => {
+        await webhooks?.flush()
+        await recorder.flush()
+      },
     })
   const lifecycle = createLifecycleContext({
     ...resolved,
@@ -191,25 +195,8 @@ export function createKeyward<S extends string = string>(
       list: (query: AuditQuery) => listAuditEvents(resolved.audit.log, query),
       flush: () => recorder.flush(),
     }),
-    verify(token: string, verifyOptions?: VerifyOptions<S>): Promise<VerifiedKey> {
-      // Not `async`: a cache hit is already answered, and wrapping it costs an async frame.
-      // Without options (the common call) there is no cost to validate and no requirement.
-      try {
-        let result: VerifiedKey | Promise<VerifiedKey>
-        if (verifyOptions === undefined) result = verifier.check(token)
-        else {
-          const { cost, clientIp } = verifyOptions
-          if (cost !== undefined) assertNonNegativeInteger(cost, 'cost')
-          if (clientIp !== undefined && typeof clientIp !== 'string') {
-            throw new TypeError('clientIp must be a string')
-          }
-          result = verifier.check(token, verifier.requirement(verifyOptions), cost, clientIp)
-        }
-        return result instanceof Promise ? result : Promise.resolve(result)
-      } catch (error) {
-        return Promise.reject(error)
-      }
-    },
+    verify: (token: string, verifyOptions?: VerifyOptions<S>) =>
+      verifyToken(verifier, token, verifyOptions),
     check: verifier.check,
     recheck: verifier.recheck,
     requirement: (verifyOptions: VerifyOptions<S>) => verifier.requirement(verifyOptions),
@@ -224,6 +211,31 @@ export function createKeyward<S extends string = string>(
       if (resolved.ownsLimiter) await limiter.close?.()
     },
   })
+}
+
+/** `keyward.verify`: the verifier's check, its options validated, as a promise. */
+function verifyToken<S extends string>(
+  verifier: Verifier,
+  token: string,
+  verifyOptions: VerifyOptions<S> | undefined,
+): Promise<VerifiedKey> {
+  // Not `async`: a cache hit is already answered, and wrapping it costs an async frame.
+  // Without options (the common call) there is no cost to validate and no requirement.
+  try {
+    let result: VerifiedKey | Promise<VerifiedKey>
+    if (verifyOptions === undefined) result = verifier.check(token)
+    else {
+      const { cost, clientIp } = verifyOptions
+      if (cost !== undefined) assertNonNegativeInteger(cost, 'cost')
+      if (clientIp !== undefined && typeof clientIp !== 'string') {
+        throw new TypeError('clientIp must be a string')
+      }
+      result = verifier.check(token, verifier.requirement(verifyOptions), cost, clientIp)
+    }
+    return result instanceof Promise ? result : Promise.resolve(result)
+  } catch (error) {
+    return Promise.reject(error)
+  }
 }
 
 /**

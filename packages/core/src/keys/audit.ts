@@ -98,7 +98,11 @@ function otherFields(event: Record<string, unknown>): Record<string, unknown> | 
  * `keyId` or its `key`, the changed fields for the key events that change fields, its other
  * plain fields as `data`, and where it came from over HTTP.
  */
-export function auditEventOf(event: KeyEvent, origin: EventOrigin | undefined): AuditEvent {
+export function auditEventOf(
+  event: KeyEvent,
+  origin: EventOrigin | undefined,
+  id: string = `evt_${randomBase62(16)}`,
+): AuditEvent {
   const fields = event as unknown as Record<string, unknown>
   const key = fields.key as ApiKey | undefined
   const ownerId = (fields.ownerId as string | undefined) ?? key?.ownerId ?? EVERY_OWNER
@@ -111,7 +115,7 @@ export function auditEventOf(event: KeyEvent, origin: EventOrigin | undefined): 
     delete data?.previousExpiresAt
   }
   const record: AuditEvent = {
-    id: `evt_${randomBase62(16)}`,
+    id,
     at: event.at,
     type: event.type,
     ownerId,

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { startReceiver, webhookSecret } from '../../../../test/support/webhook-receiver.js'
 import { DAY, T0 } from '../../test/keyward.js'
+import { MemoryAuditLog } from '../backends/memory-audit-log.js'
 import { MemoryRevocationList } from '../backends/memory-revocation-list.js'
 import { MemoryTokenStore } from '../backends/memory-token-store.js'
 import { createKeyward, type Keyward } from '../keyward.js'
@@ -7,7 +9,7 @@ import type { KeyEvent } from '../types.js'
 import { MemoryWebhookQueue } from '../webhooks/memory-webhook-queue.js'
 import type { PoliciesOptions } from './options.js'
 
-const open: Keyward[] = []
+const open: Array<{ close(): Promise<void> }> = []
 afterEach(async () => {
   for (const keyward of open.splice(0)) await keyward.close()
 })
@@ -135,5 +137,77 @@ describe('lifecycle policies on three instances', () => {
       ['expired', undefined],
     ])
     expect(policyEvents.every((e) => 'key' in e && e.key.id === moved.key.id)).toBe(true)
+  })
+})
+
+describe('a policy action repeated after a crash', () => {
+  it('emits the very same event: the audit log keeps it once, every delivery carries one webhook-id', async () => {
+    const clock = { now: T0 }
+    const now = () => clock.now
+    const store = new MemoryTokenStore()
+    const revocations = new MemoryRevocationList({ now })
+    const jobs = new MemoryWebhookQueue()
+    const deliveries = new MemoryWebhookQueue()
+    const log = new MemoryAuditLog({ now })
+    const secret = webhookSecret()
+    const receiver = await startReceiver(secret)
+    open.push(receiver)
+    const events: KeyEvent[] = []
+    // A's process dies after acting and storing the event, before completing the job.
+    const dying = new Proxy(jobs, {
+      get(target, name) {
+        if (name === 'complete') {
+          return async () => {
+            throw new Error('the process died before completing the job')
+          }
+        }
+        const value = Reflect.get(target, name)
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+    const instance = (queue: MemoryWebhookQueue) => {
+      const keyward = createKeyward({
+        store,
+        revocations,
+        now,
+        onEvent: (event) => void events.push(event),
+        audit: { log },
+        webhooks: { endpoints: [{ url: receiver.url, secret }], queue: deliveries },
+        policies: { queue, expiryReminders: ['7d'] },
+      })
+      open.push(keyward)
+      return keyward
+    }
+    const a = instance(dying)
+    const b = instance(jobs)
+    const { key } = await a.keys.create({
+      name: 'k',
+      ownerId: 'org_1',
+      scopes: [],
+      expiresIn: '10d',
+    })
+
+    clock.now = T0 + 3 * DAY + 1
+    await expect(a.policies!.run()).rejects.toThrow('the process died')
+    // Still leased: B finds nothing to do until the lease (5 minutes) runs out.
+    expect(await b.policies!.run()).toBe(0)
+    clock.now += 5 * 60_000 + 1
+    expect(await b.policies!.run()).toBe(1)
+
+    const reminders = events.filter((event) => event.type === 'expiring')
+    expect(reminders).toHaveLength(2)
+    expect(reminders[1]).toEqual(reminders[0])
+    // The event is when the threshold was crossed, whoever acted on it and when.
+    expect(reminders[0]).toMatchObject({ at: key.expiresAt - 7 * DAY, daysLeft: 7 })
+    await a.audit.flush()
+    await b.audit.flush()
+    const audited = await log.list({ ownerId: 'org_1', type: 'expiring' })
+    expect(audited.events).toHaveLength(1)
+    await receiver.waitForAccepted(1)
+    await b.webhooks!.flush()
+    const sent = receiver.accepted().filter((hook) => hook.body.type === 'key.expiring')
+    expect(sent.length).toBeGreaterThanOrEqual(1)
+    expect(new Set(sent.map((hook) => hook.id)).size).toBe(1)
+    expect(sent[0]?.id).toBe(`msg_${audited.events[0]?.id.slice('evt_'.length)}`)
   })
 })

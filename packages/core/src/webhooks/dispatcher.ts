@@ -89,9 +89,9 @@ export function createWebhookDispatcher(
     sendDelivery(delivery, endpoints.get(delivery.endpointId), signers, config, ctx)
 
   return {
-    publish(event) {
+    publish(event, id) {
       if (closed) return
-      const deliveries = deliveriesOf(event, endpoints.values(), now())
+      const deliveries = deliveriesOf(event, endpoints.values(), now(), id)
       if (deliveries.length === 0) return
       const enqueued = queue.enqueue(deliveries, now()).then(wake, onError)
       track(pending, enqueued)
