@@ -156,6 +156,12 @@ export function createKeyward<S extends string = string>(
       ...background,
       get: (id) => keys.get(id),
       revoke: (id) => keys.revoke(id, { actor: 'policy' }),
+      list: (ownerId, cursor) => keys.listPage(ownerId, cursor === undefined ? {} : { cursor }),
+      audited: async (ownerId, keyId, type, id) => {
+        await recorder.flush()
+        const { events } = await listAuditEvents(resolved.audit.log, { ownerId, keyId, type })
+        return events.some((event) => event.id === id)
+      },
       settle: async () => {
         await webhooks?.flush()
         await recorder.flush()
@@ -189,7 +195,11 @@ export function createKeyward<S extends string = string>(
       enable: webhooks.enable,
       flush: webhooks.flush,
     },
-    policies: policies && { run: policies.run, flush: policies.flush },
+    policies: policies && {
+      run: policies.run,
+      flush: policies.flush,
+      schedule: policies.schedule,
+    },
     audit: Object.freeze({
       log: resolved.audit.log,
       list: (query: AuditQuery) => listAuditEvents(resolved.audit.log, query),

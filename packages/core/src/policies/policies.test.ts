@@ -203,11 +203,87 @@ describe('a policy action repeated after a crash', () => {
     await b.audit.flush()
     const audited = await log.list({ ownerId: 'org_1', type: 'expiring' })
     expect(audited.events).toHaveLength(1)
-    await receiver.waitForAccepted(1)
-    await b.webhooks!.flush()
-    const sent = receiver.accepted().filter((hook) => hook.body.type === 'key.expiring')
-    expect(sent.length).toBeGreaterThanOrEqual(1)
+    const expiring = () => receiver.accepted().filter((hook) => hook.body.type === 'key.expiring')
+    await expect.poll(() => expiring().length, { timeout: 5_000 }).toBeGreaterThanOrEqual(1)
+    const sent = expiring()
     expect(new Set(sent.map((hook) => hook.id)).size).toBe(1)
     expect(sent[0]?.id).toBe(`msg_${audited.events[0]?.id.slice('evt_'.length)}`)
+  })
+})
+
+describe('policies turned on over existing keys', () => {
+  it('schedule(ownerId) gives live keys their jobs: reminders still ahead fire once, a second schedule repeats nothing', async () => {
+    const clock = { now: T0 }
+    const now = () => clock.now
+    const store = new MemoryTokenStore()
+    const revocations = new MemoryRevocationList({ now })
+    const log = new MemoryAuditLog({ now })
+    const before = createKeyward({ store, revocations, now, audit: { log } })
+    open.push(before)
+    const base = { ownerId: 'org_1', scopes: [] } as const
+    const soon = await before.keys.create({ ...base, name: 'soon', expiresIn: '20d' })
+    const later = await before.keys.create({ ...base, name: 'later', expiresIn: '60d' })
+    const gone = await before.keys.create({ ...base, name: 'gone', expiresIn: '60d' })
+    await before.keys.revoke(gone.key.id)
+    const rotated = await before.keys.create({ ...base, name: 'rotated', expiresIn: '60d' })
+    await before.keys.rotate(rotated.key.id, { gracePeriod: '1h' })
+    await before.keys.create({ name: 'theirs', ownerId: 'org_2', scopes: [], expiresIn: '20d' })
+
+    clock.now = T0 + 15 * DAY
+    const events: KeyEvent[] = []
+    const after = createKeyward({
+      store,
+      revocations,
+      now,
+      audit: { log },
+      onEvent: (event) => void events.push(event),
+      policies: {
+        queue: new MemoryWebhookQueue(),
+        expiryReminders: ['30d', '7d'],
+        rotateAfter: '10d',
+      },
+    })
+    open.push(after)
+    // soon, later and the successor of rotated (the rotated-out key and the revoked one have none).
+    expect(await after.policies!.schedule('org_1')).toBe(3)
+    const fired = async () => {
+      await after.policies!.run()
+      return events
+        .filter((event) => 'actor' in event && event.actor === 'policy')
+        .map((event) => `${event.type} ${'key' in event ? event.key.name : ''}`)
+        .sort()
+    }
+    // At once: the age notices already due (the successor of "rotated" is as old as the others).
+    expect(await fired()).toEqual([
+      'rotation_due later',
+      'rotation_due rotated',
+      'rotation_due soon',
+    ])
+    expect(await after.policies!.schedule('org_1')).toBe(3)
+    for (const day of [31, 54, 61]) {
+      clock.now = T0 + day * DAY
+      await fired()
+    }
+    // "soon" had crossed both thresholds before policies were on: only its end is told.
+    expect(await fired()).toEqual([
+      'expired later',
+      'expired rotated',
+      'expired soon',
+      'expiring later',
+      'expiring later',
+      'expiring rotated',
+      'expiring rotated',
+      'rotation_due later',
+      'rotation_due rotated',
+      'rotation_due soon',
+    ])
+    await after.audit.flush()
+    const audited = await after.audit.list({ ownerId: 'org_1', type: 'rotation_due' })
+    // Scheduled twice: each key's notice once, in the audit log as in onEvent.
+    expect(audited.events).toHaveLength(3)
+    expect(audited.events.map((event) => event.keyId)).toEqual(
+      expect.arrayContaining([later.key.id, soon.key.id]),
+    )
+    expect((await after.audit.list({ ownerId: 'org_2', type: 'expiring' })).events).toEqual([])
   })
 })

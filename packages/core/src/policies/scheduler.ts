@@ -1,3 +1,4 @@
+import type { KeyPage } from '../keys/list.js'
 import { BASE62 } from '../lib/base62.js'
 import type { ApiKey, KeyEvent } from '../types.js'
 import type { BackgroundContext, BackgroundPublisher } from '../webhooks/events.js'
@@ -8,6 +9,14 @@ import type { ResolvedPolicies, ResolvedRules } from './options.js'
 export interface Policies {
   /** Runs one pass now: claims due jobs and acts on them. Resolves to the number of actions taken. */
   run(): Promise<number>
+  /**
+   * Schedules the jobs of `ownerId`'s live keys (keys created before policies were turned on
+   * have none): reminders for thresholds still ahead, the expiry, and the age and idle checks
+   * (due at once when already past). Safe to run again: a job queued already is not queued
+   * twice, and one acted on already emits the same event again (same id: the audit log keeps
+   * it once). Resolves to the number of keys scheduled.
+   */
+  schedule(ownerId: string): Promise<number>
   /** Resolves once every job scheduled so far is in the queue. */
   flush(): Promise<void>
 }
@@ -23,6 +32,10 @@ interface SchedulerContext extends BackgroundContext {
   readonly get: (id: string) => Promise<ApiKey | undefined>
   /** Revokes with actor `policy`. */
   readonly revoke: (id: string) => Promise<unknown>
+  /** One page of an owner's keys, revoked ones aside (`keys.listPage`). */
+  readonly list: (ownerId: string, cursor: string | undefined) => Promise<KeyPage>
+  /** Whether the audit log holds event `id` (of `type`, about `keyId` of `ownerId`). */
+  readonly audited: (ownerId: string, keyId: string, type: string, id: string) => Promise<boolean>
   /**
    * Resolves once every event emitted so far is stored: in the audit log and in the webhook
    * queue. A job is completed only after it, so a crash before never loses its event.
@@ -106,6 +119,27 @@ export function createPolicyScheduler(
     },
     run,
     flush,
+    async schedule(ownerId) {
+      let scheduled = 0
+      let cursor: string | undefined
+      do {
+        const page = await ctx.list(ownerId, cursor)
+        const at = ctx.now()
+        for (const key of page.keys) {
+          if (key.rotatedTo !== undefined || at >= key.expiresAt) continue
+          const jobs = await notFiredYet(
+            jobsFor({ type: 'created', key, at }, config),
+            key,
+            at,
+            ctx,
+          )
+          await Promise.all(jobs.map(([job, dueAt]) => queue.enqueue([job], dueAt)))
+          scheduled += 1
+        }
+        cursor = page.nextCursor ?? undefined
+      } while (cursor !== undefined)
+      return scheduled
+    },
     start() {
       timer = setInterval(tick, config.interval)
       ;(timer as { unref?: () => void }).unref?.()
@@ -162,6 +196,27 @@ function jobsFor(event: KeyEvent, config: ResolvedPolicies): Array<[WebhookDeliv
     }
     return [delivery, dueAt]
   })
+}
+
+/**
+ * The jobs of `key` without those already acted on: a job due before `at` (an age or idle
+ * notice) whose event the audit log holds was done by an earlier schedule.
+ */
+async function notFiredYet(
+  jobs: Array<[WebhookDelivery, number]>,
+  key: ApiKey,
+  at: number,
+  ctx: SchedulerContext,
+): Promise<Array<[WebhookDelivery, number]>> {
+  const kept: Array<[WebhookDelivery, number]> = []
+  for (const [job, dueAt] of jobs) {
+    const fired =
+      dueAt <= at &&
+      (job.type === 'rotation_due' || job.type === 'idle') &&
+      (await ctx.audited(key.ownerId, key.id, job.type, await eventIdOf(job.id)))
+    if (!fired) kept.push([job, dueAt])
+  }
+  return kept
 }
 
 /**
