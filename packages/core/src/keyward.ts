@@ -1,4 +1,5 @@
 import { boundBackends } from './backends/bounded-backends.js'
+import { UnavailableError } from './errors.js'
 import { type AuditQuery, createAuditRecorder, listAuditEvents } from './keys/audit.js'
 import { createLifecycleContext } from './keys/context.js'
 import { handOverKey } from './keys/hand-over.js'
@@ -163,8 +164,10 @@ export function createKeyward<S extends string = string>(
         return events.some((event) => event.id === id)
       },
       settle: async () => {
-        await webhooks?.flush()
-        await recorder.flush()
+        if (webhooks && !(await webhooks.settle())) {
+          throw new UnavailableError('The webhook queue is unavailable.')
+        }
+        if (!(await recorder.flush())) throw new UnavailableError('The audit log is unavailable.')
       },
     })
   const lifecycle = createLifecycleContext({
@@ -203,7 +206,9 @@ export function createKeyward<S extends string = string>(
     audit: Object.freeze({
       log: resolved.audit.log,
       list: (query: AuditQuery) => listAuditEvents(resolved.audit.log, query),
-      flush: () => recorder.flush(),
+      flush: async () => {
+        await recorder.flush()
+      },
     }),
     verify: (token: string, verifyOptions?: VerifyOptions<S>) =>
       verifyToken(verifier, token, verifyOptions),

@@ -287,3 +287,49 @@ describe('policies turned on over existing keys', () => {
     expect((await after.audit.list({ ownerId: 'org_2', type: 'expiring' })).events).toEqual([])
   })
 })
+
+describe('a policy action whose event could not be stored', () => {
+  it('is not completed: acted on again after its lease, its event stored once', async () => {
+    const clock = { now: T0 }
+    const now = () => clock.now
+    const log = new MemoryAuditLog({ now })
+    let down = false
+    const flaky = new Proxy(log, {
+      get(target, name) {
+        if (name === 'append' && down) {
+          return async () => {
+            throw new Error('audit log down')
+          }
+        }
+        const value = Reflect.get(target, name)
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+    const errors: unknown[] = []
+    const keyward = createKeyward({
+      now,
+      audit: { log: flaky },
+      onError: (error) => void errors.push(error),
+      policies: { queue: new MemoryWebhookQueue(), expiryReminders: ['7d'] },
+    })
+    open.push(keyward)
+    const { key } = await keyward.keys.create({
+      name: 'k',
+      ownerId: 'org_1',
+      scopes: [],
+      expiresIn: '10d',
+    })
+    await keyward.audit.flush()
+    down = true
+    clock.now = T0 + 3 * DAY + 1
+    await expect(keyward.policies!.run()).rejects.toMatchObject({ code: 'unavailable' })
+    down = false
+    expect(await keyward.policies!.run()).toBe(0)
+    clock.now += 5 * 60_000 + 1
+    expect(await keyward.policies!.run()).toBe(1)
+    const { events } = await keyward.audit.list({ ownerId: 'org_1', type: 'expiring' })
+    expect(events).toHaveLength(1)
+    expect(events[0]).toMatchObject({ keyId: key.id, at: key.expiresAt - 7 * DAY })
+    expect(errors).toHaveLength(1)
+  })
+})
