@@ -2,7 +2,7 @@ import type { KeywardApiKeys } from '@keyward/ui'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Chromium, launchChromium } from './support/chromium.js'
-import { type ExampleApp, startExampleApp } from './support/example-app.js'
+import { type ExampleApp, signInWithOneKey, startExampleApp } from './support/example-app.js'
 
 // Rotation until first use in "Settings → API Keys" (issue 25): the rotate dialog offers it
 // first and checked, the old key's row says it still works until then, and the old token ends
@@ -33,20 +33,7 @@ describe('Settings → API Keys: rotation until first use', () => {
       launchChromium(),
     ])
     page = chromium.context.pages()[0] ?? (await chromium.context.newPage())
-    await page.goto(`${app.url}/sign-in`)
-    await page.getByRole('button', { name: 'Sign in as the demo person' }).click()
-    await page.waitForURL(`${app.url}/settings/api-keys`)
-    await page.getByRole('heading', { name: 'No API keys yet' }).waitFor()
-    oldToken = await page.evaluate(async (name) => {
-      const response = await fetch('/api-keys', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name, scopes: ['projects:read'], expiresIn: 30 * 86_400 }),
-      })
-      return ((await response.json()) as { token: string }).token
-    }, KEY)
-    await page.evaluate(() => document.querySelector<KeywardApiKeys>('keyward-api-keys')?.reload())
-    await row(KEY).getByText('Active').waitFor()
+    oldToken = await signInWithOneKey(page, app, KEY)
   })
 
   afterAll(async () => {

@@ -1278,23 +1278,7 @@ async function performManagement(
         body: JSON.stringify({ gracePeriod: action.grace }),
       }
       success = 201
-      apply = (body, what) => {
-        const { key, token } = body as { key: ApiKeyJsonLike; token: string }
-        const successor = adoptKey(
-          m,
-          sut,
-          what,
-          { token, key: fromJson(key) },
-          {
-            ownerId: target.ownerId,
-            scopes: target.scopes,
-            expiresAt: target.expiresAt,
-            rotatedFrom: target.id,
-            rules: target.rules,
-          },
-        )
-        applyRotation(target, successor, t, action.grace)
-      }
+      apply = (body, what) => adoptRotation(m, sut, what, body, target, t, action.grace)
       sut.trace.push(`  (target: key #${target.n})`)
       break
     }
@@ -1314,21 +1298,7 @@ async function performManagement(
       }
       success = 201
       apply = (body, what) => {
-        const { key, token } = body as { key: ApiKeyJsonLike; token: string }
-        const successor = adoptKey(
-          m,
-          sut,
-          what,
-          { token, key: fromJson(key) },
-          {
-            ownerId: target.ownerId,
-            scopes: target.scopes,
-            expiresAt: target.expiresAt,
-            rotatedFrom: target.id,
-            rules: target.rules,
-          },
-        )
-        applyRotation(target, successor, t, action.grace)
+        adoptRotation(m, sut, what, body, target, t, action.grace)
         sut.stats.selfRotations++
       }
       break
@@ -1426,6 +1396,33 @@ async function performManagement(
       `${response.status} ${code ?? JSON.stringify(response.body)}`,
     )
   }
+}
+
+/** A rotation's 201 answer: its successor joins the model, and `target` ends as the grace says. */
+function adoptRotation(
+  m: Model,
+  sut: Sut,
+  what: string,
+  body: unknown,
+  target: ModelKey,
+  t: number,
+  grace: number,
+): void {
+  const { key, token } = body as { key: ApiKeyJsonLike; token: string }
+  const successor = adoptKey(
+    m,
+    sut,
+    what,
+    { token, key: fromJson(key) },
+    {
+      ownerId: target.ownerId,
+      scopes: target.scopes,
+      expiresAt: target.expiresAt,
+      rotatedFrom: target.id,
+      rules: target.rules,
+    },
+  )
+  applyRotation(target, successor, t, grace)
 }
 
 interface ApiKeyJsonLike {
