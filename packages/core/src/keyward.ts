@@ -18,7 +18,9 @@ import type {
   TokenStore,
   VerifiedKey,
 } from './types.js'
-import { createVerifier, type VerifyOptions } from './verify/verifier.js'
+import { bindKeywardUsage, createUsageContext, type KeywardUsage } from './usage/keyward-usage.js'
+import { withWhereFrom } from './usage/read.js'
+import { createVerifier, type Verifier, type VerifyOptions } from './verify/verifier.js'
 import { createWebhookDispatcher, type Webhooks } from './webhooks/dispatcher.js'
 import { publishingHook } from './webhooks/events.js'
 
@@ -29,6 +31,7 @@ import { publishingHook } from './webhooks/events.js'
 
 // Beside the factory that takes them, so callers of `createKeyward` find its options here too.
 export type { KeywardOptions } from './keyward-options.js'
+export type { KeywardUsage } from './usage/keyward-usage.js'
 
 /** The lifecycle limits of an instance, in milliseconds, as `createKeyward` resolved them. */
 export interface KeyLimits {
@@ -75,13 +78,15 @@ export interface Keyward<S extends string = string> {
    * {@link Keyward.verify} for adapters' hot path: returns synchronously when no I/O is
    * needed (a cache hit on Node), else a promise; throws synchronously on early failures.
    * `clientIp` is the address the adapter decided the request comes from (see
-   * `VerifyOptions.clientIp`); without it, keys with `allowedIps` are refused.
+   * `VerifyOptions.clientIp`); without it, keys with `allowedIps` are refused. `userAgent`
+   * (the request's `User-Agent`) is kept with the key's last use.
    */
   check(
     token: string,
     requirement?: ScopeRequirement,
     cost?: number,
     clientIp?: string,
+    userAgent?: string,
   ): VerifiedKey | Promise<VerifiedKey>
   /**
    * Re-checks a credential that verified earlier (when a request's headers arrived, say)
@@ -99,6 +104,8 @@ export interface Keyward<S extends string = string> {
   readonly keys: KeyLifecycle<S>
   /** The audit log: every lifecycle event, kept and queryable. */
   readonly audit: KeywardAudit
+  /** Usage per key by outcome; `undefined` with `usage: false`. */
+  readonly usage: KeywardUsage | undefined
   /** The store in use. */
   readonly store: TokenStore
   /** The revocation list in use. */
@@ -134,8 +141,10 @@ export function createKeyward<S extends string = string>(
   // Every call to a shared backend on a request or management path waits at most
   // `backendTimeout`; `isRevoked`, on the hot path, is the list's own (it never waits).
   const bounded = boundBackends(resolved, (id) => verifier.forget(id))
+  const usage = resolved.usage && createUsageContext(resolved.usage, resolved)
   const verifier = createVerifier({
     ...resolved,
+    usage: usage?.recorder,
     store: bounded.store,
     limiter: bounded.limiter,
     onFirstUse: (successorId, predecessorId) => handOverKey(lifecycle, successorId, predecessorId),
@@ -163,6 +172,7 @@ export function createKeyward<S extends string = string>(
     onEvent: publishingHook(resolved.onEvent, [webhooks, policies]),
     audit: recorder,
     forget: verifier.forget,
+    ...(usage && { withUsage: (read) => withWhereFrom(usage, read) }),
   })
   const keys = bindKeyLifecycle(lifecycle)
   webhooks?.start()
@@ -191,25 +201,8 @@ export function createKeyward<S extends string = string>(
       list: (query: AuditQuery) => listAuditEvents(resolved.audit.log, query),
       flush: () => recorder.flush(),
     }),
-    verify(token: string, verifyOptions?: VerifyOptions<S>): Promise<VerifiedKey> {
-      // Not `async`: a cache hit is already answered, and wrapping it costs an async frame.
-      // Without options (the common call) there is no cost to validate and no requirement.
-      try {
-        let result: VerifiedKey | Promise<VerifiedKey>
-        if (verifyOptions === undefined) result = verifier.check(token)
-        else {
-          const { cost, clientIp } = verifyOptions
-          if (cost !== undefined) assertNonNegativeInteger(cost, 'cost')
-          if (clientIp !== undefined && typeof clientIp !== 'string') {
-            throw new TypeError('clientIp must be a string')
-          }
-          result = verifier.check(token, verifier.requirement(verifyOptions), cost, clientIp)
-        }
-        return result instanceof Promise ? result : Promise.resolve(result)
-      } catch (error) {
-        return Promise.reject(error)
-      }
-    },
+    usage: usage && bindKeywardUsage(usage, (ownerId) => keys.list(ownerId)),
+    verify: verifyWith<S>(verifier),
     check: verifier.check,
     recheck: verifier.recheck,
     requirement: (verifyOptions: VerifyOptions<S>) => verifier.requirement(verifyOptions),
@@ -219,11 +212,41 @@ export function createKeyward<S extends string = string>(
       await webhooks?.close()
       // Then, while the backends are still open: a normal shutdown loses no audit event.
       await recorder.close()
+      await usage?.recorder.close()
       verifier.close()
       await revocations.close()
       if (resolved.ownsLimiter) await limiter.close?.()
     },
   })
+}
+
+/** `keyward.verify` over the verifier: options checked, the answer always a promise. */
+function verifyWith<S extends string>(
+  verifier: Verifier,
+): (token: string, verifyOptions?: VerifyOptions<S>) => Promise<VerifiedKey> {
+  return function verify(token: string, verifyOptions?: VerifyOptions<S>): Promise<VerifiedKey> {
+    // Not `async`: a cache hit is already answered, and wrapping it costs an async frame.
+    // Without options (the common call) there is no cost to validate and no requirement.
+    try {
+      let result: VerifiedKey | Promise<VerifiedKey>
+      if (verifyOptions === undefined) result = verifier.check(token)
+      else {
+        const { cost, clientIp, userAgent } = verifyOptions
+        if (cost !== undefined) assertNonNegativeInteger(cost, 'cost')
+        if (clientIp !== undefined && typeof clientIp !== 'string') {
+          throw new TypeError('clientIp must be a string')
+        }
+        if (userAgent !== undefined && typeof userAgent !== 'string') {
+          throw new TypeError('userAgent must be a string')
+        }
+        const requirement = verifier.requirement(verifyOptions)
+        result = verifier.check(token, requirement, cost, clientIp, userAgent)
+      }
+      return result instanceof Promise ? result : Promise.resolve(result)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
 }
 
 /**
