@@ -130,7 +130,7 @@ function usageAcrossProcesses(name: string, shared: () => Shared) {
           { token: unknown, times: 4 },
           { token: 'kw_test_nope', times: 3 },
         ],
-        then: 'close',
+        after: 'close',
       }
       const workers = await Promise.all([1, 2, 3].map(() => startWorker(env)))
       const replies = await Promise.all(workers.map((worker) => worker.run(plan)))
@@ -165,14 +165,14 @@ function usageAcrossProcesses(name: string, shared: () => Shared) {
         expiresIn: '1d',
       })
       const worker = await startWorker({ ...env, KEYWARD_FLUSH_INTERVAL: '200' })
-      expect(await worker.run({ requests: [{ token, times: 40 }], then: 'report' })).toEqual({
+      expect(await worker.run({ requests: [{ token, times: 40 }], after: 'report' })).toEqual({
         outcomes: { valid: 40 },
       })
       // The timer flushes by itself within the interval; wait (bounded) until it has.
       for (let n = 0; n < 100 && (await totals(keyward, key.id)).valid !== 40; n++) await sleep(50)
       expect(await totals(keyward, key.id)).toEqual({ valid: 40 })
       // 25 more, then SIGKILL before the next flush: exactly those are lost.
-      expect(await worker.run({ requests: [{ token, times: 25 }], then: 'crash' })).toBeUndefined()
+      expect(await worker.run({ requests: [{ token, times: 25 }], after: 'crash' })).toBeUndefined()
       expect(worker.child.signalCode).toBe('SIGKILL')
       expect(await totals(keyward, key.id)).toEqual({ valid: 40 })
       await stopProcess(worker.child)

@@ -1,8 +1,8 @@
 /**
  * A Keyward instance in its own process for the usage tests: it shares a store, revocation
  * list and usage backend (Redis, or PostgreSQL with `KEYWARD_DATABASE_URL`) with the others,
- * reads one plan per stdin line (`{ requests: [{ token, scopes?, times }], then }`), makes
- * those verifications and then, per `then`: `'close'` (flushes on `close()`, replies, exits),
+ * reads one plan per stdin line (`{ requests: [{ token, scopes?, times }], after }`), makes
+ * those verifications and then, per `after`: `'close'` (flushes on `close()`, replies, exits),
  * `'report'` (replies and waits) or `'crash'` (kills itself with SIGKILL, replying nothing).
  * Configured by `KEYWARD_REDIS_URL`, `KEYWARD_NAMESPACE`, `KEYWARD_DATABASE_URL`,
  * `KEYWARD_SCHEMA` and `KEYWARD_FLUSH_INTERVAL` (ms).
@@ -41,7 +41,7 @@ const keyward = createKeyward({
 
 interface Plan {
   requests: { token: string; scopes?: string[]; times: number }[]
-  then: 'close' | 'report' | 'crash'
+  after: 'close' | 'report' | 'crash'
 }
 
 const reply = (message: unknown) => process.stdout.write(`${JSON.stringify(message)}\n`)
@@ -60,14 +60,14 @@ createInterface({ input: process.stdin }).on('line', async (line) => {
       outcomes[code] = (outcomes[code] ?? 0) + 1
     }
   }
-  if (plan.then === 'crash') process.kill(process.pid, 'SIGKILL')
-  if (plan.then === 'close') {
+  if (plan.after === 'crash') process.kill(process.pid, 'SIGKILL')
+  if (plan.after === 'close') {
     await keyward.close()
     redis?.disconnect()
     await pool?.end()
   }
   reply({ outcomes })
-  if (plan.then === 'close') process.exit(0)
+  if (plan.after === 'close') process.exit(0)
 })
 
 await keyward.ready()
