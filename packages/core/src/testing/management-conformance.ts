@@ -1,6 +1,7 @@
 import { managementAuditCases } from './lib/management-audit-cases.js'
 import { managementCases } from './lib/management-cases.js'
 import { managementPageCases } from './lib/management-page-cases.js'
+import { managementUsageCases } from './lib/management-usage-cases.js'
 import { principalCases } from './lib/principal-cases.js'
 import { suspensionCases } from './lib/suspension-cases.js'
 import type { CheckResponse, ServeManagement, ServeManagementWithPrincipal } from './served.js'
@@ -81,5 +82,6 @@ export function managementConformance(options: ManagementConformanceOptions): vo
   suspensionCases(name, serve, checkResponse)
   managementPageCases(name, serve, checkResponse)
   managementAuditCases(name, serve, checkResponse)
+  managementUsageCases(name, serve, checkResponse)
   principalCases(name, serveWithPrincipal, checkResponse)
 }

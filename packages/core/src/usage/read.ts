@@ -87,7 +87,8 @@ function parseRange(
   span: number,
   now: number,
 ): { from: number; to: number } {
-  const to = query.to === undefined ? now : parseInstant(query.to, 'to')
+  // By default up to now included: the bucket holding this instant is read.
+  const to = query.to === undefined ? now + 1 : parseInstant(query.to, 'to')
   let from = query.from === undefined ? Math.max(0, to - span) : parseInstant(query.from, 'from')
   from -= from % width
   if (from >= to) throw new InvalidArgumentError('to', 'to must be after from.')
