@@ -60,6 +60,7 @@ export {
   type OpenApiOptions,
   openApiDocument,
 } from './http/management/openapi.js'
+export type { KeyUsageJson, UsageSummaryJson } from './http/management/usage-route.js'
 export type { Principal } from './http/principal.js'
 export {
   type BackendReadiness,
