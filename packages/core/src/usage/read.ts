@@ -1,3 +1,4 @@
+import { keepRecentAddresses } from '../backends/usage-addresses.js'
 import { InvalidArgumentError } from '../errors.js'
 import { assertObjectArgument, type Instant, parseInstant } from '../keys/input.js'
 import type { ApiKey } from '../types.js'
@@ -179,19 +180,9 @@ export async function whereFrom(
     if (pending.lastUse !== undefined && (stored.lastUse?.at ?? -1) <= pending.lastUse.at) {
       stored.lastUse = pending.lastUse
     }
-    const ips = new Map(stored.recentIps.map((address) => [address.ip, address]))
-    for (const address of pending.recentIps) {
-      const known = ips.get(address.ip)
-      ips.set(
-        address.ip,
-        known === undefined
-          ? address
-          : { ...address, firstSeen: Math.min(known.firstSeen, address.firstSeen) },
-      )
-    }
-    stored.recentIps = [...ips.values()]
-      .sort((a, b) => b.lastSeen - a.lastSeen || (a.ip < b.ip ? -1 : 1))
-      .slice(0, 5)
+    let recentIps = stored.recentIps
+    for (const address of pending.recentIps) recentIps = keepRecentAddresses(recentIps, address)
+    stored.recentIps = recentIps
   }
   return found
 }
