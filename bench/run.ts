@@ -186,6 +186,22 @@ const cases: CaseEntry[] = [
     ],
     run: async (s) => (await import('./src/cases/handover.js')).handoverCase(s),
   },
+  {
+    id: 'usage',
+    title: '14. Usage per key',
+    needs: ['core', 'redis', 'postgres'],
+    targets: [
+      { name: 'check() with usage on ÷ off', unit: 'times', goal: '≤ 1.05×' },
+      { name: 'Redis commands per verified request, usage on', unit: 'count', goal: '0' },
+      { name: 'PostgreSQL statements per verified request, usage on', unit: 'count', goal: '0' },
+      {
+        name: 'usage write per flush (100 keys), Redis / PostgreSQL',
+        unit: 'ms',
+        goal: 'reported',
+      },
+    ],
+    run: async (s) => (await import('./src/cases/usage.js')).usageCase(s),
+  },
 ]
 
 const root = fileURLToPath(new URL('..', import.meta.url))

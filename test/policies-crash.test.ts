@@ -166,7 +166,7 @@ describe.each(Object.keys(deployments))('policies on %s across a SIGKILL', (name
     const second = spawnWorker(hooks.url, env, DAY + 3_600_000 + 6 * 60_000)
     await second.ready
     // Deliveries the killed one had claimed come back when their lease (2 × 1 s + 5 s) ends.
-    const until = Date.now() + 30_000
+    const until = Date.now() + 45_000
     const delivered = () =>
       new Set(
         hooks
@@ -201,5 +201,5 @@ describe.each(Object.keys(deployments))('policies on %s across a SIGKILL', (name
       `policies on ${name}: ${beforeKill} of ${KEYS} reminders stored before the SIGKILL; ` +
         `${expiring.length} deliveries for ${KEYS} reminders`,
     )
-  }, 75_000)
+  }, 100_000)
 })

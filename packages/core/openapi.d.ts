@@ -64,6 +64,26 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api-keys/usage': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * Totals by outcome for every key of the caller's owner
+     * @description Every key of the owner (revoked ones excepted), with its totals by outcome from `from` (default 30 days back) to `to`, summed over the finest granularity still kept for `from`, whose buckets the range is rounded to (`granularity` says which).
+     */
+    get: operations['summarizeUsage']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api-keys/catalog': {
     parameters: {
       query?: never
@@ -170,6 +190,26 @@ export interface paths {
      * @description At least one field. Scopes only narrow (422). The caller's scopes must cover the key's (403), and a key never changes its own expiry, scopes, limits or allowed IPs (403). A revoked, expired or rotated key is 409 `key_inactive`; a suspended one may be changed.
      */
     patch: operations['updateKey']
+    trace?: never
+  }
+  '/api-keys/{id}/usage': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * A key's verifications by outcome over time
+     * @description One bucket per `granularity` (minute, hour or UTC day) from the bucket holding `from` (default: an hour, two days or 30 days back) to `to`, empty ones included, at most 10080: `valid` and each refusal of the key (its access tokens count toward it). Instances flush their counts every few seconds (5 s by default), so the latest bucket grows for a while. Another owner's key is 404.
+     */
+    get: operations['getKeyUsage']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
     trace?: never
   }
   '/api-keys/{id}/rotate': {
@@ -504,6 +544,22 @@ export interface components {
       /** Format: date-time */
       expiresAt: string
       lastUsedAt: string | null
+      lastUsed?: {
+        /** Format: date-time */
+        at: string
+        /** @description The client address, as kept (maybe truncated). */
+        ip?: string
+        /** @description At most 256 characters. */
+        userAgent?: string
+      }
+      /** @description The last 5 distinct client addresses, newest first. */
+      recentIps?: {
+        ip: string
+        /** Format: date-time */
+        firstSeen: string
+        /** Format: date-time */
+        lastSeen: string
+      }[]
       /** @enum {string} */
       status: 'active' | 'expired' | 'revoked' | 'rotated' | 'suspended'
       metadata?: {
@@ -582,6 +638,50 @@ export interface components {
       clientIp?: string
       /** @description The HTTP client `User-Agent` (at most 256 characters). */
       userAgent?: string
+    }
+    KeyUsage: {
+      keyId: string
+      /** @enum {string} */
+      granularity: 'minute' | 'hour' | 'day'
+      buckets: {
+        /** Format: date-time */
+        start: string
+        outcomes: {
+          valid?: number
+          revoked_token?: number
+          expired_token?: number
+          suspended_token?: number
+          insufficient_scope?: number
+          ip_not_allowed?: number
+          rate_limited?: number
+          usage_exceeded?: number
+          unknown_token?: number
+          malformed_token?: number
+        }
+      }[]
+    }
+    UsageSummary: {
+      /** Format: date-time */
+      from: string
+      /** Format: date-time */
+      to: string
+      /** @enum {string} */
+      granularity: 'minute' | 'hour' | 'day'
+      keys: {
+        keyId: string
+        outcomes: {
+          valid?: number
+          revoked_token?: number
+          expired_token?: number
+          suspended_token?: number
+          insufficient_scope?: number
+          ip_not_allowed?: number
+          rate_limited?: number
+          usage_exceeded?: number
+          unknown_token?: number
+          malformed_token?: number
+        }
+      }[]
     }
     AuditPage: {
       events: components['schemas']['AuditEvent'][]
@@ -1133,6 +1233,137 @@ export interface operations {
         }
         content: {
           'application/json': components['schemas']['AuditPage']
+        }
+      }
+      /** @description The request is malformed: its Authorization header, its body or its parameters. */
+      400: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          /** @description The RFC 6750 challenge. */
+          'WWW-Authenticate'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description No credential, or one that is malformed, unknown, expired or revoked. */
+      401: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          /** @description The RFC 6750 challenge. */
+          'WWW-Authenticate': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description The caller lacks a scope it needs, or the request breaks the same-origin rule. */
+      403: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          /** @description The RFC 6750 challenge. */
+          'WWW-Authenticate'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description A field is invalid; `field` names it. */
+      422: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ValidationProblem']
+        }
+      }
+      /** @description The caller’s key is over its rate limit or out of credits. */
+      429: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy': string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit: string
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description A backend is unavailable; retry after `Retry-After` seconds. */
+      503: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          /** @description Seconds to wait before retrying. */
+          'Retry-After': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  summarizeUsage: {
+    parameters: {
+      query?: {
+        /** @description The first summed bucket holds this instant (ISO 8601). */
+        from?: string
+        /** @description Up to this instant, exclusive (ISO 8601); default now. */
+        to?: string
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description The totals per key. */
+      200: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['UsageSummary']
         }
       }
       /** @description The request is malformed: its Authorization header, its body or its parameters. */
@@ -2091,6 +2322,157 @@ export interface operations {
       }
       /** @description The body is larger than the limit. */
       413: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description A field is invalid; `field` names it. */
+      422: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ValidationProblem']
+        }
+      }
+      /** @description The caller’s key is over its rate limit or out of credits. */
+      429: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy': string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit: string
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description A backend is unavailable; retry after `Retry-After` seconds. */
+      503: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          /** @description Seconds to wait before retrying. */
+          'Retry-After': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  getKeyUsage: {
+    parameters: {
+      query?: {
+        /** @description The first bucket holds this instant (ISO 8601). */
+        from?: string
+        /** @description Up to this instant, exclusive (ISO 8601); default now. */
+        to?: string
+        /** @description Bucket width; default `hour`. */
+        granularity?: 'minute' | 'hour' | 'day'
+      }
+      header?: never
+      path: {
+        /** @description The key id. */
+        id: string
+      }
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description The buckets, oldest first. */
+      200: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['KeyUsage']
+        }
+      }
+      /** @description The request is malformed: its Authorization header, its body or its parameters. */
+      400: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          /** @description The RFC 6750 challenge. */
+          'WWW-Authenticate'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description No credential, or one that is malformed, unknown, expired or revoked. */
+      401: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          /** @description The RFC 6750 challenge. */
+          'WWW-Authenticate': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description The caller lacks a scope it needs, or the request breaks the same-origin rule. */
+      403: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          /** @description The RFC 6750 challenge. */
+          'WWW-Authenticate'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description No such key of the caller’s owner. */
+      404: {
         headers: {
           /** @description Never cached: it is about credentials. */
           'Cache-Control': 'no-store'

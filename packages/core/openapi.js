@@ -1423,6 +1423,324 @@ export const document = {
         },
       },
     },
+    '/api-keys/usage': {
+      get: {
+        operationId: 'summarizeUsage',
+        summary: "Totals by outcome for every key of the caller's owner",
+        description:
+          'Every key of the owner (revoked ones excepted), with its totals by outcome from `from` (default 30 days back) to `to`, summed over the finest granularity still kept for `from`, whose buckets the range is rounded to (`granularity` says which).',
+        tags: ['API keys'],
+        security: [
+          {
+            apiKey: [],
+          },
+          {
+            session: [],
+          },
+        ],
+        parameters: [
+          {
+            name: 'from',
+            in: 'query',
+            required: false,
+            description: 'The first summed bucket holds this instant (ISO 8601).',
+            schema: {
+              type: 'string',
+              format: 'date-time',
+            },
+          },
+          {
+            name: 'to',
+            in: 'query',
+            required: false,
+            description: 'Up to this instant, exclusive (ISO 8601); default now.',
+            schema: {
+              type: 'string',
+              format: 'date-time',
+            },
+          },
+        ],
+        responses: {
+          200: {
+            description: 'The totals per key.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/UsageSummary',
+                },
+              },
+            },
+          },
+          400: {
+            description:
+              'The request is malformed: its Authorization header, its body or its parameters.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'WWW-Authenticate': {
+                description: 'The RFC 6750 challenge.',
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          401: {
+            description: 'No credential, or one that is malformed, unknown, expired or revoked.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'WWW-Authenticate': {
+                description: 'The RFC 6750 challenge.',
+                required: true,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          403: {
+            description:
+              'The caller lacks a scope it needs, or the request breaks the same-origin rule.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'WWW-Authenticate': {
+                description: 'The RFC 6750 challenge.',
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          422: {
+            description: 'A field is invalid; `field` names it.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/ValidationProblem',
+                },
+              },
+            },
+          },
+          429: {
+            description: 'The caller’s key is over its rate limit or out of credits.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: true,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: true,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'Retry-After': {
+                description: 'Seconds to wait before retrying.',
+                required: false,
+                schema: {
+                  type: 'string',
+                  pattern: '^[0-9]+$',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          503: {
+            description: 'A backend is unavailable; retry after `Retry-After` seconds.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'Retry-After': {
+                description: 'Seconds to wait before retrying.',
+                required: true,
+                schema: {
+                  type: 'string',
+                  pattern: '^[0-9]+$',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
     '/api-keys/catalog': {
       get: {
         operationId: 'getCatalog',
@@ -3518,6 +3836,378 @@ export const document = {
               'application/problem+json': {
                 schema: {
                   $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          429: {
+            description: 'The caller’s key is over its rate limit or out of credits.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: true,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: true,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'Retry-After': {
+                description: 'Seconds to wait before retrying.',
+                required: false,
+                schema: {
+                  type: 'string',
+                  pattern: '^[0-9]+$',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          503: {
+            description: 'A backend is unavailable; retry after `Retry-After` seconds.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'Retry-After': {
+                description: 'Seconds to wait before retrying.',
+                required: true,
+                schema: {
+                  type: 'string',
+                  pattern: '^[0-9]+$',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    '/api-keys/{id}/usage': {
+      get: {
+        operationId: 'getKeyUsage',
+        summary: "A key's verifications by outcome over time",
+        description:
+          "One bucket per `granularity` (minute, hour or UTC day) from the bucket holding `from` (default: an hour, two days or 30 days back) to `to`, empty ones included, at most 10080: `valid` and each refusal of the key (its access tokens count toward it). Instances flush their counts every few seconds (5 s by default), so the latest bucket grows for a while. Another owner's key is 404.",
+        tags: ['API keys'],
+        security: [
+          {
+            apiKey: [],
+          },
+          {
+            session: [],
+          },
+        ],
+        parameters: [
+          {
+            name: 'id',
+            in: 'path',
+            required: true,
+            description: 'The key id.',
+            schema: {
+              type: 'string',
+              pattern: '^key_[0-9A-Za-z]{16}$',
+            },
+          },
+          {
+            name: 'from',
+            in: 'query',
+            required: false,
+            description: 'The first bucket holds this instant (ISO 8601).',
+            schema: {
+              type: 'string',
+              format: 'date-time',
+            },
+          },
+          {
+            name: 'to',
+            in: 'query',
+            required: false,
+            description: 'Up to this instant, exclusive (ISO 8601); default now.',
+            schema: {
+              type: 'string',
+              format: 'date-time',
+            },
+          },
+          {
+            name: 'granularity',
+            in: 'query',
+            required: false,
+            description: 'Bucket width; default `hour`.',
+            schema: {
+              type: 'string',
+              enum: ['minute', 'hour', 'day'],
+            },
+          },
+        ],
+        responses: {
+          200: {
+            description: 'The buckets, oldest first.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/KeyUsage',
+                },
+              },
+            },
+          },
+          400: {
+            description:
+              'The request is malformed: its Authorization header, its body or its parameters.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'WWW-Authenticate': {
+                description: 'The RFC 6750 challenge.',
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          401: {
+            description: 'No credential, or one that is malformed, unknown, expired or revoked.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'WWW-Authenticate': {
+                description: 'The RFC 6750 challenge.',
+                required: true,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          403: {
+            description:
+              'The caller lacks a scope it needs, or the request breaks the same-origin rule.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'WWW-Authenticate': {
+                description: 'The RFC 6750 challenge.',
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          404: {
+            description: 'No such key of the caller’s owner.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          422: {
+            description: 'A field is invalid; `field` names it.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/ValidationProblem',
                 },
               },
             },
@@ -5928,6 +6618,47 @@ export const document = {
               },
             ],
           },
+          lastUsed: {
+            type: 'object',
+            properties: {
+              at: {
+                type: 'string',
+                format: 'date-time',
+              },
+              ip: {
+                type: 'string',
+                description: 'The client address, as kept (maybe truncated).',
+              },
+              userAgent: {
+                type: 'string',
+                description: 'At most 256 characters.',
+              },
+            },
+            required: ['at'],
+            additionalProperties: false,
+          },
+          recentIps: {
+            type: 'array',
+            description: 'The last 5 distinct client addresses, newest first.',
+            items: {
+              type: 'object',
+              properties: {
+                ip: {
+                  type: 'string',
+                },
+                firstSeen: {
+                  type: 'string',
+                  format: 'date-time',
+                },
+                lastSeen: {
+                  type: 'string',
+                  format: 'date-time',
+                },
+              },
+              required: ['ip', 'firstSeen', 'lastSeen'],
+              additionalProperties: false,
+            },
+          },
           status: {
             type: 'string',
             enum: ['active', 'expired', 'revoked', 'rotated', 'suspended'],
@@ -6130,6 +6861,140 @@ export const document = {
           },
         },
         required: ['id', 'at', 'type', 'ownerId'],
+        additionalProperties: false,
+      },
+      KeyUsage: {
+        type: 'object',
+        properties: {
+          keyId: {
+            type: 'string',
+          },
+          granularity: {
+            type: 'string',
+            enum: ['minute', 'hour', 'day'],
+          },
+          buckets: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                start: {
+                  type: 'string',
+                  format: 'date-time',
+                },
+                outcomes: {
+                  type: 'object',
+                  properties: {
+                    valid: {
+                      type: 'integer',
+                    },
+                    revoked_token: {
+                      type: 'integer',
+                    },
+                    expired_token: {
+                      type: 'integer',
+                    },
+                    suspended_token: {
+                      type: 'integer',
+                    },
+                    insufficient_scope: {
+                      type: 'integer',
+                    },
+                    ip_not_allowed: {
+                      type: 'integer',
+                    },
+                    rate_limited: {
+                      type: 'integer',
+                    },
+                    usage_exceeded: {
+                      type: 'integer',
+                    },
+                    unknown_token: {
+                      type: 'integer',
+                    },
+                    malformed_token: {
+                      type: 'integer',
+                    },
+                  },
+                  required: [],
+                  additionalProperties: false,
+                },
+              },
+              required: ['start', 'outcomes'],
+              additionalProperties: false,
+            },
+          },
+        },
+        required: ['keyId', 'granularity', 'buckets'],
+        additionalProperties: false,
+      },
+      UsageSummary: {
+        type: 'object',
+        properties: {
+          from: {
+            type: 'string',
+            format: 'date-time',
+          },
+          to: {
+            type: 'string',
+            format: 'date-time',
+          },
+          granularity: {
+            type: 'string',
+            enum: ['minute', 'hour', 'day'],
+          },
+          keys: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                keyId: {
+                  type: 'string',
+                },
+                outcomes: {
+                  type: 'object',
+                  properties: {
+                    valid: {
+                      type: 'integer',
+                    },
+                    revoked_token: {
+                      type: 'integer',
+                    },
+                    expired_token: {
+                      type: 'integer',
+                    },
+                    suspended_token: {
+                      type: 'integer',
+                    },
+                    insufficient_scope: {
+                      type: 'integer',
+                    },
+                    ip_not_allowed: {
+                      type: 'integer',
+                    },
+                    rate_limited: {
+                      type: 'integer',
+                    },
+                    usage_exceeded: {
+                      type: 'integer',
+                    },
+                    unknown_token: {
+                      type: 'integer',
+                    },
+                    malformed_token: {
+                      type: 'integer',
+                    },
+                  },
+                  required: [],
+                  additionalProperties: false,
+                },
+              },
+              required: ['keyId', 'outcomes'],
+              additionalProperties: false,
+            },
+          },
+        },
+        required: ['from', 'to', 'granularity', 'keys'],
         additionalProperties: false,
       },
       AuditPage: {

@@ -61,6 +61,7 @@ import {
   PostgresAuditLog,
   PostgresRevocationList,
   PostgresTokenStore,
+  PostgresUsageBackend,
   PostgresWebhookQueue,
 } from '@keyward/postgres'
 import {
@@ -68,6 +69,7 @@ import {
   RedisLimiter,
   RedisRevocationList,
   RedisTokenStore,
+  RedisUsageBackend,
   RedisWebhookQueue,
 } from '@keyward/redis'
 import { Redis } from 'ioredis'
@@ -386,7 +388,10 @@ export async function bootstrap(): Promise<Example> {
   pool?.on('error', (error) => console.error('postgres:', error.message))
   const schema = process.env.DATABASE_SCHEMA || 'public'
   if (pool) await migrate(pool, { schema })
-  const backends: Pick<KeywardOptions<Scope>, 'store' | 'revocations' | 'limiter' | 'audit'> = {}
+  const backends: Pick<
+    KeywardOptions<Scope>,
+    'store' | 'revocations' | 'limiter' | 'audit' | 'usage'
+  > = {}
   const where: string[] = []
   if (pool) {
     backends.store = new PostgresTokenStore(pool, { schema })
@@ -411,6 +416,9 @@ export async function bootstrap(): Promise<Example> {
   // The audit log lives with the keys: in PostgreSQL, else in Redis, else in this process.
   if (pool) backends.audit = { log: new PostgresAuditLog(pool, { schema }) }
   else if (redis) backends.audit = { log: new RedisAuditLog(redis, { namespace }) }
+  // Usage too (counts by outcome, where each key was last used from): shared by every instance.
+  if (pool) backends.usage = { backend: new PostgresUsageBackend(pool, { schema }) }
+  else if (redis) backends.usage = { backend: new RedisUsageBackend(redis, { namespace }) }
 
   const keyward = keywardWith({
     prefix: PREFIX,
@@ -419,7 +427,7 @@ export async function bootstrap(): Promise<Example> {
     ...(webhooks ? { webhooks } : {}),
     tokenKinds: [accessTokens],
     ...(rateLimit === undefined ? {} : { rateLimits: [rateLimit] }),
-    // Background failures (an audit flush or a lastUsedAt write during an outage): one line.
+    // Background failures (an audit or usage flush during an outage): one line.
     onError: (error) =>
       console.error(`keyward: ${error instanceof Error ? error.message : String(error)}`),
   })

@@ -14,6 +14,7 @@ export {
   type MemoryRevocationListOptions,
 } from './backends/memory-revocation-list.js'
 export { MemoryTokenStore } from './backends/memory-token-store.js'
+export { MemoryUsageBackend } from './backends/memory-usage-backend.js'
 export { type Duration, parseDuration } from './duration.js'
 export {
   type AnyKeywardError,
@@ -59,6 +60,7 @@ export {
   type OpenApiOptions,
   openApiDocument,
 } from './http/management/openapi.js'
+export type { KeyUsageJson, UsageSummaryJson } from './http/management/usage-route.js'
 export type { Principal } from './http/principal.js'
 export {
   type BackendReadiness,
@@ -95,6 +97,7 @@ export {
   type KeyLimits,
   type Keyward,
   type KeywardAudit,
+  type KeywardUsage,
 } from './keyward.js'
 export type { KeywardOptions } from './keyward-options.js'
 export type { CreditsInput, RateLimitInput } from './limits/input.js'
@@ -141,8 +144,20 @@ export type {
   RateLimitState,
   RevocationList,
   TokenStore,
+  UsageAddress,
+  UsageBackend,
+  UsageBatch,
+  UsageBucket,
+  UsageGranularity,
+  UsageLastUse,
+  UsageOutcome,
+  UsageOutcomes,
+  UsageWhereFrom,
   VerifiedKey,
 } from './types.js'
+export type { UsageOptions } from './usage/options.js'
+export type { KeyUsage, UsageQuery, UsageSummary, UsageSummaryQuery } from './usage/read.js'
+export { DEPLOYMENT_USAGE_ID, USAGE_OUTCOMES } from './usage-types.js'
 export type { VerifyCacheOptions } from './verify/cache.js'
 export type { VerifyOptions } from './verify/verifier.js'
 export type { Webhooks } from './webhooks/dispatcher.js'

@@ -17,7 +17,11 @@ describe('resolveKeywardOptions', () => {
       realm: 'api',
       now,
       cache: { max: 10_000, ttl: 60_000, negativeMax: 10_000, negativeTtl: 5_000 },
-      touchInterval: 60_000,
+      usage: {
+        flushInterval: 5_000,
+        retention: { minute: 48 * 3_600_000, hour: 90 * 86_400_000, day: 400 * 86_400_000 },
+        addresses: 'full',
+      },
       tokenKinds: [],
       onEvent: undefined,
       defaultRateLimits: undefined,

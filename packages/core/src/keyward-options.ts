@@ -30,6 +30,7 @@ import type {
   TokenKind,
   TokenStore,
 } from './types.js'
+import { type ResolvedUsage, resolveUsageOptions, type UsageOptions } from './usage/options.js'
 import type { VerifyCacheOptions } from './verify/cache.js'
 import { type ResolvedWebhooks, resolveWebhooks, type WebhooksOptions } from './webhooks/options.js'
 
@@ -86,8 +87,13 @@ export interface KeywardOptions<S extends string = string> {
   now?: () => number
   /** Verification caches; see {@link VerifyCacheOptions}. */
   cache?: VerifyCacheOptions
-  /** How often `lastUsedAt` is written per key, at most, in ms. Default `60_000`. */
-  touchInterval?: number
+  /**
+   * Usage per key by outcome, with where each key was last used from: counted in memory by
+   * each instance and flushed in batches (no backend command per verification); see
+   * {@link UsageOptions}. It is also what `lastUsedAt` is read from. `false` turns it off (and
+   * with it `lastUsedAt`). Default: on, in a `MemoryUsageBackend`.
+   */
+  usage?: UsageOptions | false
   /** Further token kinds `verify` accepts, e.g. `@keyward/jwt` access tokens. Default: none. */
   tokenKinds?: readonly TokenKind[]
   /**
@@ -174,8 +180,8 @@ export interface ResolvedKeywardOptions {
   readonly realm: string
   readonly now: () => number
   readonly cache: Required<VerifyCacheOptions>
-  /** In ms. */
-  readonly touchInterval: number
+  /** `undefined` when usage is off. */
+  readonly usage: ResolvedUsage | undefined
   /** In ms: the longest wait for one call to a shared backend. */
   readonly backendTimeout: number
   readonly tokenKinds: readonly TokenKind[]
@@ -216,7 +222,7 @@ export function resolveKeywardOptions<S extends string>(
   const { maxLifetime, defaultExpiresIn, maxGracePeriod } = resolveLifetimes(options)
   const realm = realmOption(options.realm)
   const cache = cacheOption(options.cache)
-  const touchInterval = positiveIntegerOption(options.touchInterval, 'touchInterval', 60_000)
+  const usage = resolveUsageOptions(options.usage)
   const backendTimeout = backendTimeoutOption(options.backendTimeout)
   const tokenKinds = tokenKindsOption(options.tokenKinds)
   const onEvent = functionOption<NonNullable<KeywardOptions['onEvent']>>(options.onEvent, 'onEvent')
@@ -240,7 +246,7 @@ export function resolveKeywardOptions<S extends string>(
     realm,
     now,
     cache,
-    touchInterval,
+    usage,
     backendTimeout,
     tokenKinds,
     onEvent,

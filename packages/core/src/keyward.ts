@@ -1,6 +1,11 @@
 import { boundBackends } from './backends/bounded-backends.js'
 import { UnavailableError } from './errors.js'
-import { type AuditQuery, createAuditRecorder, listAuditEvents } from './keys/audit.js'
+import {
+  type AuditQuery,
+  type AuditRecorder,
+  createAuditRecorder,
+  listAuditEvents,
+} from './keys/audit.js'
 import { createLifecycleContext } from './keys/context.js'
 import { handOverKey } from './keys/hand-over.js'
 import { bindKeyLifecycle, type KeyLifecycle } from './keys/lifecycle.js'
@@ -8,7 +13,7 @@ import { reportReuse } from './keys/reuse.js'
 import { type KeywardOptions, resolveKeywardOptions } from './keyward-options.js'
 import { assertNonNegativeInteger, hasMethods } from './lib/options.js'
 import type { Limiter } from './limits/policy.js'
-import { createPolicyScheduler, type Policies } from './policies/scheduler.js'
+import { createPolicyScheduler, type Policies, type PolicyScheduler } from './policies/scheduler.js'
 import type { ScopeCatalog, ScopeRequirement } from './scopes.js'
 import type {
   AuditLog,
@@ -19,9 +24,15 @@ import type {
   TokenStore,
   VerifiedKey,
 } from './types.js'
+import { bindKeywardUsage, createUsageContext, type KeywardUsage } from './usage/keyward-usage.js'
+import { withWhereFrom } from './usage/read.js'
 import { createVerifier, type Verifier, type VerifyOptions } from './verify/verifier.js'
-import { createWebhookDispatcher, type Webhooks } from './webhooks/dispatcher.js'
-import { publishingHook } from './webhooks/events.js'
+import {
+  createWebhookDispatcher,
+  type WebhookDispatcher,
+  type Webhooks,
+} from './webhooks/dispatcher.js'
+import { type BackgroundContext, publishingHook } from './webhooks/events.js'
 
 /**
  * `createKeyward` wires an instance together: the options are resolved in
@@ -30,6 +41,7 @@ import { publishingHook } from './webhooks/events.js'
 
 // Beside the factory that takes them, so callers of `createKeyward` find its options here too.
 export type { KeywardOptions } from './keyward-options.js'
+export type { KeywardUsage } from './usage/keyward-usage.js'
 
 /** The lifecycle limits of an instance, in milliseconds, as `createKeyward` resolved them. */
 export interface KeyLimits {
@@ -76,13 +88,15 @@ export interface Keyward<S extends string = string> {
    * {@link Keyward.verify} for adapters' hot path: returns synchronously when no I/O is
    * needed (a cache hit on Node), else a promise; throws synchronously on early failures.
    * `clientIp` is the address the adapter decided the request comes from (see
-   * `VerifyOptions.clientIp`); without it, keys with `allowedIps` are refused.
+   * `VerifyOptions.clientIp`); without it, keys with `allowedIps` are refused. `userAgent`
+   * (the request's `User-Agent`) is kept with the key's last use.
    */
   check(
     token: string,
     requirement?: ScopeRequirement,
     cost?: number,
     clientIp?: string,
+    userAgent?: string,
   ): VerifiedKey | Promise<VerifiedKey>
   /**
    * Re-checks a credential that verified earlier (when a request's headers arrived, say)
@@ -100,6 +114,8 @@ export interface Keyward<S extends string = string> {
   readonly keys: KeyLifecycle<S>
   /** The audit log: every lifecycle event, kept and queryable. */
   readonly audit: KeywardAudit
+  /** Usage per key by outcome; `undefined` with `usage: false`. */
+  readonly usage: KeywardUsage | undefined
   /** The store in use. */
   readonly store: TokenStore
   /** The revocation list in use. */
@@ -135,8 +151,10 @@ export function createKeyward<S extends string = string>(
   // Every call to a shared backend on a request or management path waits at most
   // `backendTimeout`; `isRevoked`, on the hot path, is the list's own (it never waits).
   const bounded = boundBackends(resolved, (id) => verifier.forget(id))
+  const usage = resolved.usage && createUsageContext(resolved.usage, resolved)
   const verifier = createVerifier({
     ...resolved,
+    usage: usage?.recorder,
     store: bounded.store,
     limiter: bounded.limiter,
     onFirstUse: (successorId, predecessorId) => handOverKey(lifecycle, successorId, predecessorId),
@@ -151,35 +169,17 @@ export function createKeyward<S extends string = string>(
     emit: (event: KeyEvent, id?: string) => lifecycle.emit(event, undefined, id),
   }
   const webhooks = resolved.webhooks && createWebhookDispatcher(resolved.webhooks, background)
-  const policies =
-    resolved.policies &&
-    createPolicyScheduler(resolved.policies, {
-      ...background,
-      get: (id) => keys.get(id),
-      revoke: (id) => keys.revoke(id, { actor: 'policy' }),
-      list: (ownerId, cursor) => keys.listPage(ownerId, cursor === undefined ? {} : { cursor }),
-      audited: async (ownerId, keyId, type, id) => {
-        await recorder.flush()
-        const { events } = await listAuditEvents(resolved.audit.log, { ownerId, keyId, type })
-        return events.some((event) => event.id === id)
-      },
-      settle: async () => {
-        if (webhooks && !(await webhooks.settle())) {
-          throw new UnavailableError('The webhook queue is unavailable.')
-        }
-        if (!(await recorder.flush())) throw new UnavailableError('The audit log is unavailable.')
-      },
-    })
+  const policies = startPolicies(resolved, background, recorder, webhooks, () => keys)
   const lifecycle = createLifecycleContext({
     ...resolved,
     ...bounded,
     onEvent: publishingHook(resolved.onEvent, [webhooks, policies]),
     audit: recorder,
     forget: verifier.forget,
+    ...(usage && { withUsage: (read) => withWhereFrom(usage, read) }),
   })
   const keys = bindKeyLifecycle(lifecycle)
   webhooks?.start()
-  policies?.start()
   const { maxLifetime, defaultExpiresIn, maxGracePeriod, revocations, limiter } = resolved
 
   return Object.freeze({
@@ -210,8 +210,8 @@ export function createKeyward<S extends string = string>(
         await recorder.flush()
       },
     }),
-    verify: (token: string, verifyOptions?: VerifyOptions<S>) =>
-      verifyToken(verifier, token, verifyOptions),
+    usage: usage && bindKeywardUsage(usage, (ownerId) => keys.list(ownerId)),
+    verify: verifyWith<S>(verifier),
     check: verifier.check,
     recheck: verifier.recheck,
     requirement: (verifyOptions: VerifyOptions<S>) => verifier.requirement(verifyOptions),
@@ -221,6 +221,7 @@ export function createKeyward<S extends string = string>(
       await webhooks?.close()
       // Then, while the backends are still open: a normal shutdown loses no audit event.
       await recorder.close()
+      await usage?.recorder.close()
       verifier.close()
       await revocations.close()
       if (resolved.ownsLimiter) await limiter.close?.()
@@ -228,28 +229,65 @@ export function createKeyward<S extends string = string>(
   })
 }
 
-/** `keyward.verify`: the verifier's check, its options validated, as a promise. */
-function verifyToken<S extends string>(
-  verifier: Verifier,
-  token: string,
-  verifyOptions: VerifyOptions<S> | undefined,
-): Promise<VerifiedKey> {
-  // Not `async`: a cache hit is already answered, and wrapping it costs an async frame.
-  // Without options (the common call) there is no cost to validate and no requirement.
-  try {
-    let result: VerifiedKey | Promise<VerifiedKey>
-    if (verifyOptions === undefined) result = verifier.check(token)
-    else {
-      const { cost, clientIp } = verifyOptions
-      if (cost !== undefined) assertNonNegativeInteger(cost, 'cost')
-      if (clientIp !== undefined && typeof clientIp !== 'string') {
-        throw new TypeError('clientIp must be a string')
+/**
+ * The lifecycle policies' scheduler, started, when `policies` is set: it acts through `keys()`
+ * (the lifecycle, bound after it), and completes a job once its event is stored (`settle`).
+ */
+function startPolicies(
+  resolved: ReturnType<typeof resolveKeywardOptions>,
+  background: BackgroundContext,
+  recorder: AuditRecorder,
+  webhooks: WebhookDispatcher | undefined,
+  keys: () => KeyLifecycle<string>,
+): PolicyScheduler | undefined {
+  if (!resolved.policies) return undefined
+  const policies = createPolicyScheduler(resolved.policies, {
+    ...background,
+    get: (id) => keys().get(id),
+    revoke: (id) => keys().revoke(id, { actor: 'policy' }),
+    list: (ownerId, cursor) => keys().listPage(ownerId, cursor === undefined ? {} : { cursor }),
+    audited: async (ownerId, keyId, type, id) => {
+      await recorder.flush()
+      const { events } = await listAuditEvents(resolved.audit.log, { ownerId, keyId, type })
+      return events.some((event) => event.id === id)
+    },
+    settle: async () => {
+      if (webhooks && !(await webhooks.settle())) {
+        throw new UnavailableError('The webhook queue is unavailable.')
       }
-      result = verifier.check(token, verifier.requirement(verifyOptions), cost, clientIp)
+      if (!(await recorder.flush())) throw new UnavailableError('The audit log is unavailable.')
+    },
+  })
+  policies.start()
+  return policies
+}
+
+/** `keyward.verify` over the verifier: options checked, the answer always a promise. */
+function verifyWith<S extends string>(
+  verifier: Verifier,
+): (token: string, verifyOptions?: VerifyOptions<S>) => Promise<VerifiedKey> {
+  return function verify(token: string, verifyOptions?: VerifyOptions<S>): Promise<VerifiedKey> {
+    // Not `async`: a cache hit is already answered, and wrapping it costs an async frame.
+    // Without options (the common call) there is no cost to validate and no requirement.
+    try {
+      let result: VerifiedKey | Promise<VerifiedKey>
+      if (verifyOptions === undefined) result = verifier.check(token)
+      else {
+        const { cost, clientIp, userAgent } = verifyOptions
+        if (cost !== undefined) assertNonNegativeInteger(cost, 'cost')
+        if (clientIp !== undefined && typeof clientIp !== 'string') {
+          throw new TypeError('clientIp must be a string')
+        }
+        if (userAgent !== undefined && typeof userAgent !== 'string') {
+          throw new TypeError('userAgent must be a string')
+        }
+        const requirement = verifier.requirement(verifyOptions)
+        result = verifier.check(token, requirement, cost, clientIp, userAgent)
+      }
+      return result instanceof Promise ? result : Promise.resolve(result)
+    } catch (error) {
+      return Promise.reject(error)
     }
-    return result instanceof Promise ? result : Promise.resolve(result)
-  } catch (error) {
-    return Promise.reject(error)
   }
 }
 

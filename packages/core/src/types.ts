@@ -1,3 +1,4 @@
+import type { UsageAddress, UsageLastUse } from './usage-types.js'
 /** Free-form, JSON-serialisable data the application attaches to a key. */
 export type KeyMetadata = Record<string, unknown>
 
@@ -24,7 +25,10 @@ export interface KeyRecord {
   createdAt: number
   /** Expiry, epoch ms; the key fails from this instant on. */
   expiresAt: number
-  /** Last successful verification, epoch ms, written at most once a minute. */
+  /**
+   * Last successful verification, epoch ms. The verifier no longer writes it to the store:
+   * usage records it (flushed in batches), and `keys.get` and the lists read it from there.
+   */
   lastUsedAt?: number
   /** Application data. */
   metadata?: KeyMetadata
@@ -91,8 +95,17 @@ export interface KeyCredits {
   account?: string
 }
 
-/** A key as it leaves the library (list results, management responses): never the hash. */
-export type ApiKey = Omit<KeyRecord, 'hash'>
+/**
+ * A key as it leaves the library (list results, management responses): never the hash.
+ * `keys.get` and the lists add where it was last used from (see `createKeyward({ usage })`);
+ * its `lastUsedAt` is then the usage's last use.
+ */
+export type ApiKey = Omit<KeyRecord, 'hash'> & {
+  /** The last successful verification: when, from which address, with which user agent. */
+  lastUsed?: UsageLastUse
+  /** The last 5 distinct addresses the key verified from, newest first. */
+  recentIps?: UsageAddress[]
+}
 
 /**
  * What {@link TokenStore.update} may change. A field left out (or `undefined`) stays as it
@@ -470,3 +483,14 @@ export interface RateLimitState {
 }
 
 export type { AuditEvent, AuditListOptions, AuditLog, AuditPage } from './audit-types.js'
+export type {
+  UsageAddress,
+  UsageBackend,
+  UsageBatch,
+  UsageBucket,
+  UsageGranularity,
+  UsageLastUse,
+  UsageOutcome,
+  UsageOutcomes,
+  UsageWhereFrom,
+} from './usage-types.js'

@@ -7,4 +7,5 @@ export {
   type PostgresRevocationListOptions,
 } from './postgres-revocation-list.js'
 export { PostgresTokenStore, type PostgresTokenStoreOptions } from './postgres-token-store.js'
+export { PostgresUsageBackend, type PostgresUsageBackendOptions } from './postgres-usage-backend.js'
 export { PostgresWebhookQueue, type PostgresWebhookQueueOptions } from './postgres-webhook-queue.js'

@@ -1,5 +1,5 @@
 import { createKeyward, type Keyward } from '@keyward/core'
-import { RedisRevocationList, RedisTokenStore } from '@keyward/redis'
+import { RedisRevocationList, RedisTokenStore, RedisUsageBackend } from '@keyward/redis'
 import type { Redis } from 'ioredis'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { commandsSentFor } from '../../../test/support/redis-monitor.js'
@@ -24,6 +24,7 @@ function keywardOn(namespace: string, now?: () => number) {
     prefix: 'kw_test',
     store: new RedisTokenStore(redis, { namespace, ...clock }),
     revocations: new RedisRevocationList(redis, { namespace, ...clock }),
+    usage: { backend: new RedisUsageBackend(redis, { namespace }) },
     onError: () => {},
     ...clock,
   })
@@ -81,10 +82,12 @@ describe('what RedisTokenStore keeps in Redis', () => {
     await keyward.keys.update(second.key.id, { name: 'Renamed' })
     await keyward.keys.revoke(second.key.id)
     await keyward.keys.revokeAll({ ownerId: 'org_7' })
-    await vi.waitFor(async () => {
-      expect((await keyward.store.get(third.key.id))?.lastUsedAt).toBeDefined()
-      expect((await keyward.store.get(rotated.key.id))?.lastUsedAt).toBeDefined()
-    })
+    // Each use is kept by usage (flushed to Redis, under the same namespace), not in the record.
+    await keyward.usage!.flush()
+    expect(await keyward.usage!.backend.whereFrom([third.key.id, rotated.key.id])).toHaveProperty(
+      'size',
+      2,
+    )
     await vi.waitFor(() => expect(messages.length).toBeGreaterThanOrEqual(4))
 
     const dump = await dumpNamespace(redis, namespace)

@@ -25,6 +25,10 @@ export interface ApiKeyJson {
   expiresAt: string
   /** `null` until the key is first used. */
   lastUsedAt: string | null
+  /** The last use: when, from which address and with which user agent; absent until used. */
+  lastUsed?: { at: string; ip?: string; userAgent?: string }
+  /** The last 5 distinct addresses, newest first; absent when none is known. */
+  recentIps?: { ip: string; firstSeen: string; lastSeen: string }[]
   status: KeyStatus
   metadata?: Record<string, unknown>
   rotatedFrom?: string

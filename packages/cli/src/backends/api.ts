@@ -1,6 +1,7 @@
 import {
   type ApiKeyJson,
   InvalidArgumentError,
+  type KeyUsageJson,
   KeywardError,
   type KeywardErrorCode,
   UnavailableError,
@@ -67,6 +68,14 @@ export function apiBackend(options: ApiBackendOptions): Backend {
       const search = parameters.size === 0 ? '' : `?${parameters}`
       const answer = await call<Partial<AuditViewPage>>('GET', `/audit${search}`)
       return { events: answer.events ?? [], nextCursor: answer.nextCursor ?? null }
+    },
+    async usage(id, query) {
+      const parameters = new URLSearchParams()
+      for (const [name, value] of Object.entries(query)) {
+        if (value !== undefined) parameters.set(name, value)
+      }
+      const search = parameters.size === 0 ? '' : `?${parameters}`
+      return call<KeyUsageJson>('GET', `/${encodeURIComponent(id)}/usage${search}`)
     },
     async create(input) {
       await assertOwner(input.ownerId)

@@ -5,6 +5,7 @@ import {
   type Instant,
   type KeyMetadata,
   type KeyStatus,
+  type KeyUsageJson,
   toApiKeyJson,
 } from '@keyward/core'
 
@@ -63,6 +64,13 @@ export interface AuditQueryInput {
   cursor?: string
 }
 
+/** What `keys usage` asks for: the management API's `GET /:id/usage` parameters (ISO 8601). */
+export interface UsageQueryInput {
+  from?: string
+  to?: string
+  granularity?: 'minute' | 'hour' | 'day'
+}
+
 /** One page of audit events as the management API answers it (times as ISO 8601). */
 export interface AuditViewPage {
   events: AuditEventJson[]
@@ -118,6 +126,11 @@ export interface Backend {
    * backend acts for one owner (the management API), as for {@link Backend.listPage}.
    */
   audit(ownerId: string | undefined, query: AuditQueryInput): Promise<AuditViewPage>
+  /**
+   * A key's verifications by outcome, one bucket per `granularity`, as `GET /:id/usage`
+   * answers it; rejects `NotFoundError` when there is no such key (of the caller's owner).
+   */
+  usage(id: string, query: UsageQueryInput): Promise<KeyUsageJson>
   close(): Promise<void>
 }
 

@@ -2,13 +2,21 @@ import {
   type AuditLog,
   createKeyward,
   InvalidArgumentError,
+  type KeyUsageJson,
   type Keyward,
   NotFoundError,
   type RevocationList,
   type TokenStore,
   UnavailableError,
+  type UsageBackend,
 } from '@keyward/core'
-import { type AuditQueryInput, type AuditViewPage, type Backend, keyView } from './backend.js'
+import {
+  type AuditQueryInput,
+  type AuditViewPage,
+  type Backend,
+  keyView,
+  type UsageQueryInput,
+} from './backend.js'
 
 /** The prefix new tokens get when none is given: core's default, for production keys. */
 export const DEFAULT_PREFIX = 'kw_live'
@@ -21,6 +29,8 @@ export interface LifecycleParts {
   revocations: RevocationList
   /** The applications' audit log: the CLI's changes land there too, and `audit` reads it. */
   audit: AuditLog
+  /** The applications' usage backend, which `keys usage` reads. */
+  usage: UsageBackend
   /** Every owner id with a key in `store`, for `keys list` without `--owner`. */
   owners(): Promise<string[]>
   /** Why loading the revocation state failed, as said to the user (no secret in it). */
@@ -48,6 +58,7 @@ export function lifecycleBackend(parts: LifecycleParts): Backend {
       store,
       revocations,
       audit: { log: parts.audit },
+      usage: { backend: parts.usage },
       ...(parts.pepper ? { pepper: parts.pepper } : {}),
       onError: () => {},
     })
@@ -126,6 +137,7 @@ export function lifecycleBackend(parts: LifecycleParts): Backend {
       return { revokedBefore: new Date(revokedBefore).toISOString() }
     },
     audit: async (ownerId, query) => auditPage(await lifecycle(), ownerId, query),
+    usage: async (id, query) => keyUsage(await lifecycle(), id, query),
     async close() {
       // Closing flushes the audit events of this run's changes into the shared log.
       await (keyward ? keyward.close() : revocations.close()).catch(() => {})
@@ -146,4 +158,21 @@ async function auditPage(
   const page = await keyward.audit.list({ ...query, ownerId })
   const events = page.events.map((event) => ({ ...event, at: new Date(event.at).toISOString() }))
   return { events, nextCursor: page.nextCursor }
+}
+
+/** A key's usage as the management API answers it (bucket starts as ISO 8601). */
+async function keyUsage(
+  keyward: Keyward,
+  id: string,
+  query: UsageQueryInput,
+): Promise<KeyUsageJson> {
+  if (!(await keyward.keys.get(id, { includeRevoked: true }))) {
+    throw new NotFoundError(`No key ${id}.`)
+  }
+  const read = await keyward.usage!.get(id, query)
+  const buckets = read.buckets.map(({ start, outcomes }) => ({
+    start: new Date(start).toISOString(),
+    outcomes,
+  }))
+  return { keyId: read.keyId, granularity: read.granularity, buckets }
 }

@@ -1,5 +1,10 @@
 import { InvalidArgumentError, type RevocationList, UnavailableError } from '@keyward/core'
-import { PostgresAuditLog, PostgresRevocationList, PostgresTokenStore } from '@keyward/postgres'
+import {
+  PostgresAuditLog,
+  PostgresRevocationList,
+  PostgresTokenStore,
+  PostgresUsageBackend,
+} from '@keyward/postgres'
 import { RedisRevocationList } from '@keyward/redis'
 import pg from 'pg'
 import { redactUrl } from '../lib/redact.js'
@@ -105,6 +110,7 @@ export async function connectPostgresBackend(options: PostgresBackendOptions): P
     store,
     revocations,
     audit: new PostgresAuditLog(pool, { schema }),
+    usage: new PostgresUsageBackend(pool, { schema }),
     owners: () => store.listOwners(),
     loadFailure,
     ...(options.prefix === undefined ? {} : { prefix: options.prefix }),

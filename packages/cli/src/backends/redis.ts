@@ -1,5 +1,10 @@
 import { UnavailableError } from '@keyward/core'
-import { RedisAuditLog, RedisRevocationList, RedisTokenStore } from '@keyward/redis'
+import {
+  RedisAuditLog,
+  RedisRevocationList,
+  RedisTokenStore,
+  RedisUsageBackend,
+} from '@keyward/redis'
 import { Redis } from 'ioredis'
 import { redactUrl } from '../lib/redact.js'
 import type { Backend } from './backend.js'
@@ -45,6 +50,7 @@ export async function connectRedisBackend(options: RedisBackendOptions): Promise
     store,
     revocations: new RedisRevocationList(redis, { namespace }),
     audit: new RedisAuditLog(redis, { namespace }),
+    usage: new RedisUsageBackend(redis, { namespace }),
     owners,
     loadFailure: `Cannot load revocations from Redis at ${where}.`,
     ...(options.prefix === undefined ? {} : { prefix: options.prefix }),

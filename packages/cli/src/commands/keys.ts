@@ -7,13 +7,16 @@ import type { CommandContext } from './context.js'
 import { helpExample } from './help-example.js'
 import { ALLOW_IP_HELP, networksInWords, registerKeyChanges } from './key-changes.js'
 import { registerList, table } from './keys-list.js'
+import { registerUsage } from './keys-usage.js'
 import { repeatable } from './repeatable.js'
 
-/** `keyward keys list|create|update|rotate|suspend|resume|revoke|expiring`: one key at a time. */
+/** `keyward keys list|create|update|rotate|suspend|resume|revoke|expiring|usage`: one key at a time. */
 export function registerKeys(program: Command, ctx: CommandContext): void {
   const keys = program
     .command('keys')
-    .description('list, create, change, rotate, suspend, resume and revoke API keys')
+    .description(
+      'list, create, change, rotate, suspend, resume and revoke API keys, and show their usage',
+    )
     .addHelpText('after', helpExample('keyward keys expiring --within 7d'))
   registerList(keys, ctx)
   registerCreate(keys, ctx)
@@ -21,6 +24,7 @@ export function registerKeys(program: Command, ctx: CommandContext): void {
   registerKeyChanges(keys, ctx)
   registerRevoke(keys, ctx)
   registerExpiring(keys, ctx)
+  registerUsage(keys, ctx)
 }
 
 interface CreateOptions {

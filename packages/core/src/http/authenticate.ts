@@ -146,7 +146,7 @@ export function createAuthenticator<S extends string>(
       if (optional) return undefined
       throw new MissingTokenError({ realm })
     }
-    return keyward.check(token, requirement, cost, clientIp)
+    return keyward.check(token, requirement, cost, clientIp, request.header('user-agent'))
   }
 }
 

@@ -1,6 +1,6 @@
 import type { ScopeCatalog } from '../scopes.js'
 import type { TokenHasher } from '../token/hash.js'
-import type { KeyEvent, RevocationList, TokenStore } from '../types.js'
+import type { ApiKey, KeyEvent, RevocationList, TokenStore } from '../types.js'
 import { fromBackend } from '../unavailable.js'
 import { type AuditRecorder, auditEventOf, type EventOrigin } from './audit.js'
 import type { ExpiryBounds } from './input.js'
@@ -24,6 +24,8 @@ export interface LifecycleConfig {
   onError: (error: unknown) => void
   /** Drops this instance's cached verification of a key that just changed. */
   forget: (id: string) => void
+  /** Adds where keys were last used from (usage); absent when usage is off. */
+  withUsage?: (keys: ApiKey[]) => Promise<ApiKey[]>
 }
 
 /** What every lifecycle operation works with; built once per `Keyward`. */
@@ -48,6 +50,8 @@ export interface LifecycleContext {
   readonly onError: (error: unknown) => void
   /** Drops this instance's cached verification of a key that just changed. */
   readonly forget: (id: string) => void
+  /** Adds where keys were last used from to keys read (`get`, the lists); identity when usage is off. */
+  readonly withUsage: (keys: ApiKey[]) => Promise<ApiKey[]>
 }
 
 /** Builds the lifecycle's context from `createKeyward`'s config. */
@@ -87,6 +91,7 @@ export function createLifecycleContext(config: LifecycleConfig): LifecycleContex
     emit,
     onError,
     forget: config.forget,
+    withUsage: config.withUsage ?? (async (keys) => keys),
   }
 }
 

@@ -49,7 +49,7 @@ export async function listKeyPage(
   const owner = parseOwnerId(ownerId)
   const query = parseListPageOptions(options)
   const page = await readPage(ctx, owner, query)
-  return { keys: page.keys.map(toApiKey), nextCursor: page.nextCursor }
+  return { keys: await ctx.withUsage(page.keys.map(toApiKey)), nextCursor: page.nextCursor }
 }
 
 /**
@@ -69,7 +69,7 @@ export async function listKeys(ctx: LifecycleContext, ownerId: string): Promise<
       at,
     )
     for (const record of page.keys) keys.push(toApiKey(record))
-    if (page.nextCursor === null) return keys.reverse()
+    if (page.nextCursor === null) return ctx.withUsage(keys.reverse())
     if (page.nextCursor === cursor) break
     cursor = page.nextCursor
   }

@@ -12,7 +12,8 @@ export async function getKey(
   const record = await readRecord(ctx, id)
   if (!record) return undefined
   if (!options.includeRevoked && statusAt(ctx, record, ctx.now()) === 'revoked') return undefined
-  return toApiKey(record)
+  const [key] = await ctx.withUsage([toApiKey(record)])
+  return key
 }
 
 /**

@@ -21,7 +21,7 @@ function setup() {
 
 describe('keys.suspend and keys.resume', () => {
   it('suspends a key (401 suspended_token, not charged, lastUsedAt untouched) and resumes it', async () => {
-    const { keyward, store, events, clock } = setup()
+    const { keyward, events, clock } = setup()
     const { token, key } = await keyward.keys.create(projectKey)
     clock.now += 1_000
     const suspended = await keyward.keys.suspend(key.id, { reason: '  Unpaid invoice ' })
@@ -35,7 +35,7 @@ describe('keys.suspend and keys.resume', () => {
         'Bearer realm="api", error="invalid_token", error_description="The API key is suspended."',
     })
     await new Promise((resolve) => setTimeout(resolve, 0))
-    expect((await store.get(key.id))?.lastUsedAt).toBeUndefined()
+    expect((await keyward.keys.get(key.id))?.lastUsedAt).toBeUndefined()
 
     const resumed = await keyward.keys.resume(key.id)
     expect(resumed).not.toHaveProperty('suspendedAt')
@@ -151,7 +151,7 @@ describe('allowedIps', () => {
   })
 
   it('refuse a key used from elsewhere or from no known address (403 ip_not_allowed), in pipeline order', async () => {
-    const { keyward, store, clock } = setup()
+    const { keyward, clock } = setup()
     const { token, key } = await keyward.keys.create({
       ...projectKey,
       allowedIps: ['203.0.113.0/24', '2001:db8::/32'],
@@ -181,7 +181,7 @@ describe('allowedIps', () => {
     clock.now = T0
     // Refused requests never touch lastUsedAt.
     await new Promise((resolve) => setTimeout(resolve, 0))
-    expect((await store.get(key.id))?.lastUsedAt).toBe(T0)
+    expect((await keyward.keys.get(key.id))?.lastUsedAt).toBe(T0)
     // New rules reach the cached entry at once; null takes them away.
     await keyward.keys.update(key.id, { allowedIps: ['198.51.100.0/24'] })
     expect(await from('198.51.100.1')).toBe('ok')

@@ -45,4 +45,8 @@ export {
   type TokenStoreFactory,
   tokenStoreConformance,
 } from './token-store-conformance.js'
+export {
+  type UsageBackendFactory,
+  usageBackendConformance,
+} from './usage-backend-conformance.js'
 export { type WebhookQueueFactory, webhookQueueConformance } from './webhook-queue-conformance.js'

@@ -1,6 +1,7 @@
 import { managementAuditCases } from './lib/management-audit-cases.js'
 import { managementCases } from './lib/management-cases.js'
 import { managementPageCases } from './lib/management-page-cases.js'
+import { managementUsageCases } from './lib/management-usage-cases.js'
 import { principalCases } from './lib/principal-cases.js'
 import { selfRotationCases } from './lib/self-rotation-cases.js'
 import { suspensionCases } from './lib/suspension-cases.js'
@@ -83,5 +84,6 @@ export function managementConformance(options: ManagementConformanceOptions): vo
   managementPageCases(name, serve, checkResponse)
   managementAuditCases(name, serve, checkResponse)
   selfRotationCases(name, serve, checkResponse)
+  managementUsageCases(name, serve, checkResponse)
   principalCases(name, serveWithPrincipal, checkResponse)
 }

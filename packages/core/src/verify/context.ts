@@ -1,8 +1,8 @@
-import type { LRUCache } from 'lru-cache'
 import type { LimitContext } from '../limits/charge.js'
 import type { TokenHasher } from '../token/hash.js'
 import type { TokenChecker } from '../token/token.js'
 import type { RateLimit, RevocationList, TokenKind, TokenStore } from '../types.js'
+import type { UsageRecorder } from '../usage/recorder.js'
 import type { VerifyCache } from './cache.js'
 
 /** A key ended by its rotation, presented again: what `onReuse` is told. */
@@ -43,10 +43,8 @@ export interface VerifyContext {
   readonly defaultRateLimits: readonly RateLimit[] | undefined
   /** What the limit step charges with. */
   readonly limits: LimitContext
-  /** At most one `lastUsedAt` write per key per this many ms. */
-  readonly touchInterval: number
-  /** Key id → when its `lastUsedAt` write was last queued: per key, so its access tokens share its minute. */
-  readonly touched: LRUCache<string, number>
+  /** Counts each outcome per key in memory (no I/O); `undefined` when usage is off. */
+  readonly usage: UsageRecorder | undefined
   readonly onError: (error: unknown) => void
   /** Records the reuse of a key a rotation ended (see `noticeReuse`). */
   readonly onReuse: (reuse: KeyReuse) => Promise<void>

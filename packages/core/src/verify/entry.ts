@@ -42,8 +42,6 @@ export interface Entry {
   rotatedOut: { successorId: string; byRotation: boolean } | undefined
   /** When this entry last reported a reuse: at most one report a minute. */
   reusedAt: number
-  /** When this entry last queued a `lastUsedAt` write: spares the per-key lookup on most hits. */
-  touchedAt: number
   /**
    * When an API key's entry was read from the store; it is reused for `cache.ttl` from then
    * (see `VerifyCache.find`). An access token's entry shares its parent's; a standalone
@@ -126,7 +124,6 @@ export function recordEntry(
             byRotation: record.revokedAt === undefined || record.revokedAt >= record.expiresAt,
           },
     reusedAt: Number.NEGATIVE_INFINITY,
-    touchedAt: Number.NEGATIVE_INFINITY,
     cachedAt,
   }
 }
@@ -165,7 +162,6 @@ export function combine(kind: string, claims: TokenClaims, parent: Entry): Entry
     pendingPredecessor: undefined,
     rotatedOut: undefined,
     reusedAt: Number.NEGATIVE_INFINITY,
-    touchedAt: Number.NEGATIVE_INFINITY,
     cachedAt: parent.cachedAt,
   }
 }
@@ -196,7 +192,6 @@ export function standaloneEntry(
     pendingPredecessor: undefined,
     rotatedOut: undefined,
     reusedAt: Number.NEGATIVE_INFINITY,
-    touchedAt: Number.NEGATIVE_INFINITY,
     cachedAt: Number.POSITIVE_INFINITY,
   }
 }

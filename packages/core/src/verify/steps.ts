@@ -2,6 +2,8 @@ import { InvalidTokenError, IpNotAllowedError, KeywardError } from '../errors.js
 import { chargeRequest } from '../limits/charge.js'
 import type { ScopeRequirement } from '../scopes.js'
 import type { VerifiedKey } from '../types.js'
+import type { UsageRecorder } from '../usage/recorder.js'
+import type { UsageOutcome } from '../usage-types.js'
 import type { VerifyContext } from './context.js'
 import type { Entry } from './entry.js'
 
@@ -89,18 +91,37 @@ export function chargeLimits(
   return chargeRequest(ctx.limits, entry.limits!, entry.key, cost, at)
 }
 
-/** Step 11 — touch: `lastUsedAt`, written at most once per `touchInterval` per key, off the request path. */
-export function touch(ctx: VerifyContext, entry: Entry, at: number): void {
-  // Stryker disable next-line ConditionalExpression: the per-key table below decides the same; this spares its lookup
-  if (at - entry.touchedAt < ctx.touchInterval) return
-  entry.touchedAt = at
-  const id = entry.key.id
-  const last = ctx.touched.get(id)
-  if (last !== undefined && at - last < ctx.touchInterval) return
-  ctx.touched.set(id, at)
-  queueMicrotask(() => {
-    ctx.store.touch(id, at).catch(ctx.onError)
-  })
+/**
+ * Step 11 — usage: the outcome counted against the key (an access token: its parent), in
+ * memory; a valid one is also its last use. Flushed in batches, off the request path.
+ */
+export function countUse(
+  usage: UsageRecorder,
+  entry: Entry,
+  at: number,
+  clientIp: string | undefined,
+  userAgent: string | undefined,
+): void {
+  usage.record(entry.subject.id, 'valid', at, clientIp, userAgent)
+}
+
+/** Refusal codes counted against a key: every one the steps above throw (not `unavailable`). */
+const KEY_REFUSALS = new Set<string>([
+  'revoked_token',
+  'expired_token',
+  'suspended_token',
+  'insufficient_scope',
+  'ip_not_allowed',
+  'rate_limited',
+  'usage_exceeded',
+])
+
+/** A refusal of a known key: counted against it (an access token: its parent) when it names one. */
+export function countRefusal(usage: UsageRecorder, entry: Entry, at: number, error: unknown): void {
+  const code = (error as { code?: unknown } | null)?.code
+  if (typeof code === 'string' && KEY_REFUSALS.has(code)) {
+    usage.record(entry.subject.id, code as UsageOutcome, at)
+  }
 }
 
 /**

@@ -4,6 +4,7 @@ import { clockedKeyward, DAY, recordingStore, T0 } from '../../test/keyward.js'
 import { outcome, projectKey } from '../../test/outcome.js'
 import { MemoryRevocationList } from '../backends/memory-revocation-list.js'
 import { MemoryTokenStore } from '../backends/memory-token-store.js'
+import { MemoryUsageBackend } from '../backends/memory-usage-backend.js'
 import type { KeywardError } from '../errors.js'
 import { createKeyward, type KeywardOptions } from '../keyward.js'
 import { defineScopes } from '../scopes.js'
@@ -360,64 +361,36 @@ describe('verify', () => {
     expect(await code(keyward.verify(token))).toBe('unavailable')
   })
 
-  it('writes lastUsedAt at most once a minute per key, off the request path', async () => {
+  it('records each use in memory, never in the store: lastUsedAt is usage’s last use', async () => {
     const { store, calls } = recordingStore(new MemoryTokenStore())
-    const { keyward, clock } = setup({ store })
+    const usageBackend = new MemoryUsageBackend()
+    const { keyward, clock } = setup({ store, usage: { backend: usageBackend } })
     const { token, key } = await keyward.keys.create(input)
-    const touches = () => calls.filter(([method]) => method === 'touch')
-    const settle = () => new Promise((resolve) => setTimeout(resolve, 0))
-    await keyward.verify(token)
-    await settle()
-    expect(touches()).toEqual([['touch', key.id, T0]])
+    const writes = () => calls.filter(([method]) => method !== 'findByHash' && method !== 'get')
+    const before = writes().length
+    await keyward.verify(token, { clientIp: '203.0.113.7', userAgent: 'curl/8.5' })
     clock.now += 59_999
-    await keyward.verify(token)
-    await settle()
-    expect(touches()).toHaveLength(1)
-    clock.now += 1
-    await keyward.verify(token)
-    await settle()
-    expect(touches()).toHaveLength(2)
-    expect((await keyward.keys.get(key.id))?.lastUsedAt).toBe(T0 + 60_000)
+    await keyward.verify(token, { clientIp: '203.0.113.7', userAgent: 'curl/8.5' })
+    expect(writes()).toHaveLength(before)
+    // Read at once on this instance (not flushed yet), then from the backend after the flush.
+    expect((await keyward.keys.get(key.id))?.lastUsedAt).toBe(T0 + 59_999)
+    expect(await usageBackend.whereFrom([key.id])).toEqual(new Map())
+    await keyward.usage!.flush()
+    const other = setup({ store, usage: { backend: usageBackend } }).keyward
+    expect(await other.keys.get(key.id)).toMatchObject({
+      lastUsedAt: T0 + 59_999,
+      lastUsed: { at: T0 + 59_999, ip: '203.0.113.7', userAgent: 'curl/8.5' },
+      recentIps: [{ ip: '203.0.113.7', firstSeen: T0, lastSeen: T0 + 59_999 }],
+    })
+    expect(writes()).toHaveLength(before)
   })
 
-  it('writes lastUsedAt again a minute later also from an entry cached all along', async () => {
-    const { store, calls } = recordingStore(new MemoryTokenStore())
-    const { keyward, clock } = setup({ store, cache: { ttl: 600_000 } })
+  it('without usage, nothing records a use', async () => {
+    const { keyward } = setup({ usage: false })
     const { token, key } = await keyward.keys.create(input)
-    const touches = () => calls.filter(([method]) => method === 'touch')
-    const settle = () => new Promise((resolve) => setTimeout(resolve, 0))
     await keyward.verify(token)
-    await settle()
-    clock.now += 60_000
-    await keyward.verify(token)
-    await settle()
-    expect(touches()).toEqual([
-      ['touch', key.id, T0],
-      ['touch', key.id, T0 + 60_000],
-    ])
-    expect(calls.filter(([method]) => method === 'findByHash')).toHaveLength(1)
-  })
-
-  it('writes lastUsedAt once a minute also when the key is read again from the store', async () => {
-    const { store, calls } = recordingStore(new MemoryTokenStore())
-    const { keyward, clock } = setup({ store, cache: { ttl: 1_000 } })
-    const { token, key } = await keyward.keys.create(input)
-    const touches = () => calls.filter(([method]) => method === 'touch')
-    const settle = () => new Promise((resolve) => setTimeout(resolve, 0))
-    await keyward.verify(token)
-    await settle()
-    clock.now += 30_000
-    await keyward.verify(token)
-    await settle()
-    expect(calls.filter(([method]) => method === 'findByHash')).toHaveLength(2)
-    expect(touches()).toEqual([['touch', key.id, T0]])
-    clock.now += 30_000
-    await keyward.verify(token)
-    await settle()
-    expect(touches()).toEqual([
-      ['touch', key.id, T0],
-      ['touch', key.id, T0 + 60_000],
-    ])
+    expect(keyward.usage).toBeUndefined()
+    expect((await keyward.keys.get(key.id))?.lastUsedAt).toBeUndefined()
   })
 
   it('with cache.max 0 caches nothing: every verify reads the store, and a revocation tells at once', async () => {
@@ -454,11 +427,13 @@ describe('verify', () => {
     })
   })
 
-  it('does not wait for the lastUsedAt write', async () => {
-    const store = new MemoryTokenStore()
-    store.touch = () => new Promise<void>(() => {})
-    const { keyward } = setup({ store })
+  it('does not wait for the usage backend', async () => {
+    const usageBackend = new MemoryUsageBackend()
+    usageBackend.write = () => new Promise<void>(() => {})
+    const { keyward } = setup({ usage: { backend: usageBackend, flushInterval: 1 } })
     const { token } = await keyward.keys.create(input)
+    expect(await code(keyward.verify(token))).toBe('ok')
+    await new Promise((resolve) => setTimeout(resolve, 5))
     expect(await code(keyward.verify(token))).toBe('ok')
   })
 

@@ -1,10 +1,11 @@
-import { LRUCache } from 'lru-cache'
-import { InvalidTokenError } from '../errors.js'
+import { InvalidTokenError, KeywardError } from '../errors.js'
 import type { Limiter } from '../limits/policy.js'
 import { requirementCompiler, type ScopeRequirement } from '../scopes.js'
 import type { TokenHasher } from '../token/hash.js'
 import { compileTokenChecker } from '../token/token.js'
 import type { RateLimit, RevocationList, TokenKind, TokenStore, VerifiedKey } from '../types.js'
+import type { UsageRecorder } from '../usage/recorder.js'
+import { DEPLOYMENT_USAGE_ID } from '../usage-types.js'
 import { VerifyCache, type VerifyCacheOptions } from './cache.js'
 import type { VerifyContext } from './context.js'
 import type { Entry } from './entry.js'
@@ -16,9 +17,10 @@ import {
   checkRevocation,
   checkScopes,
   checkSuspension,
+  countRefusal,
+  countUse,
   handOver,
   noticeReuse,
-  touch,
 } from './steps.js'
 
 /** Per-call options of `keyward.verify`. */
@@ -39,6 +41,8 @@ export interface VerifyOptions<S extends string = string> {
    * none, so only keys without network rules verify.
    */
   clientIp?: string
+  /** The request's `User-Agent`, kept (at most 256 characters) with the key's last use. Default: none. */
+  userAgent?: string
 }
 
 /** What {@link createVerifier} is built from: `createKeyward`'s options, resolved. */
@@ -51,7 +55,8 @@ export interface VerifierConfig {
   revocations: RevocationList
   tokenKinds: readonly TokenKind[]
   cache: Required<VerifyCacheOptions>
-  touchInterval: number
+  /** Counts outcomes per key; `undefined` when usage is off. */
+  usage: UsageRecorder | undefined
   validateRequirement: (scope: string) => void
   onError: (error: unknown) => void
   /** Counts and charges per-key limits. */
@@ -76,6 +81,7 @@ export interface Verifier {
     requirement?: ScopeRequirement,
     cost?: number,
     clientIp?: string,
+    userAgent?: string,
   ): VerifiedKey | Promise<VerifiedKey>
   /**
    * Re-checks a credential verified earlier against the state at this moment: a fresh store
@@ -95,7 +101,7 @@ export interface Verifier {
 // The pipeline of DESIGN.md. Steps 1–3 find a credential's entry: parse (prefix, length,
 // alphabet and checksum, before any hashing or store access), hash, and look it up (cache,
 // then store). Steps 4–11 judge the entry on every call, cached or not (steps.ts): revocation,
-// suspension, expiry, network, scopes, limits, success, touch. The limit step sits between
+// suspension, expiry, network, scopes, limits, success, usage. The limit step sits between
 // scopes and success, so a request refused for anything else costs nothing.
 
 /**
@@ -108,13 +114,16 @@ function checkToken(
   requirement: ScopeRequirement | undefined,
   cost: number,
   clientIp: string | undefined,
+  userAgent: string | undefined,
 ): VerifiedKey | Promise<VerifiedKey> {
   if (typeof token !== 'string') {
     throw new InvalidTokenError('malformed_token', 'The API key is malformed.', ctx.errorOptions)
   }
   // Most instances have no token kinds: the length test spares a cache hit the loop.
-  if (ctx.tokenKinds.length !== 0) return checkTokenKinds(ctx, token, requirement, cost, clientIp)
-  return checkApiKey(ctx, token, requirement, cost, clientIp)
+  if (ctx.tokenKinds.length !== 0) {
+    return checkTokenKinds(ctx, token, requirement, cost, clientIp, userAgent)
+  }
+  return checkApiKey(ctx, token, requirement, cost, clientIp, userAgent)
 }
 
 /** Steps 1–3 for access tokens (a token kind accepts the token), else for API keys. */
@@ -124,15 +133,16 @@ function checkTokenKinds(
   requirement: ScopeRequirement | undefined,
   cost: number,
   clientIp: string | undefined,
+  userAgent: string | undefined,
 ): VerifiedKey | Promise<VerifiedKey> {
   for (const kind of ctx.tokenKinds) {
     if (kind.accepts(token)) {
       return lookupAccessToken(ctx, kind, token).then((entry) =>
-        accept(ctx, entry, requirement, ctx.now(), cost, clientIp),
+        accept(ctx, entry, requirement, ctx.now(), cost, clientIp, userAgent),
       )
     }
   }
-  return checkApiKey(ctx, token, requirement, cost, clientIp)
+  return checkApiKey(ctx, token, requirement, cost, clientIp, userAgent)
 }
 
 /** Steps 1–3 for an API key, then the rest of the pipeline. */
@@ -142,6 +152,7 @@ function checkApiKey(
   requirement: ScopeRequirement | undefined,
   cost: number,
   clientIp: string | undefined,
+  userAgent: string | undefined,
 ): VerifiedKey | Promise<VerifiedKey> {
   // Step 1 (parse) rejects malformed tokens before the store is asked, always. Where
   // hashing is synchronous (Node), its costlier half (alphabet and checksum, ~130 ns) is
@@ -153,16 +164,55 @@ function checkApiKey(
   if (digest !== undefined) {
     const at = ctx.now()
     const cached = ctx.cache.find(digest, at)
-    if (cached) return accept(ctx, cached, requirement, at, cost, clientIp)
+    if (cached) return accept(ctx, cached, requirement, at, cost, clientIp, userAgent)
   }
   ctx.tokens.check(token)
   return lookupApiKey(ctx, token, digest).then((entry) =>
-    accept(ctx, entry, requirement, ctx.now(), cost, clientIp),
+    accept(ctx, entry, requirement, ctx.now(), cost, clientIp, userAgent),
   )
 }
 
-/** Steps 4–11 on an entry; synchronous unless the limiter asks its backend. */
+/**
+ * Steps 4–11 on an entry; synchronous unless the limiter asks its backend. With usage on, the
+ * outcome is counted against the key: a `try` costs nothing on the path that does not throw.
+ */
 function accept(
+  ctx: VerifyContext,
+  entry: Entry,
+  requirement: ScopeRequirement | undefined,
+  at: number,
+  cost: number,
+  clientIp: string | undefined,
+  userAgent: string | undefined,
+): VerifiedKey | Promise<VerifiedKey> {
+  const usage = ctx.usage
+  if (usage === undefined) return judge(ctx, entry, requirement, at, cost, clientIp)
+  let verified: VerifiedKey | Promise<VerifiedKey>
+  try {
+    verified = judge(ctx, entry, requirement, at, cost, clientIp)
+  } catch (error) {
+    countRefusal(usage, entry, at, error)
+    throw error
+  }
+  if (!(verified instanceof Promise)) {
+    countUse(usage, entry, at, clientIp, userAgent)
+    return verified
+  }
+  // A limited key whose limiter asked its backend.
+  return verified.then(
+    (key) => {
+      countUse(usage, entry, at, clientIp, userAgent)
+      return key
+    },
+    (error: unknown) => {
+      countRefusal(usage, entry, at, error)
+      throw error
+    },
+  )
+}
+
+/** Steps 4–10 on an entry: the verified key, or the refusal thrown. */
+function judge(
   ctx: VerifyContext,
   entry: Entry,
   requirement: ScopeRequirement | undefined,
@@ -180,14 +230,12 @@ function accept(
   checkScopes(ctx, entry, requirement)
   if (entry.limits !== undefined) {
     const admitted = chargeLimits(ctx, entry, cost, at)
-    touch(ctx, entry, at)
     // A successor of a rotation until first use counts as used once admitted (not when 429).
     if (entry.pendingPredecessor !== undefined) return handOverOnceAdmitted(ctx, entry, admitted)
     return admitted
   }
   // Only the successor of a rotation until first use, once per instance: one property check.
   if (entry.pendingPredecessor !== undefined) handOver(ctx, entry)
-  touch(ctx, entry, at)
   // Step 10 — success: the frozen key handlers see.
   return entry.key
 }
@@ -223,6 +271,32 @@ async function recheckKey(
   return entry.key
 }
 
+/**
+ * `check` with usage on: tokens that belong to no key (unknown, malformed) are counted per
+ * deployment. Refusals of a known key were counted by `accept`; the valid path pays a `try`
+ * and one `instanceof`.
+ */
+function countedCheck(ctx: VerifyContext, usage: UsageRecorder): Verifier['check'] {
+  const countUnattributed = (error: unknown): never => {
+    if (
+      error instanceof KeywardError &&
+      (error.code === 'unknown_token' || error.code === 'malformed_token')
+    ) {
+      usage.record(DEPLOYMENT_USAGE_ID, error.code, ctx.now())
+    }
+    throw error
+  }
+  return function countedCheck(token, requirement, cost = 1, clientIp, userAgent) {
+    let verified: VerifiedKey | Promise<VerifiedKey>
+    try {
+      verified = checkToken(ctx, token, requirement, cost, clientIp, userAgent)
+    } catch (error) {
+      return countUnattributed(error)
+    }
+    return verified instanceof Promise ? verified.catch(countUnattributed) : verified
+  }
+}
+
 /** Builds the verifier: its context (caches, compiled token format), the event subscription, and the pipeline bound to them. */
 export function createVerifier(config: VerifierConfig): Verifier {
   const cache = new VerifyCache(config.cache, config.now)
@@ -239,16 +313,18 @@ export function createVerifier(config: VerifierConfig): Verifier {
     cache,
     defaultRateLimits: config.defaultRateLimits,
     limits: { limiter: config.limiter, now: config.now, onError: config.onError },
-    touchInterval: config.touchInterval,
-    touched: new LRUCache<string, number>({ max: Math.max(config.cache.max, 1_000) }),
+    usage: config.usage,
     onError: config.onError,
     onFirstUse: config.onFirstUse,
     onReuse: config.onReuse,
   }
   const compile = requirementCompiler(config.validateRequirement)
   return {
-    check: (token, requirement, cost = 1, clientIp) =>
-      checkToken(ctx, token, requirement, cost, clientIp),
+    check:
+      config.usage === undefined
+        ? (token, requirement, cost = 1, clientIp, userAgent) =>
+            checkToken(ctx, token, requirement, cost, clientIp, userAgent)
+        : countedCheck(ctx, config.usage),
     recheck: (key, clientIp) => recheckKey(ctx, key, clientIp),
     requirement: (options) => (options ? compile(options.scopes, options.anyScopes) : undefined),
     forget: (id) => cache.forget(id),

@@ -94,6 +94,32 @@ CREATE INDEX IF NOT EXISTS keyward_audit_events_key_idx
   ON ${s}.keyward_audit_events (owner_id, key_id, at, id COLLATE "C") WHERE key_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS keyward_audit_events_at_idx ON ${s}.keyward_audit_events (at);
 
+-- Usage (issue 23): counts per key, granularity (m, h, d), bucket start and outcome, added to
+-- by each instance's flush; the last use per key; the addresses each key was used from.
+CREATE TABLE IF NOT EXISTS ${s}.keyward_usage_buckets (
+  key_id       text NOT NULL,
+  granularity  text NOT NULL,
+  start        bigint NOT NULL,
+  outcome      text NOT NULL,
+  count        bigint NOT NULL,
+  PRIMARY KEY (key_id, granularity, start, outcome)
+);
+CREATE INDEX IF NOT EXISTS keyward_usage_buckets_start_idx
+  ON ${s}.keyward_usage_buckets (granularity, start);
+CREATE TABLE IF NOT EXISTS ${s}.keyward_usage_last (
+  key_id      text PRIMARY KEY,
+  at          bigint NOT NULL,
+  ip          text,
+  user_agent  text
+);
+CREATE TABLE IF NOT EXISTS ${s}.keyward_usage_addresses (
+  key_id      text NOT NULL,
+  ip          text NOT NULL,
+  first_seen  bigint NOT NULL,
+  last_seen   bigint NOT NULL,
+  PRIMARY KEY (key_id, ip)
+);
+
 -- Webhooks and policies (issue 24): deliveries and policy jobs waiting or leased (a claim
 -- moves due_at to the end of its lease), one queue per name; the newest attempts per
 -- endpoint, and each endpoint's failure and disabled state.

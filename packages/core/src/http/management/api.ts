@@ -135,6 +135,7 @@ export function createManagementApi<S extends string>(
   const ctx: ManagementContext = {
     keys: keyward.keys as Keyward['keys'],
     audit: keyward.audit,
+    usage: keyward.usage,
     scopes: keyward.scopes,
     realm: keyward.realm,
     now: () => keyward.now(),

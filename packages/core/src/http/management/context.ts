@@ -14,6 +14,8 @@ export interface ManagementContext {
   readonly keys: Keyward['keys']
   /** The audit log `GET /audit` reads. */
   readonly audit: Keyward['audit']
+  /** The usage `GET /usage` and `GET /:id/usage` read; `undefined` when usage is off. */
+  readonly usage: Keyward['usage']
   /** The scope catalog grants are validated against. */
   readonly scopes: ScopeCatalog
   /** The `realm` of challenges. */

@@ -19,6 +19,14 @@ export interface ApiKeyJson {
   /** `null` until the key is first used. */
   lastUsedAt: string | null
   /**
+   * The last successful verification: when, from which client address (as the adapter decided
+   * it, possibly truncated, absent when unknown or not kept) and with which `User-Agent` (at
+   * most 256 characters). Absent until the key is first used (or with usage off).
+   */
+  lastUsed?: { at: string; ip?: string; userAgent?: string }
+  /** The last 5 distinct addresses the key verified from, newest first; absent when none is known. */
+  recentIps?: { ip: string; firstSeen: string; lastSeen: string }[]
+  /**
    * Where the key stands when answered: `revoked`, else `rotated` (replaced, perhaps still
    * in its grace period), else `expired`, else `suspended`, else `active`.
    */
@@ -101,6 +109,8 @@ export function toRateLimitsJson(limits: readonly RateLimit[]): RateLimitJson[] 
   return limits.map(({ name, limit, window }) => ({ name, limit, window: window / 1000 }))
 }
 
+const iso = (at: number) => new Date(at).toISOString()
+
 /**
  * A key as management responses show it: times as ISO 8601, never the hash; `status` as of
  * `at` (epoch ms, default now).
@@ -125,6 +135,21 @@ export function toApiKeyJson(key: ApiKey, at: number = Date.now()): ApiKeyJson {
             : key.suspendedAt !== undefined
               ? 'suspended'
               : 'active',
+  }
+  if (key.lastUsed !== undefined) {
+    const { at, ip, userAgent } = key.lastUsed
+    json.lastUsed = {
+      at: iso(at),
+      ...(ip !== undefined && { ip }),
+      ...(userAgent && { userAgent }),
+    }
+  }
+  if (key.recentIps !== undefined && key.recentIps.length > 0) {
+    json.recentIps = key.recentIps.map(({ ip, firstSeen, lastSeen }) => ({
+      ip,
+      firstSeen: iso(firstSeen),
+      lastSeen: iso(lastSeen),
+    }))
   }
   if (key.allowedIps !== undefined && key.allowedIps.length > 0) {
     json.allowedIps = [...key.allowedIps]

@@ -240,7 +240,8 @@ export async function revokeAllKeys(
  * Changes find revoked keys too, so that they answer 409 (`key_inactive`) or, for DELETE,
  * succeed idempotently.
  */
-async function ownedKey(
+/** The caller's owner's key `id` (with `includeRevoked`, a revoked one too); else 404. */
+export async function ownedKey(
   ctx: ManagementContext,
   caller: Caller,
   id: string,

@@ -24,6 +24,7 @@ import { auditEventSchema } from './audit-route.js'
 import { CREATE_FIELDS, ROTATE_FIELDS, SUSPEND_FIELDS, UPDATE_FIELDS } from './key-routes.js'
 import { type JsonSchema, objectSchema, type SchemaName } from './operation.js'
 import { TOKEN_FIELDS } from './token-route.js'
+import { usageSchemas } from './usage-route.js'
 
 /** What the schemas depend on: the instance's scope catalog and lifecycle limits. */
 export interface SchemaSettings {
@@ -231,6 +232,19 @@ function apiKeySchema(): JsonSchema {
       createdAt: instant,
       expiresAt: instant,
       lastUsedAt: { oneOf: [instant, { type: 'null' }] },
+      lastUsed: objectSchema(
+        {
+          at: instant,
+          ip: { type: 'string', description: 'The client address, as kept (maybe truncated).' },
+          userAgent: { type: 'string', description: 'At most 256 characters.' },
+        },
+        ['ip', 'userAgent'],
+      ),
+      recentIps: {
+        type: 'array',
+        description: 'The last 5 distinct client addresses, newest first.',
+        items: objectSchema({ ip: { type: 'string' }, firstSeen: instant, lastSeen: instant }),
+      },
       status: { type: 'string', enum: Object.keys(KEY_STATUSES) },
       metadata: { type: 'object', additionalProperties: true },
       rotatedFrom: { type: 'string', description: 'The key this one replaced.' },
@@ -271,6 +285,8 @@ function apiKeySchema(): JsonSchema {
       suspendReason: { type: 'string', description: 'Why, when a reason was given.' },
     },
     [
+      'lastUsed',
+      'recentIps',
       'metadata',
       'rotatedFrom',
       'rotatedTo',
@@ -346,6 +362,7 @@ export function componentSchemas(
       },
     }),
     AuditEvent: auditEventSchema(),
+    ...usageSchemas(),
     AuditPage: objectSchema({
       events: { type: 'array', items: ref('AuditEvent') },
       nextCursor: {

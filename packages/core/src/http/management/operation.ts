@@ -12,6 +12,8 @@ export type SchemaName =
   | 'KeyList'
   | 'AuditEvent'
   | 'AuditPage'
+  | 'KeyUsage'
+  | 'UsageSummary'
   | 'RevokedAll'
   | 'Catalog'
   | 'CreateKeyRequest'

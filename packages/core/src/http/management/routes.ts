@@ -27,6 +27,12 @@ import { OPENAPI_CACHE_CONTROL, OPENAPI_OPERATION } from './openapi-operation.js
 import type { RouteOperation } from './operation.js'
 import { rotateSelf, SELF_ROTATE_OPERATION } from './self-rotate-route.js'
 import { TOKEN_OPERATION, type TokenRoute } from './token-route.js'
+import {
+  getKeyUsage,
+  KEY_USAGE_OPERATION,
+  summarizeUsage,
+  USAGE_SUMMARY_OPERATION,
+} from './usage-route.js'
 
 /** What a route's `run` gets besides its caller: the `:id` segment and the body, parsed on demand. */
 export interface RouteRequest {
@@ -138,6 +144,14 @@ const ROUTES: readonly Row[] = [
     run: ({ ctx }, caller, { query }) => listAuditEvents(ctx, caller, query),
   },
   {
+    // A literal, so never taken for a key id: `GET /usage` is the owner's summary.
+    method: 'GET',
+    path: ['usage'],
+    acts: 'manager',
+    operation: USAGE_SUMMARY_OPERATION,
+    run: ({ ctx }, caller, { query }) => summarizeUsage(ctx, caller, query),
+  },
+  {
     method: 'GET',
     path: ['catalog'],
     acts: 'manager',
@@ -187,6 +201,13 @@ const ROUTES: readonly Row[] = [
     acts: 'manager',
     operation: KEY_OPERATIONS.revoke,
     run: ({ ctx }, caller, { id }) => revokeKey(ctx, caller, id),
+  },
+  {
+    method: 'GET',
+    path: [':id', 'usage'],
+    acts: 'manager',
+    operation: KEY_USAGE_OPERATION,
+    run: ({ ctx }, caller, { id, query }) => getKeyUsage(ctx, caller, id, query),
   },
   {
     method: 'POST',
