@@ -14,6 +14,12 @@ export {
   type MemoryRevocationListOptions,
 } from './backends/memory-revocation-list.js'
 export { MemoryTokenStore } from './backends/memory-token-store.js'
+export {
+  PollingRevocationList,
+  type PollingRevocationListOptions,
+  type RevocationFeedSource,
+} from './backends/polling-revocation-list.js'
+export { RevocationFeed, type RevocationFeedPage } from './backends/revocation-feed.js'
 export { type Duration, parseDuration } from './duration.js'
 export {
   type AnyKeywardError,
@@ -140,6 +146,7 @@ export type {
   RateLimit,
   RateLimitState,
   RevocationList,
+  RevocationSnapshot,
   TokenStore,
   VerifiedKey,
 } from './types.js'

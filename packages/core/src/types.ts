@@ -239,6 +239,18 @@ export interface TokenStore {
   touch(id: string, lastUsedAt: number): Promise<void>
 }
 
+/** The whole state of a revocation list, as {@link RevocationList.snapshot} copies it. */
+export interface RevocationSnapshot {
+  /** Revoked key ids with their key's expiry, epoch ms. */
+  revoked: [id: string, expiresAt: number][]
+  /** Owner epochs: every key of the owner created at or before it is revoked, epoch ms. */
+  ownerEpochs: [ownerId: string, at: number][]
+  /** The global epoch, epoch ms, or `null` when there is none. */
+  globalEpoch: number | null
+  /** Suspended key ids with their key's expiry, epoch ms. */
+  suspended: [id: string, expiresAt: number][]
+}
+
 /** What a revocation list must know of a credential to decide whether it is revoked. */
 export interface RevocationSubject {
   id: string
@@ -308,6 +320,13 @@ export interface RevocationList {
    * it, the instance's own `now` is used, which is exact only for a single process.
    */
   time?(): Promise<number>
+  /**
+   * The whole state of the mirror at this moment, synchronously: what an origin serves to
+   * edge instances (`GET …/edge/changes`). Throws an `UnavailableError` when the mirror is too
+   * stale to be trusted, like `isRevoked`. Optional: without it the origin cannot serve an
+   * edge deployment.
+   */
+  snapshot?(at?: number): RevocationSnapshot
   /** Calls `listener` for every event, local or from other instances; returns an unsubscribe. */
   subscribe(listener: (event: RevocationEvent) => void): () => void
   /** Resolves once the mirror is loaded; rejects when it cannot be. */
