@@ -1,3 +1,4 @@
+import { edgeCases } from './lib/edge-cases.js'
 import { managementAuditCases } from './lib/management-audit-cases.js'
 import { managementCases } from './lib/management-cases.js'
 import { managementPageCases } from './lib/management-page-cases.js'
@@ -82,4 +83,5 @@ export function managementConformance(options: ManagementConformanceOptions): vo
   managementPageCases(name, serve, checkResponse)
   managementAuditCases(name, serve, checkResponse)
   principalCases(name, serveWithPrincipal, checkResponse)
+  edgeCases(name, serve, checkResponse)
 }

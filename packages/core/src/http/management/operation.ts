@@ -28,6 +28,9 @@ export type SchemaName =
   | 'AuthorizationServerMetadata'
   | 'JwkSet'
   | 'OpenApiDocument'
+  | 'RevocationFeedPage'
+  | 'EdgeLookupRequest'
+  | 'EdgeKey'
 
 /** The refusals an operation may document beyond those its kind of route always has. */
 export type RefusalStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 422 | 429 | 503
@@ -42,6 +45,8 @@ export type OperationAudience =
   | 'client'
   /** Anyone: no credential. */
   | 'public'
+  /** An edge deployment: the `Keyward-Edge-Secret` header. */
+  | 'edge'
 
 /** The request body an operation takes. */
 export interface OperationBody {
@@ -81,7 +86,7 @@ export interface RouteOperation {
   /** What a caller needs to know beyond the summary: rules, limits, side effects. */
   readonly description: string
   /** The group it is listed under. */
-  readonly tag: 'API keys' | 'Access tokens' | 'OAuth' | 'Discovery'
+  readonly tag: 'API keys' | 'Access tokens' | 'OAuth' | 'Discovery' | 'Edge'
   /** The query parameters it reads; `422` then applies. Default none. */
   readonly query?: readonly OperationQuery[]
   /** Its request body, when it takes one: `413` and `422` (or OAuth `400`) then apply. */
