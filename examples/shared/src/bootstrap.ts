@@ -38,6 +38,11 @@
  *   (with `REDIS_URL`), else memory. One without the other, or a secret core refuses, stops
  *   the start.
  *
+ * - `EDGE_SECRET` (at least 32 characters): serve an edge deployment (`examples/edge-hono`)
+ *   its revocation feed and keys by digest at `/api-keys/edge/*`, to callers presenting it as
+ *   the `Keyward-Edge-Secret` header. Default none: those routes are 404. A shorter one stops
+ *   the start.
+ *
  * Keys are issued and accepted with the `kw_test` prefix only: a test server never takes
  * production (`kw_live`) keys, and they are refused as malformed before any lookup.
  */
@@ -88,6 +93,8 @@ export interface Example {
   accessTokens: AccessTokens
   /** A token holding every scope: `ADMIN_TOKEN` when Redis knows it, else a new one. */
   adminToken: string
+  /** `EDGE_SECRET`: the edge deployment's credential, `undefined` when none is served. */
+  edgeSecret: string | undefined
   /**
    * `TRUST_PROXY`, checked: a hop count or a list of `loopback`-style names, addresses and
    * CIDR ranges; `undefined` when proxies are not trusted (the default).
@@ -431,6 +438,7 @@ export async function bootstrap(): Promise<Example> {
     keyward,
     accessTokens,
     trustProxy,
+    edgeSecret: process.env.EDGE_SECRET || undefined,
     adminToken: await adminToken(keyward, redis !== undefined || pool !== undefined),
     store: where.length > 0 ? where.join(', ') : 'memory',
     async close() {

@@ -14,6 +14,7 @@ export {
   type MemoryRevocationListOptions,
 } from './backends/memory-revocation-list.js'
 export { MemoryTokenStore } from './backends/memory-token-store.js'
+export { type OriginOptions, originList, originStore } from './backends/origin.js'
 export {
   PollingRevocationList,
   type PollingRevocationListOptions,

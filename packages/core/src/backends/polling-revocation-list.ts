@@ -69,6 +69,8 @@ export class PollingRevocationList implements RevocationList {
   #version: string | undefined
   #lastPoll = Number.NEGATIVE_INFINITY
   #inFlight: Promise<void> | undefined
+  /** Numbers polls in the order started: only the latest one's answer is applied. */
+  #started = 0
   #closed = false
   /** Polls made, for the bench and tests: each is one network call. */
   #polls = 0
@@ -113,6 +115,14 @@ export class PollingRevocationList implements RevocationList {
   /** How many polls this list has started: each one network call. */
   get polls(): number {
     return this.#polls
+  }
+
+  /**
+   * The poll in flight, if any. A Worker hands it to `ctx.waitUntil` so the isolate finishes it
+   * after the response that started it has gone (workerd cancels what a finished request left).
+   */
+  get pending(): Promise<void> | undefined {
+    return this.#inFlight
   }
 
   /** Epoch ms of the last confirmed contact; `undefined` before the first poll succeeded. */
@@ -191,23 +201,31 @@ export class PollingRevocationList implements RevocationList {
   }
 
   #pollIfDue(at: number | undefined): void {
-    if (this.#inFlight !== undefined || this.#closed) return
+    if (this.#closed) return
+    const since = (at ?? this.#now()) - this.#lastPoll
     // Negated, so that a NaN reading does not poll on every call.
-    if (!((at ?? this.#now()) - this.#lastPoll >= this.pollInterval)) return
+    if (!(since >= this.pollInterval)) return
+    // A poll in flight for longer than maxStaleness was abandoned (its request context gone):
+    // start another rather than wait on it forever.
+    if (this.#inFlight !== undefined && since <= this.maxStaleness) return
     void this.#poll()
   }
 
   /** One poll; never rejects (a failure goes to `onError`, and staleness keeps counting). */
   #poll(): Promise<void> {
     this.#polls++
+    const number = ++this.#started
     const sent = this.#mirror.reading()
     this.#lastPoll = sent.at
     const poll = this.#source
       .changes(this.#version)
-      .then((page) => this.#apply(readPage(page), sent))
+      .then((page) => {
+        // A later poll overtook this one: its answer is the one to apply.
+        return number === this.#started ? this.#apply(readPage(page), sent) : undefined
+      })
       .catch((error: unknown) => this.#mirror.onError(error))
       .finally(() => {
-        this.#inFlight = undefined
+        if (number === this.#started) this.#inFlight = undefined
       })
     this.#inFlight = poll
     return poll
