@@ -25,7 +25,7 @@ import {
   type PollingRevocationList,
 } from '@keyward/core'
 import { type ApiKeyVariables, apiKeyAuth, createGuards } from '@keyward/hono'
-import { Hono } from 'hono'
+import { type ExecutionContext, Hono } from 'hono'
 
 /** The scopes the edge routes require; a subset of the origin's catalog. */
 export const scopes = defineScopes({
@@ -118,7 +118,7 @@ const numberOf = (text: string | undefined) => (text === undefined ? undefined :
 
 /** The Worker entry point: one app per isolate and set of bindings, so its caches outlive a request. */
 export default {
-  async fetch(request: Request, env: EdgeHonoEnv): Promise<Response> {
+  async fetch(request: Request, env: EdgeHonoEnv, ctx?: ExecutionContext): Promise<Response> {
     const key = JSON.stringify(env)
     if (deployed?.key !== key) {
       const pollInterval = numberOf(env.KEYWARD_POLL_INTERVAL)
@@ -134,6 +134,6 @@ export default {
         }),
       }
     }
-    return deployed.app.fetch(request, env)
+    return deployed.app.fetch(request, env, ctx)
   },
 }

@@ -161,7 +161,7 @@ export class PollingRevocationList implements RevocationList {
    */
   async ready(): Promise<void> {
     if (this.#mirror.freshness().answers) return
-    await (this.#inFlight ?? this.#poll())
+    await this.#current()
     if (!this.#mirror.freshness().answers) {
       throw new UnavailableError(`The revocation list could not reach the origin.`)
     }
@@ -172,7 +172,14 @@ export class PollingRevocationList implements RevocationList {
    * for tests and for a handler that must see the origin's latest state.
    */
   async refresh(): Promise<void> {
-    await (this.#inFlight ?? this.#poll())
+    await this.#current()
+  }
+
+  /** The poll in flight, unless it was abandoned (older than maxStaleness): else a new one. */
+  #current(): Promise<void> {
+    const inFlight = this.#inFlight
+    if (inFlight !== undefined && this.#now() - this.#lastPoll <= this.maxStaleness) return inFlight
+    return this.#poll()
   }
 
   async close(): Promise<void> {
