@@ -106,6 +106,19 @@ describe('PollingRevocationList', () => {
     expect(list.isRevoked(subject)).toBe(true)
   })
 
+  it('makes ready() wait for a poll after a quiet spell, so an idle isolate does not answer from an old mirror', async () => {
+    const { origin, list, calls, advance } = setup()
+    await list.ready()
+    await origin.revoke(subject.id, 1_800_000_000_000)
+    advance(2_000)
+    await list.ready()
+    expect(calls.count).toBe(1)
+    advance(1)
+    await list.ready()
+    expect(calls.count).toBe(2)
+    expect(list.isRevoked(subject)).toBe(true)
+  })
+
   it('answers from its mirror while the origin is unreachable, until maxStaleness, then 503, and recovers', async () => {
     const { list, advance, setReachable } = setup()
     await list.ready()

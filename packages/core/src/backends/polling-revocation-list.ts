@@ -154,13 +154,17 @@ export class PollingRevocationList implements RevocationList {
   }
 
   /**
-   * Resolves once the list answers: at once while its last contact is within `maxStaleness`,
-   * else after a poll (the first load, or the first request after a quiet spell longer than
-   * `maxStaleness`). Rejects with `UnavailableError` when that poll fails. An edge handler
-   * awaits it before verifying, so an isolate that was idle is not refused for its idleness.
+   * Resolves once the list answers with a recent state: at once while its last confirmed
+   * contact is at most twice `pollInterval` old (always so under steady traffic), else after a
+   * poll (the first load, or the first request after a quiet spell). Rejects with
+   * `UnavailableError` when the list then does not answer (the origin unreachable past
+   * `maxStaleness`). An edge handler awaits it before verifying: an isolate that was idle is
+   * then neither refused for its idleness nor answering from an old mirror, so every answer
+   * reflects the origin as of at most `2 × pollInterval` (plus a round trip) before it.
    */
   async ready(): Promise<void> {
-    if (this.#mirror.freshness().answers) return
+    const lastContact = this.#mirror.lastContact
+    if (lastContact !== undefined && this.#now() - lastContact <= 2 * this.pollInterval) return
     await this.#current()
     if (!this.#mirror.freshness().answers) {
       throw new UnavailableError(`The revocation list could not reach the origin.`)
