@@ -15,12 +15,15 @@ import {
 // outside its key's allowedIps (IPv4, IPv6, IPv4-mapped IPv6, or none): a suspended key and
 // its access tokens never verify, a resume never lifts a revocation. Rotations until first use
 // (issue 25): the successor's first verification on either instance revokes the old key on both
-// within the bound; a `reused` event only ever names a rotated key and its successor. `pnpm exec tsx test/model-check.ts --runs 2000` runs many more.
+// within the bound; a `reused` event only ever names a rotated key and its successor. Issue 30:
+// an edge instance on the polling list, reading A through its edge routes over HTTP, must
+// verify every API key as A does once it has polled. `pnpm exec tsx test/model-check.ts --runs 2000` runs many more.
 
-async function run(backend: Backend, numRuns: number, label: string): Promise<void> {
+async function run(backend: Backend, numRuns: number, label: string, edge = false): Promise<void> {
   const stats = createModelStats()
   const options: LifecycleCheckOptions = {
     backend,
+    edge,
     numRuns,
     maxCommands: 40,
     stats,
@@ -41,6 +44,10 @@ async function run(backend: Backend, numRuns: number, label: string): Promise<vo
 describe('the key lifecycle follows its model', () => {
   it('on two instances sharing one memory store and revocation list', async () => {
     await run('memory', 200, 'memory')
+  }, 90_000)
+
+  it('on two instances and an edge instance polling the first one over HTTP (originStore, originList)', async () => {
+    await run('memory', 60, 'memory + edge', true)
   }, 90_000)
 
   it('on two instances sharing Redis, each with its own client and revocation list', async () => {

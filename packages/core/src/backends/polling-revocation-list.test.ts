@@ -102,7 +102,7 @@ describe('PollingRevocationList', () => {
     expect(list.isRevoked(subject)).toBe(false)
     for (let i = 0; i < 100; i++) list.isRevoked({ ...subject, id: 'key_other' })
     await list.refresh()
-    expect(calls.count).toBe(2)
+    expect(calls.count).toBe(3)
     expect(list.isRevoked(subject)).toBe(true)
   })
 

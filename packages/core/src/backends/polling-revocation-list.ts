@@ -172,11 +172,13 @@ export class PollingRevocationList implements RevocationList {
   }
 
   /**
-   * Polls now unless a poll is in flight (then waits for it), whatever `pollInterval` says:
-   * for tests and for a handler that must see the origin's latest state.
+   * Polls now, after the poll in flight if any, whatever `pollInterval` says: once it
+   * resolves, the list holds every change the origin had when this call was made (unless the
+   * poll failed: see `onError`). For tests and for a handler that must see the latest state.
    */
   async refresh(): Promise<void> {
     await this.#current()
+    await this.#poll()
   }
 
   /** The poll in flight, unless it was abandoned (older than maxStaleness): else a new one. */
