@@ -379,6 +379,7 @@ export async function bootstrap(): Promise<Example> {
   const accessTokens = await checkedAccessTokens(issuer, await signingKey())
   const rateLimit = defaultRateLimit()
   const trustProxy = trustedProxies()
+  const edgeSecret = edgeSecretOf(process.env.EDGE_SECRET)
   const redisUrl = process.env.REDIS_URL
   const redis = redisUrl ? new Redis(redisUrl, REDIS_OPTIONS) : undefined
   if (redis) logConnectionState(redis)
@@ -438,7 +439,7 @@ export async function bootstrap(): Promise<Example> {
     keyward,
     accessTokens,
     trustProxy,
-    edgeSecret: process.env.EDGE_SECRET || undefined,
+    edgeSecret,
     adminToken: await adminToken(keyward, redis !== undefined || pool !== undefined),
     store: where.length > 0 ? where.join(', ') : 'memory',
     async close() {
@@ -450,4 +451,15 @@ export async function bootstrap(): Promise<Example> {
       await pool?.end()
     },
   }
+}
+
+/** `EDGE_SECRET`, checked before anything starts: never quoted back, it is a credential. */
+function edgeSecretOf(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined
+  if (value.length < 32) {
+    throw new Error(
+      `EDGE_SECRET must be at least 32 characters (it is ${value.length}): it opens the revocation feed and every key's record by digest`,
+    )
+  }
+  return value
 }
