@@ -202,6 +202,21 @@ const cases: CaseEntry[] = [
     ],
     run: async (s) => (await import('./src/cases/usage.js')).usageCase(s),
   },
+  {
+    id: 'edge',
+    title: '15. Edge (workerd) against the origin',
+    needs: ['core', 'hono'],
+    targets: [
+      { name: 'edge check() cache hit (workerd) ÷ Node floor', unit: 'times', goal: 'reported' },
+      {
+        name: 'edge origin calls under steady load, per pollInterval',
+        unit: 'count',
+        goal: '≤ 1 (+ misses)',
+      },
+      { name: 'edge revocation time-to-effect p99', unit: 'ms', goal: '≤ 1100 ms' },
+    ],
+    run: async (s) => (await import('./src/cases/edge.js')).edgeCase(s),
+  },
 ]
 
 const root = fileURLToPath(new URL('..', import.meta.url))

@@ -385,6 +385,11 @@ describe('a wrong environment stops the example with one line and exit code 1', 
     ],
     ['TRUST_PROXY=-1', { PORT: '0', TRUST_PROXY: '-1' }, /TRUST_PROXY must be a hop count /],
     [
+      'EDGE_SECRET shorter than 32 characters',
+      { PORT: '0', EDGE_SECRET: 'hunter2-edge' },
+      /EDGE_SECRET must be at least 32 characters \(it is 12\)/,
+    ],
+    [
       'RATE_LIMIT without a window',
       { PORT: '0', RATE_LIMIT: '100' },
       /RATE_LIMIT must be <limit>\/<window> like 100\/1m, not "100"\.$/,

@@ -17,12 +17,15 @@ import {
 // (issue 25): the successor's first verification on either instance revokes the old key on both
 // within the bound; a `reused` event only ever names a rotated key and its successor.
 // Self-rotation (`POST /self/rotate`): only an API key holding `api_keys:rotate_self` gets a
-// successor, once, with its own scopes and expiry. `pnpm exec tsx test/model-check.ts --runs 2000` runs many more.
+// successor, once, with its own scopes and expiry. Issue 30: an edge instance on the polling
+// list, reading A through its edge routes over HTTP, must verify every API key as A does once
+// it has polled. `pnpm exec tsx test/model-check.ts --runs 2000` runs many more.
 
-async function run(backend: Backend, numRuns: number, label: string): Promise<void> {
+async function run(backend: Backend, numRuns: number, label: string, edge = false): Promise<void> {
   const stats = createModelStats()
   const options: LifecycleCheckOptions = {
     backend,
+    edge,
     numRuns,
     maxCommands: 40,
     stats,
@@ -43,6 +46,10 @@ async function run(backend: Backend, numRuns: number, label: string): Promise<vo
 describe('the key lifecycle follows its model', () => {
   it('on two instances sharing one memory store and revocation list', async () => {
     await run('memory', 200, 'memory')
+  }, 90_000)
+
+  it('on two instances and an edge instance polling the first one over HTTP (originStore, originList)', async () => {
+    await run('memory', 60, 'memory + edge', true)
   }, 90_000)
 
   it('on two instances sharing Redis, each with its own client and revocation list', async () => {

@@ -93,7 +93,7 @@ describe('the OpenAPI document', () => {
   it('has an operation for every row of the route table, under the mount, with unique ids', () => {
     for (const accessTokens of [true, false]) {
       const document = openApiDocument({ mountPath: '/keys/', accessTokens })
-      const routes = managementRoutes({ accessTokens, openApi: true })
+      const routes = managementRoutes({ accessTokens, openApi: true, edge: true })
       const operations = Object.entries(document.paths as Json).flatMap(([path, item]) =>
         Object.entries(item as Json).map(([method, operation]) => ({ path, method, operation })),
       )
@@ -314,6 +314,7 @@ describe('GET /api-keys/openapi.json', () => {
           scopes: scopes.names,
           limits: keyward.limits,
           accessTokens: false,
+          edge: false,
         }),
       )
       await assertValid(document)

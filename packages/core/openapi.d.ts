@@ -164,6 +164,46 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api-keys/edge/changes': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    /**
+     * The revocation feed of an edge deployment
+     * @description The revocation changes after version `since`, oldest first, or (without `since`, or for a version this origin process cannot answer from its log) the whole revocation state. Edge instances poll it every `pollInterval`. 503 while the origin cannot vouch for its own state. Needs the deployment's edge secret.
+     */
+    get: operations['getRevocationChanges']
+    put?: never
+    post?: never
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
+  '/api-keys/edge/lookup': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * The key whose token hashes to a digest
+     * @description What an edge instance needs to verify a token it was presented: the record (never its hash) of the key whose hash is `digest`, or 404. Answers only for a digest it is given; it never lists keys. Needs the deployment's edge secret.
+     */
+    post: operations['lookupKeyByDigest']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api-keys/{id}': {
     parameters: {
       query?: never
@@ -531,6 +571,53 @@ export interface components {
         | 'insufficient_scope'
         | 'temporarily_unavailable'
       error_description?: string
+    }
+    /** @description Either `changes` (after `since`, oldest first) or `snapshot` (the whole state). */
+    RevocationFeedPage: {
+      /** @description What to send as `since` next time; opaque. */
+      version: string
+      changes?: {
+        /** @enum {string} */
+        type: 'revoked' | 'updated' | 'suspended' | 'resumed' | 'revoked_owner' | 'revoked_all'
+        id?: string
+        ownerId?: string
+        /** @description Epoch milliseconds. */
+        expiresAt?: number
+        /** @description Epoch milliseconds. */
+        at?: number
+      }[]
+      snapshot?: {
+        revoked: [string, number][]
+        ownerEpochs: [string, number][]
+        globalEpoch: number | null
+        suspended: [string, number][]
+      }
+    }
+    EdgeLookupRequest: {
+      /** @description The hash of the presented token, as the store keeps it (base64url). */
+      digest: string
+    }
+    EdgeKey: {
+      /** @description The key record as the verifier reads it (times in epoch ms), without its hash: id, owner, scopes, expiry, rotation, revocation, suspension, limits, credits and networks. */
+      key: {
+        id: string
+        prefix: string
+        hint: string
+        name: string
+        ownerId: string
+        scopes: string[]
+        /** @description Epoch milliseconds. */
+        createdAt: number
+        /** @description Epoch milliseconds. */
+        expiresAt: number
+        /** @description Epoch milliseconds. */
+        revokedAt?: number
+        /** @description Epoch milliseconds. */
+        suspendedAt?: number
+        allowedIps?: string[]
+      } & {
+        [key: string]: unknown
+      }
     }
     ApiKey: {
       id: string
@@ -1948,6 +2035,205 @@ export interface operations {
         }
         content: {
           'application/json': components['schemas']['OpenApiDocument']
+        }
+      }
+    }
+  }
+  getRevocationChanges: {
+    parameters: {
+      query?: {
+        /** @description The version the caller holds (`version` of its last answer); absent or 0: none. */
+        since?: string
+      }
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: never
+    responses: {
+      /** @description The changes, or the whole state. */
+      200: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['RevocationFeedPage']
+        }
+      }
+      /** @description The request is malformed: its Authorization header, its body or its parameters. */
+      400: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The RFC 6750 challenge. */
+          'WWW-Authenticate'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description No credential, or one that is malformed, unknown, expired or revoked. */
+      401: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The RFC 6750 challenge. */
+          'WWW-Authenticate': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description The caller lacks a scope it needs, or the request breaks the same-origin rule. */
+      403: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The RFC 6750 challenge. */
+          'WWW-Authenticate'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description A field is invalid; `field` names it. */
+      422: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ValidationProblem']
+        }
+      }
+      /** @description A backend is unavailable; retry after `Retry-After` seconds. */
+      503: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description Seconds to wait before retrying. */
+          'Retry-After': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  lookupKeyByDigest: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['EdgeLookupRequest']
+      }
+    }
+    responses: {
+      /** @description The key record. */
+      200: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['EdgeKey']
+        }
+      }
+      /** @description The request is malformed: its Authorization header, its body or its parameters. */
+      400: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The RFC 6750 challenge. */
+          'WWW-Authenticate'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description No credential, or one that is malformed, unknown, expired or revoked. */
+      401: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The RFC 6750 challenge. */
+          'WWW-Authenticate': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description The caller lacks a scope it needs, or the request breaks the same-origin rule. */
+      403: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The RFC 6750 challenge. */
+          'WWW-Authenticate'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description No such key of the caller’s owner. */
+      404: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description The body is larger than the limit. */
+      413: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description A field is invalid; `field` names it. */
+      422: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ValidationProblem']
+        }
+      }
+      /** @description A backend is unavailable; retry after `Retry-After` seconds. */
+      503: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description Seconds to wait before retrying. */
+          'Retry-After': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
         }
       }
     }

@@ -21,6 +21,9 @@ export const document = {
     {
       name: 'Discovery',
     },
+    {
+      name: 'Edge',
+    },
   ],
   paths: {
     '/api-keys': {
@@ -2895,6 +2898,389 @@ export const document = {
               'application/json': {
                 schema: {
                   $ref: '#/components/schemas/OpenApiDocument',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    '/api-keys/edge/changes': {
+      get: {
+        operationId: 'getRevocationChanges',
+        summary: 'The revocation feed of an edge deployment',
+        description:
+          "The revocation changes after version `since`, oldest first, or (without `since`, or for a version this origin process cannot answer from its log) the whole revocation state. Edge instances poll it every `pollInterval`. 503 while the origin cannot vouch for its own state. Needs the deployment's edge secret.",
+        tags: ['Edge'],
+        security: [
+          {
+            edgeSecret: [],
+          },
+        ],
+        parameters: [
+          {
+            name: 'since',
+            in: 'query',
+            required: false,
+            description:
+              'The version the caller holds (`version` of its last answer); absent or 0: none.',
+            schema: {
+              type: 'string',
+              pattern: '^(0|[0-9a-f]{16}\\.[0-9]{1,16})$',
+            },
+          },
+        ],
+        responses: {
+          200: {
+            description: 'The changes, or the whole state.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+            },
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/RevocationFeedPage',
+                },
+              },
+            },
+          },
+          400: {
+            description:
+              'The request is malformed: its Authorization header, its body or its parameters.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'WWW-Authenticate': {
+                description: 'The RFC 6750 challenge.',
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          401: {
+            description: 'No credential, or one that is malformed, unknown, expired or revoked.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'WWW-Authenticate': {
+                description: 'The RFC 6750 challenge.',
+                required: true,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          403: {
+            description:
+              'The caller lacks a scope it needs, or the request breaks the same-origin rule.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'WWW-Authenticate': {
+                description: 'The RFC 6750 challenge.',
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          422: {
+            description: 'A field is invalid; `field` names it.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/ValidationProblem',
+                },
+              },
+            },
+          },
+          503: {
+            description: 'A backend is unavailable; retry after `Retry-After` seconds.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'Retry-After': {
+                description: 'Seconds to wait before retrying.',
+                required: true,
+                schema: {
+                  type: 'string',
+                  pattern: '^[0-9]+$',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    '/api-keys/edge/lookup': {
+      post: {
+        operationId: 'lookupKeyByDigest',
+        summary: 'The key whose token hashes to a digest',
+        description:
+          "What an edge instance needs to verify a token it was presented: the record (never its hash) of the key whose hash is `digest`, or 404. Answers only for a digest it is given; it never lists keys. Needs the deployment's edge secret.",
+        tags: ['Edge'],
+        security: [
+          {
+            edgeSecret: [],
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/EdgeLookupRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          200: {
+            description: 'The key record.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+            },
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/EdgeKey',
+                },
+              },
+            },
+          },
+          400: {
+            description:
+              'The request is malformed: its Authorization header, its body or its parameters.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'WWW-Authenticate': {
+                description: 'The RFC 6750 challenge.',
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          401: {
+            description: 'No credential, or one that is malformed, unknown, expired or revoked.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'WWW-Authenticate': {
+                description: 'The RFC 6750 challenge.',
+                required: true,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          403: {
+            description:
+              'The caller lacks a scope it needs, or the request breaks the same-origin rule.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'WWW-Authenticate': {
+                description: 'The RFC 6750 challenge.',
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          404: {
+            description: 'No such key of the caller’s owner.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          413: {
+            description: 'The body is larger than the limit.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          422: {
+            description: 'A field is invalid; `field` names it.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/ValidationProblem',
+                },
+              },
+            },
+          },
+          503: {
+            description: 'A backend is unavailable; retry after `Retry-After` seconds.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'Retry-After': {
+                description: 'Seconds to wait before retrying.',
+                required: true,
+                schema: {
+                  type: 'string',
+                  pattern: '^[0-9]+$',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
                 },
               },
             },
@@ -6576,6 +6962,205 @@ export const document = {
         required: ['error'],
         additionalProperties: false,
       },
+      RevocationFeedPage: {
+        type: 'object',
+        required: ['version'],
+        description:
+          'Either `changes` (after `since`, oldest first) or `snapshot` (the whole state).',
+        properties: {
+          version: {
+            type: 'string',
+            description: 'What to send as `since` next time; opaque.',
+          },
+          changes: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['type'],
+              properties: {
+                type: {
+                  type: 'string',
+                  enum: [
+                    'revoked',
+                    'updated',
+                    'suspended',
+                    'resumed',
+                    'revoked_owner',
+                    'revoked_all',
+                  ],
+                },
+                id: {
+                  type: 'string',
+                },
+                ownerId: {
+                  type: 'string',
+                },
+                expiresAt: {
+                  type: 'integer',
+                  description: 'Epoch milliseconds.',
+                },
+                at: {
+                  type: 'integer',
+                  description: 'Epoch milliseconds.',
+                },
+              },
+            },
+          },
+          snapshot: {
+            type: 'object',
+            properties: {
+              revoked: {
+                type: 'array',
+                items: {
+                  type: 'array',
+                  prefixItems: [
+                    {
+                      type: 'string',
+                      description: 'key id',
+                    },
+                    {
+                      type: 'integer',
+                      description: 'Epoch milliseconds.',
+                    },
+                  ],
+                  minItems: 2,
+                  maxItems: 2,
+                },
+              },
+              ownerEpochs: {
+                type: 'array',
+                items: {
+                  type: 'array',
+                  prefixItems: [
+                    {
+                      type: 'string',
+                      description: 'owner id',
+                    },
+                    {
+                      type: 'integer',
+                      description: 'Epoch milliseconds.',
+                    },
+                  ],
+                  minItems: 2,
+                  maxItems: 2,
+                },
+              },
+              globalEpoch: {
+                oneOf: [
+                  {
+                    type: 'integer',
+                    description: 'Epoch milliseconds.',
+                  },
+                  {
+                    type: 'null',
+                  },
+                ],
+              },
+              suspended: {
+                type: 'array',
+                items: {
+                  type: 'array',
+                  prefixItems: [
+                    {
+                      type: 'string',
+                      description: 'key id',
+                    },
+                    {
+                      type: 'integer',
+                      description: 'Epoch milliseconds.',
+                    },
+                  ],
+                  minItems: 2,
+                  maxItems: 2,
+                },
+              },
+            },
+            required: ['revoked', 'ownerEpochs', 'globalEpoch', 'suspended'],
+            additionalProperties: false,
+          },
+        },
+      },
+      EdgeLookupRequest: {
+        type: 'object',
+        properties: {
+          digest: {
+            type: 'string',
+            pattern: '^[A-Za-z0-9_-]{43}$',
+            description: 'The hash of the presented token, as the store keeps it (base64url).',
+          },
+        },
+        required: ['digest'],
+        additionalProperties: false,
+      },
+      EdgeKey: {
+        type: 'object',
+        properties: {
+          key: {
+            type: 'object',
+            required: [
+              'id',
+              'prefix',
+              'hint',
+              'name',
+              'ownerId',
+              'scopes',
+              'createdAt',
+              'expiresAt',
+            ],
+            description:
+              'The key record as the verifier reads it (times in epoch ms), without its hash: id, owner, scopes, expiry, rotation, revocation, suspension, limits, credits and networks.',
+            properties: {
+              id: {
+                type: 'string',
+                pattern: '^key_[0-9A-Za-z]{16}$',
+              },
+              prefix: {
+                type: 'string',
+              },
+              hint: {
+                type: 'string',
+              },
+              name: {
+                type: 'string',
+              },
+              ownerId: {
+                type: 'string',
+              },
+              scopes: {
+                type: 'array',
+                items: {
+                  type: 'string',
+                },
+              },
+              createdAt: {
+                type: 'integer',
+                description: 'Epoch milliseconds.',
+              },
+              expiresAt: {
+                type: 'integer',
+                description: 'Epoch milliseconds.',
+              },
+              revokedAt: {
+                type: 'integer',
+                description: 'Epoch milliseconds.',
+              },
+              suspendedAt: {
+                type: 'integer',
+                description: 'Epoch milliseconds.',
+              },
+              allowedIps: {
+                type: 'array',
+                items: {
+                  type: 'string',
+                },
+              },
+            },
+            additionalProperties: true,
+          },
+        },
+        required: ['key'],
+        additionalProperties: false,
+      },
       ApiKey: {
         type: 'object',
         properties: {
@@ -7236,6 +7821,13 @@ export const document = {
         scheme: 'basic',
         description:
           'OAuth client authentication (RFC 6749 §2.3.1): the key id as `client_id`, the API key as `client_secret`; or the same two as form parameters (`client_secret_post`).',
+      },
+      edgeSecret: {
+        type: 'apiKey',
+        in: 'header',
+        name: 'Keyward-Edge-Secret',
+        description:
+          "The deployment's edge secret (`createManagementApi({ edge: { secret } })`): edge instances read the revocation feed and keys by digest with it. An API key is 403.",
       },
       session: {
         type: 'apiKey',

@@ -48,6 +48,7 @@ import {
 import { RedisAuditLog, RedisRevocationList, RedisTokenStore } from '@keyward/redis'
 import fc from 'fast-check'
 import type { Redis } from 'ioredis'
+import { createSutEdge, type SutEdge } from './lifecycle-edge.js'
 import { connectRedis, deleteNamespace, testNamespace } from './redis-namespace.js'
 
 // ---------------------------------------------------------------------------------------
@@ -280,6 +281,11 @@ export interface Sut {
   lateHeaders: VerifiedKey | undefined
   /** Every lifecycle event either instance emitted (`onEvent`), in order. */
   events: KeyEvent[]
+  /**
+   * An edge instance on the polling list, reading A through its edge routes (memory backend,
+   * with `LifecycleCheckOptions.edge`): every API key must verify there as on A.
+   */
+  edge?: SutEdge
 }
 
 interface Deferred {
@@ -744,10 +750,37 @@ function checkReuseEvents(m: Model, sut: Sut): void {
   }
 }
 
+/**
+ * The edge instance's part of the invariant: after one poll, each API key verifies there as
+ * the model says it does on A (whose clock the edge shares). Access tokens are not checked:
+ * their parent is read by id, which the edge's store does not serve.
+ */
+async function sweepEdge(m: Model, sut: Sut, edge: SutEdge): Promise<void> {
+  await edge.list.refresh()
+  for (const [n, key] of m.keys.entries()) {
+    const cred = keyCredential(key)
+    const address = addressOf(m.round + 2 * n)
+    const expected = expectCredential(m, cred, 0, NO_REQUIREMENT, address)
+    sut.stats.verifications++
+    const result = await attempt(() =>
+      edge.keyward.verify(cred.token, address.ip === undefined ? {} : { clientIp: address.ip }),
+    )
+    checkVerification(
+      m,
+      sut,
+      `invariant: ${cred.label} on the edge from ${describeAddress(address)}`,
+      cred,
+      expected,
+      result,
+    )
+  }
+}
+
 /** The invariant after every command: each credential answers on each instance as the model says. */
 async function sweep(m: Model, sut: Sut): Promise<void> {
   checkReuseEvents(m, sut)
   await sweepLists(m, sut)
+  if (sut.edge) await sweepEdge(m, sut, sut.edge)
   for (const [n, cred] of credentials(m).entries()) {
     for (const instance of [0, 1] as const) {
       await verifyOn(
@@ -2145,6 +2178,11 @@ export type Backend = 'memory' | 'redis'
 
 export interface LifecycleCheckOptions {
   backend: Backend
+  /**
+   * With the memory backend: add an edge instance on the polling list (`originStore`,
+   * `originList` over A's edge routes, real HTTP) that must verify every API key as A does.
+   */
+  edge?: boolean
   /** Sequences to run. */
   numRuns: number
   /** Longest sequence. Default 40. */
@@ -2180,6 +2218,15 @@ export async function checkLifecycle(options: LifecycleCheckOptions): Promise<vo
       const sut = clients
         ? await createRedisSut(stats, signingKey, clients)
         : createMemorySut(stats, signingKey)
+      if (options.edge && !clients) {
+        const origin = sut.instances[0]
+        sut.edge = await createSutEdge(origin.keyward, origin.keyward.scopes, sut.clock)
+        const close = sut.close
+        sut.close = async () => {
+          await close()
+          await sut.edge?.close()
+        }
+      }
       stats.sequences++
       try {
         await fc.asyncModelRun(() => ({ model: initialModel(sut.clock.t), real: sut }), commands)

@@ -54,6 +54,7 @@ export function documentOfOptions(options: ManagementApiOptions): Json {
   return openApiDocument({
     ...(options.openApi === false ? {} : options.openApi),
     accessTokens: options.accessTokens !== undefined,
+    edge: options.edge !== undefined,
   })
 }
 

@@ -55,6 +55,7 @@ export function createApp(keyward: Keyward<Scope>, options: AppOptions = {}): ex
       manageScope: 'api_keys:manage',
       ...(accessTokens && { accessTokens }),
       ...(principal && { principal }),
+      ...(options.edge && { edge: options.edge }),
     }),
   )
 

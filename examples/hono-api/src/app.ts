@@ -65,6 +65,7 @@ export function createApp(keyward: Keyward<Scope>, options: AppOptions = {}) {
       ...trust,
       ...(accessTokens && { accessTokens }),
       ...(principal && { principal }),
+      ...(options.edge && { edge: options.edge }),
     }),
   )
 

@@ -18,14 +18,15 @@ import { createApp } from './app.js'
 
 async function main() {
   const example = await bootstrap()
-  const { keyward, accessTokens, port, host, trustProxy } = example
+  const { keyward, accessTokens, port, host, trustProxy, edgeSecret } = example
   // The settings page's script is bundled in the background: the API answers at once.
   componentBundle().catch((error: unknown) => {
     console.error('The settings page script could not be bundled:', error)
   })
   const settings = { settingsPageHtml, componentBundle }
 
-  const app = createApp(keyward, { accessTokens, settings, trustProxy })
+  const edge = edgeSecret === undefined ? undefined : { secret: edgeSecret }
+  const app = createApp(keyward, { accessTokens, settings, trustProxy, edge })
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => {
     printListening(example, 'Hono', info.port)
   })

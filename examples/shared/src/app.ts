@@ -101,6 +101,11 @@ export interface AppOptions {
    * `trustProxy`. Default: none, the connection's peer is the client.
    */
   trustProxy?: number | string[] | undefined
+  /**
+   * Serves an edge deployment (`examples/edge-hono`) at `/api-keys/edge/*`: the revocation feed
+   * and keys by digest, for callers presenting `secret` as `Keyward-Edge-Secret`. Default none.
+   */
+  edge?: { secret: string } | undefined
 }
 
 /** A project as the example API stores and returns it. */

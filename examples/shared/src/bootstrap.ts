@@ -38,6 +38,11 @@
  *   (with `REDIS_URL`), else memory. One without the other, or a secret core refuses, stops
  *   the start.
  *
+ * - `EDGE_SECRET` (at least 32 characters): serve an edge deployment (`examples/edge-hono`)
+ *   its revocation feed and keys by digest at `/api-keys/edge/*`, to callers presenting it as
+ *   the `Keyward-Edge-Secret` header. Default none: those routes are 404. A shorter one stops
+ *   the start.
+ *
  * Keys are issued and accepted with the `kw_test` prefix only: a test server never takes
  * production (`kw_live`) keys, and they are refused as malformed before any lookup.
  */
@@ -90,6 +95,8 @@ export interface Example {
   accessTokens: AccessTokens
   /** A token holding every scope: `ADMIN_TOKEN` when Redis knows it, else a new one. */
   adminToken: string
+  /** `EDGE_SECRET`: the edge deployment's credential, `undefined` when none is served. */
+  edgeSecret: string | undefined
   /**
    * `TRUST_PROXY`, checked: a hop count or a list of `loopback`-style names, addresses and
    * CIDR ranges; `undefined` when proxies are not trusted (the default).
@@ -374,6 +381,7 @@ export async function bootstrap(): Promise<Example> {
   const accessTokens = await checkedAccessTokens(issuer, await signingKey())
   const rateLimit = defaultRateLimit()
   const trustProxy = trustedProxies()
+  const edgeSecret = edgeSecretOf(process.env.EDGE_SECRET)
   const redisUrl = process.env.REDIS_URL
   const redis = redisUrl ? new Redis(redisUrl, REDIS_OPTIONS) : undefined
   if (redis) logConnectionState(redis)
@@ -439,6 +447,7 @@ export async function bootstrap(): Promise<Example> {
     keyward,
     accessTokens,
     trustProxy,
+    edgeSecret,
     adminToken: await adminToken(keyward, redis !== undefined || pool !== undefined),
     store: where.length > 0 ? where.join(', ') : 'memory',
     async close() {
@@ -450,4 +459,15 @@ export async function bootstrap(): Promise<Example> {
       await pool?.end()
     },
   }
+}
+
+/** `EDGE_SECRET`, checked before anything starts: never quoted back, it is a credential. */
+function edgeSecretOf(value: string | undefined): string | undefined {
+  if (value === undefined || value === '') return undefined
+  if (value.length < 32) {
+    throw new Error(
+      `EDGE_SECRET must be at least 32 characters (it is ${value.length}): it opens the revocation feed and every key's record by digest`,
+    )
+  }
+  return value
 }

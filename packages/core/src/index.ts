@@ -15,6 +15,13 @@ export {
 } from './backends/memory-revocation-list.js'
 export { MemoryTokenStore } from './backends/memory-token-store.js'
 export { MemoryUsageBackend } from './backends/memory-usage-backend.js'
+export { type OriginOptions, originList, originStore } from './backends/origin.js'
+export {
+  PollingRevocationList,
+  type PollingRevocationListOptions,
+  type RevocationFeedSource,
+} from './backends/polling-revocation-list.js'
+export { RevocationFeed, type RevocationFeedPage } from './backends/revocation-feed.js'
 export { type Duration, parseDuration } from './duration.js'
 export {
   type AnyKeywardError,
@@ -143,6 +150,7 @@ export type {
   RateLimit,
   RateLimitState,
   RevocationList,
+  RevocationSnapshot,
   TokenStore,
   UsageAddress,
   UsageBackend,

@@ -1,4 +1,4 @@
-import { type RevocationList, UnavailableError } from '@keyward/core'
+import { type RevocationList, type RevocationSnapshot, UnavailableError } from '@keyward/core'
 import {
   assertObject,
   decodeRevocationMessage,
@@ -258,6 +258,14 @@ export class RedisRevocationList implements RevocationList {
    */
   isSuspended(id: string, at?: number): boolean {
     return this.#mirror.isSuspended(id, at)
+  }
+
+  /**
+   * The whole state of the mirror, copied: what an origin serves to edge instances. Fails
+   * closed exactly as {@link RedisRevocationList.isRevoked} does.
+   */
+  snapshot(at?: number): RevocationSnapshot {
+    return this.#mirror.snapshot(at)
   }
 
   async publishUpdate(id: string): Promise<void> {

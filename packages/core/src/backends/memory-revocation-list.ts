@@ -1,5 +1,10 @@
 import { nowOption } from '../lib/options.js'
-import type { RevocationEvent, RevocationList, RevocationSubject } from '../types.js'
+import type {
+  RevocationEvent,
+  RevocationList,
+  RevocationSnapshot,
+  RevocationSubject,
+} from '../types.js'
 import { revocationChange } from './revocation-change.js'
 
 /** Below this many entries a pruning pass is not worth its cost. */
@@ -100,6 +105,16 @@ export class MemoryRevocationList implements RevocationList {
    */
   async time(): Promise<number> {
     return Math.floor(this.#now())
+  }
+
+  /** The whole state, copied; never throws (the state is in this process). */
+  snapshot(_at?: number): RevocationSnapshot {
+    return {
+      revoked: [...this.#revoked],
+      ownerEpochs: [...this.#ownerEpochs],
+      globalEpoch: Number.isFinite(this.#globalEpoch) ? this.#globalEpoch : null,
+      suspended: [...this.#suspended],
+    }
   }
 
   subscribe(listener: (event: RevocationEvent) => void): () => void {

@@ -6,7 +6,7 @@ import {
   oneOfOption,
   positiveIntegerOption,
 } from '../lib/options.js'
-import type { RevocationEvent, RevocationSubject } from '../types.js'
+import type { RevocationEvent, RevocationSnapshot, RevocationSubject } from '../types.js'
 import { type RevocationChange, revocationEventOf } from './revocation-change.js'
 
 /** The whole revocation state as one consistent read of the backend returned it, already parsed. */
@@ -311,6 +311,21 @@ export class RevocationMirror {
     if (!((at ?? this.now()) <= this.#deadline)) this.#refuse()
     const suspended = this.#table.suspended
     return suspended.size !== 0 && suspended.has(id)
+  }
+
+  /**
+   * The whole state, copied (see `RevocationList.snapshot`); fails closed exactly as
+   * {@link RevocationMirror.isRevoked} does. Off the hot path: it allocates.
+   */
+  snapshot(at?: number): RevocationSnapshot {
+    if (!((at ?? this.now()) <= this.#deadline)) this.#refuse()
+    const table = this.#table
+    return {
+      revoked: [...table.revoked],
+      ownerEpochs: [...table.ownerEpochs],
+      globalEpoch: Number.isFinite(table.globalEpoch) ? table.globalEpoch : null,
+      suspended: [...table.suspended],
+    }
   }
 
   /**

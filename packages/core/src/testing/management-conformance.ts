@@ -1,3 +1,4 @@
+import { edgeCases } from './lib/edge-cases.js'
 import { managementAuditCases } from './lib/management-audit-cases.js'
 import { managementCases } from './lib/management-cases.js'
 import { managementPageCases } from './lib/management-page-cases.js'
@@ -86,4 +87,5 @@ export function managementConformance(options: ManagementConformanceOptions): vo
   selfRotationCases(name, serve, checkResponse)
   managementUsageCases(name, serve, checkResponse)
   principalCases(name, serveWithPrincipal, checkResponse)
+  edgeCases(name, serve, checkResponse)
 }

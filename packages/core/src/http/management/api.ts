@@ -19,9 +19,11 @@ import { type ManagementRequest, type ManagementResponse, maxBodyBytesOption } f
 import { parseJsonBody } from './body.js'
 import { createCatalogRoute } from './catalog.js'
 import { type Caller, callerOf, type ManagementContext } from './context.js'
+import { createEdgeAccess, type EdgeAccess, type EdgeRoutesOptions } from './edge-routes.js'
 import { problemResponse } from './json.js'
 import { type OpenApiOptions, openApiDocument } from './openapi.js'
 import {
+  type EdgeRoute,
   managementRoutes,
   type Route,
   type RouteDeps,
@@ -60,6 +62,12 @@ export interface ManagementApiOptions {
    * (mounted at `/api-keys`).
    */
   openApi?: OpenApiOptions | false
+  /**
+   * Serves an edge deployment (`GET /edge/changes`, `POST /edge/lookup`, read by core's
+   * `originStore` and `originList`) to callers presenting `secret` as the `Keyward-Edge-Secret`
+   * header. Needs a revocation list with `snapshot()`. Default: none, and those paths are 404.
+   */
+  edge?: EdgeRoutesOptions
 }
 
 /** The management REST API, built once and shared by the Express and Hono adapters. */
@@ -142,6 +150,7 @@ export function createManagementApi<S extends string>(
   }
   const token =
     issuer === undefined ? undefined : createTokenRoute(keyward, ctx, issuer, maxBodyBytes)
+  const edge = options.edge === undefined ? undefined : createEdgeAccess(keyward, options.edge)
   const openApi = openApiOption(options.openApi)
   // Built at once, so that a bad `openApi` option throws here, not on a request.
   const document =
@@ -153,6 +162,7 @@ export function createManagementApi<S extends string>(
           limits: keyward.limits,
           manageScope,
           accessTokens: token !== undefined,
+          edge: edge !== undefined,
         })
   const deps: RouteDeps = {
     ctx,
@@ -160,8 +170,13 @@ export function createManagementApi<S extends string>(
     token,
     openApi: () => document,
     selfRotateScope,
+    edge,
   }
-  const features = { accessTokens: token !== undefined, openApi: openApi !== false }
+  const features = {
+    accessTokens: token !== undefined,
+    openApi: openApi !== false,
+    edge: edge !== undefined,
+  }
   const dispatch: Dispatch = {
     realm: keyward.realm,
     maxBodyBytes,
@@ -223,6 +238,8 @@ async function answerRequest(
     const matched = dispatch.matchRoute(method, request.path)
     // A public route (the OpenAPI document) reads no credential.
     if (matched?.route.acts === 'public') return matched.route.run(dispatch.deps)
+    // An edge route reads the edge secret only.
+    if (matched?.route.acts === 'edge') return await runEdgeRoute(dispatch, request, matched.route)
     const presented = await presentedCaller(dispatch, request, method)
     if (presented.key?.rateLimit !== undefined) limited = presented.key
     if (!matched) throw new NotFoundError('No such management route.')
@@ -267,11 +284,27 @@ async function presentedCaller(
   return { key }
 }
 
+/** Runs an edge route for a caller holding the deployment's edge secret. */
+async function runEdgeRoute(
+  dispatch: Dispatch,
+  request: ManagementRequest,
+  route: EdgeRoute,
+): Promise<ManagementResponse> {
+  const edge = dispatch.deps.edge as EdgeAccess
+  await edge.authorize(request)
+  return route.run(edge, {
+    id: '',
+    body: () => parseJsonBody(request.body, dispatch.maxBodyBytes, dispatch.realm),
+    query: new URLSearchParams(request.query ?? ''),
+    origin: requestOrigin(request),
+  })
+}
+
 /** Runs the matched route for the caller as it stands now, holding what the route requires. */
 async function runRoute(
   dispatch: Dispatch,
   request: ManagementRequest,
-  { route, id }: { route: Exclude<Route, { acts: 'public' }>; id: string },
+  { route, id }: { route: Exclude<Route, { acts: 'public' | 'edge' }>; id: string },
   presented: Presented,
 ): Promise<ManagementResponse> {
   const body = () => parseJsonBody(request.body, dispatch.maxBodyBytes, dispatch.realm)

@@ -53,6 +53,8 @@ export interface OpenApiDocumentOptions extends OpenApiOptions {
   manageScope?: string
   /** Whether `POST /token` is served (the `accessTokens` option). Default `true`. */
   accessTokens?: boolean
+  /** Whether the edge routes are served (the `edge` option). Default `true`. */
+  edge?: boolean
 }
 
 const DAY = 86_400_000
@@ -81,7 +83,11 @@ export function openApiDocument(options: OpenApiDocumentOptions = {}): Record<st
     paths[path] ??= {}
     ;(paths[path] as Record<string, unknown>)[method.toLowerCase()] = operation
   }
-  const features = { accessTokens: options.accessTokens ?? true, openApi: true }
+  const features = {
+    accessTokens: options.accessTokens ?? true,
+    openApi: true,
+    edge: options.edge ?? true,
+  }
   for (const route of managementRoutes(features)) {
     const path = `${mount}/${route.path.map((part) => (part === ':id' ? '{id}' : part)).join('/')}`
     add(
@@ -114,7 +120,7 @@ export function openApiDocument(options: OpenApiDocumentOptions = {}): Record<st
         'tokens. Every answer is `Cache-Control: no-store` (this document aside); errors are ' +
         'RFC 9457 problem documents, or RFC 6749 §5.2 JSON on the OAuth endpoints.',
     },
-    tags: ['API keys', 'Access tokens', 'OAuth', 'Discovery'].map((name) => ({ name })),
+    tags: ['API keys', 'Access tokens', 'OAuth', 'Discovery', 'Edge'].map((name) => ({ name })),
     paths,
     components: {
       schemas: componentSchemas({
@@ -153,6 +159,14 @@ function securitySchemes(manageScope: string): Record<string, JsonSchema> {
         'OAuth client authentication (RFC 6749 §2.3.1): the key id as `client_id`, the API key ' +
         'as `client_secret`; or the same two as form parameters (`client_secret_post`).',
     },
+    edgeSecret: {
+      type: 'apiKey',
+      in: 'header',
+      name: 'Keyward-Edge-Secret',
+      description:
+        "The deployment's edge secret (`createManagementApi({ edge: { secret } })`): edge " +
+        'instances read the revocation feed and keys by digest with it. An API key is 403.',
+    },
     session: {
       type: 'apiKey',
       in: 'cookie',
@@ -172,6 +186,7 @@ const SECURITY: Record<OperationAudience, readonly Record<string, never[]>[]> = 
   client: [{ clientCredentials: [] }, { apiKey: [] }],
   self: [{ apiKey: [] }],
   public: [],
+  edge: [{ edgeSecret: [] }],
 }
 
 /** The refusals every operation of an audience may answer. */
@@ -181,6 +196,7 @@ const AUDIENCE_REFUSALS: Record<OperationAudience, readonly RefusalStatus[]> = {
   client: [400, 401, 403, 429, 503],
   self: [400, 401, 403, 429, 503],
   public: [],
+  edge: [400, 401, 403, 503],
 }
 
 const REFUSAL_TEXT: Record<RefusalStatus, string> = {
@@ -213,7 +229,7 @@ export function operationObject(
   if (hasId) refusals.add(404)
   if ((operation.query ?? []).length > 0) refusals.add(422)
   for (const status of operation.refusals ?? []) refusals.add(status)
-  const limited = audience !== 'public'
+  const limited = audience !== 'public' && audience !== 'edge'
   const parameters = [
     ...(hasId ? [idParameter()] : []),
     ...(operation.query ?? []).map(({ name, description, schema, required }) => ({

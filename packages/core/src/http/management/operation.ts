@@ -30,6 +30,9 @@ export type SchemaName =
   | 'AuthorizationServerMetadata'
   | 'JwkSet'
   | 'OpenApiDocument'
+  | 'RevocationFeedPage'
+  | 'EdgeLookupRequest'
+  | 'EdgeKey'
 
 /** The refusals an operation may document beyond those its kind of route always has. */
 export type RefusalStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 422 | 429 | 503
@@ -46,6 +49,8 @@ export type OperationAudience =
   | 'self'
   /** Anyone: no credential. */
   | 'public'
+  /** An edge deployment: the `Keyward-Edge-Secret` header. */
+  | 'edge'
 
 /** The request body an operation takes. */
 export interface OperationBody {
@@ -87,7 +92,7 @@ export interface RouteOperation {
   /** Who may call it, when not what its route's `acts` says (a key acting on itself: `'self'`). */
   readonly audience?: OperationAudience
   /** The group it is listed under. */
-  readonly tag: 'API keys' | 'Access tokens' | 'OAuth' | 'Discovery'
+  readonly tag: 'API keys' | 'Access tokens' | 'OAuth' | 'Discovery' | 'Edge'
   /** The query parameters it reads; `422` then applies. Default none. */
   readonly query?: readonly OperationQuery[]
   /** Its request body, when it takes one: `413` and `422` (or OAuth `400`) then apply. */

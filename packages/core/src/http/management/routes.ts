@@ -10,6 +10,12 @@ import type { ManagementResponse } from '../request.js'
 import { AUDIT_OPERATION, listAuditEvents } from './audit-route.js'
 import type { CatalogRoute } from './catalog.js'
 import type { Caller, ManagementContext } from './context.js'
+import {
+  EDGE_OPERATIONS,
+  type EdgeAccess,
+  lookupByDigest,
+  revocationChanges,
+} from './edge-routes.js'
 import { jsonResponse } from './json.js'
 import { KEY_OPERATIONS } from './key-operations.js'
 import {
@@ -56,6 +62,8 @@ export interface RouteDeps {
   readonly openApi: () => Record<string, unknown>
   /** The scope a key needs to rotate itself (`POST /self/rotate`). */
   readonly selfRotateScope: string
+  /** The edge routes' access, when the API serves an edge deployment (the rows exist only then). */
+  readonly edge: EdgeAccess | undefined
 }
 
 /** Where a route sits (its method and its path) and what the OpenAPI document says of it. */
@@ -96,8 +104,17 @@ export interface PublicRoute extends RoutePlace {
   readonly run: (deps: RouteDeps) => ManagementResponse
 }
 
+/**
+ * A route an edge deployment reads through: only its `Keyward-Edge-Secret` opens it, checked
+ * before anything else; no API key and no principal.
+ */
+export interface EdgeRoute extends RoutePlace {
+  readonly acts: 'edge'
+  readonly run: (edge: EdgeAccess, request: RouteRequest) => Promise<ManagementResponse>
+}
+
 /** One row of the route table. */
-export type Route = ManagerRoute | KeyRoute | PublicRoute
+export type Route = ManagerRoute | KeyRoute | PublicRoute | EdgeRoute
 
 /** What an API serves beyond the key routes, as its options say. */
 export interface RouteFeatures {
@@ -105,6 +122,8 @@ export interface RouteFeatures {
   readonly accessTokens: boolean
   /** `GET /openapi.json`: the API describes itself. */
   readonly openApi: boolean
+  /** `GET /edge/changes`, `POST /edge/lookup`: the API serves an edge deployment. */
+  readonly edge: boolean
 }
 
 /** A row of the table, perhaps served only with one of the {@link RouteFeatures}. */
@@ -180,6 +199,22 @@ const ROUTES: readonly Row[] = [
     operation: OPENAPI_OPERATION,
     onlyWith: 'openApi',
     run: ({ openApi }) => jsonResponse(200, openApi(), { 'cache-control': OPENAPI_CACHE_CONTROL }),
+  },
+  {
+    method: 'GET',
+    path: ['edge', 'changes'],
+    acts: 'edge',
+    operation: EDGE_OPERATIONS.changes,
+    onlyWith: 'edge',
+    run: async (edge, { query }) => revocationChanges(edge, query),
+  },
+  {
+    method: 'POST',
+    path: ['edge', 'lookup'],
+    acts: 'edge',
+    operation: EDGE_OPERATIONS.lookup,
+    onlyWith: 'edge',
+    run: (edge, { body }) => lookupByDigest(edge, body()),
   },
   {
     method: 'GET',
