@@ -219,22 +219,22 @@ async function importedSecret(
     return { hash: digest, prefix: 'imported', hint: '…' }
   }
   if (typeof token !== 'string') throw new InvalidArgumentError('token', 'token must be a string.')
-  let prefix: string
-  let hint: string
-  try {
-    const parsed = parseToken(token, ctx.prefixes)
-    prefix = parsed.prefix
-    hint = tokenHint(parsed.prefix, parsed.secret)
-  } catch {
-    if (ctx.isLegacyToken?.(token) !== true) {
-      throw new InvalidArgumentError(
-        'token',
-        'token is neither a Keyward token of an accepted prefix (with a valid checksum) nor a token matching the legacyTokens pattern.',
-      )
-    }
-    prefix = 'legacy'
-    hint = legacyTokenHint(token)
+  // The pattern matches no Keyward token (checked when the instance is built): tried first, it
+  // spares legacy tokens the failed parse.
+  if (ctx.isLegacyToken?.(token) === true) {
+    return { hash: await ctx.hasher.hash(token), prefix: 'legacy', hint: legacyTokenHint(token) }
   }
+  let parsed: { prefix: string; secret: string }
+  try {
+    parsed = parseToken(token, ctx.prefixes)
+  } catch {
+    throw new InvalidArgumentError(
+      'token',
+      'token is neither a Keyward token of an accepted prefix (with a valid checksum) nor a token matching the legacyTokens pattern.',
+    )
+  }
+  const prefix = parsed.prefix
+  const hint = tokenHint(parsed.prefix, parsed.secret)
   return { hash: await ctx.hasher.hash(token), prefix, hint }
 }
 
