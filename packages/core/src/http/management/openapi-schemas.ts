@@ -21,6 +21,7 @@ import { GRANT_PATTERN } from '../../scopes.js'
 import type { KeyStatus } from '../../types.js'
 import { oauthSchemas } from '../oauth/operations.js'
 import { auditEventSchema } from './audit-route.js'
+import { MAX_IMPORT_RECORDS } from './import-route.js'
 import { CREATE_FIELDS, ROTATE_FIELDS, SUSPEND_FIELDS, UPDATE_FIELDS } from './key-routes.js'
 import { type JsonSchema, objectSchema, type SchemaName } from './operation.js'
 import { TOKEN_FIELDS } from './token-route.js'
@@ -204,6 +205,30 @@ function requestSchemas(settings: SchemaSettings) {
     ),
     RotateKeyRequest: objectSchema(pick(ROTATE_FIELDS), ROTATE_FIELDS),
     SuspendKeyRequest: objectSchema(pick(SUSPEND_FIELDS), SUSPEND_FIELDS),
+    ImportKeysRequest: objectSchema({
+      keys: {
+        type: 'array',
+        minItems: 1,
+        maxItems: MAX_IMPORT_RECORDS,
+        items: objectSchema(
+          {
+            ...pick(CREATE_FIELDS),
+            token: { type: 'string', description: 'The plaintext token; or give `hash`.' },
+            hash: {
+              type: 'string',
+              description: 'The SHA-256 digest of the token: hex, base64 or base64url.',
+            },
+            ownerId: { type: 'string', description: "The caller's own owner, or left out." },
+          },
+          [
+            ...CREATE_FIELDS.filter((name) => name !== 'name' && name !== 'scopes'),
+            'token',
+            'hash',
+            'ownerId',
+          ],
+        ),
+      },
+    }),
     EmptyBody: objectSchema({}, [], { maxProperties: 0 }),
     AccessTokenRequest: objectSchema(token, TOKEN_FIELDS),
   }
@@ -354,6 +379,7 @@ export function componentSchemas(
       },
     }),
     RevokedAll: objectSchema({ revokedBefore: instant }),
+    ImportReport: importReportSchema(),
     Catalog: catalogSchema(),
     OpenApiDocument: {
       type: 'object',
@@ -371,4 +397,25 @@ export function componentSchemas(
       properties: { code: { const: 'invalid_argument' } },
     },
   }
+}
+
+/** The answer of `POST /import`: the counts, and one result per record, in order. */
+function importReportSchema(): JsonSchema {
+  const count = { type: 'integer', minimum: 0 }
+  const result = objectSchema(
+    {
+      index: { type: 'integer', minimum: 0, description: "The record's position, from 0." },
+      status: { type: 'string', enum: ['imported', 'duplicate', 'invalid'] },
+      id: { type: 'string', description: 'The new key (`imported`).' },
+      field: { type: 'string', description: 'The field that was wrong (`invalid`).' },
+      message: { type: 'string', description: 'Why (`invalid`).' },
+    },
+    ['id', 'field', 'message'],
+  )
+  return objectSchema({
+    imported: count,
+    duplicates: count,
+    invalid: count,
+    results: { type: 'array', items: result },
+  })
 }

@@ -18,6 +18,8 @@ export type SchemaName =
   | 'UpdateKeyRequest'
   | 'RotateKeyRequest'
   | 'SuspendKeyRequest'
+  | 'ImportKeysRequest'
+  | 'ImportReport'
   | 'EmptyBody'
   | 'AccessTokenRequest'
   | 'ClientCredentialsGrant'

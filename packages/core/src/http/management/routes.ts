@@ -9,6 +9,7 @@ import type { ManagementResponse } from '../request.js'
 import { AUDIT_OPERATION, listAuditEvents } from './audit-route.js'
 import type { CatalogRoute } from './catalog.js'
 import type { Caller, ManagementContext } from './context.js'
+import { IMPORT_OPERATION, importKeys } from './import-route.js'
 import { jsonResponse } from './json.js'
 import { KEY_OPERATIONS } from './key-operations.js'
 import {
@@ -123,6 +124,13 @@ const ROUTES: readonly Row[] = [
     acts: 'manager',
     operation: KEY_OPERATIONS.revokeAll,
     run: ({ ctx }, caller, { body }) => revokeAllKeys(ctx, caller, body()),
+  },
+  {
+    method: 'POST',
+    path: ['import'],
+    acts: 'manager',
+    operation: IMPORT_OPERATION,
+    run: ({ ctx }, caller, { body }) => importKeys(ctx, caller, body()),
   },
   {
     method: 'GET',
