@@ -15,7 +15,9 @@ import {
 // outside its key's allowedIps (IPv4, IPv6, IPv4-mapped IPv6, or none): a suspended key and
 // its access tokens never verify, a resume never lifts a revocation. Rotations until first use
 // (issue 25): the successor's first verification on either instance revokes the old key on both
-// within the bound; a `reused` event only ever names a rotated key and its successor. `pnpm exec tsx test/model-check.ts --runs 2000` runs many more.
+// within the bound; a `reused` event only ever names a rotated key and its successor. Imports
+// (issue 25) of legacy tokens, as plaintext or SHA-256: the key verifies, rotates to a Keyward
+// token and is revoked like any other, and importing its token again is a duplicate. `pnpm exec tsx test/model-check.ts --runs 2000` runs many more.
 
 async function run(backend: Backend, numRuns: number, label: string): Promise<void> {
   const stats = createModelStats()

@@ -5,8 +5,8 @@ import { normaliseDigest } from '../token/digest.js'
 import { legacyTokenHint } from '../token/legacy.js'
 import { generateKeyId, parseToken, tokenHint } from '../token/token.js'
 import type { KeyRecord } from '../types.js'
-import { callBackend, type LifecycleContext, readSharedClock } from './context.js'
-import type { CreateKeyInput } from './create.js'
+import { callBackend, type LifecycleContext } from './context.js'
+import { type CreateKeyInput, chooseCreatedAt } from './create.js'
 import {
   type ActionContext,
   assertObjectArgument,
@@ -100,12 +100,11 @@ export async function importKeys(
   const seen = new Set<string>()
   for (let start = 0; start < records.length; start += IMPORT_BATCH_SIZE) {
     const batch = records.slice(start, start + IMPORT_BATCH_SIZE)
-    const createdAt = await readSharedClock(ctx)
     const at = ctx.now()
     const pending: Array<{ index: number; record: KeyRecord }> = []
     for (const [offset, input] of batch.entries()) {
       const index = start + offset
-      const parsed = await parseImportRecord(ctx, input, { at, createdAt, ownerId })
+      const parsed = await parseImportRecord(ctx, input, { at, ownerId })
       if (parsed instanceof InvalidArgumentError) {
         const { field, message } = parsed
         report.results.push({ index, status: 'invalid', field, message })
@@ -145,7 +144,7 @@ export async function importKeys(
 async function parseImportRecord(
   ctx: LifecycleContext,
   input: unknown,
-  batch: { at: number; createdAt: number; ownerId: string | undefined },
+  batch: { at: number; ownerId: string | undefined },
 ): Promise<KeyRecord | InvalidArgumentError> {
   try {
     assertObjectArgument(input, 'record')
@@ -167,7 +166,7 @@ async function parseImportRecord(
       name,
       ownerId,
       scopes,
-      createdAt: batch.createdAt,
+      createdAt: 0, // set once the batch's owners are known
       expiresAt,
       ...(metadata === undefined ? {} : { metadata }),
       ...(rateLimits === undefined ? {} : { rateLimits }),
