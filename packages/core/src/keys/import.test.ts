@@ -68,6 +68,7 @@ describe('keys.import', () => {
     const stored = await keyward.keys.get(report.results[0]!.id!)
     expect(stored).toMatchObject({ prefix: 'kw_live', hint: `${native.slice(0, 12)}…` })
     expect(stored?.metadata).toStrictEqual({ from: 'old-system' })
+    expect(stored?.createdAt).toBe(T0)
     expect((await keyward.keys.get(report.results[1]!.id!))?.hint).toBe('sk_0…')
     expect(events.map((event) => event.type)).toStrictEqual(Array(5).fill('imported'))
     await keyward.audit.flush()

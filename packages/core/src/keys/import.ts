@@ -116,6 +116,10 @@ export async function importKeys(
         report.results.push({ index, status: 'imported', id: parsed.id })
       }
     }
+    // Like create's: past a revoke-all of the same millisecond, so no key is dead on arrival.
+    const owners = new Set(pending.map(({ record }) => record.ownerId))
+    const createdAt = pending.length === 0 ? 0 : await chooseCreatedAt(ctx, owners)
+    for (const { record } of pending) record.createdAt = createdAt
     const added = await insertRecords(
       ctx,
       pending.map(({ record }) => record),
