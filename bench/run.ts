@@ -217,6 +217,20 @@ const cases: CaseEntry[] = [
     ],
     run: async (s) => (await import('./src/cases/edge.js')).edgeCase(s),
   },
+  {
+    id: 'import',
+    title: '16. Import of existing keys',
+    needs: ['core', 'redis', 'postgres'],
+    targets: [
+      { name: 'Redis import throughput, records per second', unit: 'count', goal: 'reported' },
+      {
+        name: 'PostgreSQL import throughput, records per second',
+        unit: 'count',
+        goal: 'reported',
+      },
+    ],
+    run: async (s) => (await import('./src/cases/import.js')).importCase(s),
+  },
 ]
 
 const root = fileURLToPath(new URL('..', import.meta.url))

@@ -17,9 +17,11 @@ import {
 // (issue 25): the successor's first verification on either instance revokes the old key on both
 // within the bound; a `reused` event only ever names a rotated key and its successor.
 // Self-rotation (`POST /self/rotate`): only an API key holding `api_keys:rotate_self` gets a
-// successor, once, with its own scopes and expiry. Issue 30: an edge instance on the polling
-// list, reading A through its edge routes over HTTP, must verify every API key as A does once
-// it has polled. `pnpm exec tsx test/model-check.ts --runs 2000` runs many more.
+// successor, once, with its own scopes and expiry. Imports (issue 25) of legacy tokens, as
+// plaintext or SHA-256: the key verifies, rotates to a Keyward token and is revoked like any
+// other, and importing its token again is a duplicate. Issue 30: an edge instance on the
+// polling list, reading A through its edge routes over HTTP, must verify every API key as A
+// does once it has polled. `pnpm exec tsx test/model-check.ts --runs 2000` runs many more.
 
 async function run(backend: Backend, numRuns: number, label: string, edge = false): Promise<void> {
   const stats = createModelStats()

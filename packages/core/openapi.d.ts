@@ -44,6 +44,26 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api-keys/import': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Import keys issued elsewhere for the caller's owner
+     * @description Up to 1000 records a request (and within the API's body size limit), each a key's plaintext `token` (a Keyward token, or one matching the deployment's `legacyTokens` pattern) or its SHA-256 `hash` (hex, base64 or base64url; refused with a pepper), with the fields of create. Each record is reported on its own: `imported` with its id, `duplicate` when a key with the same digest exists (a re-run changes nothing), `invalid` with the field (another owner, a scope the caller lacks, a bad value). The answer never holds a token or a digest.
+     */
+    post: operations['importKeys']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api-keys/audit': {
     parameters: {
       query?: never
@@ -458,6 +478,49 @@ export interface components {
       /** @description Why the key is suspended, at most 200 characters. */
       reason?: string
     }
+    ImportKeysRequest: {
+      keys: {
+        /** @description 1–100 characters after trimming, no control characters. */
+        name: string
+        /** @description Scopes the caller holds; wildcards (`projects:*`, `*`) cover catalog scopes. */
+        scopes: string[]
+        /**
+         * Format: date-time
+         * @description When the key ends (ISO 8601): in the future, at most 31536000 s from now.
+         */
+        expiresAt?: string
+        /** @description The key lifetime; this or expiresAt is required. Seconds, or a duration like "90d", "12h", "30m", "45s". */
+        expiresIn?: number | string
+        /** @description Your own JSON, at most 4096 bytes. */
+        metadata?: {
+          [key: string]: unknown
+        }
+        /** @description The key's own rate limits; `[]`: none, overriding the deployment defaults. */
+        rateLimits?: {
+          /** @default default */
+          name: string
+          limit: number
+          /** @description The window; at least 1 s, whole seconds. Seconds, or a duration like "90d", "12h", "30m", "45s". */
+          window: number | string
+        }[]
+        credits?: {
+          remaining: number
+          refill?: {
+            amount: number
+            /** @description The window; at least 1 s, whole seconds. Seconds, or a duration like "90d", "12h", "30m", "45s". */
+            interval: number | string
+          }
+        }
+        /** @description Addresses and CIDR ranges (IPv4, IPv6) the key may be used from; used from elsewhere it is refused with 403 `ip_not_allowed`. On update, `[]` (or `null`) removes the rules. */
+        allowedIps?: string[]
+        /** @description The plaintext token; or give `hash`. */
+        token?: string
+        /** @description The SHA-256 digest of the token: hex, base64 or base64url. */
+        hash?: string
+        /** @description The caller's own owner, or left out. */
+        ownerId?: string
+      }[]
+    }
     EmptyBody: Record<string, never>
     AccessTokenRequest: {
       /** @description Space-delimited scopes the key holds; default all of them. */
@@ -778,6 +841,23 @@ export interface components {
     RevokedAll: {
       /** Format: date-time */
       revokedBefore: string
+    }
+    ImportReport: {
+      imported: number
+      duplicates: number
+      invalid: number
+      results: {
+        /** @description The record's position, from 0. */
+        index: number
+        /** @enum {string} */
+        status: 'imported' | 'duplicate' | 'invalid'
+        /** @description The new key (`imported`). */
+        id?: string
+        /** @description The field that was wrong (`invalid`). */
+        field?: string
+        /** @description Why (`invalid`). */
+        message?: string
+      }[]
     }
     Catalog: {
       scopes: {
@@ -1162,6 +1242,151 @@ export interface operations {
         }
         content: {
           'application/json': components['schemas']['RevokedAll']
+        }
+      }
+      /** @description The request is malformed: its Authorization header, its body or its parameters. */
+      400: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          /** @description The RFC 6750 challenge. */
+          'WWW-Authenticate'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description No credential, or one that is malformed, unknown, expired or revoked. */
+      401: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          /** @description The RFC 6750 challenge. */
+          'WWW-Authenticate': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description The caller lacks a scope it needs, or the request breaks the same-origin rule. */
+      403: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          /** @description The RFC 6750 challenge. */
+          'WWW-Authenticate'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description The body is larger than the limit. */
+      413: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description A field is invalid; `field` names it. */
+      422: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ValidationProblem']
+        }
+      }
+      /** @description The caller’s key is over its rate limit or out of credits. */
+      429: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy': string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit: string
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description A backend is unavailable; retry after `Retry-After` seconds. */
+      503: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          /** @description Seconds to wait before retrying. */
+          'Retry-After': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+    }
+  }
+  importKeys: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody: {
+      content: {
+        'application/json': components['schemas']['ImportKeysRequest']
+      }
+    }
+    responses: {
+      /** @description The report, one result per record. */
+      200: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['ImportReport']
         }
       }
       /** @description The request is malformed: its Authorization header, its body or its parameters. */

@@ -1051,6 +1051,346 @@ export const document = {
         },
       },
     },
+    '/api-keys/import': {
+      post: {
+        operationId: 'importKeys',
+        summary: "Import keys issued elsewhere for the caller's owner",
+        description:
+          "Up to 1000 records a request (and within the API's body size limit), each a key's plaintext `token` (a Keyward token, or one matching the deployment's `legacyTokens` pattern) or its SHA-256 `hash` (hex, base64 or base64url; refused with a pepper), with the fields of create. Each record is reported on its own: `imported` with its id, `duplicate` when a key with the same digest exists (a re-run changes nothing), `invalid` with the field (another owner, a scope the caller lacks, a bad value). The answer never holds a token or a digest.",
+        tags: ['API keys'],
+        security: [
+          {
+            apiKey: [],
+          },
+          {
+            session: [],
+          },
+        ],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/ImportKeysRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          200: {
+            description: 'The report, one result per record.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ImportReport',
+                },
+              },
+            },
+          },
+          400: {
+            description:
+              'The request is malformed: its Authorization header, its body or its parameters.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'WWW-Authenticate': {
+                description: 'The RFC 6750 challenge.',
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          401: {
+            description: 'No credential, or one that is malformed, unknown, expired or revoked.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'WWW-Authenticate': {
+                description: 'The RFC 6750 challenge.',
+                required: true,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          403: {
+            description:
+              'The caller lacks a scope it needs, or the request breaks the same-origin rule.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'WWW-Authenticate': {
+                description: 'The RFC 6750 challenge.',
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          413: {
+            description: 'The body is larger than the limit.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          422: {
+            description: 'A field is invalid; `field` names it.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/ValidationProblem',
+                },
+              },
+            },
+          },
+          429: {
+            description: 'The caller’s key is over its rate limit or out of credits.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: true,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: true,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'Retry-After': {
+                description: 'Seconds to wait before retrying.',
+                required: false,
+                schema: {
+                  type: 'string',
+                  pattern: '^[0-9]+$',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          503: {
+            description: 'A backend is unavailable; retry after `Retry-After` seconds.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'Retry-After': {
+                description: 'Seconds to wait before retrying.',
+                required: true,
+                schema: {
+                  type: 'string',
+                  pattern: '^[0-9]+$',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
     '/api-keys/audit': {
       get: {
         operationId: 'listAuditEvents',
@@ -6684,6 +7024,167 @@ export const document = {
         required: [],
         additionalProperties: false,
       },
+      ImportKeysRequest: {
+        type: 'object',
+        properties: {
+          keys: {
+            type: 'array',
+            minItems: 1,
+            maxItems: 1000,
+            items: {
+              type: 'object',
+              properties: {
+                name: {
+                  type: 'string',
+                  minLength: 1,
+                  maxLength: 100,
+                  description: '1–100 characters after trimming, no control characters.',
+                },
+                scopes: {
+                  type: 'array',
+                  items: {
+                    type: 'string',
+                    pattern:
+                      '^(\\*|[a-z0-9_.-]+(:[a-z0-9_.-]+)*:\\*|[a-z0-9_.-]+(:[a-z0-9_.-]+)+)$',
+                  },
+                  maxItems: 100,
+                  description:
+                    'Scopes the caller holds; wildcards (`projects:*`, `*`) cover catalog scopes.',
+                },
+                expiresAt: {
+                  type: 'string',
+                  format: 'date-time',
+                  description:
+                    'When the key ends (ISO 8601): in the future, at most 31536000 s from now.',
+                },
+                expiresIn: {
+                  description:
+                    'The key lifetime; this or expiresAt is required. Seconds, or a duration like "90d", "12h", "30m", "45s".',
+                  oneOf: [
+                    {
+                      type: 'number',
+                      minimum: 0,
+                      maximum: 31536000,
+                    },
+                    {
+                      type: 'string',
+                      pattern: '^(\\d{1,9})([dhms])$',
+                    },
+                  ],
+                },
+                metadata: {
+                  type: 'object',
+                  additionalProperties: true,
+                  description: 'Your own JSON, at most 4096 bytes.',
+                },
+                rateLimits: {
+                  type: 'array',
+                  maxItems: 8,
+                  description:
+                    "The key's own rate limits; `[]`: none, overriding the deployment defaults.",
+                  items: {
+                    type: 'object',
+                    properties: {
+                      name: {
+                        type: 'string',
+                        pattern: '^[a-z0-9_.-]{1,32}$',
+                        default: 'default',
+                      },
+                      limit: {
+                        type: 'integer',
+                        minimum: 1,
+                        maximum: 1000000000,
+                      },
+                      window: {
+                        description:
+                          'The window; at least 1 s, whole seconds. Seconds, or a duration like "90d", "12h", "30m", "45s".',
+                        oneOf: [
+                          {
+                            type: 'number',
+                            minimum: 1,
+                            maximum: 31622400,
+                          },
+                          {
+                            type: 'string',
+                            pattern: '^(\\d{1,9})([dhms])$',
+                          },
+                        ],
+                      },
+                    },
+                    required: ['limit', 'window'],
+                    additionalProperties: false,
+                  },
+                },
+                credits: {
+                  type: 'object',
+                  properties: {
+                    remaining: {
+                      type: 'integer',
+                      minimum: 0,
+                      maximum: 1000000000000,
+                    },
+                    refill: {
+                      type: 'object',
+                      properties: {
+                        amount: {
+                          type: 'integer',
+                          minimum: 1,
+                          maximum: 1000000000000,
+                        },
+                        interval: {
+                          description:
+                            'The window; at least 1 s, whole seconds. Seconds, or a duration like "90d", "12h", "30m", "45s".',
+                          oneOf: [
+                            {
+                              type: 'number',
+                              minimum: 1,
+                              maximum: 31622400,
+                            },
+                            {
+                              type: 'string',
+                              pattern: '^(\\d{1,9})([dhms])$',
+                            },
+                          ],
+                        },
+                      },
+                      required: ['amount', 'interval'],
+                      additionalProperties: false,
+                    },
+                  },
+                  required: ['remaining'],
+                  additionalProperties: false,
+                },
+                allowedIps: {
+                  type: 'array',
+                  maxItems: 100,
+                  items: {
+                    type: 'string',
+                    minLength: 1,
+                  },
+                  description:
+                    'Addresses and CIDR ranges (IPv4, IPv6) the key may be used from; used from elsewhere it is refused with 403 `ip_not_allowed`. On update, `[]` (or `null`) removes the rules.',
+                },
+                token: {
+                  type: 'string',
+                  description: 'The plaintext token; or give `hash`.',
+                },
+                hash: {
+                  type: 'string',
+                  description: 'The SHA-256 digest of the token: hex, base64 or base64url.',
+                },
+                ownerId: {
+                  type: 'string',
+                  description: "The caller's own owner, or left out.",
+                },
+              },
+              required: ['name', 'scopes'],
+              additionalProperties: false,
+            },
+          },
+        },
+        required: ['keys'],
+        additionalProperties: false,
+      },
       EmptyBody: {
         type: 'object',
         properties: {},
@@ -7615,6 +8116,56 @@ export const document = {
           },
         },
         required: ['revokedBefore'],
+        additionalProperties: false,
+      },
+      ImportReport: {
+        type: 'object',
+        properties: {
+          imported: {
+            type: 'integer',
+            minimum: 0,
+          },
+          duplicates: {
+            type: 'integer',
+            minimum: 0,
+          },
+          invalid: {
+            type: 'integer',
+            minimum: 0,
+          },
+          results: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                index: {
+                  type: 'integer',
+                  minimum: 0,
+                  description: "The record's position, from 0.",
+                },
+                status: {
+                  type: 'string',
+                  enum: ['imported', 'duplicate', 'invalid'],
+                },
+                id: {
+                  type: 'string',
+                  description: 'The new key (`imported`).',
+                },
+                field: {
+                  type: 'string',
+                  description: 'The field that was wrong (`invalid`).',
+                },
+                message: {
+                  type: 'string',
+                  description: 'Why (`invalid`).',
+                },
+              },
+              required: ['index', 'status'],
+              additionalProperties: false,
+            },
+          },
+        },
+        required: ['imported', 'duplicates', 'invalid', 'results'],
         additionalProperties: false,
       },
       Catalog: {

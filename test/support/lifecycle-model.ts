@@ -381,6 +381,8 @@ function buildInstance(
     revocations,
     now,
     tokenKinds: [accessTokens],
+    // Imported keys of the older format (issue 25) verify through this pattern.
+    legacyTokens: LEGACY_TOKENS,
     // Both instances share one audit log; `events` is what they emitted, to compare it with.
     audit: { log: audit.log },
     onEvent: (event) => {
@@ -1541,6 +1543,95 @@ class CreateKey extends Step {
   }
 }
 
+/** The older token format of imported keys (issue 25). */
+const LEGACY_TOKENS = /^sk_[0-9a-f]{40}$/
+
+/** A token of the older format: 40 random hex digits after `sk_`. */
+function legacyToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(20))
+  return `sk_${[...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('')}`
+}
+
+/** SHA-256 of `token` as hex, as another system's export holds it. */
+async function sha256Hex(token: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+}
+
+/**
+ * Imports a key issued elsewhere (issue 25): a fresh legacy token, given as plaintext or as its
+ * SHA-256, or (`again`) one imported before, which must be a duplicate that changes nothing.
+ * An imported key then lives as any key: it verifies, rotates to a Keyward token, is revoked.
+ */
+class ImportKey extends Step {
+  constructor(
+    readonly instance: Instance,
+    readonly ownerId: string,
+    readonly grants: string[],
+    readonly expiresIn: number,
+    readonly as: 'token' | 'hash',
+    readonly again: number | undefined,
+  ) {
+    super()
+  }
+  check = () => true
+  toString = () =>
+    this.again === undefined
+      ? `import on ${NAMES[this.instance]}: ${this.ownerId} ${list(this.grants)} expiresIn ${this.expiresIn}s by ${this.as}`
+      : `import again on ${NAMES[this.instance]}: an imported key's token (pick ${this.again}), expiresIn ${this.expiresIn}s`
+
+  protected async act(m: Model, sut: Sut) {
+    const t = clockOf(m, this.instance)
+    const imported = m.keys.filter((key) => key.token.startsWith('sk_'))
+    const previous =
+      this.again === undefined || imported.length === 0
+        ? undefined
+        : imported[this.again % imported.length]
+    const { keyward } = sut.instances[this.instance]
+    // A store may drop a record long past its end: then there is nothing left to be a duplicate of.
+    if (previous && !(await keyward.keys.get(previous.id, { includeRevoked: true }))) return
+    const token = previous?.token ?? legacyToken()
+    const secret = this.as === 'token' ? { token } : { hash: await sha256Hex(token) }
+    const result = await attempt(() =>
+      keyward.keys.import([
+        {
+          name: 'imported',
+          ownerId: this.ownerId,
+          scopes: this.grants,
+          expiresIn: this.expiresIn,
+          ...secret,
+        },
+      ]),
+    )
+    await sut.settle(this.instance)
+    const what = this.toString()
+    expectSuccess(m, sut, what, result)
+    if (!result.ok) return
+    const [outcome] = result.value.results
+    sut.trace.push(`  → ${outcome?.status} ${outcome?.id ?? outcome?.field ?? ''}`)
+    // A record is checked before it is looked up: an invalid one is invalid, even if known.
+    const expected = !validLifetime(this.expiresIn)
+      ? 'invalid'
+      : previous
+        ? 'duplicate'
+        : 'imported'
+    if (outcome?.status !== expected) {
+      mismatch(m, sut, what, expected, `${outcome?.status} ${outcome?.field ?? ''}`)
+    }
+    if (expected !== 'imported' || outcome?.id === undefined) return
+    // A key imported at a revoke-all's millisecond is born revoked, as a created one is.
+    const key = await keyward.keys.get(outcome.id, { includeRevoked: true })
+    if (!key) return mismatch(m, sut, what, `key ${outcome.id} stored`, 'no such key')
+    adoptKey(
+      m,
+      sut,
+      what,
+      { token, key },
+      { ownerId: this.ownerId, scopes: this.grants, expiresAt: t + this.expiresIn * SECOND },
+    )
+  }
+}
+
 class UpdateKey extends Step {
   constructor(
     readonly instance: Instance,
@@ -2074,6 +2165,25 @@ const raceMutationArb: fc.Arbitrary<RaceMutation> = fc.oneof(
 )
 
 const commandArb: fc.Arbitrary<Step> = fc.oneof(
+  {
+    arbitrary: fc
+      .tuple(
+        instanceArb,
+        fc.constantFrom(...OWNERS),
+        grantsArb,
+        lifetimeArb,
+        fc.constantFrom('token' as const, 'hash' as const),
+        fc.oneof(
+          { arbitrary: fc.constant(undefined), weight: 3 },
+          { arbitrary: fc.nat(20), weight: 1 },
+        ),
+      )
+      .map(
+        ([i, owner, grants, expiresIn, as, again]) =>
+          new ImportKey(i, owner, grants, expiresIn, as, again),
+      ),
+    weight: 2,
+  },
   {
     arbitrary: fc
       .tuple(instanceArb, fc.constantFrom(...OWNERS), grantsArb, lifetimeArb, rulesArb)

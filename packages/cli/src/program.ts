@@ -4,6 +4,7 @@ import { registerAudit } from './commands/audit.js'
 import { registerCheck } from './commands/check.js'
 import { createCommandContext, type GlobalOptions } from './commands/context.js'
 import { helpExample } from './commands/help-example.js'
+import { registerImport } from './commands/import.js'
 import { registerKeys } from './commands/keys.js'
 import { registerRevokeAll } from './commands/revoke-all.js'
 import { registerScan } from './commands/scan.js'
@@ -65,10 +66,10 @@ function createProgram(io: CliIo, done: (code: ExitCode) => void): Command {
     .addHelpText(
       'after',
       `
-Exit codes: 0 done, 1 found (scan) or malformed (check), 2 usage, 3 refused
+Exit codes: 0 done, 1 found (scan), malformed (check) or invalid lines (import), 2 usage, 3 refused
 (no such key, inactive key, credential refused), 4 backend unavailable, 5 aborted.
 Environment: REDIS_URL, KEYWARD_NAMESPACE, DATABASE_URL, DATABASE_SCHEMA, KEYWARD_PEPPER,
-KEYWARD_PREFIX, KEYWARD_API_TOKEN.`,
+KEYWARD_PREFIX, KEYWARD_API_TOKEN, KEYWARD_LEGACY_TOKENS.`,
     )
     .addHelpText(
       'after',
@@ -78,6 +79,7 @@ KEYWARD_PREFIX, KEYWARD_API_TOKEN.`,
   const ctx = createCommandContext(program, io, done)
   registerKeys(program, ctx)
   registerRevokeAll(program, ctx)
+  registerImport(program, ctx)
   registerAudit(program, ctx)
   registerCheck(program, ctx)
   registerScan(program, ctx)

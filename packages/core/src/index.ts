@@ -88,6 +88,10 @@ export type { AuditQuery, EventOrigin } from './keys/audit.js'
 export type {
   ActionContext,
   CreateKeyInput,
+  ImportKeyRecord,
+  ImportOptions,
+  ImportReport,
+  ImportResult,
   Instant,
   IssuedKey,
   KeyLifecycle,

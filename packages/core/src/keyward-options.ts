@@ -21,6 +21,7 @@ import type { Limiter } from './limits/policy.js'
 import { type PoliciesOptions, type ResolvedPolicies, resolvePolicies } from './policies/options.js'
 import { isScope, openScopeCatalog, type ScopeCatalog } from './scopes.js'
 import { createTokenHasher, type TokenHasher } from './token/hash.js'
+import { compileLegacyTokens, type LegacyTokenTest } from './token/legacy.js'
 import { assertPrefix } from './token/token.js'
 import type {
   AuditLog,
@@ -81,6 +82,17 @@ export interface KeywardOptions<S extends string = string> {
    * leaked database then yields nothing to test guesses against. Default: none.
    */
   pepper?: string | Uint8Array
+  /**
+   * Tokens of an older format (keys issued before Keyward, then imported with `keys.import`)
+   * that `verify` and `import` accept: exactly those matching this pattern, at most 256
+   * characters. They have no prefix or checksum to check, so they are looked up by digest
+   * (the negative cache spares the store a second read of the same unknown token); a Keyward
+   * token never reaches the pattern (it is tested only after the Keyward shape test fails),
+   * and new keys, rotations included, are always Keyward tokens. A `RegExp` without the `g`
+   * or `y` flag that matches no Keyward token of `prefixes` (else `TypeError`), anchored to the
+   * older format, e.g. `/^sk_[0-9a-f]{40}$/`. Default: none, only Keyward tokens verify.
+   */
+  legacyTokens?: RegExp
   /** The `realm` of `WWW-Authenticate` challenges. Default `'api'`. */
   realm?: string
   /** The clock, epoch ms. Default `Date.now`. */
@@ -198,6 +210,10 @@ export interface ResolvedKeywardOptions {
   readonly ownsLimiter: boolean
   /** Hashes tokens for storage and lookup, with `pepper` when given. */
   readonly hasher: TokenHasher
+  /** Whether `pepper` was given. */
+  readonly peppered: boolean
+  /** Whether a token of another format is accepted (`legacyTokens`); `undefined`: none are. */
+  readonly legacyTokens: LegacyTokenTest | undefined
   /** `undefined` when no webhooks are configured. */
   readonly webhooks: ResolvedWebhooks | undefined
   /** `undefined` when no policies are configured. */
@@ -257,6 +273,8 @@ export function resolveKeywardOptions<S extends string>(
     limiter,
     ownsLimiter: options.limiter === undefined,
     hasher,
+    peppered: options.pepper !== undefined,
+    legacyTokens: compileLegacyTokens(options.legacyTokens, prefixes),
     webhooks: resolveWebhooks(options.webhooks),
     policies: resolvePolicies(options.policies),
   }

@@ -237,6 +237,14 @@ export interface TokenStore {
   /** Adds a record; rejects when its id or hash already exists, writing nothing. */
   insert(record: KeyRecord): Promise<void>
   /**
+   * Optional: adds many records in few round trips (an import). Resolves, per record in
+   * order, `true` when it was added, `false` when a record with its hash (or its id) existed
+   * already (that record is skipped, the others are added). A record is added whole or not at
+   * all; when it rejects, some records may have been added. Without it, `keys.import` inserts
+   * one record at a time.
+   */
+  insertMany?(records: readonly KeyRecord[]): Promise<boolean[]>
+  /**
    * Applies `patch` atomically; resolves to the new record, or `undefined` when there is none.
    * With `condition`, the check and the write are one atomic step: when the record is not
    * active at `condition.activeAt` nothing is written and it resolves to `null`.
@@ -321,6 +329,8 @@ export interface IssuedAccessToken {
  */
 export type KeyEvent =
   | { type: 'created'; key: ApiKey; at: number; actor?: string }
+  /** A key issued elsewhere was imported (`keys.import`): its token or digest, now stored. */
+  | { type: 'imported'; key: ApiKey; at: number; actor?: string }
   | {
       type: 'updated'
       key: ApiKey

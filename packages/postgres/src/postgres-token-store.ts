@@ -28,6 +28,8 @@ type Statement = 'findByHash' | 'get' | 'owners' | 'insert' | 'delete' | 'touch'
 const UNIQUE_VIOLATION = '23505'
 
 const SELECT = COLUMNS.join(', ')
+/** Rows per multi-row insert: 21 parameters each, well below PostgreSQL's 65 535. */
+const INSERT_BATCH = 1_000
 
 /**
  * A {@link TokenStore} in PostgreSQL, shared by every instance on the same database and
@@ -140,6 +142,35 @@ export class PostgresTokenStore implements TokenStore {
       }
       throw error
     }
+  }
+
+  /**
+   * One multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING id` per 1 000 records (an
+   * import): a record whose id or hash exists (in the table, or earlier in the batch) is
+   * skipped, the others are added; the returned ids say which were.
+   */
+  async insertMany(records: readonly KeyRecord[]): Promise<boolean[]> {
+    const added = new Set<string>()
+    for (let start = 0; start < records.length; start += INSERT_BATCH) {
+      const batch = records.slice(start, start + INSERT_BATCH)
+      const values = batch.flatMap(recordValues)
+      const width = COLUMNS.length
+      const rows = batch.map(
+        (_, row) => `(${COLUMNS.map((_, i) => `$${row * width + i + 1}`).join(', ')})`,
+      )
+      const { rows: inserted } = await this.#pool.query({
+        text: `INSERT INTO ${this.#table} (${SELECT}) VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING RETURNING id`,
+        values,
+      })
+      for (const { id } of inserted) added.add(id as string)
+    }
+    // An id is only returned for the row this call wrote, and a duplicate id is never written.
+    const seen = new Set<string>()
+    return records.map(({ id }) => {
+      const mine = added.has(id) && !seen.has(id)
+      seen.add(id)
+      return mine
+    })
   }
 
   /**

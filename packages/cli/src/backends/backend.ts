@@ -2,6 +2,7 @@ import {
   type ApiKey,
   type ApiKeyJson,
   type AuditEventJson,
+  type ImportReport,
   type Instant,
   type KeyMetadata,
   type KeyStatus,
@@ -117,6 +118,15 @@ export interface Backend {
   suspend(id: string, reason?: string): Promise<KeyView>
   /** Lifts a key's suspension (an active key stays active); rejects as {@link Backend.suspend}. */
   resume(id: string): Promise<KeyView>
+  /**
+   * Imports keys issued elsewhere (core's `keys.import`, records checked one by one): a
+   * batch at a time. `legacyTokens` is the applications' pattern of tokens in another format
+   * (without it only Keyward tokens and digests import). Absent where the backend cannot.
+   */
+  importKeys?(
+    records: readonly unknown[],
+    options: { legacyTokens?: RegExp },
+  ): Promise<ImportReport>
   /** `false` when the key was revoked already; rejects `NotFoundError` when there is none. */
   revoke(id: string): Promise<boolean>
   /** Every key of `ownerId`, or every key of every owner when it is absent. */

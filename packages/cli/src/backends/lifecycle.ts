@@ -51,10 +51,11 @@ export interface LifecycleParts {
 export function lifecycleBackend(parts: LifecycleParts): Backend {
   const { store, revocations } = parts
   let keyward: Keyward | undefined
-  /** One instance per run, issuing `prefix` (rotation keeps the key's own prefix). */
-  const lifecycle = async (prefix = parts.prefix ?? DEFAULT_PREFIX) => {
+  /** One instance per run, issuing `prefix` (rotation keeps the key's own), with an import's `legacyTokens`. */
+  const lifecycle = async (prefix = parts.prefix ?? DEFAULT_PREFIX, legacyTokens?: RegExp) => {
     keyward ??= createKeyward({
       prefix,
+      ...(legacyTokens === undefined ? {} : { legacyTokens }),
       store,
       revocations,
       audit: { log: parts.audit },
@@ -131,6 +132,8 @@ export function lifecycleBackend(parts: LifecycleParts): Backend {
       if (!key) throw new NotFoundError(`No key ${id}.`)
       return keys.revoke(id)
     },
+    importKeys: async (records, { legacyTokens }) =>
+      (await lifecycle(undefined, legacyTokens)).keys.import(records as never),
     async revokeAll(ownerId) {
       const { keys } = await lifecycle()
       const { revokedBefore } = await keys.revokeAll(ownerId === undefined ? {} : { ownerId })

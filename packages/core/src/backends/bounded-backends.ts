@@ -102,6 +102,11 @@ export function boundTokenStore(store: TokenStore, options: BoundStoreOptions): 
           store.delete(record.id).catch(options.onError)
         },
       ),
+    // Left in place: an imported token was issued elsewhere and is held already, and a re-run
+    // of the import reports what landed as duplicates.
+    ...(store.insertMany && {
+      insertMany: (records: readonly KeyRecord[]) => call(() => store.insertMany!(records)),
+    }),
     // Completed: the change stands in the store, so every instance must hear of it.
     update: (id, patch, condition) =>
       call(

@@ -98,6 +98,17 @@ export class MemoryTokenStore implements TokenStore {
     else this.#byOwner.set(record.ownerId, [position])
   }
 
+  /** Adds each record whose id and hash are new, in order; `false` for the others. */
+  async insertMany(records: readonly KeyRecord[]): Promise<boolean[]> {
+    const added: boolean[] = []
+    for (const record of records) {
+      const fresh = !this.#byId.has(record.id) && !this.#idByHash.has(record.hash)
+      if (fresh) await this.insert(record)
+      added.push(fresh)
+    }
+    return added
+  }
+
   async update(
     id: string,
     patch: KeyRecordPatch,

@@ -97,6 +97,23 @@ describe('createAuthenticator', () => {
     expect(error).toMatchObject({ code: 'malformed_token', status: 401 })
   })
 
+  it('reads an imported legacy token from Authorization: Bearer and from X-API-Key alike', async () => {
+    const keyward = createKeyward({ prefix: 'kw_test', scopes, legacyTokens: /^sk_[0-9a-f]{40}$/ })
+    const token = `sk_${'ab'.repeat(20)}`
+    const report = await keyward.keys.import([
+      { token, name: 'old', ownerId: 'org_1', scopes: ['projects:read'], expiresIn: '1d' },
+    ])
+    const authenticate = createAuthenticator(keyward, { apiKeyHeader: true })
+    for (const headers of [{ authorization: `Bearer ${token}` }, { 'x-api-key': token }]) {
+      const key = (await authenticate(request(headers))) as VerifiedKey
+      expect(key.id).toBe(report.results[0]!.id)
+    }
+    const error = await Promise.resolve()
+      .then(() => authenticate(request({ 'x-api-key': `sk_${'cd'.repeat(20)}` })))
+      .catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'unknown_token', status: 401 })
+  })
+
   it('passes CORS preflights unless told not to', async () => {
     const { keyward } = await setup()
     const preflight = request({ 'access-control-request-method': 'POST' }, 'OPTIONS')

@@ -66,7 +66,7 @@ const plain = (value: unknown): unknown =>
 /** The field changes of a key event: a new key's fields, or an update's before and after. */
 function keyChanges(event: KeyEvent): AuditEvent['changes'] {
   const changes: NonNullable<AuditEvent['changes']> = {}
-  if (event.type === 'created') {
+  if (event.type === 'created' || event.type === 'imported') {
     for (const field of KEY_FIELDS) {
       if (event.key[field] !== undefined) changes[field] = { after: plain(event.key[field]) }
     }

@@ -1,5 +1,6 @@
 import type { ScopeCatalog } from '../scopes.js'
 import type { TokenHasher } from '../token/hash.js'
+import type { LegacyTokenTest } from '../token/legacy.js'
 import type { ApiKey, KeyEvent, RevocationList, TokenStore } from '../types.js'
 import { fromBackend } from '../unavailable.js'
 import { type AuditRecorder, auditEventOf, type EventOrigin } from './audit.js'
@@ -11,6 +12,10 @@ export interface LifecycleConfig {
   prefixes: ReadonlySet<string>
   catalog: ScopeCatalog<string>
   hasher: TokenHasher
+  /** Whether `hasher` mixes in a pepper (a bare SHA-256 digest then cannot be imported). */
+  peppered: boolean
+  /** Tokens of another format that `import` accepts (`legacyTokens`); `undefined`: none. */
+  legacyTokens: LegacyTokenTest | undefined
   store: TokenStore
   revocations: RevocationList
   now: () => number
@@ -36,6 +41,10 @@ export interface LifecycleContext {
   readonly prefixes: ReadonlySet<string>
   readonly catalog: ScopeCatalog<string>
   readonly hasher: TokenHasher
+  /** Whether `hasher` mixes in a pepper (a bare SHA-256 digest then cannot be imported). */
+  readonly peppered: boolean
+  /** Whether a token of another format matches `legacyTokens`; `undefined` without the option. */
+  readonly isLegacyToken: LegacyTokenTest | undefined
   readonly store: TokenStore
   readonly revocations: RevocationList
   /** This instance's clock, epoch milliseconds. */
@@ -80,6 +89,8 @@ export function createLifecycleContext(config: LifecycleConfig): LifecycleContex
     prefixes: config.prefixes,
     catalog: config.catalog,
     hasher: config.hasher,
+    peppered: config.peppered,
+    isLegacyToken: config.legacyTokens,
     store: config.store,
     revocations: config.revocations,
     now: config.now,

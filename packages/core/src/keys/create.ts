@@ -118,12 +118,18 @@ export async function issueKey(
 /**
  * A new key's `createdAt`: the shared clock, moved past a revoke-all epoch of the same
  * millisecond (an incident script that revokes everything and at once creates new keys
- * must not get keys that are dead on arrival). A few milliseconds at most; with a clock
+ * must not get keys that are dead on arrival; an import batch: of any of its owners). A few
+ * milliseconds at most; with a clock
  * that does not move (tests), the key is created as the clock says.
  */
-export async function chooseCreatedAt(ctx: LifecycleContext, ownerId: string): Promise<number> {
+export async function chooseCreatedAt(
+  ctx: LifecycleContext,
+  ownerId: string | Iterable<string>,
+): Promise<number> {
+  const owners = typeof ownerId === 'string' ? [ownerId] : [...ownerId]
+  const dead = (at: number) => owners.some((owner) => bornRevoked(ctx, owner, at))
   let createdAt = await readSharedClock(ctx)
-  for (let attempt = 0; attempt < 3 && bornRevoked(ctx, ownerId, createdAt); attempt++) {
+  for (let attempt = 0; attempt < 3 && dead(createdAt); attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 1))
     createdAt = await readSharedClock(ctx)
   }

@@ -1,6 +1,12 @@
 import type { ApiKey } from '../types.js'
 import { createLifecycleContext, type LifecycleConfig, type LifecycleContext } from './context.js'
 import { type CreateKeyInput, createKey, type IssuedKey } from './create.js'
+import {
+  type ImportKeyRecord,
+  type ImportOptions,
+  type ImportReport,
+  importKeys,
+} from './import.js'
 import type { ActionContext } from './input.js'
 import { type KeyPage, type ListPageOptions, listKeyPage, listKeys } from './list.js'
 import { getKey } from './read.js'
@@ -13,6 +19,7 @@ import { type UpdateKeyInput, updateKey } from './update.js'
 // The public types of `keyward.keys`, each defined beside the operation that takes it.
 export type { LifecycleConfig } from './context.js'
 export type { CreateKeyInput, IssuedKey } from './create.js'
+export type { ImportKeyRecord, ImportOptions, ImportReport, ImportResult } from './import.js'
 export type { ActionContext, Instant } from './input.js'
 export type { KeyPage, ListPageOptions } from './list.js'
 export type { LeakOutcome, LeakReport } from './report-leak.js'
@@ -29,6 +36,18 @@ export interface KeyLifecycle<S extends string = string> {
    * a person or a client reads.
    */
   list(ownerId: string): Promise<ApiKey[]>
+  /**
+   * Imports keys issued elsewhere so their tokens keep working (a plaintext `token`, Keyward
+   * or matching `legacyTokens`, or the SHA-256 `hash` of one), each checked with `create`'s
+   * rules. Resolves a report with one result per record (`imported` with its id, `duplicate`
+   * when its digest is stored already, `invalid` with the field), never a token or digest;
+   * re-importing the same records changes nothing. Emits `imported` per key.
+   */
+  import(
+    records: readonly ImportKeyRecord<S>[],
+    options?: ImportOptions,
+    context?: ActionContext,
+  ): Promise<ImportReport>
   /**
    * One page of an owner's keys, newest first (ties by id), O(page): `limit` 1–100 (default
    * 50), `cursor` (a previous page's `nextCursor`), `status` (absent: every key except
@@ -100,6 +119,7 @@ export function bindKeyLifecycle(ctx: LifecycleContext): KeyLifecycle {
   return {
     create: (input, context) => createKey(ctx, input, context),
     list: (ownerId) => listKeys(ctx, ownerId),
+    import: (records, options, context) => importKeys(ctx, records, options, context),
     listPage: (ownerId, options) => listKeyPage(ctx, ownerId, options),
     get: (id, options) => getKey(ctx, id, options),
     update: (id, input, context) => updateKey(ctx, id, input, context),

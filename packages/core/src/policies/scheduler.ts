@@ -155,7 +155,10 @@ export function createPolicyScheduler(
 
 /** The jobs an event schedules, with their due times: new keys, rotations, moved expiries. */
 function jobsFor(event: KeyEvent, config: ResolvedPolicies): Array<[WebhookDelivery, number]> {
-  if (event.type !== 'created' && event.type !== 'rotated' && event.type !== 'updated') return []
+  const { type } = event
+  if (type !== 'created' && type !== 'imported' && type !== 'rotated' && type !== 'updated') {
+    return []
+  }
   const { key } = event
   const rules: ResolvedRules = config.owners.get(key.ownerId) ?? config.rules
   const jobs: Array<[Job, number]> = []

@@ -1,6 +1,7 @@
 import { edgeCases } from './lib/edge-cases.js'
 import { managementAuditCases } from './lib/management-audit-cases.js'
 import { managementCases } from './lib/management-cases.js'
+import { managementImportCases } from './lib/management-import-cases.js'
 import { managementPageCases } from './lib/management-page-cases.js'
 import { managementUsageCases } from './lib/management-usage-cases.js'
 import { principalCases } from './lib/principal-cases.js'
@@ -36,8 +37,8 @@ export interface ManagementConformanceOptions {
 /**
  * Registers vitest `describe` blocks checking that an adapter's management REST API answers
  * as Keyward's own adapters do, over real HTTP: authentication and the manage scope, every
- * route (create, list, get, update, rotate, self-rotate, suspend, resume, revoke, revoke-all, `POST
- * /token`), network rules judged on the socket peer's address, the problem
+ * route (create, list, get, update, rotate, self-rotate, suspend, resume, revoke, revoke-all,
+ * import, `POST /token`), network rules judged on the socket peer's address, the problem
  * answers (400, 403, 404, 409, 413, 422) and `Cache-Control: no-store`, bodies in odd
  * encodings, raw paths routed as core routes them, repeated `Authorization` lines, a caller
  * that an app-wide `apiKeyAuth` verified on its headers and that is revoked or expired
@@ -86,6 +87,7 @@ export function managementConformance(options: ManagementConformanceOptions): vo
   managementAuditCases(name, serve, checkResponse)
   selfRotationCases(name, serve, checkResponse)
   managementUsageCases(name, serve, checkResponse)
+  managementImportCases(name, serve, checkResponse)
   principalCases(name, serveWithPrincipal, checkResponse)
   edgeCases(name, serve, checkResponse)
 }

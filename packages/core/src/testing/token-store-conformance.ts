@@ -3,6 +3,7 @@ import { generateKeyId } from '../token/token.js'
 import type { KeyRecord, KeyRecordPatch, TokenStore } from '../types.js'
 import { everyRecordOf } from './lib/list-all.js'
 import { fullSampleRecord, sampleHash, sampleOwnerId, sampleRecord } from './lib/sample.js'
+import { batchInsertConformanceCases } from './token-store-batch-conformance.js'
 import { pagingConformanceCases } from './token-store-paging-conformance.js'
 
 /**
@@ -23,7 +24,8 @@ const MINUTE = 60_000
  * two racing rotations or suspensions win), a revocation that lands on a
  * rotated record and is never taken away, indexes removed on delete, `touch` never moving
  * backwards, records handed in and out as copies, and paged lists (newest first, every
- * filter, cursors that survive inserts and deletes, forged cursors refused with 422).
+ * filter, cursors that survive inserts and deletes, forged cursors refused with 422), and the
+ * optional `insertMany` (new records added, those whose hash or id exists skipped).
  *
  * Call it at the top level of a test file. `vitest` must be installed (it is an optional
  * peer dependency of `@keyward/core`). Records expire 30 days after the real clock's now,
@@ -617,5 +619,6 @@ export function tokenStoreConformance(name: string, factory: TokenStoreFactory):
     })
 
     pagingConformanceCases(() => store)
+    batchInsertConformanceCases(() => store)
   })
 }

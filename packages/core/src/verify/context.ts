@@ -1,5 +1,6 @@
 import type { LimitContext } from '../limits/charge.js'
 import type { TokenHasher } from '../token/hash.js'
+import type { LegacyTokenTest } from '../token/legacy.js'
 import type { TokenChecker } from '../token/token.js'
 import type { RateLimit, RevocationList, TokenKind, TokenStore } from '../types.js'
 import type { UsageRecorder } from '../usage/recorder.js'
@@ -29,6 +30,8 @@ export interface VerifyContext {
   readonly hasher: TokenHasher
   /** Step 1: the token format of the configured prefixes, compiled once. */
   readonly tokens: TokenChecker
+  /** Tokens of another format accepted (`legacyTokens`); `undefined`: none. */
+  readonly isLegacyToken: LegacyTokenTest | undefined
   /** Token kinds (access tokens) tried before the API-key format. */
   readonly tokenKinds: readonly TokenKind[]
   readonly store: TokenStore

@@ -2,6 +2,7 @@ import { InvalidTokenError, KeywardError } from '../errors.js'
 import type { Limiter } from '../limits/policy.js'
 import { requirementCompiler, type ScopeRequirement } from '../scopes.js'
 import type { TokenHasher } from '../token/hash.js'
+import type { LegacyTokenTest } from '../token/legacy.js'
 import { compileTokenChecker } from '../token/token.js'
 import type { RateLimit, RevocationList, TokenKind, TokenStore, VerifiedKey } from '../types.js'
 import type { UsageRecorder } from '../usage/recorder.js'
@@ -48,6 +49,8 @@ export interface VerifyOptions<S extends string = string> {
 /** What {@link createVerifier} is built from: `createKeyward`'s options, resolved. */
 export interface VerifierConfig {
   prefixes: ReadonlySet<string>
+  /** Tokens of another format accepted (`legacyTokens`), tested only after the Keyward shape fails. */
+  legacyTokens: LegacyTokenTest | undefined
   realm: string
   now: () => number
   hasher: TokenHasher
@@ -159,7 +162,15 @@ function checkApiKey(
   // skipped on a cache hit: only a stored, hence well-formed, token can hash to a cached
   // hash. A mistyped token of the right prefix and length costs one extra SHA-256; no
   // answer changes. Measured in bench/ (verify cache hit ÷ floor).
-  ctx.tokens.checkShape(token)
+  try {
+    ctx.tokens.checkShape(token)
+  } catch (error) {
+    // Only a token that is not of our shape pays for the legacy pattern, and only with one.
+    if (ctx.isLegacyToken?.(token) === true) {
+      return checkLegacyToken(ctx, token, requirement, cost, clientIp, userAgent)
+    }
+    throw error
+  }
   const digest = ctx.hasher.hashSync?.(token)
   if (digest !== undefined) {
     const at = ctx.now()
@@ -167,6 +178,30 @@ function checkApiKey(
     if (cached) return accept(ctx, cached, requirement, at, cost, clientIp, userAgent)
   }
   ctx.tokens.check(token)
+  return lookupApiKey(ctx, token, digest).then((entry) =>
+    accept(ctx, entry, requirement, ctx.now(), cost, clientIp, userAgent),
+  )
+}
+
+/**
+ * Steps 2–3 for a token of the `legacyTokens` format, which has no checksum to check: the
+ * caches, then the store by digest. An unknown one is remembered by the negative cache, so
+ * the same garbage costs one store read.
+ */
+function checkLegacyToken(
+  ctx: VerifyContext,
+  token: string,
+  requirement: ScopeRequirement | undefined,
+  cost: number,
+  clientIp: string | undefined,
+  userAgent: string | undefined,
+): VerifiedKey | Promise<VerifiedKey> {
+  const digest = ctx.hasher.hashSync?.(token)
+  if (digest !== undefined) {
+    const at = ctx.now()
+    const cached = ctx.cache.find(digest, at)
+    if (cached) return accept(ctx, cached, requirement, at, cost, clientIp, userAgent)
+  }
   return lookupApiKey(ctx, token, digest).then((entry) =>
     accept(ctx, entry, requirement, ctx.now(), cost, clientIp, userAgent),
   )
@@ -306,6 +341,7 @@ export function createVerifier(config: VerifierConfig): Verifier {
     now: config.now,
     hasher: config.hasher,
     tokens: compileTokenChecker(config.prefixes, config.realm),
+    isLegacyToken: config.legacyTokens,
     tokenKinds: config.tokenKinds,
     store: config.store,
     revocations: config.revocations,

@@ -6,6 +6,7 @@ import type { WebhookQueue } from './queue.js'
 /** Every webhook event type an endpoint can subscribe to. */
 export const WEBHOOK_EVENT_TYPES = [
   'key.created',
+  'key.imported',
   'key.updated',
   'key.rotated',
   'key.revoked',

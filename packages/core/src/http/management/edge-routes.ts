@@ -16,7 +16,7 @@ import { assertObject } from '../../lib/options.js'
 import type { KeyRecord } from '../../types.js'
 import type { ManagementRequest, ManagementResponse } from '../request.js'
 import { jsonResponse } from './json.js'
-import type { RouteOperation } from './operation.js'
+import { objectSchema, type RouteOperation } from './operation.js'
 
 /** The header an edge deployment presents its secret in. */
 export const EDGE_SECRET_HEADER = 'keyward-edge-secret'
@@ -175,3 +175,79 @@ export const EDGE_OPERATIONS = {
     refusals: [404],
   },
 } as const satisfies Record<string, RouteOperation>
+
+/** The edge routes' schemas: the revocation feed and a key record by digest (epoch ms, never a hash). */
+export function edgeSchemas() {
+  const epochMs = { type: 'integer', description: 'Epoch milliseconds.' }
+  const pairs = (first: string) => ({
+    type: 'array',
+    items: {
+      type: 'array',
+      prefixItems: [{ type: 'string', description: first }, epochMs],
+      minItems: 2,
+      maxItems: 2,
+    },
+  })
+  const change = {
+    type: 'object',
+    required: ['type'],
+    properties: {
+      type: {
+        type: 'string',
+        enum: ['revoked', 'updated', 'suspended', 'resumed', 'revoked_owner', 'revoked_all'],
+      },
+      id: { type: 'string' },
+      ownerId: { type: 'string' },
+      expiresAt: epochMs,
+      at: epochMs,
+    },
+  }
+  return {
+    RevocationFeedPage: {
+      type: 'object',
+      required: ['version'],
+      description:
+        'Either `changes` (after `since`, oldest first) or `snapshot` (the whole state).',
+      properties: {
+        version: { type: 'string', description: 'What to send as `since` next time; opaque.' },
+        changes: { type: 'array', items: change },
+        snapshot: objectSchema({
+          revoked: pairs('key id'),
+          ownerEpochs: pairs('owner id'),
+          globalEpoch: { oneOf: [epochMs, { type: 'null' }] },
+          suspended: pairs('key id'),
+        }),
+      },
+    },
+    EdgeLookupRequest: objectSchema({
+      digest: {
+        type: 'string',
+        pattern: '^[A-Za-z0-9_-]{43}$',
+        description: 'The hash of the presented token, as the store keeps it (base64url).',
+      },
+    }),
+    EdgeKey: objectSchema({
+      key: {
+        type: 'object',
+        required: ['id', 'prefix', 'hint', 'name', 'ownerId', 'scopes', 'createdAt', 'expiresAt'],
+        description:
+          'The key record as the verifier reads it (times in epoch ms), without its hash: id, ' +
+          'owner, scopes, expiry, rotation, revocation, suspension, limits, credits and networks.',
+        properties: {
+          id: { type: 'string', pattern: '^key_[0-9A-Za-z]{16}$' },
+          prefix: { type: 'string' },
+          hint: { type: 'string' },
+          name: { type: 'string' },
+          ownerId: { type: 'string' },
+          scopes: { type: 'array', items: { type: 'string' } },
+          createdAt: epochMs,
+          expiresAt: epochMs,
+          revokedAt: epochMs,
+          suspendedAt: epochMs,
+          allowedIps: { type: 'array', items: { type: 'string' } },
+        },
+        additionalProperties: true,
+      },
+    }),
+  }
+}

@@ -21,6 +21,8 @@ import { GRANT_PATTERN } from '../../scopes.js'
 import type { KeyStatus } from '../../types.js'
 import { oauthSchemas } from '../oauth/operations.js'
 import { auditEventSchema } from './audit-route.js'
+import { edgeSchemas } from './edge-routes.js'
+import { importReportSchema, MAX_IMPORT_RECORDS } from './import-route.js'
 import { CREATE_FIELDS, ROTATE_FIELDS, SUSPEND_FIELDS, UPDATE_FIELDS } from './key-routes.js'
 import { type JsonSchema, objectSchema, type SchemaName } from './operation.js'
 import { TOKEN_FIELDS } from './token-route.js'
@@ -205,6 +207,30 @@ function requestSchemas(settings: SchemaSettings) {
     ),
     RotateKeyRequest: objectSchema(pick(ROTATE_FIELDS), ROTATE_FIELDS),
     SuspendKeyRequest: objectSchema(pick(SUSPEND_FIELDS), SUSPEND_FIELDS),
+    ImportKeysRequest: objectSchema({
+      keys: {
+        type: 'array',
+        minItems: 1,
+        maxItems: MAX_IMPORT_RECORDS,
+        items: objectSchema(
+          {
+            ...pick(CREATE_FIELDS),
+            token: { type: 'string', description: 'The plaintext token; or give `hash`.' },
+            hash: {
+              type: 'string',
+              description: 'The SHA-256 digest of the token: hex, base64 or base64url.',
+            },
+            ownerId: { type: 'string', description: "The caller's own owner, or left out." },
+          },
+          [
+            ...CREATE_FIELDS.filter((name) => name !== 'name' && name !== 'scopes'),
+            'token',
+            'hash',
+            'ownerId',
+          ],
+        ),
+      },
+    }),
     EmptyBody: objectSchema({}, [], { maxProperties: 0 }),
     AccessTokenRequest: objectSchema(token, TOKEN_FIELDS),
   }
@@ -341,82 +367,6 @@ export function problemSchema(): JsonSchema {
   )
 }
 
-/** The edge routes' schemas: the revocation feed and a key record by digest (epoch ms, never a hash). */
-function edgeSchemas() {
-  const epochMs = { type: 'integer', description: 'Epoch milliseconds.' }
-  const pairs = (first: string) => ({
-    type: 'array',
-    items: {
-      type: 'array',
-      prefixItems: [{ type: 'string', description: first }, epochMs],
-      minItems: 2,
-      maxItems: 2,
-    },
-  })
-  const change = {
-    type: 'object',
-    required: ['type'],
-    properties: {
-      type: {
-        type: 'string',
-        enum: ['revoked', 'updated', 'suspended', 'resumed', 'revoked_owner', 'revoked_all'],
-      },
-      id: { type: 'string' },
-      ownerId: { type: 'string' },
-      expiresAt: epochMs,
-      at: epochMs,
-    },
-  }
-  return {
-    RevocationFeedPage: {
-      type: 'object',
-      required: ['version'],
-      description:
-        'Either `changes` (after `since`, oldest first) or `snapshot` (the whole state).',
-      properties: {
-        version: { type: 'string', description: 'What to send as `since` next time; opaque.' },
-        changes: { type: 'array', items: change },
-        snapshot: objectSchema({
-          revoked: pairs('key id'),
-          ownerEpochs: pairs('owner id'),
-          globalEpoch: { oneOf: [epochMs, { type: 'null' }] },
-          suspended: pairs('key id'),
-        }),
-      },
-    },
-    EdgeLookupRequest: objectSchema({
-      digest: {
-        type: 'string',
-        pattern: '^[A-Za-z0-9_-]{43}$',
-        description: 'The hash of the presented token, as the store keeps it (base64url).',
-      },
-    }),
-    EdgeKey: objectSchema({
-      key: {
-        type: 'object',
-        required: ['id', 'prefix', 'hint', 'name', 'ownerId', 'scopes', 'createdAt', 'expiresAt'],
-        description:
-          'The key record as the verifier reads it (times in epoch ms), without its hash: id, ' +
-          'owner, scopes, expiry, rotation, revocation, suspension, limits, credits and networks.',
-        properties: {
-          id: { type: 'string', pattern: '^key_[0-9A-Za-z]{16}$' },
-          prefix: { type: 'string' },
-          hint: { type: 'string' },
-          name: { type: 'string' },
-          ownerId: { type: 'string' },
-          scopes: { type: 'array', items: { type: 'string' } },
-          createdAt: epochMs,
-          expiresAt: epochMs,
-          revokedAt: epochMs,
-          suspendedAt: epochMs,
-          allowedIps: { type: 'array', items: { type: 'string' } },
-        },
-        additionalProperties: true,
-      },
-    }),
-  }
-}
-
 /** Every schema of `components.schemas`, by name. */
 export function componentSchemas(
   settings: SchemaSettings,
@@ -448,6 +398,7 @@ export function componentSchemas(
       },
     }),
     RevokedAll: objectSchema({ revokedBefore: instant }),
+    ImportReport: importReportSchema(),
     Catalog: catalogSchema(),
     OpenApiDocument: {
       type: 'object',

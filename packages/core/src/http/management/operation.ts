@@ -20,6 +20,8 @@ export type SchemaName =
   | 'UpdateKeyRequest'
   | 'RotateKeyRequest'
   | 'SuspendKeyRequest'
+  | 'ImportKeysRequest'
+  | 'ImportReport'
   | 'EmptyBody'
   | 'AccessTokenRequest'
   | 'ClientCredentialsGrant'

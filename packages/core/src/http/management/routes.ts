@@ -16,6 +16,7 @@ import {
   lookupByDigest,
   revocationChanges,
 } from './edge-routes.js'
+import { IMPORT_OPERATION, importKeys } from './import-route.js'
 import { jsonResponse } from './json.js'
 import { KEY_OPERATIONS } from './key-operations.js'
 import {
@@ -154,6 +155,13 @@ const ROUTES: readonly Row[] = [
     acts: 'manager',
     operation: KEY_OPERATIONS.revokeAll,
     run: ({ ctx }, caller, { body }) => revokeAllKeys(ctx, caller, body()),
+  },
+  {
+    method: 'POST',
+    path: ['import'],
+    acts: 'manager',
+    operation: IMPORT_OPERATION,
+    run: ({ ctx }, caller, { body }) => importKeys(ctx, caller, body()),
   },
   {
     method: 'GET',
