@@ -184,6 +184,24 @@ const cases: CaseEntry[] = [
     ],
     run: async (s) => (await import('./src/cases/usage.js')).usageCase(s),
   },
+  {
+    id: 'handover',
+    title: '14. Rotation until first use: hand-over against revocation, in another process',
+    needs: ['core', 'redis', 'postgres', 'express'],
+    targets: [
+      {
+        name: 'Redis: hand-over ÷ revocation time-to-effect in another process, p99',
+        unit: 'times',
+        goal: 'reported',
+      },
+      {
+        name: 'PostgreSQL: hand-over ÷ revocation time-to-effect in another process, p99',
+        unit: 'times',
+        goal: 'reported',
+      },
+    ],
+    run: async (s) => (await import('./src/cases/handover.js')).handoverCase(s),
+  },
 ]
 
 const root = fileURLToPath(new URL('..', import.meta.url))

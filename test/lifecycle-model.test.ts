@@ -15,7 +15,9 @@ import {
 // outside its key's allowedIps (IPv4, IPv6, IPv4-mapped IPv6, or none): a suspended key and
 // its access tokens never verify, a resume never lifts a revocation. Rotations until first use
 // (issue 25): the successor's first verification on either instance revokes the old key on both
-// within the bound; a `reused` event only ever names a rotated key and its successor. `pnpm exec tsx test/model-check.ts --runs 2000` runs many more.
+// within the bound; a `reused` event only ever names a rotated key and its successor.
+// Self-rotation (`POST /self/rotate`): only an API key holding `api_keys:rotate_self` gets a
+// successor, once, with its own scopes and expiry. `pnpm exec tsx test/model-check.ts --runs 2000` runs many more.
 
 async function run(backend: Backend, numRuns: number, label: string): Promise<void> {
   const stats = createModelStats()
@@ -33,7 +35,7 @@ async function run(backend: Backend, numRuns: number, label: string): Promise<vo
     console.log(
       `lifecycle model (${label}): ${stats.sequences} sequences, ${stats.commands} commands, ` +
         `${stats.verifications} verifications, ${stats.races} races held at a store read, ` +
-        `${stats.handovers} first-use hand-overs`,
+        `${stats.handovers} first-use hand-overs, ${stats.selfRotations} self-rotations`,
     )
   }
 }

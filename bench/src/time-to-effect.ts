@@ -189,12 +189,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
  * loop on it (`until`: B refuses the key, or B hears the bare message naming it), runs `act`
  * in A after a random pause of up to 3 ms (so samples do not lock to B's loop), and times
  * B's answer from the call and from its return, on the wall clock both processes share.
+ * B's refusal must carry `code` (default `revoked_token`; `message` for the bare message).
  */
 export function timedChange(
   observer: ChildProcess,
   issued: IssuedKey[],
   until: 'refused' | 'message',
   act: (key: { id: string; expiresAt: number }) => unknown,
+  code: string = until === 'message' ? 'message' : 'revoked_token',
 ): () => Promise<Sample> {
   return async () => {
     const next = issued.pop()
@@ -206,10 +208,9 @@ export function timedChange(
     const calledAt = wallClock()
     await act({ id: key.id, expiresAt: key.expiresAt })
     const returnedAt = wallClock()
-    const { at, code } = await rejected
-    if (code !== (until === 'message' ? 'message' : 'revoked_token')) {
-      throw new Error(`B answered ${code}`)
-    }
+    const seen = await rejected
+    if (seen.code !== code) throw new Error(`B answered ${seen.code}, expected ${code}`)
+    const { at } = seen
     return { fromCall: at - calledAt, fromReturn: at - returnedAt }
   }
 }

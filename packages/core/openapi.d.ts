@@ -124,6 +124,26 @@ export interface paths {
     patch?: never
     trace?: never
   }
+  '/api-keys/self/rotate': {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    get?: never
+    put?: never
+    /**
+     * Rotate the calling key itself
+     * @description The Bearer API key (not an access token, not a signed-in person) holding the self-rotation scope (default `api_keys:rotate_self`; no manage scope needed) gets a successor with the same name, scopes, expiry, limits and networks; the body takes only `gracePeriod` and `until`, with the rules of `POST /{id}/rotate`. A key gets one successor: rotating it again, even while it still works in its grace period, is 409 `key_inactive`.
+     */
+    post: operations['rotateSelf']
+    delete?: never
+    options?: never
+    head?: never
+    patch?: never
+    trace?: never
+  }
   '/api-keys/openapi.json': {
     parameters: {
       query?: never
@@ -1746,6 +1766,166 @@ export interface operations {
         content: {
           'application/problem+json': components['schemas']['Problem']
           'application/json': components['schemas']['OAuthError']
+        }
+      }
+    }
+  }
+  rotateSelf: {
+    parameters: {
+      query?: never
+      header?: never
+      path?: never
+      cookie?: never
+    }
+    requestBody?: {
+      content: {
+        'application/json': components['schemas']['RotateKeyRequest']
+      }
+    }
+    responses: {
+      /** @description The successor and its token. */
+      201: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/json': components['schemas']['IssuedKey']
+        }
+      }
+      /** @description The request is malformed: its Authorization header, its body or its parameters. */
+      400: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          /** @description The RFC 6750 challenge. */
+          'WWW-Authenticate'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description No credential, or one that is malformed, unknown, expired or revoked. */
+      401: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          /** @description The RFC 6750 challenge. */
+          'WWW-Authenticate': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description The caller lacks a scope it needs, or the request breaks the same-origin rule. */
+      403: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          /** @description The RFC 6750 challenge. */
+          'WWW-Authenticate'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description The key is revoked, expired or rotated (`key_inactive`). */
+      409: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description The body is larger than the limit. */
+      413: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description A field is invalid; `field` names it. */
+      422: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['ValidationProblem']
+        }
+      }
+      /** @description The caller’s key is over its rate limit or out of credits. */
+      429: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy': string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit: string
+          /** @description Seconds to wait before retrying. */
+          'Retry-After'?: string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
+        }
+      }
+      /** @description A backend is unavailable; retry after `Retry-After` seconds. */
+      503: {
+        headers: {
+          /** @description Never cached: it is about credentials. */
+          'Cache-Control': 'no-store'
+          /** @description The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any. */
+          'RateLimit-Policy'?: string
+          /** @description What is left of the caller's key limits, when it has any. */
+          RateLimit?: string
+          /** @description Seconds to wait before retrying. */
+          'Retry-After': string
+          [name: string]: unknown
+        }
+        content: {
+          'application/problem+json': components['schemas']['Problem']
         }
       }
     }

@@ -2500,6 +2500,377 @@ export const document = {
         },
       },
     },
+    '/api-keys/self/rotate': {
+      post: {
+        operationId: 'rotateSelf',
+        summary: 'Rotate the calling key itself',
+        description:
+          'The Bearer API key (not an access token, not a signed-in person) holding the self-rotation scope (default `api_keys:rotate_self`; no manage scope needed) gets a successor with the same name, scopes, expiry, limits and networks; the body takes only `gracePeriod` and `until`, with the rules of `POST /{id}/rotate`. A key gets one successor: rotating it again, even while it still works in its grace period, is 409 `key_inactive`.',
+        tags: ['API keys'],
+        security: [
+          {
+            apiKey: [],
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                $ref: '#/components/schemas/RotateKeyRequest',
+              },
+            },
+          },
+        },
+        responses: {
+          201: {
+            description: 'The successor and its token.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/IssuedKey',
+                },
+              },
+            },
+          },
+          400: {
+            description:
+              'The request is malformed: its Authorization header, its body or its parameters.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'WWW-Authenticate': {
+                description: 'The RFC 6750 challenge.',
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          401: {
+            description: 'No credential, or one that is malformed, unknown, expired or revoked.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'WWW-Authenticate': {
+                description: 'The RFC 6750 challenge.',
+                required: true,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          403: {
+            description:
+              'The caller lacks a scope it needs, or the request breaks the same-origin rule.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'WWW-Authenticate': {
+                description: 'The RFC 6750 challenge.',
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          409: {
+            description: 'The key is revoked, expired or rotated (`key_inactive`).',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          413: {
+            description: 'The body is larger than the limit.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          422: {
+            description: 'A field is invalid; `field` names it.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/ValidationProblem',
+                },
+              },
+            },
+          },
+          429: {
+            description: 'The caller’s key is over its rate limit or out of credits.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: true,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: true,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'Retry-After': {
+                description: 'Seconds to wait before retrying.',
+                required: false,
+                schema: {
+                  type: 'string',
+                  pattern: '^[0-9]+$',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+          503: {
+            description: 'A backend is unavailable; retry after `Retry-After` seconds.',
+            headers: {
+              'Cache-Control': {
+                description: 'Never cached: it is about credentials.',
+                required: true,
+                schema: {
+                  const: 'no-store',
+                },
+              },
+              'RateLimit-Policy': {
+                description:
+                  "The caller's key limits (IETF draft-ietf-httpapi-ratelimit-headers), when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              RateLimit: {
+                description: "What is left of the caller's key limits, when it has any.",
+                required: false,
+                schema: {
+                  type: 'string',
+                },
+              },
+              'Retry-After': {
+                description: 'Seconds to wait before retrying.',
+                required: true,
+                schema: {
+                  type: 'string',
+                  pattern: '^[0-9]+$',
+                },
+              },
+            },
+            content: {
+              'application/problem+json': {
+                schema: {
+                  $ref: '#/components/schemas/Problem',
+                },
+              },
+            },
+          },
+        },
+      },
+    },
     '/api-keys/openapi.json': {
       get: {
         operationId: 'getOpenApiDocument',
@@ -6858,7 +7229,7 @@ export const document = {
         scheme: 'bearer',
         bearerFormat: 'Keyward API key',
         description:
-          'An API key as `Authorization: Bearer <key>`. Management routes need `api_keys:manage`; `POST /token` needs only the key itself.',
+          'An API key as `Authorization: Bearer <key>`. Management routes need `api_keys:manage`; `POST /token` needs only the key itself; `POST /self/rotate` the self-rotation scope.',
       },
       clientCredentials: {
         type: 'http',

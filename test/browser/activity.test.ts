@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import type { KeywardApiKeys } from '@keyward/ui'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { type Chromium, launchChromium } from './support/chromium.js'
-import { type ExampleApp, startExampleApp } from './support/example-app.js'
+import { type ExampleApp, signInWithOneKey, startExampleApp } from './support/example-app.js'
 import { focused } from './support/page-focus.js'
 
 // The "Activity" view of the "Settings → API Keys" page (issue 24): a key's audit log from its
@@ -36,7 +35,6 @@ describe('Settings → API Keys: the Activity view', () => {
   let page: Page
 
   const keyMenu = (name: string) => page.getByRole('button', { name: `Actions for ${name}` })
-  const row = (name: string) => page.getByRole('row', { name: new RegExp(name) })
   /** Waits until the app's audit log (written within a second) holds `count` events. */
   const auditHolds = (count: number) =>
     expect
@@ -56,19 +54,7 @@ describe('Settings → API Keys: the Activity view', () => {
       launchChromium(),
     ])
     page = chromium.context.pages()[0] ?? (await chromium.context.newPage())
-    await page.goto(`${app.url}/sign-in`)
-    await page.getByRole('button', { name: 'Sign in as the demo person' }).click()
-    await page.waitForURL(`${app.url}/settings/api-keys`)
-    await page.getByRole('heading', { name: 'No API keys yet' }).waitFor()
-    await page.evaluate(async (name) => {
-      await fetch('/api-keys', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name, scopes: ['projects:read'], expiresIn: 30 * 86_400 }),
-      })
-    }, KEY)
-    await page.evaluate(() => document.querySelector<KeywardApiKeys>('keyward-api-keys')?.reload())
-    await row(KEY).getByText('Active').waitFor()
+    await signInWithOneKey(page, app, KEY)
   })
 
   afterAll(async () => {

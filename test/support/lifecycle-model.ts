@@ -58,6 +58,7 @@ export const scopes = defineScopes({
   'projects:write': 'Create and change projects',
   'billing:read': 'Read invoices',
   'api_keys:manage': 'Manage API keys',
+  'api_keys:rotate_self': 'Rotate this key itself',
 })
 
 /** Concrete catalog scopes: what requirements name, and what grants are expanded over. */
@@ -65,6 +66,7 @@ const SCOPES: readonly string[] = scopes.names
 /** What a key may be granted: catalog scopes and wildcards covering some. */
 const GRANTS: readonly string[] = [...SCOPES, 'projects:*', '*']
 const MANAGE = 'api_keys:manage'
+const ROTATE_SELF = 'api_keys:rotate_self'
 const OWNERS = ['org_1', 'org_2'] as const
 /** Instance B's clock runs this far ahead of A's. */
 export const SKEW_MS = 3_000
@@ -246,10 +248,12 @@ export interface ModelStats {
   races: number
   /** First verifications of a rotation's pending successor that revoked its predecessor. */
   handovers: number
+  /** Keys that rotated themselves (`POST /self/rotate` answered 201). */
+  selfRotations: number
 }
 
 export function createModelStats(): ModelStats {
-  return { sequences: 0, commands: 0, verifications: 0, races: 0, handovers: 0 }
+  return { sequences: 0, commands: 0, verifications: 0, races: 0, handovers: 0, selfRotations: 0 }
 }
 
 interface SutInstance {
@@ -1091,6 +1095,7 @@ export type LateAction =
       expiresIn?: number | undefined
     }
   | { kind: 'rotate'; target: TargetPick; grace: number }
+  | { kind: 'self-rotate'; grace: number }
   | { kind: 'delete'; target: TargetPick }
   | { kind: 'revoke-all' }
   | { kind: 'token'; requested?: string[] | undefined; ttl?: number | undefined }
@@ -1109,6 +1114,8 @@ function describeAction(action: LateAction): string {
       return `PATCH ${target(action.target)} ${JSON.stringify({ scopes: action.scopes, expiresIn: action.expiresIn })}`
     case 'rotate':
       return `POST ${target(action.target)}/rotate grace ${action.grace}s`
+    case 'self-rotate':
+      return `POST /self/rotate grace ${action.grace}s`
     case 'delete':
       return `DELETE ${target(action.target)}`
     case 'revoke-all':
@@ -1138,7 +1145,7 @@ async function performManagement(
   const t = clockOf(m, instance)
   const reasons: Reason[] = []
   const optional: Reason[] = []
-  const needsManage = action.kind !== 'token'
+  const needsManage = action.kind !== 'token' && action.kind !== 'self-rotate'
   if (needsManage && !holds(headers.scopes, MANAGE))
     reasons.push({ status: 403, codes: ['insufficient_scope'] })
   // The caller acts as it is now, not as its headers verified.
@@ -1271,24 +1278,29 @@ async function performManagement(
         body: JSON.stringify({ gracePeriod: action.grace }),
       }
       success = 201
-      apply = (body, what) => {
-        const { key, token } = body as { key: ApiKeyJsonLike; token: string }
-        const successor = adoptKey(
-          m,
-          sut,
-          what,
-          { token, key: fromJson(key) },
-          {
-            ownerId: target.ownerId,
-            scopes: target.scopes,
-            expiresAt: target.expiresAt,
-            rotatedFrom: target.id,
-            rules: target.rules,
-          },
-        )
-        applyRotation(target, successor, t, action.grace)
-      }
+      apply = (body, what) => adoptRotation(m, sut, what, body, target, t, action.grace)
       sut.trace.push(`  (target: key #${target.n})`)
+      break
+    }
+    case 'self-rotate': {
+      // The caller is the target: it gets one successor, with its own scopes and expiry.
+      const target = caller.key
+      if (caller.kind !== 'api_key') reasons.push({ status: 400, codes: ['invalid_request'] })
+      if (!holds(callerGrants, ROTATE_SELF))
+        reasons.push({ status: 403, codes: ['insufficient_scope'] })
+      if (action.grace > MAX_GRACE_S) reasons.push({ status: 422, codes: ['invalid_argument'] })
+      if (inactive(m, target, t) || target.suspended)
+        reasons.push({ status: 409, codes: ['key_inactive'] })
+      request = {
+        method: 'POST',
+        path: '/self/rotate',
+        body: JSON.stringify({ gracePeriod: action.grace }),
+      }
+      success = 201
+      apply = (body, what) => {
+        adoptRotation(m, sut, what, body, target, t, action.grace)
+        sut.stats.selfRotations++
+      }
       break
     }
     case 'delete': {
@@ -1384,6 +1396,33 @@ async function performManagement(
       `${response.status} ${code ?? JSON.stringify(response.body)}`,
     )
   }
+}
+
+/** A rotation's 201 answer: its successor joins the model, and `target` ends as the grace says. */
+function adoptRotation(
+  m: Model,
+  sut: Sut,
+  what: string,
+  body: unknown,
+  target: ModelKey,
+  t: number,
+  grace: number,
+): void {
+  const { key, token } = body as { key: ApiKeyJsonLike; token: string }
+  const successor = adoptKey(
+    m,
+    sut,
+    what,
+    { token, key: fromJson(key) },
+    {
+      ownerId: target.ownerId,
+      scopes: target.scopes,
+      expiresAt: target.expiresAt,
+      rotatedFrom: target.id,
+      rules: target.rules,
+    },
+  )
+  applyRotation(target, successor, t, grace)
 }
 
 interface ApiKeyJsonLike {
@@ -1713,6 +1752,42 @@ class LateBegin extends Step {
   }
 }
 
+/**
+ * A credential rotates its own key at once (`POST /self/rotate`): only an API key holding
+ * `api_keys:rotate_self` gets a successor, once, with its own scopes and expiry.
+ */
+class SelfRotate extends Step {
+  constructor(
+    readonly instance: Instance,
+    readonly pick: CredentialPick,
+    readonly grace: number,
+    readonly address: number,
+  ) {
+    super()
+  }
+  check = hasKeys
+  toString = () =>
+    `self-rotate ${this.pick.kind}[${this.pick.index}] on ${NAMES[this.instance]}, grace ${this.grace}s` +
+    ` from ${describeAddress(addressOf(this.address))}`
+  protected async act(m: Model, sut: Sut) {
+    const caller = pickCredential(m, this.pick)
+    const address = addressOf(this.address)
+    const headers = await verifyOn(
+      m,
+      sut,
+      this.instance,
+      caller,
+      NO_REQUIREMENT,
+      `verify ${caller.label} to rotate itself`,
+      address,
+    )
+    sut.trace.push(`  ${caller.label} → ${headers.ok ? 'verified' : headers.code}`)
+    if (!headers.ok) return
+    const action = { kind: 'self-rotate', grace: this.grace } as const
+    await performManagement(m, sut, this.instance, caller, headers.value, action, address)
+  }
+}
+
 /** The body of the pending management request arrives, and the request acts (or not). */
 class LateFinish extends Step {
   check = (m: Readonly<Model>) => m.late !== undefined
@@ -1950,6 +2025,7 @@ const lateActionArb: fc.Arbitrary<LateAction> = fc.oneof(
     expiresIn: fc.option(lifetimeArb, { nil: undefined }),
   }),
   fc.record({ kind: fc.constant('rotate' as const), target: targetArb, grace: graceArb }),
+  fc.record({ kind: fc.constant('self-rotate' as const), grace: graceArb }),
   fc.record({ kind: fc.constant('delete' as const), target: targetArb }),
   fc.constant({ kind: 'revoke-all' as const }),
   fc.record({ kind: fc.constant('token' as const), requested: requestedArb, ttl: ttlArb }),
@@ -2028,6 +2104,12 @@ const commandArb: fc.Arbitrary<Step> = fc.oneof(
     arbitrary: fc
       .tuple(indexArb, instanceArb, fc.constantFrom<-1 | 0 | 1>(-1, 0, 1))
       .map(([index, i, offset]) => new AdvanceTo(index, i, offset)),
+    weight: 2,
+  },
+  {
+    arbitrary: fc
+      .tuple(instanceArb, pickArb, graceArb, addressArb)
+      .map(([i, pick, grace, address]) => new SelfRotate(i, pick, grace, address)),
     weight: 2,
   },
   {

@@ -4,18 +4,11 @@
  * and 8 (an instance with its own connections that runs `check()` on every turn of its loop).
  */
 import type { ChildProcess } from 'node:child_process'
-import { createKeyward, type Keyward } from '@keyward/core'
-import { migrate, PostgresRevocationList, PostgresTokenStore } from '@keyward/postgres'
-import { RedisRevocationList, RedisTokenStore } from '@keyward/redis'
-import { Redis } from 'ioredis'
-import pg from 'pg'
-import { nextMessage, request, startChild, stopChild, wallClock } from '../child.js'
+import type { Keyward } from '@keyward/core'
 import { percentile } from '../micro.js'
-import { benchRedis, deleteNamespace } from '../redis-server.js'
 import type { Row, TargetResult } from '../report.js'
 import type { BenchSettings, CaseResult } from '../settings.js'
 import {
-  type IssuedKey,
   interleave,
   issueKeys,
   ms,
@@ -24,7 +17,9 @@ import {
   rawSamples,
   type Sample,
   type SamplingOptions,
+  timedChange,
 } from '../time-to-effect.js'
+import { overPostgres, overRedis } from '../two-processes.js'
 
 /** Bounded trials: rounds kept (one suspension and one revocation each), warm-up, time bound. */
 const SAMPLING: Record<BenchSettings['mode'], SamplingOptions> = {
@@ -35,49 +30,19 @@ const SAMPLING: Record<BenchSettings['mode'], SamplingOptions> = {
 /** The ratio a suspension may take over a revocation at p99: the same bound, plus noise. */
 const GOAL = 1.1
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-/**
- * The sampler of one kind of change: arms B's check loop on the next issued key, runs `act` in
- * A after a random pause of up to 3 ms, and times B's refusal (which must carry `code`) from
- * the call and from its return, on the wall clock both processes share.
- */
-function timed(
-  observer: ChildProcess,
-  issued: IssuedKey[],
-  code: string,
-  act: (id: string) => Promise<unknown>,
-): () => Promise<Sample> {
-  return async () => {
-    const next = issued.pop()
-    if (next === undefined) throw new Error('ran out of issued keys')
-    await request(
-      observer,
-      { type: 'arm', token: next.token, id: next.key.id, until: 'refused' },
-      'armed',
-    )
-    const refused = nextMessage<{ type: 'rejected'; at: number; code: string }>(
-      observer,
-      'rejected',
-      10_000,
-    )
-    await sleep(Math.random() * 3)
-    const calledAt = wallClock()
-    await act(next.key.id)
-    const returnedAt = wallClock()
-    const seen = await refused
-    if (seen.code !== code) throw new Error(`B answered ${seen.code}, expected ${code}`)
-    return { fromCall: seen.at - calledAt, fromReturn: seen.at - returnedAt }
-  }
-}
-
 /** One backend's rounds: suspensions and revocations interleaved, A → B. */
 async function sample(a: Keyward, b: ChildProcess, sampling: SamplingOptions) {
   const issued = await issueKeys(a, 2 * (sampling.warmup + sampling.samples), 16)
   const sampled = await interleave(
     {
-      suspension: timed(b, issued, 'suspended_token', (id) => a.keys.suspend(id)),
-      revocation: timed(b, issued, 'revoked_token', (id) => a.keys.revoke(id)),
+      suspension: timedChange(
+        b,
+        issued,
+        'refused',
+        ({ id }) => a.keys.suspend(id),
+        'suspended_token',
+      ),
+      revocation: timedChange(b, issued, 'refused', ({ id }) => a.keys.revoke(id)),
     },
     sampling,
   )
@@ -129,62 +94,15 @@ function targetOf(backend: string, m: Measured): TargetResult {
   }
 }
 
-async function overRedis(settings: BenchSettings, sampling: SamplingOptions) {
-  const redis = await benchRedis(settings.redisUrl)
-  const namespace = `kwbench_susp_${process.pid}_${Date.now()}`
-  const b = startChild('src/servers/redis-app.ts', [redis.url, namespace, '10000'])
-  const client = new Redis(redis.url)
-  const a = createKeyward({
-    prefix: 'kw_live',
-    store: new RedisTokenStore(client, { namespace }),
-    revocations: new RedisRevocationList(client, { namespace }),
-  })
-  try {
-    await nextMessage(b, 'ready')
-    await a.ready()
-    return { measured: await sample(a, b, sampling), private: redis.private, url: redis.url }
-  } finally {
-    await stopChild(b)
-    await a.close()
-    if (!redis.private) await deleteNamespace(redis.url, namespace)
-    client.disconnect()
-    await redis.stop()
-  }
-}
-
-async function overPostgres(settings: BenchSettings, sampling: SamplingOptions) {
-  const url = settings.databaseUrl
-  const schema = `kwbench_susp_${process.pid}_${Date.now().toString(36)}`
-  const pool = new pg.Pool({ connectionString: url, max: 4 })
-  let b: ChildProcess | undefined
-  let a: Keyward | undefined
-  try {
-    await migrate(pool, { schema })
-    b = startChild('src/servers/postgres-app.ts', [url, schema])
-    a = createKeyward({
-      prefix: 'kw_live',
-      store: new PostgresTokenStore(pool, { schema }),
-      revocations: new PostgresRevocationList(pool, { schema }),
-    })
-    await nextMessage(b, 'ready')
-    await a.ready()
-    return await sample(a, b, sampling)
-  } finally {
-    if (b) await stopChild(b)
-    await a?.close()
-    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {})
-    await pool.end()
-  }
-}
-
 /**
  * Case 10: suspension time-to-effect in another process against revocation's, interleaved
  * round by round, over Redis and then over PostgreSQL.
  */
 export async function suspensionCase(settings: BenchSettings): Promise<CaseResult> {
   const sampling = SAMPLING[settings.mode]
-  const redis = await overRedis(settings, sampling)
-  const postgres = await overPostgres(settings, sampling)
+  const measure = (a: Keyward, b: ChildProcess) => sample(a, b, sampling)
+  const redis = await overRedis(settings, 'susp', measure)
+  const postgres = await overPostgres(settings, 'susp', measure)
   return {
     section: {
       id: 'suspension',

@@ -313,6 +313,58 @@ describe.each(Object.keys(deployments))('keyward against %s', (name) => {
     expect(missingRotation.code).toBe(3)
   })
 
+  it('rotates until first use: the old token works until the app first verifies the new one', async () => {
+    const { token, key } = await app.keys.create({
+      name: 'handed over',
+      ownerId: 'org_2',
+      scopes: [],
+      expiresIn: '3d',
+    })
+    const rotated = await keyward([...store, 'keys', 'rotate', key.id, '--until', 'first-use'])
+    expect(rotated.code).toBe(0)
+    expect(rotated.stderr).toMatch(
+      new RegExp(
+        `^Rotated ${key.id} to key_\\w{16}; the old token works until the new one is first used\\.\\n$`,
+      ),
+    )
+    await expect(app.verify(token)).resolves.toMatchObject({ id: key.id })
+    const view = await keyward([...store, '--json', 'keys', 'list', '--owner', 'org_2'])
+    expect(JSON.parse(view.stdout).keys).toContainEqual(
+      expect.objectContaining({ id: key.id, status: 'rotated', rotatedUntil: 'first-use' }),
+    )
+    await app.verify(rotated.stdout.trim())
+    await expect.poll(() => outcome(app, token)).toBe('revoked_token')
+
+    const capped = await app.keys.create({
+      name: 'capped',
+      ownerId: 'org_2',
+      scopes: [],
+      expiresIn: '3d',
+    })
+    const withCap = await keyward([
+      ...store,
+      'keys',
+      'rotate',
+      capped.key.id,
+      '--until',
+      'first-use',
+      '--grace',
+      '10m',
+    ])
+    expect(withCap.stderr).toMatch(/works until the new one is first used, at most 10m\.\n$/)
+    const refused = await keyward([
+      ...store,
+      '--json',
+      'keys',
+      'rotate',
+      capped.key.id,
+      '--until',
+      'later',
+    ])
+    expect(refused.code).toBe(2)
+    expect(JSON.parse(refused.stderr)).toMatchObject({ error: { field: 'until' } })
+  })
+
   it('revoke-all asks for confirmation on stdin, and only the typed owner id confirms', async () => {
     const { token } = await app.keys.create({
       name: 'x',

@@ -1,4 +1,5 @@
 import { boundBackends } from './backends/bounded-backends.js'
+import { UnavailableError } from './errors.js'
 import { type AuditQuery, createAuditRecorder, listAuditEvents } from './keys/audit.js'
 import { createLifecycleContext } from './keys/context.js'
 import { handOverKey } from './keys/hand-over.js'
@@ -156,7 +157,7 @@ export function createKeyward<S extends string = string>(
   const background = {
     now: resolved.now,
     onError: resolved.onError,
-    emit: (event: KeyEvent) => lifecycle.emit(event),
+    emit: (event: KeyEvent, id?: string) => lifecycle.emit(event, undefined, id),
   }
   const webhooks = resolved.webhooks && createWebhookDispatcher(resolved.webhooks, background)
   const policies =
@@ -165,6 +166,18 @@ export function createKeyward<S extends string = string>(
       ...background,
       get: (id) => keys.get(id),
       revoke: (id) => keys.revoke(id, { actor: 'policy' }),
+      list: (ownerId, cursor) => keys.listPage(ownerId, cursor === undefined ? {} : { cursor }),
+      audited: async (ownerId, keyId, type, id) => {
+        await recorder.flush()
+        const { events } = await listAuditEvents(resolved.audit.log, { ownerId, keyId, type })
+        return events.some((event) => event.id === id)
+      },
+      settle: async () => {
+        if (webhooks && !(await webhooks.settle())) {
+          throw new UnavailableError('The webhook queue is unavailable.')
+        }
+        if (!(await recorder.flush())) throw new UnavailableError('The audit log is unavailable.')
+      },
     })
   const lifecycle = createLifecycleContext({
     ...resolved,
@@ -195,11 +208,17 @@ export function createKeyward<S extends string = string>(
       enable: webhooks.enable,
       flush: webhooks.flush,
     },
-    policies: policies && { run: policies.run, flush: policies.flush },
+    policies: policies && {
+      run: policies.run,
+      flush: policies.flush,
+      schedule: policies.schedule,
+    },
     audit: Object.freeze({
       log: resolved.audit.log,
       list: (query: AuditQuery) => listAuditEvents(resolved.audit.log, query),
-      flush: () => recorder.flush(),
+      flush: async () => {
+        await recorder.flush()
+      },
     }),
     usage: usage && bindKeywardUsage(usage, (ownerId) => keys.list(ownerId)),
     verify: verifyWith<S>(verifier),

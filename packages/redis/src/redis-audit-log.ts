@@ -12,6 +12,7 @@ import {
   withinRetention,
 } from '@keyward/core/adapter'
 import { assertRedisClient, explainReplyError, type RedisClient } from './lib/client.js'
+import { LuaScript } from './lib/lua-script.js'
 import { hashTag } from './lib/namespace.js'
 
 /** Options of {@link RedisAuditLog}. Invalid values throw `TypeError('<option> must be …')`. */
@@ -39,11 +40,44 @@ const SCAN_BATCH = 200
 const MAX_SCANS = 10
 
 /**
+ * A flush: adds each event to its sets unless an event with its id is there at its time (an
+ * event appended again, such as a policy's action repeated after a crash, is kept once), then
+ * trims every touched set to the retention and the newest `max`, and sets its time to live.
+ */
+const APPEND = new LuaScript(`
+local cutoff, max, ttl = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+local i = 4
+while i <= #ARGV do
+  local id, at, member, n = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
+  local seen = false
+  for _, existing in ipairs(redis.call('ZRANGEBYSCORE', KEYS[tonumber(ARGV[i + 4])], at, at)) do
+    if string.sub(existing, 1, #id) == id then
+      seen = true
+      break
+    end
+  end
+  if not seen then
+    for j = 1, n do
+      redis.call('ZADD', KEYS[tonumber(ARGV[i + 3 + j])], at, member)
+    end
+  end
+  i = i + 4 + n
+end
+for _, set in ipairs(KEYS) do
+  redis.call('ZREMRANGEBYSCORE', set, '-inf', '(' .. cutoff)
+  redis.call('ZREMRANGEBYRANK', set, 0, -(max + 1))
+  redis.call('PEXPIRE', set, ttl)
+end
+return #KEYS
+`)
+
+/**
  * An {@link AuditLog} in Redis, shared by every instance on the same namespace: a sorted set
  * per owner (`{ns}:audit:o:<owner>`) and per key (`{ns}:audit:k:<owner>:<key>`), scored by
  * the event's time, each member the event id followed by its JSON, so equal times order by
- * id. A flush is one `MULTI` (one round trip): the events added, each touched set trimmed to
- * `retention` and `maxEventsPerOwner` and given `retention` to live.
+ * id. A flush is one script (one round trip): the events added (one whose id is already there
+ * at its time is kept once), each touched set trimmed to `retention` and `maxEventsPerOwner`
+ * and given `retention` to live.
  *
  * `list` reads the key's set when `keyId` is given, else the owner's, newest first, and
  * filters `type` and `actor` as it reads: a page costs O(page) without those filters, and at
@@ -78,26 +112,24 @@ export class RedisAuditLog implements AuditLog {
     const cutoff = this.#now() - this.#retention
     const kept = events.filter((event) => event.at >= cutoff)
     if (kept.length === 0) return
-    const multi = this.#redis.multi()
-    const touched = new Set<string>()
+    // KEYS: every set touched; ARGV: the bounds, then per event its id, time, member and the
+    // KEYS indexes of its sets (the owner's first).
+    const sets: string[] = []
+    const slot = (set: string) => {
+      const at = sets.indexOf(set)
+      return at >= 0 ? at + 1 : sets.push(set)
+    }
+    const args: (string | number)[] = [cutoff, this.#max, this.#retention]
     for (const event of kept) {
       if (!ID_PATTERN.test(event.id)) throw new TypeError('audit event id must be evt_ + 16 base62')
-      const member = event.id + JSON.stringify(event)
-      const sets = [this.#ownerKey(event.ownerId)]
-      if (event.keyId !== undefined) sets.push(this.#keyKey(event.ownerId, event.keyId))
-      for (const set of sets) {
-        multi.zadd(set, event.at, member)
-        touched.add(set)
-      }
+      const owned = [slot(this.#ownerKey(event.ownerId))]
+      if (event.keyId !== undefined) owned.push(slot(this.#keyKey(event.ownerId, event.keyId)))
+      args.push(event.id, event.at, event.id + JSON.stringify(event), owned.length, ...owned)
     }
-    for (const set of touched) {
-      multi.zremrangebyscore(set, '-inf', `(${cutoff}`)
-      multi.zremrangebyrank(set, 0, -(this.#max + 1))
-      multi.pexpire(set, this.#retention)
-    }
-    const replies = await multi.exec()
-    for (const [error] of replies ?? []) {
-      if (error) throw explainReplyError(error, [...touched].join(', '))
+    try {
+      await APPEND.run(this.#redis, sets, args)
+    } catch (error) {
+      throw explainReplyError(error, sets.join(', '))
     }
   }
 

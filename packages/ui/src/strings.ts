@@ -134,6 +134,10 @@ export interface ApiKeysStrings {
   rotateBody: string
   graceLabel: string
   graceNone: string
+  /** Under "Rotated": the old key works until the new one is first used. */
+  untilFirstUse: string
+  /** The default rotation choice; `longest` is the longest grace period, e.g. "1 day". */
+  graceUntilFirstUse: (longest: string) => string
   /** A grace choice; `duration` is e.g. "7 days". */
   graceFor: (duration: string) => string
   rotateSubmit: string
@@ -293,6 +297,8 @@ export const defaultStrings: ApiKeysStrings = {
     'A new key replaces this one. Choose how long the old key keeps working while you switch your applications over.',
   graceLabel: 'The old key keeps working',
   graceNone: 'Not at all: it stops working immediately',
+  untilFirstUse: 'Works until the new key is first used',
+  graceUntilFirstUse: (longest) => `Until the new key is first used (at most ${longest})`,
   graceFor: (duration) => `For ${duration}`,
   rotateSubmit: 'Rotate key',
   extendTitle: (name) => `Extend “${name}”`,

@@ -99,11 +99,11 @@ export function apiBackend(options: ApiBackendOptions): Backend {
     async resume(id) {
       return view(await call<ApiKeyJson>('POST', `/${encodeURIComponent(id)}/resume`, {}))
     },
-    async rotate(id, gracePeriod) {
+    async rotate(id, options = {}) {
       const issued = await call<{ token: string; key: ApiKeyJson }>(
         'POST',
         `/${encodeURIComponent(id)}/rotate`,
-        gracePeriod === undefined ? {} : { gracePeriod },
+        options,
       )
       return { token: issued.token, key: view(issued.key) }
     },

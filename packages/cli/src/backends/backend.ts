@@ -77,6 +77,12 @@ export interface AuditViewPage {
   nextCursor: string | null
 }
 
+/** How `keys rotate` ends the old key (the body of `POST /:id/rotate`). */
+export interface RotateOptions {
+  gracePeriod?: string | number
+  until?: 'first-use'
+}
+
 /**
  * Where the CLI manages keys: the stores the applications share (Redis, PostgreSQL, or keys in
  * PostgreSQL with revocations through Redis), or a running application's management API. Each
@@ -100,7 +106,8 @@ export interface Backend {
   /** Every owner id with a key, for `keys list --all` without `--owner`; absent: one owner only. */
   owners?(): Promise<string[]>
   create(input: CreateInput): Promise<{ token: string; key: KeyView }>
-  rotate(id: string, gracePeriod?: string | number): Promise<{ token: string; key: KeyView }>
+  /** Rotates a key: `gracePeriod` in seconds or a duration; `until: 'first-use'` waits for the successor's first use. */
+  rotate(id: string, options?: RotateOptions): Promise<{ token: string; key: KeyView }>
   /** Changes a key; rejects `NotFoundError`, or `KeyInactiveError` for a key that no longer works. */
   update(id: string, input: UpdateInput): Promise<KeyView>
   /**

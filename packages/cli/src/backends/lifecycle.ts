@@ -118,11 +118,11 @@ export function lifecycleBackend(parts: LifecycleParts): Backend {
       const { keys, now } = await lifecycle()
       return keyView(await keys.resume(id), now())
     },
-    async rotate(id, gracePeriod) {
+    async rotate(id, options = {}) {
       const record = await store.get(id)
       if (!record) throw new NotFoundError(`No key ${id}.`)
       const { keys, now } = await lifecycle(record.prefix)
-      const { token, key } = await keys.rotate(id, gracePeriod === undefined ? {} : { gracePeriod })
+      const { token, key } = await keys.rotate(id, options)
       return { token, key: keyView(key, now()) }
     },
     async revoke(id) {

@@ -130,20 +130,39 @@ function registerRotate(keys: Command, ctx: CommandContext): void {
     .description('issue a new token for a key; prints it once, alone on stdout')
     .argument('<id>', 'the key id, key_…')
     .option('--grace <duration>', 'how long the old token keeps working, e.g. 1h (default: none)')
-    .addHelpText('after', helpExample('keyward keys rotate key_3fA9xYz012345678 --grace 1h'))
-    .action(async (id: string, options: { grace?: string }) => {
-      const issued = await ctx.withBackend((backend) =>
-        backend.rotate(id, options.grace === undefined ? undefined : seconds(options.grace)),
-      )
+    .option(
+      '--until <first-use>',
+      'first-use: the old token works until the new one is first used (at most --grace, default the largest grace period)',
+    )
+    .addHelpText(
+      'after',
+      helpExample('keyward keys rotate key_3fA9xYz012345678 --until first-use --grace 1d'),
+    )
+    .action(async (id: string, options: { grace?: string; until?: string }) => {
+      if (options.until !== undefined && options.until !== 'first-use') {
+        throw new InvalidArgumentError('until', "--until takes only 'first-use'.")
+      }
+      const rotation = {
+        ...(options.grace === undefined ? {} : { gracePeriod: seconds(options.grace) }),
+        ...(options.until === undefined ? {} : { until: 'first-use' as const }),
+      }
+      const issued = await ctx.withBackend((backend) => backend.rotate(id, rotation))
       if (ctx.json()) ctx.printJson(issued)
       else {
         ctx.out(issued.token)
-        ctx.info(
-          `Rotated ${id} to ${issued.key.id}; the old token ${options.grace ? `ends in ${options.grace}` : 'is revoked'}.`,
-        )
+        ctx.info(`Rotated ${id} to ${issued.key.id}; the old token ${oldTokenEnd(options)}.`)
       }
       ctx.done(EXIT.ok)
     })
+}
+
+/** What `keys rotate` says of the old token's end. */
+function oldTokenEnd(options: { grace?: string; until?: string }): string {
+  if (options.until !== undefined) {
+    const cap = options.grace === undefined ? '' : `, at most ${options.grace}`
+    return `works until the new one is first used${cap}`
+  }
+  return options.grace ? `ends in ${options.grace}` : 'is revoked'
 }
 
 function registerRevoke(keys: Command, ctx: CommandContext): void {

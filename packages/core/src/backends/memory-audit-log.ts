@@ -43,6 +43,8 @@ export class MemoryAuditLog implements AuditLog {
     const touched = new Set<string>()
     for (const event of events) {
       const list = this.#owners.get(event.ownerId) ?? []
+      // An event appended again (a policy's action repeated after a crash) is kept once.
+      if (list.some((kept) => kept.id === event.id)) continue
       list.push(structuredClone(event))
       this.#owners.set(event.ownerId, list)
       touched.add(event.ownerId)

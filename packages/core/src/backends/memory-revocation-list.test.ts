@@ -20,4 +20,48 @@ describe('MemoryRevocationList', () => {
     expect(list.isRevoked(subject, Number.MAX_SAFE_INTEGER)).toBe(true)
     expect(list.isRevoked({ ...subject, createdAt: 5_001 }, 0)).toBe(false)
   })
+
+  it('prunes ids of keys ended by now once it holds 1 024, keeping what still lives and the later end of an id revoked twice', async () => {
+    const T0 = 1_700_000_000_000
+    const HOUR = 3_600_000
+    let now = T0
+    const list = new MemoryRevocationList({ now: () => now })
+    const events: string[] = []
+    list.subscribe((event) => void events.push(event.type))
+    const twice = { id: 'key_twice', ownerId: 'org_1', createdAt: T0 - 1 }
+    const lasting = { id: 'key_lasting', ownerId: 'org_1', createdAt: T0 - 1 }
+    await list.revoke(twice.id, T0 + 2 * HOUR)
+    await list.revoke(twice.id, T0 + HOUR)
+    await list.revoke(lasting.id, T0 + 3 * HOUR)
+    // Full at 1 024 ids, it prunes (nothing ended yet) and lets the table grow to twice that.
+    for (let i = 0; i < 1_030; i++) await list.revoke(`key_short${i}`, T0 + HOUR)
+    now = T0 + 90 * 60_000
+    for (let i = 0; i < 1_020; i++) await list.revoke(`key_more${i}`, T0 + 4 * HOUR)
+    expect(events).toHaveLength(2_053)
+    // Full again: this revocation prunes what ended by now, the short ones.
+    await list.revoke('key_next', T0 + 4 * HOUR)
+    expect(list.isRevoked(twice)).toBe(true)
+    expect(list.isRevoked(lasting)).toBe(true)
+    expect(list.isRevoked({ ...twice, id: 'key_next' })).toBe(true)
+    // An ended key's id no longer needs refusing: its expiry refuses it.
+    expect(list.isRevoked({ ...twice, id: 'key_short0' })).toBe(false)
+    expect(list.isRevoked({ ...twice, id: 'key_short1029' })).toBe(false)
+  })
+
+  it('prunes suspensions of keys ended by now the same way, keeping live ones', async () => {
+    const T0 = 1_700_000_000_000
+    const HOUR = 3_600_000
+    let now = T0
+    const list = new MemoryRevocationList({ now: () => now })
+    await list.suspend('key_live', T0 + 3 * HOUR)
+    for (let i = 0; i < 1_030; i++) await list.suspend(`key_short${i}`, T0 + HOUR)
+    now = T0 + 2 * HOUR
+    for (let i = 0; i < 1_020; i++) await list.suspend(`key_more${i}`, T0 + 4 * HOUR)
+    await list.suspend('key_next', T0 + 4 * HOUR)
+    expect(list.isSuspended('key_live')).toBe(true)
+    expect(list.isSuspended('key_next')).toBe(true)
+    expect(list.isSuspended('key_short0')).toBe(false)
+    await list.resume('key_live')
+    expect(list.isSuspended('key_live')).toBe(false)
+  })
 })

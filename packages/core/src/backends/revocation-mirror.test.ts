@@ -116,6 +116,45 @@ describe('RevocationMirror', () => {
     expect(mirror.isRevoked(subject('key_y', 'org_3', T0 - 5_000))).toBe(true)
   })
 
+  it('prunes ids and suspensions of keys ended by now once full, keeping live ones and the later end of an id revoked twice', async () => {
+    const HOUR = 3_600_000
+    const clock = { now: T0 }
+    const mirror = mirrorAt(clock, { maxStaleness: 10 * HOUR, heartbeatInterval: HOUR })
+    await mirror.load(async () => ({
+      state: {
+        ...empty,
+        revoked: [['key_loaded', T0 + 2 * HOUR]],
+        suspended: [['key_paused', T0 + 2 * HOUR]],
+      },
+      sent: mirror.reading(),
+    }))
+    mirror.apply({ type: 'revoked', id: 'key_twice', expiresAt: T0 + 2 * HOUR })
+    mirror.apply({ type: 'revoked', id: 'key_twice', expiresAt: T0 + HOUR })
+    mirror.apply({ type: 'suspended', id: 'key_held', expiresAt: T0 + 2 * HOUR })
+    // Full at 1 024 entries, each table prunes (nothing ended yet) and grows to twice that.
+    for (let i = 0; i < 1_030; i++) {
+      mirror.apply({ type: 'revoked', id: `key_short${i}`, expiresAt: T0 + HOUR })
+      mirror.apply({ type: 'suspended', id: `key_short${i}`, expiresAt: T0 + HOUR })
+    }
+    clock.now = T0 + 90 * 60_000
+    mirror.markFresh()
+    for (let i = 0; i < 1_020; i++) {
+      mirror.apply({ type: 'revoked', id: `key_more${i}`, expiresAt: T0 + 4 * HOUR })
+      mirror.apply({ type: 'suspended', id: `key_more${i}`, expiresAt: T0 + 4 * HOUR })
+    }
+    // Full again: these prune what ended by now, the short ones.
+    mirror.apply({ type: 'revoked', id: 'key_next', expiresAt: T0 + 4 * HOUR })
+    mirror.apply({ type: 'suspended', id: 'key_next', expiresAt: T0 + 4 * HOUR })
+    for (const id of ['key_twice', 'key_loaded', 'key_next']) {
+      expect(mirror.isRevoked(subject(id)), id).toBe(true)
+    }
+    for (const id of ['key_held', 'key_paused', 'key_next']) {
+      expect(mirror.isSuspended(id), id).toBe(true)
+    }
+    expect(mirror.isRevoked(subject('key_short0'))).toBe(false)
+    expect(mirror.isSuspended('key_short1029')).toBe(false)
+  })
+
   it('keeps changes that arrive while a snapshot is read, and never lets an epoch go back', async () => {
     const mirror = mirrorAt({ now: T0 })
     await mirror.load(async () => {

@@ -98,7 +98,11 @@ function otherFields(event: Record<string, unknown>): Record<string, unknown> | 
  * `keyId` or its `key`, the changed fields for the key events that change fields, its other
  * plain fields as `data`, and where it came from over HTTP.
  */
-export function auditEventOf(event: KeyEvent, origin: EventOrigin | undefined): AuditEvent {
+export function auditEventOf(
+  event: KeyEvent,
+  origin: EventOrigin | undefined,
+  id: string = `evt_${randomBase62(16)}`,
+): AuditEvent {
   const fields = event as unknown as Record<string, unknown>
   const key = fields.key as ApiKey | undefined
   const ownerId = (fields.ownerId as string | undefined) ?? key?.ownerId ?? EVERY_OWNER
@@ -111,7 +115,7 @@ export function auditEventOf(event: KeyEvent, origin: EventOrigin | undefined): 
     delete data?.previousExpiresAt
   }
   const record: AuditEvent = {
-    id: `evt_${randomBase62(16)}`,
+    id,
     at: event.at,
     type: event.type,
     ownerId,
@@ -139,10 +143,13 @@ export interface AuditRecorderConfig {
 export interface AuditRecorder {
   /** Buffers one event; the next flush (within `flushInterval`) appends it. */
   record(event: AuditEvent): void
-  /** Appends everything buffered now; resolves once it is stored (or failed and kept). */
-  flush(): Promise<void>
+  /**
+   * Appends everything buffered now; resolves once it is stored (`true`) or failed and kept
+   * for the next flush (`false`).
+   */
+  flush(): Promise<boolean>
   /** Flushes, and stops the timer. */
-  close(): Promise<void>
+  close(): Promise<boolean>
 }
 
 /** Events kept for a later flush while the log fails; beyond this the oldest are dropped. */
@@ -155,25 +162,27 @@ const MAX_BUFFERED = 100_000
 export function createAuditRecorder(config: AuditRecorderConfig): AuditRecorder {
   let buffer: AuditEvent[] = []
   let timer: ReturnType<typeof setTimeout> | undefined
-  let running: Promise<void> = Promise.resolve()
+  let running: Promise<boolean> = Promise.resolve(true)
   // While the log keeps failing (an outage), only the first failure is reported.
   let failing = false
 
-  const appendBuffered = async () => {
-    if (buffer.length === 0) return
+  const appendBuffered = async (): Promise<boolean> => {
+    if (buffer.length === 0) return true
     const batch = buffer
     buffer = []
     try {
       await config.log.append(batch)
       failing = false
+      return true
     } catch (error) {
       // Kept for the next flush, in order, ahead of what was recorded meanwhile.
       buffer = batch.concat(buffer).slice(-MAX_BUFFERED)
       if (!failing) config.onError(error)
       failing = true
+      return false
     }
   }
-  const flush = (): Promise<void> => {
+  const flush = (): Promise<boolean> => {
     if (timer !== undefined) clearTimeout(timer)
     timer = undefined
     running = running.then(appendBuffered)

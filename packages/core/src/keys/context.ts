@@ -17,7 +17,8 @@ export interface LifecycleConfig {
   maxLifetime: number
   defaultExpiresIn: number | undefined
   maxGracePeriod: number
-  onEvent: ((event: KeyEvent) => void | Promise<void>) | undefined
+  /** The publishing hook (webhooks, policies, then the app's `onEvent`); `id` as given to `emit`. */
+  onEvent: ((event: KeyEvent, id?: string) => void | Promise<void>) | undefined
   /** Buffers every event for the audit log. */
   audit: AuditRecorder
   onError: (error: unknown) => void
@@ -45,7 +46,7 @@ export interface LifecycleContext {
    * Records the event in the audit log (with where it came from over HTTP) and tells the
    * application's `onEvent` hook; never rejects (see {@link createLifecycleContext}).
    */
-  readonly emit: (event: KeyEvent, origin?: EventOrigin) => Promise<void>
+  readonly emit: (event: KeyEvent, origin?: EventOrigin, id?: string) => Promise<void>
   readonly onError: (error: unknown) => void
   /** Drops this instance's cached verification of a key that just changed. */
   readonly forget: (id: string) => void
@@ -57,15 +58,19 @@ export interface LifecycleContext {
 export function createLifecycleContext(config: LifecycleConfig): LifecycleContext {
   const { onEvent, onError, audit } = config
   // The change is made before its event: a failing audit hook must not undo or fail it.
-  const emit = async function emitKeyEvent(event: KeyEvent, origin?: EventOrigin): Promise<void> {
+  const emit = async function emitKeyEvent(
+    event: KeyEvent,
+    origin?: EventOrigin,
+    id?: string,
+  ): Promise<void> {
     try {
-      audit.record(auditEventOf(event, origin))
+      audit.record(auditEventOf(event, origin, id))
     } catch (error) {
       onError(error)
     }
     if (!onEvent) return
     try {
-      await onEvent(event)
+      await onEvent(event, id)
     } catch (error) {
       onError(error)
     }

@@ -1,3 +1,5 @@
+import type { KeyPage } from '../keys/list.js'
+import { BASE62 } from '../lib/base62.js'
 import type { ApiKey, KeyEvent } from '../types.js'
 import type { BackgroundContext, BackgroundPublisher } from '../webhooks/events.js'
 import type { WebhookDelivery } from '../webhooks/queue.js'
@@ -7,6 +9,14 @@ import type { ResolvedPolicies, ResolvedRules } from './options.js'
 export interface Policies {
   /** Runs one pass now: claims due jobs and acts on them. Resolves to the number of actions taken. */
   run(): Promise<number>
+  /**
+   * Schedules the jobs of `ownerId`'s live keys (keys created before policies were turned on
+   * have none): reminders for thresholds still ahead, the expiry, and the age and idle checks
+   * (due at once when already past). Safe to run again: a job queued already is not queued
+   * twice, and one acted on already emits the same event again (same id: the audit log keeps
+   * it once). Resolves to the number of keys scheduled.
+   */
+  schedule(ownerId: string): Promise<number>
   /** Resolves once every job scheduled so far is in the queue. */
   flush(): Promise<void>
 }
@@ -22,6 +32,15 @@ interface SchedulerContext extends BackgroundContext {
   readonly get: (id: string) => Promise<ApiKey | undefined>
   /** Revokes with actor `policy`. */
   readonly revoke: (id: string) => Promise<unknown>
+  /** One page of an owner's keys, revoked ones aside (`keys.listPage`). */
+  readonly list: (ownerId: string, cursor: string | undefined) => Promise<KeyPage>
+  /** Whether the audit log holds event `id` (of `type`, about `keyId` of `ownerId`). */
+  readonly audited: (ownerId: string, keyId: string, type: string, id: string) => Promise<boolean>
+  /**
+   * Resolves once every event emitted so far is stored: in the audit log and in the webhook
+   * queue. A job is completed only after it, so a crash before never loses its event.
+   */
+  readonly settle: () => Promise<void>
 }
 
 type Action = 'expiring' | 'expired' | 'idle' | 'revoke_idle' | 'rotation_due'
@@ -31,6 +50,8 @@ interface Job {
   /** The key's end the job was scheduled for (expiry jobs). */
   expiresAt?: number
   threshold?: string
+  /** When the job's condition is met (a reminder's threshold, the end, the age): its event's `at`. */
+  dueAt?: number
 }
 
 const DAY = 86_400_000
@@ -55,15 +76,21 @@ export function createPolicyScheduler(
   const run = async (): Promise<number> => {
     await flush()
     const jobs = await queue.claim(ctx.now(), BATCH, LEASE)
-    let acted = 0
+    const acted: string[] = []
     for (const delivery of jobs) {
       try {
-        if (await act(delivery, config, ctx)) acted += 1
+        if (await act(delivery, config, ctx)) acted.push(delivery.id)
       } catch (error) {
         ctx.onError(error)
       }
     }
-    return acted + (jobs.length === BATCH ? await run() : 0)
+    // Completed once their events are stored: a crash before then leaves the jobs leased, and
+    // acting on them again emits the same events (same ids), which the logs and queues keep once.
+    if (acted.length > 0) {
+      await ctx.settle()
+      for (const id of acted) await queue.complete(id)
+    }
+    return acted.length + (jobs.length === BATCH ? await run() : 0)
   }
   const tick = () => {
     if (closed || running) return
@@ -92,6 +119,27 @@ export function createPolicyScheduler(
     },
     run,
     flush,
+    async schedule(ownerId) {
+      let scheduled = 0
+      let cursor: string | undefined
+      do {
+        const page = await ctx.list(ownerId, cursor)
+        const at = ctx.now()
+        for (const key of page.keys) {
+          if (key.rotatedTo !== undefined || at >= key.expiresAt) continue
+          const jobs = await notFiredYet(
+            jobsFor({ type: 'created', key, at }, config),
+            key,
+            at,
+            ctx,
+          )
+          await Promise.all(jobs.map(([job, dueAt]) => queue.enqueue([job], dueAt)))
+          scheduled += 1
+        }
+        cursor = page.nextCursor ?? undefined
+      } while (cursor !== undefined)
+      return scheduled
+    },
     start() {
       timer = setInterval(tick, config.interval)
       ;(timer as { unref?: () => void }).unref?.()
@@ -133,6 +181,7 @@ function jobsFor(event: KeyEvent, config: ResolvedPolicies): Array<[WebhookDeliv
     }
   }
   return jobs.map(([job, dueAt]) => {
+    job.dueAt = dueAt
     const id = ['pol', job.keyId, job.action, job.expiresAt, job.threshold]
       .filter(Boolean)
       .join(':')
@@ -150,9 +199,32 @@ function jobsFor(event: KeyEvent, config: ResolvedPolicies): Array<[WebhookDeliv
 }
 
 /**
- * Acts on a claimed job against the key as it stands now: fires its event (or revokes) and
- * completes it, reschedules an idle check whose key was used meanwhile, or drops a job its
- * key outgrew (revoked, rotated, its expiry moved). Resolves `true` when it acted.
+ * The jobs of `key` without those already acted on: a job due before `at` (an age or idle
+ * notice) whose event the audit log holds was done by an earlier schedule.
+ */
+async function notFiredYet(
+  jobs: Array<[WebhookDelivery, number]>,
+  key: ApiKey,
+  at: number,
+  ctx: SchedulerContext,
+): Promise<Array<[WebhookDelivery, number]>> {
+  const kept: Array<[WebhookDelivery, number]> = []
+  for (const [job, dueAt] of jobs) {
+    const fired =
+      dueAt <= at &&
+      (job.type === 'rotation_due' || job.type === 'idle') &&
+      (await ctx.audited(key.ownerId, key.id, job.type, await eventIdOf(job.id)))
+    if (!fired) kept.push([job, dueAt])
+  }
+  return kept
+}
+
+/**
+ * Acts on a claimed job against the key as it stands now: fires its event (or revokes), which
+ * the caller completes once stored; reschedules an idle check whose key was used meanwhile; or
+ * drops a job its key outgrew (revoked, rotated, its expiry moved). Resolves `true` when it
+ * acted. The event's id comes from the job's and its `at` is when the condition was met, so
+ * acting on the job again (after a crash) emits the very same event.
  */
 async function act(
   delivery: WebhookDelivery,
@@ -162,43 +234,52 @@ async function act(
   const job = JSON.parse(delivery.body) as Job
   const { queue } = config
   const key = await ctx.get(job.keyId)
-  const at = ctx.now()
+  const now = ctx.now()
   const stale =
     !key ||
     key.rotatedTo !== undefined ||
     (job.expiresAt !== undefined && key.expiresAt !== job.expiresAt) ||
-    (job.action !== 'expired' && at >= key.expiresAt)
+    (job.action !== 'expired' && now >= key.expiresAt)
   if (stale) {
     await queue.complete(delivery.id)
     return false
   }
-  if (job.action === 'expired' && at < key.expiresAt) {
+  if (job.action === 'expired' && now < key.expiresAt) {
     await queue.retry(delivery.id, key.expiresAt)
     return false
   }
+  const id = await eventIdOf(delivery.id)
+  // Jobs queued before `dueAt` was kept fire at the time they are acted on.
+  const at = Math.min(job.dueAt ?? now, now)
   if (job.action === 'idle' || job.action === 'revoke_idle') {
     const rules = config.owners.get(key.ownerId) ?? config.rules
     const after = (job.action === 'idle' ? rules.idleAfter : rules.revokeIdleAfter) ?? 0
     const idleSince = key.lastUsedAt ?? key.createdAt
-    if (at < idleSince + after) {
+    if (now < idleSince + after) {
       await queue.retry(delivery.id, idleSince + after)
       return false
     }
     if (job.action === 'revoke_idle') await ctx.revoke(key.id)
-    else await ctx.emit({ type: 'idle', key, idleSince, at, actor: 'policy' })
+    else
+      await ctx.emit({ type: 'idle', key, idleSince, at: idleSince + after, actor: 'policy' }, id)
   } else if (job.action === 'expiring') {
     const daysLeft = Math.ceil((key.expiresAt - at) / DAY)
-    await ctx.emit({
-      type: 'expiring',
-      key,
-      threshold: job.threshold!,
-      daysLeft,
-      at,
-      actor: 'policy',
-    })
+    await ctx.emit(
+      { type: 'expiring', key, threshold: job.threshold!, daysLeft, at, actor: 'policy' },
+      id,
+    )
   } else {
-    await ctx.emit({ type: job.action, key, at, actor: 'policy' })
+    await ctx.emit({ type: job.action, key, at, actor: 'policy' }, id)
   }
-  await queue.complete(delivery.id)
   return true
+}
+
+/** The stable event id of a job: `evt_` and 16 base62 characters of its id's SHA-256. */
+async function eventIdOf(jobId: string): Promise<string> {
+  const digest = new Uint8Array(
+    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(jobId)),
+  )
+  let id = 'evt_'
+  for (let i = 0; i < 16; i++) id += BASE62[(digest[i] as number) % 62]
+  return id
 }

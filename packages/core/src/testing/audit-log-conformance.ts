@@ -220,6 +220,18 @@ export function auditLogConformance(name: string, factory: AuditLogFactory): voi
       expect(ids(events)).not.toContain(old.id)
     })
 
+    it('keeps an event appended again (same id and time) once, in the same or a later batch', async () => {
+      const log = await open()
+      const ownerId = sampleOwnerId()
+      const event = { ...sampleEvent(ownerId, Date.now() - 1_000), keyId: 'key_0000000000000001' }
+      await log.append([event, event])
+      await log.append([event])
+      // Acted on again, the same event may carry what changed meanwhile (a key renamed).
+      await log.append([{ ...event, data: { note: 'the key was renamed meanwhile' } }])
+      expect(ids((await log.list({ ownerId })).events)).toEqual([event.id])
+      expect(ids((await log.list({ ownerId, keyId: event.keyId })).events)).toEqual([event.id])
+    })
+
     it('takes a batch of hundreds of events in one append', async () => {
       const log = await open()
       const ownerId = sampleOwnerId()

@@ -3,6 +3,7 @@ import { managementCases } from './lib/management-cases.js'
 import { managementPageCases } from './lib/management-page-cases.js'
 import { managementUsageCases } from './lib/management-usage-cases.js'
 import { principalCases } from './lib/principal-cases.js'
+import { selfRotationCases } from './lib/self-rotation-cases.js'
 import { suspensionCases } from './lib/suspension-cases.js'
 import type { CheckResponse, ServeManagement, ServeManagementWithPrincipal } from './served.js'
 
@@ -34,7 +35,7 @@ export interface ManagementConformanceOptions {
 /**
  * Registers vitest `describe` blocks checking that an adapter's management REST API answers
  * as Keyward's own adapters do, over real HTTP: authentication and the manage scope, every
- * route (create, list, get, update, rotate, suspend, resume, revoke, revoke-all, `POST
+ * route (create, list, get, update, rotate, self-rotate, suspend, resume, revoke, revoke-all, `POST
  * /token`), network rules judged on the socket peer's address, the problem
  * answers (400, 403, 404, 409, 413, 422) and `Cache-Control: no-store`, bodies in odd
  * encodings, raw paths routed as core routes them, repeated `Authorization` lines, a caller
@@ -83,5 +84,6 @@ export function managementConformance(options: ManagementConformanceOptions): vo
   managementPageCases(name, serve, checkResponse)
   managementAuditCases(name, serve, checkResponse)
   managementUsageCases(name, serve, checkResponse)
+  selfRotationCases(name, serve, checkResponse)
   principalCases(name, serveWithPrincipal, checkResponse)
 }

@@ -4,6 +4,7 @@ import { BASE62 } from '../lib/base62.js'
 import { crc32 } from '../lib/crc32.js'
 import {
   assertPrefix,
+  compileTokenChecker,
   generateKeyId,
   generateToken,
   isKeyId,
@@ -80,6 +81,48 @@ describe('token format', () => {
       expect(() => parseToken(value, accepted)).toThrowError(
         expect.objectContaining({ code: 'malformed_token' }),
       )
+    }
+  })
+
+  it('says why a token is refused, alike with one accepted prefix or several, on check and on the shape test', () => {
+    const MALFORMED = 'The API key is malformed.'
+    const UNKNOWN = 'The API key has an unknown prefix.'
+    const MISMATCH = 'The API key checksum does not match.'
+    const token = generateToken('kw_live')
+    const body = token.slice('kw_live_'.length)
+    const secret = body.slice(0, 32)
+    const checksum = body.slice(32)
+    const other = (c: string) => (c === 'A' ? 'B' : 'A')
+    // [token, check's message, checkShape's message (undefined: the shape test passes)]
+    const cases: Array<[string, string, string | undefined]> = [
+      [`kw_prod_${body}`, UNKNOWN, UNKNOWN],
+      [`kw_live${body}`, UNKNOWN, UNKNOWN],
+      [`_${body}`, UNKNOWN, UNKNOWN],
+      [`kw_live_${body}0`, MALFORMED, MALFORMED],
+      [`kw_live_${body.slice(1)}`, MALFORMED, MALFORMED],
+      // Longest a token of an accepted prefix could be: its prefix still named when unknown.
+      [`${'z'.repeat(20)}_${body}`, UNKNOWN, UNKNOWN],
+      [`${'z'.repeat(21)}_${body}`, MALFORMED, MALFORMED],
+      [`kw_live_${secret.slice(0, -1)}-${checksum}`, MALFORMED, undefined],
+      [`kw_live_${secret}${checksum.slice(0, -1)}-`, MALFORMED, undefined],
+      [`kw_live_${secret}${checksum.slice(0, -1)}é`, MALFORMED, undefined],
+      [`kw_live_${secret}é${checksum.slice(1)}`, MALFORMED, undefined],
+      [`kw_live_${secret}${checksum.slice(0, -1)}${other(checksum.at(-1)!)}`, MISMATCH, undefined],
+    ]
+    for (const prefixes of [['kw_live'], ['kw_test', 'kw_live', 'acme']]) {
+      const checker = compileTokenChecker(prefixes)
+      expect(() => checker.check(token)).not.toThrow()
+      expect(() => checker.checkShape(token)).not.toThrow()
+      for (const [value, checked, shaped] of cases) {
+        const where = `${prefixes.length} prefixes: ${value}`
+        expect(() => checker.check(value), where).toThrowError(checked)
+        if (shaped === undefined) expect(() => checker.checkShape(value), where).not.toThrow()
+        else expect(() => checker.checkShape(value), where).toThrowError(shaped)
+      }
+      for (const value of [undefined, 42, null]) {
+        expect(() => checker.check(value)).toThrowError(MALFORMED)
+        expect(() => checker.checkShape(value)).toThrowError(MALFORMED)
+      }
     }
   })
 

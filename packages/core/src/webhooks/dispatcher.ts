@@ -20,7 +20,13 @@ export interface Webhooks {
  * The dispatcher `createKeyward` runs: `publish` enqueues an event for its endpoints off the
  * caller's path; the loop sends due deliveries; `close` lets attempts in flight finish.
  */
-export interface WebhookDispatcher extends Webhooks, BackgroundPublisher {}
+export interface WebhookDispatcher extends Webhooks, BackgroundPublisher {
+  /**
+   * Flushes, then says whether every event published since the last `settle` reached the
+   * queue (`false`: an enqueue failed, the failure went to `onError`, and the event is lost).
+   */
+  settle(): Promise<boolean>
+}
 
 interface DispatcherContext extends BackgroundContext {
   /**
@@ -50,6 +56,7 @@ export function createWebhookDispatcher(
   let polling: Promise<void> | undefined
   let again = false
   let closed = false
+  let enqueueFailed = false
 
   const schedule = (delay: number) => {
     if (closed || timer !== undefined) return
@@ -89,16 +96,25 @@ export function createWebhookDispatcher(
     sendDelivery(delivery, endpoints.get(delivery.endpointId), signers, config, ctx)
 
   return {
-    publish(event) {
+    publish(event, id) {
       if (closed) return
-      const deliveries = deliveriesOf(event, endpoints.values(), now())
+      const deliveries = deliveriesOf(event, endpoints.values(), now(), id)
       if (deliveries.length === 0) return
-      const enqueued = queue.enqueue(deliveries, now()).then(wake, onError)
+      const enqueued = queue.enqueue(deliveries, now()).then(wake, (error) => {
+        enqueueFailed = true
+        onError(error)
+      })
       track(pending, enqueued)
     },
     start: () => schedule(0),
     flush: async () => {
       while (pending.size > 0) await Promise.all(pending)
+    },
+    async settle() {
+      while (pending.size > 0) await Promise.all(pending)
+      const stored = !enqueueFailed
+      enqueueFailed = false
+      return stored
     },
     attempts: (endpointId, limit = 50) => queue.attempts(endpointId, limit),
     endpoints: () =>

@@ -2,7 +2,8 @@ import type { KeyEvent } from '../types.js'
 
 /** Takes events without making the emitter wait: the webhook dispatcher, the policy scheduler. */
 export interface EventPublisher {
-  publish(event: KeyEvent): void
+  /** `id`: the event's stable id when it has one (a policy's action), for its `webhook-id`. */
+  publish(event: KeyEvent, id?: string): void
 }
 
 /** A publisher with work of its own in the background, started and stopped with the instance. */
@@ -17,8 +18,11 @@ export interface BackgroundPublisher extends EventPublisher {
 export interface BackgroundContext {
   /** The instance's clock (the `at` of the events it emits). */
   readonly now: () => number
-  /** The instance's emitter (for the events it emits itself); never rejects. */
-  readonly emit: (event: KeyEvent) => Promise<void>
+  /**
+   * The instance's emitter (for the events it emits itself); never rejects. `id`: a stable
+   * event id (audit id, webhook-id), so that acting again after a crash repeats nothing.
+   */
+  readonly emit: (event: KeyEvent, id?: string) => Promise<void>
   readonly onError: (error: unknown) => void
 }
 
@@ -30,11 +34,11 @@ export interface BackgroundContext {
 export function publishingHook(
   onEvent: ((event: KeyEvent) => void | Promise<void>) | undefined,
   publishers: readonly (EventPublisher | undefined)[],
-): ((event: KeyEvent) => void | Promise<void>) | undefined {
+): ((event: KeyEvent, id?: string) => void | Promise<void>) | undefined {
   const active = publishers.filter((p): p is EventPublisher => p !== undefined)
-  if (active.length === 0) return onEvent
-  return function publishKeyEvent(event: KeyEvent): void | Promise<void> {
-    for (const publisher of active) publisher.publish(event)
+  if (active.length === 0) return onEvent && ((event) => onEvent(event))
+  return function publishKeyEvent(event: KeyEvent, id?: string): void | Promise<void> {
+    for (const publisher of active) publisher.publish(event, id)
     return onEvent?.(event)
   }
 }

@@ -41,21 +41,28 @@ export function webhookBody(event: KeyEvent): string {
   )
 }
 
-/** One delivery of `event` per endpoint that subscribes to its type, sharing one `webhook-id`. */
+/**
+ * One delivery of `event` per endpoint that subscribes to its type, sharing one `webhook-id`.
+ * An event with a stable `id` (`evt_…`, a policy's action) gets ids derived from it, so that
+ * publishing it again is a no-op while it is queued, and the same `webhook-id` after that.
+ */
 export function deliveriesOf(
   event: KeyEvent,
   endpoints: Iterable<ResolvedEndpoint>,
   now: number,
+  id?: string,
 ): WebhookDelivery[] {
   const type = webhookType(event)
-  const messageId = `msg_${randomBase62(24)}`
+  const stable = id?.replace(/^evt_/, '')
+  const messageId = `msg_${stable ?? randomBase62(24)}`
   let body: string | undefined
   const deliveries: WebhookDelivery[] = []
-  for (const endpoint of endpoints) {
+  // An endpoint's place among the configured ones names its delivery of a stable event.
+  for (const [index, endpoint] of [...endpoints].entries()) {
     if (endpoint.events && !endpoint.events.has(type)) continue
     body ??= webhookBody(event)
     deliveries.push({
-      id: `dlv_${randomBase62(24)}`,
+      id: stable === undefined ? `dlv_${randomBase62(24)}` : `dlv_${stable}_${index}`,
       messageId,
       endpointId: endpoint.id,
       type,

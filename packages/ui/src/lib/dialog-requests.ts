@@ -2,6 +2,7 @@ import type { ApiKeysChangeDetail } from '../change-detail.js'
 import type { ApiKeysStrings } from '../strings.js'
 import type { Catalog } from '../types.js'
 import { allowedIpsPatch, readAllowedIps } from './allowed-ips.js'
+import { FIRST_USE } from './form-choices.js'
 import type { FormDialog } from './form-dialog.js'
 import type { FieldErrors } from './form-errors.js'
 import { readExpiry, readLimits, readName } from './key-form.js'
@@ -59,9 +60,9 @@ export function dialogRequest(
       }
     }
     case 'rotate': {
-      const gracePeriod = Number(data.get('grace') ?? 0)
+      const rotation = readRotation(data)
       return async () => {
-        const { key, token } = await client.rotate(dialog.key.id, gracePeriod)
+        const { key, token } = await client.rotate(dialog.key.id, rotation)
         const change = { action: 'rotated', key } as const
         return {
           announcement: s.rotated(dialog.key.name),
@@ -128,4 +129,13 @@ export function dialogRequest(
       }
     }
   }
+}
+
+/**
+ * The rotate dialog's choice: until the new key's first use (waiting at most the longest grace
+ * period, the server's default), or a fixed grace period in seconds.
+ */
+function readRotation(data: FormData): { until: typeof FIRST_USE } | { gracePeriod: number } {
+  const grace = data.get('grace') ?? '0'
+  return grace === FIRST_USE ? { until: FIRST_USE } : { gracePeriod: Number(grace) }
 }

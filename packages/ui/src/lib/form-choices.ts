@@ -20,6 +20,9 @@ export function expiryPresets(maxLifetime: number): number[] {
   return PRESET_DAYS.filter((days) => days * DAY_S <= maxLifetime)
 }
 
+/** The rotation choice "until the new key is first used", offered first and checked. */
+export const FIRST_USE = 'first-use' as const
+
 /** The grace periods (seconds) a rotation may choose, up to and including `maxGracePeriod`. */
 export function graceChoices(maxGracePeriod: number): number[] {
   const choices = GRACE_CHOICES.filter((seconds) => seconds <= maxGracePeriod)

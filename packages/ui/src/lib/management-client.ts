@@ -75,7 +75,11 @@ export interface ManagementClient {
       allowedIps?: string[] | null
     },
   ): Promise<ApiKeyJson>
-  rotate(id: string, gracePeriod: number): Promise<IssuedKeyJson>
+  /** Rotates the key: the old one ends after `gracePeriod` seconds, or at the new one's first use (`until`), at most that late. */
+  rotate(
+    id: string,
+    rotation: { gracePeriod?: number; until?: 'first-use' },
+  ): Promise<IssuedKeyJson>
   /** Suspends the key (it is refused until resumed), with the reason if one is given. */
   suspend(id: string, reason: string): Promise<ApiKeyJson>
   /** Lifts the key's suspension. */
@@ -163,7 +167,7 @@ export function createManagementClient(
     catalog: () => call<Catalog>('GET', '/catalog'),
     create: (input) => call<IssuedKeyJson>('POST', '', input),
     update: (id, input) => call<ApiKeyJson>('PATCH', key(id), input),
-    rotate: (id, gracePeriod) => call<IssuedKeyJson>('POST', `${key(id)}/rotate`, { gracePeriod }),
+    rotate: (id, rotation) => call<IssuedKeyJson>('POST', `${key(id)}/rotate`, rotation),
     suspend: (id, reason) =>
       call<ApiKeyJson>('POST', `${key(id)}/suspend`, reason === '' ? {} : { reason }),
     resume: (id) => call<ApiKeyJson>('POST', `${key(id)}/resume`, {}),

@@ -1,10 +1,13 @@
 import { html, nothing, type TemplateResult } from 'lit'
-import { graceChoices } from '../lib/form-choices.js'
+import { FIRST_USE, graceChoices } from '../lib/form-choices.js'
 import { formatDuration } from '../lib/time.js'
 import type { ApiKeysStrings } from '../strings.js'
 import { fieldError } from './field-error.js'
 
-/** How long a rotated key keeps working: radios up to `maxGracePeriod` seconds, the first checked. */
+/**
+ * How long a rotated key keeps working: until the new key's first use (checked: no guessing how
+ * long the switch takes), or for a fixed time up to `maxGracePeriod` seconds.
+ */
 export function graceField(
   strings: ApiKeysStrings,
   locale: string | undefined,
@@ -12,8 +15,13 @@ export function graceField(
   error: string | undefined,
 ): TemplateResult {
   const choices = graceChoices(maxGracePeriod)
+  const longest = formatDuration(maxGracePeriod, locale)
   return html`<fieldset aria-describedby=${error ? 'grace-error' : nothing}>
       <legend>${strings.graceLabel}</legend>
+      <div class="radio">
+        <input type="radio" id="grace-first-use" name="grace" value=${FIRST_USE} checked autofocus />
+        <label for="grace-first-use">${strings.graceUntilFirstUse(longest)}</label>
+      </div>
       ${choices.map(
         (seconds, index) => html`<div class="radio">
           <input
@@ -21,8 +29,6 @@ export function graceField(
             id="grace-${index}"
             name="grace"
             value=${String(seconds)}
-            ?checked=${index === 0}
-            ?autofocus=${index === 0}
           />
           <label for="grace-${index}"
             >${seconds === 0 ? strings.graceNone : strings.graceFor(formatDuration(seconds, locale))}</label

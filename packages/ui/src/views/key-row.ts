@@ -79,14 +79,21 @@ export function keyRowView(
       </td>
       <td class="cell-status">
         <span class="status status-${key.status}">${s.status[key.status]}</span>
-        ${
-          key.status === 'suspended' && key.suspendReason
-            ? html`<span class="reason">${s.suspendedBecause(key.suspendReason)}</span>`
-            : nothing
-        }
+        ${statusNote(s, key)}
       </td>
       <td class="menu-host">${rowMenuView(s, key, index, context.openMenu === key.id, events)}</td>
     </tr>`
+}
+
+/** The line under a status: why a key is suspended, or that a rotated key waits for its successor's first use. */
+function statusNote(s: ApiKeysStrings, key: ApiKeyJson): TemplateResult | typeof nothing {
+  if (key.status === 'suspended' && key.suspendReason) {
+    return html`<span class="reason">${s.suspendedBecause(key.suspendReason)}</span>`
+  }
+  if (key.status === 'rotated' && key.firstUsePending) {
+    return html`<span class="reason">${s.untilFirstUse}</span>`
+  }
+  return nothing
 }
 
 /** How many of a key's allowed networks its row names before "and 3 more". */

@@ -81,6 +81,12 @@ describe('createManagementApi options', () => {
       /^manageScope must be/,
     )
     expect(() => createManagementApi(keyward, { manageScope: '*' })).toThrow(TypeError)
+    expect(() => createManagementApi(keyward, { selfRotateScope: 'keys:renew' })).toThrow(
+      /^selfRotateScope must be a resource:action scope declared in the scope catalog/,
+    )
+    expect(() =>
+      createManagementApi(keyward, { selfRotateScope: 42 as unknown as string }),
+    ).toThrow(/^selfRotateScope must be/)
     expect(() => createManagementApi(keyward, { maxBodyBytes: 0 })).toThrow(/^maxBodyBytes must be/)
     expect(() =>
       createManagementApi(keyward, { accessTokens: {} as unknown as AccessTokenIssuer }),

@@ -28,6 +28,7 @@ import {
   type RouteMatcher,
   routeMatcher,
 } from './routes.js'
+import { DEFAULT_SELF_ROTATE_SCOPE } from './self-rotate-route.js'
 import { createTokenRoute, type TokenRoute } from './token-route.js'
 
 /** Options of {@link createManagementApi}. Invalid options throw `TypeError` at once. */
@@ -37,6 +38,12 @@ export interface ManagementApiOptions {
    * the instance's scope catalog. Default `'api_keys:manage'`.
    */
   manageScope?: string
+  /**
+   * The scope with which an API key may rotate itself (`POST /self/rotate`), without the
+   * manage scope. When given, it must be declared in the scope catalog. Default
+   * `'api_keys:rotate_self'` (a key can hold it only once the catalog declares it).
+   */
+  selfRotateScope?: string
   /**
    * Mints access tokens for `POST /token` (for example `@keyward/jwt`). Default: none, and
    * `POST /token` answers 404. A JSON body (`{ scope?, expiresIn? }`, Bearer API key) is
@@ -80,6 +87,8 @@ export interface ManagementApi {
  * - `PATCH` and rotation change a key only when the caller's scopes cover the key's (403),
  *   so a narrow key cannot mint a copy of a broader one; `PATCH` scopes can only narrow (422).
  * - `POST /token` needs an API key (not an access token) but no manage scope.
+ * - `POST /self/rotate` needs an API key (not an access token, not a person) holding
+ *   `selfRotateScope`, and no manage scope: the key gets its one successor.
  * - The caller is re-checked (`keyward.recheck`) once the body has arrived, right before
  *   anything is done: a caller revoked, suspended or expired meanwhile gets 401, one outside
  *   its `allowedIps` (`request.clientIp`) 403, and nothing happens.
@@ -106,6 +115,15 @@ export function createManagementApi<S extends string>(
   const manageScope = options.manageScope ?? 'api_keys:manage'
   if (!isScope(manageScope) || !keyward.scopes.has(manageScope)) {
     throw new TypeError('manageScope must be a resource:action scope declared in the scope catalog')
+  }
+  const selfRotateScope = options.selfRotateScope ?? DEFAULT_SELF_ROTATE_SCOPE
+  if (
+    options.selfRotateScope !== undefined &&
+    (!isScope(selfRotateScope) || !keyward.scopes.has(selfRotateScope))
+  ) {
+    throw new TypeError(
+      'selfRotateScope must be a resource:action scope declared in the scope catalog',
+    )
   }
   const issuer = options.accessTokens
   if (issuer !== undefined) {
@@ -141,6 +159,7 @@ export function createManagementApi<S extends string>(
     catalog: createCatalogRoute(keyward),
     token,
     openApi: () => document,
+    selfRotateScope,
   }
   const features = { accessTokens: token !== undefined, openApi: openApi !== false }
   const dispatch: Dispatch = {
@@ -257,6 +276,7 @@ async function runRoute(
 ): Promise<ManagementResponse> {
   const body = () => parseJsonBody(request.body, dispatch.maxBodyBytes, dispatch.realm)
   const query = new URLSearchParams(request.query ?? '')
+  const origin = requestOrigin(request)
   // An earlier middleware may have verified the caller when the headers arrived, and
   // the body may have taken minutes. Decide on the caller as it is now: revoked,
   // expired or narrowed meanwhile, it acts as what it is now, or not at all.
@@ -270,16 +290,17 @@ async function runRoute(
       id,
       body,
       query,
+      origin,
     })
   }
   const caller: Caller = {
     ...(presented.key === undefined
       ? presented.principal
       : callerOf(await dispatch.recheck(presented.key, request.clientIp))),
-    origin: requestOrigin(request),
+    origin,
   }
   dispatch.manage.check(new Set(caller.scopes), dispatch.realm)
-  return route.run(dispatch.deps, caller, { id, body, query })
+  return route.run(dispatch.deps, caller, { id, body, query, origin })
 }
 
 /** The `openApi` option, checked: `false`, or the document's options. */

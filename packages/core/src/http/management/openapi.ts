@@ -132,7 +132,7 @@ export function openApiDocument(options: OpenApiDocumentOptions = {}): Record<st
 
 /** Who may call a route of the table. */
 function audienceOf(route: Route): OperationAudience {
-  return route.acts
+  return route.operation.audience ?? route.acts
 }
 
 /** The security schemes the operations name. */
@@ -144,7 +144,7 @@ function securitySchemes(manageScope: string): Record<string, JsonSchema> {
       bearerFormat: 'Keyward API key',
       description:
         `An API key as \`Authorization: Bearer <key>\`. Management routes need \`${manageScope}\`; ` +
-        '`POST /token` needs only the key itself.',
+        '`POST /token` needs only the key itself; `POST /self/rotate` the self-rotation scope.',
     },
     clientCredentials: {
       type: 'http',
@@ -170,6 +170,7 @@ const SECURITY: Record<OperationAudience, readonly Record<string, never[]>[]> = 
   manager: [{ apiKey: [] }, { session: [] }],
   key: [{ apiKey: [] }, { clientCredentials: [] }, {}],
   client: [{ clientCredentials: [] }, { apiKey: [] }],
+  self: [{ apiKey: [] }],
   public: [],
 }
 
@@ -178,6 +179,7 @@ const AUDIENCE_REFUSALS: Record<OperationAudience, readonly RefusalStatus[]> = {
   manager: [400, 401, 403, 429, 503],
   key: [400, 401, 403, 429, 503],
   client: [400, 401, 403, 429, 503],
+  self: [400, 401, 403, 429, 503],
   public: [],
 }
 

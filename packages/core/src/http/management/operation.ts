@@ -42,6 +42,8 @@ export type OperationAudience =
   | 'key'
   /** An OAuth client: HTTP Basic, a form secret or a Bearer API key. */
   | 'client'
+  /** An API key acting on itself, as a Bearer token only (`POST /self/rotate`). */
+  | 'self'
   /** Anyone: no credential. */
   | 'public'
 
@@ -82,6 +84,8 @@ export interface RouteOperation {
   readonly summary: string
   /** What a caller needs to know beyond the summary: rules, limits, side effects. */
   readonly description: string
+  /** Who may call it, when not what its route's `acts` says (a key acting on itself: `'self'`). */
+  readonly audience?: OperationAudience
   /** The group it is listed under. */
   readonly tag: 'API keys' | 'Access tokens' | 'OAuth' | 'Discovery'
   /** The query parameters it reads; `422` then applies. Default none. */

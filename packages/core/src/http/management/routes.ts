@@ -4,6 +4,7 @@
  * it. Authentication, the caller's re-check and the scope check are decided once, in
  * `createManagementApi`, from the `acts` column.
  */
+import type { EventOrigin } from '../../keys/audit.js'
 import type { VerifiedKey } from '../../types.js'
 import type { ManagementResponse } from '../request.js'
 import { AUDIT_OPERATION, listAuditEvents } from './audit-route.js'
@@ -24,6 +25,7 @@ import {
 } from './key-routes.js'
 import { OPENAPI_CACHE_CONTROL, OPENAPI_OPERATION } from './openapi-operation.js'
 import type { RouteOperation } from './operation.js'
+import { rotateSelf, SELF_ROTATE_OPERATION } from './self-rotate-route.js'
 import { TOKEN_OPERATION, type TokenRoute } from './token-route.js'
 import {
   getKeyUsage,
@@ -40,6 +42,8 @@ export interface RouteRequest {
   body: () => unknown
   /** The query parameters (empty when the request had none). */
   query: URLSearchParams
+  /** Where the request came from, as the adapter decided: kept in the audit log. */
+  origin: EventOrigin
 }
 
 /** What the routes act through, bound once by `createManagementApi`. */
@@ -50,6 +54,8 @@ export interface RouteDeps {
   readonly token: TokenRoute | undefined
   /** The API's OpenAPI document, built on first use. */
   readonly openApi: () => Record<string, unknown>
+  /** The scope a key needs to rotate itself (`POST /self/rotate`). */
+  readonly selfRotateScope: string
 }
 
 /** Where a route sits (its method and its path) and what the OpenAPI document says of it. */
@@ -159,6 +165,13 @@ const ROUTES: readonly Row[] = [
     operation: TOKEN_OPERATION,
     onlyWith: 'accessTokens',
     run: ({ token }, key, { body }) => (token as TokenRoute).mint(key, body()),
+  },
+  {
+    method: 'POST',
+    path: ['self', 'rotate'],
+    acts: 'key',
+    operation: SELF_ROTATE_OPERATION,
+    run: ({ ctx, selfRotateScope }, key, request) => rotateSelf(ctx, selfRotateScope, key, request),
   },
   {
     method: 'GET',
