@@ -126,3 +126,13 @@ export interface IssuedKeyJson {
   key: ApiKeyJson
   token: string
 }
+
+/** Counts by outcome (`valid`, `insufficient_scope`…): only outcomes that happened are present. */
+export type UsageOutcomesJson = Partial<Record<string, number>>
+
+/** `GET /:id/usage`: one key's counts by outcome per bucket, oldest first. */
+export interface KeyUsageJson {
+  keyId: string
+  granularity: 'minute' | 'hour' | 'day'
+  buckets: { start: string; outcomes: UsageOutcomesJson }[]
+}
