@@ -26,7 +26,8 @@ const INTERNAL_PROPERTIES = new RegExp(
     ...['pages', 'loadError', 'openMenu', 'dialog', 'errors', 'busy', 'catalog', 'choice'],
     ...['expiryChoice', 'defaults', 'confirming', 'keyId', 'client', 'announcement', 'change'],
     ...['issued', 'kind', 'rate', 'submit', 'listPage', 'query', 'error', 'moreError', 'filtered'],
-    ...['revocable', 'reset', 'search', 'more', 'apply'],
+    ...['revocable', 'reset', 'search', 'more', 'apply', 'openKey', 'focusOpened', 'onKey'],
+    ...['onFocusOut', 'spark', 'watch', 'choose', 'toggle'],
   ].join('|')})$`,
 )
 

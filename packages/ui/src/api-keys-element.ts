@@ -12,6 +12,7 @@ import { menuButtonIn } from './lib/menu-keys.js'
 import { syncModal } from './lib/modal.js'
 import { RowMenus } from './lib/row-menus.js'
 import { UsageLog } from './lib/usage-log.js'
+import { UsageSparks } from './lib/usage-sparks.js'
 import { type ApiKeysStrings, defaultStrings } from './strings.js'
 import type { ApiKeyJson, Catalog } from './types.js'
 import { dangerZoneView } from './views/danger-zone.js'
@@ -113,6 +114,7 @@ export class KeywardApiKeys extends LitElement {
   #views: typeof DialogViews | undefined
   #viewsLoading: Promise<typeof DialogViews> | undefined
   readonly #menus = new RowMenus(this)
+  readonly #sparks = new UsageSparks(this, () => this.#client())
   readonly #pages = new KeyPages(this, () => this.#client())
   readonly #activity = new ActivityLog(
     this,
@@ -171,6 +173,7 @@ export class KeywardApiKeys extends LitElement {
   async reload(): Promise<void> {
     const load = ++this.#loads
     this._loadError = undefined
+    this.#sparks.reset()
     const keys = this.#pages.reset()
     try {
       const catalog = await this.#client().catalog()
@@ -222,6 +225,7 @@ export class KeywardApiKeys extends LitElement {
     closed('activity-dialog', Boolean(this.#activity.state))
     closed('usage-dialog', Boolean(this.#usage.state))
     this.#menus.focusOpened()
+    this.#sparks.watch(this.renderRoot)
   }
 
   // ---- rendering -------------------------------------------------------------------------
@@ -239,6 +243,7 @@ export class KeywardApiKeys extends LitElement {
       expiryWarningDays: this.expiryWarningDays,
       defaultRateLimits: this._catalog?.defaultRateLimits ?? [],
       openMenu: this.#menus.openKey,
+      spark: (keyId: string) => this.#sparks.of(keyId),
     }
     const views = this.#views
     const dialog = this._dialog

@@ -197,9 +197,9 @@ const pageStyles = css`
     border-bottom: 1px solid var(--_border);
   }
   svg.sparkline {
-    width: 6em;
-    height: 1.5em;
-    vertical-align: middle;
+    display: block;
+    width: 5em;
+    height: 1.2em;
   }
   .valid {
     fill: var(--_accent);

@@ -1,12 +1,10 @@
-import { html, nothing, svg, type TemplateResult } from 'lit'
+import { html, nothing, type TemplateResult } from 'lit'
 import { formatDateTime, intl, relativeTime } from '../lib/time.js'
-import { type UsagePoint, usageLabel, usagePoints } from '../lib/usage-chart.js'
+import { usageLabel, usagePoints } from '../lib/usage-chart.js'
 import type { UsageGranularity, UsageLog, UsageState } from '../lib/usage-log.js'
 import type { ApiKeysStrings } from '../strings.js'
 import type { ApiKeyJson, KeyUsageJson } from '../types.js'
-
-/** The chart's height in its own units; each bucket is 10 wide, its bar 8. */
-const HEIGHT = 100
+import { BARS_HEIGHT, bars } from './usage-bars.js'
 
 /**
  * The usage dialog's content: its title, the bucket width (by day or by hour), the requests by
@@ -61,7 +59,7 @@ function usageChart(
       : formatDateTime(start, locale)
   const outcomes = [...new Set(usage.buckets.flatMap((bucket) => Object.keys(bucket.outcomes)))]
   return html`<svg class="usage-chart" role="img" aria-label=${label}
-      viewBox="0 0 ${points.length * 10} ${HEIGHT}" preserveAspectRatio="none">
+      viewBox="0 0 ${points.length * 10} ${BARS_HEIGHT}" preserveAspectRatio="none">
       ${bars(points)}
     </svg>
     <p class="legend" aria-hidden="true">
@@ -82,18 +80,6 @@ function usageChart(
         </tr>`,
       )}
     </table>`
-}
-
-/** One stacked bar per point, scaled to the busiest. */
-function bars(points: readonly UsagePoint[]) {
-  const most = Math.max(1, ...points.map((point) => point.valid + point.refused))
-  const scale = (count: number) => (count / most) * HEIGHT
-  return points.map((point, i) => {
-    const valid = scale(point.valid)
-    const refused = scale(point.refused)
-    return svg`<rect class="valid" x=${i * 10 + 1} y=${HEIGHT - valid} width="8" height=${valid} />
-      <rect class="refused" x=${i * 10 + 1} y=${HEIGHT - valid - refused} width="8" height=${refused} />`
-  })
 }
 
 /** "Last used 3 minutes ago from 203.0.113.7 (curl/8.5)" and the key's recent addresses. */
