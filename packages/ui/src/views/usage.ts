@@ -57,7 +57,10 @@ function usageChart(
           new Date(start),
         )
       : formatDateTime(start, locale)
-  const outcomes = [...new Set(usage.buckets.flatMap((bucket) => Object.keys(bucket.outcomes)))]
+  // Valid first, then each refusal in the order they first came.
+  const outcomes = [
+    ...new Set(['valid', ...usage.buckets.flatMap((bucket) => Object.keys(bucket.outcomes))]),
+  ]
   return html`<svg class="usage-chart" role="img" aria-label=${label}
       viewBox="0 0 ${points.length * 10} ${BARS_HEIGHT}" preserveAspectRatio="none">
       ${bars(points)}
@@ -66,7 +69,7 @@ function usageChart(
       <span class="swatch valid"></span>${strings.outcomes.valid}
       <span class="swatch refused"></span>${strings.refused}
     </p>
-    ${outcomes.length === 0 ? html`<p class="muted">${strings.noUsage}</p>` : nothing}
+    ${points.every((point) => point.valid + point.refused === 0) ? html`<p class="muted">${strings.noUsage}</p>` : nothing}
     <table class="visually-hidden">
       <caption>${label}</caption>
       <tr>
