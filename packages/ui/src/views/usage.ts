@@ -3,7 +3,7 @@ import { formatDateTime, intl, relativeTime } from '../lib/time.js'
 import { usageLabel, usagePoints } from '../lib/usage-chart.js'
 import type { UsageGranularity, UsageLog, UsageState } from '../lib/usage-log.js'
 import type { ApiKeysStrings } from '../strings.js'
-import type { ApiKeyJson, KeyUsageJson } from '../types.js'
+import type { ApiKeyJson, KeyUsageJson, UsageOutcome } from '../types.js'
 import { BARS_HEIGHT, bars } from './usage-bars.js'
 
 /**
@@ -59,8 +59,11 @@ function usageChart(
       : formatDateTime(start, locale)
   // Valid first, then each refusal in the order they first came.
   const outcomes = [
-    ...new Set(['valid', ...usage.buckets.flatMap((bucket) => Object.keys(bucket.outcomes))]),
-  ]
+    ...new Set([
+      'valid',
+      ...usage.buckets.flatMap((bucket) => Object.keys(bucket.outcomes) as UsageOutcome[]),
+    ]),
+  ] as UsageOutcome[]
   return html`<svg class="usage-chart" role="img" aria-label=${label}
       viewBox="0 0 ${points.length * 10} ${BARS_HEIGHT}" preserveAspectRatio="none">
       ${bars(points)}
