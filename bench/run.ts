@@ -82,7 +82,11 @@ const cases: CaseEntry[] = [
     title: '7. UI bundle size',
     needs: ['ui'],
     targets: [
-      { name: '`<keyward-api-keys>` bundle, minified + gzip', unit: 'kB', goal: '< 20 kB' },
+      {
+        name: '`<keyward-api-keys>` bundle, first load, minified + gzip',
+        unit: 'kB',
+        goal: '< 20 kB',
+      },
     ],
     run: async () => (await import('./src/cases/ui-bundle.js')).uiBundleCase(),
   },

@@ -10,8 +10,8 @@ import {
 } from './support/settings-page-server.js'
 
 // A page with no build step: it loads `@keyward/ui`'s published browser bundle
-// (dist/keyward-ui.js, as built by the package) with one script tag, as the README shows, and
-// nothing else of ours. The management API is the example app's, on the same origin.
+// (dist/keyward-ui.js, as built by the package, and the chunks beside it) with one script tag,
+// as the README shows, and nothing else of ours. The management API is the example app's, on the same origin.
 
 const FRAMEWORKS = [
   ['Express', 'examples/express-api'],
@@ -65,7 +65,7 @@ describe.each(FRAMEWORKS)('the browser bundle alone, against %s', (_framework, d
     ])
     app = started
     chromium = browser
-    site = await serveSettingsPage(app.url, { html: PAGE, scripts: { [BUNDLE_PATH]: bundle } })
+    site = await serveSettingsPage(app.url, { html: PAGE, scripts: bundle })
     page = chromium.context.pages()[0] ?? (await chromium.context.newPage())
     page.on('request', (request) => {
       if (request.resourceType() === 'script') scripts.push(request.url())
@@ -76,17 +76,24 @@ describe.each(FRAMEWORKS)('the browser bundle alone, against %s', (_framework, d
     await Promise.allSettled([chromium?.close(), site?.close(), app?.stop()])
   })
 
-  it('signs in and draws the element from the bundle, the only script the page loads', async () => {
+  it('signs in and draws the element from the bundle and its shared chunk, not the dialogs', async () => {
     await page.goto(`${site.url}/sign-in`)
     await page.getByRole('button', { name: 'Sign in as the demo person' }).click()
     await page.waitForURL(`${site.url}${SETTINGS_PAGE_PATH}`)
     await page.getByRole('button', { name: 'Create new API key' }).waitFor()
-    expect(scripts).toEqual([`${site.url}${BUNDLE_PATH}`])
+    const paths = scripts.map((url) => new URL(url).pathname)
+    expect(paths[0]).toBe(BUNDLE_PATH)
+    expect(paths.slice(1)).toEqual([expect.stringMatching(/^\/static\/keyward-ui-chunk-\w+\.js$/)])
   })
 
   it('creates a key, copies its token once, and the token works', async () => {
     await page.getByRole('button', { name: 'Create new API key' }).click()
     const dialog = page.getByRole('dialog', { name: 'Create new API key' })
+    await dialog.waitFor()
+    // The dialogs came with the first opening, from beside the bundle.
+    expect(scripts.map((url) => new URL(url).pathname)).toContainEqual(
+      expect.stringMatching(/^\/static\/keyward-ui-dialogs-\w+\.js$/),
+    )
     await dialog.getByRole('textbox', { name: 'Name' }).fill(KEY_NAME)
     await dialog.getByRole('checkbox', { name: 'projects:read' }).check()
     await dialog.getByRole('button', { name: 'Create key' }).click()

@@ -126,8 +126,10 @@ describe(`Settings → API Keys with ${KEYS.toLocaleString('en')} keys under one
     app.get(SETTINGS_PAGE_PATH, (_req, res) => {
       res.type('html').send(PAGE)
     })
-    app.get(BUNDLE_PATH, (_req, res) => {
-      res.type('text/javascript').send(bundle)
+    app.get('/static/:file', (req, res) => {
+      const script = bundle[req.path]
+      if (script === undefined) res.sendStatus(404)
+      else res.type('text/javascript').send(script)
     })
     app.use(
       '/api-keys',

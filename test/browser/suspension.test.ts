@@ -138,6 +138,7 @@ describe.each(FRAMEWORKS)(
         'Allowed IPs',
         'Suspend',
         'Activity',
+        'Usage',
         'Delete',
       ])
       await keyMenu(PAUSED).click()
@@ -173,6 +174,7 @@ describe.each(FRAMEWORKS)(
         'Change limits',
         'Allowed IPs',
         'Activity',
+        'Usage',
         'Delete',
       ])
       await page.reload()

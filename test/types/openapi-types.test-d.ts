@@ -4,6 +4,7 @@ import type { ApiKeyJson, CatalogJson } from '../../packages/core/src/http/manag
 import type {
   ApiKeyJson as UiApiKeyJson,
   Catalog as UiCatalog,
+  KeyUsageJson as UiKeyUsageJson,
 } from '../../packages/ui/src/types.js'
 
 // The settings page and the CLI read the management API through hand-written types (the page's
@@ -21,6 +22,10 @@ describe('the JSON types match the OpenAPI document', () => {
 
   it("the settings page's ApiKeyJson is the ApiKey schema", () => {
     expectTypeOf<UiApiKeyJson>().toEqualTypeOf<Schema<'ApiKey'>>()
+  })
+
+  it("the settings page's KeyUsageJson (its Usage dialog and sparklines) is the KeyUsage schema", () => {
+    expectTypeOf<UiKeyUsageJson>().toEqualTypeOf<Schema<'KeyUsage'>>()
   })
 
   it("core's CatalogJson and the page's Catalog are the Catalog schema", () => {

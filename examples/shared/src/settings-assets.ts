@@ -57,7 +57,10 @@ let bundle: Promise<string> | undefined
 
 /**
  * `@keyward/ui` (with Lit) bundled for browsers as one minified ES module, built with esbuild
- * on first call and kept in memory; a failed build is retried on the next call.
+ * on first call and kept in memory; a failed build is retried on the next call. Without code
+ * splitting esbuild inlines the element's dynamic `import()` of its dialogs, so there is no
+ * chunk to serve beside it (the published `dist/keyward-ui.js` does split: a page serving it
+ * serves its `keyward-ui-*.js` chunks too).
  */
 export function componentBundle(): Promise<string> {
   bundle ??= build({

@@ -198,11 +198,7 @@ export function createKeyward<S extends string = string>(
       enable: webhooks.enable,
       flush: webhooks.flush,
     },
-    policies: policies && {
-      run: policies.run,
-      flush: policies.flush,
-      schedule: policies.schedule,
-    },
+    policies: policies && { run: policies.run, flush: policies.flush, schedule: policies.schedule },
     audit: Object.freeze({
       log: resolved.audit.log,
       list: (query: AuditQuery) => listAuditEvents(resolved.audit.log, query),

@@ -1,23 +1,27 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit'
 import type { ApiKeysChangeDetail } from './change-detail.js'
+import type * as DialogViews from './dialogs.js'
 import { ActivityLog } from './lib/activity-log.js'
-import { type DialogOutcome, dialogRequest } from './lib/dialog-requests.js'
+import type { DialogOutcome } from './lib/dialog-requests.js'
 import { defaultExpiryChoice } from './lib/form-choices.js'
 import { type FormDialog, isDestructive } from './lib/form-dialog.js'
 import { errorsOf, type FieldErrors, fieldOfInput, messageOf } from './lib/form-errors.js'
 import { KeyPages } from './lib/key-pages.js'
 import { createManagementClient, type ManagementClient } from './lib/management-client.js'
-import { menuButtonIn, menuItemsIn, menuKeyOutcome } from './lib/menu-keys.js'
+import { menuButtonIn } from './lib/menu-keys.js'
 import { syncModal } from './lib/modal.js'
+import { RowMenus } from './lib/row-menus.js'
+import { UsageLog } from './lib/usage-log.js'
+import { UsageSparks } from './lib/usage-sparks.js'
 import { type ApiKeysStrings, defaultStrings } from './strings.js'
 import type { ApiKeyJson, Catalog } from './types.js'
-import { activityDialog } from './views/activity.js'
 import { dangerZoneView } from './views/danger-zone.js'
-import { type KeyFormEvents, keyFormView } from './views/key-form.js'
+import type { KeyFormEvents } from './views/key-form.js'
 import { type KeyListEvents, keyListView } from './views/key-list.js'
+import { activityDialog, usageDialog } from './views/lazy-dialogs.js'
 import { pageHeaderView } from './views/page-header.js'
 import type { MenuAction } from './views/row-menu.js'
-import { type Reveal, type TokenRevealEvents, tokenRevealView } from './views/token-reveal.js'
+import type { Reveal, TokenRevealEvents } from './views/token-reveal.js'
 
 export type { ApiKeysChangeDetail } from './change-detail.js'
 
@@ -53,7 +57,8 @@ type FocusReturn = { keyId: string } | 'create' | 'revoke-all' | 'activity'
  * @csspart empty - the empty state
  * @csspart activity-button - the header's "Activity" button (every key's audit log)
  * @csspart danger-zone - the "Revoke all keys" section
- * @csspart dialog - every dialog (the "Activity" one is also `activity-dialog`)
+ * @csspart dialog - every dialog (the "Activity" one is also `activity-dialog`, "Usage" `usage-dialog`)
+ * @csspart sparkline - a row's chart of its requests in the last 30 days
  * @csspart token-dialog - the dialog showing a new token
  * @csspart token - the one-time token field
  * @csspart button - every button
@@ -72,7 +77,6 @@ export class KeywardApiKeys extends LitElement {
     _errors: { state: true },
     _busy: { state: true },
     _reveal: { state: true },
-    _menu: { state: true },
     _expiryChoice: { state: true },
     _announcement: { state: true },
   }
@@ -102,14 +106,22 @@ export class KeywardApiKeys extends LitElement {
   private declare _errors: FieldErrors
   private declare _busy: boolean
   private declare _reveal: Reveal | undefined
-  private declare _menu: string | undefined
   private declare _expiryChoice: string
   private declare _announcement: string
-  #menuFocus: 'first' | 'last' | undefined
   #focusReturn: FocusReturn | undefined
   #loads = 0
+  /** The dialogs' module once loaded (see {@link KeywardApiKeys.#loadDialogs}). */
+  #views: typeof DialogViews | undefined
+  #viewsLoading: Promise<typeof DialogViews> | undefined
+  readonly #menus = new RowMenus(this)
+  readonly #sparks = new UsageSparks(this, () => this.#client())
   readonly #pages = new KeyPages(this, () => this.#client())
   readonly #activity = new ActivityLog(
+    this,
+    () => this.#client(),
+    () => this.#restoreFocus(),
+  )
+  readonly #usage = new UsageLog(
     this,
     () => this.#client(),
     () => this.#restoreFocus(),
@@ -118,11 +130,11 @@ export class KeywardApiKeys extends LitElement {
   // The views' callbacks, bound once (the views never see the element).
   readonly #listEvents: KeyListEvents = {
     onRetry: () => void this.reload(),
-    onToggle: (keyId) => this.#toggleMenu(keyId, 'first'),
-    onButtonKey: (event, keyId) => this.#onMenuButtonKey(event, keyId),
-    onMenuKey: (event) => this.#onMenuKey(event),
-    onMenuFocusOut: (event) => this.#onMenuFocusOut(event),
-    onChoose: (action, key) => this.#choose(action, key),
+    onToggle: (keyId) => this.#menus.toggle(keyId, 'first'),
+    onButtonKey: (event, keyId) => this.#menus.onButtonKey(event, keyId),
+    onMenuKey: (event) => this.#menus.onKey(event),
+    onMenuFocusOut: (event) => this.#menus.onFocusOut(event),
+    onChoose: (action, key) => void this.#choose(action, key),
     onSearch: (name) => this.#pages.search(name),
     onStatus: (status) => void this.#pages.reset({ ...this.#pages.query, status }),
     onMore: () => void this.#pages.loadMore(),
@@ -161,6 +173,7 @@ export class KeywardApiKeys extends LitElement {
   async reload(): Promise<void> {
     const load = ++this.#loads
     this._loadError = undefined
+    this.#sparks.reset()
     const keys = this.#pages.reset()
     try {
       const catalog = await this.#client().catalog()
@@ -169,6 +182,22 @@ export class KeywardApiKeys extends LitElement {
       if (load === this.#loads) this._loadError = messageOf(error)
     }
     await keys
+  }
+
+  /**
+   * Loads the dialogs' module (its own chunk in the browser bundle) once; a failed load is
+   * announced and retried on the next opening. `undefined` when it failed.
+   */
+  async #loadDialogs(): Promise<typeof DialogViews | undefined> {
+    this.#viewsLoading ??= import('./dialogs.js')
+    try {
+      this.#views = await this.#viewsLoading
+      return this.#views
+    } catch (error) {
+      this.#viewsLoading = undefined
+      this._announcement = messageOf(error)
+      return undefined
+    }
   }
 
   #client(): ManagementClient {
@@ -194,11 +223,9 @@ export class KeywardApiKeys extends LitElement {
     if (closed('form-dialog', Boolean(this._dialog)) && !this._reveal) this.#restoreFocus()
     if (closed('token-dialog', Boolean(this._reveal))) this.#restoreFocus()
     closed('activity-dialog', Boolean(this.#activity.state))
-    if (this.#menuFocus && this._menu !== undefined) {
-      const items = menuItemsIn(this.renderRoot)
-      ;(this.#menuFocus === 'first' ? items[0] : items.at(-1))?.focus()
-      this.#menuFocus = undefined
-    }
+    closed('usage-dialog', Boolean(this.#usage.state))
+    this.#menus.focusOpened()
+    this.#sparks.watch(this.renderRoot)
   }
 
   // ---- rendering -------------------------------------------------------------------------
@@ -215,8 +242,10 @@ export class KeywardApiKeys extends LitElement {
       loadError: this._loadError ?? this.#pages.error,
       expiryWarningDays: this.expiryWarningDays,
       defaultRateLimits: this._catalog?.defaultRateLimits ?? [],
-      openMenu: this._menu,
+      openMenu: this.#menus.openKey,
+      spark: (keyId: string) => this.#sparks.of(keyId),
     }
+    const views = this.#views
     const dialog = this._dialog
     const form = dialog && {
       strings: s,
@@ -242,7 +271,7 @@ export class KeywardApiKeys extends LitElement {
           @cancel=${this.#onFormCancel}
           @close=${this.#onFormClose}
         >
-          ${form ? keyFormView(form, this.#formEvents) : nothing}
+          ${form && views ? views.keyFormView(form, this.#formEvents) : nothing}
         </dialog>
         <dialog
           id="token-dialog"
@@ -252,70 +281,26 @@ export class KeywardApiKeys extends LitElement {
           @cancel=${this.#onRevealCancel}
           @close=${this.#onRevealClose}
         >
-          ${this._reveal ? tokenRevealView(s, this._reveal, this.#revealEvents) : nothing}
+          ${this._reveal && views ? views.tokenRevealView(s, this._reveal, this.#revealEvents) : nothing}
         </dialog>
-        ${activityDialog(s, locale, this.#activity)}
+        ${activityDialog(
+          this.#activity,
+          views && ((state) => views.activityView(s, locale, state, this.#activity)),
+        )}
+        ${usageDialog(
+          this.#usage,
+          views && ((state) => views.usageView(s, locale, now, state, this.#usage)),
+        )}
       </section>
     `
   }
 
-  // ---- the "…" menu (WAI-ARIA menu button pattern) ----------------------------------------
-
-  #toggleMenu(keyId: string, focus: 'first' | 'last'): void {
-    if (this._menu === keyId) {
-      this._menu = undefined
-      return
-    }
-    this._menu = keyId
-    this.#menuFocus = focus
-  }
-
-  #onMenuButtonKey(event: KeyboardEvent, keyId: string): void {
-    if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return
-    event.preventDefault()
-    this._menu = keyId
-    this.#menuFocus = event.key === 'ArrowDown' ? 'first' : 'last'
-    this.requestUpdate()
-  }
-
-  #closeMenu(returnFocus: boolean): void {
-    const keyId = this._menu
-    this._menu = undefined
-    if (returnFocus && keyId !== undefined) menuButtonIn(this.renderRoot, keyId)?.focus()
-  }
-
-  #onMenuKey(event: KeyboardEvent): void {
-    const items = menuItemsIn(this.renderRoot)
-    const current = items.indexOf(this.shadowRoot?.activeElement as HTMLElement)
-    const labels = items.map((item) => item.textContent ?? '')
-    const outcome = menuKeyOutcome(event.key, labels, current)
-    if (outcome === undefined) return
-    if (outcome === 'tab') {
-      this.#closeMenu(false)
-      return
-    }
-    event.preventDefault()
-    if (outcome === 'escape') {
-      event.stopPropagation()
-      this.#closeMenu(true)
-      return
-    }
-    items[outcome]?.focus()
-  }
-
-  #onMenuFocusOut(event: FocusEvent): void {
-    const to = event.relatedTarget as Node | null
-    const menu = event.currentTarget as HTMLElement
-    if (to && menu.contains(to)) return
-    // Focus moving to the menu's own button: its click toggles the menu closed.
-    if (to && this._menu !== undefined && to === menuButtonIn(this.renderRoot, this._menu)) return
-    this._menu = undefined
-  }
-
-  #choose(action: MenuAction, key: ApiKeyJson): void {
-    this._menu = undefined
+  async #choose(action: MenuAction, key: ApiKeyJson): Promise<void> {
+    this.#menus.close(false)
     this.#focusReturn = { keyId: key.id }
+    if (!(await this.#loadDialogs())) return this.#restoreFocus()
     if (action === 'activity') return void this.#activity.open(key)
+    if (action === 'usage') return void this.#usage.open(key)
     if (action === 'extend') this._expiryChoice = defaultExpiryChoice(this._catalog)
     this.#openForm({ kind: action, key })
   }
@@ -328,22 +313,30 @@ export class KeywardApiKeys extends LitElement {
     this._dialog = dialog
   }
 
-  #openCreate = (): void => {
-    if (!this._catalog) return
-    this.#focusReturn = 'create'
-    this._expiryChoice = defaultExpiryChoice(this._catalog)
-    this.#openForm({ kind: 'create' })
+  /** Runs `open` once the dialogs' module is loaded (at once after the first time). */
+  async #withDialogs(open: () => void): Promise<void> {
+    if (await this.#loadDialogs()) open()
   }
 
-  #openActivity = (): void => {
-    this.#focusReturn = 'activity'
-    void this.#activity.open(undefined)
-  }
+  #openCreate = (): void =>
+    void this.#withDialogs(() => {
+      if (!this._catalog) return
+      this.#focusReturn = 'create'
+      this._expiryChoice = defaultExpiryChoice(this._catalog)
+      this.#openForm({ kind: 'create' })
+    })
 
-  #openRevokeAll = (): void => {
-    this.#focusReturn = 'revoke-all'
-    this.#openForm({ kind: 'revokeAll' })
-  }
+  #openActivity = (): void =>
+    void this.#withDialogs(() => {
+      this.#focusReturn = 'activity'
+      void this.#activity.open(undefined)
+    })
+
+  #openRevokeAll = (): void =>
+    void this.#withDialogs(() => {
+      this.#focusReturn = 'revoke-all'
+      this.#openForm({ kind: 'revokeAll' })
+    })
 
   #closeForm(): void {
     if (!this._busy) this._dialog = undefined
@@ -375,10 +368,11 @@ export class KeywardApiKeys extends LitElement {
   async #onSubmit(event: SubmitEvent): Promise<void> {
     event.preventDefault()
     const dialog = this._dialog
-    if (!dialog || this._busy) return
+    const views = this.#views
+    if (!dialog || !views || this._busy) return
     const data = new FormData(event.currentTarget as HTMLFormElement)
     const errors: FieldErrors = {}
-    const request = dialogRequest(dialog, data, errors, {
+    const request = views.dialogRequest(dialog, data, errors, {
       strings: this.#s,
       locale: this.#locale,
       catalog: this._catalog,

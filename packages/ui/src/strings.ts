@@ -34,6 +34,37 @@ export interface ApiKeysStrings {
   noActivity: string
   /** Who made a change and from where, as one line under it; each part may be absent. */
   activityBy: (actor: string | undefined, from: string | undefined) => string
+  /** A key's menu entry that shows its usage over time. */
+  usage: string
+  /** The usage dialog's title. */
+  usageTitle: (name: string) => string
+  /** The usage dialog's choice of bucket width: its label and its two options. */
+  usageShow: string
+  usageByDay: string
+  usageByHour: string
+  /** The period a chart covers, after "Requests": by day, by hour. */
+  usageLastDays: string
+  usageLastHours: string
+  /**
+   * A chart's label (the row's sparkline, the dialog's bars): requests in `period` (one of the
+   * above), `total` of them, `refused` of which were refused (both formatted).
+   */
+  requestsIn: (period: string, total: string, refused: string) => string
+  /** The usage dialog's text when no request came in its period. */
+  noUsage: string
+  /** The column of the usage table naming each bucket. */
+  usagePeriod: string
+  /** An outcome's name in the legend and table (`valid`, `insufficient_scope`…); others show as sent. */
+  outcomes: Record<string, string>
+  /** "Refused" in the chart's legend: every outcome but `valid`. */
+  refused: string
+  /** The key's last use: `when` ("3 minutes ago"), and where from and with what when known. */
+  lastUsedFrom: (when: string, ip: string | undefined, userAgent: string | undefined) => string
+  /** The usage dialog's line for a key not used yet. */
+  notUsedYet: string
+  /** The heading of the key's last distinct addresses, and one of them. */
+  recentAddresses: string
+  addressSeen: (ip: string, firstSeen: string, lastSeen: string) => string
   columnName: string
   columnKey: string
   columnPermissions: string
@@ -206,6 +237,32 @@ export const defaultStrings: ApiKeysStrings = {
   noActivity: 'No activity yet.',
   activityBy: (actor, from) =>
     [actor && `by ${actor}`, from && `from ${from}`].filter(Boolean).join(' ') || 'by the system',
+  usage: 'Usage',
+  usageTitle: (name) => `Usage of “${name}”`,
+  usageShow: 'Show',
+  usageByDay: 'By day',
+  usageByHour: 'By hour',
+  usageLastDays: 'in the last 30 days',
+  usageLastHours: 'in the last 48 hours',
+  requestsIn: (period, total, refused) => `Requests ${period}: ${total} (${refused} refused)`,
+  noUsage: 'No requests in this period.',
+  usagePeriod: 'Period',
+  outcomes: {
+    valid: 'Valid',
+    revoked_token: 'Revoked',
+    expired_token: 'Expired',
+    suspended_token: 'Suspended',
+    insufficient_scope: 'Missing permission',
+    ip_not_allowed: 'Address not allowed',
+    rate_limited: 'Rate limited',
+    usage_exceeded: 'Out of credits',
+  },
+  refused: 'Refused',
+  lastUsedFrom: (when, ip, userAgent) =>
+    `Last used ${when}${ip ? ` from ${ip}` : ''}${userAgent ? ` (${userAgent})` : ''}`,
+  notUsedYet: 'Not used yet.',
+  recentAddresses: 'Recent addresses',
+  addressSeen: (ip, firstSeen, lastSeen) => `${ip}: first ${firstSeen}, last ${lastSeen}`,
   columnName: 'Name',
   columnKey: 'Key',
   columnPermissions: 'Permissions',

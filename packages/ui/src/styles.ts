@@ -190,6 +190,31 @@ const pageStyles = css`
     font-size: 0.9em;
     overflow-wrap: anywhere;
   }
+  svg.usage-chart {
+    display: block;
+    width: 100%;
+    height: 8em;
+    border-bottom: 1px solid var(--_border);
+  }
+  svg.sparkline {
+    display: block;
+    width: 5em;
+    height: 1.2em;
+  }
+  .valid {
+    fill: var(--_accent);
+    background: var(--_accent);
+  }
+  .refused {
+    fill: var(--_danger);
+    background: var(--_danger);
+  }
+  .swatch {
+    display: inline-block;
+    width: 0.8em;
+    height: 0.8em;
+    margin: 0 0.3em 0 0.8em;
+  }
   section.danger-zone {
     margin-top: 2em;
     border: 1px solid var(--_danger);

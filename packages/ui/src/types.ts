@@ -126,3 +126,26 @@ export interface IssuedKeyJson {
   key: ApiKeyJson
   token: string
 }
+
+/** What a verification can come to, as the usage routes count it. */
+export type UsageOutcome =
+  | 'valid'
+  | 'revoked_token'
+  | 'expired_token'
+  | 'suspended_token'
+  | 'insufficient_scope'
+  | 'ip_not_allowed'
+  | 'rate_limited'
+  | 'usage_exceeded'
+  | 'unknown_token'
+  | 'malformed_token'
+
+/** Counts by outcome: only outcomes that happened are present. */
+export type UsageOutcomesJson = { [outcome in UsageOutcome]?: number }
+
+/** `GET /:id/usage`: one key's counts by outcome per bucket, oldest first. */
+export interface KeyUsageJson {
+  keyId: string
+  granularity: 'minute' | 'hour' | 'day'
+  buckets: { start: string; outcomes: UsageOutcomesJson }[]
+}

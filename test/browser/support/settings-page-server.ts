@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { createServer, request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { fileURLToPath } from 'node:url'
@@ -12,11 +12,17 @@ export const SETTINGS_PAGE_PATH = '/settings/api-keys'
 
 /**
  * Builds `@keyward/ui`'s browser bundle with the package's own `build:browser` script and
- * returns it: the file `dist/keyward-ui.js` as it is published.
+ * returns its files as they are published, by path under `dir` (`/static/` by default):
+ * `keyward-ui.js`, the page's script, and the chunks beside it (`keyward-ui-*.js`) that it and
+ * its dialogs import.
  */
-export async function buildBrowserBundle(): Promise<string> {
+export async function buildBrowserBundle(dir = '/static/'): Promise<Record<string, string>> {
   await promisify(execFile)('pnpm', ['run', '--silent', 'build:browser'], { cwd: uiDir })
-  return readFile(`${uiDir}dist/keyward-ui.js`, 'utf8')
+  const names = (await readdir(`${uiDir}dist`)).filter((name) => /^keyward-ui.*\.js$/.test(name))
+  const files = await Promise.all(
+    names.map(async (name) => [`${dir}${name}`, await readFile(`${uiDir}dist/${name}`, 'utf8')]),
+  )
+  return Object.fromEntries(files)
 }
 
 /** What a {@link SettingsPageServer} serves itself; everything else goes to the app. */

@@ -5,6 +5,7 @@ import type {
   IssuedKeyJson,
   KeyPageJson,
   KeyStatus,
+  KeyUsageJson,
   RateLimitJson,
 } from '../types.js'
 
@@ -88,6 +89,8 @@ export interface ManagementClient {
   revokeAll(): Promise<void>
   /** One page of the audit log (`GET /audit?keyId=&cursor=`), of one key or of every key. */
   audit(keyId: string | undefined, cursor: string | null): Promise<AuditPageJson>
+  /** A key's counts by outcome (`GET /:id/usage?from=&granularity=`), from `from` to now. */
+  usage(id: string, from: Date, granularity: 'hour' | 'day'): Promise<KeyUsageJson>
 }
 
 /**
@@ -163,6 +166,10 @@ export function createManagementClient(
       if (keyId) params.set('keyId', keyId)
       if (cursor) params.set('cursor', cursor)
       return call<AuditPageJson>('GET', `/audit?${params}`)
+    },
+    usage: (id, from, granularity) => {
+      const params = new URLSearchParams({ from: from.toISOString(), granularity })
+      return call<KeyUsageJson>('GET', `${key(id)}/usage?${params}`)
     },
     catalog: () => call<Catalog>('GET', '/catalog'),
     create: (input) => call<IssuedKeyJson>('POST', '', input),

@@ -3,25 +3,6 @@ import type { ActivityLog, ActivityState } from '../lib/activity-log.js'
 import { formatDateTime } from '../lib/time.js'
 import type { ApiKeysStrings } from '../strings.js'
 
-/**
- * The "Activity" dialog of `log`: a key's events (from its menu) or every key's (the header's
- * button), drawn while it is open. Escape closes it like its Close button.
- */
-export function activityDialog(
-  strings: ApiKeysStrings,
-  locale: string | undefined,
-  log: ActivityLog,
-): TemplateResult {
-  return html`<dialog
-    id="activity-dialog"
-    part="dialog activity-dialog"
-    aria-labelledby="activity-title"
-    @close=${() => log.state && log.close()}
-  >
-    ${log.state ? activityView(strings, locale, log.state, log) : nothing}
-  </dialog>`
-}
-
 /** A changed value in words: text as it is, anything else as JSON, absent as a dash. */
 const shown = (value: unknown) =>
   value === undefined ? '–' : typeof value === 'string' ? value : JSON.stringify(value)
@@ -30,7 +11,7 @@ const shown = (value: unknown) =>
  * The activity dialog's content: its title, the events newest first (what, when, which key,
  * the fields before and after, who and from where), "Load more" while more remain, and Close.
  */
-function activityView(
+export function activityView(
   strings: ApiKeysStrings,
   locale: string | undefined,
   state: ActivityState,

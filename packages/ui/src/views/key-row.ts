@@ -2,9 +2,11 @@ import { html, nothing, type TemplateResult } from 'lit'
 import { DAY_MS } from '../lib/form-choices.js'
 import { limitsInWords } from '../lib/limits-in-words.js'
 import { formatDate, formatDateTime, relativeTime } from '../lib/time.js'
+import { type UsagePoint, usageLabel } from '../lib/usage-chart.js'
 import type { ApiKeysStrings } from '../strings.js'
 import type { ApiKeyJson, RateLimitJson } from '../types.js'
 import { type RowMenuEvents, rowMenuView } from './row-menu.js'
+import { sparkline } from './usage-bars.js'
 
 /** What every row of the list is drawn with besides its key. */
 export interface KeyRowContext {
@@ -18,6 +20,8 @@ export interface KeyRowContext {
   defaultRateLimits: readonly RateLimitJson[]
   /** The id of the key whose menu is open, if any. */
   openMenu: string | undefined
+  /** A key's requests by day over the last 30 days, once read (its sparkline). */
+  spark: (keyId: string) => UsagePoint[] | undefined
 }
 
 /** One key's row: name, hint, permissions, limits, dates, status and its "…" menu. */
@@ -64,6 +68,7 @@ export function keyRowView(
               >${relativeTime(now, Date.parse(key.lastUsedAt), locale)}</span
             >`
         }
+        ${sparkCell(context, key.id)}
       </td>
       <td class="cell-expires" data-label=${s.columnExpires} title=${formatDateTime(expiresAt, locale)}>
         <div>
@@ -83,6 +88,14 @@ export function keyRowView(
       </td>
       <td class="menu-host">${rowMenuView(s, key, index, context.openMenu === key.id, events)}</td>
     </tr>`
+}
+
+/** Where a row's sparkline goes: drawn once its days are read (when the row was seen). */
+function sparkCell(context: KeyRowContext, keyId: string): TemplateResult {
+  const points = context.spark(keyId)
+  const label =
+    points && usageLabel(context.strings, context.locale, context.strings.usageLastDays, points)
+  return html`<span class="spark" data-spark=${keyId}>${points && label ? sparkline(points, label) : nothing}</span>`
 }
 
 /** The line under a status: why a key is suspended, or that a rotated key waits for its successor's first use. */

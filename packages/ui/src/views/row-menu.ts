@@ -13,6 +13,7 @@ export type MenuAction =
   | 'resume'
   | 'delete'
   | 'activity'
+  | 'usage'
 
 /** What the "…" button and its menu call; the element owns which menu is open and focus. */
 export interface RowMenuEvents {
@@ -28,16 +29,18 @@ export interface RowMenuEvents {
   onChoose: (action: MenuAction, key: ApiKeyJson) => void
 }
 
-/** What can be done to `key` from its menu, in menu order; only its activity for a key that no longer works. */
+/** What can be done to `key` from its menu, in menu order; only its activity and usage for a key that no longer works. */
 export function menuActionsOf(key: ApiKeyJson): MenuAction[] {
   const edits: MenuAction[] = ['extend', 'rename', 'limits', 'allowedIps']
   // Every key, working or not, has its history; Delete stays last, apart from the rest.
-  if (key.status === 'active') return ['rotate', ...edits, 'suspend', 'activity', 'delete']
+  if (key.status === 'active') {
+    return ['rotate', ...edits, 'suspend', 'activity', 'usage', 'delete']
+  }
   // A suspended key keeps what it is while paused: it can be changed, not rotated.
-  if (key.status === 'suspended') return ['resume', ...edits, 'activity', 'delete']
+  if (key.status === 'suspended') return ['resume', ...edits, 'activity', 'usage', 'delete']
   // A replaced key may still work during its grace period: it can be ended early.
-  if (key.status === 'rotated') return ['activity', 'delete']
-  return ['activity']
+  if (key.status === 'rotated') return ['activity', 'usage', 'delete']
+  return ['activity', 'usage']
 }
 
 /**
