@@ -30,6 +30,7 @@ export async function createSutEdge(
   origin: Keyward<string>,
   scopes: ScopeCatalog<string>,
   clock: { t: number },
+  legacyTokens: RegExp,
 ): Promise<SutEdge> {
   const app = new Hono().route('/api-keys', apiKeyRoutes(origin, { edge: { secret: SECRET } }))
   const served = await serveFetch(app.fetch)
@@ -48,6 +49,8 @@ export async function createSutEdge(
     scopes,
     store: originStore({ url, secret: SECRET }),
     revocations: list,
+    // The edge accepts what the origin accepts, imported keys of the older format included.
+    legacyTokens,
     now,
     onError: () => {},
   })

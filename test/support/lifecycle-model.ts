@@ -2330,7 +2330,12 @@ export async function checkLifecycle(options: LifecycleCheckOptions): Promise<vo
         : createMemorySut(stats, signingKey)
       if (options.edge && !clients) {
         const origin = sut.instances[0]
-        sut.edge = await createSutEdge(origin.keyward, origin.keyward.scopes, sut.clock)
+        sut.edge = await createSutEdge(
+          origin.keyward,
+          origin.keyward.scopes,
+          sut.clock,
+          LEGACY_TOKENS,
+        )
         const close = sut.close
         sut.close = async () => {
           await close()

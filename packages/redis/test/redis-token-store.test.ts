@@ -382,6 +382,8 @@ describe('RedisTokenStore owner indexes', () => {
     const created = []
     for (const name of ['Billing EU', 'billing US', 'Deploy']) {
       created.push((await keyward.keys.create({ ...newKey, name })).key)
+      // Apart by a millisecond at least: a list is newest first, and a tie is ordered by id.
+      await new Promise((resolve) => setTimeout(resolve, 2))
     }
     // What the previous version wrote: no names set, no folded name in the records.
     const names = `{${namespace}}:names:${newKey.ownerId}`
