@@ -1,8 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
-import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,9 +8,9 @@ import { fileURLToPath } from 'node:url'
 import { createKeyward } from '@keyward/core'
 import { createAccessTokens, generateSigningKey } from '@keyward/jwt'
 import { build } from 'esbuild'
-import { Miniflare } from 'miniflare'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { stopProcess, track, waitFor } from './support/processes.js'
+import { type Bindings, inProcess, inWorkerd } from './support/edge-runtimes.js'
+import { waitFor } from './support/processes.js'
 
 // The Hono README's example and examples/edge-jwt in the real runtimes they are written for:
 // workerd (Cloudflare Workers, through miniflare), Deno and Bun, each binary installed from the
@@ -24,21 +22,9 @@ import { stopProcess, track, waitFor } from './support/processes.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const source = (path: string) => join(ROOT, path)
-const require = createRequire(import.meta.url)
 
 const ISSUER = 'https://api.example.test'
 const AUDIENCE = 'https://api.example.test/v1'
-
-/** Where an npm package of a runtime keeps its binary for this platform. */
-function binaryOf(runtime: 'deno' | 'bun'): string {
-  const fromPackage = createRequire(require.resolve(`${runtime}/package.json`))
-  const arch = process.arch === 'arm64' ? (runtime === 'bun' ? 'aarch64' : 'arm64') : 'x64'
-  const [platformPackage, file] =
-    runtime === 'deno'
-      ? [`@deno/${process.platform}-${arch}${process.platform === 'linux' ? '-glibc' : ''}`, 'deno']
-      : [`@oven/bun-${process.platform}-${arch}`, 'bin/bun']
-  return join(fromPackage.resolve(`${platformPackage}/package.json`), '..', file)
-}
 
 /** The first ```ts block after `## Example` in the Hono README: the example as users copy it. */
 async function readmeExample(): Promise<string> {
@@ -77,98 +63,17 @@ async function bundle(name: string, entry: { path: string } | { contents: string
   return outfile
 }
 
-/** A running app: a base URL, what it printed, and how to stop it. */
-interface Running {
-  url: string
-  output: () => string
-  stop: () => Promise<void>
-}
-
-type Bindings = Record<string, string>
-
-async function inWorkerd(script: string, bindings: Bindings): Promise<Running> {
-  let output = ''
-  const mf = new Miniflare({
-    modules: true,
-    scriptPath: script,
-    modulesRoot: work,
-    compatibilityDate: '2025-09-01',
-    bindings,
-    host: '127.0.0.1',
-    port: 0,
-    cf: false, // no request to Cloudflare for the `cf` object
-    telemetry: { enabled: false },
-    handleStructuredLogs: ({ message }: { message: string }) => {
-      output += `${message}\n`
-    },
-  })
-  const url = await mf.ready
-  return { url: url.origin, output: () => output, stop: () => mf.dispose() }
-}
-
-/**
- * Deno or Bun serving `script`'s default export (a Worker-style `{ fetch(request, env) }`):
- * with `env` as the bindings, or with `'runtime'` the runtime's own second argument (Deno's
- * `ServeHandlerInfo`, Bun's `Server`), as `Deno.serve(app.fetch)` and `Bun.serve(app)` pass it.
- */
-async function inProcess(runtime: 'deno' | 'bun', script: string, env: Bindings | 'runtime') {
-  const entry = join(work, `${runtime}-${script.split('/').pop()}`)
-  const serve =
-    runtime === 'deno'
-      ? `Deno.serve({ hostname: '127.0.0.1', port: 0, onListen: ({ port }) => console.log('listening on ' + port) }, handle)`
-      : `const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: handle })\nconsole.log('listening on ' + server.port)`
-  await writeFile(
-    entry,
-    `import app from ${JSON.stringify(script)}\n` +
-      (env === 'runtime'
-        ? 'const handle = (request, info) => app.fetch(request, info)\n'
-        : `const env = ${JSON.stringify(env)}\n` +
-          'const handle = (request) => app.fetch(request, env)\n') +
-      `${serve}\n`,
-  )
-  const args = runtime === 'deno' ? ['run', '--allow-net=127.0.0.1', '--no-prompt', entry] : [entry]
-  const child: ChildProcess = spawn(binaryOf(runtime), args, {
-    cwd: work,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      PATH: process.env.PATH,
-      HOME: work,
-      NO_COLOR: '1',
-      DENO_DIR: join(work, '.deno'),
-      DENO_NO_UPDATE_CHECK: '1',
-      BUN_INSTALL_CACHE_DIR: join(work, '.bun'),
-      DO_NOT_TRACK: '1',
-    },
-  })
-  track(child)
-  let output = ''
-  child.stdout?.on('data', (chunk) => {
-    output += chunk
-  })
-  child.stderr?.on('data', (chunk) => {
-    output += chunk
-  })
-  const port = await waitFor(`${runtime} to listen`, () => /listening on (\d+)/.exec(output)?.[1], {
-    timeoutMs: 15_000,
-  })
-  return {
-    url: `http://127.0.0.1:${port}`,
-    output: () => output,
-    stop: () => stopProcess(child),
-  }
-}
-
 const RUNTIMES = {
-  workerd: (script: string, bindings: Bindings) => inWorkerd(script, bindings),
-  deno: (script: string, bindings: Bindings) => inProcess('deno', script, bindings),
-  bun: (script: string, bindings: Bindings) => inProcess('bun', script, bindings),
+  workerd: (script: string, bindings: Bindings) => inWorkerd(work, script, bindings),
+  deno: (script: string, bindings: Bindings) => inProcess(work, 'deno', script, bindings),
+  bun: (script: string, bindings: Bindings) => inProcess(work, 'bun', script, bindings),
 } as const
 
 /** The same, with the runtime's own connection info handed to the app where it has one. */
 const WITH_CONNECTION_INFO = {
-  workerd: (script: string) => inWorkerd(script, {}),
-  deno: (script: string) => inProcess('deno', script, 'runtime'),
-  bun: (script: string) => inProcess('bun', script, 'runtime'),
+  workerd: (script: string) => inWorkerd(work, script, {}),
+  deno: (script: string) => inProcess(work, 'deno', script, 'runtime'),
+  bun: (script: string) => inProcess(work, 'bun', script, 'runtime'),
 } as const
 
 /**

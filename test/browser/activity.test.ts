@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { seriousViolations } from './support/axe.js'
 import { type Chromium, launchChromium } from './support/chromium.js'
 import { type ExampleApp, signInWithOneKey, startExampleApp } from './support/example-app.js'
 import { focused } from './support/page-focus.js'
@@ -10,24 +9,8 @@ import { focused } from './support/page-focus.js'
 // menu and every key's from the header, in a real Chromium against the Express example, driven
 // by role and accessible name, with axe-core finding no serious violation in the open dialog.
 
-const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const KEY = 'Nightly export'
 const RENAMED = 'Nightly export (v2)'
-
-/** axe-core's serious and critical violations on the page as it is now. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) {
-    await page.addScriptTag({ content: await axeSource })
-  }
-  return page.evaluate(async () => {
-    type AxeResults = { violations: { id: string; impact: string | null }[] }
-    const axe = (window as unknown as { axe: { run(context: Document): Promise<AxeResults> } }).axe
-    const { violations } = await axe.run(document)
-    return violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact})`)
-  })
-}
 
 describe('Settings → API Keys: the Activity view', () => {
   let app: ExampleApp

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { seriousViolations } from './support/axe.js'
 import { type Chromium, launchChromium } from './support/chromium.js'
 import { type ExampleApp, signInWithOneKey, startExampleApp } from './support/example-app.js'
 import { focused } from './support/page-focus.js'
@@ -11,28 +10,12 @@ import { focused } from './support/page-focus.js'
 // has flushed its counts, the row's sparkline and the key's "Usage" dialog say so, read by role
 // and accessible name in a real Chromium, axe-core finding no serious violation in the dialog.
 
-const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
 const KEY = 'Usage reporter'
 const USER_AGENT = 'curl/8.5'
 const VALID = 3
 const REFUSED = 2
 /** The client address the example decides a loopback request comes from. */
 const LOOPBACK = /^(127\.0\.0\.1|::1|::ffff:127\.0\.0\.1)$/
-
-/** axe-core's serious and critical violations on the page as it is now. */
-async function seriousViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) {
-    await page.addScriptTag({ content: await axeSource })
-  }
-  return page.evaluate(async () => {
-    type AxeResults = { violations: { id: string; impact: string | null }[] }
-    const axe = (window as unknown as { axe: { run(context: Document): Promise<AxeResults> } }).axe
-    const { violations } = await axe.run(document)
-    return violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id} (${v.impact})`)
-  })
-}
 
 /** GET /v1/projects with `token`, as curl would: the status. */
 async function projectsStatus(base: string, token: string): Promise<number> {
