@@ -13,6 +13,13 @@ import pg from 'pg'
 import { nextMessage, startChild, stopChild } from './child.js'
 import { benchRedis, deleteNamespace } from './redis-server.js'
 import type { BenchSettings } from './settings.js'
+import type { SamplingOptions } from './time-to-effect.js'
+
+/** Bounded trials of the two-process cases: rounds kept, warm-up, time bound. */
+export const TWO_PROCESS_SAMPLING: Record<BenchSettings['mode'], SamplingOptions> = {
+  quick: { samples: 60, warmup: 10, seconds: 10 },
+  full: { samples: 400, warmup: 30, seconds: 60 },
+}
 
 /** What a measurement gets: A, the runner's instance, and B, the observing child. */
 export type TwoProcessRun<T> = (a: Keyward, b: ChildProcess) => Promise<T>

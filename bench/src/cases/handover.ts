@@ -23,12 +23,7 @@ import {
   type SamplingOptions,
   timedChange,
 } from '../time-to-effect.js'
-import { overPostgres, overRedis } from '../two-processes.js'
-
-const SAMPLING: Record<BenchSettings['mode'], SamplingOptions> = {
-  quick: { samples: 60, warmup: 10, seconds: 10 },
-  full: { samples: 400, warmup: 30, seconds: 60 },
-}
+import { overPostgres, overRedis, TWO_PROCESS_SAMPLING } from '../two-processes.js'
 
 /** Rotates every key in `issued` until first use; answers each old key's successor token. */
 async function rotateUntilFirstUse(a: Keyward, issued: IssuedKey[]): Promise<Map<string, string>> {
@@ -101,7 +96,7 @@ function targetOf(backend: string, m: Measured): TargetResult {
 
 /** Case 13: hand-over time-to-effect against revocation's, over Redis and then PostgreSQL. */
 export async function handoverCase(settings: BenchSettings): Promise<CaseResult> {
-  const sampling = SAMPLING[settings.mode]
+  const sampling = TWO_PROCESS_SAMPLING[settings.mode]
   const measure = (a: Keyward, b: ChildProcess) => sample(a, b, sampling)
   const redis = await overRedis(settings, 'handover', measure)
   const postgres = await overPostgres(settings, 'handover', measure)

@@ -19,13 +19,7 @@ import {
   type SamplingOptions,
   timedChange,
 } from '../time-to-effect.js'
-import { overPostgres, overRedis } from '../two-processes.js'
-
-/** Bounded trials: rounds kept (one suspension and one revocation each), warm-up, time bound. */
-const SAMPLING: Record<BenchSettings['mode'], SamplingOptions> = {
-  quick: { samples: 60, warmup: 10, seconds: 10 },
-  full: { samples: 400, warmup: 30, seconds: 60 },
-}
+import { overPostgres, overRedis, TWO_PROCESS_SAMPLING } from '../two-processes.js'
 
 /** The ratio a suspension may take over a revocation at p99: the same bound, plus noise. */
 const GOAL = 1.1
@@ -99,7 +93,7 @@ function targetOf(backend: string, m: Measured): TargetResult {
  * round by round, over Redis and then over PostgreSQL.
  */
 export async function suspensionCase(settings: BenchSettings): Promise<CaseResult> {
-  const sampling = SAMPLING[settings.mode]
+  const sampling = TWO_PROCESS_SAMPLING[settings.mode]
   const measure = (a: Keyward, b: ChildProcess) => sample(a, b, sampling)
   const redis = await overRedis(settings, 'susp', measure)
   const postgres = await overPostgres(settings, 'susp', measure)
