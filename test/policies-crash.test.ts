@@ -1,5 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { type AuditLog, createKeyward, type Keyward } from '@keyward/core'
 import {
@@ -24,7 +22,7 @@ import {
   dropSchema,
   testSchema,
 } from './support/postgres-schema.js'
-import { sleep, stopProcess, track } from './support/processes.js'
+import { sleep, spawnTsWorker, stopProcess } from './support/processes.js'
 import {
   connectRedis,
   deleteNamespace,
@@ -37,7 +35,7 @@ import { startReceiver, webhookSecret } from './support/webhook-receiver.js'
 // with SIGKILL while it works; a restarted one finishes. Every key's reminder is in the audit
 // log exactly once and reached the receiver under one webhook-id: nothing lost, nothing repeated.
 
-const root = fileURLToPath(new URL('..', import.meta.url))
+const _root = fileURLToPath(new URL('..', import.meta.url))
 const workerPath = fileURLToPath(new URL('./support/policy-worker.ts', import.meta.url))
 const secret = webhookSecret()
 const DAY = 86_400_000
@@ -107,30 +105,14 @@ const deployments: Record<string, () => Promise<Deployment>> = {
 
 /** Starts `test/support/policy-worker.ts`, its clock `offset` ms ahead; `ready` once it says so. */
 function spawnWorker(url: string, env: Record<string, string>, offset: number) {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', workerPath], {
-    cwd: root,
-    env: {
-      ...process.env,
-      ...env,
-      TSX_TSCONFIG_PATH: 'tsconfig.test.json',
-      WEBHOOK_URL: url,
-      WEBHOOK_SECRET: secret,
-      POLICY_CLOCK_OFFSET: String(offset),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const worker = spawnTsWorker(workerPath, {
+    ...env,
+    WEBHOOK_URL: url,
+    WEBHOOK_SECRET: secret,
+    POLICY_CLOCK_OFFSET: String(offset),
   })
-  track(child)
-  let stderr = ''
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4_000)
-  })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const ready = new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', () => resolve())
-    void exited.then(() => reject(new Error(`policy worker exited early:\n${stderr}`)))
-  })
-  open.push({ close: () => stopProcess(child) })
-  return { child, ready, exited, stderr: () => stderr }
+  open.push({ close: () => stopProcess(worker.child) })
+  return worker
 }
 
 /** Every `expiring` event of `org_crash` in the log (one page holds them all). */

@@ -1,5 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process'
-import { createInterface } from 'node:readline'
 import { fileURLToPath } from 'node:url'
 import { createKeyward, type Keyward, type WebhookQueue } from '@keyward/core'
 import { PostgresWebhookQueue } from '@keyward/postgres'
@@ -14,7 +12,7 @@ import {
   dropSchema,
   testSchema,
 } from './support/postgres-schema.js'
-import { sleep, stopProcess, track } from './support/processes.js'
+import { sleep, spawnTsWorker, stopProcess } from './support/processes.js'
 import {
   connectRedis,
   deleteNamespace,
@@ -25,7 +23,7 @@ import { startReceiver, type WebhookReceiver, webhookSecret } from './support/we
 
 // Webhooks over the shared queues: what one instance enqueued, another (or the same one
 // restarted) delivers, at least once, and a killed instance loses nothing.
-const root = fileURLToPath(new URL('..', import.meta.url))
+const _root = fileURLToPath(new URL('..', import.meta.url))
 const workerPath = fileURLToPath(new URL('./support/webhook-worker.ts', import.meta.url))
 const secret = webhookSecret()
 const input = { name: 'hooked', ownerId: 'org_hooks', scopes: [], expiresIn: '30d' } as const
@@ -186,28 +184,12 @@ describe.each(Object.keys(backends))('webhooks on %s', (name) => {
 
 /** Starts `test/support/webhook-worker.ts`; `ready` resolves with its first line. */
 function spawnWorker(url: string, env: Record<string, string>, create: number) {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', workerPath], {
-    cwd: root,
-    env: {
-      ...process.env,
-      ...env,
-      TSX_TSCONFIG_PATH: 'tsconfig.test.json',
-      WEBHOOK_URL: url,
-      WEBHOOK_SECRET: secret,
-      WEBHOOK_CREATE: String(create),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const worker = spawnTsWorker(workerPath, {
+    ...env,
+    WEBHOOK_URL: url,
+    WEBHOOK_SECRET: secret,
+    WEBHOOK_CREATE: String(create),
   })
-  track(child)
-  let stderr = ''
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4_000)
-  })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const ready = new Promise<{ enqueued: string[] }>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line)))
-    void exited.then(() => reject(new Error(`webhook worker exited early:\n${stderr}`)))
-  })
-  open.push({ close: () => stopProcess(child) })
-  return { child, ready, exited }
+  open.push({ close: () => stopProcess(worker.child) })
+  return { ...worker, ready: worker.ready as Promise<{ enqueued: string[] }> }
 }

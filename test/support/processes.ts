@@ -1,4 +1,6 @@
-import type { ChildProcess } from 'node:child_process'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { fileURLToPath } from 'node:url'
 
 /**
  * Every child process the integration tests start, so each one can be stopped by its own PID
@@ -87,4 +89,38 @@ export async function waitFor<T>(
   }
   const reason = lastError instanceof Error ? ` (last error: ${lastError.message})` : ''
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${reason}`)
+}
+
+/** A test worker in its own Node process (see {@link spawnTsWorker}). */
+export interface TsWorker {
+  child: ChildProcess
+  /** Its first line on stdout, parsed as JSON; rejects (with its stderr) if it exits first. */
+  ready: Promise<unknown>
+  /** Resolves when it has exited, however. */
+  exited: Promise<void>
+  /** The last 4 000 characters of its stderr. */
+  stderr(): string
+}
+
+/**
+ * Runs the TypeScript file `path` with tsx in its own process, from the repository root, with
+ * `env` added to this one's; tracked, so a test run never leaves it behind.
+ */
+export function spawnTsWorker(path: string, env: Record<string, string>): TsWorker {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path], {
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    env: { ...process.env, ...env, TSX_TSCONFIG_PATH: 'tsconfig.test.json' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  track(child)
+  let stderr = ''
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4_000)
+  })
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const ready = new Promise<unknown>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line)))
+    void exited.then(() => reject(new Error(`${path} exited early:\n${stderr}`)))
+  })
+  return { child, ready, exited, stderr: () => stderr }
 }
