@@ -48,6 +48,9 @@ export interface LifecycleParts {
  * goes through core's lifecycle, exactly as one more application instance would, so a
  * revocation reaches every running instance at once.
  */
+/** How long a CLI command waits for one backend call, in ms. */
+const CLI_BACKEND_TIMEOUT = 30_000
+
 export function lifecycleBackend(parts: LifecycleParts): Backend {
   const { store, revocations } = parts
   let keyward: Keyward | undefined
@@ -61,6 +64,9 @@ export function lifecycleBackend(parts: LifecycleParts): Backend {
       audit: { log: parts.audit },
       usage: { backend: parts.usage },
       ...(parts.pepper ? { pepper: parts.pepper } : {}),
+      // A command, not a request: it may wait for a backend busy with its own batches (an
+      // import pipelines thousands of writes), rather than give up after a request's 2 s.
+      backendTimeout: CLI_BACKEND_TIMEOUT,
       onError: () => {},
     })
     try {
