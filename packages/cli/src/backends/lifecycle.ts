@@ -48,8 +48,11 @@ export interface LifecycleParts {
  * goes through core's lifecycle, exactly as one more application instance would, so a
  * revocation reaches every running instance at once.
  */
-/** How long a CLI command waits for one backend call, in ms. */
-const CLI_BACKEND_TIMEOUT = 30_000
+/**
+ * A command, not a request: it may wait up to 30 s for a backend busy with its own batches (an
+ * import pipelines thousands of writes) rather than give up after a request's 2 s.
+ */
+const COMMAND_OPTIONS = { backendTimeout: 30_000, onError: () => {} } as const
 
 export function lifecycleBackend(parts: LifecycleParts): Backend {
   const { store, revocations } = parts
@@ -64,10 +67,7 @@ export function lifecycleBackend(parts: LifecycleParts): Backend {
       audit: { log: parts.audit },
       usage: { backend: parts.usage },
       ...(parts.pepper ? { pepper: parts.pepper } : {}),
-      // A command, not a request: it may wait for a backend busy with its own batches (an
-      // import pipelines thousands of writes), rather than give up after a request's 2 s.
-      backendTimeout: CLI_BACKEND_TIMEOUT,
-      onError: () => {},
+      ...COMMAND_OPTIONS,
     })
     try {
       await keyward.ready()
