@@ -1,5 +1,6 @@
 import { revocationListConformance } from '@keyward/core/testing'
 import { describe, expect, it } from 'vitest'
+import type { RevocationEvent } from '../types.js'
 import { MemoryRevocationList } from './memory-revocation-list.js'
 
 revocationListConformance('MemoryRevocationList', () => ({ list: new MemoryRevocationList() }))
@@ -64,4 +65,76 @@ describe('MemoryRevocationList', () => {
     await list.resume('key_live')
     expect(list.isSuspended('key_live')).toBe(false)
   })
+})
+
+describe('MemoryRevocationList writes and subscribers', () => {
+  it('refuses to announce an update of an empty id, telling no subscriber', async () => {
+    const list = new MemoryRevocationList()
+    const events: RevocationEvent[] = []
+    list.subscribe((event) => void events.push(event))
+    await expect(list.publishUpdate('')).rejects.toThrow(
+      new TypeError('id must be a non-empty string'),
+    )
+    expect(events).toStrictEqual([])
+  })
+
+  it('tells no subscriber once closed', async () => {
+    const list = new MemoryRevocationList()
+    const events: RevocationEvent[] = []
+    list.subscribe((event) => void events.push(event))
+    await list.close()
+    await list.revoke('key_a', Date.now() + 60_000)
+    await list.suspend('key_b', Date.now() + 60_000)
+    await list.publishUpdate('key_a')
+    expect(events).toStrictEqual([])
+  })
+})
+
+describe('MemoryRevocationList pruning passes', () => {
+  const T0 = 1_700_000_000_000
+  const HOUR = 3_600_000
+  const tables = [
+    {
+      name: 'revoked ids',
+      write: (list: MemoryRevocationList, id: string, expiresAt: number) =>
+        list.revoke(id, expiresAt),
+      stored: (list: MemoryRevocationList) => list.snapshot().revoked.map(([id]) => id),
+    },
+    {
+      name: 'suspensions',
+      write: (list: MemoryRevocationList, id: string, expiresAt: number) =>
+        list.suspend(id, expiresAt),
+      stored: (list: MemoryRevocationList) => list.snapshot().suspended.map(([id]) => id),
+    },
+  ]
+
+  for (const { name, write, stored } of tables) {
+    it(`drops ${name} of keys ended by now (at exactly their end too) in a pass run by the write that finds 1 024, then twice what the last pass left`, async () => {
+      let now = T0
+      const list = new MemoryRevocationList({ now: () => now })
+      let written = 0
+      const writeLive = async (count: number) => {
+        for (let i = 0; i < count; i++) await write(list, `key_live${written++}`, T0 + 9 * HOUR)
+      }
+      await write(list, 'key_first', T0 + HOUR)
+      await write(list, 'key_second', T0 + 2 * HOUR)
+      await writeLive(1_021)
+      now = T0 + HOUR
+      // 1 023 entries: no pass yet, so key_first, ended exactly now, is still stored.
+      await writeLive(1)
+      expect(stored(list)).toHaveLength(1_024)
+      expect(stored(list)).toContain('key_first')
+      // This write finds 1 024: the pass drops key_first, and the next waits for 2 × 1 023.
+      await writeLive(1)
+      expect(stored(list)).toHaveLength(1_024)
+      expect(stored(list)).not.toContain('key_first')
+      now = T0 + 2 * HOUR
+      await writeLive(2_046 - 1_024)
+      expect(stored(list)).toHaveLength(2_046)
+      expect(stored(list)).toContain('key_second')
+      await writeLive(1)
+      expect(stored(list)).toHaveLength(2_046)
+      expect(stored(list)).not.toContain('key_second')
+    })
+  }
 })

@@ -30,7 +30,22 @@ function mirrorAt(clock: { now: number }, options: RevocationMirrorOptions = {})
 
 describe('RevocationMirror', () => {
   it('refuses bad options with TypeErrors naming the option', () => {
-    expect(() => new RevocationMirror({ maxStaleness: 0 })).toThrow(/^maxStaleness must be/)
+    expect(() => new RevocationMirror({ maxStaleness: 0 })).toThrow(
+      new TypeError('maxStaleness must be a positive integer of milliseconds'),
+    )
+    for (const heartbeatInterval of [100, 0, -100, 1.5, Number.NaN, '50' as unknown as number]) {
+      expect(
+        () => new RevocationMirror({ maxStaleness: 100, heartbeatInterval }),
+        String(heartbeatInterval),
+      ).toThrow(
+        new TypeError(
+          'heartbeatInterval must be a positive integer of milliseconds below maxStaleness (100)',
+        ),
+      )
+    }
+    expect(
+      new RevocationMirror({ maxStaleness: 100, heartbeatInterval: 99 }).heartbeatInterval,
+    ).toBe(99)
     expect(() => new RevocationMirror({ maxStaleness: 100, heartbeatInterval: 100 })).toThrow(
       /^heartbeatInterval must be/,
     )
@@ -46,6 +61,7 @@ describe('RevocationMirror', () => {
     expect(mirror.freshness()).toMatchObject({
       backend: 'TestDB',
       loaded: false,
+      fresh: false,
       age: undefined,
       answers: false,
     })
@@ -89,7 +105,12 @@ describe('RevocationMirror', () => {
   it('fails closed before the first load, naming the backend', () => {
     const mirror = mirrorAt({ now: T0 })
     expect(() => mirror.isRevoked(subject())).toThrow(UnavailableError)
-    expect(() => mirror.isRevoked(subject())).toThrow(/TestDB/)
+    expect(() => mirror.isRevoked(subject())).toThrow(
+      'The revocation list has not been loaded from TestDB yet.',
+    )
+    expect(() => new RevocationMirror().isRevoked(subject())).toThrow(
+      'The revocation list has not been loaded from its backend yet.',
+    )
     expect(mirror.lastContact).toBeUndefined()
   })
 
@@ -165,6 +186,37 @@ describe('RevocationMirror', () => {
     expect(mirror.isRevoked(subject('key_during', 'org_9'))).toBe(true)
     mirror.apply({ type: 'revoked_owner', ownerId: 'org_1', at: T0 - 10_000 })
     expect(mirror.isRevoked(subject('key_b', 'org_1', T0 - 1))).toBe(true)
+  })
+
+  it('keeps the latest epoch given for an owner or for all, in a snapshot or by the feed, and an owner epoch revokes only that owner', async () => {
+    const mirror = mirrorAt({ now: T0 })
+    await mirror.load(async () => ({
+      state: {
+        revoked: [],
+        ownerEpochs: [
+          ['org_1', T0 - 100],
+          ['org_1', T0 - 10_000],
+        ],
+      },
+      sent: mirror.reading(),
+    }))
+    expect(mirror.isRevoked(subject('key_a', 'org_1', T0 - 100))).toBe(true)
+    mirror.apply({ type: 'revoked_owner', ownerId: 'org_2', at: T0 })
+    expect(mirror.isRevoked(subject('key_b', 'org_2', T0))).toBe(true)
+    expect(mirror.isRevoked(subject('key_c', 'org_3', T0 - 10_000))).toBe(false)
+    mirror.apply({ type: 'revoked_all', at: T0 - 1_000 })
+    mirror.apply({ type: 'revoked_all', at: T0 - 20_000 })
+    expect(mirror.isRevoked(subject('key_c', 'org_3', T0 - 1_000))).toBe(true)
+    expect(mirror.isRevoked(subject('key_c', 'org_3', T0 - 999))).toBe(false)
+    expect(mirror.snapshot()).toStrictEqual({
+      revoked: [],
+      ownerEpochs: [
+        ['org_1', T0 - 100],
+        ['org_2', T0],
+      ],
+      globalEpoch: T0 - 1_000,
+      suspended: [],
+    })
   })
 
   it('tells subscribers after the state changed, and a throwing subscriber goes to onError', async () => {
@@ -326,7 +378,8 @@ describe('RevocationMirror suspensions', () => {
     expect(mirror.isRevoked(subject('key_a'))).toBe(false)
     expect(events).toContainEqual({ type: 'suspended', id: 'key_a' })
     expect(events).toContainEqual({ type: 'resumed', id: 'key_b' })
-    // Stale: fails closed exactly like isRevoked.
+    // Stale: fails closed exactly like isRevoked, answering up to maxStaleness after the contact.
+    expect(mirror.isSuspended('key_a', T0 + 1_000)).toBe(true)
     expect(() => mirror.isSuspended('key_a', T0 + 1_001)).toThrow(UnavailableError)
     expect(() => mirror.isSuspended('key_zzz', T0 + 1_001)).toThrow(UnavailableError)
   })
