@@ -116,6 +116,53 @@ describe('MemoryLimiter', () => {
     })
   })
 
+  it('refunds only what was charged: the rest of the count stays, and a count never goes below zero', () => {
+    const limiter = new MemoryLimiter()
+    const perHour = policy('key_1', [{ name: 'hour', limit: 3, window: HOUR }])
+    limiter.consume(perHour, 1, T0)
+    const second = limiter.consume(perHour, 2, T0 + 1)
+    limiter.refund(perHour, 1, second)
+    expect(limiter.consume(perHour, 1, T0 + 2)).toMatchObject({
+      refused: undefined,
+      remaining: [0],
+    })
+    expect(limiter.consume(perHour, 1, T0 + 3).refused).toBe('rate_limited')
+    // The same charge given back twice (a caller's mistake) frees the window, no more.
+    const other = policy('key_2', [{ name: 'hour', limit: 2, window: HOUR }])
+    const charged = limiter.consume(other, 2, T0)
+    limiter.refund(other, 2, charged)
+    limiter.refund(other, 2, charged)
+    expect(limiter.consume(other, 2, T0 + 1)).toMatchObject({ refused: undefined, remaining: [0] })
+    expect(limiter.consume(other, 1, T0 + 2).refused).toBe('rate_limited')
+  })
+
+  it('counts a grant made at 1 ms past the epoch (a test clock) from its balance', () => {
+    const limiter = new MemoryLimiter()
+    const early = policy('key_1', [], { remaining: 2, grantedAt: 1 })
+    expect(limiter.consume(early, 1, 1)).toMatchObject({ refused: undefined, credits: 1 })
+  })
+
+  it('answers rate_limited, not usage_exceeded, when a rate limit and the credits both refuse', () => {
+    const limiter = new MemoryLimiter()
+    const both = policy('key_1', [{ name: 'hour', limit: 1, window: HOUR }], {
+      remaining: 1,
+      grantedAt: T0,
+    })
+    expect(limiter.consume(both, 1, T0)).toMatchObject({ refused: undefined, credits: 0 })
+    expect(limiter.consume(both, 1, T0 + 1)).toMatchObject({ refused: 'rate_limited', credits: 0 })
+  })
+
+  it('reports 0 remaining, never less, when a lowered limit is below what was already counted', () => {
+    const limiter = new MemoryLimiter()
+    const wide = policy('key_1', [{ name: 'hour', limit: 5, window: HOUR }])
+    expect(limiter.consume(wide, 5, T0).remaining).toEqual([0])
+    const narrow = policy('key_1', [{ name: 'hour', limit: 2, window: HOUR }])
+    expect(limiter.consume(narrow, 1, T0 + 1)).toMatchObject({
+      refused: 'rate_limited',
+      remaining: [0],
+    })
+  })
+
   it('keeps the counters of at most `max` keys, dropping the least recently used', () => {
     const limiter = new MemoryLimiter({ max: 2 })
     const once = (id: string) => policy(id, [{ name: 'hour', limit: 1, window: HOUR }])

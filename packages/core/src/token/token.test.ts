@@ -126,6 +126,32 @@ describe('token format', () => {
     }
   })
 
+  it('accepts a token whose CRC-32, and so its checksum, is 0', () => {
+    // Secret chosen (by solving the CRC's linear equations over its characters' low bits)
+    // so that the CRC-32 of `kw_live_<secret>` is 0: its checksum is `000000`.
+    const head = 'kw_live_rqspusrwtspppppppppppppppppppppp'
+    expect(crc32(head)).toBe(0)
+    expect(tokenChecksum(head)).toBe('000000')
+    const token = `${head}000000`
+    expect(parseToken(token, accepted)).toEqual({
+      prefix: 'kw_live',
+      secret: 'rqspusrwtspppppppppppppppppppppp',
+    })
+    expect(() => compileTokenChecker(['kw_live']).check(token)).not.toThrow()
+  })
+
+  it('calls a token without any `_` one of an unknown prefix, even when it starts with an accepted one', () => {
+    for (const prefixes of [['acme'], ['kw_live', 'acme']]) {
+      const checker = compileTokenChecker(prefixes)
+      for (const token of ['acme0', 'acmeX', `acme${'0'.repeat(38)}`]) {
+        expect(() => checker.check(token), token).toThrowError('The API key has an unknown prefix.')
+        expect(() => checker.checkShape(token), token).toThrowError(
+          'The API key has an unknown prefix.',
+        )
+      }
+    }
+  })
+
   it('never repeats the token in the error message or challenge', () => {
     const token = generateToken('kw_live')
     const tampered = `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`
