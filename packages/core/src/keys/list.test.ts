@@ -67,11 +67,80 @@ describe('keys.listPage', () => {
       })
     }
     await expect(keyward.keys.listPage('', {})).rejects.toMatchObject({ field: 'ownerId' })
+    const messages: [object, string, string][] = [
+      [{ limit: 0 }, 'limit', 'limit must be an integer from 1 to 100.'],
+      [
+        { status: 'gone' },
+        'status',
+        'status must be one of active, suspended, expired, revoked, rotated.',
+      ],
+      [{ name: 'x'.repeat(101) }, 'name', 'name must be a string of at most 100 characters.'],
+    ]
+    for (const [options, field, message] of messages) {
+      await expect(keyward.keys.listPage('org_1', options)).rejects.toMatchObject({
+        field,
+        message,
+      })
+    }
     expect(calls.filter(([method]) => method === 'listByOwner')).toEqual([])
   })
 })
 
+describe('keys.listPage asks the store', () => {
+  it('for 50 keys by default, and for no name filter when the name is empty', async () => {
+    const { store, calls } = recordingStore(new MemoryTokenStore())
+    const { keyward } = clockedKeyward(scopes, { store })
+    await keyward.keys.create(input)
+    await keyward.keys.listPage('org_1')
+    await keyward.keys.listPage('org_1', { name: '' })
+    const asked = calls.filter(([method]) => method === 'listByOwner').map((call) => call[2])
+    expect(asked).toEqual([
+      expect.objectContaining({ limit: 50 }),
+      expect.objectContaining({ limit: 50 }),
+    ])
+    expect(asked[1]).not.toHaveProperty('name')
+  })
+
+  it('accepts a name filter of exactly 100 characters', async () => {
+    const { keyward } = clockedKeyward(scopes)
+    const name = 'n'.repeat(100)
+    const { key } = await keyward.keys.create({ ...input, name })
+    expect((await keyward.keys.listPage('org_1', { name })).keys.map((k) => k.id)).toEqual([key.id])
+  })
+})
+
+/** A store whose `listByOwner` answers `cursorOf(call)` as each page's next cursor. */
+function endlessStore(cursorOf: (call: number) => string) {
+  const store = new MemoryTokenStore()
+  let calls = 0
+  store.listByOwner = async () => {
+    calls++
+    // A runaway walk fails here rather than hang the test.
+    if (calls > 100_001) throw new Error('walked past the bound')
+    return { keys: [], nextCursor: cursorOf(calls) }
+  }
+  return { store, calls: () => calls }
+}
+
 describe('keys.list', () => {
+  it('stops with an error when the store keeps answering the same cursor', async () => {
+    const { store, calls } = endlessStore(() => 'same')
+    const { keyward } = clockedKeyward(scopes, { store })
+    await expect(keyward.keys.list('org_1')).rejects.toThrowError(
+      'the key store kept answering the same cursor while listing an owner',
+    )
+    expect(calls()).toBe(2)
+  })
+
+  it('stops after 100 000 pages when the store keeps answering new cursors', async () => {
+    const { store, calls } = endlessStore((call) => `c${call}`)
+    const { keyward } = clockedKeyward(scopes, { store })
+    await expect(keyward.keys.list('org_1')).rejects.toThrowError(
+      'the key store kept answering the same cursor while listing an owner',
+    )
+    expect(calls()).toBe(100_000)
+  }, 30_000)
+
   it('walks every page and keeps its answer: every live key, oldest first, ties by id', async () => {
     const { keyward, clock } = clockedKeyward(scopes)
     const ids: string[] = []
@@ -99,6 +168,8 @@ describe('revokeAllEpoch', () => {
     await list.revokeAll(1_600_000_000_000)
     expect(revokeAllEpoch(list, 'org_2')).toBe(1_600_000_000_000)
     expect(revokeAllEpoch(list, 'org_1')).toBe(1_700_000_000_123)
+    await list.revokeAll(Number.MAX_SAFE_INTEGER)
+    expect(revokeAllEpoch(list, 'org_2')).toBe(Number.MAX_SAFE_INTEGER)
     await list.revokeAll(0)
     expect(revokeAllEpoch(new MemoryRevocationList(), 'x')).toBeUndefined()
   })
