@@ -143,6 +143,64 @@ describe('keys.rotate: the old key', () => {
   })
 })
 
+describe('keys.rotate without grace: a commit that fails after every instance refuses the old key', () => {
+  // The old key is announced revoked before the commit (so a list that cannot be reached
+  // leaves it as it was); a list cannot take a revocation back, so the record follows it.
+  it('leaves the old key revoked in the store too, not active yet refused, when the store fails', async () => {
+    const store = new MemoryTokenStore()
+    const errors: unknown[] = []
+    const { keyward } = setup({ store, onError: (error) => void errors.push(error) })
+    const { token, key } = await keyward.keys.create(projectKey)
+    const update = store.update.bind(store)
+    store.update = async (id, patch, condition) => {
+      if (patch.rotatedTo !== undefined) throw new Error('store down')
+      return update(id, patch, condition)
+    }
+    await expect(keyward.keys.rotate(key.id)).rejects.toMatchObject({ code: 'unavailable' })
+    expect(await outcome(keyward.verify(token))).toBe('revoked_token')
+    expect(await store.get(key.id)).toMatchObject({ revokedAt: T0 })
+    expect(await store.get(key.id)).not.toHaveProperty('rotatedTo')
+    expect(
+      (await keyward.keys.listPage('org_1', { status: 'revoked' })).keys.map((k) => k.id),
+    ).toEqual([key.id])
+    expect(errors).toEqual([])
+  })
+
+  it('leaves it revoked, with no successor, when a suspension landed first', async () => {
+    const store = new MemoryTokenStore()
+    const { keyward } = setup({ store })
+    const { token, key } = await keyward.keys.create(projectKey)
+    const write = changeBeforeCommit(store, (id) => write(id, { suspendedAt: T0 }))
+    await expect(keyward.keys.rotate(key.id)).rejects.toMatchObject({ code: 'key_inactive' })
+    expect(await outcome(keyward.verify(token))).toBe('revoked_token')
+    expect(await store.get(key.id)).toMatchObject({ suspendedAt: T0, revokedAt: T0 })
+    const { keys: all } = await keyward.keys.listPage('org_1', { status: 'revoked' })
+    expect(all.map((k) => k.id)).toEqual([key.id])
+  })
+
+  it('keeps the earlier end of a key revoked meanwhile', async () => {
+    const store = new MemoryTokenStore()
+    const { keyward, clock } = setup({ store })
+    const { key } = await keyward.keys.create(projectKey)
+    const write = changeBeforeCommit(store, (id) => write(id, { revokedAt: T0 - 5 }))
+    clock.now = T0 + 10
+    await expect(keyward.keys.rotate(key.id)).rejects.toMatchObject({ keyStatus: 'revoked' })
+    expect(await store.get(key.id)).toMatchObject({ revokedAt: T0 - 5 })
+  })
+
+  it('reports a failure to mark it to onError, and still rejects with the commit’s error', async () => {
+    const store = new MemoryTokenStore()
+    const errors: unknown[] = []
+    const { keyward } = setup({ store, onError: (error) => void errors.push(error) })
+    const { key } = await keyward.keys.create(projectKey)
+    store.update = async () => {
+      throw new Error('store down')
+    }
+    await expect(keyward.keys.rotate(key.id)).rejects.toMatchObject({ code: 'unavailable' })
+    expect(errors).toHaveLength(1)
+  })
+})
+
 describe('keys.rotate: input errors name the field', () => {
   it('says what is wrong with input, until and gracePeriod', async () => {
     const { keyward } = setup()

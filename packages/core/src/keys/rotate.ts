@@ -126,6 +126,11 @@ async function issueSuccessor(
  * The commit: marks `old` as rotated to `successor` and ending at `previousExpiresAt` (revoked
  * now without grace), only if it is still active. Returns the old record as it ended; when
  * that fails or is refused, the successor is deleted and the call rejects.
+ *
+ * Without grace the old key is refused everywhere before the commit: a list that cannot be
+ * reached leaves the old key as it was and no successor behind. A commit that then fails or
+ * is refused cannot take that refusal back (a revocation list only adds), so the record is
+ * marked revoked too, and the key never reads as active while every instance refuses it.
  */
 async function endPredecessor(
   ctx: LifecycleContext,
@@ -135,10 +140,12 @@ async function endPredecessor(
 ): Promise<KeyRecord> {
   const { at, grace } = end
   let ended: KeyRecord | null | undefined
+  let announced = false
   try {
-    // Without grace the old key is refused everywhere before the rotation commits, so a
-    // failure here leaves the old key as it was and no successor behind.
-    if (grace === 0) await announceRevocation(ctx, old.id, old.expiresAt)
+    if (grace === 0) {
+      await announceRevocation(ctx, old.id, old.expiresAt)
+      announced = true
+    }
     // One atomic step: only an active key gets a successor, so racing rotations yield one,
     // and a suspension landing meanwhile is never escaped through a successor.
     ended = await callBackend(() =>
@@ -155,13 +162,30 @@ async function endPredecessor(
     )
   } catch (error) {
     await ctx.store.delete(successor.id).catch(ctx.onError)
+    if (announced) await recordRevocation(ctx, old.id, at)
     throw error
   }
   if (!ended) {
     await ctx.store.delete(successor.id).catch(ctx.onError)
-    return explainRefusal(ctx, old.id, ended, at)
+    try {
+      return await explainRefusal(ctx, old.id, ended, at)
+    } finally {
+      if (announced) await recordRevocation(ctx, old.id, at)
+    }
   }
   return ended
+}
+
+/** Marks `id` revoked at `at` in the store unless it is revoked already; failures go to onError. */
+async function recordRevocation(ctx: LifecycleContext, id: string, at: number): Promise<void> {
+  try {
+    const record = await callBackend(() => ctx.store.get(id))
+    if (record !== undefined && record.revokedAt === undefined) {
+      await callBackend(() => ctx.store.update(id, { revokedAt: at }))
+    }
+  } catch (error) {
+    ctx.onError(error)
+  }
 }
 
 /**
