@@ -213,6 +213,8 @@ describe('keyward.audit', () => {
       key,
       daysLeft: 7,
       thresholds: ['7d'],
+      mixed: ['7d', { at: T0 }],
+      previousExpiresAt: T0,
       token: 'kw_live_secret',
       nested: { hash: 'x' },
       at: T0,
@@ -225,10 +227,85 @@ describe('keyward.audit', () => {
       ownerId: 'org_9',
       keyId: key.id,
       actor: 'policy',
-      data: { daysLeft: 7, thresholds: ['7d'] },
+      data: { daysLeft: 7, thresholds: ['7d'], previousExpiresAt: T0 },
     })
     const long = auditEventOf(event, { userAgent: 'x'.repeat(1_000), clientIp: '::1' })
     expect(long.userAgent).toHaveLength(256)
     expect(long.clientIp).toBe('::1')
+  })
+
+  it('shows the fields a key was created or imported with, and only the fields an update changed', async () => {
+    const { keyward, clock } = clockedKeyward(scopes)
+    const { key } = await keyward.keys.create(input)
+    clock.now += 1_000
+    await keyward.keys.update(key.id, { metadata: { team: 'ops' } })
+    clock.now += 1_000
+    const legacy = `sk_${'1'.repeat(40)}`
+    const imported = createKeyward({ scopes, legacyTokens: /^sk_[0-9a-f]{40}$/ })
+    await imported.keys.import([{ ...input, token: legacy, metadata: { from: 'old' } }])
+    await Promise.all([keyward.audit.flush(), imported.audit.flush()])
+    const { events } = await keyward.audit.list({ ownerId: 'org_1' })
+    const [update, creation] = events
+    expect(creation!.changes).toStrictEqual({
+      name: { after: 'CI' },
+      scopes: { after: ['projects:read'] },
+      expiresAt: { after: key.expiresAt },
+    })
+    expect(creation).not.toHaveProperty('data')
+    expect(update!.changes).toEqual({ metadata: { after: { team: 'ops' } } })
+    expect(update).not.toHaveProperty('data')
+    const [importing] = (await imported.audit.list({ ownerId: 'org_1' })).events
+    expect(importing!.changes).toMatchObject({
+      name: { after: 'CI' },
+      metadata: { after: { from: 'old' } },
+    })
+  })
+
+  it('keeps what a leak report said, its boolean revoked too', async () => {
+    const { keyward } = clockedKeyward(scopes)
+    const { token, key } = await keyward.keys.create(input)
+    await keyward.keys.reportLeak(token, { url: 'https://example.com/x', reporter: 'github' })
+    await keyward.audit.flush()
+    const [leaked] = (await keyward.audit.list({ ownerId: 'org_1', type: 'leaked' })).events
+    expect(leaked).toMatchObject({ keyId: key.id })
+    expect(leaked!.data).toStrictEqual({
+      revoked: true,
+      url: 'https://example.com/x',
+      reporter: 'github',
+    })
+  })
+
+  it('lists a window between from and to, and says what is wrong with a bad query', async () => {
+    const { keyward, clock } = clockedKeyward(scopes)
+    await keyward.keys.create(input)
+    clock.now += DAY
+    await keyward.keys.create(input)
+    await keyward.audit.flush()
+    const window = await keyward.audit.list({ ownerId: 'org_1', from: T0 - 1, to: T0 + 1 })
+    expect(window.events.map((event) => event.at)).toEqual([T0])
+    const refusal = (query: unknown) =>
+      keyward.audit.list(query as never).catch((reason: unknown) => reason)
+    expect(await refusal('org_1')).toMatchObject({
+      field: 'options',
+      message: 'options must be an object.',
+    })
+    expect(await refusal({ ownerId: 'org_1', from: T0 + 1, to: T0 })).toMatchObject({
+      field: 'to',
+      message: 'to must be after from.',
+    })
+  })
+
+  it('rejects unavailable (503) when the log cannot be read', async () => {
+    const log: AuditLog = {
+      append: async () => {},
+      list: () => Promise.reject(new Error('connection refused')),
+    }
+    const keyward = createKeyward({ scopes, audit: { log } })
+    const error = await keyward.audit.list({ ownerId: 'org_1' }).catch((reason: unknown) => reason)
+    expect(error).toMatchObject({
+      code: 'unavailable',
+      status: 503,
+      message: 'The audit log is unavailable.',
+    })
   })
 })
