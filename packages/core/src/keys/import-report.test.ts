@@ -1,24 +1,15 @@
-import { createHash } from 'node:crypto'
 import { describe, expect, it, vi } from 'vitest'
+import { importRecord, LEGACY, legacyToken, sha256 } from '../../test/import-records.js'
 import { clockedKeyward, recordingStore } from '../../test/keyward.js'
 import { MemoryRevocationList } from '../backends/memory-revocation-list.js'
 import { MemoryTokenStore } from '../backends/memory-token-store.js'
 import { defineScopes } from '../scopes.js'
 import type { KeyEvent, KeyRecord, TokenStore } from '../types.js'
-import { IMPORT_BATCH_SIZE, type ImportKeyRecord } from './import.js'
+import { IMPORT_BATCH_SIZE } from './import.js'
 
 const scopes = defineScopes({ 'projects:read': 'Read projects' })
-const LEGACY = /^sk_[0-9a-f]{40}$/
-const legacyToken = (n: number) => `sk_${n.toString(16).padStart(40, '0')}`
-const hex = (token: string) => createHash('sha256').update(token).digest('hex')
-const record = (fields: Record<string, unknown>) =>
-  ({
-    name: 'Imported',
-    ownerId: 'org_1',
-    scopes: ['projects:read'],
-    expiresIn: '30d',
-    ...fields,
-  }) as unknown as ImportKeyRecord<'projects:read'>
+const hex = (token: string) => sha256(token)
+const record = (fields: Record<string, unknown>) => importRecord<'projects:read'>(fields)
 
 function setup(store: TokenStore = new MemoryTokenStore()) {
   const events: KeyEvent[] = []

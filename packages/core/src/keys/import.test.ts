@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
+import { importRecord, LEGACY, legacyToken, sha256 } from '../../test/import-records.js'
 import { clockedKeyward, recordingStore, T0 } from '../../test/keyward.js'
 import { outcome } from '../../test/outcome.js'
 import { MemoryTokenStore } from '../backends/memory-token-store.js'
@@ -7,25 +7,13 @@ import { createKeyward, type KeywardOptions } from '../keyward.js'
 import { defineScopes } from '../scopes.js'
 import { generateToken } from '../token/token.js'
 import type { KeyEvent, TokenStore } from '../types.js'
-import type { ImportKeyRecord } from './import.js'
 
 const scopes = defineScopes({
   'projects:read': 'Read projects',
   'projects:write': 'Create and change projects',
 })
 type S = keyof typeof scopes.descriptions
-const LEGACY = /^sk_[0-9a-f]{40}$/
-const legacyToken = (n: number) => `sk_${n.toString(16).padStart(40, '0')}`
-const sha256 = (token: string, encoding: 'hex' | 'base64' | 'base64url') =>
-  createHash('sha256').update(token).digest(encoding)
-const record = (fields: Record<string, unknown>) =>
-  ({
-    name: 'Imported',
-    ownerId: 'org_1',
-    scopes: ['projects:read'],
-    expiresIn: '30d',
-    ...fields,
-  }) as unknown as ImportKeyRecord<S>
+const record = (fields: Record<string, unknown>) => importRecord<S>(fields)
 
 function setup(options: Partial<KeywardOptions<S>> & { legacy?: false } = {}) {
   const events: KeyEvent[] = []

@@ -1,18 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { InvalidArgumentError } from '../errors.js'
+import { refusal } from '../../test/thrown.js'
 import { parseExpiry, parseInstant } from './input.js'
-
-/** The error `work` throws: an `InvalidArgumentError`, with its field and message. */
-function refusal(work: () => unknown): { field: string; message: string } {
-  try {
-    work()
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidArgumentError)
-    const { field, message } = error as InvalidArgumentError
-    return { field: field as string, message }
-  }
-  return expect.unreachable('expected an InvalidArgumentError')
-}
 
 const DAY = 86_400_000
 const YEAR = 365 * DAY

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { InvalidArgumentError } from '../errors.js'
+import { refusal } from '../../test/thrown.js'
 import {
   assertObjectArgument,
   MAX_METADATA_JSON,
@@ -10,18 +10,6 @@ import {
   parseOwnerId,
   parseSuspendReason,
 } from './input.js'
-
-/** The error `work` throws: an `InvalidArgumentError`, with its field and message. */
-function refusal(work: () => unknown): { field: string; message: string } {
-  try {
-    work()
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidArgumentError)
-    const { field, message } = error as InvalidArgumentError
-    return { field: field as string, message }
-  }
-  return expect.unreachable('expected an InvalidArgumentError')
-}
 
 const IP_EXAMPLES =
   'is not an IP address or CIDR range, like "203.0.113.7", "203.0.113.0/24" or "2001:db8::/32".'

@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { InvalidArgumentError } from '../errors.js'
+import { refusal } from '../../test/thrown.js'
 import { createKeyward } from '../keyward.js'
 import { configRateLimits, MAX_RATE_LIMITS, parseCredits, parseRateLimits } from './input.js'
 
 const T0 = Date.UTC(2026, 10, 26)
 const DAY = 86_400_000
-
-/** The field and message of the `InvalidArgumentError` that `run` throws. */
-function refusal(run: () => unknown): { field: string; message: string } {
-  try {
-    run()
-  } catch (error) {
-    if (error instanceof InvalidArgumentError) return { field: error.field, message: error.message }
-    throw error
-  }
-  throw new Error('accepted')
-}
 
 const limitOf = (input: Record<string, unknown>) => () => parseRateLimits([input])
 const creditsOf = (input: unknown) => () => parseCredits(input, T0)
