@@ -66,6 +66,22 @@ describe('reuse of a rotated-out key', () => {
     await vi.waitFor(() => expect(reused()).toHaveLength(2))
   })
 
+  it('reports again exactly a minute after the last report, not a millisecond sooner, while the key stays cached', async () => {
+    const { keyward, clock, reused } = setup({ cache: { ttl: 10 * 60_000 } })
+    const { token: oldToken, key } = await keyward.keys.create(projectKey)
+    await keyward.keys.rotate(key.id)
+    await outcome(keyward.verify(oldToken))
+    await vi.waitFor(() => expect(reused()).toHaveLength(1))
+    clock.now += 59_999
+    await outcome(keyward.verify(oldToken))
+    await new Promise((resolve) => setTimeout(resolve, 10))
+    expect(reused()).toHaveLength(1)
+    clock.now += 1
+    await outcome(keyward.verify(oldToken))
+    await vi.waitFor(() => expect(reused()).toHaveLength(2))
+    expect(reused()[1]).toMatchObject({ keyId: key.id, at: T0 + 60_000 })
+  })
+
   it('says nothing of a key that was never rotated, expired or revoked', async () => {
     const { keyward, clock, events } = setup()
     const expiring = await keyward.keys.create({ ...projectKey, expiresIn: '1h' })

@@ -131,6 +131,10 @@ export function managementPageCases(
       ['limit=101', 'limit'],
       ['limit=ten', 'limit'],
       ['limit=-1', 'limit'],
+      ['limit=1e1', 'limit'],
+      ['limit=%2B5', 'limit'],
+      ['limit=5.0', 'limit'],
+      ['limit=0x10', 'limit'],
       ['limit=1&limit=2', 'limit'],
       ['status=lost', 'status'],
       ['cursor=bm90LWEtY3Vyc29y', 'cursor'],
@@ -143,6 +147,17 @@ export function managementPageCases(
       expect(response.headers.get('cache-control')).toBe('no-store')
       const problem = (await response.json()) as { code: string; field?: string }
       expect(problem).toMatchObject({ code: 'invalid_argument', field })
+    })
+
+    it('says what is wrong with limit: a decimal integer from 1 to 100, given once', async () => {
+      const { get } = await setup(0)
+      for (const [query, detail] of [
+        ['?limit=1e2', 'limit must be an integer from 1 to 100.'],
+        ['?limit=1&limit=2', 'Give limit at most once.'],
+      ]) {
+        const problem = (await (await get(query!)).json()) as { detail?: string; message?: string }
+        expect(JSON.stringify(problem)).toContain(detail)
+      }
     })
 
     it('accepts limit=100, and a cursor from another owner only as a place in the order', async () => {

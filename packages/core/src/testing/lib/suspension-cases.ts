@@ -153,6 +153,22 @@ export function suspensionCases(
       expect(await problem(expired)).toMatchObject({ code: 'key_inactive' })
     })
 
+    it('lets a narrow key suspend a broader key of its owner, but not bring it back (403)', async () => {
+      const { call, create, keyward } = await setup()
+      const narrow = await create()
+      const broad = await create({ scopes: ['api_keys:manage', 'projects:read', 'projects:write'] })
+      const suspended = await call('POST', `/${broad.key.id}/suspend`, {}, narrow.token)
+      expect(suspended.status).toBe(200)
+      const refused = await call('POST', `/${broad.key.id}/resume`, undefined, narrow.token)
+      expect(refused.status).toBe(403)
+      expect(await problem(refused)).toMatchObject({ code: 'insufficient_scope' })
+      expect((await keyward.verify(broad.token).catch((error) => error)).code).toBe(
+        'suspended_token',
+      )
+      expect((await call('POST', `/${broad.key.id}/resume`)).status).toBe(200)
+      expect((await keyward.verify(broad.token)).id).toBe(broad.key.id)
+    })
+
     it('refuses to rotate a suspended key (409) and lets it be renamed', async () => {
       const { call, create, keyward } = await setup()
       const worker = await create()
