@@ -95,3 +95,15 @@ export interface RevocationList {
   /** Stops listening and releases what the list opened itself. */
   close(): Promise<void>
 }
+
+/**
+ * Whether a revoke-all epoch, the owner's or the global one, covers a credential of `ownerId`
+ * created at `createdAt`: the list is asked about an id no key has, so no revocation by id answers.
+ */
+export function revokedByEpoch(
+  list: Pick<RevocationList, 'isRevoked'>,
+  ownerId: string,
+  createdAt: number,
+): boolean {
+  return list.isRevoked({ id: '', ownerId, createdAt })
+}

@@ -40,6 +40,17 @@ async function loadedMirror(clock: { now: number }) {
   return mirror
 }
 
+/** A fresh loaded mirror on its own clock whose heartbeat asks pings answered by hand. */
+async function beatingMirror() {
+  const clock = { now: T0 }
+  const mirror = await loadedMirror(clock)
+  mirror.markFresh()
+  const { asked, ping } = pings()
+  const silent = vi.fn()
+  mirror.startHeartbeat(ping, silent)
+  return { clock, mirror, asked, ping, silent }
+}
+
 describe('RevocationMirror heartbeat', () => {
   it('asks nothing until the list marks the mirror fresh, nor after a loss until it does again', async () => {
     const mirror = await loadedMirror({ now: T0 })
@@ -59,12 +70,7 @@ describe('RevocationMirror heartbeat', () => {
   })
 
   it('asks again at the next beat after a failed ping: a failure confirms nothing, but is no silence', async () => {
-    const clock = { now: T0 }
-    const mirror = await loadedMirror(clock)
-    mirror.markFresh()
-    const { asked, ping } = pings()
-    const silent = vi.fn()
-    mirror.startHeartbeat(ping, silent)
+    const { clock, mirror, asked, ping, silent } = await beatingMirror()
     clock.now = T0 + 100
     await vi.advanceTimersByTimeAsync(100)
     asked[0]!.fail()
@@ -80,11 +86,7 @@ describe('RevocationMirror heartbeat', () => {
   })
 
   it('after a loss and a reload, asks afresh: a ping left unanswered by the old connection is not held against the new one', async () => {
-    const mirror = await loadedMirror({ now: T0 })
-    mirror.markFresh()
-    const { ping } = pings()
-    const silent = vi.fn()
-    mirror.startHeartbeat(ping, silent)
+    const { mirror, ping, silent } = await beatingMirror()
     await vi.advanceTimersByTimeAsync(100)
     mirror.lost()
     mirror.markFresh()
@@ -95,11 +97,7 @@ describe('RevocationMirror heartbeat', () => {
   })
 
   it('still reports the new connection silent when a ping of the old one fails late', async () => {
-    const mirror = await loadedMirror({ now: T0 })
-    mirror.markFresh()
-    const { asked, ping } = pings()
-    const silent = vi.fn()
-    mirror.startHeartbeat(ping, silent)
+    const { mirror, asked, ping, silent } = await beatingMirror()
     await vi.advanceTimersByTimeAsync(100)
     mirror.lost()
     mirror.markFresh()
@@ -141,11 +139,7 @@ describe('RevocationMirror close', () => {
   })
 
   it('stops the heartbeat, even when a reload in flight marks it fresh afterwards', async () => {
-    const mirror = await loadedMirror({ now: T0 })
-    mirror.markFresh()
-    const { ping } = pings()
-    const silent = vi.fn()
-    mirror.startHeartbeat(ping, silent)
+    const { mirror, ping, silent } = await beatingMirror()
     mirror.close()
     mirror.markFresh()
     await vi.advanceTimersByTimeAsync(500)
@@ -154,11 +148,7 @@ describe('RevocationMirror close', () => {
   })
 
   it('takes an answer to a ping asked before it as confirming nothing', async () => {
-    const clock = { now: T0 }
-    const mirror = await loadedMirror(clock)
-    mirror.markFresh()
-    const { asked, ping } = pings()
-    mirror.startHeartbeat(ping, () => {})
+    const { clock, mirror, asked } = await beatingMirror()
     clock.now = T0 + 100
     await vi.advanceTimersByTimeAsync(100)
     mirror.close()

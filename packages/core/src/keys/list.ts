@@ -7,6 +7,7 @@ import {
 } from '../backends/key-page.js'
 import { toApiKey } from '../backends/record.js'
 import { InvalidArgumentError } from '../errors.js'
+import { revokedByEpoch } from '../revocation-types.js'
 import type { ApiKey, KeyRecord, KeyStatus, ListKeysOptions, RevocationList } from '../types.js'
 import { callBackend, type LifecycleContext } from './context.js'
 import { assertObjectArgument, parseOwnerId } from './input.js'
@@ -108,8 +109,7 @@ async function readPage(
  * in-memory lookups, no backend call.
  */
 export function revokeAllEpoch(list: RevocationList, ownerId: string): number | undefined {
-  // Stryker disable next-line StringLiteral: the id only has to name no key, and no key id is any such string
-  const revokes = (createdAt: number) => list.isRevoked({ id: '', ownerId, createdAt })
+  const revokes = (createdAt: number) => revokedByEpoch(list, ownerId, createdAt)
   if (!revokes(0)) return undefined
   let low = 0
   let high = Number.MAX_SAFE_INTEGER

@@ -48,6 +48,21 @@ function setup(limiter: Limiter = new MemoryLimiter()) {
   return { keyward, errors }
 }
 
+/**
+ * A key with 12 credits that may run reports, a guard charging 10 more for `reports:run` and
+ * one the key never passes (`admin:all`).
+ */
+async function reportsKey(keyward: ReturnType<typeof setup>['keyward']) {
+  const { token } = await keyward.keys.create({
+    ...base,
+    scopes: ['projects:read', 'reports:run'],
+    credits: { remaining: 12 },
+  })
+  const reports = createScopeGuard(['reports:run'], 'all', keyward, { cost: 10 })
+  const admin = createScopeGuard(['admin:all'], 'all', keyward)
+  return { token, reports, admin }
+}
+
 async function code(promise: Promise<unknown>): Promise<string> {
   return promise.then(
     () => 'ok',
@@ -77,13 +92,7 @@ describe('refunds', () => {
 
   it("gives back both the request's charge and a route guard's further charge", async () => {
     const { keyward } = setup()
-    const { token } = await keyward.keys.create({
-      ...base,
-      scopes: ['projects:read', 'reports:run'],
-      credits: { remaining: 12 },
-    })
-    const reports = createScopeGuard(['reports:run'], 'all', keyward, { cost: 10 })
-    const admin = createScopeGuard(['admin:all'], 'all', keyward)
+    const { token, reports, admin } = await reportsKey(keyward)
     const charged = await reports(await keyward.verify(token))
     expect(charged.rateLimit).toMatchObject({ state: '"credits";r=2', charged: 10 })
     expect(() => admin(charged)).toThrow(/admin:all/)
@@ -94,13 +103,7 @@ describe('refunds', () => {
   it('reports a refund the limiter fails to onError, and still tries every part', async () => {
     const { limiter, calls, faults } = faultyLimiter()
     const { keyward, errors } = setup(limiter)
-    const { token } = await keyward.keys.create({
-      ...base,
-      scopes: ['projects:read', 'reports:run'],
-      credits: { remaining: 12 },
-    })
-    const reports = createScopeGuard(['reports:run'], 'all', keyward, { cost: 10 })
-    const admin = createScopeGuard(['admin:all'], 'all', keyward)
+    const { token, reports, admin } = await reportsKey(keyward)
     const charged = await reports(await keyward.verify(token))
     const failure = new Error('refund lost')
     faults.refund = failure

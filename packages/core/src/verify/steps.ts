@@ -1,5 +1,6 @@
 import { InvalidTokenError, IpNotAllowedError, KeywardError } from '../errors.js'
 import { chargeRequest } from '../limits/charge.js'
+import { revokedByEpoch } from '../revocation-types.js'
 import type { ScopeRequirement } from '../scopes.js'
 import type { VerifiedKey } from '../types.js'
 import type { UsageRecorder } from '../usage/recorder.js'
@@ -159,9 +160,8 @@ export function noticeReuse(
   let ended: boolean
   let byHand: boolean
   try {
-    // A revoke-all epoch (the subject without its id) is a revocation by hand.
-    // Stryker disable next-line StringLiteral: the id only has to name no key, and no key id is any such string
-    byHand = ctx.revocations.isRevoked({ ...subject, id: '' })
+    // A revoke-all epoch is a revocation by hand.
+    byHand = revokedByEpoch(ctx.revocations, subject.ownerId, subject.createdAt)
     ended =
       entry.revoked || at >= entry.key.expiresAt || byHand || ctx.revocations.isRevoked(subject)
   } catch {
