@@ -49,10 +49,11 @@ export interface LifecycleParts {
  * revocation reaches every running instance at once.
  */
 /**
- * A command, not a request: it may wait up to 30 s for a backend busy with its own batches (an
- * import pipelines thousands of writes) rather than give up after a request's 2 s.
+ * A command, not a request: it may wait up to 2 minutes for a backend busy with its own batches
+ * (an import pipelines thousands of writes) or shared with other heavy work, rather than give up
+ * after a request's 2 s. (A 1 000-record Redis batch once took over 30 s on a loaded machine.)
  */
-const COMMAND_OPTIONS = { backendTimeout: 30_000, onError: () => {} } as const
+const COMMAND_OPTIONS = { backendTimeout: 120_000, onError: () => {} } as const
 
 export function lifecycleBackend(parts: LifecycleParts): Backend {
   const { store, revocations } = parts
